@@ -1,0 +1,77 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// tsdb: a columnar time-series engine for event analytics.
+// Module map (see Sources/README.md): ColumnStore (storage) <- LineProtocol/Ingest (writes)
+// <- QueryEngine (reads) <- tsdb-server / tsdb-cli (front ends).
+let package = Package(
+    name: "tsdb",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "tsdb-cli", targets: ["tsdb-cli"]),
+        .executable(name: "tsdb-server", targets: ["tsdb-server"]),
+        .library(name: "ColumnStore", targets: ["ColumnStore"]),
+        .library(name: "LineProtocol", targets: ["LineProtocol"]),
+        .library(name: "Ingest", targets: ["Ingest"]),
+        .library(name: "QueryEngine", targets: ["QueryEngine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-atomics.git", from: "1.3.0"),
+    ],
+    targets: [
+        // System libraries, found through pkg-config.
+        .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+
+        .target(
+            name: "ColumnStore",
+            dependencies: ["CLZ4", "CZstd", .product(name: "Atomics", package: "swift-atomics")],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
+        .target(name: "LineProtocol"),
+        .target(name: "Ingest", dependencies: ["LineProtocol", "ColumnStore"]),
+        .target(
+            name: "QueryEngine",
+            dependencies: ["ColumnStore"],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
+        .executableTarget(
+            name: "tsdb-server",
+            dependencies: [
+                "ColumnStore", "Ingest", "QueryEngine",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        .executableTarget(
+            name: "tsdb-cli",
+            dependencies: [
+                "ColumnStore", "Ingest", "QueryEngine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // Test support: seeded generators, fixtures, a crash harness.
+        .target(name: "TestSupport", dependencies: ["ColumnStore"], path: "Sources/TestSupport"),
+        // A child process the crash tests start and SIGKILL mid-write.
+        .executableTarget(name: "CrashWriter", dependencies: ["ColumnStore", "TestSupport"], path: "Tests/CrashWriter"),
+
+        .testTarget(name: "ColumnStoreTests", dependencies: ["ColumnStore", "TestSupport", "CrashWriter"]),
+        .testTarget(name: "LineProtocolTests", dependencies: ["LineProtocol", "Ingest", "ColumnStore", "TestSupport"]),
+        .testTarget(name: "QueryEngineTests", dependencies: ["QueryEngine", "Ingest", "ColumnStore", "TestSupport"]),
+        .testTarget(name: "ServerTests", dependencies: ["tsdb-server", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["tsdb-cli", "TestSupport"]),
+    ]
+)

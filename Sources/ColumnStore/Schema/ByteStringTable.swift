@@ -1,0 +1,124 @@
+/// An interning table of byte strings: bytes → dense UInt32 code, code → bytes.
+///
+/// Open addressing on a 64-bit hash, strings in one byte arena. Lookups take a byte slice and
+/// allocate nothing, so line-protocol tags can be interned straight from the input buffer.
+public struct ByteStringTable: Sendable {
+    /// Offsets of each string in `arena` (count + 1 entries).
+    public private(set) var offsets: [UInt32] = [0]
+    public private(set) var arena: [UInt8] = []
+    private var hashes: [UInt64] = []
+    /// Slot → code + 1 (0 = empty). Capacity is a power of two, kept under 50% full.
+    private var slots: [UInt32] = [UInt32](repeating: 0, count: 16)
+
+    public init() {}
+
+    public var count: Int { offsets.count - 1 }
+
+    @inlinable static func hash(_ p: UnsafeRawBufferPointer) -> UInt64 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(p.count)
+        var i = 0
+        let n = p.count
+        while i + 8 <= n {
+            let w = p.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            h = (h ^ w) &* 0xFF51_AFD7_ED55_8CCD
+            h ^= h >> 32
+            i += 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < n { tail |= UInt64(p[i]) << shift; shift += 8; i += 1 }
+        h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
+        h ^= h >> 29
+        return h
+    }
+
+    /// The code of `p`, or nil when absent.
+    public func find(_ p: UnsafeRawBufferPointer) -> UInt32? {
+        let h = Self.hash(p)
+        return slots.withUnsafeBufferPointer { s in
+            let mask = s.count - 1
+            var i = Int(truncatingIfNeeded: h) & mask
+            while true {
+                let c = s[i]
+                if c == 0 { return nil }
+                let code = Int(c - 1)
+                if hashes[code] == h && equals(code, p) { return UInt32(code) }
+                i = (i + 1) & mask
+            }
+        }
+    }
+
+    public func find(_ s: String) -> UInt32? {
+        var s = s
+        return s.withUTF8 { find(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The code of `p`, adding it when absent.
+    @discardableResult
+    public mutating func intern(_ p: UnsafeRawBufferPointer) -> UInt32 {
+        let h = Self.hash(p)
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let c = slots[i]
+            if c == 0 { break }
+            let code = Int(c - 1)
+            if hashes[code] == h && equals(code, p) { return UInt32(code) }
+            i = (i + 1) & mask
+        }
+        let code = UInt32(count)
+        arena.append(contentsOf: p)
+        offsets.append(UInt32(truncatingIfNeeded: arena.count))
+        hashes.append(h)
+        slots[i] = code + 1
+        if count * 2 > slots.count { grow() }
+        return code
+    }
+
+    @discardableResult
+    public mutating func intern(_ s: String) -> UInt32 {
+        var s = s
+        return s.withUTF8 { intern(UnsafeRawBufferPointer($0)) }
+    }
+
+    private func equals(_ code: Int, _ p: UnsafeRawBufferPointer) -> Bool {
+        let lo = Int(offsets[code]), hi = Int(offsets[code + 1])
+        guard hi - lo == p.count else { return false }
+        return arena.withUnsafeBytes { a in
+            p.count == 0 || memcmp(a.baseAddress! + lo, p.baseAddress!, p.count) == 0
+        }
+    }
+
+    private mutating func grow() {
+        let n = slots.count * 2
+        var s = [UInt32](repeating: 0, count: n)
+        for code in 0..<count {
+            var i = Int(truncatingIfNeeded: hashes[code]) & (n - 1)
+            while s[i] != 0 { i = (i + 1) & (n - 1) }
+            s[i] = UInt32(code + 1)
+        }
+        slots = s
+    }
+
+    /// The bytes of `code`.
+    @inlinable public func withBytes<R>(_ code: UInt32, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        let lo = Int(offsets[Int(code)]), hi = Int(offsets[Int(code) + 1])
+        return try arena.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[lo..<hi])) }
+    }
+
+    /// The string of `code` (for output and planning, not hot loops).
+    public func string(_ code: UInt32) -> String {
+        withBytes(code) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    public mutating func removeAll() {
+        offsets = [0]; arena.removeAll(keepingCapacity: true); hashes.removeAll(keepingCapacity: true)
+        slots = [UInt32](repeating: 0, count: 16)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
