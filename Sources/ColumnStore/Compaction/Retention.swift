@@ -1,0 +1,34 @@
+import Foundation
+
+extension Database {
+    /// Drops whole day partitions older than each table's `retentionDays` (days before `now`'s UTC day).
+    /// Returns the number of partitions dropped.
+    @discardableResult
+    public func applyRetention(now: Int64 = Int64(Date().timeIntervalSince1970 * 1e9)) throws -> Int {
+        try maintenance.withLock {
+            let today = Day.of(now)
+            let doomed: [(String, Int32, [String])] = state.withLock {
+                var d: [(String, Int32, [String])] = []
+                for (name, t) in tables {
+                    guard let keep = t.options.retentionDays else { continue }
+                    for (day, segs) in t.segments where day < today - Int32(keep) {
+                        d.append((name, day, segs.map { $0.entry.file }))
+                    }
+                }
+                return d
+            }
+            guard !doomed.isEmpty else { return 0 }
+            try saveManifest { m in
+                for (name, day, files) in doomed {
+                    let dn = Day.name(day)
+                    m.tables[name]!.segments.removeAll { $0.day == dn && files.contains($0.file) }
+                }
+            }
+            state.withLock {
+                for (name, day, _) in doomed { tables[name]?.segments[day] = nil }
+            }
+            for (name, day, _) in doomed { FileIO.removeTree(path + "/" + name + "/" + Day.name(day)) }
+            return doomed.count
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+
+extension Database {
+    /// Writes the memtable to segments and publishes them; then trims the WAL.
+    ///
+    /// Order (each step durable before the next): segment files (temp, fsync, rename), partition
+    /// directories fsynced, symbol dictionaries appended and fsynced, MANIFEST replaced atomically,
+    /// memtable dropped from view, WAL files trimmed. A crash anywhere leaves the old manifest with the
+    /// WAL that covers the rows, or the new manifest with the segments.
+    public func flush() throws {
+        try maintenance.withLock {
+            let frozen: Memtable? = try state.withLock {
+                if active.isEmpty { return nil }
+                let mt = active
+                mt.lastWALSequence = try wal.rotate()
+                flushing.append(mt)
+                active = Memtable()
+                active.lastWALSequence = wal.sequence
+                return mt
+            }
+            _ = frozen
+            // Oldest first; a memtable whose flush failed earlier is retried here (its rows are still in the WAL).
+            while let mt = state.withLock({ flushing.first }) {
+                try flushLocked(mt)
+            }
+        }
+    }
+
+    private func flushLocked(_ mt: Memtable) throws {
+        let parts = mt.partitions()
+        var added: [(table: String, day: Int32, entry: Manifest.Segment, reader: SegmentReader)] = []
+        var newDirs: Set<String> = []
+        let todayDay = Day.of(Int64(Date().timeIntervalSince1970 * 1e9))
+        do {
+        for part in parts {
+            let (schema, opts): (TableSchema, TableOptions) = state.withLock { (tables[part.table]!.schema, tables[part.table]!.options) }
+            if let keep = opts.retentionDays, part.day < todayDay - Int32(keep) { continue }
+            var vectors = schema.columns.map { ColumnVector(type: $0.type) }
+            for chunk in part.chunks {
+                let c = chunk.padded(to: schema)
+                for i in vectors.indices { vectors[i].append(contentsOf: c.columns[i], range: 0..<c.rowCount) }
+            }
+            let keys = opts.sortKey.compactMap { schema.index(of: $0) }.filter { $0 != 0 }
+            if let perm = SortOrder.permutation(vectors, keys: keys) {
+                vectors = vectors.map { $0.gather(perm) }
+            }
+            let dayName = Day.name(part.day)
+            let dir = path + "/" + part.table + "/" + dayName
+            if !FileIO.isDirectory(dir) { try FileIO.makeDirectories(dir); newDirs.insert(FileIO.parent(of: dir)) }
+            let id = manifest.nextSegmentID
+            manifest.nextSegmentID += 1
+            let file = FileNames.segmentFile(id)
+            let (footer, bytes) = try SegmentWriter.write(path: dir + "/" + file, columns: schema.columns, vectors: vectors, options: opts)
+            try FileIO.fsyncDirectory(dir)
+            let entry = Manifest.Segment(day: dayName, file: file, rows: footer.rowCount, minTime: footer.minTime, maxTime: footer.maxTime, bytes: bytes)
+            added.append((part.table, part.day, entry, try SegmentReader(path: dir + "/" + file)))
+        }
+        } catch {
+            // Nothing was published: remove what this attempt wrote; the rows stay in the WAL and memtable.
+            for a in added { FileIO.unlink(a.reader.path) }
+            throw error
+        }
+        for d in newDirs { try FileIO.fsyncDirectory(d) }
+        try saveManifest { m in
+            m.walCheckpoint = max(m.walCheckpoint, mt.lastWALSequence)
+            for a in added { m.tables[a.table]!.segments.append(a.entry) }
+        }
+        state.withLock {
+            for a in added { tables[a.table]!.segments[a.day, default: []].append(LiveSegment(entry: a.entry, reader: a.reader)) }
+            flushing.removeAll { $0 === mt }
+            state.broadcast()
+        }
+        wal.trim(upTo: mt.lastWALSequence)
+    }
+
+    /// Persists symbol dictionaries, then writes a new MANIFEST with the current schemas and `change` applied.
+    /// Called with `maintenance` held.
+    func saveManifest(_ change: (inout Manifest) -> Void) throws {
+        let snapshot: [(String, TableSchema, TableOptions, [Int: SymbolDictionary])] = state.withLock {
+            tables.map { ($0.key, $0.value.schema, $0.value.options, $0.value.symbols) }
+        }
+        var m = manifest
+        for (name, schema, opts, symbols) in snapshot {
+            var counts: [String: Int] = [:]
+            if !symbols.isEmpty { try FileIO.makeDirectories(path + "/" + name + "/" + FileNames.symbolsDirectory) }
+            for (i, d) in symbols {
+                let col = schema.columns[i].name
+                counts[col] = try d.persist(to: symbolPath(table: name, column: col))
+            }
+            var t = m.tables[name] ?? Manifest.Table(columns: [], options: opts, symbolCounts: [:], segments: [])
+            t.columns = schema.columns
+            t.options = opts
+            t.symbolCounts = counts
+            m.tables[name] = t
+        }
+        change(&m)
+        try m.save(path + "/" + FileNames.manifest)
+        manifest = m
+    }
+}

@@ -1,0 +1,46 @@
+/// Every file and folder name the store writes, in one place.
+///
+/// ```
+/// <database>/
+///   LOCK                      flock'd by the process that has the database open
+///   MANIFEST                  the current state (JSON), replaced atomically
+///   wal/<seq:020>.wal         write-ahead log files, replayed on open when seq > MANIFEST's walCheckpoint
+///   <table>/
+///     symbols/<column>.sym    append-only symbol dictionary of a tag column
+///     <YYYY-MM-DD>/<id:016x>.seg   immutable segments of one UTC day
+/// ```
+public enum FileNames {
+    public static let lock = "LOCK"
+    public static let manifest = "MANIFEST"
+    public static let walDirectory = "wal"
+    public static let walExtension = ".wal"
+    public static let symbolsDirectory = "symbols"
+    public static let symbolExtension = ".sym"
+    public static let segmentExtension = ".seg"
+    /// Suffix of files being written; never referenced by a manifest, deleted on open.
+    public static let tempSuffix = ".tmp"
+
+    public static func walFile(_ seq: UInt64) -> String {
+        let s = String(seq)
+        return String(repeating: "0", count: max(0, 20 - s.count)) + s + walExtension
+    }
+
+    public static func walSequence(_ name: String) -> UInt64? {
+        guard name.hasSuffix(walExtension) else { return nil }
+        return UInt64(name.dropLast(walExtension.count))
+    }
+
+    public static func segmentFile(_ id: UInt64) -> String {
+        let s = String(id, radix: 16)
+        return String(repeating: "0", count: max(0, 16 - s.count)) + s + segmentExtension
+    }
+
+    public static func symbolFile(_ column: String) -> String { column + symbolExtension }
+
+    /// Table and column names become path components: reject what would escape the directory.
+    public static func isValidName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.count <= 255 && name != "." && name != ".." && name != walDirectory
+            && name != symbolsDirectory && !name.utf8.contains(UInt8(ascii: "/")) && !name.utf8.contains(0)
+            && !name.hasPrefix(".")
+    }
+}

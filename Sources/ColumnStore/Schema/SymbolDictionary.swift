@@ -1,0 +1,118 @@
+import Foundation
+
+/// The append-only dictionary of one tag column: string ↔ UInt32 code, the same in every segment.
+///
+/// Thread-safe. Codes are dense and never change; new strings get the next code.
+/// On disk (`<table>/symbols/<column>.sym`), after an 16-byte header
+/// (`"TSDBSYM\0"`, version u32 = 1, reserved u32 = 0), a sequence of chunks, one per persist:
+/// `entryCount u32 | payloadLength u32 | crc32c(payload) u32 | payload`, the payload being
+/// `entryCount` × (`length u32 | UTF-8 bytes`). A torn last chunk (crash mid-append) is cut on load.
+public final class SymbolDictionary: @unchecked Sendable {
+    static let magic: [UInt8] = Array("TSDBSYM\0".utf8)
+    static let version: UInt32 = 1
+
+    private let lock = NSLock()
+    private var table = ByteStringTable()
+    /// Entries already in the file.
+    private var persisted = 0
+
+    public init() {}
+
+    public var count: Int { lock.withLock { table.count } }
+
+    /// The code of `s`, or nil when the column never held it.
+    public func code(of s: String) -> UInt32? { lock.withLock { table.find(s) } }
+
+    public func string(_ code: UInt32) -> String {
+        lock.withLock { Int(code) < table.count ? table.string(code) : "" }
+    }
+
+    /// Runs `body` on the current table (e.g. to evaluate LIKE over every distinct value once).
+    public func withTable<R>(_ body: (ByteStringTable) throws -> R) rethrows -> R {
+        try lock.withLock { try body(table) }
+    }
+
+    /// Interns every string of a batch-local dictionary; `result[local] = global`.
+    public func intern(_ local: ByteStringTable) -> [UInt32] {
+        lock.withLock {
+            var map = [UInt32](repeating: 0, count: local.count)
+            for i in 0..<local.count { map[i] = local.withBytes(UInt32(i)) { table.intern($0) } }
+            return map
+        }
+    }
+
+    @discardableResult
+    public func intern(_ s: String) -> UInt32 { lock.withLock { table.intern(s) } }
+
+    /// Appends the entries not yet on disk to `path` and fsyncs it. Returns the durable entry count.
+    @discardableResult
+    public func persist(to path: String) throws -> Int {
+        let (from, to, payload): (Int, Int, [UInt8]) = lock.withLock {
+            var w = ByteWriter()
+            for c in persisted..<table.count {
+                table.withBytes(UInt32(c)) { b in
+                    w.u32(UInt32(b.count))
+                    w.bytes.append(contentsOf: b)
+                }
+            }
+            return (persisted, table.count, w.bytes)
+        }
+        if from == to { return to }
+        let fresh = !FileIO.exists(path)
+        let fd = try FileIO.open(path, O_WRONLY | O_CREAT | O_APPEND)
+        defer { close(fd) }
+        var w = ByteWriter(capacity: payload.count + 28)
+        if fresh || FileIO.fileSize(path) == 0 {
+            w.bytes.append(contentsOf: Self.magic)
+            w.u32(Self.version)
+            w.u32(0)
+        }
+        w.u32(UInt32(to - from))
+        w.u32(UInt32(payload.count))
+        w.u32(CRC32C.checksum(payload))
+        w.bytes.append(contentsOf: payload)
+        try FileIO.writeAll(fd, w.bytes, path: path)
+        try FileIO.fsync(fd, path: path)
+        if fresh { try FileIO.fsyncDirectory(FileIO.parent(of: path)) }
+        lock.withLock { persisted = max(persisted, to) }
+        return to
+    }
+
+    /// Loads a dictionary file, cutting a torn last chunk. A missing file is an empty dictionary.
+    public static func load(path: String) throws -> SymbolDictionary {
+        let d = SymbolDictionary()
+        guard FileIO.exists(path) else { return d }
+        let bytes = try FileIO.readFile(path)
+        var validEnd = 0
+        try bytes.withUnsafeBytes { buf in
+            var r = ByteReader(buf)
+            guard buf.count >= 16 else { return }
+            guard Array(try! r.bytes(8)) == magic else { throw StorageError.corrupt(path: path, detail: "not a symbol file") }
+            let v = try! r.u32()
+            guard v == version else { throw StorageError.corrupt(path: path, detail: "unsupported symbol file version \(v)") }
+            _ = try! r.u32()
+            validEnd = 16
+            while r.remaining >= 12 {
+                guard let n = try? r.u32(), let len = try? r.u32(), let crc = try? r.u32(),
+                      let payload = try? r.bytes(Int(len)), CRC32C.checksum(payload) == crc else { break }
+                var p = ByteReader(payload)
+                for _ in 0..<n {
+                    guard let l = try? p.u32(), let s = try? p.bytes(Int(l)) else {
+                        throw StorageError.corrupt(path: path, detail: "symbol chunk entry out of bounds")
+                    }
+                    d.table.intern(s)
+                }
+                validEnd = r.offset
+            }
+        }
+        d.persisted = d.table.count
+        if validEnd < bytes.count {
+            // A crash cut the last append short: drop it so the next append starts on a chunk boundary.
+            let fd = try FileIO.open(path, O_WRONLY)
+            defer { close(fd) }
+            try FileIO.truncate(fd, validEnd, path: path)
+            try FileIO.fsync(fd, path: path)
+        }
+        return d
+    }
+}

@@ -1,0 +1,32 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Errors of the storage engine. Each names what a person needs to act: the file, the column, the block.
+public enum StorageError: Error, CustomStringConvertible, Sendable {
+    case io(path: String, op: String, errno: Int32)
+    /// Bytes on disk fail a checksum or do not decode.
+    case corrupt(path: String, detail: String)
+    /// A value's type differs from its column's.
+    case typeConflict(table: String, column: String, columnType: ColumnType, offered: ColumnType)
+    case invalidName(String)
+    case unknownTable(String)
+    case locked(path: String)
+    case closed
+    /// A previous fsync failed: the store refuses writes rather than risk acknowledging lost data.
+    case poisoned(String)
+
+    public var description: String {
+        switch self {
+        case let .io(path, op, e): "\(op) \(path): \(String(cString: strerror(e)))"
+        case let .corrupt(path, detail): "corrupt data in \(path): \(detail)"
+        case let .typeConflict(t, c, ct, o):
+            "type conflict in table '\(t)': column '\(c)' is \(ct), got \(o)"
+        case let .invalidName(n): "invalid name '\(n)'"
+        case let .unknownTable(t): "unknown table '\(t)'"
+        case let .locked(p): "database \(p) is in use by another process"
+        case .closed: "database is closed"
+        case let .poisoned(why): "database stopped accepting writes after an I/O failure: \(why)"
+        }
+    }
+}

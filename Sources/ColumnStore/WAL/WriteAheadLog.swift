@@ -1,0 +1,171 @@
+import Foundation
+
+/// The write-ahead log: numbered files of checksummed records, appended before a write is applied.
+///
+/// File layout (`wal/<seq:020>.wal`): a 16-byte header — magic `"TSDBWAL\0"`, version u32 = 1,
+/// reserved u32 = 0 — then records `length u32 | crc32c(payload) u32 | payload[length]`.
+/// A record whose length runs past the end of the file or whose checksum fails is a torn tail:
+/// replay stops there and the file is cut to its last good record.
+///
+/// Positions (LSNs) count bytes appended since the log was opened, across files, so `sync(upTo:)`
+/// can tell whether a record is already durable. Concurrent writers that wait on `sync` share one
+/// `fdatasync` (group commit): whoever holds `syncLock` syncs everything written so far.
+final class WriteAheadLog: @unchecked Sendable {
+    static let magic: [UInt8] = Array("TSDBWAL\0".utf8)
+    static let version: UInt32 = 1
+    static let headerSize = 16
+    /// A record larger than this is corruption, not data (a batch is far smaller).
+    static let maxRecord = 1 << 30
+
+    let directory: String
+    private let appendLock = NSLock()
+    private let syncLock = NSLock()
+    private var fd: Int32 = -1
+    private var path = ""
+    private(set) var sequence: UInt64 = 0
+    private var written: UInt64 = 0
+    private var synced: UInt64 = 0
+    private var fileBytes = 0
+    /// Set when an fsync fails: nothing after it can be acknowledged.
+    private var failure: String?
+
+    init(directory: String) throws {
+        self.directory = directory
+        try FileIO.makeDirectories(directory)
+    }
+
+    /// Sequence numbers of the log files present, ascending.
+    func files() -> [UInt64] {
+        FileIO.list(directory).compactMap(FileNames.walSequence).sorted()
+    }
+
+    /// Replays every record of files with sequence > `checkpoint`, cutting torn tails, then opens a fresh
+    /// file for appends. `body` gets each record's batches in log order.
+    func replay(after checkpoint: UInt64, _ body: ([WriteBatch]) throws -> Void) throws -> (records: Int, cutBytes: Int) {
+        var records = 0, cut = 0
+        var last = checkpoint
+        for seq in files() {
+            last = max(last, seq)
+            guard seq > checkpoint else { continue }
+            let p = directory + "/" + FileNames.walFile(seq)
+            let bytes = try FileIO.readFile(p)
+            var good = 0
+            try bytes.withUnsafeBytes { buf in
+                guard buf.count >= Self.headerSize, Array(buf[0..<8]) == Self.magic else { return }
+                good = Self.headerSize
+                var r = ByteReader(buf, offset: Self.headerSize)
+                while r.remaining >= 8 {
+                    let len = Int(try! r.u32()), crc = try! r.u32()
+                    guard len <= Self.maxRecord, len <= r.remaining else { break }
+                    let payload = try! r.bytes(len)
+                    guard CRC32C.checksum(payload) == crc else { break }
+                    let batches: [WriteBatch]
+                    do { batches = try WALRecord.decode(payload) } catch {
+                        throw StorageError.corrupt(path: p, detail: "WAL record at \(good) has a valid checksum but does not decode: \((error as? WALRecord.Malformed)?.detail ?? "\(error)")")
+                    }
+                    try body(batches)
+                    records += 1
+                    good = r.offset
+                }
+            }
+            if good < bytes.count {
+                cut += bytes.count - good
+                let f = try FileIO.open(p, O_WRONLY)
+                defer { Glibc.close(f) }
+                try FileIO.truncate(f, good, path: p)
+                try FileIO.fsync(f, path: p)
+            }
+        }
+        try openFile(last + 1)
+        return (records, cut)
+    }
+
+    private func openFile(_ seq: UInt64) throws {
+        let p = directory + "/" + FileNames.walFile(seq)
+        let f = try FileIO.open(p, O_WRONLY | O_CREAT | O_TRUNC)
+        var w = ByteWriter(capacity: 16)
+        w.bytes.append(contentsOf: Self.magic)
+        w.u32(Self.version)
+        w.u32(0)
+        try FileIO.writeAll(f, w.bytes, path: p)
+        try FileIO.fsync(f, path: p)
+        try FileIO.fsyncDirectory(directory)
+        fd = f
+        path = p
+        sequence = seq
+        fileBytes = Self.headerSize
+    }
+
+    /// Appends one record; returns its end position for `sync(upTo:)`.
+    func append(_ payload: [UInt8]) throws -> UInt64 {
+        var frame = ByteWriter(capacity: 8)
+        frame.u32(UInt32(payload.count))
+        frame.u32(CRC32C.checksum(payload))
+        return try appendLock.withLock {
+            if let f = failure { throw StorageError.poisoned(f) }
+            guard fd >= 0 else { throw StorageError.closed }
+            // One writev-like pair; a crash between them leaves a torn record that replay cuts.
+            try FileIO.writeAll(fd, frame.bytes, path: path)
+            try FileIO.writeAll(fd, payload, path: path)
+            written += UInt64(8 + payload.count)
+            fileBytes += 8 + payload.count
+            return written
+        }
+    }
+
+    /// Bytes in the current file (to decide when to rotate).
+    var currentFileBytes: Int { appendLock.withLock { fileBytes } }
+
+    /// Returns once every record up to `lsn` is on disk.
+    func sync(upTo lsn: UInt64) throws {
+        try syncLock.withLock {
+            if synced >= lsn { return }
+            let (f, target, p): (Int32, UInt64, String) = appendLock.withLock { (fd, written, path) }
+            guard f >= 0 else { throw StorageError.closed }
+            do { try FileIO.fdatasync(f, path: p) } catch {
+                appendLock.withLock { failure = "\(error)" }
+                throw error
+            }
+            synced = max(synced, target)
+        }
+    }
+
+    /// Everything appended so far, synced.
+    func syncAll() throws {
+        try sync(upTo: appendLock.withLock { written })
+    }
+
+    /// Seals the current file (fsynced) and starts the next; returns the sealed file's sequence.
+    func rotate() throws -> UInt64 {
+        try syncLock.withLock {
+            try appendLock.withLock {
+                try FileIO.fdatasync(fd, path: path)
+                synced = written
+                Glibc.close(fd)
+                fd = -1
+                let sealed = sequence
+                try openFile(sequence + 1)
+                return sealed
+            }
+        }
+    }
+
+    /// Deletes log files with sequence ≤ `seq` (their rows are in published segments).
+    func trim(upTo seq: UInt64) {
+        for s in files() where s <= seq && s != sequence {
+            FileIO.unlink(directory + "/" + FileNames.walFile(s))
+        }
+    }
+
+    func close() throws {
+        try syncLock.withLock {
+            try appendLock.withLock {
+                guard fd >= 0 else { return }
+                try FileIO.fdatasync(fd, path: path)
+                synced = written
+                Glibc.close(fd)
+                fd = -1
+            }
+        }
+    }
+}
