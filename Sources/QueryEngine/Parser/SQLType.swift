@@ -1,0 +1,39 @@
+/// A type named in `CAST(x AS type)` or `x::type`. Spellings follow DuckDB; the planner decides which
+/// casts it supports.
+public enum SQLType: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+    case boolean = "BOOLEAN"
+    /// 32-bit signed (DuckDB INTEGER).
+    case integer = "INTEGER"
+    /// 64-bit signed.
+    case bigint = "BIGINT"
+    /// 64-bit unsigned.
+    case ubigint = "UBIGINT"
+    /// 32-bit float (DuckDB REAL = FLOAT = FLOAT4).
+    case real = "REAL"
+    /// 64-bit float.
+    case double = "DOUBLE"
+    case varchar = "VARCHAR"
+    case timestamp = "TIMESTAMP"
+    case date = "DATE"
+    case interval = "INTERVAL"
+
+    public var description: String { rawValue }
+
+    /// The type for a lower-case single-word type name, accepting DuckDB's aliases.
+    /// (`DOUBLE PRECISION` is handled by the parser.)
+    static func named(_ name: String) -> SQLType? {
+        switch name {
+        case "boolean", "bool", "logical": return .boolean
+        case "integer", "int", "int4", "int32", "signed": return .integer
+        case "bigint", "int8", "int64", "long": return .bigint
+        case "ubigint", "uint64": return .ubigint
+        case "real", "float", "float4": return .real
+        case "double", "float8": return .double
+        case "varchar", "text", "string", "char", "bpchar": return .varchar
+        case "timestamp", "datetime": return .timestamp
+        case "date": return .date
+        case "interval": return .interval
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,62 @@
+extension Statement: CustomStringConvertible {
+    /// The statement as SQL; it parses back to an equal `Statement`.
+    public var description: String {
+        switch self {
+        case .select(let select): return select.description
+        case .explain(let select): return "EXPLAIN " + select.description
+        case .showTables: return "SHOW TABLES"
+        case .describe(let table): return "DESCRIBE " + SQLIdentifier.quoted(table.name)
+        }
+    }
+}
+
+extension SelectStatement: CustomStringConvertible {
+    /// The query as one line of SQL, clauses in their fixed order.
+    public var description: String {
+        var text = distinct ? "SELECT DISTINCT " : "SELECT "
+        text += items.map(\.description).joined(separator: ", ")
+        if let from { text += " FROM " + from.description }
+        if let condition = self.where { text += " WHERE \(condition)" }
+        if !groupBy.isEmpty { text += " GROUP BY " + groupBy.map(\.description).joined(separator: ", ") }
+        if let having { text += " HAVING \(having)" }
+        if !orderBy.isEmpty { text += " ORDER BY " + orderBy.map(\.description).joined(separator: ", ") }
+        if let limit { text += " LIMIT \(limit)" }
+        if let offset { text += " OFFSET \(offset)" }
+        return text
+    }
+}
+
+extension SelectItem: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .wildcard: return "*"
+        case .expr(let expr, let alias?): return "\(expr) AS \(SQLIdentifier.quoted(alias))"
+        case .expr(let expr, nil): return expr.description
+        }
+    }
+}
+
+extension TableRef: CustomStringConvertible {
+    public var description: String {
+        var text: String
+        switch source {
+        case .table(let table): text = SQLIdentifier.quoted(table.name)
+        case .subquery(let select): text = "(\(select))"
+        }
+        if let alias { text += " AS " + SQLIdentifier.quoted(alias) }
+        return text
+    }
+}
+
+extension OrderItem: CustomStringConvertible {
+    public var description: String {
+        var text = expr.description
+        if descending { text += " DESC" }
+        switch nulls {
+        case .first?: text += " NULLS FIRST"
+        case .last?: text += " NULLS LAST"
+        case nil: break
+        }
+        return text
+    }
+}

@@ -1,0 +1,131 @@
+/// One parsed statement.
+public enum Statement: Sendable, Hashable {
+    case select(SelectStatement)
+    /// `EXPLAIN <select>`: show the plan instead of running it.
+    case explain(SelectStatement)
+    /// `SHOW TABLES`.
+    case showTables
+    /// `DESCRIBE <table>`: the table's columns and types.
+    case describe(TableName)
+}
+
+/// `SELECT [DISTINCT] items [FROM …] [WHERE …] [GROUP BY …] [HAVING …] [ORDER BY …] [LIMIT n] [OFFSET m]`.
+///
+/// Equality ignores `position`, like `Expr`'s.
+public struct SelectStatement: Sendable, Hashable {
+    public var distinct: Bool
+    public var items: [SelectItem]
+    /// Nil for a query without `FROM`, such as `SELECT now()`.
+    public var from: TableRef?
+    public var `where`: Expr?
+    /// Expressions, output names (aliases) or 1-based ordinals (integer literals); the planner resolves which.
+    public var groupBy: [Expr]
+    public var having: Expr?
+    /// Keys as expressions, aliases or ordinals, like `groupBy`.
+    public var orderBy: [OrderItem]
+    public var limit: Int64?
+    public var offset: Int64?
+    /// The `SELECT` keyword.
+    public var position: SourcePosition
+
+    public init(
+        distinct: Bool = false, items: [SelectItem], from: TableRef? = nil, where: Expr? = nil,
+        groupBy: [Expr] = [], having: Expr? = nil, orderBy: [OrderItem] = [], limit: Int64? = nil,
+        offset: Int64? = nil, position: SourcePosition
+    ) {
+        self.distinct = distinct
+        self.items = items
+        self.from = from
+        self.where = `where`
+        self.groupBy = groupBy
+        self.having = having
+        self.orderBy = orderBy
+        self.limit = limit
+        self.offset = offset
+        self.position = position
+    }
+
+    public static func == (lhs: SelectStatement, rhs: SelectStatement) -> Bool {
+        lhs.distinct == rhs.distinct && lhs.items == rhs.items && lhs.from == rhs.from && lhs.where == rhs.where
+            && lhs.groupBy == rhs.groupBy && lhs.having == rhs.having && lhs.orderBy == rhs.orderBy
+            && lhs.limit == rhs.limit && lhs.offset == rhs.offset
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(distinct)
+        hasher.combine(items)
+        hasher.combine(from)
+        hasher.combine(self.where)
+        hasher.combine(groupBy)
+        hasher.combine(having)
+        hasher.combine(orderBy)
+        hasher.combine(limit)
+        hasher.combine(offset)
+    }
+}
+
+/// One entry of the select list.
+public enum SelectItem: Sendable, Hashable {
+    /// `*`: every column of the `FROM` source.
+    case wildcard
+    /// `expr [AS alias]`; the alias is folded to lower case unless double-quoted.
+    case expr(Expr, alias: String?)
+}
+
+/// The `FROM` source: a table or a parenthesized subquery, with an optional alias.
+public struct TableRef: Sendable, Hashable {
+    /// What rows come from.
+    public indirect enum Source: Sendable, Hashable {
+        case table(TableName)
+        case subquery(SelectStatement)
+    }
+
+    public var source: Source
+    public var alias: String?
+
+    public init(_ source: Source, alias: String? = nil) {
+        self.source = source
+        self.alias = alias
+    }
+
+    /// The table name's position, or the subquery's `SELECT`.
+    public var position: SourcePosition {
+        switch source {
+        case .table(let name): return name.position
+        case .subquery(let select): return select.position
+        }
+    }
+}
+
+/// A table name and where it was written (for "unknown table" errors). Equality ignores the position.
+public struct TableName: Sendable, Hashable {
+    /// Lower case unless it was double-quoted.
+    public var name: String
+    public var position: SourcePosition
+
+    public init(_ name: String, at position: SourcePosition) {
+        self.name = name
+        self.position = position
+    }
+
+    public static func == (lhs: TableName, rhs: TableName) -> Bool { lhs.name == rhs.name }
+    public func hash(into hasher: inout Hasher) { hasher.combine(name) }
+}
+
+/// One `ORDER BY` key.
+public struct OrderItem: Sendable, Hashable {
+    /// Where NULLs sort when written out; when nil, DuckDB's default applies: NULLS LAST for both directions.
+    public enum Nulls: Sendable, Hashable {
+        case first, last
+    }
+
+    public var expr: Expr
+    public var descending: Bool
+    public var nulls: Nulls?
+
+    public init(_ expr: Expr, descending: Bool = false, nulls: Nulls? = nil) {
+        self.expr = expr
+        self.descending = descending
+        self.nulls = nulls
+    }
+}
