@@ -1,0 +1,188 @@
+import ColumnStore
+
+/// Lays out a result as a bordered table:
+///
+/// ```
+/// ┌─────────┬─────────┐
+/// │ artist  │  plays  │
+/// │ string  │ integer │
+/// ├─────────┼─────────┤
+/// │ Abba    │      12 │
+/// │ NULL    │       3 │
+/// └─────────┴─────────┘
+/// 2 rows
+/// ```
+///
+/// Headers are centred, numbers right-aligned, other values left-aligned; NULL prints `NULL`. Control
+/// characters in strings print as escapes (`\n`, `\t`, `\r`, `\x1b`) so a row stays on one line;
+/// widths count terminal columns (see `UTF8Text.columns`).
+enum TableFormatter {
+    /// One column's rendered cells: text in an arena, each cell's byte range and width.
+    struct Cells {
+        var bytes: [UInt8] = []
+        var ends: [Int] = []
+        var widths: [Int] = []
+
+        func text(_ i: Int) -> ArraySlice<UInt8> { bytes[(i == 0 ? 0 : ends[i - 1])..<ends[i]] }
+    }
+
+    static func render(_ result: QueryResult, _ o: TableOptions) -> [UInt8] {
+        let n = result.rowCount
+        let truncated = o.maxRows > 0 && n > o.maxRows
+        let top = truncated ? (o.maxRows + 1) / 2 : n
+        let bottomStart = truncated ? n - o.maxRows / 2 : n
+        let shownRows = Array(0..<top) + Array(bottomStart..<n)
+        let ellipsis: [UInt8] = o.ascii ? Array("...".utf8) : Array("…".utf8)
+        let ellipsisWidth = o.ascii ? 3 : 1
+        let marker: [UInt8] = o.ascii ? [0x2E] : Array("·".utf8)
+
+        var headers = Cells(), types = Cells(), cells: [Cells] = []
+        var widths: [Int] = []
+        var rightAligned: [Bool] = []
+        for col in result.columns {
+            appendCell(&headers, o, ellipsis, ellipsisWidth) { appendDisplayText(col.name, to: &$0) }
+            appendCell(&types, o, ellipsis, ellipsisWidth) { $0.append(contentsOf: col.type.description.utf8) }
+            var c = Cells()
+            let v = col.vector
+            for r in shownRows {
+                appendCell(&c, o, ellipsis, ellipsisWidth) { appendValue(v, r, to: &$0) }
+            }
+            var w = max(headers.widths.last!, 1)
+            if o.showTypes { w = max(w, types.widths.last!) }
+            for cw in c.widths { w = max(w, cw) }
+            widths.append(w)
+            cells.append(c)
+            rightAligned.append(col.type == .int64 || col.type == .uint64 || col.type == .float64)
+        }
+
+        let box: [String] = o.ascii
+            ? ["+", "+", "+", "+", "+", "+", "+", "+", "+", "-", "|"]
+            : ["┌", "┬", "┐", "├", "┼", "┤", "└", "┴", "┘", "─", "│"]
+        var out: [UInt8] = []
+        func rule(_ left: String, _ mid: String, _ right: String) {
+            out.append(contentsOf: left.utf8)
+            for (c, w) in widths.enumerated() {
+                if c > 0 { out.append(contentsOf: mid.utf8) }
+                for _ in 0..<(w + 2) { out.append(contentsOf: box[9].utf8) }
+            }
+            out.append(contentsOf: right.utf8)
+            out.append(0x0A)
+        }
+        func spaces(_ k: Int) { for _ in 0..<k { out.append(0x20) } }
+        /// One table line; `cell(c)` gives column c's text, width and alignment (-1 left, 0 centre, 1 right).
+        func line(_ cell: (Int) -> (ArraySlice<UInt8>, Int, Int)) {
+            out.append(contentsOf: box[10].utf8)
+            for c in widths.indices {
+                let (text, w, align) = cell(c)
+                let pad = widths[c] - w
+                let left = align < 0 ? 0 : align > 0 ? pad : pad / 2
+                spaces(1 + left)
+                out.append(contentsOf: text)
+                spaces(pad - left + 1)
+                out.append(contentsOf: box[10].utf8)
+            }
+            out.append(0x0A)
+        }
+
+        if !widths.isEmpty {
+            rule(box[0], box[1], box[2])
+            line { (headers.text($0), headers.widths[$0], 0) }
+            if o.showTypes { line { (types.text($0), types.widths[$0], 0) } }
+            rule(box[3], box[4], box[5])
+            for (k, _) in shownRows.enumerated() {
+                if truncated && k == top {
+                    for _ in 0..<3 { line { _ in (marker[...], 1, 0) } }
+                }
+                line { (cells[$0].text(k), cells[$0].widths[k], rightAligned[$0] ? 1 : -1) }
+            }
+            if truncated && top == shownRows.count {
+                for _ in 0..<3 { line { _ in (marker[...], 1, 0) } }
+            }
+            rule(box[6], box[7], box[8])
+        }
+        if o.footer {
+            ValueText.append(Int64(n), to: &out)
+            out.append(contentsOf: (n == 1 ? " row" : " rows").utf8)
+            if truncated {
+                out.append(contentsOf: " (".utf8)
+                ValueText.append(Int64(shownRows.count), to: &out)
+                out.append(contentsOf: " shown)".utf8)
+            }
+            out.append(0x0A)
+        }
+        return out
+    }
+
+    /// Renders one cell with `body`, then measures it and cuts it to `maxCellWidth`.
+    static func appendCell(_ cells: inout Cells, _ o: TableOptions, _ ellipsis: [UInt8], _ ellipsisWidth: Int,
+                           _ body: (inout [UInt8]) -> Void) {
+        let start = cells.bytes.count
+        body(&cells.bytes)
+        // The text is valid UTF-8 here: every appender sanitises.
+        var width = 0, cut = start, widthAtCut = 0
+        let limit = o.maxCellWidth > 0 ? max(o.maxCellWidth, ellipsisWidth + 1) : Int.max
+        cells.bytes.withUnsafeBytes { p in
+            var i = start
+            while i < p.count {
+                var len = 1, w = 1
+                if p[i] >= 0x80, let (l, s) = UTF8Text.decode(p, at: i) { len = l; w = UTF8Text.columns(s) }
+                if width + w <= limit - ellipsisWidth { cut = i + len; widthAtCut = width + w }
+                width += w
+                i += len
+            }
+        }
+        if width > limit {
+            cells.bytes.removeSubrange(cut...)
+            cells.bytes.append(contentsOf: ellipsis)
+            width = widthAtCut + ellipsisWidth
+        }
+        cells.ends.append(cells.bytes.count)
+        cells.widths.append(width)
+    }
+
+    /// Appends row `r` of `v` as table text.
+    static func appendValue(_ v: ColumnVector, _ r: Int, to out: inout [UInt8]) {
+        if v.isNull(r) { out.append(contentsOf: [0x4E, 0x55, 0x4C, 0x4C]); return }
+        switch v.type {
+        case .time: RFC3339.append(v.int64s[r], to: &out)
+        case .int64: ValueText.append(v.int64s[r], to: &out)
+        case .uint64: ValueText.append(v.uint64s[r], to: &out)
+        case .float64: ValueText.append(v.float64s[r], to: &out)
+        case .bool: ValueText.append(v.bools[r] != 0, to: &out)
+        case .string: v.withStringBytes(r) { appendDisplayText($0, to: &out) }
+        case .symbol: preconditionFailure("BUG: symbol column in a query result; resolve it to strings first")
+        }
+    }
+
+    /// Appends `s` with control characters escaped and invalid UTF-8 replaced.
+    static func appendDisplayText(_ s: UnsafeRawBufferPointer, to out: inout [UInt8]) {
+        var i = 0
+        while i < s.count {
+            let b = s[i]
+            if b >= 0x80 {
+                if let (len, _) = UTF8Text.decode(s, at: i) {
+                    out.append(contentsOf: UnsafeRawBufferPointer(rebasing: s[i..<i + len]))
+                    i += len
+                } else {
+                    out.append(contentsOf: UTF8Text.replacement)
+                    i += 1
+                }
+                continue
+            }
+            switch b {
+            case 0x0A: out.append(contentsOf: [0x5C, 0x6E])
+            case 0x0D: out.append(contentsOf: [0x5C, 0x72])
+            case 0x09: out.append(contentsOf: [0x5C, 0x74])
+            case 0..<0x20, 0x7F:
+                out.append(contentsOf: [0x5C, 0x78, JSONText.hex[Int(b >> 4)], JSONText.hex[Int(b & 15)]])
+            default: out.append(b)
+            }
+            i += 1
+        }
+    }
+
+    static func appendDisplayText(_ s: String, to out: inout [UInt8]) {
+        var s = s
+        s.withUTF8 { appendDisplayText(UnsafeRawBufferPointer($0), to: &out) }
+    }
+}
