@@ -144,8 +144,6 @@ struct Lexer {
             }
             index &+= 1
         }
-        index = min(start &+ 24, bytes.count)
-        while index < bytes.count, bytes[index] & 0xC0 == 0x80 { index &+= 1 }
         throw error(at: start, "unterminated \(what)")
     }
 
