@@ -1,0 +1,160 @@
+/// Encodes one column's rows into a self-describing block, and decodes it back.
+///
+/// Block layout (little-endian):
+/// ```
+/// offset size  field        invariant
+/// 0      1     encoding     an EncodingID that applies to the column's type
+/// 1      1     compression  a CompressionKind; .none whenever compressing did not shrink the body
+/// 2      1     flags        bit 0: the body starts with a validity bitmap (the block has NULLs); bits 1–7: 0
+/// 3      1     reserved     0
+/// 4      4     rowCount     u32, rows in the block (what the caller's block index says)
+/// 8      4     bodyLength   u32, bytes of the body before compression
+/// 12     …     body         stored as is (compression none: exactly bodyLength bytes) or one LZ4 block / zstd frame
+/// ```
+/// The body is `[validity: ceil(rowCount/8) bytes, row i at bit i & 7 of byte i >> 3, 1 = present]` then the
+/// encoding's payload (see each codec, and docs/codecs.md). The bitmap is compressed with the payload: a few
+/// NULLs cost almost nothing. NULL rows keep their zero value in the payload.
+public enum BlockCodec {
+    /// Bytes before the body.
+    public static let headerSize = 12
+    static let hasValidityFlag: UInt8 = 1
+
+    /// One encoding tried for a block; `inner` is the integer encoding under `.decimal`.
+    struct Candidate {
+        var id: EncodingID
+        var inner: EncodingID? = nil
+    }
+
+    /// Encodes rows `range` of `column` into one self-describing block appended to `out`
+    /// (never overwriting what `out` held). Picks the encoding that wins for this block: every candidate
+    /// for the type is encoded and compressed, and the smallest stored block is kept (ties go to the
+    /// candidate that decodes faster).
+    @discardableResult
+    public static func encode(_ column: ColumnVector, range: Range<Int>, options: CodecOptions,
+                              into out: inout [UInt8]) -> BlockSummary {
+        precondition(range.lowerBound >= 0 && range.upperBound <= column.count, "BUG: rows \(range) of a \(column.count)-row column")
+        precondition(range.count <= Int(UInt32.max), "BUG: block of \(range.count) rows")
+        let n = range.count
+        let validity = validityBytes(column, range)
+        let zstd = options.compression == .zstd ? BlockCompression.ZstdContext() : nil
+        var decimal: (exponent: Int, ints: [UInt64])?? = nil  // computed once, on first use
+
+        var body: [UInt8] = [], packed: [UInt8] = [], best: [UInt8] = []
+        var bestCandidate: Candidate? = nil, bestCompression = CompressionKind.none, bestBodyLength = 0
+        func tryEach(_ candidates: [Candidate]) {
+            for c in candidates {
+                body.removeAll(keepingCapacity: true)
+                body.append(contentsOf: validity)
+                guard payload(c, column, range, decimal: &decimal, into: &body) else { continue }
+                packed.removeAll(keepingCapacity: true)
+                let compressed = body.withUnsafeBytes {
+                    BlockCompression.compress($0, options.compression, level: options.zstdLevel, zstd: zstd, into: &packed)
+                }
+                let size = compressed ? packed.count : body.count
+                if bestCandidate == nil || size < best.count {
+                    bestCandidate = c
+                    bestCompression = compressed ? options.compression : .none
+                    bestBodyLength = body.count
+                    if compressed { swap(&best, &packed) } else { swap(&best, &body) }
+                }
+            }
+        }
+        if let forced = options.forcedEncoding, forced.applies(to: column.type) {
+            tryEach(forced == .decimal ? [Candidate(id: .decimal, inner: .frameOfReference)] : [Candidate(id: forced)])
+        }
+        if bestCandidate == nil { tryEach(candidates(for: column.type)) }
+        guard let winner = bestCandidate else { preconditionFailure("BUG: plain encoding refused a \(column.type) block") }
+        precondition(bestBodyLength <= Int(UInt32.max), "BUG: block body of \(bestBodyLength) bytes")
+
+        let start = out.count
+        out.append(winner.id.rawValue)
+        out.append(bestCompression.rawValue)
+        out.append(validity.isEmpty ? 0 : hasValidityFlag)
+        out.append(0)
+        out.appendLittleEndian(UInt32(n))
+        out.appendLittleEndian(UInt32(bestBodyLength))
+        out.append(contentsOf: best)
+        return BlockSummary(encoding: winner.id, compression: bestCompression,
+                            rawBytes: rawSize(column, range) + validity.count, storedBytes: out.count - start)
+    }
+
+    static func candidates(for type: ColumnType) -> [Candidate] {
+        EncodingID.candidates(for: type).flatMap { id in
+            id == .decimal ? [Candidate(id: id, inner: .frameOfReference), Candidate(id: id, inner: .narrow)] : [Candidate(id: id)]
+        }
+    }
+
+    /// The validity bitmap of rows `range`, or no bytes when none of them is NULL.
+    static func validityBytes(_ column: ColumnVector, _ range: Range<Int>) -> [UInt8] {
+        guard let v = column.validity else { return [] }
+        var bytes = [UInt8](repeating: 0, count: (range.count + 7) >> 3)
+        var nulls = false
+        for (k, i) in range.enumerated() {
+            if v[i] { bytes[k >> 3] |= 1 &<< UInt8(k & 7) } else { nulls = true }
+        }
+        return nulls ? bytes : []
+    }
+
+    static func rawSize(_ column: ColumnVector, _ range: Range<Int>) -> Int {
+        switch column.type {
+        case .time, .int64, .uint64, .float64: 8 * range.count
+        case .symbol: 4 * range.count
+        case .bool: range.count
+        case .string: 4 * range.count + Int(column.offsets[range.upperBound] - column.offsets[range.lowerBound])
+        }
+    }
+
+    /// Appends the payload of `c` for rows `range`; false when `c` does not apply to these values.
+    static func payload(_ c: Candidate, _ column: ColumnVector, _ range: Range<Int>,
+                        decimal: inout (exponent: Int, ints: [UInt64])??, into out: inout [UInt8]) -> Bool {
+        switch column.type {
+        case .time, .int64:
+            return column.int64s.withUnsafeBufferPointer { p in
+                lanes(p, range, as: UInt64.self) { IntegerCodecs.encode(c.id, $0, signed: true, into: &out) }
+            }
+        case .uint64:
+            return column.uint64s.withUnsafeBufferPointer { p in
+                lanes(p, range, as: UInt64.self) { IntegerCodecs.encode(c.id, $0, signed: false, into: &out) }
+            }
+        case .symbol:
+            return column.codes.withUnsafeBufferPointer { p in
+                lanes(p, range, as: UInt32.self) { IntegerCodecs.encode(c.id, $0, signed: false, into: &out) }
+            }
+        case .float64:
+            return column.float64s.withUnsafeBufferPointer { p in
+                lanes(p, range, as: UInt64.self) { v in
+                    switch c.id {
+                    case .plain, .constant: return IntegerCodecs.encode(c.id, v, signed: false, into: &out)
+                    case .gorilla: GorillaCodec.encode(v, into: &out); return true
+                    case .byteShuffle: ByteShuffleCodec.encode(v, into: &out); return true
+                    case .decimal:
+                        if decimal == nil { decimal = .some(DecimalCodec.scale(v)) }
+                        guard let scaled = decimal!, let inner = c.inner else { return false }
+                        return DecimalCodec.encode(scaled, inner: inner, into: &out)
+                    default: return false
+                    }
+                }
+            }
+        case .bool:
+            return column.bools.withUnsafeBufferPointer { p in
+                lanes(p, range, as: UInt8.self) { BoolCodecs.encode(c.id, $0, into: &out) }
+            }
+        case .string:
+            return column.offsets.withUnsafeBufferPointer { o in
+                column.bytes.withUnsafeBytes { b in
+                    StringCodecs.encode(c.id, StringCodecs.Rows(offsets: o, bytes: b, range: range), into: &out)
+                }
+            }
+        }
+    }
+
+    /// Rows `range` of `p` viewed as lanes of `L` (same size as `E`).
+    @inline(__always)
+    static func lanes<E, L>(_ p: UnsafeBufferPointer<E>, _ range: Range<Int>, as: L.Type,
+                            _ body: (UnsafeBufferPointer<L>) -> Bool) -> Bool {
+        guard let base = p.baseAddress else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
+        return UnsafeRawPointer(base + range.lowerBound).withMemoryRebound(to: L.self, capacity: range.count) {
+            body(UnsafeBufferPointer(start: $0, count: range.count))
+        }
+    }
+}
