@@ -7,19 +7,37 @@ public enum RFC3339 {
         let (secs, frac) = floorDivMod(ns, 1_000_000_000)
         let (days, sod) = floorDivMod(secs, 86_400)
         let (y, m, d) = civil(fromDays: days)
-        appendDigits(y, 4, &out); out.append(0x2D)
-        appendDigits(m, 2, &out); out.append(0x2D)
-        appendDigits(d, 2, &out); out.append(0x54)  // T
-        appendDigits(Int(sod / 3600), 2, &out); out.append(0x3A)
-        appendDigits(Int(sod / 60 % 60), 2, &out); out.append(0x3A)
-        appendDigits(Int(sod % 60), 2, &out)
-        if frac != 0 {
-            out.append(0x2E)
-            var f = Int(frac), width = 9
-            while f % 10 == 0 { f /= 10; width -= 1 }
-            appendDigits(f, width, &out)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { p in
+            // YYYY-MM-DDTHH:MM:SS then .fraction, Z
+            digits(y, 4, p, 0); p[4] = 0x2D
+            digits(m, 2, p, 5); p[7] = 0x2D
+            digits(d, 2, p, 8); p[10] = 0x54
+            digits(Int(sod / 3600), 2, p, 11); p[13] = 0x3A
+            digits(Int(sod / 60 % 60), 2, p, 14); p[16] = 0x3A
+            digits(Int(sod % 60), 2, p, 17)
+            var n = 19
+            if frac != 0 {
+                p[n] = 0x2E
+                var f = Int(frac), width = 9
+                while f % 10 == 0 { f /= 10; width -= 1 }
+                digits(f, width, p, n + 1)
+                n += 1 + width
+            }
+            p[n] = 0x5A
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: p[0...n]))
         }
-        out.append(0x5A)  // Z
+    }
+
+    /// Writes `v` ≥ 0 as exactly `width` digits, zero-padded, at `p[at...]`.
+    @inline(__always)
+    static func digits(_ v: Int, _ width: Int, _ p: UnsafeMutableBufferPointer<UInt8>, _ at: Int) {
+        var x = v
+        var i = at + width
+        while i > at {
+            i -= 1
+            p[i] = UInt8(truncatingIfNeeded: 48 &+ x % 10)
+            x /= 10
+        }
     }
 
     /// The text of `ns`.
@@ -49,14 +67,5 @@ public enum RFC3339 {
     static func floorDivMod(_ a: Int64, _ b: Int64) -> (Int64, Int64) {
         let q = a / b, r = a % b
         return r < 0 ? (q - 1, r + b) : (q, r)
-    }
-
-    /// Appends `v` ≥ 0 as exactly `width` digits, zero-padded.
-    @inline(__always)
-    static func appendDigits(_ v: Int, _ width: Int, _ out: inout [UInt8]) {
-        let start = out.count
-        var x = v
-        for _ in 0..<width { out.append(UInt8(48 + x % 10)); x /= 10 }
-        out[start...].reverse()
     }
 }

@@ -7,22 +7,28 @@ import ColumnStore
 public struct ResultWriter: Sendable {
     public let format: ResultFormat
     public let columnNames: [String]
-    /// JSON object keys, `"name":`, escaped once.
-    let keys: [[UInt8]]
+    /// JSON object keys, `"name":`, escaped once, back to back; `keyEnds[c]` ends column c's.
+    let keyBytes: [UInt8]
+    let keyEnds: [Int]
     /// Rows written so far.
     public private(set) var rowsWritten = 0
+    /// Scratch for one block: rendered cells, column-major, and where each ends.
+    var cells: [UInt8] = []
+    var ends: [Int] = []
 
     /// A writer for results with these column names. `format` must be streamable (not `.table`).
     public init(format: ResultFormat, columnNames: [String]) {
         precondition(format.isStreamable, "BUG: \(format) output cannot be streamed")
         self.format = format
         self.columnNames = columnNames
-        keys = columnNames.map { name in
-            var k: [UInt8] = []
-            JSONText.appendQuoted(name, to: &k)
-            k.append(0x3A)
-            return k
+        var keyBytes: [UInt8] = [], keyEnds: [Int] = []
+        for name in columnNames {
+            JSONText.appendQuoted(name, to: &keyBytes)
+            keyBytes.append(0x3A)
+            keyEnds.append(keyBytes.count)
         }
+        self.keyBytes = keyBytes
+        self.keyEnds = keyEnds
     }
 
     /// A writer for results shaped like `result`.
@@ -48,40 +54,66 @@ public struct ResultWriter: Sendable {
 
     /// Appends rows `rows` of `result`, whose columns must be the writer's.
     public mutating func writeRows(of result: QueryResult, _ rows: Range<Int>, into out: inout [UInt8]) {
-        let columns = result.columns
-        precondition(columns.count == columnNames.count,
-                     "BUG: result has \(columns.count) columns, the writer \(columnNames.count)")
+        precondition(result.columns.count == columnNames.count,
+                     "BUG: result has \(result.columns.count) columns, the writer \(columnNames.count)")
         precondition(rows.lowerBound >= 0 && rows.upperBound <= result.rowCount,
                      "BUG: rows \(rows) of a result of \(result.rowCount)")
-        switch format {
-        case .csv:
-            for r in rows {
-                for c in columns.indices {
-                    if c > 0 { out.append(0x2C) }
-                    Self.appendCSV(columns[c].vector, r, to: &out)
-                }
-                out.append(0x0A)
+        let style: CellText.Style = format == .csv ? .csv : .json
+        var lo = rows.lowerBound
+        while lo < rows.upperBound {
+            // A block of rows at a time: render each column's cells, then interleave them into rows.
+            let block = lo..<min(lo + Self.blockRows, rows.upperBound)
+            cells.removeAll(keepingCapacity: true)
+            ends.removeAll(keepingCapacity: true)
+            for column in result.columns {
+                CellText.render(column.vector, block, style, into: &cells, ends: &ends)
             }
-        case .json, .jsonl:
-            let json = format == .json
-            for r in rows {
-                if json {
-                    if rowsWritten + r - rows.lowerBound > 0 { out.append(0x2C) }
-                    out.append(0x0A)
-                }
-                out.append(0x7B)
-                for c in columns.indices {
-                    if c > 0 { out.append(0x2C) }
-                    out.append(contentsOf: keys[c])
-                    Self.appendJSON(columns[c].vector, r, to: &out)
-                }
-                out.append(0x7D)
-                if !json { out.append(0x0A) }
-            }
-        case .table:
-            preconditionFailure("BUG: table output cannot be streamed")
+            assemble(rowCount: block.count, into: &out)
+            rowsWritten += block.count
+            lo = block.upperBound
         }
-        rowsWritten += rows.count
+    }
+
+    /// Rows per rendering block: enough to amortise the per-column setup, small enough for cache.
+    static let blockRows = 1024
+
+    /// Appends `rowCount` rows from `cells`/`ends` (column-major) in the writer's format.
+    func assemble(rowCount n: Int, into out: inout [UInt8]) {
+        let columnCount = columnNames.count
+        cells.withUnsafeBytes { text in ends.withUnsafeBufferPointer { ends in keyBytes.withUnsafeBytes { keys in
+            @inline(__always) func cell(_ c: Int, _ k: Int) -> UnsafeRawBufferPointer {
+                let i = c * n + k
+                return UnsafeRawBufferPointer(rebasing: text[(i == 0 ? 0 : ends[i - 1])..<ends[i]])
+            }
+            @inline(__always) func key(_ c: Int) -> UnsafeRawBufferPointer {
+                UnsafeRawBufferPointer(rebasing: keys[(c == 0 ? 0 : keyEnds[c - 1])..<keyEnds[c]])
+            }
+            for k in 0..<n {
+                switch format {
+                case .csv:
+                    for c in 0..<columnCount {
+                        if c > 0 { out.append(0x2C) }
+                        out.append(contentsOf: cell(c, k))
+                    }
+                    out.append(0x0A)
+                case .json, .jsonl:
+                    if format == .json {
+                        if rowsWritten + k > 0 { out.append(0x2C) }
+                        out.append(0x0A)
+                    }
+                    out.append(0x7B)
+                    for c in 0..<columnCount {
+                        if c > 0 { out.append(0x2C) }
+                        out.append(contentsOf: key(c))
+                        out.append(contentsOf: cell(c, k))
+                    }
+                    out.append(0x7D)
+                    if format == .jsonl { out.append(0x0A) }
+                case .table:
+                    preconditionFailure("BUG: table output cannot be streamed")
+                }
+            }
+        } } }
     }
 
     /// Appends what comes after the rows: JSON's `]`.
@@ -89,39 +121,6 @@ public struct ResultWriter: Sendable {
         if format == .json {
             if rowsWritten > 0 { out.append(0x0A) }
             out.append(contentsOf: [0x5D, 0x0A])
-        }
-    }
-
-    /// Appends row `r` of `v` as a JSON value.
-    static func appendJSON(_ v: ColumnVector, _ r: Int, to out: inout [UInt8]) {
-        if v.isNull(r) { out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C]); return }
-        switch v.type {
-        case .time:
-            out.append(0x22)
-            RFC3339.append(v.int64s[r], to: &out)
-            out.append(0x22)
-        case .int64: ValueText.append(v.int64s[r], to: &out)
-        case .uint64: ValueText.append(v.uint64s[r], to: &out)
-        case .float64:
-            let d = v.float64s[r]
-            if d.isFinite { ValueText.append(d, to: &out) } else { out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C]) }
-        case .bool: ValueText.append(v.bools[r] != 0, to: &out)
-        case .string: v.withStringBytes(r) { JSONText.appendQuoted($0, to: &out) }
-        case .symbol: preconditionFailure("BUG: symbol column in a query result; resolve it to strings first")
-        }
-    }
-
-    /// Appends row `r` of `v` as a CSV field (NULL: nothing).
-    static func appendCSV(_ v: ColumnVector, _ r: Int, to out: inout [UInt8]) {
-        if v.isNull(r) { return }
-        switch v.type {
-        case .time: RFC3339.append(v.int64s[r], to: &out)
-        case .int64: ValueText.append(v.int64s[r], to: &out)
-        case .uint64: ValueText.append(v.uint64s[r], to: &out)
-        case .float64: ValueText.append(v.float64s[r], to: &out)
-        case .bool: ValueText.append(v.bools[r] != 0, to: &out)
-        case .string: v.withStringBytes(r) { CSVText.appendField($0, to: &out) }
-        case .symbol: preconditionFailure("BUG: symbol column in a query result; resolve it to strings first")
         }
     }
 }

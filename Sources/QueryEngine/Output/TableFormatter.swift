@@ -42,10 +42,13 @@ enum TableFormatter {
         for col in result.columns {
             appendCell(&headers, o, ellipsis, ellipsisWidth) { appendDisplayText(col.name, to: &$0) }
             appendCell(&types, o, ellipsis, ellipsisWidth) { $0.append(contentsOf: col.type.description.utf8) }
+            var raw: [UInt8] = [], rawEnds: [Int] = []
+            CellText.render(col.vector, 0..<top, .table, into: &raw, ends: &rawEnds)
+            CellText.render(col.vector, bottomStart..<n, .table, into: &raw, ends: &rawEnds)
             var c = Cells()
-            let v = col.vector
-            for r in shownRows {
-                appendCell(&c, o, ellipsis, ellipsisWidth) { appendValue(v, r, to: &$0) }
+            for k in rawEnds.indices {
+                let cell = raw[(k == 0 ? 0 : rawEnds[k - 1])..<rawEnds[k]]
+                appendCell(&c, o, ellipsis, ellipsisWidth) { $0.append(contentsOf: cell) }
             }
             var w = max(headers.widths.last!, 1)
             if o.showTypes { w = max(w, types.widths.last!) }
@@ -138,20 +141,6 @@ enum TableFormatter {
         }
         cells.ends.append(cells.bytes.count)
         cells.widths.append(width)
-    }
-
-    /// Appends row `r` of `v` as table text.
-    static func appendValue(_ v: ColumnVector, _ r: Int, to out: inout [UInt8]) {
-        if v.isNull(r) { out.append(contentsOf: [0x4E, 0x55, 0x4C, 0x4C]); return }
-        switch v.type {
-        case .time: RFC3339.append(v.int64s[r], to: &out)
-        case .int64: ValueText.append(v.int64s[r], to: &out)
-        case .uint64: ValueText.append(v.uint64s[r], to: &out)
-        case .float64: ValueText.append(v.float64s[r], to: &out)
-        case .bool: ValueText.append(v.bools[r] != 0, to: &out)
-        case .string: v.withStringBytes(r) { appendDisplayText($0, to: &out) }
-        case .symbol: preconditionFailure("BUG: symbol column in a query result; resolve it to strings first")
-        }
     }
 
     /// Appends `s` with control characters escaped and invalid UTF-8 replaced.
