@@ -109,6 +109,7 @@ public struct PlayEventGenerator: Sendable {
         }
         let d0 = arena.count
         durationRange = d0..<Int(add("\",duration_ms="))
+        arena.append(contentsOf: repeatElement(0, count: 16))  // padding for `write`'s 16-byte copies
         self.arena = arena
         self.trackOffsets = trackOffsets
         self.comboOffsets = comboOffsets
@@ -151,56 +152,90 @@ public struct PlayEventGenerator: Sendable {
         var pos = 0
         try arena.withUnsafeBufferPointer { arenaBuf in
             let A = arenaBuf.baseAddress!
+            // Fragments are short: copy 16 bytes a step, overshooting into the slack that both the
+            // arena (padding) and the buffer (`maxLineBytes`) have; later writes overwrite it.
             @inline(__always) func copy(_ lo: Int, _ hi: Int) {
-                (buf + pos).update(from: A + lo, count: hi - lo)
+                let src = UnsafeRawPointer(A + lo), dst = UnsafeMutableRawPointer(buf + pos)
+                var i = 0
+                while i < hi - lo {
+                    dst.storeBytes(of: src.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self), toByteOffset: i, as: SIMD16<UInt8>.self)
+                    i += 16
+                }
                 pos += hi - lo
             }
-            for _ in 0..<rows {
-                var ts = times.next(&rng)
-                if rng.chance(lateT) {
-                    ts = max(ts - S.lateMinNanos - Int64(rng.below(lateSpan)), start)
+            var batch = [DrawnPlay](repeating: DrawnPlay(), count: Self.batchRows)
+            var done = 0
+            while done < rows {
+                let n = min(Self.batchRows, rows - done)
+                done += n
+                // Draw a batch first: this loop is short, so the CPU overlaps the cache misses of many
+                // rows' table lookups (the user table alone is 12 MB); formatting them would not let it.
+                for i in 0..<n {
+                    var ts = times.next(&rng)
+                    if rng.chance(lateT) {
+                        ts = max(ts - S.lateMinNanos - Int64(rng.below(lateSpan)), start)
+                    }
+                    let t = Int(trackTable.sample(rng.next()))
+                    let user = userTable.sample(rng.next())
+                    let c = Int(comboTable.sample(rng.next()))
+                    let skipped = rng.chance(skipT)
+                    let completed = !skipped && rng.chance(completeT)
+                    let length = Int(trackLengthMs[t])
+                    let duration: Int
+                    if skipped {
+                        duration = S.skipDurationMs.lowerBound + Int(rng.below(skipSpan))
+                    } else if completed {
+                        duration = length
+                    } else {
+                        duration = Int(Double(length) * rng.uniform(0.3, 0.95))
+                    }
+                    let liked = rng.chance(likeT)
+                    // Revenue in millionths, as numpy's round(6) = rint(x·1e6)/1e6.
+                    var micros: UInt64 = 0
+                    if duration >= S.paidDurationMs {
+                        micros = UInt64((comboRate[c] * rng.uniform(0.8, 1.2) * 1e6).rounded(.toNearestOrEven))
+                    }
+                    batch[i] = DrawnPlay(
+                        time: ts, micros: micros, prefixStart: trackOffsets[t], prefixEnd: trackOffsets[t + 1],
+                        user: user, duration: UInt32(duration), combo: UInt16(c),
+                        flags: UInt8((completed ? 4 : 0) | (skipped ? 2 : 0) | (liked ? 1 : 0)))
                 }
-                let t = Int(trackTable.sample(rng.next()))
-                let user = userTable.sample(rng.next())
-                let c = Int(comboTable.sample(rng.next()))
-                let skipped = rng.chance(skipT)
-                let completed = !skipped && rng.chance(completeT)
-                let length = Int(trackLengthMs[t])
-                let duration: Int
-                if skipped {
-                    duration = S.skipDurationMs.lowerBound + Int(rng.below(skipSpan))
-                } else if completed {
-                    duration = length
-                } else {
-                    duration = Int(Double(length) * rng.uniform(0.3, 0.95))
-                }
-                let liked = rng.chance(likeT)
-                // Revenue in millionths, as numpy's round(6) = rint(x·1e6)/1e6.
-                var micros: UInt64 = 0
-                if duration >= S.paidDurationMs {
-                    micros = UInt64((comboRate[c] * rng.uniform(0.8, 1.2) * 1e6).rounded(.toNearestOrEven))
-                }
-
-                copy(Int(trackOffsets[t]), Int(trackOffsets[t + 1]))
-                copy(Int(comboOffsets[c]), Int(comboOffsets[c + 1]))
-                pos += DecimalDigits.write(UInt64(user), width: userDigits, to: buf + pos)
-                copy(durationRange.lowerBound, durationRange.upperBound)
-                pos += DecimalDigits.write(UInt64(duration), to: buf + pos)
-                let f = (completed ? 4 : 0) | (skipped ? 2 : 0) | (liked ? 1 : 0)
-                copy(Int(flagOffsets[f]), Int(flagOffsets[f + 1]))
-                pos += Self.writeMicros(micros, to: buf + pos)
-                buf[pos] = 0x20
-                pos += 1
-                pos += DecimalDigits.write(UInt64(ts), to: buf + pos)
-                buf[pos] = 0x0A
-                pos += 1
-                if pos >= limit {
-                    try sink(UnsafeRawBufferPointer(start: buf, count: pos))
-                    pos = 0
+                for i in 0..<n {
+                    let r = batch[i]
+                    copy(Int(r.prefixStart), Int(r.prefixEnd))
+                    copy(Int(comboOffsets[Int(r.combo)]), Int(comboOffsets[Int(r.combo) + 1]))
+                    pos += DecimalDigits.write(UInt64(r.user), width: userDigits, to: buf + pos)
+                    copy(durationRange.lowerBound, durationRange.upperBound)
+                    pos += DecimalDigits.write(UInt64(r.duration), to: buf + pos)
+                    copy(Int(flagOffsets[Int(r.flags)]), Int(flagOffsets[Int(r.flags) + 1]))
+                    pos += Self.writeMicros(r.micros, to: buf + pos)
+                    buf[pos] = 0x20
+                    pos += 1
+                    pos += DecimalDigits.write(UInt64(r.time), to: buf + pos)
+                    buf[pos] = 0x0A
+                    pos += 1
+                    if pos >= limit {
+                        try sink(UnsafeRawBufferPointer(start: buf, count: pos))
+                        pos = 0
+                    }
                 }
             }
         }
         if pos > 0 { try sink(UnsafeRawBufferPointer(start: buf, count: pos)) }
+    }
+
+    static let batchRows = 256
+
+    /// One row's draws, between drawing and formatting.
+    struct DrawnPlay {
+        var time: Int64 = 0
+        var micros: UInt64 = 0
+        var prefixStart: UInt32 = 0, prefixEnd: UInt32 = 0
+        var user: UInt32 = 0
+        var duration: UInt32 = 0
+        var combo: UInt16 = 0
+        /// completed·4 + skipped·2 + liked
+        var flags: UInt8 = 0
     }
 
     /// All `rows` lines in one array (for tests and small outputs).
