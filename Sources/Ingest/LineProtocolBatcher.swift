@@ -1,0 +1,125 @@
+import ColumnStore
+import LineProtocol
+
+/// A line-protocol visitor that builds one `WriteBatch` per measurement, straight into columns.
+///
+/// Tags become `.symbol` columns (codes into a batch-local dictionary, interned from the input bytes),
+/// fields typed columns, `time` the line's timestamp or `defaultTime`. Cells are appended as they
+/// arrive; when the line is then rejected, `abortLine` truncates every column back to the row count
+/// and drops the columns the line added, so no partial row (and no new column) is left behind. A field whose type differs from its column's type in this batch, or a key used as
+/// both tag and field, rejects the line.
+public struct LineProtocolBatcher: LineProtocolVisitor {
+    /// Timestamp (ns) for lines without one: when the batch was received.
+    public var defaultTime: Int64
+
+    /// Every table but the current one; the current one's slot holds an empty placeholder.
+    var tables: [TableBuilder] = []
+    /// The table of the current line, kept out of `tables` so hot paths touch it directly.
+    var cur: TableBuilder
+    /// Index of `cur` in `tables`, -1 before the first line.
+    var curIndex = -1
+    var line = 0
+    /// Row index of the current line in `cur`.
+    var row = 0
+    /// Columns the current line added (dropped again if it is rejected).
+    var addedColumns = 0
+    let scratch = UnescapeBuffer()
+
+    public init(defaultTime: Int64) {
+        self.defaultTime = defaultTime
+        cur = Self.placeholder()
+    }
+
+    private static func placeholder() -> TableBuilder {
+        [UInt8]().withUnsafeBytes { TableBuilder(name: $0, hash: 0) }
+    }
+
+    /// Rows batched so far, over all tables.
+    public var rowCount: Int { tables.reduce(cur.rowCount) { $0 + $1.rowCount } }
+
+    public mutating func beginLine(measurement: LineSlice, line: Int) {
+        self.line = line
+        if curIndex < 0 || !cur.nameBytes.withUnsafeBytes({ measurement.unescapedEquals($0) }) {
+            switchTable(measurement)
+        }
+        row = cur.rowCount
+    }
+
+    private mutating func switchTable(_ measurement: LineSlice) {
+        if curIndex >= 0 { swap(&cur, &tables[curIndex]) }
+        measurement.withUnescaped(using: scratch) { name in
+            let h = LineKey.hash(name)
+            if let t = tables.firstIndex(where: { $0.nameHash == h && $0.nameBytes.elementsEqual(name) }) {
+                curIndex = t
+            } else {
+                tables.append(TableBuilder(name: name, hash: h))
+                curIndex = tables.count - 1
+            }
+        }
+        swap(&cur, &tables[curIndex])
+    }
+
+    public mutating func tag(key: LineKey, value: LineSlice) -> LineRejection? {
+        let c: Int
+        if let found = cur.column(for: key, isTag: true) {
+            c = found
+            if cur.types[c] != .symbol { return conflict(c, offered: .symbol) }
+        } else {
+            c = cur.addColumn(key, type: .symbol, isTag: true, scratch: scratch)
+            addedColumns += 1
+        }
+        cur.columns[c].appendTag(value, row: row)
+        return nil
+    }
+
+    public mutating func field(key: LineKey, value: FieldValue) -> LineRejection? {
+        let c: Int
+        let offered = value.columnType
+        if let found = cur.column(for: key, isTag: false) {
+            c = found
+            if cur.types[c] != offered { return conflict(c, offered: offered) }
+        } else {
+            c = cur.addColumn(key, type: offered, isTag: false, scratch: scratch)
+            addedColumns += 1
+        }
+        cur.columns[c].append(value, row: row)
+        return nil
+    }
+
+    public mutating func endLine(timestamp: Int64?) {
+        cur.time.append(timestamp ?? defaultTime)
+        cur.rowLines.append(line)
+        addedColumns = 0
+    }
+
+    public mutating func abortLine() {
+        for c in cur.columns.indices where cur.columns[c].count > row { cur.columns[c].truncate(to: row) }
+        if addedColumns > 0 {
+            cur.removeLastColumns(addedColumns)
+            addedColumns = 0
+        }
+    }
+
+    private func conflict(_ c: Int, offered: ColumnType) -> LineRejection {
+        func kind(_ type: ColumnType) -> String { type == .symbol ? "a tag" : "a field of type \(type)" }
+        return LineRejection(
+            "type conflict in table '\(cur.name)': column '\(cur.columns[c].name)' is \(kind(cur.types[c])) "
+                + "in this batch, this line has \(kind(offered))")
+    }
+
+    /// The batches built so far (one per measurement with rows, in order of first appearance) and,
+    /// per batch, the input line of each row. Leaves the batcher empty.
+    public mutating func takeBatches() -> (batches: [WriteBatch], rowLines: [[Int]]) {
+        if curIndex >= 0 { swap(&cur, &tables[curIndex]) }
+        var batches: [WriteBatch] = []
+        var lines: [[Int]] = []
+        for i in tables.indices where tables[i].rowCount > 0 {
+            batches.append(tables[i].finish())
+            lines.append(tables[i].rowLines)
+        }
+        tables = []
+        cur = Self.placeholder()
+        curIndex = -1
+        return (batches, lines)
+    }
+}

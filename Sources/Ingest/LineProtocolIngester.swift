@@ -1,0 +1,105 @@
+import ColumnStore
+import LineProtocol
+
+/// Batches parsed from line protocol, ready for `Database.write`, with what is needed to report on them.
+public struct ParsedBatches: Sendable {
+    /// One batch per measurement, in order of first appearance.
+    public var batches: [WriteBatch]
+    /// Per batch, the input line number of each row (to name lines the storage engine rejects).
+    public var rowLines: [[Int]]
+    /// The parse-side report: lines accepted into batches, lines rejected by the parser or batcher.
+    public var report: IngestReport
+
+    /// The final report once storage has written the batches: rows it rejected become rejected lines.
+    public func report(after result: WriteResult) -> IngestReport {
+        var r = report
+        var more: [IngestError] = []
+        var count = 0
+        for (b, rejections) in result.rejected.enumerated() where b < rowLines.count {
+            for rej in rejections {
+                count += 1
+                let line = rej.row < rowLines[b].count ? rowLines[b][rej.row] : 0
+                if more.count < r.maxErrors {
+                    more.append(IngestError(line: line, message: "line \(line): \(rej.reason)"))
+                }
+            }
+        }
+        r.linesAccepted -= count
+        r.addRejections(count, more)
+        return r
+    }
+}
+
+/// Line protocol in, `WriteBatch`es and an `IngestReport` out: the parser and the batcher together.
+///
+/// One-shot use (an HTTP body): `LineProtocolIngester.ingest(body, …) { try db.write($0) }`.
+/// Streaming use (TCP): `feed` chunks as they arrive (keeping the unconsumed tail), and `takeBatches`
+/// whenever enough rows have gathered; line numbers run on over the whole stream.
+public struct LineProtocolIngester {
+    public private(set) var parser: LineProtocolParser
+    public private(set) var batcher: LineProtocolBatcher
+
+    public init(precision: Precision = .ns, defaultTime: Int64, maxLineLength: Int = 1 << 20, maxErrors: Int = 100) {
+        parser = LineProtocolParser(precision: precision, maxLineLength: maxLineLength, maxErrors: maxErrors)
+        batcher = LineProtocolBatcher(defaultTime: defaultTime)
+    }
+
+    /// Timestamp (ns) given to lines without one; set it to the receive time of each request or chunk.
+    public var defaultTime: Int64 {
+        get { batcher.defaultTime }
+        set { batcher.defaultTime = newValue }
+    }
+
+    /// Rows batched and not yet taken.
+    public var pendingRows: Int { batcher.rowCount }
+
+    /// Parses the complete lines of `chunk` (all of it when `isFinal`); returns the bytes consumed.
+    public mutating func feed(_ chunk: UnsafeRawBufferPointer, isFinal: Bool = false) -> Int {
+        parser.parse(chunk, into: &batcher, isFinal: isFinal)
+    }
+
+    /// The batches and report for everything fed since the last call.
+    public mutating func takeBatches() -> ParsedBatches {
+        let (batches, rowLines) = batcher.takeBatches()
+        let results = parser.takeResults()
+        var report = IngestReport(maxErrors: parser.maxErrors)
+        report.linesAccepted = results.accepted
+        report.addRejections(results.errorCount, results.errors.map {
+            IngestError(line: $0.line, message: $0.description)
+        })
+        return ParsedBatches(batches: batches, rowLines: rowLines, report: report)
+    }
+
+    /// Parses a whole buffer (a last line without a newline included).
+    public static func parse(
+        _ buffer: UnsafeRawBufferPointer, precision: Precision = .ns, defaultTime: Int64,
+        maxLineLength: Int = 1 << 20, maxErrors: Int = 100
+    ) -> ParsedBatches {
+        var ingester = LineProtocolIngester(
+            precision: precision, defaultTime: defaultTime, maxLineLength: maxLineLength, maxErrors: maxErrors)
+        _ = ingester.feed(buffer, isFinal: true)
+        return ingester.takeBatches()
+    }
+
+    /// `parse` for bytes in an array.
+    public static func parse(
+        _ bytes: [UInt8], precision: Precision = .ns, defaultTime: Int64,
+        maxLineLength: Int = 1 << 20, maxErrors: Int = 100
+    ) -> ParsedBatches {
+        bytes.withUnsafeBytes {
+            parse($0, precision: precision, defaultTime: defaultTime, maxLineLength: maxLineLength, maxErrors: maxErrors)
+        }
+    }
+
+    /// Parses `buffer`, hands the batches to `write` (e.g. `{ try db.write($0) }`), and reports on every line.
+    public static func ingest(
+        _ buffer: UnsafeRawBufferPointer, precision: Precision = .ns, defaultTime: Int64,
+        maxLineLength: Int = 1 << 20, maxErrors: Int = 100,
+        write: ([WriteBatch]) throws -> WriteResult
+    ) rethrows -> IngestReport {
+        let parsed = parse(buffer, precision: precision, defaultTime: defaultTime,
+                           maxLineLength: maxLineLength, maxErrors: maxErrors)
+        guard !parsed.batches.isEmpty else { return parsed.report }
+        return parsed.report(after: try write(parsed.batches))
+    }
+}

@@ -1,0 +1,24 @@
+/// Receives the pieces of each line from `LineProtocolParser`, in order:
+/// `beginLine`, then `tag` per tag, then `field` per field, then `endLine` — or `abortLine` as soon as the
+/// line turns out bad (after `beginLine`), in which case the visitor must drop whatever it staged for it.
+///
+/// The parser is generic over the visitor, so these calls are specialised and inlined, never dynamic.
+/// Slices point into the input buffer and are valid only during the call.
+public protocol LineProtocolVisitor {
+    /// A line starts; `line` is its 1-based number in the stream.
+    mutating func beginLine(measurement: LineSlice, line: Int)
+    /// One tag, in line order. Return a rejection to reject the whole line (the parser then calls `abortLine`).
+    mutating func tag(key: LineKey, value: LineSlice) -> LineRejection?
+    /// One field, in line order. Return a rejection to reject the whole line (the parser then calls `abortLine`).
+    mutating func field(key: LineKey, value: FieldValue) -> LineRejection?
+    /// The line was valid: commit it. `timestamp` is in nanoseconds, nil when the line had none.
+    mutating func endLine(timestamp: Int64?)
+    /// The line was bad after `beginLine`: forget it.
+    mutating func abortLine()
+}
+
+/// Why a visitor refused a line (a schema conflict, say); reported like a syntax error, with its position.
+public struct LineRejection: Error, Sendable, Hashable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+}
