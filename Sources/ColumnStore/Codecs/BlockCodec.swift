@@ -27,8 +27,8 @@ public enum BlockCodec {
 
     /// Encodes rows `range` of `column` into one self-describing block appended to `out`
     /// (never overwriting what `out` held). Picks the encoding that wins for this block: every candidate
-    /// for the type is encoded and compressed, and the smallest stored block is kept (ties go to the
-    /// candidate that decodes faster).
+    /// for the type is encoded, the plausible ones (by size) are compressed, and the smallest stored block
+    /// is kept (ties go to the candidate that decodes faster).
     @discardableResult
     public static func encode(_ column: ColumnVector, range: Range<Int>, options: CodecOptions,
                               into out: inout [UInt8]) -> BlockSummary {
@@ -39,20 +39,30 @@ public enum BlockCodec {
         let zstd = options.compression == .zstd ? BlockCompression.ZstdContext() : nil
         var decimal: (exponent: Int, ints: [UInt64])?? = nil  // computed once, on first use
 
-        var body: [UInt8] = [], packed: [UInt8] = [], best: [UInt8] = []
-        var bestCandidate: Candidate? = nil, bestCompression = CompressionKind.none, bestBodyLength = 0
+        var packed: [UInt8] = [], best: [UInt8] = []
+        var bestCandidate: Candidate? = nil, bestRank = 0, bestCompression = CompressionKind.none, bestBodyLength = 0
+        // A body this many times larger than the best stored block so far is not worth compressing:
+        // LZ4 rarely halves bit-packed data; zstd's entropy coder can do more on byte-aligned data.
+        let reach = switch options.compression { case .none: 1; case .lz4: 2; case .zstd: 4 }
         func tryEach(_ candidates: [Candidate]) {
-            for c in candidates {
-                body.removeAll(keepingCapacity: true)
-                body.append(contentsOf: validity)
-                guard payload(c, column, range, decimal: &decimal, into: &body) else { continue }
+            var bodies: [(rank: Int, candidate: Candidate, body: [UInt8])] = []
+            for (rank, c) in candidates.enumerated() {
+                var body = validity
+                if payload(c, column, range, decimal: &decimal, into: &body) { bodies.append((rank, c, body)) }
+            }
+            bodies.sort { ($0.body.count, $0.rank) < ($1.body.count, $1.rank) }
+            for (rank, c, b) in bodies {
+                var body = b
+                if bestCandidate != nil && body.count > reach * best.count { break }
                 packed.removeAll(keepingCapacity: true)
                 let compressed = body.withUnsafeBytes {
                     BlockCompression.compress($0, options.compression, level: options.zstdLevel, zstd: zstd, into: &packed)
                 }
                 let size = compressed ? packed.count : body.count
-                if bestCandidate == nil || size < best.count {
+                // Ties go to the candidate listed first: it decodes faster.
+                if bestCandidate == nil || (size, rank) < (best.count, bestRank) {
                     bestCandidate = c
+                    bestRank = rank
                     bestCompression = compressed ? options.compression : .none
                     bestBodyLength = body.count
                     if compressed { swap(&best, &packed) } else { swap(&best, &body) }

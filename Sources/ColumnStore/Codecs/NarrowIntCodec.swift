@@ -1,10 +1,11 @@
-/// Byte-aligned integers: offsets in the fewest whole bytes (0…8) that hold them, little-endian.
+/// Byte-aligned integers: offsets in the fewest whole bytes (0…8) that hold them, stored as byte planes.
 ///
-/// `EncodingID.narrow` — payload `base u64` · `byteWidth u8` · `n × byteWidth` bytes of `value - base`.
-/// `EncodingID.deltaNarrow` — payload `first u64` · `minDelta u64` · `byteWidth u8` · `(n-1) × byteWidth` bytes
-/// of `delta - minDelta` (n = 0: fields 0, no values).
-/// Larger than bit-packing before compression, but zstd's entropy coder sees whole symbols, so skewed
-/// values (a few platforms, zipfian artists) end up smaller than their bit width.
+/// `EncodingID.narrow` — payload `base u64` · `byteWidth u8` · `byteWidth` planes of `n` bytes: plane k holds
+/// byte k (little-endian order) of every `value - base`.
+/// `EncodingID.deltaNarrow` — payload `first u64` · `minDelta u64` · `byteWidth u8` · `byteWidth` planes of
+/// `n-1` bytes of `delta - minDelta` (n = 0: fields 0, no planes).
+/// Larger than bit-packing before compression, but zstd's entropy coder sees whole symbols, one plane at a
+/// time: the skewed high bytes of zipfian codes, durations and time gaps shrink, the noisy low bytes stay.
 enum NarrowIntCodec {
     static func byteWidth<T: FixedWidthInteger & UnsignedInteger>(ofMax m: T) -> Int { (BitPacking.width(m) + 7) >> 3 }
 
@@ -43,21 +44,20 @@ enum NarrowIntCodec {
         }
     }
 
+    /// Writes `byteWidth` then byte plane k (byte k of every offset) for k in 0..<byteWidth.
     private static func writeOffsets<T: FixedWidthInteger & UnsignedInteger>(
         _ v: UnsafeBufferPointer<T>, minus base: T, width: Int, into out: inout [UInt8]
     ) {
         out.append(UInt8(width))
         guard width > 0 else { return }
-        let at = out.count
-        out.append(contentsOf: repeatElement(0, count: v.count * width + 8))
-        out.withUnsafeMutableBytes { o in
-            var p = o.baseAddress! + at
-            for x in v {
-                p.storeBytes(of: UInt64(x &- base).littleEndian, as: UInt64.self)
-                p += width
+        let n = v.count, at = out.count
+        out.append(contentsOf: repeatElement(0, count: n * width))
+        out.withUnsafeMutableBufferPointer { o in
+            for i in 0..<n {
+                let x = UInt64(v[i] &- base)
+                for k in 0..<width { o[at + k * n + i] = UInt8(truncatingIfNeeded: x &>> UInt64(8 * k)) }
             }
         }
-        out.removeLast(8)
     }
 
     private static func readOffsets<T: FixedWidthInteger & UnsignedInteger>(
@@ -66,26 +66,13 @@ enum NarrowIntCodec {
         let at = r.offset
         let w = Int(try r.u8("narrow byte width"))
         guard w <= T.bitWidth / 8 else { throw CodecError("narrow byte width \(w) exceeds \(T.bitWidth / 8) at offset \(at)") }
-        let src = try r.take(n * w, "narrow values")
-        switch w {
-        case 0: out.update(repeating: 0, count: n)
-        case 1: for i in 0..<n { out[i] = T(truncatingIfNeeded: src.load(fromByteOffset: i, as: UInt8.self)) }
-        case 2: for i in 0..<n { out[i] = T(truncatingIfNeeded: UInt16(littleEndian: src.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) }
-        case 4: for i in 0..<n { out[i] = T(truncatingIfNeeded: UInt32(littleEndian: src.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))) }
-        case 8: for i in 0..<n { out[i] = T(truncatingIfNeeded: UInt64(littleEndian: src.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))) }
-        default:
-            let mask: UInt64 = (1 &<< UInt64(8 * w)) &- 1
-            // Whole-word loads for all values whose 8 bytes stay readable, byte-wise for the rest.
-            var fast = n
-            if !r.wordLoadsSafe(upTo: r.offset) { fast = Swift.max(0, n - 8 / w - 1) }
-            for i in 0..<fast {
-                out[i] = T(truncatingIfNeeded: UInt64(littleEndian: src.loadUnaligned(fromByteOffset: w * i, as: UInt64.self)) & mask)
-            }
-            for i in fast..<n {
-                var x: UInt64 = 0
-                for k in 0..<w { x |= UInt64(src.load(fromByteOffset: w * i + k, as: UInt8.self)) &<< UInt64(8 * k) }
-                out[i] = T(truncatingIfNeeded: x)
-            }
+        let src = try r.take(n * w, "narrow byte planes").assumingMemoryBound(to: UInt8.self)
+        // Plane by plane: each pass is a simple widening loop the compiler vectorises.
+        if w == 0 { out.update(repeating: 0, count: n); return }
+        for i in 0..<n { out[i] = T(truncatingIfNeeded: src[i]) }
+        for k in 1..<w {
+            let plane = src + k * n, shift = T(truncatingIfNeeded: 8 * k)
+            for i in 0..<n { out[i] |= T(truncatingIfNeeded: plane[i]) &<< shift }
         }
     }
 }

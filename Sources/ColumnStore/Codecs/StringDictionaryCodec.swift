@@ -12,10 +12,12 @@ enum StringDictionaryCodec {
         let d = table.count
         // Sort the distinct strings by bytes, then renumber the codes by rank.
         let order = table.arena.withUnsafeBytes { a in
-            (0..<d).sorted { x, y in
-                let bx = UnsafeRawBufferPointer(rebasing: a[Int(table.offsets[x])..<Int(table.offsets[x + 1])])
-                let by = UnsafeRawBufferPointer(rebasing: a[Int(table.offsets[y])..<Int(table.offsets[y + 1])])
-                return bx.lexicographicallyPrecedes(by)
+            table.offsets.withUnsafeBufferPointer { o in
+                (0..<d).sorted { x, y in
+                    let lx = Int(o[x + 1] - o[x]), ly = Int(o[y + 1] - o[y])
+                    let c = Swift.min(lx, ly) == 0 ? 0 : memcmp(a.baseAddress! + Int(o[x]), a.baseAddress! + Int(o[y]), Swift.min(lx, ly))
+                    return c != 0 ? c < 0 : lx < ly
+                }
             }
         }
         var rank = [UInt32](repeating: 0, count: d)
@@ -73,3 +75,9 @@ enum StringDictionaryCodec {
         }
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
