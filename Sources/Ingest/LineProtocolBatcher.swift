@@ -65,6 +65,7 @@ public struct LineProtocolBatcher: LineProtocolVisitor {
             c = found
             if cur.types[c] != .symbol { return conflict(c, offered: .symbol) }
         } else {
+            if Self.isTimeName(key.slice) { return Self.timeRejection }
             c = cur.addColumn(key, type: .symbol, isTag: true, scratch: scratch)
             addedColumns += 1
         }
@@ -79,6 +80,7 @@ public struct LineProtocolBatcher: LineProtocolVisitor {
             c = found
             if cur.types[c] != offered { return conflict(c, offered: offered) }
         } else {
+            if Self.isTimeName(key.slice) { return Self.timeRejection }
             c = cur.addColumn(key, type: offered, isTag: false, scratch: scratch)
             addedColumns += 1
         }
@@ -99,6 +101,14 @@ public struct LineProtocolBatcher: LineProtocolVisitor {
             addedColumns = 0
         }
     }
+
+    /// `time` names the designated timestamp column; a tag or field may not take it.
+    private static func isTimeName(_ key: LineSlice) -> Bool {
+        key.count == 4 && key.start[0] == UInt8(ascii: "t") && key.start[1] == UInt8(ascii: "i")
+            && key.start[2] == UInt8(ascii: "m") && key.start[3] == UInt8(ascii: "e")
+    }
+
+    private static let timeRejection = LineRejection("'time' is the timestamp column; a tag or field cannot be named 'time'")
 
     private func conflict(_ c: Int, offered: ColumnType) -> LineRejection {
         func kind(_ type: ColumnType) -> String { type == .symbol ? "a tag" : "a field of type \(type)" }

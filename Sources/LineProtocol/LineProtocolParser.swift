@@ -66,17 +66,13 @@ public struct LineProtocolParser {
             _discarding = false
         }
         var limit = bufEnd
+        var tailTooLong = false
         if !isFinal {
-            guard let last = Self._lastNewline(p, bufEnd) else {
-                if bufEnd - p > maxLineLength {
-                    _lineNumber += 1
-                    _recordTooLong(p, bufEnd)
-                    _discarding = true
-                    return buffer.count
-                }
-                return p - base
-            }
-            limit = last + 1
+            limit = Self._lastNewline(p, bufEnd).map { $0 + 1 } ?? p
+            // The unfinished last line: past the limit already, it is reported now and skipped to its
+            // newline, so a stream reader never has to hold it. (`+ 1`: its end may still turn out to
+            // be "\r\n", and the \r does not count.)
+            tailTooLong = bufEnd - limit > maxLineLength + 1
         }
         let scale = precision.nanosecondsPerUnit
         while p < limit {
@@ -90,6 +86,12 @@ public struct LineProtocolParser {
             if lineEnd > p && lineEnd[-1] == 0x0D { lineEnd -= 1 }
             _parseLine(p, lineEnd, bufEnd, scale, &visitor)
             p = next
+        }
+        if tailTooLong {
+            _lineNumber += 1
+            _recordTooLong(limit, bufEnd)
+            _discarding = true
+            return buffer.count
         }
         return limit - base
     }
@@ -116,13 +118,15 @@ public struct LineProtocolParser {
         _ lineStart: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, _ safeEnd: UnsafePointer<UInt8>,
         _ scale: Int64, _ visitor: inout V
     ) {
-        var p = lineStart
-        while p < end && p.pointee == 0x20 { p += 1 }
-        if p == end || p.pointee == UInt8(ascii: "#") { return }  // blank or comment
+        // The limit holds for every line, comments included: a stream reader must be able to judge
+        // an unfinished line before it has seen what kind it is.
         if end - lineStart > maxLineLength {
             _recordTooLong(lineStart, end)
             return
         }
+        var p = lineStart
+        while p < end && p.pointee == 0x20 { p += 1 }
+        if p == end || p.pointee == UInt8(ascii: "#") { return }  // blank or comment
         var failure = LineFailure()
         var begun = false
         if _parsePoint(p, end, safeEnd, scale, &visitor, &begun, &failure) {
