@@ -10,10 +10,9 @@ extension Expr: CustomStringConvertible {
         case .unary(.not, let operand):
             return "NOT " + operand.printed(atLeast: Precedence.not)
         case .unary(let op, let operand):
-            var text = operand.printed(atLeast: Precedence.unary)
+            let text = operand.printed(atLeast: Precedence.unary)
             // `- -x` must not become the comment `--x`.
-            if text.hasPrefix("-") || text.hasPrefix("+") { text = "(" + text + ")" }
-            return op.rawValue + text
+            return op.rawValue + (text.hasPrefix("-") || text.hasPrefix("+") ? " " : "") + text
         case .binary(let op, let left, let right):
             let leftMinimum = op.isComparison ? op.precedence + 1 : op.precedence
             return left.printed(atLeast: leftMinimum) + " " + op.rawValue + " "

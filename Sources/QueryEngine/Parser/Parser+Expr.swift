@@ -1,65 +1,105 @@
 /// Expressions by precedence climbing, with PostgreSQL's operator order (see `Precedence`).
+///
+/// Frames on the recursive paths are kept small — each step dispatches to an `@inline(never)` helper
+/// that does the work — so `SQLParser.maxDepth` levels fit in a small thread stack, even in debug builds.
 extension Parser {
     /// An expression whose infix operators all bind at least as tightly as `minimum`.
     mutating func parseExpr(_ minimum: Int = Precedence.lowest) throws(SQLError) -> Expr {
         try enter()
         defer { depth -= 1 }
         var left = try parsePrefix()
-        var comparedAlready = false
-        while true {
-            let token = current
-            if let op = binaryOperator(token) {
-                guard op.precedence >= minimum else { break }
-                if op.isComparison {
-                    if comparedAlready {
-                        throw error(.syntax, at: token, "chained comparisons are not supported: combine them with AND")
-                    }
-                    comparedAlready = true
-                }
-                advance()
-                let right = try parseExpr(op.precedence + 1)
-                left = try node(.binary(op, left, right), at: token.position)
-                continue
-            }
-            if token.kind == .doubleColon {
-                guard Precedence.cast >= minimum else { break }
-                advance()
-                left = try node(.cast(left, try parseType()), at: token.position)
-                continue
-            }
-            if token.is(.is) {
-                guard Precedence.is >= minimum else { break }
-                advance()
-                let negated = accept(.not)
-                let kind: Expr.Kind
-                if accept(.null) {
-                    kind = .isNull(left, negated: negated)
-                } else if accept(.true) {
-                    kind = .isBool(left, true, negated: negated)
-                } else if accept(.false) {
-                    kind = .isBool(left, false, negated: negated)
-                } else {
-                    throw unexpected(negated ? ["NULL", "TRUE", "FALSE"] : ["NULL", "NOT NULL", "TRUE", "FALSE"])
-                }
-                left = try node(kind, at: token.position)
-                continue
-            }
-            // [NOT] IN / BETWEEN / LIKE / ILIKE
-            let negated = token.is(.not)
-            let word = negated ? peek() : token
-            guard word.is(.in) || word.is(.between) || word.is(.like) || word.is(.ilike),
-                  Precedence.inBetweenLike >= minimum else { break }
-            advance()
-            if negated { advance() }
-            left = try node(try parsePredicate(word, left, negated: negated), at: token.position)
+        var compared = false
+        while let step = infixStep(minimum) {
+            left = try parseInfix(step, left, compared: &compared)
         }
         return left
     }
 
-    /// The rest of `x [NOT] IN (…)`, `BETWEEN a AND b`, `LIKE p`, `ILIKE p` after the keyword.
-    private mutating func parsePredicate(_ word: Token, _ value: Expr, negated: Bool) throws(SQLError) -> Expr.Kind {
+    /// What continues an expression at the current token, if it binds at least as tightly as `minimum`.
+    private enum InfixStep {
+        case binary(BinaryOperator)
+        case cast
+        case `is`
+        case predicate(negated: Bool)
+    }
+
+    @inline(never)
+    private func infixStep(_ minimum: Int) -> InfixStep? {
+        let token = current
+        if let op = binaryOperator(token) {
+            return op.precedence >= minimum ? .binary(op) : nil
+        }
+        if token.kind == .doubleColon { return Precedence.cast >= minimum ? .cast : nil }
+        if token.is(.is) { return Precedence.is >= minimum ? .is : nil }
+        // [NOT] IN / BETWEEN / LIKE / ILIKE
+        let negated = token.is(.not)
+        let word = negated ? peek() : token
+        guard word.is(.in) || word.is(.between) || word.is(.like) || word.is(.ilike),
+              Precedence.inBetweenLike >= minimum else { return nil }
+        return .predicate(negated: negated)
+    }
+
+    @inline(never)
+    private mutating func parseInfix(_ step: InfixStep, _ left: Expr, compared: inout Bool) throws(SQLError) -> Expr {
+        switch step {
+        case .binary(let op): return try parseBinary(op, left, compared: &compared)
+        case .cast: return try parseCastSuffix(left)
+        case .is: return try parseIsSuffix(left)
+        case .predicate(let negated): return try parsePredicate(left, negated: negated)
+        }
+    }
+
+    @inline(never)
+    private mutating func parseBinary(_ op: BinaryOperator, _ left: Expr, compared: inout Bool) throws(SQLError) -> Expr {
+        let position = current.position
+        if op.isComparison {
+            if compared {
+                throw error(.syntax, at: current, "chained comparisons are not supported: combine them with AND")
+            }
+            compared = true
+        }
+        advance()
+        let right = try parseExpr(op.precedence + 1)
+        return try node(.binary(op, left, right), at: position)
+    }
+
+    /// `x::type`.
+    @inline(never)
+    private mutating func parseCastSuffix(_ left: Expr) throws(SQLError) -> Expr {
+        let position = current.position
+        advance()
+        return try node(.cast(left, try parseType()), at: position)
+    }
+
+    /// `x IS [NOT] NULL | TRUE | FALSE`.
+    @inline(never)
+    private mutating func parseIsSuffix(_ left: Expr) throws(SQLError) -> Expr {
+        let position = current.position
+        advance()
+        let negated = accept(.not)
+        let kind: Expr.Kind
+        if accept(.null) {
+            kind = .isNull(left, negated: negated)
+        } else if accept(.true) {
+            kind = .isBool(left, true, negated: negated)
+        } else if accept(.false) {
+            kind = .isBool(left, false, negated: negated)
+        } else {
+            throw unexpected(negated ? ["NULL", "TRUE", "FALSE"] : ["NULL", "NOT NULL", "TRUE", "FALSE"])
+        }
+        return try node(kind, at: position)
+    }
+
+    /// `x [NOT] IN (…)`, `BETWEEN a AND b`, `LIKE p`, `ILIKE p`; the current token is NOT or the keyword.
+    @inline(never)
+    private mutating func parsePredicate(_ value: Expr, negated: Bool) throws(SQLError) -> Expr {
+        let position = current.position
+        if negated { advance() }
+        let word = current.keyword
+        advance()
         let operand = Precedence.inBetweenLike + 1
-        if word.is(.in) {
+        switch word {
+        case .in?:
             try expect(.leftParen, ["'(' and a list of values"])
             if current.is(.select) {
                 throw error(.syntax, at: current, "subqueries in IN are not supported: list the values")
@@ -69,16 +109,16 @@ extension Parser {
                 list.append(try parseExpr())
             } while accept(.comma)
             try expect(.rightParen, ["','", "')'"])
-            return .inList(value, list, negated: negated)
-        }
-        if word.is(.between) {
+            return try node(.inList(value, list, negated: negated), at: position)
+        case .between?:
             let low = try parseExpr(operand)
             try expect(.and, ["AND"])
             let high = try parseExpr(operand)
-            return .between(value, low: low, high: high, negated: negated)
+            return try node(.between(value, low: low, high: high, negated: negated), at: position)
+        default:
+            let pattern = try parseExpr(operand)
+            return try node(.like(value, pattern: pattern, caseInsensitive: word == .ilike, negated: negated), at: position)
         }
-        let pattern = try parseExpr(operand)
-        return .like(value, pattern: pattern, caseInsensitive: word.is(.ilike), negated: negated)
     }
 
     /// The binary operator the token spells, if any.
@@ -102,120 +142,170 @@ extension Parser {
         }
     }
 
+    // MARK: Prefix operators and primaries
+
     /// A prefix operator and its operand, or a primary expression.
+    @inline(never)
     private mutating func parsePrefix() throws(SQLError) -> Expr {
-        let token = current
-        if token.is(.not) {
-            advance()
-            return try node(.unary(.not, try parseExpr(Precedence.not)), at: token.position)
+        switch current.kind {
+        case .minus, .plus: return try parseSigned()
+        case .word where current.keyword == .not: return try parseNot()
+        default: return try parsePrimary()
         }
-        guard token.kind == .minus || token.kind == .plus else { return try parsePrimary() }
+    }
+
+    @inline(never)
+    private mutating func parseNot() throws(SQLError) -> Expr {
+        let position = current.position
         advance()
-        let negate = token.kind == .minus
+        return try node(.unary(.not, try parseExpr(Precedence.not)), at: position)
+    }
+
+    /// `-x` or `+x`; a sign in front of a number literal becomes part of the literal.
+    @inline(never)
+    private mutating func parseSigned() throws(SQLError) -> Expr {
+        let position = current.position
+        let negate = current.kind == .minus
+        advance()
         // `-9223372036854775808` is in range only with its sign, so read sign and digits together.
         if current.kind == .integer, peek().kind != .doubleColon {
             let digits = current
             advance()
-            let value = try integerValue(digits, negative: negate)
-            return try node(.literal(.int(value)), at: token.position)
+            return try node(.literal(.int(try integerValue(digits, negative: negate))), at: position)
         }
         let operand = try parseExpr(Precedence.unary)
-        // A sign in front of a number literal is part of the literal.
         switch operand.kind {
         case .literal(.double(let value)):
-            return try node(.literal(.double(negate ? -value : value)), at: token.position)
+            return try node(.literal(.double(negate ? -value : value)), at: position)
         case .literal(.int(let value)) where !negate || value != Int64.min:
-            return try node(.literal(.int(negate ? -value : value)), at: token.position)
+            return try node(.literal(.int(negate ? -value : value)), at: position)
         default:
-            return try node(.unary(negate ? .negate : .plus, operand), at: token.position)
+            return try node(.unary(negate ? .negate : .plus, operand), at: position)
         }
     }
 
     /// Literals, names, function calls, CASE, CAST and parenthesized expressions.
+    @inline(never)
     private mutating func parsePrimary() throws(SQLError) -> Expr {
+        switch current.kind {
+        case .integer, .decimal, .string: return try parseLiteralToken()
+        case .leftParen: return try parseParenthesized()
+        case .quotedIdentifier: return try parseName()
+        case .word: return try parseWord()
+        default: throw unexpected(["an expression"])
+        }
+    }
+
+    @inline(never)
+    private mutating func parseLiteralToken() throws(SQLError) -> Expr {
         let token = current
+        advance()
         switch token.kind {
         case .integer:
-            advance()
             return try node(.literal(.int(try integerValue(token))), at: token.position)
         case .decimal:
-            advance()
             guard let value = Double(text(token)), value.isFinite else {
                 throw error(.invalidLiteral, at: token, "number is out of range for DOUBLE")
             }
             return try node(.literal(.double(value)), at: token.position)
-        case .string:
-            advance()
-            return try node(.literal(.string(unquote(token, quote: UInt8(ascii: "'")))), at: token.position)
-        case .leftParen:
-            advance()
-            if current.is(.select) {
-                throw error(.syntax, at: current, "subqueries are supported only in FROM")
-            }
-            let inner = try parseExpr()
-            try expect(.rightParen, ["')'"])
-            return inner
-        case .quotedIdentifier:
-            return try parseName()
-        case .word:
-            break
         default:
-            throw unexpected(["an expression"])
+            return try node(.literal(.string(unquote(token, quote: UInt8(ascii: "'")))), at: token.position)
         }
-        switch token.keyword {
-        case .null?:
-            advance()
-            return try node(.literal(.null), at: token.position)
-        case .true?, .false?:
-            advance()
-            return try node(.literal(.bool(token.keyword == .true)), at: token.position)
+    }
+
+    @inline(never)
+    private mutating func parseParenthesized() throws(SQLError) -> Expr {
+        advance()
+        if current.is(.select) {
+            throw error(.syntax, at: current, "subqueries are supported only in FROM")
+        }
+        let inner = try parseExpr()
+        try expect(.rightParen, ["')'"])
+        return inner
+    }
+
+    /// A word: a keyword that starts an expression, or a name.
+    @inline(never)
+    private mutating func parseWord() throws(SQLError) -> Expr {
+        switch current.keyword {
+        case .null?, .true?, .false?:
+            return try parseConstant()
         case .case?:
             return try parseCase()
         case .cast?:
-            advance()
-            try expect(.leftParen)
-            let value = try parseExpr()
-            try expect(.as, ["AS"])
-            let type = try parseType()
-            try expect(.rightParen)
-            return try node(.cast(value, type), at: token.position)
-        case .interval? where [.string, .integer, .decimal].contains(peek().kind):
+            return try parseCast()
+        case .interval? where peek().kind == .string || peek().kind == .integer || peek().kind == .decimal:
             return try parseInterval()
         case .timestamp? where peek().kind == .string:
-            advance()
-            let literal = current
-            advance()
-            let value: Int64
-            do throws(SQLTimestamp.ParseError) {
-                value = try SQLTimestamp.parse(unquote(literal, quote: UInt8(ascii: "'")))
-            } catch {
-                throw self.error(.invalidLiteral, at: literal, error.message)
-            }
-            return try node(.literal(.timestamp(value)), at: token.position)
+            return try parseTimestamp()
         default:
             break
         }
-        guard token.isIdentifier else { throw unexpected(["an expression"]) }
+        guard current.isIdentifier else { throw unexpected(["an expression"]) }
         // DuckDB's `DATE '2026-09-01'` is a cast of the string.
-        if name(token) == "date", peek().kind == .string {
-            advance()
-            let literal = current
-            advance()
-            let value = try node(.literal(.string(unquote(literal, quote: UInt8(ascii: "'")))), at: literal.position)
-            return try node(.cast(value, .date), at: token.position)
-        }
+        if peek().kind == .string, name(current) == "date" { return try parseDate() }
         return try parseName()
     }
 
+    /// `NULL`, `TRUE`, `FALSE`.
+    @inline(never)
+    private mutating func parseConstant() throws(SQLError) -> Expr {
+        let token = current
+        advance()
+        let value: Literal = token.keyword == .null ? .null : .bool(token.keyword == .true)
+        return try node(.literal(value), at: token.position)
+    }
+
+    /// `TIMESTAMP '…'`.
+    @inline(never)
+    private mutating func parseTimestamp() throws(SQLError) -> Expr {
+        let position = current.position
+        advance()
+        let literal = current
+        advance()
+        let value: Int64
+        do throws(SQLTimestamp.ParseError) {
+            value = try SQLTimestamp.parse(unquote(literal, quote: UInt8(ascii: "'")))
+        } catch {
+            throw self.error(.invalidLiteral, at: literal, error.message)
+        }
+        return try node(.literal(.timestamp(value)), at: position)
+    }
+
+    /// `DATE '…'`, read as `CAST('…' AS DATE)`.
+    @inline(never)
+    private mutating func parseDate() throws(SQLError) -> Expr {
+        let position = current.position
+        advance()
+        let literal = current
+        advance()
+        let value = try node(.literal(.string(unquote(literal, quote: UInt8(ascii: "'")))), at: literal.position)
+        return try node(.cast(value, .date), at: position)
+    }
+
+    /// `CAST(x AS type)`.
+    @inline(never)
+    private mutating func parseCast() throws(SQLError) -> Expr {
+        let position = current.position
+        advance()
+        try expect(.leftParen)
+        let value = try parseExpr()
+        try expect(.as, ["AS"])
+        let type = try parseType()
+        try expect(.rightParen)
+        return try node(.cast(value, type), at: position)
+    }
+
     /// A column (`name`, `table.name`) or a function call (`name(…)`).
+    @inline(never)
     private mutating func parseName() throws(SQLError) -> Expr {
-        let first = current
-        let firstName = name(first)
+        let position = current.position
+        let firstName = name(current)
         advance()
         if accept(.leftParen) {
-            return try parseCall(firstName, at: first.position)
+            return try parseCall(firstName, at: position)
         }
-        guard accept(.dot) else { return try node(.column(table: nil, name: firstName), at: first.position) }
+        guard accept(.dot) else { return try node(.column(table: nil, name: firstName), at: position) }
         guard current.isIdentifier else {
             if current.kind == .star {
                 throw error(.syntax, at: current, "'\(firstName).*' is not supported: write * or name the columns")
@@ -224,10 +314,11 @@ extension Parser {
         }
         let column = name(current)
         advance()
-        return try node(.column(table: firstName, name: column), at: first.position)
+        return try node(.column(table: firstName, name: column), at: position)
     }
 
     /// After `name(`: `*)`, `)`, or `[DISTINCT] arg, …)`.
+    @inline(never)
     private mutating func parseCall(_ name: String, at position: SourcePosition) throws(SQLError) -> Expr {
         var call = FunctionCall(name: name, arguments: [])
         if accept(.star) {
@@ -243,24 +334,32 @@ extension Parser {
     }
 
     /// `CASE [operand] WHEN … THEN … [WHEN …] [ELSE …] END`.
+    @inline(never)
     private mutating func parseCase() throws(SQLError) -> Expr {
         let position = current.position
         advance()
-        let operand = current.is(.when) ? nil : try parseExpr()
-        var branches: [CaseExpr.Branch] = []
+        var caseExpr = CaseExpr(operand: nil, branches: [], otherwise: nil)
+        if !current.is(.when) { caseExpr.operand = try parseExpr() }
         while accept(.when) {
-            let when = try parseExpr()
-            try expect(.then, ["THEN"])
-            branches.append(CaseExpr.Branch(when: when, then: try parseExpr()))
+            caseExpr.branches.append(try parseWhenBranch())
         }
-        if branches.isEmpty { throw unexpected(["WHEN"]) }
-        let otherwise = accept(.else) ? try parseExpr() : nil
-        try expect(Keyword.end, otherwise == nil ? ["WHEN", "ELSE", "END"] : ["END"])
-        return try node(.caseWhen(CaseExpr(operand: operand, branches: branches, otherwise: otherwise)), at: position)
+        if caseExpr.branches.isEmpty { throw unexpected(["WHEN"]) }
+        if accept(.else) { caseExpr.otherwise = try parseExpr() }
+        try expect(Keyword.end, caseExpr.otherwise == nil ? ["WHEN", "ELSE", "END"] : ["END"])
+        return try node(.caseWhen(caseExpr), at: position)
+    }
+
+    /// `condition THEN value`, after WHEN.
+    @inline(never)
+    private mutating func parseWhenBranch() throws(SQLError) -> CaseExpr.Branch {
+        let when = try parseExpr()
+        try expect(.then, ["THEN"])
+        return CaseExpr.Branch(when: when, then: try parseExpr())
     }
 
     /// Builds a node, refusing trees taller than `SQLParser.maxDepth` (long operator chains grow tall
     /// without deep recursion in the parser, but later recursive passes would still descend them).
+    @inline(never)
     func node(_ kind: Expr.Kind, at position: SourcePosition) throws(SQLError) -> Expr {
         let expr = Expr(kind, at: position)
         if expr.height > SQLParser.maxDepth {

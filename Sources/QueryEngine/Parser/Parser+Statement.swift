@@ -24,27 +24,44 @@ extension Parser {
     }
 
     /// `SELECT …` up to the first token that can't continue it; sets `followers`.
+    /// Each clause is its own function so this frame, which stays on the stack across nested
+    /// subqueries, stays small.
+    @inline(never)
     mutating func parseSelect() throws(SQLError) -> SelectStatement {
         try enter()
         defer { depth -= 1 }
-        let position = current.position
+        var select = SelectStatement(items: [], position: current.position)
+        try parseSelectList(&select)
+        if current.is(.from) { try parseFrom(&select) }
+        try parseFilterAndGrouping(&select)
+        try parseOrderAndLimit(&select)
+        return select
+    }
+
+    @inline(never)
+    private mutating func parseSelectList(_ select: inout SelectStatement) throws(SQLError) {
         try expect(.select)
-        var select = SelectStatement(items: [], position: position)
         if accept(.distinct) {
             select.distinct = true
         } else {
             _ = accept(.all)
         }
-
         repeat {
             select.items.append(try parseSelectItem())
         } while accept(.comma)
         followers = ["','", "FROM", "WHERE", "GROUP BY", "HAVING", "ORDER BY", "LIMIT", "OFFSET"]
+    }
 
-        if accept(.from) {
-            select.from = try parseTableRef()
-            followers = ["WHERE", "GROUP BY", "HAVING", "ORDER BY", "LIMIT", "OFFSET"]
-        }
+    @inline(never)
+    private mutating func parseFrom(_ select: inout SelectStatement) throws(SQLError) {
+        advance()
+        select.from = try parseTableRef()
+        followers = ["WHERE", "GROUP BY", "HAVING", "ORDER BY", "LIMIT", "OFFSET"]
+    }
+
+    /// `WHERE`, `GROUP BY`, `HAVING`.
+    @inline(never)
+    private mutating func parseFilterAndGrouping(_ select: inout SelectStatement) throws(SQLError) {
         if accept(.where) {
             select.where = try parseExpr()
             followers = ["GROUP BY", "HAVING", "ORDER BY", "LIMIT", "OFFSET"]
@@ -61,6 +78,11 @@ extension Parser {
             select.having = try parseExpr()
             followers = ["ORDER BY", "LIMIT", "OFFSET"]
         }
+    }
+
+    /// `ORDER BY`, then `LIMIT` and `OFFSET`, each at most once, in either order (as PostgreSQL allows).
+    @inline(never)
+    private mutating func parseOrderAndLimit(_ select: inout SelectStatement) throws(SQLError) {
         if current.is(.order) {
             advance()
             try expect(.by, ["BY"])
@@ -69,7 +91,6 @@ extension Parser {
             } while accept(.comma)
             followers = ["','", "LIMIT", "OFFSET"]
         }
-        // LIMIT and OFFSET, each at most once, in either order (as PostgreSQL allows).
         while true {
             if select.limit == nil, accept(.limit) {
                 select.limit = try parseCount("LIMIT")
@@ -80,7 +101,6 @@ extension Parser {
             }
             followers = select.limit == nil ? ["LIMIT"] : select.offset == nil ? ["OFFSET"] : []
         }
-        return select
     }
 
     /// `*` or `expr [[AS] alias]`.
@@ -108,22 +128,35 @@ extension Parser {
         return name(current)
     }
 
-    /// `table [[AS] alias]` or `(SELECT …) [[AS] alias]`.
+    /// `table [[AS] alias]` or `(SELECT …) [[AS] alias]`; only one source (no joins).
+    @inline(never)
     private mutating func parseTableRef() throws(SQLError) -> TableRef {
+        var ref: TableRef
         if current.kind == .leftParen {
+            ref = TableRef(.subquery(try parseSubquery()))
+        } else {
+            guard current.isIdentifier else { throw unexpected(["a table name", "'('"]) }
+            ref = TableRef(.table(TableName(name(current), at: current.position)))
             advance()
-            guard current.is(.select) else { throw unexpected(["SELECT"]) }
-            let subquery = try parseSelect()
-            try expect(.rightParen, followers + ["')'"])
-            return TableRef(.subquery(subquery), alias: try parseAlias(endsItem: false))
+            if current.kind == .dot {
+                throw error(.syntax, at: current, "table names have no schema part: write just the table name")
+            }
         }
-        guard current.isIdentifier else { throw unexpected(["a table name", "'('"]) }
-        let table = TableName(name(current), at: current.position)
+        ref.alias = try parseAlias(endsItem: false)
+        if current.kind == .comma {
+            throw error(.syntax, at: current, "joins are not supported: FROM takes one table or subquery")
+        }
+        return ref
+    }
+
+    /// `(SELECT …)`.
+    @inline(never)
+    private mutating func parseSubquery() throws(SQLError) -> SelectStatement {
         advance()
-        if current.kind == .dot {
-            throw error(.syntax, at: current, "table names have no schema part: write just the table name")
-        }
-        return TableRef(.table(table), alias: try parseAlias(endsItem: false))
+        guard current.is(.select) else { throw unexpected(["SELECT"]) }
+        let subquery = try parseSelect()
+        try expect(.rightParen, followers + ["')'"])
+        return subquery
     }
 
     /// `expr [ASC | DESC] [NULLS FIRST | NULLS LAST]`.
@@ -134,8 +167,8 @@ extension Parser {
         } else {
             _ = accept(.asc)
         }
-        if current.is(.nulls), peek().is(.first) || peek().is(.last) {
-            advance()
+        if accept(.nulls) {
+            guard current.is(.first) || current.is(.last) else { throw unexpected(["FIRST", "LAST"]) }
             item.nulls = current.is(.first) ? .first : .last
             advance()
         }

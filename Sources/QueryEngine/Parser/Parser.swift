@@ -48,7 +48,9 @@ struct Parser {
 
     /// After a statement: an optional `;`, then nothing.
     mutating func expectEnd() throws(SQLError) {
-        _ = accept(.semicolon)
+        if accept(.semicolon) {
+            guard current.kind == .end else { throw unexpected(["end of query (one statement at a time)"]) }
+        }
         guard current.kind == .end else { throw unexpected(followers + ["end of query"]) }
     }
 

@@ -15,19 +15,46 @@ public struct SQLError: Error, Sendable, Hashable, CustomStringConvertible {
         case semantic
     }
 
-    public var kind: Kind
+    /// The class of failure.
+    public var kind: Kind { storage.kind }
     /// Where the offending token starts.
-    public var position: SourcePosition
+    public var position: SourcePosition { storage.position }
     /// The offending token's text (shortened when long); nil at the end of the query.
-    public var near: String?
+    public var near: String? { storage.near }
     /// What is wrong, e.g. "expected FROM" or "integer is out of range for BIGINT".
-    public var message: String
+    public var message: String { storage.message }
+
+    /// One pointer wide: typed throws reserve room for the error at every call site, and the parser's
+    /// recursion depth depends on small frames.
+    private let storage: Storage
+
+    private final class Storage: Sendable {
+        let kind: Kind
+        let position: SourcePosition
+        let near: String?
+        let message: String
+
+        init(kind: Kind, position: SourcePosition, near: String?, message: String) {
+            self.kind = kind
+            self.position = position
+            self.near = near
+            self.message = message
+        }
+    }
 
     public init(_ kind: Kind, at position: SourcePosition, near: String?, message: String) {
-        self.kind = kind
-        self.position = position
-        self.near = near
-        self.message = message
+        storage = Storage(kind: kind, position: position, near: near, message: message)
+    }
+
+    public static func == (lhs: SQLError, rhs: SQLError) -> Bool {
+        lhs.kind == rhs.kind && lhs.position == rhs.position && lhs.near == rhs.near && lhs.message == rhs.message
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(kind)
+        hasher.combine(position)
+        hasher.combine(near)
+        hasher.combine(message)
     }
 
     public var description: String {

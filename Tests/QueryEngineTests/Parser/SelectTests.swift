@@ -106,7 +106,7 @@ import Testing
              "SELECT \"Weird Name\", \"select\", x FROM \"My Table\" AS \"T\""),
             ("select 'it''s', -5, - x, 1.5e-7, 1e20, x::int, not (a and b) from t",
              "SELECT 'it''s', -5, -x, 1.5e-07, 1e+20, CAST(x AS INTEGER), NOT (a AND b) FROM t"),
-            ("select a - -5, a - (-b), - (-b) from t", "SELECT a - -5, a - -b, -(-b) FROM t"),
+            ("select a - -5, a - (-b), - (-b) from t", "SELECT a - -5, a - -b, - -b FROM t"),
             ("select count(distinct u), count(*) from t group by a, b having sum(x) > 1",
              "SELECT count(DISTINCT u), count(*) FROM t GROUP BY a, b HAVING sum(x) > 1"),
             ("select * from (select 1 x) s offset 3", "SELECT * FROM (SELECT 1 AS x) AS s OFFSET 3"),
