@@ -1,0 +1,60 @@
+import ColumnStore
+import Foundation
+import Ingest
+import LineProtocol
+import QueryEngine
+
+/// Where commands send line protocol and SQL: an embedded database (`EmbeddedBackend`) or a tsdb-server
+/// over HTTP (`RemoteBackend`). Every command that makes sense both ways goes through this.
+protocol Backend: AnyObject {
+    /// Where the data is, for messages: a directory or a URL, and the database.
+    var label: String { get }
+    /// A writer for one input stream (line numbers start at 1).
+    func makeIngestSink(precision: Precision, maxErrors: Int) -> IngestSink
+    /// Runs one SQL statement; `format` is how the caller will print it (a server renders it for us).
+    func query(_ sql: String, format: ResultFormat, threads: Int?) throws -> QueryAnswer
+    /// The names of the tables.
+    func tables(format: ResultFormat) throws -> QueryAnswer
+    /// The columns of `table` and their types.
+    func describe(_ table: String, format: ResultFormat) throws -> QueryAnswer
+    /// Flushes and releases the store.
+    func close() throws
+}
+
+/// Writes line protocol for one input. `prepare` runs on the reader thread (it may parse),
+/// `write` on the caller's thread, in chunk order; the two overlap on successive chunks.
+protocol IngestSink: AnyObject, Sendable {
+    func prepare(_ chunk: LPChunk) -> PreparedChunk
+    func write(_ chunk: PreparedChunk) throws -> IngestReport
+}
+
+/// A chunk made ready for writing: parsed batches (embedded) or the bytes themselves (remote).
+struct PreparedChunk: Sendable {
+    var bytes: Int
+    var parsed: ParsedBatches?
+    var raw: LPChunk?
+}
+
+/// A query's answer: a result to format here, or text a server already formatted.
+enum QueryAnswer {
+    case result(QueryResult)
+    case text([UInt8], rows: Int?)
+
+    /// The answer in `format` (text answers were asked for in that format).
+    func render(_ format: ResultFormat, maxRows: Int = 40) -> [UInt8] {
+        switch self {
+        case let .result(r):
+            return ResultFormatter.format(r, as: format, table: .init(maxRows: maxRows))
+        case let .text(bytes, _):
+            return bytes
+        }
+    }
+
+    /// Rows in the answer, when known.
+    var rowCount: Int? {
+        switch self {
+        case let .result(r): r.rowCount
+        case let .text(_, rows): rows
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import ColumnStore
+import Foundation
+import Ingest
+import LineProtocol
+import QueryEngine
+
+/// The store opened in this process: a database directory under the data root.
+final class EmbeddedBackend: Backend, @unchecked Sendable {
+    let root: String
+    let name: String
+    let registry: DatabaseRegistry
+    let database: Database
+    private var engines: [Int: QueryEngine] = [:]
+
+    /// Opens `<root>/<name>`. Without `create`, a missing database is an error (and nothing is created).
+    /// `forWriting` runs the store's background flushing and compaction.
+    init(root: String, database name: String, create: Bool, forWriting: Bool) throws {
+        self.root = root
+        self.name = name
+        let dir = root + "/" + name
+        var isDir: ObjCBool = false
+        if !create && !(FileManager.default.fileExists(atPath: dir, isDirectory: &isDir) && isDir.boolValue) {
+            throw CLIError("no database '\(name)' in \(root) (load data first: tsdb-cli ingest --data \(root) FILE)")
+        }
+        var options = DatabaseOptions()
+        options.background = forWriting
+        registry = try DatabaseRegistry(root: root, options: options)
+        guard let db = try registry.database(name, create: create) else {
+            throw CLIError("no database '\(name)' in \(root)")
+        }
+        database = db
+    }
+
+    var label: String { "\(root)/\(name)" }
+
+    func makeIngestSink(precision: Precision, maxErrors: Int) -> IngestSink {
+        EmbeddedIngestSink(database: database, precision: precision, maxErrors: maxErrors)
+    }
+
+    /// A query engine using `threads` cores (all by default).
+    func engine(threads: Int? = nil) -> QueryEngine {
+        let n = threads ?? ProcessInfo.processInfo.activeProcessorCount
+        if let e = engines[n] { return e }
+        let e = QueryEngine(database: database, threads: n)
+        engines[n] = e
+        return e
+    }
+
+    func query(_ sql: String, format: ResultFormat, threads: Int?) throws -> QueryAnswer {
+        .result(try engine(threads: threads).execute(sql))
+    }
+
+    func tables(format: ResultFormat) throws -> QueryAnswer {
+        var names = ColumnVector(type: .string)
+        var rows = ColumnVector(type: .int64)
+        var cols = ColumnVector(type: .int64)
+        for t in database.tableNames() {
+            names.append(string: t)
+            rows.append(int64: Int64(database.segments(of: t).reduce(0) { $0 + $1.rows }))
+            cols.append(int64: Int64(database.schema(of: t)?.count ?? 0))
+        }
+        return .result(QueryResult(columns: [
+            ResultColumn(name: "table", vector: names), ResultColumn(name: "columns", vector: cols),
+            ResultColumn(name: "rows", vector: rows),
+        ]))
+    }
+
+    func describe(_ table: String, format: ResultFormat) throws -> QueryAnswer {
+        guard let schema = database.schema(of: table) else {
+            throw CLIError("no table '\(table)' in database '\(name)' (tables: \(database.tableNames().joined(separator: ", ")))")
+        }
+        var names = ColumnVector(type: .string)
+        var types = ColumnVector(type: .string)
+        for c in schema.columns {
+            names.append(string: c.name)
+            types.append(string: c.type.description)
+        }
+        return .result(QueryResult(columns: [ResultColumn(name: "column", vector: names), ResultColumn(name: "type", vector: types)]))
+    }
+
+    func close() throws {
+        try registry.closeAll()
+    }
+}
+
+/// Parses chunks with one streaming ingester (line numbers run on) and writes them to the database.
+final class EmbeddedIngestSink: IngestSink, @unchecked Sendable {
+    let database: Database
+    /// Touched only by `prepare`, which runs on one thread at a time.
+    private var ingester: LineProtocolIngester
+
+    init(database: Database, precision: Precision, maxErrors: Int) {
+        self.database = database
+        ingester = LineProtocolIngester(precision: precision, defaultTime: 0, maxErrors: maxErrors)
+    }
+
+    func prepare(_ chunk: LPChunk) -> PreparedChunk {
+        ingester.defaultTime = Int64(Date().timeIntervalSince1970 * 1e9)
+        chunk.bytes.withUnsafeBytes { p in
+            var at = 0
+            while at < p.count {
+                let used = ingester.feed(UnsafeRawBufferPointer(rebasing: p[at...]), isFinal: chunk.isLast)
+                if used == 0 { break }
+                at += used
+            }
+        }
+        return PreparedChunk(bytes: chunk.bytes.count, parsed: ingester.takeBatches(), raw: nil)
+    }
+
+    func write(_ chunk: PreparedChunk) throws -> IngestReport {
+        guard let parsed = chunk.parsed else { preconditionFailure("BUG: embedded sink got an unparsed chunk") }
+        guard !parsed.batches.isEmpty else { return parsed.report }
+        return parsed.report(after: try database.write(parsed.batches))
+    }
+}

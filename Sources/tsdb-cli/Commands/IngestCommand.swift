@@ -1,0 +1,99 @@
+import ArgumentParser
+import Foundation
+import LineProtocol
+
+/// `tsdb-cli ingest FILE…`: line protocol into a table per measurement.
+struct IngestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Load InfluxDB line protocol from files or stdin ('-'), a table per measurement.",
+        discussion: """
+            Shows progress on standard error (a bar on a terminal, plain lines otherwise) and a summary \
+            on standard output. Exit status: 0 every line accepted, 2 some lines rejected, 1 failure.
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: ArgumentHelp("Unit of the timestamps: ns, us, ms or s.", valueName: "unit"))
+    var precision: String = "ns"
+
+    @Option(name: .customLong("max-errors"), help: "Rejected lines to print (all are counted).")
+    var maxErrors = 10
+
+    @Option(name: .customLong("chunk-mb"), help: ArgumentHelp("Input is read and written in chunks of this many MB.", visibility: .hidden))
+    var chunkMB = 8
+
+    @Flag(name: .shortAndLong, help: "No progress display.")
+    var quiet = false
+
+    @Flag(help: "Print the summary as JSON.")
+    var json = false
+
+    @Argument(help: ArgumentHelp("Line-protocol files; '-' reads standard input.", valueName: "file"))
+    var files: [String]
+
+    func validate() throws {
+        guard Precision(rawValue: precision) != nil else {
+            throw ValidationError("invalid --precision '\(precision)': expected ns, us, ms or s")
+        }
+        guard maxErrors >= 0 else { throw ValidationError("--max-errors must be 0 or more") }
+        guard (1...1024).contains(chunkMB) else { throw ValidationError("--chunk-mb must be between 1 and 1024") }
+        guard !files.isEmpty else { throw ValidationError("name at least one file, or '-' for standard input") }
+        if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input ('-') can be read once only") }
+    }
+
+    func run() throws {
+        let inputs = try files.map(IngestInput.open)
+        let backend = try global.openBackend(create: true, forWriting: true)
+        let p = Precision(rawValue: precision)!
+        let sinks = inputs.map { _ in backend.makeIngestSink(precision: p, maxErrors: max(maxErrors, 1)) }
+        let sizes = inputs.map(\.size)
+        let total: Int? = sizes.contains { $0 == nil } ? nil : sizes.reduce(0) { $0 + $1! }
+        let progress = IngestProgress(style: IngestProgress.automatic(quiet: quiet || json), totalBytes: total)
+        var pipeline = IngestPipeline()
+        pipeline.chunkBytes = global.server == nil ? chunkMB << 20 : min(chunkMB, 4) << 20
+        pipeline.maxErrors = maxErrors
+
+        let clock = Stopwatch()
+        var summary: IngestSummary
+        do {
+            summary = try pipeline.run(inputs, sinks: sinks, progress: progress.update)
+            progress.flushing()
+            try backend.close()
+        } catch {
+            progress.finish()
+            try? backend.close()
+            throw error
+        }
+        progress.finish()
+        summary.seconds = clock.elapsed
+        report(summary, into: backend.label)
+        if summary.linesRejected > 0 { throw ExitCode(2) }
+    }
+
+    func report(_ s: IngestSummary, into label: String) {
+        let rate = s.seconds > 0 ? Double(s.rowsWritten) / s.seconds : 0
+        let mbps = s.seconds > 0 ? Double(s.bytes) / 1e6 / s.seconds : 0
+        if json {
+            let errors = s.errors.map { ["input": $0.input, "line": $0.error.line, "message": $0.error.message] as [String: Any] }
+            let obj: [String: Any] = [
+                "rows_written": s.rowsWritten, "lines_rejected": s.linesRejected, "bytes": s.bytes,
+                "seconds": s.seconds, "rows_per_second": rate, "mb_per_second": mbps, "errors": errors,
+            ]
+            let data = (try? JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])) ?? Data("{}".utf8)
+            Terminal.out(String(decoding: data, as: UTF8.self) + "\n")
+        } else {
+            Terminal.out("\(Units.count(s.rowsWritten)) rows written, \(Units.count(s.linesRejected)) lines rejected "
+                + "in \(Units.seconds(s.seconds)) (\(Units.count(Int(rate))) rows/s, \(Units.fixed(mbps, 1)) MB/s) into \(label)\n")
+        }
+        guard s.linesRejected > 0, !json else { return }
+        for (input, e) in s.errors.prefix(maxErrors) {
+            Terminal.err("rejected: \(input): \(e.message)\n")
+        }
+        let shown = min(maxErrors, s.errors.count)
+        if s.linesRejected > shown {
+            Terminal.err("rejected: … and \(Units.count(s.linesRejected - shown)) more lines\n")
+        }
+    }
+}

@@ -1,0 +1,25 @@
+import ArgumentParser
+
+/// `tsdb-cli shell`: an interactive SQL prompt (or a script read from standard input).
+struct ShellCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "shell",
+        abstract: "Interactive SQL: statements end with ';'; .help lists the dot commands.",
+        discussion: """
+            On a terminal, lines are edited in place and Up/Down recall this session's history. \
+            When standard input is not a terminal, it is read as a script (no prompts) and the exit \
+            status is 1 if any statement failed.
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        let backend = try global.openBackend(create: true)
+        defer { try? backend.close() }
+        let editor = LineEditor.isAvailable ? LineEditor() : nil
+        let session = ShellSession(backend: backend, editor: editor)
+        session.run()
+        if editor == nil && session.failures > 0 { throw ExitCode(1) }
+    }
+}

@@ -1,0 +1,20 @@
+import ArgumentParser
+
+/// `tsdb-cli`: load, query and look after tsdb data, embedded in a directory or on a tsdb-server.
+@main
+struct TSDBCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tsdb-cli",
+        abstract: "A columnar time-series store for event analytics: ingest, query, inspect.",
+        discussion: """
+            Commands work on an embedded data directory (--data DIR, default $TSDB_DATA or ./tsdb-data) \
+            or, with --server URL, on a running tsdb-server. Exit status: 0 ok, 1 failure, \
+            2 some ingested lines rejected, 64 bad usage.
+            """,
+        version: "tsdb-cli 0.1.0",
+        subcommands: [
+            IngestCommand.self, QueryCommand.self, ShellCommand.self, GenerateCommand.self,
+            BenchCommand.self, InspectCommand.self, CompactCommand.self, RetentionCommand.self,
+        ]
+    )
+}
