@@ -1,5 +1,6 @@
 @testable import QueryEngine
 import Testing
+import TestSupport
 
 /// Never a crash: random token soups, random bytes and mutated real queries either parse — and then
 /// print and parse back to the same tree — or fail with an `SQLError` whose position is consistent.

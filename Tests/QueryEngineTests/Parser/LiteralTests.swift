@@ -1,5 +1,6 @@
 @testable import QueryEngine
 import Testing
+import TestSupport
 
 private func literal(_ sql: String) throws -> Literal {
     let parsed = try SQLParser.parseExpression(sql)

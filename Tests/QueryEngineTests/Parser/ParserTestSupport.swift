@@ -1,20 +1,8 @@
 @testable import QueryEngine
 import Testing
 
-/// SplitMix64: a tiny seeded generator so every random test is reproducible from its seed.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+// Helpers shared by the parser tests (and usable by planner tests in the same target): parsing
+// shorthands and builders for expected trees. Random data comes from TestSupport's SeededRandom.
 
 /// Parses a statement that must be a SELECT.
 func parseSelect(_ sql: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> SelectStatement {

@@ -1,5 +1,6 @@
 @testable import QueryEngine
 import Testing
+import TestSupport
 
 /// Random syntax trees in the parser's normal form (a sign before a number literal is part of the
 /// literal), for print → parse round trips.
