@@ -30,7 +30,7 @@ enum Keyword: UInt8, Sendable, CaseIterable {
             var index = range.lowerBound
             var same = true
             for expected in entry.bytes {
-                if asciiLower(bytes[index]) != expected {
+                if foldASCII(bytes[index]) != expected {
                     same = false
                     break
                 }
@@ -44,6 +44,6 @@ enum Keyword: UInt8, Sendable, CaseIterable {
 
 /// ASCII-only lower-casing: identifiers fold like PostgreSQL's in UTF-8 (non-ASCII letters keep their case).
 @inline(__always)
-func asciiLower(_ byte: UInt8) -> UInt8 {
+func foldASCII(_ byte: UInt8) -> UInt8 {
     byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
 }

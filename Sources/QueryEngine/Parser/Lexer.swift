@@ -95,7 +95,7 @@ struct Lexer {
     }
 
     private mutating func error(at start: Int, _ message: String) -> SQLError {
-        SQLError(.syntax, at: positions.position(at: start), near: snippet(bytes, start..<index), message: message)
+        SQLError(.syntax, at: positions.position(at: start), near: tokenSnippet(bytes, start..<index), message: message)
     }
 
     private mutating func skipSpaceAndComments() throws(SQLError) {
@@ -187,7 +187,7 @@ struct Lexer {
 }
 
 /// The text of `bytes[range]` for a message, cut to about 40 bytes at a character boundary.
-func snippet(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
+func tokenSnippet(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
     var end = min(range.upperBound, range.lowerBound &+ 40)
     while end < range.upperBound, end > range.lowerBound, bytes[end] & 0xC0 == 0x80 { end &-= 1 }
     let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[range.lowerBound..<end]), as: UTF8.self)

@@ -74,7 +74,7 @@ struct Parser {
         }
         let slice = UnsafeBufferPointer(rebasing: bytes[token.start..<token.end])
         return String(unsafeUninitializedCapacity: slice.count) { out in
-            for (index, byte) in slice.enumerated() { out[index] = asciiLower(byte) }
+            for (index, byte) in slice.enumerated() { out[index] = foldASCII(byte) }
             return slice.count
         }
     }
@@ -105,7 +105,7 @@ struct Parser {
     }
 
     func error(_ kind: SQLError.Kind, at token: Token, _ message: String) -> SQLError {
-        let near = token.kind == .end ? nil : snippet(bytes, token.start..<token.end)
+        let near = token.kind == .end ? nil : tokenSnippet(bytes, token.start..<token.end)
         return SQLError(kind, at: token.position, near: near, message: message)
     }
 

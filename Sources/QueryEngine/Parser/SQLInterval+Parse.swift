@@ -16,13 +16,13 @@ extension SQLInterval {
     /// `count` whole units, for `INTERVAL 2 HOURS`.
     static func make(_ count: Int64, _ unit: IntervalUnit) throws(ParseError) -> SQLInterval {
         var sum = IntervalSum()
-        try sum.add(Decimal(whole: count, fraction: 0, scale: 1, negative: false), unit)
+        try sum.add(IntervalNumber(whole: count, fraction: 0, scale: 1, negative: false), unit)
         return try sum.interval()
     }
 }
 
 /// A non-negative decimal `whole + fraction / scale` (scale a power of ten up to 10^18) and a sign.
-struct Decimal {
+struct IntervalNumber {
     var whole: Int64
     var fraction: Int64
     var scale: Int64
@@ -37,7 +37,7 @@ struct IntervalSum {
 
     private static let dayNanoseconds: Int64 = 86_400_000_000_000
 
-    mutating func add(_ number: Decimal, _ unit: IntervalUnit) throws(SQLInterval.ParseError) {
+    mutating func add(_ number: IntervalNumber, _ unit: IntervalUnit) throws(SQLInterval.ParseError) {
         var addMonths: Int64 = 0, addDays: Int64 = 0, addNanos: Int64 = 0
         switch unit {
         case .months(let perUnit):
@@ -69,10 +69,10 @@ struct IntervalSum {
         nanoseconds = try checked(nanoseconds.addingReportingOverflow(addNanos))
     }
 
-    mutating func negate() {
-        months = -months
-        days = -days
-        nanoseconds = -nanoseconds
+    mutating func negate() throws(SQLInterval.ParseError) {
+        months = try checked((0 as Int64).subtractingReportingOverflow(months))
+        days = try checked((0 as Int64).subtractingReportingOverflow(days))
+        nanoseconds = try checked((0 as Int64).subtractingReportingOverflow(nanoseconds))
     }
 
     func interval() throws(SQLInterval.ParseError) -> SQLInterval {
@@ -123,7 +123,7 @@ private struct IntervalScanner {
                 guard items > 0, word() == "ago" else { throw fail("expected a number") }
                 skipSpaces()
                 guard index == bytes.count else { throw fail("nothing may follow 'ago'") }
-                sum.negate()
+                try sum.negate()
                 break
             }
             if sawTime { throw fail("the time part h:mm:ss must come last") }
@@ -174,8 +174,8 @@ private struct IntervalScanner {
     }
 
     /// `digits [. digits]`, keeping up to 18 fraction digits.
-    private mutating func decimal(negative: Bool) throws(SQLInterval.ParseError) -> Decimal {
-        var number = Decimal(whole: 0, fraction: 0, scale: 1, negative: negative)
+    private mutating func decimal(negative: Bool) throws(SQLInterval.ParseError) -> IntervalNumber {
+        var number = IntervalNumber(whole: 0, fraction: 0, scale: 1, negative: negative)
         while isDigit(current) {
             let (times10, o1) = number.whole.multipliedReportingOverflow(by: 10)
             let (sum, o2) = times10.addingReportingOverflow(Int64(current &- UInt8(ascii: "0")))
@@ -202,10 +202,10 @@ private struct IntervalScanner {
         try sum.add(hours, .nanoseconds(3_600_000_000_000))
         index += 1  // ':'
         let minutes = try twoDigits()
-        try sum.add(Decimal(whole: minutes, fraction: 0, scale: 1, negative: negative), .nanoseconds(60_000_000_000))
+        try sum.add(IntervalNumber(whole: minutes, fraction: 0, scale: 1, negative: negative), .nanoseconds(60_000_000_000))
         if current == UInt8(ascii: ":") {
             index += 1
-            var seconds = Decimal(whole: try twoDigits(), fraction: 0, scale: 1, negative: negative)
+            var seconds = IntervalNumber(whole: try twoDigits(), fraction: 0, scale: 1, negative: negative)
             if current == UInt8(ascii: ".") {
                 let fraction = try decimal(negative: negative)
                 seconds.fraction = fraction.fraction

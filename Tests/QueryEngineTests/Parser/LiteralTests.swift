@@ -136,6 +136,7 @@ private let second: Int64 = 1_000_000_000
             ("SELECT INTERVAL '1 hour' DAY", "invalid literal at 1:17 near ''1 hour'': bad interval: expected a whole number before DAY"),
             ("SELECT INTERVAL 7", "invalid literal at 1:17 near '7': bad interval: expected a unit after the number, e.g. INTERVAL 1 DAY"),
             ("SELECT INTERVAL '10000000000 years'", "invalid literal at 1:17 near ''10000000000 years'': bad interval: interval is out of range"),
+                        ("SELECT INTERVAL '-9223372036854775807 months -1 months ago'", "invalid literal at 1:17 near ''-9223372036854775807 months -1 months a…': bad interval: interval is out of range"),
             ("SELECT INTERVAL '99999999999999999999 days'", "invalid literal at 1:17 near ''99999999999999999999 days'': bad interval: number is too large"),
         ]
         for (sql, message) in cases {
