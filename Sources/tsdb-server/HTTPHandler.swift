@@ -1,0 +1,303 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOHTTPCompression
+
+/// One HTTP connection: assembles each request (auth, body limit, in-flight budget, deadline), hands it to
+/// its route off the event loop, and writes the answer (whole, or streamed in chunks).
+///
+/// Requests on a connection are handled one at a time (`HTTPServerPipelineHandler` holds pipelined ones).
+/// Answers decided before the body is read (404, 405, 401, bad parameters) are sent after the body was
+/// drained, keeping the connection; 413 and 503 are sent at once and the connection is closed, so a large
+/// body is never read.
+final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private enum State {
+        /// Between requests.
+        case idle
+        /// Collecting the body of a request for `route`.
+        case receiving
+        /// Dropping the body; `answer` goes out at the end.
+        case draining(answer: HTTPResponse)
+        /// The route is running (or streaming its answer).
+        case processing(streaming: Bool)
+        /// A final answer was sent; the connection closes.
+        case closing
+    }
+
+    private let server: ServerContext
+    private var state = State.idle
+    private var head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/")
+    private var route = HTTPRoute.ping
+    private var path = ""
+    private var query = QueryParameters()
+    private var writeParameters: WriteRoutes.Parameters?
+    private var body = ByteBuffer()
+    /// Budget bytes this request holds.
+    private var reserved = 0
+    private var deadline: Scheduled<Void>?
+
+    init(server: ServerContext) {
+        self.server = server
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let h): receiveHead(h, context)
+        case .body(let b): receiveBody(b, context)
+        case .end: receiveEnd(context)
+        }
+    }
+
+    private func receiveHead(_ h: HTTPRequestHead, _ context: ChannelHandlerContext) {
+        guard case .idle = state else { return }
+        head = h
+        (path, query) = QueryParameters.split(uri: h.uri)
+        writeParameters = nil
+        body = ByteBuffer()
+        let channel = context.channel
+        deadline = context.eventLoop.scheduleTask(in: .nanoseconds(Int64(server.config.requestTimeout * 1e9))) {
+            channel.pipeline.fireUserInboundEventTriggered(RequestDeadline())
+        }
+        switch HTTPRoute.match(h.method, path) {
+        case .failure(let r):
+            state = .draining(answer: r)
+            return
+        case .success(let r):
+            route = r
+        }
+        if route.needsAuth && !server.auth.allows(h.headers, query) {
+            state = .draining(answer: route.unauthorized)
+            return
+        }
+        if case let .write(api) = route {
+            switch WriteRoutes.parameters(api, query, defaultDatabase: server.config.defaultDatabase) {
+            case .failure(let r):
+                state = .draining(answer: r)
+                return
+            case .success(let p):
+                writeParameters = p
+            }
+        }
+        let declared = h.headers.first(name: "Content-Length").flatMap { Int($0) } ?? 0
+        if declared > server.config.maxBodyBytes {
+            fail(.payloadTooLarge, tooLarge, context)
+            return
+        }
+        guard declared == 0 || reserve(declared) else {
+            overloaded(context)
+            return
+        }
+        body = context.channel.allocator.buffer(capacity: min(max(declared, 4096), server.config.maxBodyBytes))
+        state = .receiving
+    }
+
+    private var tooLarge: String {
+        "request body is larger than the limit of \(server.config.maxBodyBytes) bytes (--max-body-size)"
+    }
+
+    private func receiveBody(_ part: ByteBuffer, _ context: ChannelHandlerContext) {
+        guard case .receiving = state else { return }
+        let size = body.readableBytes + part.readableBytes
+        if size > server.config.maxBodyBytes {
+            fail(.payloadTooLarge, tooLarge, context)
+            return
+        }
+        if size > reserved {
+            // Without a Content-Length (chunked, or gzip growing when inflated) reserve a MiB at a time.
+            guard reserve(max(size - reserved, min(1 << 20, server.config.maxBodyBytes))) else {
+                overloaded(context)
+                return
+            }
+        }
+        var p = part
+        body.writeBuffer(&p)
+    }
+
+    private func receiveEnd(_ context: ChannelHandlerContext) {
+        deadline?.cancel()
+        deadline = nil
+        switch state {
+        case .draining(let answer):
+            state = .idle
+            send(answer, context)
+        case .receiving:
+            dispatch(context)
+        case .idle, .processing, .closing:
+            break
+        }
+    }
+
+    private func reserve(_ bytes: Int) -> Bool {
+        guard server.budget.reserve(bytes) else { return false }
+        reserved += bytes
+        return true
+    }
+
+    private func releaseBudget() {
+        if reserved > 0 { server.budget.release(reserved) }
+        reserved = 0
+    }
+
+    // MARK: dispatch
+
+    private func dispatch(_ context: ChannelHandlerContext) {
+        let request = HTTPRequest(head: head, path: path, query: query, body: body)
+        body = ByteBuffer()
+        let el = context.eventLoop
+        let server = self.server
+        let future: EventLoopFuture<HTTPReply>
+        switch route {
+        case .ping:
+            future = el.makeSucceededFuture(.full(HealthRoutes.ping(request)))
+        case .health:
+            future = el.makeSucceededFuture(.full(HealthRoutes.health(stopping: server.isStopping)))
+        case .metrics:
+            future = server.queryPool.runIfActive(eventLoop: el) { .full(HealthRoutes.metrics(server)) }
+        case .query:
+            future = QueryRoutes.handle(request, server: server, eventLoop: el)
+        case .write:
+            guard let p = writeParameters else { preconditionFailure("BUG: write without parameters") }
+            let started = NIODeadline.now()
+            future = server.writePool.runIfActive(eventLoop: el) {
+                let r = WriteRoutes.perform(p, body: request.body, server: server)
+                server.metrics.writeDuration.recordNanoseconds((NIODeadline.now() - started).nanoseconds)
+                return .full(r)
+            }
+        }
+        state = .processing(streaming: false)
+        future.assumeIsolated().whenComplete { result in
+            switch result {
+            case .success(.full(let r)):
+                self.releaseBudget()
+                self.state = .idle
+                self.send(r, context)
+            case .success(.stream(let status, let headers, let stream)):
+                self.releaseBudget()
+                self.stream(status, headers, stream, context)
+            case .failure:
+                self.releaseBudget()
+                self.state = .idle
+                var r = self.route.failure(.serviceUnavailable, "server is shutting down")
+                r.headers.add(name: "Retry-After", value: "1")
+                self.send(r, context, close: true)
+            }
+        }
+    }
+
+    // MARK: answers
+
+    private var keepAlive: Bool { head.isKeepAlive }
+
+    private func responseHead(_ status: HTTPResponseStatus, _ headers: HTTPHeaders, close: Bool) -> HTTPResponseHead {
+        var h = headers
+        HealthRoutes.addVersionHeaders(&h)
+        if close || !keepAlive { h.replaceOrAdd(name: "Connection", value: "close") }
+        return HTTPResponseHead(version: head.version, status: status, headers: h)
+    }
+
+    private func send(_ r: HTTPResponse, _ context: ChannelHandlerContext, close: Bool = false) {
+        var headers = r.headers
+        headers.replaceOrAdd(name: "Content-Length", value: String(r.body.count))
+        let closing = close || !keepAlive
+        context.write(wrapOutboundOut(.head(responseHead(r.status, headers, close: closing))), promise: nil)
+        if !r.body.isEmpty && head.method != .HEAD {
+            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: r.body)))), promise: nil)
+        }
+        let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        if closing {
+            let channel = context.channel
+            written.whenComplete { _ in channel.close(promise: nil) }
+        }
+    }
+
+    /// Sends `status` at once and closes: the rest of the request is never read.
+    private func fail(_ status: HTTPResponseStatus, _ message: String, _ context: ChannelHandlerContext) {
+        releaseBudget()
+        body = ByteBuffer()
+        state = .closing
+        send(route.failure(status, message), context, close: true)
+    }
+
+    private func overloaded(_ context: ChannelHandlerContext) {
+        server.metrics.overloaded.increment()
+        releaseBudget()
+        body = ByteBuffer()
+        state = .closing
+        var r = route.failure(.serviceUnavailable, "too many request bytes in flight (--max-inflight-bytes); retry later")
+        r.headers.add(name: "Retry-After", value: "1")
+        send(r, context, close: true)
+    }
+
+    /// Writes the head, then chunks formatted on the query pool, each sent once the previous one was
+    /// written to the socket (so a slow reader slows the formatting instead of filling memory).
+    private func stream(_ status: HTTPResponseStatus, _ headers: HTTPHeaders, _ stream: ResultStream, _ context: ChannelHandlerContext) {
+        state = .processing(streaming: true)
+        context.writeAndFlush(wrapOutboundOut(.head(responseHead(status, headers, close: false))), promise: nil)
+        let channel = context.channel
+        server.queryPool.runIfActive(eventLoop: context.eventLoop) {
+            var previous: EventLoopFuture<Void>?
+            while let chunk = stream.nextChunk() {
+                guard !chunk.isEmpty else { continue }
+                try previous?.wait()
+                previous = channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(bytes: chunk))))
+            }
+            try previous?.wait()
+        }.assumeIsolated().whenComplete { result in
+            self.state = .idle
+            switch result {
+            case .success:
+                let written = context.writeAndFlush(self.wrapOutboundOut(.end(nil)))
+                if !self.keepAlive { written.whenComplete { _ in channel.close(promise: nil) } }
+            case .failure:
+                context.close(promise: nil)
+            }
+        }
+    }
+
+    // MARK: events
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is RequestDeadline {
+            switch state {
+            case .receiving, .draining:
+                fail(.requestTimeout, "the request did not arrive within \(server.config.requestTimeout) s (--request-timeout)", context)
+            default:
+                break
+            }
+        } else if event is IdleStateHandler.IdleStateEvent {
+            // Idle between requests, or a streamed answer the client stopped reading: close. A request
+            // still being processed is bounded by its own timeouts.
+            switch state {
+            case .idle, .processing(streaming: true): context.close(promise: nil)
+            default: break
+            }
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        switch error {
+        case NIOHTTPDecompression.DecompressionError.limit:
+            if case .receiving = state { fail(.payloadTooLarge, tooLarge, context) }
+        case is NIOHTTPDecompression.DecompressionError, is NIOHTTPDecompression.ExtraDecompressionError:
+            if case .receiving = state { fail(.badRequest, "the body is not valid gzip/deflate: \(error)", context) }
+        default:
+            server.logger.debug("HTTP connection error: \(error)")
+            context.close(promise: nil)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        deadline?.cancel()
+        if case .receiving = state { releaseBudget() }
+        if case .draining = state { releaseBudget() }
+        context.fireChannelInactive()
+    }
+}
+
+/// Fired into a connection's pipeline when a request's time to arrive ran out.
+struct RequestDeadline: Sendable {}

@@ -1,0 +1,133 @@
+import ColumnStore
+import Foundation
+import NIOCore
+import NIOHTTP1
+import QueryEngine
+
+/// `GET|POST /api/v3/query_sql?db=&q=&format=`: SQL over HTTP, in InfluxDB 3's shape.
+///
+/// Parameters come from the URL, or (POST) from a JSON body `{"db":…,"q":…,"format":…}` or a form body.
+/// Formats: `json` (default), `jsonl`, `csv`, `pretty` (an ASCII table). JSON, JSON Lines and CSV stream
+/// in slices of rows; errors are `{"error":…}` with the position in the query when known.
+enum QueryRoutes {
+    struct Parameters: Sendable, Equatable {
+        var database: String
+        var sql: String
+        var format: ResultFormat
+    }
+
+    /// Reads the parameters of a query request; the error response when they are missing or bad.
+    static func parameters(_ request: HTTPRequest) -> Result<Parameters, HTTPResponse> {
+        var q = request.query
+        if request.head.method == .POST && request.body.readableBytes > 0 {
+            let contentType = request.head.headers.first(name: "Content-Type")?.lowercased() ?? ""
+            var body = request.body
+            let bytes = body.readBytes(length: body.readableBytes) ?? []
+            if contentType.hasPrefix("application/x-www-form-urlencoded") {
+                q.merge(QueryParameters(parsing: String(decoding: bytes, as: UTF8.self)))
+            } else {
+                guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
+                    return .failure(.error(.badRequest, "the request body is not a JSON object like {\"db\":\"…\",\"q\":\"…\"}"))
+                }
+                var fromBody = QueryParameters()
+                for key in ["db", "q", "format"] {
+                    if let s = object[key] as? String { fromBody.set(key, s) }
+                }
+                // Body values win over URL ones: the body is the documented way to POST.
+                fromBody.merge(q)
+                q = fromBody
+            }
+        }
+        guard let db = q["db"], !db.isEmpty else { return .failure(.error(.badRequest, "missing parameter 'db'")) }
+        guard let sql = q["q"], !sql.isEmpty else { return .failure(.error(.badRequest, "missing parameter 'q'")) }
+        let formatName = q["format"] ?? "json"
+        guard let format = ResultFormat(name: formatName.isEmpty ? "json" : formatName) else {
+            return .failure(.error(.badRequest, "invalid format '\(formatName)': use json, jsonl, csv or pretty"))
+        }
+        return .success(Parameters(database: db, sql: sql, format: format))
+    }
+
+    /// Runs the query on the query pool, racing `--query-timeout`.
+    static func handle(_ request: HTTPRequest, server: ServerContext, eventLoop: EventLoop) -> EventLoopFuture<HTTPReply> {
+        let p: Parameters
+        switch parameters(request) {
+        case .success(let v): p = v
+        case .failure(let r): return eventLoop.makeSucceededFuture(.full(r))
+        }
+        let started = DispatchTime.now().uptimeNanoseconds
+        let promise = eventLoop.makePromise(of: HTTPReply.self)
+        let done = NIOLoopBoundBox(false, eventLoop: eventLoop)
+        let timeout = eventLoop.scheduleTask(in: .nanoseconds(Int64(server.config.queryTimeout * 1e9))) {
+            guard !done.value else { return }
+            done.value = true
+            server.metrics.recordQuery(.timeout, nanoseconds: Int64(DispatchTime.now().uptimeNanoseconds - started))
+            promise.succeed(.full(.error(.gatewayTimeout, "query timed out after \(server.config.queryTimeout) s (--query-timeout)")))
+        }
+        server.queryPool.runIfActive(eventLoop: eventLoop) {
+            run(p, server: server)
+        }.whenComplete { result in
+            timeout.cancel()
+            guard !done.value else { return }
+            done.value = true
+            let elapsed = Int64(DispatchTime.now().uptimeNanoseconds - started)
+            switch result {
+            case .success(let (reply, ok)):
+                server.metrics.recordQuery(ok ? .ok : .error, nanoseconds: elapsed)
+                promise.succeed(reply)
+            case .failure:
+                server.metrics.recordQuery(.error, nanoseconds: elapsed)
+                promise.succeed(.full(.error(.serviceUnavailable, "server is shutting down")))
+            }
+        }
+        return promise.futureResult
+    }
+
+    /// Executes and prepares the answer (blocking). The flag is false when the query failed.
+    static func run(_ p: Parameters, server: ServerContext) -> (HTTPReply, Bool) {
+        let result: QueryResult
+        do {
+            guard let engine = try server.databases.engine(p.database) else {
+                return (.full(.error(.notFound, "database not found: \(p.database)")), false)
+            }
+            result = try engine.execute(p.sql)
+        } catch {
+            return (.full(errorResponse(error)), false)
+        }
+        if result.rowCount > server.config.maxResultRows {
+            return (.full(.error(.badRequest, "the result has \(result.rowCount) rows, more than the limit of \(server.config.maxResultRows) (--max-result-rows); add a LIMIT or aggregate")), false)
+        }
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: p.format.contentType)
+        if p.format.isStreamable {
+            return (.stream(.ok, headers, ResultStream(result: result, format: p.format)), true)
+        }
+        let table = TableStyle(maxRows: 0, maxCellWidth: 0, ascii: true, showTypes: false, footer: false)
+        return (.full(HTTPResponse(.ok, headers: headers, body: ResultFormatter.format(result, as: .table, table: table))), true)
+    }
+
+    /// A query error as JSON: `{"error": text, "line": L, "column": C, "offset": O}` (position when known).
+    static func errorResponse(_ error: Error) -> HTTPResponse {
+        var position: SourcePosition?
+        let message: String
+        let status: HTTPResponseStatus
+        switch error {
+        case let e as QueryError:
+            position = e.position
+            message = e.description
+            status = .badRequest
+        case let e as SQLError:
+            position = e.position
+            message = e.description
+            status = .badRequest
+        case let e as StorageError:
+            message = e.description
+            if case .unknownTable = e { status = .badRequest } else { status = .internalServerError }
+        default:
+            message = "\(error)"
+            status = .internalServerError
+        }
+        var body = #"{"error":\#(JSON.quote(message))"#
+        if let p = position { body += #","line":\#(p.line),"column":\#(p.column),"offset":\#(p.offset)"# }
+        return .json(status, body + "}")
+    }
+}

@@ -1,0 +1,192 @@
+import ArgumentParser
+import ColumnStore
+import Foundation
+import Logging
+import Metrics
+import Prometheus
+
+/// `tsdb-server`: the command line, mapped onto `ServerConfig`.
+@main
+struct ServerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tsdb-server",
+        abstract: "Serve tsdb databases: line protocol over TCP and HTTP (InfluxDB 1/2/3 write APIs), SQL over HTTP, health and Prometheus metrics.",
+        discussion: "Each database is a directory under --data, created on first write. See docs/http-api.md and docs/operations.md.",
+        version: HealthRoutes.version
+    )
+
+    @Option(name: .long, help: ArgumentHelp("Data directory: one subdirectory per database.", valueName: "dir"))
+    var data: String
+
+    @Option(name: .long, help: ArgumentHelp("HTTP listen address, or 'off'.", valueName: "host:port"))
+    var http = "127.0.0.1:8086"
+
+    @Option(name: .long, help: ArgumentHelp("Line-protocol TCP listen address, or 'off'. TCP has no authentication.", valueName: "host:port"))
+    var tcp = "127.0.0.1:9009"
+
+    @Option(name: .long, help: ArgumentHelp("Accept this API token (repeatable). With no token, authentication is off.", valueName: "token"))
+    var token: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Read API tokens from a file, one per line ('#' comments).", valueName: "path"))
+    var tokenFile: String?
+
+    @Option(name: .long, help: ArgumentHelp("When writes are acknowledged: batch (fsync per write, group commit), interval[:ms] (fsync every ms, default 100), none (never fsync).", valueName: "mode"))
+    var durability = "batch"
+
+    @Option(name: .long, help: ArgumentHelp("Database for TCP and for /write without db= (QuestDB clients); '' to require db=.", valueName: "name"))
+    var defaultDb = "default"
+
+    @Option(name: .long, help: ArgumentHelp("Largest request body after decompression (e.g. 32M).", valueName: "bytes"))
+    var maxBodySize = ByteSize(32 << 20)
+
+    @Option(name: .long, help: ArgumentHelp("Request bytes held at once across connections; past it writes get 503 + Retry-After.", valueName: "bytes"))
+    var maxInflightBytes = ByteSize(256 << 20)
+
+    @Option(name: .long, help: ArgumentHelp("Open connections (HTTP and TCP together); more are closed on accept.", valueName: "n"))
+    var maxConnections = 256
+
+    @Option(name: .long, help: ArgumentHelp("Close connections idle this long (seconds).", valueName: "s"))
+    var idleTimeout = 120.0
+
+    @Option(name: .long, help: ArgumentHelp("A request must arrive whole within this long (seconds), else 408.", valueName: "s"))
+    var requestTimeout = 300.0
+
+    @Option(name: .long, help: ArgumentHelp("Answer 504 to queries running longer (seconds).", valueName: "s"))
+    var queryTimeout = 60.0
+
+    @Option(name: .long, help: ArgumentHelp("Refuse query results of more rows (400).", valueName: "n"))
+    var maxResultRows = 10_000_000
+
+    @Option(name: .long, help: ArgumentHelp("Flush the memtable to segments at this size.", valueName: "bytes"))
+    var memtableSize = ByteSize(128 << 20)
+
+    @Option(name: .long, help: ArgumentHelp("Memtables waiting to be flushed before writers wait (backpressure).", valueName: "n"))
+    var maxPendingFlushes = 2
+
+    @Option(name: .long, help: ArgumentHelp("Threads that parse and write (they wait on fsync).", valueName: "n"))
+    var writeThreads = 4
+
+    @Option(name: .long, help: ArgumentHelp("Queries run at once.", valueName: "n"))
+    var queryConcurrency = 2
+
+    @Option(name: .long, help: ArgumentHelp("Cores one query may use (default: all).", valueName: "n"))
+    var queryThreads: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Network I/O threads.", valueName: "n"))
+    var eventLoopThreads = 1
+
+    @Option(name: .long, help: ArgumentHelp("Bytes a TCP connection buffers before it stops reading.", valueName: "bytes"))
+    var tcpBufferSize = ByteSize(4 << 20)
+
+    @Option(name: .long, help: ArgumentHelp("Longest accepted line.", valueName: "bytes"))
+    var maxLineLength = ByteSize(1 << 20)
+
+    @Option(name: .long, help: ArgumentHelp("On SIGTERM/SIGINT, wait this long for in-flight requests (seconds).", valueName: "s"))
+    var shutdownTimeout = 30.0
+
+    @Option(name: .long, help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
+    var logLevel = "info"
+
+    func validate() throws {
+        guard Durability(parsing: durability) != nil else {
+            throw ValidationError("--durability must be batch, interval, interval:<ms> or none, not '\(durability)'")
+        }
+        guard http == "off" || HostPort(parsing: http) != nil else { throw ValidationError("--http: bad address '\(http)'") }
+        guard tcp == "off" || HostPort(parsing: tcp) != nil else { throw ValidationError("--tcp: bad address '\(tcp)'") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level: unknown level '\(logLevel)'") }
+        guard maxConnections > 0, writeThreads > 0, queryConcurrency > 0, eventLoopThreads > 0, maxPendingFlushes > 0 else {
+            throw ValidationError("counts must be positive")
+        }
+    }
+
+    /// The settings these flags describe.
+    func makeConfig() throws -> ServerConfig {
+        var c = ServerConfig(dataDirectory: data)
+        c.http = http == "off" ? nil : HostPort(parsing: http)
+        c.tcp = tcp == "off" ? nil : HostPort(parsing: tcp)
+        var tokens = Set(token)
+        if let f = tokenFile {
+            do { tokens.formUnion(try Auth.loadTokens(path: f)) } catch {
+                throw ValidationError("--token-file: cannot read \(f): \(error.localizedDescription)")
+            }
+        }
+        c.tokens = tokens
+        c.durability = Durability(parsing: durability)!
+        c.defaultDatabase = defaultDb
+        c.maxBodyBytes = maxBodySize.bytes
+        c.maxInflightBytes = max(maxInflightBytes.bytes, maxBodySize.bytes)
+        c.maxConnections = maxConnections
+        c.idleTimeout = idleTimeout
+        c.requestTimeout = requestTimeout
+        c.queryTimeout = queryTimeout
+        c.maxResultRows = maxResultRows
+        c.memtableBytes = memtableSize.bytes
+        c.maxPendingFlushes = maxPendingFlushes
+        c.writeThreads = writeThreads
+        c.queryConcurrency = queryConcurrency
+        c.queryThreads = queryThreads ?? ProcessInfo.processInfo.activeProcessorCount
+        c.eventLoopThreads = eventLoopThreads
+        c.tcpBufferBytes = tcpBufferSize.bytes
+        c.maxLineLength = maxLineLength.bytes
+        c.shutdownTimeout = shutdownTimeout
+        return c
+    }
+
+    func run() throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var h = StreamLogHandler.standardError(label: label)
+            h.logLevel = level
+            return h
+        }
+        let logger = Logger(label: "tsdb.server")
+        let config = try makeConfig()
+        let server = try TSDBServer(config: config, logger: logger)
+        // Metrics recorded through swift-metrics by any library land in the same /metrics output.
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: server.context.metrics.registry))
+        try server.start()
+        var parts: [String] = []
+        if let p = server.httpPort, let a = config.http { parts.append("http=\(a.host):\(p)") }
+        if let p = server.tcpPort, let a = config.tcp { parts.append("tcp=\(a.host):\(p)") }
+        // One line on stdout that scripts (and the tests) read to find the ports.
+        let line = "tsdb-server listening " + parts.joined(separator: " ") + " data=\(config.dataDirectory) durability=\(durability)\n"
+        FileHandle.standardOutput.write(Data(line.utf8))
+        let sig = SignalWaiter.wait()
+        logger.info("signal \(sig): shutting down")
+        try server.shutdown()
+        logger.info("stopped")
+    }
+}
+
+/// A byte count with an optional K/M/G suffix (powers of 1024): `32M`, `1G`, `65536`.
+struct ByteSize: ExpressibleByArgument, Sendable, CustomStringConvertible {
+    var bytes: Int
+
+    init(_ bytes: Int) { self.bytes = bytes }
+
+    init?(argument: String) {
+        var s = argument.uppercased()
+        if s.hasSuffix("IB") { s.removeLast(2) } else if s.hasSuffix("B") { s.removeLast() }
+        var scale = 1
+        switch s.last {
+        case "K": scale = 1 << 10
+        case "M": scale = 1 << 20
+        case "G": scale = 1 << 30
+        default: break
+        }
+        if scale > 1 { s.removeLast() }
+        guard let n = Int(s), n >= 0 else { return nil }
+        let (v, overflow) = n.multipliedReportingOverflow(by: scale)
+        guard !overflow else { return nil }
+        bytes = v
+    }
+
+    var description: String {
+        if bytes > 0 && bytes % (1 << 30) == 0 { return "\(bytes >> 30)G" }
+        if bytes > 0 && bytes % (1 << 20) == 0 { return "\(bytes >> 20)M" }
+        if bytes > 0 && bytes % (1 << 10) == 0 { return "\(bytes >> 10)K" }
+        return "\(bytes)"
+    }
+
+    var defaultValueDescription: String { description }
+}

@@ -1,0 +1,92 @@
+import ColumnStore
+
+/// Everything a running server needs to know; `ServerCommand` fills it from flags, tests build it directly.
+struct ServerConfig: Sendable {
+    /// Root directory: one subdirectory per database.
+    var dataDirectory: String
+    /// HTTP listener (nil: off). Port 0 picks a free port (tests).
+    var http: HostPort? = HostPort(host: "127.0.0.1", port: 8086)
+    /// Line-protocol TCP listener (nil: off).
+    var tcp: HostPort? = HostPort(host: "127.0.0.1", port: 9009)
+    /// Accepted API tokens; empty means authentication is off.
+    var tokens: Set<String> = []
+    var durability: Durability = .batch
+    /// Database for `/write` without `db=` (QuestDB's clients send none) and for TCP; "" requires `db=`.
+    var defaultDatabase = "default"
+    /// Largest request body, after decompression.
+    var maxBodyBytes = 32 << 20
+    /// Request bodies held by the server at once (received, not yet written); past it writes get 503.
+    var maxInflightBytes = 256 << 20
+    /// Open connections, HTTP and TCP together; more are closed on accept.
+    var maxConnections = 256
+    /// A connection with nothing to read for this long is closed (seconds).
+    var idleTimeout: Double = 120
+    /// A request whose head and body do not arrive within this long is answered 408 and closed (seconds).
+    var requestTimeout: Double = 300
+    /// A query still running after this long is answered 504 (seconds).
+    var queryTimeout: Double = 60
+    /// A query result of more rows than this is refused (400) instead of sent.
+    var maxResultRows = 10_000_000
+    /// Threads that parse and write ingested data (they block on fsync).
+    var writeThreads = 4
+    /// Queries run at once; each uses `queryThreads` cores.
+    var queryConcurrency = 2
+    /// Cores one query may use.
+    var queryThreads = 2
+    /// NIO event-loop threads (network I/O only).
+    var eventLoopThreads = 1
+    /// Memtable size at which it is flushed to segments.
+    var memtableBytes = 128 << 20
+    /// Flushes that may lag before writers wait (backpressure).
+    var maxPendingFlushes = 2
+    /// Bytes a TCP connection buffers before it stops reading until the writer catches up.
+    var tcpBufferBytes = 4 << 20
+    /// Longest line accepted.
+    var maxLineLength = 1 << 20
+    /// On SIGTERM, how long in-flight requests may take before connections are closed anyway (seconds).
+    var shutdownTimeout: Double = 30
+
+    init(dataDirectory: String) { self.dataDirectory = dataDirectory }
+
+    /// The storage options these settings imply.
+    var databaseOptions: DatabaseOptions {
+        var o = DatabaseOptions()
+        o.durability = durability
+        o.memtableMaxBytes = memtableBytes
+        o.maxPendingFlushes = maxPendingFlushes
+        return o
+    }
+}
+
+/// A listen address: `HOST:PORT`, `:PORT` (all interfaces), `PORT` (127.0.0.1), or `[V6]:PORT`.
+struct HostPort: Sendable, Equatable, CustomStringConvertible {
+    var host: String
+    var port: Int
+
+    init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    /// Parses an address; nil when malformed.
+    init?(parsing s: String) {
+        var host = "127.0.0.1"
+        var portText = Substring(s)
+        if s.hasPrefix("[") {
+            guard let close = s.firstIndex(of: "]") else { return nil }
+            host = String(s[s.index(after: s.startIndex)..<close])
+            let rest = s[s.index(after: close)...]
+            guard rest.hasPrefix(":") else { return nil }
+            portText = rest.dropFirst()
+        } else if let colon = s.lastIndex(of: ":") {
+            let h = s[..<colon]
+            host = h.isEmpty ? "0.0.0.0" : String(h)
+            portText = s[s.index(after: colon)...]
+        }
+        guard let p = Int(portText), (0...65535).contains(p), !host.isEmpty else { return nil }
+        self.host = host
+        self.port = p
+    }
+
+    var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+}

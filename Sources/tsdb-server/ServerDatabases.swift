@@ -1,0 +1,48 @@
+import ColumnStore
+import Foundation
+import QueryEngine
+
+/// The databases the server has opened, with one query engine each.
+final class ServerDatabases: @unchecked Sendable {
+    let registry: DatabaseRegistry
+    let queryThreads: Int
+    private let lock = NSLock()
+    private var opened: [String: (Database, QueryEngine)] = [:]
+
+    init(registry: DatabaseRegistry, queryThreads: Int) {
+        self.registry = registry
+        self.queryThreads = queryThreads
+    }
+
+    /// The database `name`, created if `create`; nil when it does not exist and `create` is false.
+    func database(_ name: String, create: Bool) throws -> Database? {
+        try entry(name, create: create)?.0
+    }
+
+    /// The query engine of database `name`; nil when it does not exist.
+    func engine(_ name: String) throws -> QueryEngine? {
+        try entry(name, create: false)?.1
+    }
+
+    private func entry(_ name: String, create: Bool) throws -> (Database, QueryEngine)? {
+        if let e = lock.withLock({ opened[name] }) { return e }
+        guard let db = try registry.database(name, create: create) else { return nil }
+        return lock.withLock {
+            if let e = opened[name] { return e }
+            let e = (db, QueryEngine(database: db, threads: queryThreads))
+            opened[name] = e
+            return e
+        }
+    }
+
+    /// The databases opened so far, by name.
+    func openDatabases() -> [(name: String, database: Database)] {
+        lock.withLock { opened.map { ($0.key, $0.value.0) }.sorted { $0.name < $1.name } }
+    }
+
+    /// Flushes and closes every database.
+    func closeAll() throws {
+        lock.withLock { opened.removeAll() }
+        try registry.closeAll()
+    }
+}

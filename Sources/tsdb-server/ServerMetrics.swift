@@ -1,0 +1,122 @@
+import ColumnStore
+import Prometheus
+
+/// The server's Prometheus metrics (one registry per server, so tests can run several in one process).
+///
+/// Counters are bumped where things happen; storage gauges (memtable, segments, bytes on disk) are
+/// read from the open databases when `/metrics` is scraped.
+final class ServerMetrics: Sendable {
+    /// Where a write came from: the `protocol` label.
+    enum Source: String, Sendable { case http, tcp }
+
+    let registry: PrometheusCollectorRegistry
+
+    private let rows: [Counter]
+    private let bytes: [Counter]
+    private let rejected: [Counter]
+    private let writes: [Counter]
+    private let connections: [Gauge]
+    private let connectionsTotal: [Counter]
+    let connectionsRefused: Counter
+    let overloaded: Counter
+    let writeDuration: DurationHistogram
+    let queryDuration: DurationHistogram
+    private let queryOK: Counter
+    private let queryFailed: Counter
+    private let queryTimedOut: Counter
+
+    init() {
+        func d(_ name: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+            MetricNameDescriptor(namespace: "tsdb", metricName: name, unitName: unit, helpText: help)
+        }
+        let registry = PrometheusCollectorRegistry()
+        self.registry = registry
+        let sources: [Source] = [.http, .tcp]
+        rows = sources.map { registry.makeCounter(descriptor: d("ingest_rows", "total", "Rows written."), labels: [("protocol", $0.rawValue)]) }
+        bytes = sources.map { registry.makeCounter(descriptor: d("ingest_bytes", "total", "Line-protocol bytes received (after decompression)."), labels: [("protocol", $0.rawValue)]) }
+        rejected = sources.map { registry.makeCounter(descriptor: d("ingest_lines_rejected", "total", "Lines rejected: malformed, or conflicting with a column's type."), labels: [("protocol", $0.rawValue)]) }
+        writes = sources.map { registry.makeCounter(descriptor: d("ingest_writes", "total", "Batches written to storage (HTTP requests, TCP commits)."), labels: [("protocol", $0.rawValue)]) }
+        connections = sources.map { registry.makeGauge(descriptor: d("open_connections", "", "Connections open now."), labels: [("protocol", $0.rawValue)]) }
+        connectionsTotal = sources.map { registry.makeCounter(descriptor: d("connections", "total", "Connections accepted."), labels: [("protocol", $0.rawValue)]) }
+        connectionsRefused = registry.makeCounter(descriptor: d("connections_refused", "total", "Connections closed on accept because --max-connections were open."))
+        overloaded = registry.makeCounter(descriptor: d("http_overloaded", "total", "Requests answered 503 because too many request bytes were in flight."))
+        let latency: [Duration] = [.microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
+                                   .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
+                                   .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10), .seconds(30), .seconds(60)]
+        writeDuration = registry.makeDurationHistogram(descriptor: d("http_write_duration", "seconds", "HTTP write latency: parse, write, durable."), buckets: latency)
+        queryDuration = registry.makeDurationHistogram(descriptor: d("query_duration", "seconds", "Query latency, from request to the first byte of the answer."), buckets: latency)
+        queryOK = registry.makeCounter(descriptor: d("queries", "total", "Queries by outcome."), labels: [("status", "ok")])
+        queryFailed = registry.makeCounter(descriptor: d("queries", "total", "Queries by outcome."), labels: [("status", "error")])
+        queryTimedOut = registry.makeCounter(descriptor: d("queries", "total", "Queries by outcome."), labels: [("status", "timeout")])
+    }
+
+    private func i(_ s: Source) -> Int { s == .http ? 0 : 1 }
+
+    /// Records one write to storage.
+    func recordWrite(_ s: Source, rows r: Int, bytes b: Int, rejected x: Int) {
+        writes[i(s)].increment()
+        if r > 0 { rows[i(s)].increment(by: Int64(r)) }
+        if b > 0 { bytes[i(s)].increment(by: Int64(b)) }
+        if x > 0 { rejected[i(s)].increment(by: Int64(x)) }
+    }
+
+    func connectionOpened(_ s: Source) {
+        connections[i(s)].increment()
+        connectionsTotal[i(s)].increment()
+    }
+
+    func connectionClosed(_ s: Source) { connections[i(s)].decrement() }
+
+    enum QueryOutcome { case ok, error, timeout }
+
+    func recordQuery(_ outcome: QueryOutcome, nanoseconds: Int64) {
+        switch outcome {
+        case .ok: queryOK.increment()
+        case .error: queryFailed.increment()
+        case .timeout: queryTimedOut.increment()
+        }
+        queryDuration.recordNanoseconds(nanoseconds)
+    }
+
+    /// The exposition text, with storage gauges refreshed from `databases`.
+    func render(databases: [(name: String, database: Database)]) -> [UInt8] {
+        func d(_ name: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+            MetricNameDescriptor(namespace: "tsdb", metricName: name, unitName: unit, helpText: help)
+        }
+        for (name, db) in databases {
+            let s = StorageStats(db)
+            let l = [("db", name)]
+            registry.makeGauge(descriptor: d("memtable", "bytes", "Approximate bytes held in memtables (not yet in segments)."), labels: l).set(Double(s.memtableBytes))
+            registry.makeGauge(descriptor: d("memtable", "rows", "Rows held in memtables."), labels: l).set(Double(s.memtableRows))
+            registry.makeGauge(descriptor: d("tables", "", "Tables in the database."), labels: l).set(Double(s.tables))
+            registry.makeGauge(descriptor: d("segments", "", "Live segments on disk."), labels: l).set(Double(s.segments))
+            registry.makeGauge(descriptor: d("segment", "bytes", "Bytes of live segments on disk."), labels: l).set(Double(s.segmentBytes))
+            registry.makeGauge(descriptor: d("segment", "rows", "Rows in live segments."), labels: l).set(Double(s.segmentRows))
+        }
+        return registry.emitToBuffer()
+    }
+}
+
+/// What `/metrics` reports of one database's storage.
+struct StorageStats: Sendable {
+    var tables = 0
+    var memtableBytes = 0
+    var memtableRows = 0
+    var segments = 0
+    var segmentBytes = 0
+    var segmentRows = 0
+
+    init(_ db: Database) {
+        memtableBytes = db.memtableBytes
+        memtableRows = db.memtableRows
+        let names = db.tableNames()
+        tables = names.count
+        for t in names {
+            for s in db.segments(of: t) {
+                segments += 1
+                segmentBytes += s.bytes
+                segmentRows += s.rows
+            }
+        }
+    }
+}

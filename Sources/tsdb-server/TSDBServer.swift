@@ -1,0 +1,111 @@
+import ColumnStore
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOHTTPCompression
+import NIOPosix
+
+/// The server: HTTP and TCP listeners over one set of databases. `start()` binds, `shutdown()` stops
+/// gracefully (see `Shutdown.swift`). Tests run it in-process on port 0 and read the bound ports.
+final class TSDBServer: @unchecked Sendable {
+    let config: ServerConfig
+    let context: ServerContext
+    let group: MultiThreadedEventLoopGroup
+    private(set) var httpChannel: Channel?
+    private(set) var tcpChannel: Channel?
+    let shutdownLock = NSLock()
+    var isShutDown = false
+
+    init(config: ServerConfig, logger: Logger) throws {
+        guard config.defaultDatabase.isEmpty || FileNames.isValidName(config.defaultDatabase) else {
+            throw ValidationFailure("invalid default database name '\(config.defaultDatabase)'")
+        }
+        self.config = config
+        let registry = try DatabaseRegistry(root: config.dataDirectory, options: config.databaseOptions)
+        let databases = ServerDatabases(registry: registry, queryThreads: config.queryThreads)
+        context = ServerContext(config: config, databases: databases, metrics: ServerMetrics(), logger: logger)
+        group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, config.eventLoopThreads))
+    }
+
+    /// Starts the worker threads and binds the listeners.
+    func start() throws {
+        context.writePool.start()
+        context.queryPool.start()
+        do {
+            if let a = config.http { httpChannel = try bindHTTP(a) }
+            if let a = config.tcp { tcpChannel = try bindTCP(a) }
+        } catch {
+            try? shutdown()
+            throw error
+        }
+    }
+
+    /// The bound HTTP port (useful when configured as 0).
+    var httpPort: Int? { httpChannel?.localAddress?.port }
+    var tcpPort: Int? { tcpChannel?.localAddress?.port }
+
+    private func bindHTTP(_ address: HostPort) throws -> Channel {
+        let server = context
+        let idle = TimeAmount.nanoseconds(Int64(config.idleTimeout * 1e9))
+        let maxBody = config.maxBodyBytes
+        return try ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 1024, initial: 64 << 10, maximum: 1 << 20))
+            .childChannelInitializer { channel in
+                guard Self.admit(channel, .http, server) else { return channel.close() }
+                return channel.eventLoop.makeCompletedFuture {
+                    let ops = channel.pipeline.syncOperations
+                    try ops.addHandler(IdleStateHandler(allTimeout: idle))
+                    try ops.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)
+                    try ops.addHandler(NIOHTTPRequestDecompressor(limit: .size(maxBody)))
+                    try ops.addHandler(HTTPHandler(server: server))
+                }
+            }
+            .bind(host: address.host, port: address.port).wait()
+    }
+
+    private func bindTCP(_ address: HostPort) throws -> Channel {
+        let server = context
+        let idle = TimeAmount.nanoseconds(Int64(config.idleTimeout * 1e9))
+        return try ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 1024, initial: 64 << 10, maximum: 1 << 20))
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
+            .childChannelInitializer { channel in
+                guard Self.admit(channel, .tcp, server) else { return channel.close() }
+                let peer = channel.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?"
+                return channel.eventLoop.makeCompletedFuture {
+                    let ops = channel.pipeline.syncOperations
+                    try ops.addHandler(IdleStateHandler(readTimeout: idle))
+                    try ops.addHandler(TCPLineProtocolHandler(server: server, peer: peer))
+                }
+            }
+            .bind(host: address.host, port: address.port).wait()
+    }
+
+    /// Counts a new connection, or refuses it past `--max-connections`.
+    private static func admit(_ channel: Channel, _ source: ServerMetrics.Source, _ server: ServerContext) -> Bool {
+        guard !server.isStopping, server.connections.admit(channel) else {
+            server.metrics.connectionsRefused.increment()
+            return false
+        }
+        server.metrics.connectionOpened(source)
+        channel.closeFuture.whenComplete { _ in
+            server.connections.remove(channel)
+            server.metrics.connectionClosed(source)
+        }
+        return true
+    }
+}
+
+/// A setting that cannot work, reported before anything starts.
+struct ValidationFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ d: String) { description = d }
+}
