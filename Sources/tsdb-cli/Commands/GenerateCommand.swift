@@ -37,6 +37,7 @@ struct GenerateCommand: ParsableCommand {
     }
 
     func run() throws {
+        if rows == 0 && out == nil { return }
         let generator: PlayEventGenerator
         do {
             generator = try PlayEventGenerator(seed: seed, days: days, end: PlayEventGenerator.parseDate(end)!)

@@ -84,7 +84,7 @@ struct IngestCommand: ParsableCommand {
             let data = (try? JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])) ?? Data("{}".utf8)
             Terminal.out(String(decoding: data, as: UTF8.self) + "\n")
         } else {
-            Terminal.out("\(Units.count(s.rowsWritten)) rows written, \(Units.count(s.linesRejected)) lines rejected "
+            Terminal.out("\(Units.plural(s.rowsWritten, "row")) written, \(Units.plural(s.linesRejected, "line")) rejected "
                 + "in \(Units.seconds(s.seconds)) (\(Units.count(Int(rate))) rows/s, \(Units.fixed(mbps, 1)) MB/s) into \(label)\n")
         }
         guard s.linesRejected > 0, !json else { return }

@@ -31,7 +31,7 @@ struct RetentionCommand: ParsableCommand {
         guard db.schema(of: table) != nil else { throw CLIError("no table '\(table)' in database '\(global.db)'") }
         if days == nil && !none {
             let d = db.tableOptions(of: table)?.retentionDays
-            Terminal.out("\(table): retention \(d.map { "\($0) days" } ?? "none (keeps everything)")\n")
+            Terminal.out("\(table): retention \(d.map { Units.plural($0, "day") } ?? "none (keeps everything)")\n")
             return
         }
         let keep = days
@@ -42,8 +42,8 @@ struct RetentionCommand: ParsableCommand {
         let dropped = Set(before.map(\.day)).subtracting(after.map(\.day)).count
         let rows = before.reduce(0) { $0 + $1.rows } - after.reduce(0) { $0 + $1.rows }
         if let keep {
-            Terminal.out("\(table): retention \(keep) days; dropped \(dropped) partition\(dropped == 1 ? "" : "s") "
-                + "(\(Units.count(rows)) rows)\n")
+            Terminal.out("\(table): retention \(Units.plural(keep, "day")); dropped \(Units.plural(dropped, "partition")) "
+                + "(\(Units.plural(rows, "row")))\n")
         } else {
             Terminal.out("\(table): retention none (keeps everything)\n")
         }

@@ -64,8 +64,7 @@ struct ChunkReader {
             pending = []
             if eof {
                 finished = true
-                if buf.isEmpty && nextLine > 1 { return nil }
-                return emit(buf, isLast: true)
+                return emit(buf, isLast: true)  // possibly empty: the sink still learns the input ended
             }
             if let nl = Self.lastNewline(buf) {
                 var chunk = buf

@@ -131,7 +131,7 @@ struct StoreReport: Encodable {
                 + "\(t.partitionCount) partition\(t.partitionCount == 1 ? "" : "s")"
             if let a = t.firstDay, let b = t.lastDay { out += a == b ? " (\(a))" : " (\(a) … \(b))" }
             out += ", \(t.segmentCount) segment\(t.segmentCount == 1 ? "" : "s")"
-            out += "; compression \(t.compression), retention \(t.retentionDays.map { "\($0) days" } ?? "none")\n"
+            out += "; compression \(t.compression), retention \(t.retentionDays.map { Units.plural($0, "day") } ?? "none")\n"
             var table = TextTable(["column", "type", "stored", "raw", "ratio", "nulls", "symbols", "encodings (blocks)"],
                                   rightAligned: [false, false, true, true, true, true, true, false])
             for c in t.columns {

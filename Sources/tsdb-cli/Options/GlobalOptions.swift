@@ -56,6 +56,6 @@ struct GlobalOptions: ParsableArguments {
         if server != nil {
             throw CLIError("'\(command)' works on an embedded data directory only; run it on the server's machine with --data DIR")
         }
-        return try EmbeddedBackend(root: dataDirectory, database: db, create: false, forWriting: true)
+        return try EmbeddedBackend(root: dataDirectory, database: db, create: false, forWriting: false)
     }
 }

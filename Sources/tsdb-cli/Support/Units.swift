@@ -11,6 +11,11 @@ enum Units {
         return n < 0 ? "-" + out : out
     }
 
+    /// `1 row`, `2,000 rows`.
+    static func plural(_ n: Int, _ noun: String) -> String {
+        count(n) + " " + (n == 1 ? noun : noun + "s")
+    }
+
     /// Decimal units, one decimal: `512 B`, `1.5 KB`, `230.4 MB`, `2.1 GB`.
     static func bytes(_ n: Int) -> String {
         let v = Double(n)

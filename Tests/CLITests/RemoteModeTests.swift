@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+
+/// `--server URL`: the CLI speaks tsdb-server's HTTP API (checked against a fake server here).
+@Suite struct RemoteModeTests {
+    @Test func ingestPostsLineProtocolWithTokenDatabaseAndPrecision() throws {
+        let server = try FakeHTTPServer { _ in .init(status: 204) }
+        defer { server.stop() }
+        let lp = "m,t=a v=1i 1\n# note\n\nm,t=b v=2i 2\n"
+        let r = try CLI.run(["ingest", "--server", server.url, "--token", "s3cret", "--db", "music", "--precision", "ms", "-"], stdin: lp)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.hasPrefix("2 rows written, 0 lines rejected"), "\(r.stdout)")
+        let req = try #require(server.requests.first)
+        #expect(server.requests.count == 1)
+        #expect(req.method == "POST")
+        #expect(req.path == "/api/v3/write_lp")
+        #expect(req.query == ["db": "music", "precision": "ms"])
+        #expect(req.headers["authorization"] == "Token s3cret")
+        #expect(req.body == Array(lp.utf8))
+    }
+
+    @Test func partialWriteNamesRejectedLines() throws {
+        let body = #"{"error":"partial write of line protocol occurred","data":[{"original_line":"m v=x","line_number":2,"error_message":"line 2, column 5: invalid value 'x'"}]}"#
+        let server = try FakeHTTPServer { _ in .init(status: 400, body: body) }
+        defer { server.stop() }
+        let r = try CLI.run(["ingest", "--server", server.url, "-"], stdin: "m v=1i 1\nm v=x\nm v=2i 3\n")
+        #expect(r.status == 2, "\(r.stderr)")
+        #expect(r.stdout.hasPrefix("2 rows written, 1 line rejected"), "\(r.stdout)")
+        #expect(r.stderr == "rejected: stdin: line 2, column 5: invalid value 'x'\n", "\(r.stderr)")
+    }
+
+    @Test func refusedWritesFail() throws {
+        let server = try FakeHTTPServer { _ in .init(status: 401, body: #"{"error":"invalid token"}"#) }
+        defer { server.stop() }
+        let r = try CLI.run(["ingest", "--server", server.url, "--token", "bad", "-"], stdin: "m v=1i 1\n")
+        CLI.expectFailure(r, mentioning: "invalid token")
+        #expect(r.stderr.contains("401"))
+    }
+
+    @Test func queryAsksTheServerForTheFormat() throws {
+        let server = try FakeHTTPServer { req in
+            req.query["format"] == "csv" ? .init(status: 200, contentType: "text/csv", body: "n\n42\n")
+                : .init(status: 400, body: #"{"error":"syntax error at 1:8 near 'FORM': expected FROM"}"#)
+        }
+        defer { server.stop() }
+        let r = try CLI.run(["query", "--server", server.url, "--db", "music", "--format", "csv", "SELECT count(*) AS n FROM plays"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == "n\n42\n")
+        let req = try #require(server.requests.first)
+        #expect(req.method == "GET" && req.path == "/api/v3/query_sql")
+        #expect(req.query == ["db": "music", "q": "SELECT count(*) AS n FROM plays", "format": "csv"])
+        let e = try CLI.run(["query", "--server", server.url, "SELECT * FORM plays"])
+        CLI.expectFailure(e, mentioning: "expected FROM")
+        #expect(server.requests.last?.query["format"] == "pretty", "table output is the server's pretty format")
+    }
+
+    @Test func unreachableServerIsAOneLineError() throws {
+        let server = try FakeHTTPServer { _ in .init(status: 204) }
+        let url = server.url
+        server.stop()
+        let r = try CLI.run(["query", "--server", url, "SELECT 1"])
+        CLI.expectFailure(r, mentioning: "cannot reach http://127.0.0.1")
+        #expect(r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
+        CLI.expectUsageError(try CLI.run(["query", "--server", "ftp://x", "SELECT 1"]), mentioning: "--server")
+        CLI.expectUsageError(try CLI.run(["query", "--token", "t", "SELECT 1"]), mentioning: "--token")
+    }
+}
