@@ -175,7 +175,7 @@ import Testing
         #expect(text(3_500_000) == "3.5")
         #expect(text(12_000_000) == "12.0")
         #expect(text(640) == "0.00064")
-        var rng = SeededRandom(seed: 1)
+        var rng = Xoshiro256(seed: 1)
         for _ in 0..<1_000 {
             let m = rng.below(100_000_000)
             // Reads back as the Double numpy's round(x, 6) would hold: the one nearest m / 10^6.
@@ -185,7 +185,7 @@ import Testing
 
     @Test func decimalDigitsMatchStringForAnyValue() {
         var buf = [UInt8](repeating: 0, count: 32)
-        var rng = SeededRandom(seed: 3)
+        var rng = Xoshiro256(seed: 3)
         var values: [UInt64] = [0, 1, 9, 10, 99, 100, 9_999, 10_000, .max, .max - 1, 1_795_219_200_000_000_000]
         for _ in 0..<2_000 { values.append(rng.next() >> rng.below(64)) }
         for v in values {
@@ -216,7 +216,7 @@ import Testing
         }
         var cal = Calendar(identifier: .gregorian)
         cal.timeZone = TimeZone(identifier: "UTC")!
-        var rng = SeededRandom(seed: 5)
+        var rng = Xoshiro256(seed: 5)
         for _ in 0..<500 {
             let days = Int(rng.below(200_000)) - 50_000  // 1833 … 2517
             let date = Date(timeIntervalSince1970: Double(days) * 86_400)
@@ -228,7 +228,7 @@ import Testing
     @Test func aliasTableDrawsInProportion() {
         let t = AliasTable(weights: [1, 2, 3, 4, 0], values: [10, 20, 30, 40, 50])
         var counts: [UInt32: Int] = [:]
-        var rng = SeededRandom(seed: 9)
+        var rng = Xoshiro256(seed: 9)
         let n = 100_000
         for _ in 0..<n { counts[t.sample(rng.next()), default: 0] += 1 }
         #expect(counts[50] == nil)
@@ -241,7 +241,7 @@ import Testing
 
     @Test func sortedTimesAscendAndFollowTheWeights() {
         var s = SortedTimeSampler(weights: [1, 0, 3], start: 1_000, bucketNanos: 100, count: 40_000)
-        var rng = SeededRandom(seed: 11)
+        var rng = Xoshiro256(seed: 11)
         var prev = Int64.min
         var counts = [0, 0, 0]
         for _ in 0..<40_000 {

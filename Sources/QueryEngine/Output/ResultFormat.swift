@@ -1,6 +1,6 @@
 /// How a query result is written out.
 ///
-/// - `table`: aligned columns for people (see `TableOptions`); needs the whole result.
+/// - `table`: aligned columns for people (see `TableStyle`); needs the whole result.
 /// - `csv`: RFC 4180 — a header row of names, fields quoted when they hold `,` `"` CR or LF (quotes
 ///   doubled), LF line ends, NULL as an empty field, the empty string as `""`.
 /// - `json`: one array of objects, one object per line: `[\n{"a":1},\n{"a":2}\n]\n`; `[]\n` when empty.

@@ -4,7 +4,7 @@ import ColumnStore
 public enum ResultFormatter {
     /// All of `result` in `format`; `table` lays out the `.table` format.
     public static func format(_ result: QueryResult, as format: ResultFormat,
-                              table: TableOptions = TableOptions()) -> [UInt8] {
+                              table: TableStyle = TableStyle()) -> [UInt8] {
         if format == .table { return TableFormatter.render(result, table) }
         var writer = ResultWriter(format: format, for: result)
         var out: [UInt8] = []
@@ -16,7 +16,7 @@ public enum ResultFormatter {
 
     /// All of `result` in `format`, as a `String`.
     public static func string(_ result: QueryResult, as format: ResultFormat,
-                              table: TableOptions = TableOptions()) -> String {
+                              table: TableStyle = TableStyle()) -> String {
         String(decoding: self.format(result, as: format, table: table), as: UTF8.self)
     }
 

@@ -26,7 +26,7 @@ enum TableFormatter {
         func text(_ i: Int) -> ArraySlice<UInt8> { bytes[(i == 0 ? 0 : ends[i - 1])..<ends[i]] }
     }
 
-    static func render(_ result: QueryResult, _ o: TableOptions) -> [UInt8] {
+    static func render(_ result: QueryResult, _ o: TableStyle) -> [UInt8] {
         let n = result.rowCount
         let truncated = o.maxRows > 0 && n > o.maxRows
         let top = truncated ? (o.maxRows + 1) / 2 : n
@@ -117,7 +117,7 @@ enum TableFormatter {
     }
 
     /// Renders one cell with `body`, then measures it and cuts it to `maxCellWidth`.
-    static func appendCell(_ cells: inout Cells, _ o: TableOptions, _ ellipsis: [UInt8], _ ellipsisWidth: Int,
+    static func appendCell(_ cells: inout Cells, _ o: TableStyle, _ ellipsis: [UInt8], _ ellipsisWidth: Int,
                            _ body: (inout [UInt8]) -> Void) {
         let start = cells.bytes.count
         body(&cells.bytes)

@@ -64,7 +64,7 @@ public struct PlayEventGenerator: Sendable {
         self.seed = seed
         self.days = days
         self.end = end
-        var rng = SeededRandom(seed: seed, stream: 0)
+        var rng = Xoshiro256(seed: seed, stream: 0)
         let S = PlaySchema.self
 
         // Each track belongs to one artist; popular artists own more tracks.
@@ -128,7 +128,7 @@ public struct PlayEventGenerator: Sendable {
         precondition(rows >= 0, "BUG: negative row count \(rows)")
         guard rows > 0 else { return }
         let S = PlaySchema.self
-        var rng = SeededRandom(seed: seed, stream: 1)
+        var rng = Xoshiro256(seed: seed, stream: 1)
         var bucketWeights: [Double] = []
         bucketWeights.reserveCapacity(days * 24)
         for d in 0..<days {
@@ -137,10 +137,10 @@ public struct PlayEventGenerator: Sendable {
             for h in S.hourWeights { bucketWeights.append(w * h) }
         }
         var times = SortedTimeSampler(weights: bucketWeights, start: start, bucketNanos: Self.hourNanos, count: rows)
-        let lateT = SeededRandom.threshold(probability: S.lateShare)
-        let skipT = SeededRandom.threshold(probability: S.skipShare)
-        let completeT = SeededRandom.threshold(probability: S.completeShare)
-        let likeT = SeededRandom.threshold(probability: S.likeShare)
+        let lateT = Xoshiro256.threshold(probability: S.lateShare)
+        let skipT = Xoshiro256.threshold(probability: S.skipShare)
+        let completeT = Xoshiro256.threshold(probability: S.completeShare)
+        let likeT = Xoshiro256.threshold(probability: S.likeShare)
         let lateSpan = UInt64(S.lateMaxNanos - S.lateMinNanos)
         let skipSpan = UInt64(S.skipDurationMs.count)
         let start = self.start
@@ -302,7 +302,7 @@ public struct PlayEventGenerator: Sendable {
     }
 
     /// A seeded Fisher–Yates shuffle of 0..<n.
-    static func permutation(_ n: Int, _ rng: inout SeededRandom) -> [UInt32] {
+    static func permutation(_ n: Int, _ rng: inout Xoshiro256) -> [UInt32] {
         var p = (0..<n).map { UInt32($0) }
         var i = n - 1
         while i > 0 {

@@ -33,7 +33,7 @@ public struct SortedTimeSampler: Sendable {
     }
 
     /// The next timestamp, never smaller than the previous one.
-    public mutating func next(_ rng: inout SeededRandom) -> Int64 {
+    public mutating func next(_ rng: inout Xoshiro256) -> Int64 {
         precondition(remaining > 0, "BUG: more timestamps drawn than requested")
         // E = -log(U) with U in (0, 1].
         let e = -log(Double((rng.next() >> 11) + 1) * 0x1p-53)

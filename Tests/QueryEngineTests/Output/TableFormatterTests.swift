@@ -22,7 +22,7 @@ import Testing
 
     @Test func asciiGoldenWithoutTypes() {
         let r = ResultFixtures.counting(2)
-        let text = ResultFormatter.string(r, as: .table, table: TableOptions(ascii: true, showTypes: false))
+        let text = ResultFormatter.string(r, as: .table, table: TableStyle(ascii: true, showTypes: false))
         #expect(text == """
             +---+-------+---------+
             | i | label | quarter |
@@ -37,7 +37,7 @@ import Testing
 
     @Test func longResultsAreCutInTheMiddle() {
         let text = ResultFormatter.string(ResultFixtures.counting(1000), as: .table,
-                                          table: TableOptions(maxRows: 5, ascii: true, footer: true))
+                                          table: TableStyle(maxRows: 5, ascii: true, footer: true))
         let lines = text.split(separator: "\n").map(String.init)
         #expect(lines == [
             "+---------+---------+---------+",
@@ -56,7 +56,7 @@ import Testing
             "1000 rows (5 shown)",
         ])
         // No limit: every row.
-        let all = ResultFormatter.string(ResultFixtures.counting(100), as: .table, table: TableOptions(maxRows: 0))
+        let all = ResultFormatter.string(ResultFixtures.counting(100), as: .table, table: TableStyle(maxRows: 0))
         #expect(all.split(separator: "\n").count == 100 + 6)
         #expect(all.hasSuffix("\n100 rows\n"))
         // Exactly at the limit: no marker.
@@ -66,7 +66,7 @@ import Testing
 
     @Test func wideCharactersAlign() {
         let r = ResultFixtures.strings("name", ["中文", "é", "e\u{301}", "😀x", "abc", nil])
-        let text = ResultFormatter.string(r, as: .table, table: TableOptions(showTypes: false, footer: false))
+        let text = ResultFormatter.string(r, as: .table, table: TableStyle(showTypes: false, footer: false))
         #expect(text == """
             ┌──────┐
             │ name │
@@ -85,7 +85,7 @@ import Testing
     @Test func longCellsAreCut() {
         let long = String(repeating: "abcdefghij", count: 10)
         let r = ResultFixtures.strings("s", [long, "中中中中中中", "short"])
-        let text = ResultFormatter.string(r, as: .table, table: TableOptions(maxCellWidth: 8, showTypes: false, footer: false))
+        let text = ResultFormatter.string(r, as: .table, table: TableStyle(maxCellWidth: 8, showTypes: false, footer: false))
         #expect(text == """
             ┌──────────┐
             │    s     │
@@ -96,7 +96,7 @@ import Testing
             └──────────┘
 
             """)
-        let ascii = ResultFormatter.string(r, as: .table, table: TableOptions(maxCellWidth: 8, ascii: true, showTypes: false, footer: false))
+        let ascii = ResultFormatter.string(r, as: .table, table: TableStyle(maxCellWidth: 8, ascii: true, showTypes: false, footer: false))
         #expect(ascii.contains("| abcde... |"))
     }
 
@@ -105,13 +105,13 @@ import Testing
         v.append(string: "a\tb\u{1B}c\r")
         ([0x61, 0xFF, 0x62] as [UInt8]).withUnsafeBytes { v.append(string: $0) }
         let r = QueryResult(columns: [ResultColumn(name: "s", vector: v)])
-        let text = ResultFormatter.string(r, as: .table, table: TableOptions(showTypes: false, footer: false))
+        let text = ResultFormatter.string(r, as: .table, table: TableStyle(showTypes: false, footer: false))
         #expect(text.contains(#"│ a\tb\x1bc\r │"#))
         #expect(text.contains("│ a\u{FFFD}b         │"))
     }
 
     @Test func emptyAndColumnless() {
-        let text = ResultFormatter.string(ResultFixtures.counting(0), as: .table, table: TableOptions(ascii: true))
+        let text = ResultFormatter.string(ResultFixtures.counting(0), as: .table, table: TableStyle(ascii: true))
         #expect(text == """
             +---------+--------+---------+
             |    i    | label  | quarter |

@@ -1,6 +1,6 @@
 /// A fast deterministic pseudo-random generator for synthetic data: xoshiro256**, seeded through
 /// SplitMix64 (Blackman & Vigna). Not for secrets. Same seed and stream → same sequence on every platform.
-public struct SeededRandom: Sendable {
+public struct Xoshiro256: Sendable {
     @usableFromInline var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
 
     /// `stream` selects an independent sequence for the same seed (e.g. setup vs. rows).

@@ -1,5 +1,5 @@
 /// How `ResultFormatter.table` lays out a result for people.
-public struct TableOptions: Sendable, Equatable {
+public struct TableStyle: Sendable, Equatable {
     /// Show at most this many rows: a longer result shows its first and last halves around a
     /// three-row `·` marker, like DuckDB's shell. 0 shows every row.
     public var maxRows: Int
@@ -21,3 +21,7 @@ public struct TableOptions: Sendable, Equatable {
         self.footer = footer
     }
 }
+
+/// The old name, which collides with `ColumnStore.TableOptions` (a table's storage settings).
+@available(*, deprecated, renamed: "TableStyle")
+public typealias TableOptions = TableStyle
