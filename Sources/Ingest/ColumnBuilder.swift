@@ -24,6 +24,18 @@ struct ColumnBuilder {
     private var symbols = SymbolInterner()
     /// Set when a rejected line may have left a symbol no row uses.
     private var symbolsMayBeUnused = false
+    /// Tag values whose codes are not yet filled in (see `appendTag`).
+    private var pending: [PendingTag] = []
+
+    /// A tag value waiting to be interned: its row and raw bytes in the input buffer.
+    struct PendingTag {
+        var row: Int
+        var start: UnsafePointer<UInt8>
+        var count: Int
+    }
+
+    /// Tag values interned in one go: the lookups are independent, so their cache misses overlap.
+    static let pendingLimit = 256
 
     init(name: UnsafeRawBufferPointer, type: ColumnType) {
         self.name = String(decoding: name, as: UTF8.self)
@@ -88,11 +100,29 @@ struct ColumnBuilder {
     }
 
     /// Sets row `row` of this `.symbol` column to a tag value.
+    ///
+    /// The code is filled in by `internPending`, in runs of `pendingLimit` values: a lookup into a big
+    /// dictionary usually misses the cache, and a run of independent lookups lets those misses overlap
+    /// instead of each stalling the parse of its line. The caller must call `internPending` before the
+    /// input buffer goes away (the batcher does it in `endChunk`).
     @inline(__always)
     mutating func appendTag(_ value: LineSlice, row: Int) {
         padNulls(to: row)
-        codes.append(symbols.intern(value.start, value.count))
+        codes.append(0)
+        pending.append(PendingTag(row: row, start: value.start, count: value.count))
         markValid()
+        if pending.count == Self.pendingLimit { internPending() }
+    }
+
+    /// Interns the pending tag values and fills in their codes.
+    mutating func internPending() {
+        guard !pending.isEmpty else { return }
+        pending.withUnsafeBufferPointer { p in
+            codes.withUnsafeMutableBufferPointer { c in
+                for t in p { c[t.row] = symbols.intern(t.start, t.count) }
+            }
+        }
+        pending.removeAll(keepingCapacity: true)
     }
 
     /// Takes back rows from `row` on (the value a rejected line appended); padding before it stays.
@@ -104,7 +134,10 @@ struct ColumnBuilder {
         case .uint64: uint64s.removeLast(n)
         case .float64: float64s.removeLast(n)
         case .bool: bools.removeLast(n)
-        case .symbol: codes.removeLast(n); symbolsMayBeUnused = true
+        case .symbol:
+            codes.removeLast(n)
+            while let last = pending.last, last.row >= row { pending.removeLast() }
+            symbolsMayBeUnused = true
         case .string: offsets.removeLast(n); bytes.removeLast(bytes.count - Int(offsets[row]))
         }
         if nulls > 0 {
@@ -118,6 +151,7 @@ struct ColumnBuilder {
 
     /// The finished column with `rows` rows (trailing rows that lack it become NULL).
     mutating func finish(rows: Int) -> BatchColumn {
+        precondition(pending.isEmpty, "BUG: finishing a column with tag values not interned")
         padNulls(to: rows)
         var v = ColumnVector(type: type)
         var dictionary = ByteStringTable()

@@ -110,6 +110,16 @@ public struct LineProtocolBatcher: LineProtocolVisitor {
 
     private static let timeRejection = LineRejection("'time' is the timestamp column; a tag or field cannot be named 'time'")
 
+    /// Interns the tag values still waiting, while the input buffer is valid.
+    public mutating func endChunk() {
+        internPending(&cur)
+        for i in tables.indices { internPending(&tables[i]) }
+    }
+
+    private func internPending(_ t: inout TableBuilder) {
+        for c in t.columns.indices where t.types[c] == .symbol { t.columns[c].internPending() }
+    }
+
     private func conflict(_ c: Int, offered: ColumnType) -> LineRejection {
         func kind(_ type: ColumnType) -> String { type == .symbol ? "a tag" : "a field of type \(type)" }
         return LineRejection(

@@ -87,6 +87,7 @@ public struct LineProtocolParser {
             _parseLine(p, lineEnd, bufEnd, scale, &visitor)
             p = next
         }
+        visitor.endChunk()
         if tailTooLong {
             _lineNumber += 1
             _recordTooLong(limit, bufEnd)

@@ -3,7 +3,7 @@
 /// line turns out bad (after `beginLine`), in which case the visitor must drop whatever it staged for it.
 ///
 /// The parser is generic over the visitor, so these calls are specialised and inlined, never dynamic.
-/// Slices point into the input buffer and are valid only during the call.
+/// Slices point into the input buffer and stay valid until `endChunk`, which ends every `parse` call.
 public protocol LineProtocolVisitor {
     /// A line starts; `line` is its 1-based number in the stream.
     mutating func beginLine(measurement: LineSlice, line: Int)
@@ -15,6 +15,13 @@ public protocol LineProtocolVisitor {
     mutating func endLine(timestamp: Int64?)
     /// The line was bad after `beginLine`: forget it.
     mutating func abortLine()
+    /// The parse call is about to return: the last moment the slices it handed out are valid.
+    mutating func endChunk()
+}
+
+extension LineProtocolVisitor {
+    /// Nothing to do by default.
+    @inlinable public mutating func endChunk() {}
 }
 
 /// Why a visitor refused a line (a schema conflict, say); reported like a syntax error, with its position.

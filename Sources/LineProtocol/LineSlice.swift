@@ -95,12 +95,17 @@ public struct LineSlice {
     }
 
     /// True when the unescaped value equals `other`.
-    @inlinable
+    @inlinable @inline(__always)
     public func unescapedEquals(_ other: UnsafeRawBufferPointer) -> Bool {
         if escaping == .none {
-            return count == other.count && (count == 0 || memcmp(start, other.baseAddress!, count) == 0)
+            return count == other.count && (count == 0 || Self.bytesEqual(UnsafeRawPointer(start), other.baseAddress!, count))
         }
-        // Walk the escapes without a buffer: this runs only on a hash match.
+        return _escapedEquals(other)
+    }
+
+    /// `unescapedEquals` for a slice with escapes: walks them without a buffer.
+    @usableFromInline
+    func _escapedEquals(_ other: UnsafeRawBufferPointer) -> Bool {
         var i = 0, o = 0
         let bs = UInt8(ascii: "\\")
         while i < count {
@@ -111,6 +116,28 @@ public struct LineSlice {
             o += 1
         }
         return o == other.count
+    }
+
+    /// True when the `n` bytes at `a` and `b` are equal; short runs with overlapping word loads, no call.
+    @inlinable @inline(__always)
+    public static func bytesEqual(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ n: Int) -> Bool {
+        if n >= 8 && n <= 16 {
+            return a.loadUnaligned(as: UInt64.self) == b.loadUnaligned(as: UInt64.self)
+                && a.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+                    == b.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        }
+        if n >= 4 && n < 8 {
+            return a.loadUnaligned(as: UInt32.self) == b.loadUnaligned(as: UInt32.self)
+                && a.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+                    == b.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+        }
+        if n < 4 {
+            let x = a.assumingMemoryBound(to: UInt8.self), y = b.assumingMemoryBound(to: UInt8.self)
+            var i = 0
+            while i < n { if x[i] != y[i] { return false }; i += 1 }
+            return true
+        }
+        return memcmp(a, b, n) == 0
     }
 
     /// The unescaped value as bytes (tests, errors, slow paths).
