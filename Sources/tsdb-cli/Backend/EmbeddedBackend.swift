@@ -25,10 +25,27 @@ final class EmbeddedBackend: Backend, @unchecked Sendable {
         var options = DatabaseOptions()
         options.background = forWriting
         registry = try DatabaseRegistry(root: root, options: options)
-        guard let db = try registry.database(name, create: create) else {
-            throw CLIError("no database '\(name)' in \(root)")
+        database = try Self.open(registry, name, create: create, root: root)
+    }
+
+    /// Opens the database, waiting up to `lockWait` seconds while another process holds it (another
+    /// CLI command finishing, say); a server that keeps it open is reported with a hint.
+    static func open(_ registry: DatabaseRegistry, _ name: String, create: Bool, root: String, lockWait: Double = 10) throws -> Database {
+        let clock = Stopwatch()
+        while true {
+            do {
+                guard let db = try registry.database(name, create: create) else {
+                    throw CLIError("no database '\(name)' in \(root)")
+                }
+                return db
+            } catch let e as StorageError {
+                guard case .locked = e else { throw e }
+                if clock.elapsed >= lockWait {
+                    throw CLIError("\(e); if a tsdb-server serves this directory, use --server URL instead of --data")
+                }
+                usleep(20_000)
+            }
         }
-        database = db
     }
 
     var label: String { "\(root)/\(name)" }

@@ -60,7 +60,7 @@ struct QueryCommand: ParsableCommand {
         let seconds = clock.elapsed
         Terminal.write(STDOUT_FILENO, answer.render(fmt, maxRows: maxRows))
         if timing {
-            let rows = answer.rowCount.map { "\(Units.count($0)) rows, " } ?? ""
+            let rows = answer.rowCount.map { Units.plural($0, "row") + ", " } ?? ""
             Terminal.err("Time: \(rows)\(ResultFormatter.formatDuration(seconds: seconds))\n")
         }
     }
