@@ -1,0 +1,145 @@
+import Foundation
+
+/// Where the differential test finds its inputs and keeps its caches, and how big it runs.
+///
+/// Environment overrides (to reproduce or widen a run): `TSDB_DIFF_ROWS` (rows of play events, default
+/// 200000), `TSDB_DIFF_DATA_SEED` (gen_plays.py's seed, default 42), `TSDB_DIFF_QUERIES` (random queries,
+/// default 300), `TSDB_DIFF_QUERY_SEED` (the random queries' seed, default 1), `TSDB_SHARED_BENCH`
+/// (the folder holding gen_plays.py and queries.sql, default `<repo>/../shared/bench`), `PYTHON`.
+enum DifferentialSetup {
+    static let environment = ProcessInfo.processInfo.environment
+
+    static func setting(_ name: String, _ fallback: Int) -> Int {
+        environment[name].flatMap { Int($0) } ?? fallback
+    }
+
+    static let rows = setting("TSDB_DIFF_ROWS", 200_000)
+    static let dataSeed = setting("TSDB_DIFF_DATA_SEED", 42)
+    static let randomQueries = setting("TSDB_DIFF_QUERIES", 300)
+    static let querySeed = setting("TSDB_DIFF_QUERY_SEED", 1)
+    static let python = environment["PYTHON"] ?? "python3"
+    /// `TSDB_DIFF_VERBOSE=1`: print each query with tsdb's time for it.
+    static let verbose = environment["TSDB_DIFF_VERBOSE"] != nil
+
+    /// The repository's root: this file is `<repo>/Tests/QueryEngineTests/Differential/…` (symlinks resolved,
+    /// so a scratch package that links the folder finds the real repository).
+    static let repository: URL = {
+        var u = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
+        for _ in 0..<4 { u.deleteLastPathComponent() }
+        return u
+    }()
+
+    static let sharedBench: String = environment["TSDB_SHARED_BENCH"]
+        ?? repository.deletingLastPathComponent().appendingPathComponent("shared/bench").path
+    static let generator = sharedBench + "/gen_plays.py"
+    static let queriesSQL = sharedBench + "/queries.sql"
+    static let oracle = repository.appendingPathComponent("scripts/differential.py").path
+
+    /// Generated data and DuckDB's answers are cached here across runs (keyed by everything they depend on).
+    static let cacheDirectory: String = {
+        let base = environment["TMPDIR"] ?? NSTemporaryDirectory()
+        return URL(fileURLWithPath: base).appendingPathComponent("tsdb-differential").path
+    }()
+
+    /// The names of queries.sql's queries, in file order (read without Python, when tests are listed).
+    static let namedQueries: [String] = {
+        guard let text = try? String(contentsOfFile: queriesSQL, encoding: .utf8) else {
+            return ["queries.sql not found at \(queriesSQL)"]
+        }
+        let names = text.split(separator: "\n").compactMap { line -> String? in
+            guard let m = line.firstMatch(of: /^--\s*name:\s*(\S+)/) else { return nil }
+            return String(m.1)
+        }
+        return names.isEmpty ? ["no '-- name:' queries in \(queriesSQL)"] : names
+    }()
+
+    // MARK: Python
+
+    /// Fails naming what is missing when Python or one of duckdb, pyarrow, numpy can't be imported.
+    static func checkPython() throws {
+        let probe = "import importlib.util as u; print(' '.join(n for n in ('duckdb', 'pyarrow', 'numpy') if u.find_spec(n) is None))"
+        let out: ProcessOutput
+        do { out = try run(python, ["-c", probe]) } catch {
+            throw DifferentialError("the differential test needs \(python) with duckdb, pyarrow and numpy: \(error)")
+        }
+        guard out.status == 0 else {
+            throw DifferentialError("\(python) failed (exit \(out.status)): \(out.stderr)")
+        }
+        let missing = out.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard missing.isEmpty else {
+            throw DifferentialError("the differential test needs the Python package(s) \(missing): pip install \(missing)")
+        }
+    }
+
+    /// `DIR` holding plays.lp and plays.parquet for `rows` and `dataSeed`, generated once and cached.
+    static func playsData() throws -> String {
+        let dir = cacheDirectory + "/plays-\(rows)-seed\(dataSeed)"
+        let fm = FileManager.default
+        if fm.fileExists(atPath: dir + "/plays.lp") && fm.fileExists(atPath: dir + "/plays.parquet") { return dir }
+        try fm.createDirectory(atPath: cacheDirectory, withIntermediateDirectories: true)
+        let tmp = dir + ".tmp-\(getpid())"
+        try? fm.removeItem(atPath: tmp)
+        let out = try run(python, [generator, "--rows", "\(rows)", "--out", tmp, "--seed", "\(dataSeed)"])
+        guard out.status == 0 else {
+            throw DifferentialError("gen_plays.py failed (exit \(out.status)): \(out.stderr)")
+        }
+        // Another test process may have won the race: then use its copy.
+        if (try? fm.moveItem(atPath: tmp, toPath: dir)) == nil { try? fm.removeItem(atPath: tmp) }
+        return dir
+    }
+
+    /// DuckDB's answers for queries.sql and the random queries, cached by a hash of everything they depend on.
+    static func duckdbAnswers(data: String) throws -> String {
+        var key = Data("\(rows) \(dataSeed) \(randomQueries) \(querySeed)".utf8)
+        key += try Data(contentsOf: URL(fileURLWithPath: oracle))
+        key += try Data(contentsOf: URL(fileURLWithPath: queriesSQL))
+        let path = cacheDirectory + "/answers-" + String(fnv1a(key), radix: 16) + ".json"
+        if FileManager.default.fileExists(atPath: path) { return path }
+        let tmp = path + ".tmp-\(getpid())"
+        let out = try run(python, [oracle, "--parquet", data + "/plays.parquet", "--queries-sql", queriesSQL,
+                                   "--out", tmp, "--random", "\(randomQueries)", "--seed", "\(querySeed)"])
+        guard out.status == 0 else {
+            throw DifferentialError("differential.py failed (exit \(out.status)): \(out.stderr)")
+        }
+        if (try? FileManager.default.moveItem(atPath: tmp, toPath: path)) == nil { try? FileManager.default.removeItem(atPath: tmp) }
+        return path
+    }
+
+    static func fnv1a(_ data: Data) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in data { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return h
+    }
+
+    // MARK: processes
+
+    struct ProcessOutput {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Runs `program` (looked up on PATH) to completion; its output goes through files, so no pipe can fill up.
+    static func run(_ program: String, _ arguments: [String]) throws -> ProcessOutput {
+        let dir = FileManager.default.temporaryDirectory
+        let outURL = dir.appendingPathComponent("tsdb-diff-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).out")
+        let errURL = outURL.appendingPathExtension("err")
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(at: outURL)
+            try? FileManager.default.removeItem(at: errURL)
+        }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = [program] + arguments
+        p.standardInput = FileHandle.nullDevice
+        p.standardOutput = try FileHandle(forWritingTo: outURL)
+        p.standardError = try FileHandle(forWritingTo: errURL)
+        try p.run()
+        p.waitUntilExit()
+        return ProcessOutput(status: p.terminationStatus,
+                             stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
+                             stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+
+/// tsdb's answers checked against DuckDB's on the same generated play events: every query of
+/// ../shared/bench/queries.sql and a few hundred random ones (scripts/differential.py draws them,
+/// seeded). Needs Python 3 with duckdb, pyarrow and numpy; fails, naming the package, without them.
+/// Reproduce one run with the TSDB_DIFF_* variables documented on `DifferentialSetup`.
+@Suite("Differential: tsdb vs DuckDB", .serialized)
+struct DifferentialTests {
+    @Test("queries.sql", arguments: DifferentialSetup.namedQueries)
+    func named(_ name: String) throws {
+        let fixture = try DifferentialFixture.shared.get()
+        if let report = try fixture.check(name) { Issue.record(Comment(rawValue: report)) }
+    }
+
+    @Test("random queries", arguments: 0..<DifferentialSetup.randomQueries)
+    func random(_ index: Int) throws {
+        let fixture = try DifferentialFixture.shared.get()
+        if let report = try fixture.check(String(format: "r%03d", index)) { Issue.record(Comment(rawValue: report)) }
+    }
+
+    @Test("approx_count_distinct is within 2% of the exact count")
+    func approxCountDistinct() throws {
+        let fixture = try DifferentialFixture.shared.get()
+        #expect(!fixture.answers.approx.isEmpty)
+        for c in fixture.answers.approx {
+            if let report = try fixture.check(c.id, comparison: ResultComparison(intRelativeTolerance: 0.02)) {
+                Issue.record(Comment(rawValue: report))
+            }
+        }
+    }
+
+    @Test("the events are split between segments and the memtable, and all of them count")
+    func loadedBothWays() throws {
+        let fixture = try DifferentialFixture.shared.get()
+        #expect(fixture.loaded.rows == DifferentialSetup.rows)
+        #expect(fixture.loaded.memtableRows > 0)
+        #expect(fixture.loaded.memtableRows < fixture.loaded.rows)
+        #expect(fixture.answers.cases.count == DifferentialSetup.namedQueries.count + DifferentialSetup.randomQueries)
+    }
+}

@@ -1,0 +1,490 @@
+#!/usr/bin/env python3
+"""DuckDB's answers for tsdb's differential test.
+
+Usage: differential.py --parquet FILE --queries-sql FILE --out ANSWERS.json [--random N] [--seed S]
+       differential.py ... --print      (also print every query, numbered, to stdout)
+
+Runs every query of queries.sql (`-- name:` headers) and N randomly generated queries (seeded,
+deterministic for a given seed and data set) over `plays` (a view of the Parquet file written by
+gen_plays.py) and writes what DuckDB answered, for the Swift test
+Tests/QueryEngineTests/Differential to run the same SQL on tsdb and compare.
+
+ANSWERS.json:
+  {"duckdb": version, "seed": S,
+   "cases":  [{"id", "sql", "ordered", "names", "kinds", "rows"}],
+   "approx": [{"id", "sql", "reference", "names", "kinds", "rows"}]}
+`kinds` per column: int | float | string | bool | time. A cell is null (SQL NULL) or text: ints in
+decimal (DuckDB's HUGEINT sums included), floats as Python's repr (round-trips exactly), bools
+true/false, times as integer nanoseconds since the epoch (DuckDB's TIMESTAMP_NS kept to the ns,
+TIMESTAMP µs scaled), strings as they are. `ordered`: the query's ORDER BY fixes the order of every
+output row (checked on DuckDB's answer), so rows compare in order; otherwise as multisets.
+`approx` cases hold a query with approx_count_distinct for tsdb and DuckDB's exact answer of the
+same query with count(DISTINCT …) (`reference`).
+
+Every generated query is run on DuckDB first; one that DuckDB rejects, whose ORDER BY … LIMIT would cut
+through ties, or whose answer is too big, is dropped and another drawn.
+"""
+import argparse, datetime, json, random, re, sys
+
+
+def load_named(path):
+    """[(name, sql)] from a queries.sql with `-- name: x` headers, one query per name."""
+    out, name, lines = [], None, []
+    for line in open(path, encoding="utf-8"):
+        m = re.match(r"--\s*name:\s*(\S+)", line)
+        if m:
+            if name:
+                out.append((name, " ".join(lines).strip()))
+            name, lines = m.group(1), []
+        elif name and line.strip() and not line.lstrip().startswith("--"):
+            lines.append(line.strip())
+    if name:
+        out.append((name, " ".join(lines).strip()))
+    return out
+
+
+# ---------------------------------------------------------------- DuckDB results as text cells
+
+def arrow_table(con, sql):
+    rel = con.sql(sql)
+    for m in ("to_arrow_table", "fetch_arrow_table", "arrow"):
+        if hasattr(rel, m):
+            t = getattr(rel, m)()
+            return t.read_all() if hasattr(t, "read_all") else t
+    raise RuntimeError("this duckdb has no arrow export")
+
+
+def column_kind(t):
+    import pyarrow as pa
+    if pa.types.is_dictionary(t):
+        t = t.value_type
+    if pa.types.is_boolean(t):
+        return "bool"
+    if pa.types.is_integer(t):
+        return "int"
+    if pa.types.is_decimal(t):
+        return "int" if t.scale == 0 else "float"
+    if pa.types.is_floating(t):
+        return "float"
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        return "string"
+    if pa.types.is_timestamp(t) or pa.types.is_date(t):
+        return "time"
+    if pa.types.is_null(t):
+        return "null"
+    raise ValueError(f"unsupported result type {t}")
+
+
+def column_cells(col, kind):
+    import pyarrow as pa
+    t = col.type
+    if pa.types.is_dictionary(t):
+        col = col.cast(t.value_type)
+        t = t.value_type
+    if kind == "time":
+        if pa.types.is_date(t):
+            days = col.cast(pa.date32()).cast(pa.int32()).to_pylist()
+            return [None if d is None else str(d * 86_400_000_000_000) for d in days]
+        scale = {"s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}[t.unit]
+        return [None if v is None else str(v * scale) for v in col.cast(pa.int64()).to_pylist()]
+    vals = col.to_pylist()
+    if kind == "int":
+        return [None if v is None else str(int(v)) for v in vals]
+    if kind == "float":
+        return [None if v is None else repr(float(v)) for v in vals]
+    if kind == "bool":
+        return [None if v is None else ("true" if v else "false") for v in vals]
+    return [None if v is None else str(v) for v in vals]
+
+
+def answer(con, sql):
+    """(names, kinds, rows) of DuckDB's answer to sql."""
+    t = arrow_table(con, sql)
+    kinds = [column_kind(f.type) for f in t.schema]
+    cols = [column_cells(t.column(i), k) for i, k in enumerate(kinds)]
+    rows = [list(r) for r in zip(*cols)] if cols else []
+    return t.schema.names, kinds, rows
+
+
+def has_ties(con, sql, width, order_cols):
+    """Whether two output rows of sql (width columns) agree on all of order_cols, counted by DuckDB."""
+    names = ", ".join(f"c{i}" for i in range(width))
+    keys = ", ".join(f"c{i}" for i in order_cols)
+    return con.execute(f"SELECT count(*) - count(DISTINCT ({keys}, 0)) FROM ({sql}) AS t({names})").fetchall()[0][0] > 0
+
+
+# ---------------------------------------------------------------- random queries
+
+TAGS_LOW = ["platform", "country", "device"]
+BOOLS = ["completed", "skipped", "liked"]
+BUCKETS = ["1 day", "7 days", "1 hour"]
+TRUNCS = ["hour", "day", "week", "month", "year"]
+FIRST_DAY = datetime.date(2025, 11, 21)
+DAYS = 365
+
+
+class Item:
+    """One select-list item: its SQL, alias, result kind, whether it orders exactly (not a float)."""
+
+    def __init__(self, sql, kind, alias=None, agg=False):
+        self.sql, self.kind, self.alias, self.agg = sql, kind, alias, agg
+
+    def text(self):
+        return self.sql + (f" AS {self.alias}" if self.alias else "")
+
+    @property
+    def exact(self):
+        return self.kind != "float"
+
+
+class Generator:
+    def __init__(self, con, seed):
+        self.rng = random.Random(seed)
+        self.pools = {}
+        for col, n in (("artist", 40), ("track", 40), ("user_id", 40), ("country", 60),
+                       ("platform", 8), ("device", 6)):
+            top = [r[0] for r in con.execute(
+                f"SELECT {col} FROM plays GROUP BY {col} ORDER BY count(*) DESC, {col} LIMIT {n}").fetchall()]
+            self.pools[col] = top
+        # names that needed escaping in line protocol, and a few unpopular values
+        for col, pat in (("artist", "The %"), ("track", "Song %")):
+            self.pools[col] += [r[0] for r in con.execute(
+                f"SELECT DISTINCT {col} FROM plays WHERE {col} LIKE '{pat}' ORDER BY {col} LIMIT 8").fetchall()]
+        self.pools["artist"] += ["Artist 9999", "No Such Artist"]
+        self.pools["platform"] += ["napster"]
+
+    # -- literals
+    def r(self):
+        return self.rng.random()
+
+    def pick(self, xs):
+        return self.rng.choice(xs)
+
+    def quote(self, s):
+        return "'" + s.replace("'", "''") + "'"
+
+    def timestamp(self):
+        d = FIRST_DAY + datetime.timedelta(days=self.rng.randrange(-3, DAYS + 3))
+        style = self.rng.randrange(4)
+        if style == 0:
+            return f"'{d.isoformat()}'"
+        h, m, s = self.rng.randrange(24), self.rng.randrange(60), self.rng.randrange(60)
+        if style == 1:
+            return f"'{d.isoformat()}T{h:02d}:{m:02d}:{s:02d}Z'"
+        if style == 2:
+            return f"'{d.isoformat()} {h:02d}:{m:02d}:{s:02d}'"
+        return f"'{d.isoformat()}T{h:02d}:00:00Z'"
+
+    def time_range(self):
+        a = FIRST_DAY + datetime.timedelta(days=self.rng.randrange(0, DAYS))
+        b = a + datetime.timedelta(days=self.pick([1, 2, 7, 14, 31, 90]))
+        if self.r() < 0.5:
+            return f"time >= '{a.isoformat()}' AND time < '{b.isoformat()}'"
+        h = self.rng.randrange(24)
+        return f"time BETWEEN '{a.isoformat()}T{h:02d}:00:00Z' AND '{b.isoformat()}T{h:02d}:30:00Z'"
+
+    # -- predicates
+    def atom(self):
+        k = self.rng.randrange(17)
+        cmp = self.pick(["=", "<>", "<", "<=", ">", ">="])
+        if k == 0:
+            c = self.pick(TAGS_LOW + ["artist", "track"])
+            return f"{c} {self.pick(['=', '=', '<>'])} {self.quote(self.pick(self.pools[c]))}"
+        if k == 1:
+            c = self.pick(TAGS_LOW + ["artist", "track", "user_id"])
+            vals = self.rng.sample(self.pools[c], min(len(self.pools[c]), self.rng.randrange(1, 5)))
+            neg = "NOT " if self.r() < 0.3 else ""
+            return f"{c} {neg}IN ({', '.join(self.quote(v) for v in vals)})"
+        if k == 2:
+            c = self.pick(["country", "artist", "user_id", "track"])
+            return f"{c} {cmp} {self.quote(self.pick(self.pools[c]))}"
+        if k == 3:
+            return f"duration_ms {cmp} {self.pick([30000, 60000, 120000, 180000, 240000, 300000, 359999])}"
+        if k == 4:
+            lo = self.rng.randrange(0, 300) * 1000
+            neg = "NOT " if self.r() < 0.2 else ""
+            return f"duration_ms {neg}BETWEEN {lo} AND {lo + self.rng.randrange(1, 120) * 1000}"
+        if k == 5:
+            return f"revenue {cmp} {self.pick(['0', '0.0', '0.003', '0.005', '0.01', '0.0035'])}"
+        if k == 6:
+            c = self.pick(BOOLS)
+            return self.pick([c, f"NOT {c}", f"{c} = true", f"{c} = false", f"{c} <> true"])
+        if k in (7, 8, 9):
+            return self.time_range() if self.r() < 0.7 else f"time {cmp} {self.timestamp()}"
+        if k == 10:
+            c, pat = self.pick([("artist", "Artist 00%"), ("artist", "Artist 1%"), ("artist", "%Live=Loud"),
+                                ("track", "Song%"), ("track", "Track 00%"), ("artist", "%s, Live%"),
+                                ("artist", "Artist 01_5"), ("user_id", "u000%"), ("country", "_R")])
+            return f"{c} {'NOT ' if self.r() < 0.25 else ''}LIKE '{pat}'"
+        if k == 11:
+            c = self.pick(["revenue", "artist", "user_id", "duration_ms", "liked", "time", "device"])
+            return f"{c} IS {'NOT ' if self.r() < 0.5 else ''}NULL"
+        if k == 12:
+            return self.pick([f"duration_ms / 1000 {cmp} {self.pick([30, 150, 200, 299.5])}",
+                              f"revenue * 100 {cmp} {self.pick(['0.3', '0.5', '1'])}",
+                              f"duration_ms % 7 = {self.rng.randrange(7)}",
+                              f"duration_ms // 60000 = {self.rng.randrange(1, 6)}",
+                              f"duration_ms + 1000 > {self.pick([100000, 200000])}"])
+        if k == 13:
+            return f"platform = {self.quote(self.pick(self.pools['platform']))}"
+        if k == 14:
+            return f"date_trunc('{self.pick(['day', 'month'])}', time) = '{self.day_literal()}'"
+        if k == 15:
+            return f"CASE WHEN liked THEN duration_ms ELSE 0 END > {self.pick([0, 100000])}"
+        return f"country IN ('BR', 'MX', 'AR', 'US') AND device {self.pick(['=', '<>'])} 'mobile'"
+
+    def day_literal(self):
+        d = FIRST_DAY + datetime.timedelta(days=self.rng.randrange(0, DAYS))
+        return d.replace(day=1).isoformat() if self.r() < 0.5 else d.isoformat()
+
+    def predicate(self, depth=0):
+        if depth >= 2 or self.r() < 0.45:
+            a = self.atom()
+            return f"NOT ({a})" if self.r() < 0.08 else a
+        op = self.pick(["AND", "AND", "OR"])
+        n = self.rng.randrange(2, 4)
+        parts = [self.predicate(depth + 1) for _ in range(n)]
+        return "(" + f" {op} ".join(parts) + ")" if depth > 0 else f" {op} ".join(f"({p})" for p in parts)
+
+    # -- select items
+    def key(self):
+        k = self.rng.randrange(12)
+        if k < 4:
+            return Item(self.pick(TAGS_LOW), "string")
+        if k == 4:
+            return Item(self.pick(["artist", "track", "user_id"]), "string")
+        if k == 5:
+            return Item(self.pick(BOOLS), "bool")
+        if k in (6, 7):
+            return Item(f"time_bucket(INTERVAL '{self.pick(BUCKETS)}', time)", "time", self.pick(["bucket", "day", "t"]))
+        if k in (8, 9):
+            return Item(f"date_trunc('{self.pick(TRUNCS)}', time)", "time", self.pick(["period", "week", "d"]))
+        if k == 10:
+            return Item(self.pick(TAGS_LOW), "string", self.pick(["k", "key1"]))
+        return Item(self.pick(["liked", "completed", "skipped"]), "bool", "flag")
+
+    AGGS = [
+        ("count(*)", "int"), ("count(*)", "int"), ("count(user_id)", "int"), ("count(artist)", "int"),
+        ("count(revenue)", "int"), ("count(DISTINCT user_id)", "int"), ("count(DISTINCT artist)", "int"),
+        ("count(DISTINCT track)", "int"), ("count(DISTINCT country)", "int"), ("count(DISTINCT duration_ms)", "int"),
+        ("count(DISTINCT platform)", "int"), ("sum(duration_ms)", "int"), ("sum(revenue)", "float"),
+        ("avg(duration_ms)", "float"), ("avg(revenue)", "float"), ("min(duration_ms)", "int"),
+        ("max(duration_ms)", "int"), ("min(revenue)", "float"), ("max(revenue)", "float"),
+        ("min(user_id)", "string"), ("max(user_id)", "string"), ("min(artist)", "string"), ("max(track)", "string"),
+        ("min(country)", "string"), ("min(time)", "time"), ("max(time)", "time"),
+        ("sum(CASE WHEN liked THEN 1 ELSE 0 END)", "int"), ("sum(CASE WHEN skipped THEN 1 ELSE 0 END)", "int"),
+        ("avg(CASE WHEN completed THEN 1.0 ELSE 0.0 END)", "float"),
+        ("sum(CASE WHEN completed THEN 1.0 ELSE 0.0 END)", "float"),
+        ("count(CASE WHEN liked THEN 1 END)", "int"), ("sum(duration_ms) / 1000", "float"),
+        ("avg(duration_ms / 1000)", "float"), ("max(duration_ms / 1000)", "float"), ("sum(revenue * 100)", "float"),
+        ("max(duration_ms) - min(duration_ms)", "int"), ("sum(duration_ms) / count(*)", "float"),
+        ("count(*) * 2", "int"), ("sum(duration_ms // 1000)", "int"),
+    ]
+
+    def agg(self, i):
+        sql, kind = self.pick(self.AGGS)
+        alias = self.pick([None, None, f"a{i}", "plays" if sql == "count(*)" else f"v{i}"])
+        return Item(sql, kind, alias, agg=True)
+
+    def ref(self, item, index):
+        """How ORDER BY / GROUP BY names an item: its expression, alias or ordinal."""
+        choices = [item.sql, str(index + 1)]
+        if item.alias:
+            choices += [item.alias, item.alias]
+        return self.pick(choices)
+
+    # -- whole queries: (sql without LIMIT, LIMIT/OFFSET tail, order columns or None)
+    def aggregate_query(self):
+        nkeys = self.pick([0, 1, 1, 1, 2, 2])
+        keys, seen = [], set()
+        while len(keys) < nkeys:
+            k = self.key()
+            if k.sql not in seen and (k.alias is None or k.alias not in {x.alias for x in keys}):
+                seen.add(k.sql)
+                keys.append(k)
+        aggs = [self.agg(i) for i in range(self.rng.randrange(1, 4))]
+        aliases = set()
+        for a in aggs:  # duplicate aliases are errors
+            if a.alias in aliases or a.alias in {k.alias for k in keys}:
+                a.alias = None
+            aliases.add(a.alias)
+        items = keys + aggs
+        if nkeys and self.r() < 0.2:  # keys after the aggregates
+            items = aggs + keys
+        sql = "SELECT " + ", ".join(i.text() for i in items) + " FROM plays"
+        if self.r() < 0.75:
+            sql += " WHERE " + self.predicate()
+        if not keys:
+            return sql, "", None
+        sql += " GROUP BY " + ", ".join(self.ref(k, items.index(k)) for k in keys)
+        if self.r() < 0.25:
+            sql += f" HAVING count(*) > {self.pick([0, 1, 3, 10, 50, 200, 1000])}"
+        high = any(k.sql in ("artist", "track", "user_id") or "hour" in k.sql for k in keys) or nkeys == 2
+        style = self.rng.randrange(4)
+        if style == 0 and not high:
+            return sql, "", None
+        order, cols = [], []
+        exact_aggs = [a for a in aggs if a.exact]
+        if style >= 2 and exact_aggs:
+            a = self.pick(exact_aggs)
+            order.append(self.ref(a, items.index(a)) + self.pick([" DESC", " ASC", " DESC"]))
+            cols.append(items.index(a))
+        for k in keys:
+            order.append(self.ref(k, items.index(k)) + self.pick(["", "", " ASC", " DESC"]))
+            cols.append(items.index(k))
+        sql += " ORDER BY " + ", ".join(order)
+        return sql, self.limit(force=high), cols
+
+    def limit(self, force=False):
+        if not force and self.r() < 0.5:
+            return ""
+        tail = f" LIMIT {self.pick([1, 3, 5, 10, 20, 50])}"
+        if self.r() < 0.3:
+            tail += f" OFFSET {self.pick([0, 1, 2, 5, 10])}"
+        return tail
+
+    PLAIN = [Item("artist", "string"), Item("track", "string"), Item("platform", "string"),
+             Item("country", "string"), Item("device", "string"), Item("duration_ms", "int"),
+             Item("completed", "bool"), Item("skipped", "bool"), Item("liked", "bool"), Item("revenue", "float"),
+             Item("duration_ms / 1000", "float", "secs"), Item("revenue * 100", "float", "cents"),
+             Item("duration_ms // 1000", "int", "whole_secs"),
+             Item("CASE WHEN liked THEN 'yes' ELSE 'no' END", "string", "liked_text"),
+             Item("date_trunc('day', time)", "time", "day")]
+
+    def plain_query(self):
+        if self.r() < 0.06:
+            pred = self.predicate()
+            return (f"SELECT * FROM plays WHERE {pred} ORDER BY time{self.pick(['', ' DESC'])}, user_id",
+                    self.limit(force=True), [0, 6])
+        items = [Item("time", "time"), Item("user_id", "string")]
+        items += self.rng.sample(self.PLAIN, self.rng.randrange(1, 6))
+        self.rng.shuffle(items)
+        it = {i.sql: n for n, i in enumerate(items)}
+        sql = "SELECT " + ", ".join(i.text() for i in items) + " FROM plays WHERE " + self.predicate()
+        if self.r() < 0.15:  # no ORDER BY: a selective filter, compared as a multiset
+            return sql + f" AND user_id = {self.quote(self.pick(self.pools['user_id']))}", "", None
+        first = self.pick(["time", "time", "duration_ms", "user_id"])
+        if first == "duration_ms" and "duration_ms" not in it:
+            first = "time"
+        order = [first] + [c for c in ("time", "user_id") if c != first]
+        parts = [self.ref(items[it[c]], it[c]) + self.pick(["", " DESC", " ASC"]) for c in order]
+        return sql + " ORDER BY " + ", ".join(parts), self.limit(force=True), [it[c] for c in order]
+
+    def subquery(self):
+        k = self.rng.randrange(4)
+        key = self.pick(TAGS_LOW + BOOLS)
+        where = f" WHERE {self.predicate()}" if self.r() < 0.7 else ""
+        if k == 0:
+            b = self.pick([f"time_bucket(INTERVAL '{self.pick(['1 day', '7 days'])}', time)",
+                           f"date_trunc('{self.pick(['day', 'week', 'month'])}', time)"])
+            inner = f"SELECT {key}, {b} AS day, count(*) AS daily FROM plays{where} GROUP BY {key}, day"
+            return (f"SELECT {key}, avg(daily) AS avg_day, max(daily) AS peak_day, count(*) AS days "
+                    f"FROM ({inner}) GROUP BY {key} ORDER BY {key}"), "", [0]
+        if k == 1:
+            inner = (f"SELECT {key}, count(*) AS n, sum(duration_ms) AS total_ms FROM plays{where} GROUP BY {key}")
+            return (f"SELECT * FROM ({inner}) WHERE n > {self.pick([0, 100, 1000, 5000])} "
+                    f"ORDER BY n DESC, {key}"), self.limit(), [1, 0]
+        if k == 2:
+            k2 = self.pick([c for c in TAGS_LOW if c != key])
+            inner = f"SELECT {key}, {k2}, count(*) AS n FROM plays{where} GROUP BY {key}, {k2}"
+            return (f"SELECT count(*) AS groups, sum(n) AS total, max(n) AS biggest, min(n) AS smallest "
+                    f"FROM ({inner})"), "", None
+        inner = f"SELECT {key}, duration_ms, revenue FROM plays{where}"
+        return (f"SELECT {key}, count(*) AS n, sum(revenue) AS r FROM ({inner}) "
+                f"WHERE duration_ms > {self.pick([30000, 100000, 200000])} GROUP BY {key} ORDER BY {key}"), "", [0]
+
+    def query(self):
+        x = self.r()
+        if x < 0.72:
+            return self.aggregate_query()
+        if x < 0.9:
+            return self.plain_query()
+        return self.subquery()
+
+
+APPROX = [
+    "SELECT approx_count_distinct(user_id) FROM plays",
+    "SELECT approx_count_distinct(user_id) FROM plays WHERE time >= '2026-06-01' AND time < '2026-09-01'",
+    "SELECT approx_count_distinct(track) FROM plays",
+    "SELECT platform, approx_count_distinct(user_id) AS listeners FROM plays "
+    "WHERE platform IN ('spotify', 'youtube', 'apple_music') GROUP BY platform ORDER BY platform",
+]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--parquet", required=True)
+    ap.add_argument("--queries-sql", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--random", type=int, default=300)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--max-rows", type=int, default=1500)
+    ap.add_argument("--print", action="store_true")
+    a = ap.parse_args()
+    try:
+        import duckdb, pyarrow  # noqa: F401
+    except ImportError as e:
+        sys.exit(f"differential.py needs the Python package '{e.name}' (pip install duckdb pyarrow numpy)")
+
+    con = duckdb.connect()
+    for setting in ("SET TimeZone = 'UTC'", "SET threads = 1"):  # UTC needs ICU; one thread is faster here
+        try:
+            con.execute(setting).fetchall()
+        except Exception:
+            pass
+    path = a.parquet.replace("'", "''")
+    con.execute(f"CREATE TABLE plays AS SELECT * FROM '{path}'")
+
+    cases = []
+    for name, sql in load_named(a.queries_sql):
+        names, kinds, rows = answer(con, sql)
+        cases.append(dict(id=name, sql=sql, ordered=" ORDER BY " in sql.upper(), names=names, kinds=kinds, rows=rows))
+
+    gen = Generator(con, a.seed)
+    made, tries, rejected = 0, 0, {}
+    while made < a.random:
+        tries += 1
+        if tries > a.random * 20:
+            sys.exit(f"differential.py: only {made} usable queries after {tries} tries (seed {a.seed})")
+        base, tail, order_cols = gen.query()
+        sql = base + tail
+        try:
+            names, kinds, rows = answer(con, sql)
+            if order_cols is not None:
+                if has_ties(con, base, len(names), order_cols):
+                    if tail:
+                        rejected["ties under LIMIT"] = rejected.get("ties under LIMIT", 0) + 1
+                        continue
+                    order_cols = None
+        except Exception as e:  # DuckDB refuses it: draw another
+            reason = type(e).__name__
+            rejected[reason] = rejected.get(reason, 0) + 1
+            continue
+        if len(rows) > a.max_rows:
+            rejected["too many rows"] = rejected.get("too many rows", 0) + 1
+            continue
+        if not rows and gen.r() < 0.7:
+            rejected["empty"] = rejected.get("empty", 0) + 1
+            continue
+        cases.append(dict(id=f"r{made:03d}", sql=sql, ordered=order_cols is not None,
+                          names=names, kinds=kinds, rows=rows))
+        made += 1
+
+    approx = []
+    for i, sql in enumerate(APPROX):
+        ref = re.sub(r"approx_count_distinct\((\w+)\)", r"count(DISTINCT \1)", sql)
+        names, kinds, rows = answer(con, ref)
+        approx.append(dict(id=f"approx{i}", sql=sql, reference=ref, ordered=" ORDER BY " in sql.upper(),
+                           names=names, kinds=kinds, rows=rows))
+
+    with open(a.out, "w", encoding="utf-8") as f:
+        json.dump(dict(duckdb=duckdb.__version__, seed=a.seed, cases=cases, approx=approx), f)
+    if a.print:
+        for c in cases:
+            print(f"{c['id']}\t{'ordered' if c['ordered'] else 'multiset'}\t{len(c['rows'])} rows\t{c['sql']}")
+    print(f"differential.py: {len(cases)} queries ({made} random, seed {a.seed}, {tries} drawn; "
+          f"rejected {rejected}) -> {a.out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
