@@ -51,7 +51,6 @@ extension Database {
             manifest.nextSegmentID += 1
             let file = FileNames.segmentFile(id)
             let (footer, bytes) = try SegmentWriter.write(path: dir + "/" + file, columns: schema.columns, vectors: vectors, options: opts)
-            try FileIO.fsyncDirectory(dir)
             let entry = Manifest.Segment(day: dayName, file: file, rows: footer.rowCount, minTime: footer.minTime, maxTime: footer.maxTime, bytes: bytes)
             added.append((part.table, part.day, entry, try SegmentReader(path: dir + "/" + file)))
         }
@@ -60,7 +59,10 @@ extension Database {
             for a in added { FileIO.unlink(a.reader.path) }
             throw error
         }
-        for d in newDirs { try FileIO.fsyncDirectory(d) }
+        // Durable before the manifest names them: the files, then their directories (new entries), then parents.
+        try FileIO.syncAll(added.map { $0.reader.path })
+        try FileIO.syncAll(Array(Set(added.map { FileIO.parent(of: $0.reader.path) })))
+        try FileIO.syncAll(Array(newDirs))
         try saveManifest { m in
             m.walCheckpoint = max(m.walCheckpoint, mt.lastWALSequence)
             for a in added { m.tables[a.table]!.segments.append(a.entry) }

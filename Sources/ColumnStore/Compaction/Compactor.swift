@@ -18,15 +18,50 @@ extension Database {
                 }
                 return w.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
             }
-            for (name, day, segs, schema, opts) in work {
-                try mergeDay(table: name, day: day, segments: segs, schema: schema, options: opts)
-                merged += segs.count
+            // Merge every day first, then make them durable and publish them in one manifest.
+            var done: [Merged] = []
+            do {
+                for (name, day, segs, schema, opts) in work {
+                    done.append(try mergeDay(table: name, day: day, segments: segs, schema: schema, options: opts))
+                    merged += segs.count
+                }
+                try FileIO.syncAll(done.map { $0.reader.path })
+                try FileIO.syncAll(Array(Set(done.map { FileIO.parent(of: $0.reader.path) })))
+                try saveManifest { m in
+                    for d in done {
+                        m.tables[d.table]!.segments.removeAll { $0.day == d.entry.day && d.gone.contains($0.file) }
+                        m.tables[d.table]!.segments.append(d.entry)
+                    }
+                }
+            } catch {
+                for d in done { FileIO.unlink(d.reader.path) }
+                throw error
             }
+            state.withLock {
+                for d in done {
+                    guard let t = tables[d.table] else { continue }
+                    var list = t.segments[d.day] ?? []
+                    list.removeAll { d.gone.contains($0.entry.file) }
+                    list.append(LiveSegment(entry: d.entry, reader: d.reader))
+                    t.segments[d.day] = list
+                }
+            }
+            for d in done { for p in d.oldPaths { FileIO.unlink(p) } }
             return merged
         }
     }
 
-    private func mergeDay(table: String, day: Int32, segments: [LiveSegment], schema: TableSchema, options opts: TableOptions) throws {
+    struct Merged {
+        var table: String
+        var day: Int32
+        var entry: Manifest.Segment
+        var reader: SegmentReader
+        var gone: Set<String>
+        var oldPaths: [String]
+    }
+
+    /// Writes the merge of one day's segments (not yet durable or published).
+    private func mergeDay(table: String, day: Int32, segments: [LiveSegment], schema: TableSchema, options opts: TableOptions) throws -> Merged {
         let total = segments.reduce(0) { $0 + $1.entry.rows }
         var vectors = schema.columns.map { ColumnVector(type: $0.type, capacity: total) }
         for s in segments {
@@ -47,26 +82,8 @@ extension Database {
         let file = FileNames.segmentFile(id)
         let p = segmentPath(table: table, day: dayName, file: file)
         let (footer, bytes) = try SegmentWriter.write(path: p, columns: schema.columns, vectors: vectors, options: opts)
-        try FileIO.fsyncDirectory(FileIO.parent(of: p))
         let entry = Manifest.Segment(day: dayName, file: file, rows: footer.rowCount, minTime: footer.minTime, maxTime: footer.maxTime, bytes: bytes)
-        let reader = try SegmentReader(path: p)
-        let gone = Set(segments.map { $0.entry.file })
-        do {
-            try saveManifest { m in
-                m.tables[table]!.segments.removeAll { $0.day == dayName && gone.contains($0.file) }
-                m.tables[table]!.segments.append(entry)
-            }
-        } catch {
-            FileIO.unlink(p)
-            throw error
-        }
-        state.withLock {
-            guard let t = tables[table] else { return }
-            var list = t.segments[day] ?? []
-            list.removeAll { gone.contains($0.entry.file) }
-            list.append(LiveSegment(entry: entry, reader: reader))
-            t.segments[day] = list
-        }
-        for s in segments { FileIO.unlink(s.reader.path) }
+        return Merged(table: table, day: day, entry: entry, reader: try SegmentReader(path: p),
+                      gone: Set(segments.map { $0.entry.file }), oldPaths: segments.map { $0.reader.path })
     }
 }

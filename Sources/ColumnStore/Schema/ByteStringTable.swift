@@ -7,14 +7,17 @@ public struct ByteStringTable: Sendable {
     public private(set) var offsets: [UInt32] = [0]
     public private(set) var arena: [UInt8] = []
     private var hashes: [UInt64] = []
-    /// Slot → code + 1 (0 = empty). Capacity is a power of two, kept under 50% full.
-    private var slots: [UInt32] = [UInt32](repeating: 0, count: 16)
+    /// Slot → high 32 bits of the hash | code + 1 (0 = empty), so a probe rejects most mismatches without
+    /// touching the arena. Capacity is a power of two, kept under 50% full.
+    private var slots: [UInt64] = [UInt64](repeating: 0, count: 16)
+
+    @inline(__always) static func slot(_ h: UInt64, _ code: Int) -> UInt64 { (h & 0xFFFF_FFFF_0000_0000) | UInt64(code + 1) }
 
     public init() {}
 
     public var count: Int { offsets.count - 1 }
 
-    @inlinable static func hash(_ p: UnsafeRawBufferPointer) -> UInt64 {
+    @inlinable public static func hash(_ p: UnsafeRawBufferPointer) -> UInt64 {
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(p.count)
         var i = 0
         let n = p.count
@@ -37,12 +40,13 @@ public struct ByteStringTable: Sendable {
         let h = Self.hash(p)
         return slots.withUnsafeBufferPointer { s in
             let mask = s.count - 1
+            let tag = h & 0xFFFF_FFFF_0000_0000
             var i = Int(truncatingIfNeeded: h) & mask
             while true {
                 let c = s[i]
                 if c == 0 { return nil }
-                let code = Int(c - 1)
-                if hashes[code] == h && equals(code, p) { return UInt32(code) }
+                let code = Int(truncatingIfNeeded: c & 0xFFFF_FFFF) - 1
+                if c & 0xFFFF_FFFF_0000_0000 == tag && equals(code, p) { return UInt32(code) }
                 i = (i + 1) & mask
             }
         }
@@ -57,20 +61,25 @@ public struct ByteStringTable: Sendable {
     @discardableResult
     public mutating func intern(_ p: UnsafeRawBufferPointer) -> UInt32 {
         let h = Self.hash(p)
-        let mask = slots.count - 1
-        var i = Int(truncatingIfNeeded: h) & mask
-        while true {
-            let c = slots[i]
-            if c == 0 { break }
-            let code = Int(c - 1)
-            if hashes[code] == h && equals(code, p) { return UInt32(code) }
-            i = (i + 1) & mask
+        let tag = h & 0xFFFF_FFFF_0000_0000
+        let found: Int? = slots.withUnsafeBufferPointer { s in
+            let mask = s.count - 1
+            var i = Int(truncatingIfNeeded: h) & mask
+            while true {
+                let c = s[i]
+                if c == 0 { return -(i + 1) }
+                let code = Int(truncatingIfNeeded: c & 0xFFFF_FFFF) - 1
+                if c & 0xFFFF_FFFF_0000_0000 == tag && equals(code, p) { return code }
+                i = (i + 1) & mask
+            }
         }
+        if let f = found, f >= 0 { return UInt32(f) }
+        let i = -(found! + 1)
         let code = UInt32(count)
         arena.append(contentsOf: p)
         offsets.append(UInt32(truncatingIfNeeded: arena.count))
         hashes.append(h)
-        slots[i] = code + 1
+        slots[i] = Self.slot(h, Int(code))
         if count * 2 > slots.count { grow() }
         return code
     }
@@ -84,6 +93,13 @@ public struct ByteStringTable: Sendable {
     private func equals(_ code: Int, _ p: UnsafeRawBufferPointer) -> Bool {
         let lo = Int(offsets[code]), hi = Int(offsets[code + 1])
         guard hi - lo == p.count else { return false }
+        if p.count <= 8 {
+            // Short strings (most tags and ids): compare as one word.
+            var x: UInt64 = 0, y: UInt64 = 0
+            arena.withUnsafeBytes { a in withUnsafeMutableBytes(of: &x) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: a[lo..<hi])) } }
+            withUnsafeMutableBytes(of: &y) { $0.copyMemory(from: p) }
+            return x == y
+        }
         return arena.withUnsafeBytes { a in
             p.count == 0 || memcmp(a.baseAddress! + lo, p.baseAddress!, p.count) == 0
         }
@@ -91,11 +107,11 @@ public struct ByteStringTable: Sendable {
 
     private mutating func grow() {
         let n = slots.count * 2
-        var s = [UInt32](repeating: 0, count: n)
+        var s = [UInt64](repeating: 0, count: n)
         for code in 0..<count {
             var i = Int(truncatingIfNeeded: hashes[code]) & (n - 1)
             while s[i] != 0 { i = (i + 1) & (n - 1) }
-            s[i] = UInt32(code + 1)
+            s[i] = Self.slot(hashes[code], code)
         }
         slots = s
     }
@@ -113,7 +129,7 @@ public struct ByteStringTable: Sendable {
 
     public mutating func removeAll() {
         offsets = [0]; arena.removeAll(keepingCapacity: true); hashes.removeAll(keepingCapacity: true)
-        slots = [UInt32](repeating: 0, count: 16)
+        slots = [UInt64](repeating: 0, count: 16)
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,6 +13,9 @@ public final class SegmentReader: @unchecked Sendable {
     public let fileSize: Int
     private let base: UnsafeRawPointer
     private let columnIndex: [String: Int]
+    /// Blocks whose checksum already passed: the file is immutable, so each is verified once per process.
+    private let verifiedLock = NSLock()
+    private var verified: [Bool]
 
     public init(path: String) throws {
         self.path = path
@@ -54,6 +58,7 @@ public final class SegmentReader: @unchecked Sendable {
         var idx: [String: Int] = [:]
         for (i, c) in footer.columns.enumerated() { idx[c.name] = i }
         columnIndex = idx
+        verified = [Bool](repeating: false, count: footer.columns.count * footer.blockRowCounts.count)
     }
 
     deinit { munmap(UnsafeMutableRawPointer(mutating: base), fileSize) }
@@ -69,8 +74,12 @@ public final class SegmentReader: @unchecked Sendable {
         let ref = footer.blocks[column][block]
         let bytes = UnsafeRawBufferPointer(start: base + Int(ref.offset), count: Int(ref.length))
         let name = footer.columns[column].name
-        guard CRC32C.checksum(bytes) == ref.checksum else {
-            throw StorageError.corrupt(path: path, detail: "column '\(name)' block \(block): checksum mismatch")
+        let key = column * blockCount + block
+        if !verifiedLock.withLock({ verified[key] }) {
+            guard CRC32C.checksum(bytes) == ref.checksum else {
+                throw StorageError.corrupt(path: path, detail: "column '\(name)' block \(block): checksum mismatch")
+            }
+            verifiedLock.withLock { verified[key] = true }
         }
         do {
             try BlockCodec.decode(bytes, type: footer.columns[column].type, rowCount: footer.blockRowCounts[block], into: &out)

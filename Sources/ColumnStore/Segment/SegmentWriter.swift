@@ -1,7 +1,10 @@
 import Foundation
 
-/// Writes one immutable segment file from sorted columns, atomically: a temp name, fsync, rename.
-/// The caller fsyncs the directory and publishes the segment in the manifest.
+/// Writes one immutable segment file from sorted columns.
+///
+/// The file is not fsynced here: a flush writes many segments (one per day touched), then makes them
+/// durable together with `FileIO.syncAll` before the manifest names them. Until the manifest does,
+/// a file is an orphan that open() deletes, so a crash never exposes a half-written segment.
 enum SegmentWriter {
     /// Writes `vectors` (one per column of `columns`, equal lengths, rows already sorted) to `path`.
     static func write(path: String, columns: [ColumnDef], vectors: [ColumnVector], options: TableOptions) throws -> (footer: SegmentFooter, bytes: Int) {
@@ -34,23 +37,22 @@ enum SegmentWriter {
         let encoded = results.encoded
         var refs = results.refs
 
-        let tmp = path + FileNames.tempSuffix
-        let fd = try FileIO.open(tmp, O_WRONLY | O_CREAT | O_TRUNC)
+        let fd = try FileIO.open(path, O_WRONLY | O_CREAT | O_TRUNC)
         var ok = false
         defer {
             close(fd)
-            if !ok { FileIO.unlink(tmp) }
+            if !ok { FileIO.unlink(path) }
         }
         var header = ByteWriter(capacity: SegmentFormat.headerSize)
         header.bytes.append(contentsOf: SegmentFormat.magic)
         header.u16(SegmentFormat.version)
         header.u16(0)
         header.u32(0)
-        try FileIO.writeAll(fd, header.bytes, path: tmp)
+        try FileIO.writeAll(fd, header.bytes, path: path)
         var offset = UInt64(SegmentFormat.headerSize)
         for c in columns.indices {
             for b in refs[c].indices { refs[c][b].offset += offset }
-            try FileIO.writeAll(fd, encoded[c], path: tmp)
+            try FileIO.writeAll(fd, encoded[c], path: path)
             offset += UInt64(encoded[c].count)
         }
         var minT = Int64.max, maxT = Int64.min
@@ -62,10 +64,8 @@ enum SegmentWriter {
         tail.u32(UInt32(fbytes.count))
         tail.u32(CRC32C.checksum(fbytes))
         tail.bytes.append(contentsOf: SegmentFormat.tailMagic)
-        try FileIO.writeAll(fd, fbytes, path: tmp)
-        try FileIO.writeAll(fd, tail.bytes, path: tmp)
-        try FileIO.fsync(fd, path: tmp)
-        try FileIO.rename(tmp, path)
+        try FileIO.writeAll(fd, fbytes, path: path)
+        try FileIO.writeAll(fd, tail.bytes, path: path)
         ok = true
         return (footer, Int(offset) + fbytes.count + SegmentFormat.tailSize)
     }

@@ -1,0 +1,46 @@
+import Foundation
+
+/// The databases under one data root (`<root>/<name>/`), opened on first use and shared.
+///
+/// The server and the embedded CLI both go through this, so a database directory is opened once per
+/// process (the directory lock refuses a second process).
+public final class DatabaseRegistry: @unchecked Sendable {
+    public let root: String
+    public let options: DatabaseOptions
+    private let lock = NSLock()
+    private var open: [String: Database] = [:]
+
+    public init(root: String, options: DatabaseOptions = DatabaseOptions()) throws {
+        self.root = root
+        self.options = options
+        try FileIO.makeDirectories(root)
+    }
+
+    /// Names of the databases on disk, sorted.
+    public func names() -> [String] {
+        FileIO.list(root).filter { FileIO.isDirectory(root + "/" + $0) && FileNames.isValidName($0) }
+    }
+
+    /// The database `name`; created when `create` is true and it does not exist yet.
+    public func database(_ name: String, create: Bool = true) throws -> Database? {
+        guard FileNames.isValidName(name) else { throw StorageError.invalidName(name) }
+        return try lock.withLock {
+            if let db = open[name] { return db }
+            let p = root + "/" + name
+            guard create || FileIO.isDirectory(p) else { return nil }
+            let db = try Database(path: p, options: options)
+            open[name] = db
+            return db
+        }
+    }
+
+    /// Flushes and closes every open database.
+    public func closeAll() throws {
+        let dbs = lock.withLock { let d = Array(open.values); open.removeAll(); return d }
+        var firstError: Error?
+        for db in dbs {
+            do { try db.close() } catch { if firstError == nil { firstError = error } }
+        }
+        if let e = firstError { throw e }
+    }
+}

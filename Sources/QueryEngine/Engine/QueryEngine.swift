@@ -1,0 +1,21 @@
+import ColumnStore
+import Foundation
+
+/// Runs SQL against one database: parse, plan (pruning by time and statistics), execute vectorized
+/// across `threads` cores.
+public final class QueryEngine: @unchecked Sendable {
+    public let database: Database
+    public let threads: Int
+
+    public init(database: Database, threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        self.database = database
+        self.threads = max(1, threads)
+    }
+
+    /// Runs one statement (SELECT, SHOW TABLES, DESCRIBE, EXPLAIN) and returns its result.
+    /// Errors are `QueryError`s carrying the position in the query text.
+    public func execute(_ sql: String, now: Int64? = nil) throws -> QueryResult {
+        let clock = now ?? Int64(Date().timeIntervalSince1970 * 1e9)
+        return try StatementRunner(engine: self, now: clock).run(sql)
+    }
+}

@@ -1,0 +1,84 @@
+import ColumnStore
+
+/// Dispatches one parsed statement: SELECT, EXPLAIN, SHOW TABLES, DESCRIBE.
+struct StatementRunner {
+    let engine: QueryEngine
+    let now: Int64
+
+    func run(_ sql: String) throws -> QueryResult {
+        let statement: Statement
+        do { statement = try SQLParser.parse(sql) } catch { throw QueryError(error) }
+        switch statement {
+        case let .select(s):
+            return try SelectRunner(engine: engine, now: now).run(s)
+        case let .explain(s):
+            return try Explain(engine: engine, now: now).run(s)
+        case .showTables:
+            var names = ColumnVector(type: .string)
+            for t in engine.database.tableNames() { names.append(string: t) }
+            return QueryResult(columns: [ResultColumn(name: "name", vector: names)])
+        case let .describe(t):
+            guard let schema = engine.database.schema(of: t.name) else {
+                throw QueryError("unknown table '\(t.name)'", at: t.position)
+            }
+            var names = ColumnVector(type: .string), types = ColumnVector(type: .string), kinds = ColumnVector(type: .string)
+            for c in schema.columns {
+                names.append(string: c.name)
+                types.append(string: ValueType(c.type).description)
+                kinds.append(string: c.type == .time ? "time" : c.type == .symbol ? "tag" : "field")
+            }
+            return QueryResult(columns: [ResultColumn(name: "column_name", vector: names),
+                                         ResultColumn(name: "column_type", vector: types),
+                                         ResultColumn(name: "kind", vector: kinds)])
+        }
+    }
+}
+
+/// EXPLAIN: the plan, and how much of the table the time range and block statistics pruned.
+struct Explain {
+    let engine: QueryEngine
+    let now: Int64
+
+    func run(_ s: SelectStatement) throws -> QueryResult {
+        let plan = try SelectPlanner(engine: engine, now: now).plan(s)
+        var lines: [String] = []
+        func fmt(_ t: Int64) -> String { t == .min ? "-inf" : t == .max ? "+inf" : SQLTimestamp.format(t) }
+        switch plan.source {
+        case let .table(snap):
+            let st = snap.stats
+            lines.append("SCAN \(snap.schema.table)  time range [\(fmt(plan.timeRange.lowerBound)), \(fmt(plan.timeRange.upperBound))]")
+            lines.append("  partitions: \(st.partitions - st.partitionsPruned) of \(st.partitions) read (\(st.partitionsPruned) pruned by time)")
+            lines.append("  segments: \(st.segments - st.segmentsPruned) of \(st.segments) read (\(st.segmentsPruned) pruned by time)")
+            let blocks = snap.rowGroups.filter(\.isSegment)
+            let prunedBlocks = blocks.filter { SelectRunner.pruned($0, plan.prune, plan.timeRange) }.count
+            let mem = snap.rowGroups.filter { !$0.isSegment }
+            let prunedMem = mem.filter { SelectRunner.pruned($0, plan.prune, plan.timeRange) }.count
+            lines.append("  blocks: \(blocks.count - prunedBlocks) of \(blocks.count) read (\(prunedBlocks) pruned by statistics)")
+            lines.append("  memtable chunks: \(mem.count - prunedMem) of \(mem.count + st.memtableChunksPruned) read (\(st.memtableChunksPruned + prunedMem) pruned)")
+            var cols = Set<Int>()
+            plan.filter?.columns(into: &cols)
+            for k in plan.keys { k.columns(into: &cols) }
+            for a in plan.aggregates { a.argument?.columns(into: &cols) }
+            if !plan.isAggregate { for o in plan.outputs { o.columns(into: &cols) }; for k in plan.order { k.expr.columns(into: &cols) } }
+            lines.append("  columns read: \(cols.sorted().map { snap.schema.columns[$0].name }.joined(separator: ", "))")
+            if !plan.prune.isEmpty { lines.append("  pruning predicates: \(plan.prune.count)") }
+        case .rows(_, let n):
+            lines.append("SCAN subquery (\(n) rows)")
+        case .none:
+            lines.append("ONE ROW (no FROM)")
+        }
+        if let w = s.where { lines.append("FILTER \(w)") }
+        if plan.isAggregate {
+            let keys = s.groupBy.map(\.description).joined(separator: ", ")
+            lines.append("AGGREGATE \(plan.aggregates.count) aggregate(s)" + (keys.isEmpty ? "" : " GROUP BY \(keys)")
+                + (plan.keys.count == 1 ? " (direct-indexed when the key is a tag or boolean)" : plan.keys.isEmpty ? "" : " (hash table)"))
+            if let h = s.having { lines.append("HAVING \(h)") }
+        }
+        if !s.orderBy.isEmpty { lines.append("SORT \(s.orderBy.map { $0.expr.description + ($0.descending ? " DESC" : "") }.joined(separator: ", "))" + (s.limit != nil ? " (top-N)" : "")) }
+        if let l = s.limit { lines.append("LIMIT \(l)" + (s.offset.map { " OFFSET \($0)" } ?? "")) }
+        lines.append("PARALLEL \(engine.threads) thread(s)")
+        var col = ColumnVector(type: .string)
+        for l in lines { col.append(string: l) }
+        return QueryResult(columns: [ResultColumn(name: "plan", vector: col)])
+    }
+}

@@ -1,0 +1,481 @@
+import ColumnStore
+
+/// The aggregate functions.
+enum AggregateKind: String, Sendable {
+    case count, sum, avg, min, max, approxCountDistinct = "approx_count_distinct"
+
+    init?(name: String) {
+        switch name {
+        case "count": self = .count
+        case "sum": self = .sum
+        case "avg", "mean": self = .avg
+        case "min": self = .min
+        case "max": self = .max
+        case "approx_count_distinct": self = .approxCountDistinct
+        default: return nil
+        }
+    }
+}
+
+/// One aggregate call of a query: its function, its bound argument (nil for `count(*)`), DISTINCT.
+struct AggregateSpec: Sendable {
+    var kind: AggregateKind
+    var argument: BoundExpr?
+    var distinct: Bool
+
+    var resultType: ValueType {
+        switch kind {
+        case .count, .approxCountDistinct: .int
+        case .avg: .double
+        case .sum: argument?.type == .double ? .double : (argument?.type == .uint ? .uint : .int)
+        case .min, .max: argument?.type ?? .null
+        }
+    }
+
+    func makeAccumulator() -> Accumulator {
+        if distinct && kind == .count { return CountDistinctAccumulator() }
+        switch kind {
+        case .count: return CountAccumulator(star: argument == nil)
+        case .sum, .avg:
+            switch argument?.type {
+            case .double: return DoubleSumAccumulator(average: kind == .avg)
+            case .uint: return UIntSumAccumulator(average: kind == .avg)
+            default: return IntSumAccumulator(average: kind == .avg)
+            }
+        case .min, .max: return MinMaxAccumulator(type: argument?.type ?? .null, isMax: kind == .max)
+        case .approxCountDistinct: return HyperLogLogAccumulator()
+        }
+    }
+}
+
+/// Per-group running state of one aggregate, updated a batch at a time.
+///
+/// `gids[j]` is the group of the j-th selected row; `sel` maps j to the row in the batch (nil: j itself).
+protocol Accumulator: AnyObject {
+    func resize(_ groups: Int)
+    func update(_ gids: [Int32], _ sel: [Int32]?, _ arg: Vec?, _ pool: inout StringPool) throws
+    /// Folds `other`'s groups into this one; `map[g]` is this accumulator's group for `other`'s group g.
+    func merge(_ other: Accumulator, map: [Int32], from otherPool: StringPool, into pool: inout StringPool) throws
+    func finalize(_ pool: StringPool) throws -> ColumnVector
+}
+
+/// Strings interned per thread for group keys and DISTINCT (codes differ between threads; merges translate).
+typealias StringPool = ByteStringTable
+
+@inline(__always) func row(_ sel: [Int32]?, _ j: Int) -> Int { sel.map { Int($0[j]) } ?? j }
+
+final class CountAccumulator: Accumulator {
+    let star: Bool
+    var counts: [Int64] = []
+    init(star: Bool) { self.star = star }
+    func resize(_ groups: Int) { if counts.count < groups { counts.append(contentsOf: repeatElement(0, count: groups - counts.count)) } }
+    func update(_ gids: [Int32], _ sel: [Int32]?, _ arg: Vec?, _ pool: inout StringPool) {
+        counts.withUnsafeMutableBufferPointer { c in
+            if star || arg?.validity == nil {
+                if let a = arg?.constant, a == .null { return }
+                for g in gids { c[Int(g)] &+= 1 }
+            } else {
+                let v = arg!.validity!
+                for (j, g) in gids.enumerated() where v[row(sel, j)] { c[Int(g)] &+= 1 }
+            }
+        }
+    }
+    func merge(_ other: Accumulator, map: [Int32], from: StringPool, into: inout StringPool) {
+        let o = other as! CountAccumulator
+        for (g, c) in o.counts.enumerated() { counts[Int(map[g])] &+= c }
+    }
+    func finalize(_ pool: StringPool) -> ColumnVector {
+        var out = ColumnVector(type: .int64)
+        out.int64s = counts
+        out._setCount(counts.count)
+        return out
+    }
+}
+
+/// sum/avg of integers: exact Int64 sums; an overflow is an error, never a wrapped value.
+final class IntSumAccumulator: Accumulator {
+    let average: Bool
+    var sums: [Int64] = []
+    var counts: [Int64] = []
+    init(average: Bool) { self.average = average }
+    func resize(_ groups: Int) {
+        if sums.count < groups {
+            sums.append(contentsOf: repeatElement(0, count: groups - sums.count))
+            counts.append(contentsOf: repeatElement(0, count: groups - counts.count))
+        }
+    }
+    func update(_ gids: [Int32], _ sel: [Int32]?, _ arg: Vec?, _ pool: inout StringPool) throws {
+        guard let a = arg else { return }
+        if let c = a.constant {
+            let x: Int64 = switch c { case let .int(v): v; case let .bool(b): b ? 1 : 0; default: 0 }
+            if c == .null { return }
+            for g in gids {
+                let (s, o) = sums[Int(g)].addingReportingOverflow(x)
+                if o { throw QueryError("integer overflow in sum(): the total does not fit a BIGINT") }
+                sums[Int(g)] = s; counts[Int(g)] &+= 1
+            }
+            return
+        }
+        var overflow = false
+        let values: [Int64] = a.type == .bool ? a.col.bools.map { Int64($0) } : a.col.int64s
+        values.withUnsafeBufferPointer { v in
+            sums.withUnsafeMutableBufferPointer { s in
+                counts.withUnsafeMutableBufferPointer { c in
+                    let valid = a.col.validity
+                    if let sel {
+                        for (j, g) in gids.enumerated() {
+                            let r = Int(sel[j])
+                            if let valid, !valid[r] { continue }
+                            let (t, o) = s[Int(g)].addingReportingOverflow(v[r]); s[Int(g)] = t; overflow = overflow || o
+                            c[Int(g)] &+= 1
+                        }
+                    } else {
+                        for (j, g) in gids.enumerated() {
+                            if let valid, !valid[j] { continue }
+                            let (t, o) = s[Int(g)].addingReportingOverflow(v[j]); s[Int(g)] = t; overflow = overflow || o
+                            c[Int(g)] &+= 1
+                        }
+                    }
+                }
+            }
+        }
+        if overflow { throw QueryError("integer overflow in sum(): the total does not fit a BIGINT") }
+    }
+    func merge(_ other: Accumulator, map: [Int32], from: StringPool, into: inout StringPool) throws {
+        let o = other as! IntSumAccumulator
+        for g in o.sums.indices {
+            let m = Int(map[g])
+            let (s, ov) = sums[m].addingReportingOverflow(o.sums[g])
+            if ov { throw QueryError("integer overflow in sum(): the total does not fit a BIGINT") }
+            sums[m] = s; counts[m] &+= o.counts[g]
+        }
+    }
+    func finalize(_ pool: StringPool) -> ColumnVector {
+        var out = ColumnVector(type: average ? .float64 : .int64)
+        var validity = Bitmap(count: sums.count, value: true)
+        for (g, c) in counts.enumerated() where c == 0 { validity[g] = false }
+        if average {
+            out.float64s = sums.indices.map { counts[$0] == 0 ? 0 : Double(sums[$0]) / Double(counts[$0]) }
+        } else {
+            out.int64s = sums
+        }
+        out._setCount(sums.count)
+        out.validity = validity.allSet ? nil : validity
+        return out
+    }
+}
+
+final class UIntSumAccumulator: Accumulator {
+    let average: Bool
+    var sums: [UInt64] = []
+    var counts: [Int64] = []
+    init(average: Bool) { self.average = average }
+    func resize(_ groups: Int) {
+        if sums.count < groups {
+            sums.append(contentsOf: repeatElement(0, count: groups - sums.count))
+            counts.append(contentsOf: repeatElement(0, count: groups - counts.count))
+        }
+    }
+    func update(_ gids: [Int32], _ sel: [Int32]?, _ arg: Vec?, _ pool: inout StringPool) throws {
+        guard let a = arg else { return }
+        let m = a.materialized()
+        for (j, g) in gids.enumerated() {
+            let r = row(sel, j)
+            if m.isNull(r) { continue }
+            let (s, o) = sums[Int(g)].addingReportingOverflow(m.uint64s[r])
+            if o { throw QueryError("integer overflow in sum(): the total does not fit a UBIGINT") }
+            sums[Int(g)] = s; counts[Int(g)] += 1
+        }
+    }
+    func merge(_ other: Accumulator, map: [Int32], from: StringPool, into: inout StringPool) throws {
+        let o = other as! UIntSumAccumulator
+        for g in o.sums.indices {
+            let m = Int(map[g])
+            let (s, ov) = sums[m].addingReportingOverflow(o.sums[g])
+            if ov { throw QueryError("integer overflow in sum(): the total does not fit a UBIGINT") }
+            sums[m] = s; counts[m] += o.counts[g]
+        }
+    }
+    func finalize(_ pool: StringPool) -> ColumnVector {
+        var out = ColumnVector(type: average ? .float64 : .uint64)
+        var validity = Bitmap(count: sums.count, value: true)
+        for (g, c) in counts.enumerated() where c == 0 { validity[g] = false }
+        if average { out.float64s = sums.indices.map { counts[$0] == 0 ? 0 : Double(sums[$0]) / Double(counts[$0]) } } else { out.uint64s = sums }
+        out._setCount(sums.count)
+        out.validity = validity.allSet ? nil : validity
+        return out
+    }
+}
+
+final class DoubleSumAccumulator: Accumulator {
+    let average: Bool
+    var sums: [Double] = []
+    var counts: [Int64] = []
+    init(average: Bool) { self.average = average }
+    func resize(_ groups: Int) {
+        if sums.count < groups {
+            sums.append(contentsOf: repeatElement(0, count: groups - sums.count))
+            counts.append(contentsOf: repeatElement(0, count: groups - counts.count))
+        }
+    }
+    func update(_ gids: [Int32], _ sel: [Int32]?, _ arg: Vec?, _ pool: inout StringPool) {
+        guard let a = arg else { return }
+        let values = a.constant == nil ? a.col.float64s : [Double](repeating: a.constant!.asDouble ?? 0, count: a.count)
+        if a.constant == .null { return }
+        values.withUnsafeBufferPointer { v in
+            sums.withUnsafeMutableBufferPointer { s in
+                counts.withUnsafeMutableBufferPointer { c in
+                    let valid = a.col.validity
+                    for (j, g) in gids.enumerated() {
+                        let r = row(sel, j)
+                        if let valid, !valid[r] { continue }
+                        s[Int(g)] += v[r]
+                        c[Int(g)] &+= 1
+                    }
+                }
+            }
+        }
+    }
+    func merge(_ other: Accumulator, map: [Int32], from: StringPool, into: inout StringPool) {
+        let o = other as! DoubleSumAccumulator
+        for g in o.sums.indices { sums[Int(map[g])] += o.sums[g]; counts[Int(map[g])] &+= o.counts[g] }
+    }
+    func finalize(_ pool: StringPool) -> ColumnVector {
+        var out = ColumnVector(type: .float64)
+        var validity = Bitmap(count: sums.count, value: true)
+        for (g, c) in counts.enumerated() where c == 0 { validity[g] = false }
+        out.float64s = average ? sums.indices.map { counts[$0] == 0 ? 0 : sums[$0] / Double(counts[$0]) } : sums
+        out._setCount(sums.count)
+        out.validity = validity.allSet ? nil : validity
+        return out
+    }
+}
+
+/// min/max of numbers, timestamps, booleans (as bit patterns in Int64/Double) and strings.
+final class MinMaxAccumulator: Accumulator {
+    let type: ValueType
+    let isMax: Bool
+    var ints: [Int64] = []
+    var doubles: [Double] = []
+    var uints: [UInt64] = []
+    var strings: [[UInt8]?] = []
+    var has: [Bool] = []
+    init(type: ValueType, isMax: Bool) { self.type = type; self.isMax = isMax }
+    func resize(_ groups: Int) {
+        let k = groups - has.count
+        guard k > 0 else { return }
+        has.append(contentsOf: repeatElement(false, count: k))
+        switch type {
+        case .double: doubles.append(contentsOf: repeatElement(0, count: k))
+        case .uint: uints.append(contentsOf: repeatElement(0, count: k))
+        case .string: strings.append(contentsOf: repeatElement(nil, count: k))
+        default: ints.append(contentsOf: repeatElement(0, count: k))
+        }
+    }
+    func update(_ gids: [Int32], _ sel: [Int32]?, _ arg: Vec?, _ pool: inout StringPool) {
+        guard let a = arg, a.constant != .null else { return }
+        if a.constant != nil || type == .string {
+            for (j, g) in gids.enumerated() {
+                let r = row(sel, j)
+                if a.constant == nil && a.col.isNull(r) { continue }
+                offer(Int(g), a, r)
+            }
+            return
+        }
+        let valid = a.col.validity
+        let isMax = isMax
+        switch type {
+        case .double:
+            a.col.float64s.withUnsafeBufferPointer { v in
+                for (j, g) in gids.enumerated() {
+                    let r = row(sel, j), gi = Int(g)
+                    if let valid, !valid[r] { continue }
+                    let x = v[r]
+                    if !has[gi] || (isMax ? x > doubles[gi] : x < doubles[gi]) { doubles[gi] = x; has[gi] = true }
+                }
+            }
+        case .uint:
+            for (j, g) in gids.enumerated() {
+                let r = row(sel, j), gi = Int(g)
+                if let valid, !valid[r] { continue }
+                let x = a.col.uint64s[r]
+                if !has[gi] || (isMax ? x > uints[gi] : x < uints[gi]) { uints[gi] = x; has[gi] = true }
+            }
+        default:
+            let values: [Int64] = type == .bool ? a.col.bools.map { Int64($0) } : a.col.int64s
+            values.withUnsafeBufferPointer { v in
+                for (j, g) in gids.enumerated() {
+                    let r = row(sel, j), gi = Int(g)
+                    if let valid, !valid[r] { continue }
+                    let x = v[r]
+                    if !has[gi] || (isMax ? x > ints[gi] : x < ints[gi]) { ints[gi] = x; has[gi] = true }
+                }
+            }
+        }
+    }
+    private func offer(_ g: Int, _ a: Vec, _ r: Int) {
+        switch type {
+        case .string:
+            a.withBytes(r) { b in
+                if let cur = strings[g] {
+                    let c = cur.withUnsafeBytes { Kernels.order(b, $0) }
+                    if isMax ? c > 0 : c < 0 { strings[g] = Array(b) }
+                } else {
+                    strings[g] = Array(b)
+                }
+            }
+            has[g] = true
+        default:
+            offerValue(g, a.value(r))
+        }
+    }
+    private func offerValue(_ g: Int, _ v: Value) {
+        switch v {
+        case let .double(x): if !has[g] || (isMax ? x > doubles[g] : x < doubles[g]) { doubles[g] = x; has[g] = true }
+        case let .uint(x): if !has[g] || (isMax ? x > uints[g] : x < uints[g]) { uints[g] = x; has[g] = true }
+        case let .int(x), let .time(x): if !has[g] || (isMax ? x > ints[g] : x < ints[g]) { ints[g] = x; has[g] = true }
+        case let .bool(b): let x: Int64 = b ? 1 : 0; if !has[g] || (isMax ? x > ints[g] : x < ints[g]) { ints[g] = x; has[g] = true }
+        default: break
+        }
+    }
+    func merge(_ other: Accumulator, map: [Int32], from: StringPool, into: inout StringPool) {
+        let o = other as! MinMaxAccumulator
+        for g in o.has.indices where o.has[g] {
+            let m = Int(map[g])
+            switch type {
+            case .string:
+                if let s = o.strings[g] {
+                    if let cur = strings[m] {
+                        let c = s.withUnsafeBytes { x in cur.withUnsafeBytes { Kernels.order(x, $0) } }
+                        if isMax ? c > 0 : c < 0 { strings[m] = s }
+                    } else { strings[m] = s }
+                    has[m] = true
+                }
+            case .double: offerValue(m, .double(o.doubles[g]))
+            case .uint: offerValue(m, .uint(o.uints[g]))
+            default: offerValue(m, .int(o.ints[g]))
+            }
+        }
+    }
+    func finalize(_ pool: StringPool) -> ColumnVector {
+        var out = ColumnVector(type: type.columnType, capacity: has.count)
+        for g in has.indices {
+            if !has[g] { out.appendNulls(1); continue }
+            switch type {
+            case .double: out.append(float64: doubles[g])
+            case .uint: out.append(uint64: uints[g])
+            case .string: strings[g]!.withUnsafeBytes { out.append(string: $0) }
+            case .bool: out.append(bool: ints[g] != 0)
+            default: out.append(int64: ints[g])
+            }
+        }
+        return out
+    }
+}
+
+/// The key of a value for DISTINCT and hashing: bits of numbers, symbol codes, or pool codes of strings.
+@inline(__always) func distinctKey(_ a: Vec, _ r: Int, _ pool: inout StringPool) -> UInt64 {
+    if let c = a.constant {
+        switch c {
+        case let .int(x), let .time(x): return UInt64(bitPattern: x)
+        case let .uint(x): return x
+        case let .double(x): return (x == 0 ? 0 : x).bitPattern
+        case let .bool(b): return b ? 1 : 0
+        case var .string(s): return UInt64(s.withUTF8 { pool.intern(UnsafeRawBufferPointer($0)) })
+        default: return 0
+        }
+    }
+    switch a.col.type {
+    case .symbol: return UInt64(a.col.codes[r])
+    case .string: return UInt64(a.col.withStringBytes(r) { pool.intern($0) })
+    case .time, .int64: return UInt64(bitPattern: a.col.int64s[r])
+    case .uint64: return a.col.uint64s[r]
+    case .float64: let x = a.col.float64s[r]; return (x == 0 ? 0 : x).bitPattern
+    case .bool: return UInt64(a.col.bools[r])
+    }
+}
+
+/// count(DISTINCT x), exact: a set of (group, value key) pairs.
+final class CountDistinctAccumulator: Accumulator {
+    var groups = 0
+    var set = PairSet()
+    /// Whether keys are per-thread pool codes (strings) that merges must translate.
+    var pooled = false
+
+    func resize(_ groups: Int) { self.groups = max(self.groups, groups) }
+    func update(_ gids: [Int32], _ sel: [Int32]?, _ arg: Vec?, _ pool: inout StringPool) {
+        guard let a = arg, a.constant != .null else { return }
+        pooled = a.constant == nil ? a.col.type == .string : true
+        let valid = a.constant == nil ? a.col.validity : nil
+        if a.constant == nil, a.col.type == .symbol {
+            a.col.codes.withUnsafeBufferPointer { codes in
+                for (j, g) in gids.enumerated() {
+                    let r = row(sel, j)
+                    if let valid, !valid[r] { continue }
+                    set.insert(UInt32(bitPattern: g), UInt64(codes[r]))
+                }
+            }
+            return
+        }
+        for (j, g) in gids.enumerated() {
+            let r = row(sel, j)
+            if let valid, !valid[r] { continue }
+            set.insert(UInt32(bitPattern: g), distinctKey(a, r, &pool))
+        }
+    }
+    func merge(_ other: Accumulator, map: [Int32], from: StringPool, into pool: inout StringPool) {
+        let o = other as! CountDistinctAccumulator
+        pooled = pooled || o.pooled
+        o.set.forEach { g, v in
+            let key = o.pooled ? UInt64(from.withBytes(UInt32(v)) { pool.intern($0) }) : v
+            set.insert(UInt32(bitPattern: map[Int(g)]), key)
+        }
+    }
+    func finalize(_ pool: StringPool) -> ColumnVector {
+        var counts = [Int64](repeating: 0, count: groups)
+        set.forEach { g, _ in counts[Int(g)] += 1 }
+        var out = ColumnVector(type: .int64)
+        out.int64s = counts
+        out._setCount(groups)
+        return out
+    }
+}
+
+/// A hash set of (UInt32, UInt64) pairs, open addressing.
+struct PairSet {
+    private var groups: [UInt32] = []
+    private var values: [UInt64] = []
+    private var used: [Bool] = []
+    private(set) var count = 0
+
+    @inline(__always) static func hash(_ g: UInt32, _ v: UInt64) -> UInt64 {
+        var h = v &* 0x9E37_79B9_7F4A_7C15 ^ (UInt64(g) &* 0xC2B2_AE3D_27D4_EB4F)
+        h ^= h >> 31
+        h = h &* 0xBF58_476D_1CE4_E5B9
+        return h ^ (h >> 29)
+    }
+
+    mutating func insert(_ g: UInt32, _ v: UInt64) {
+        if count * 2 >= used.count { grow() }
+        let mask = used.count - 1
+        var i = Int(truncatingIfNeeded: Self.hash(g, v)) & mask
+        while used[i] {
+            if groups[i] == g && values[i] == v { return }
+            i = (i + 1) & mask
+        }
+        used[i] = true; groups[i] = g; values[i] = v
+        count += 1
+    }
+
+    private mutating func grow() {
+        let n = max(1024, used.count * 2)
+        let og = groups, ov = values, ou = used
+        groups = [UInt32](repeating: 0, count: n); values = [UInt64](repeating: 0, count: n); used = [Bool](repeating: false, count: n)
+        count = 0
+        for i in ou.indices where ou[i] { insert(og[i], ov[i]) }
+    }
+
+    func forEach(_ body: (UInt32, UInt64) -> Void) {
+        for i in used.indices where used[i] { body(groups[i], values[i]) }
+    }
+}

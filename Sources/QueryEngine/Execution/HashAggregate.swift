@@ -1,0 +1,244 @@
+import ColumnStore
+
+/// Grouped aggregation for one thread: group keys → dense group ids → accumulators.
+///
+/// Keys are encoded as 64-bit words per row (symbol codes, number bits, booleans, pool codes of strings)
+/// plus one word of NULL flags. A single tag or boolean key skips hashing: its code indexes an array of
+/// group ids. Otherwise an open-addressing table over the key words finds the group.
+final class HashAggregate {
+    enum KeyKind { case unknown, symbol(SymbolDictionary), pooled, value }
+
+    let keyTypes: [ValueType]
+    let specs: [AggregateSpec]
+    var accumulators: [Accumulator]
+    var pool = StringPool()
+    var keyKinds: [KeyKind]
+    let width: Int
+    /// Group g's key words: `keys[g * width ..< (g + 1) * width]`.
+    var keys: [UInt64] = []
+    var groupCount = 0
+    private var slots: [Int32] = [Int32](repeating: -1, count: 1024)
+    private var hashes: [UInt64] = []
+    /// For a single symbol/bool key: code + 1 → group id (index 0 is NULL).
+    private var dense: [Int32] = []
+    private var rowKeys: [UInt64] = []
+
+    init(keyTypes: [ValueType], specs: [AggregateSpec]) {
+        self.keyTypes = keyTypes
+        self.specs = specs
+        accumulators = specs.map { $0.makeAccumulator() }
+        keyKinds = keyTypes.map { _ in .unknown }
+        width = keyTypes.count + 1
+        if keyTypes.isEmpty {
+            keys = [0]
+            groupCount = 1
+            for a in accumulators { a.resize(1) }
+        }
+    }
+
+    /// Adds the selected rows of one batch. `keyVecs` and `args` are full-batch vectors.
+    func consume(_ keyVecs: [Vec], _ args: [Vec?], sel: [Int32]?, rows: Int) throws {
+        let n = sel?.count ?? rows
+        guard n > 0 else { return }
+        let gids = groupIDs(keyVecs, sel: sel, n: n)
+        for a in accumulators { a.resize(groupCount) }
+        for (i, a) in accumulators.enumerated() { try a.update(gids, sel, args[i], &pool) }
+    }
+
+    private func groupIDs(_ keyVecs: [Vec], sel: [Int32]?, n: Int) -> [Int32] {
+        if keyVecs.isEmpty { return [Int32](repeating: 0, count: n) }
+        for (k, v) in keyVecs.enumerated() {
+            if case .unknown = keyKinds[k] {
+                if v.constant == nil, v.col.type == .symbol, let d = v.dict { keyKinds[k] = .symbol(d) }
+                else if v.type == .string { keyKinds[k] = .pooled }
+                else { keyKinds[k] = .value }
+            }
+        }
+        // One tag or boolean key: direct indexing by code.
+        if keyVecs.count == 1, keyVecs[0].constant == nil, keyVecs[0].col.type == .symbol || keyVecs[0].col.type == .bool {
+            return denseIDs(keyVecs[0], sel: sel, n: n)
+        }
+        // One string key: its pool code is already a dense id.
+        if keyVecs.count == 1, keyVecs[0].constant == nil, keyVecs[0].col.type == .string {
+            let v = keyVecs[0]
+            var gids = [Int32](repeating: 0, count: n)
+            let valid = v.col.validity
+            for j in 0..<n {
+                let r = row(sel, j)
+                if let valid, !valid[r] { gids[j] = denseGroup(0); continue }
+                let code = v.col.withStringBytes(r) { pool.intern($0) }
+                gids[j] = denseGroup(Int(code) + 1)
+            }
+            return gids
+        }
+        let w = width
+        if rowKeys.count < n * w { rowKeys = [UInt64](repeating: 0, count: n * w) }
+        for (k, v) in keyVecs.enumerated() { encode(v, k, sel: sel, n: n) }
+        var gids = [Int32](repeating: 0, count: n)
+        // Work on local copies (uniquely owned, no exclusivity checks), put back after the batch.
+        var slotsL = slots, hashesL = hashes, keysL = keys
+        slots = []; hashes = []; keys = []
+        rowKeys.withUnsafeBufferPointer { rk in
+            for j in 0..<n { gids[j] = Self.findOrInsert(rk, j * w, w, &slotsL, &hashesL, &keysL, &groupCount) }
+        }
+        slots = slotsL; hashes = hashesL; keys = keysL
+        return gids
+    }
+
+    private func encode(_ v: Vec, _ k: Int, sel: [Int32]?, n: Int) {
+        let w = width, nullWord = width - 1
+        let bit = UInt64(1) << UInt64(k)
+        if k == 0 { for j in 0..<n { rowKeys[j * w + nullWord] = 0 } }
+        if let c = v.constant {
+            let key = distinctKey(v, 0, &pool)
+            for j in 0..<n {
+                rowKeys[j * w + k] = c == .null ? 0 : key
+                if c == .null { rowKeys[j * w + nullWord] |= bit }
+            }
+            return
+        }
+        let valid = v.col.validity
+        rowKeys.withUnsafeMutableBufferPointer { rk in
+            switch v.col.type {
+            case .symbol:
+                v.col.codes.withUnsafeBufferPointer { c in for j in 0..<n { rk[j * w + k] = UInt64(c[row(sel, j)]) } }
+            case .time, .int64:
+                v.col.int64s.withUnsafeBufferPointer { c in for j in 0..<n { rk[j * w + k] = UInt64(bitPattern: c[row(sel, j)]) } }
+            case .uint64:
+                v.col.uint64s.withUnsafeBufferPointer { c in for j in 0..<n { rk[j * w + k] = c[row(sel, j)] } }
+            case .float64:
+                v.col.float64s.withUnsafeBufferPointer { c in for j in 0..<n { let x = c[row(sel, j)]; rk[j * w + k] = (x == 0 ? 0 : x).bitPattern } }
+            case .bool:
+                v.col.bools.withUnsafeBufferPointer { c in for j in 0..<n { rk[j * w + k] = UInt64(c[row(sel, j)]) } }
+            case .string:
+                for j in 0..<n { rk[j * w + k] = UInt64(v.col.withStringBytes(row(sel, j)) { pool.intern($0) }) }
+            }
+            if let valid {
+                for j in 0..<n where !valid[row(sel, j)] { rk[j * w + k] = 0; rk[j * w + nullWord] |= bit }
+            }
+        }
+    }
+
+    private func denseIDs(_ v: Vec, sel: [Int32]?, n: Int) -> [Int32] {
+        var gids = [Int32](repeating: 0, count: n)
+        let valid = v.col.validity
+        let isBool = v.col.type == .bool
+        for j in 0..<n {
+            let r = row(sel, j)
+            let slot: Int
+            if let valid, !valid[r] { slot = 0 } else { slot = 1 + (isBool ? Int(v.col.bools[r]) : Int(v.col.codes[r])) }
+            gids[j] = denseGroup(slot)
+        }
+        return gids
+    }
+
+    /// The group of dense slot `slot` (0 = NULL, else code + 1), added when new.
+    @inline(__always) private func denseGroup(_ slot: Int) -> Int32 {
+        if slot >= dense.count { dense.append(contentsOf: repeatElement(-1, count: max(slot + 1 - dense.count, dense.count))) }
+        var g = dense[slot]
+        if g < 0 {
+            g = Int32(groupCount)
+            dense[slot] = g
+            keys.append(slot == 0 ? 0 : UInt64(slot - 1))
+            keys.append(slot == 0 ? 1 : 0)
+            hashes.append(0)
+            groupCount += 1
+        }
+        return g
+    }
+
+    /// Finds the group of the key words at `k[at..<at+width]`, adding a group when new.
+    private func findOrInsert(_ k: UnsafeBufferPointer<UInt64>, _ at: Int) -> Int32 {
+        Self.findOrInsert(k, at, width, &slots, &hashes, &keys, &groupCount)
+    }
+
+    @inline(__always)
+    private static func findOrInsert(_ k: UnsafeBufferPointer<UInt64>, _ at: Int, _ width: Int, _ slots: inout [Int32],
+                                     _ hashes: inout [UInt64], _ keys: inout [UInt64], _ groupCount: inout Int) -> Int32 {
+        var h: UInt64 = 0x243F_6A88_85A3_08D3
+        for i in 0..<width { h = (h ^ k[at + i]) &* 0x9E37_79B9_7F4A_7C15; h ^= h >> 29 }
+        var mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let g = slots[i]
+            if g < 0 { break }
+            if hashes[Int(g)] == h {
+                var same = true
+                let base = Int(g) * width
+                for x in 0..<width where keys[base + x] != k[at + x] { same = false; break }
+                if same { return g }
+            }
+            i = (i + 1) & mask
+        }
+        let g = Int32(groupCount)
+        for x in 0..<width { keys.append(k[at + x]) }
+        hashes.append(h)
+        groupCount += 1
+        slots[i] = g
+        if groupCount * 2 > slots.count {
+            slots = [Int32](repeating: -1, count: slots.count * 2)
+            mask = slots.count - 1
+            for gg in 0..<groupCount {
+                var j = Int(truncatingIfNeeded: hashes[gg]) & mask
+                while slots[j] >= 0 { j = (j + 1) & mask }
+                slots[j] = Int32(gg)
+            }
+        }
+        return g
+    }
+
+    /// Folds another thread's groups into this one.
+    func merge(_ other: HashAggregate) throws {
+        for (k, kind) in other.keyKinds.enumerated() { if case .unknown = keyKinds[k] { keyKinds[k] = kind } }
+        var map = [Int32](repeating: 0, count: other.groupCount)
+        var scratch = [UInt64](repeating: 0, count: width)
+        for g in 0..<other.groupCount {
+            for x in 0..<width { scratch[x] = other.keys[g * width + x] }
+            let nulls = scratch[width - 1]
+            for (k, kind) in keyKinds.enumerated() where nulls & (1 << UInt64(k)) == 0 {
+                if case .pooled = kind { scratch[k] = UInt64(other.pool.withBytes(UInt32(scratch[k])) { pool.intern($0) }) }
+            }
+            if keyTypes.isEmpty {
+                map[g] = 0
+            } else if !other.dense.isEmpty || !dense.isEmpty {
+                map[g] = denseGroup(nulls != 0 ? 0 : Int(scratch[0]) + 1)
+            } else {
+                map[g] = scratch.withUnsafeBufferPointer { findOrInsert($0, 0) }
+            }
+        }
+        for a in accumulators { a.resize(groupCount) }
+        for (i, a) in accumulators.enumerated() { try a.merge(other.accumulators[i], map: map, from: other.pool, into: &pool) }
+    }
+
+    /// The grouped result: key columns then aggregate columns, one row per group.
+    func finalize() throws -> [Vec] {
+        var out: [Vec] = []
+        for (k, t) in keyTypes.enumerated() {
+            var col = ColumnVector(type: t.columnType, capacity: groupCount)
+            var dict: SymbolDictionary?
+            if case let .symbol(d) = keyKinds[k] { col = ColumnVector(type: .symbol, capacity: groupCount); dict = d }
+            for g in 0..<groupCount {
+                let word = keys[g * width + k]
+                if keys[g * width + width - 1] & (1 << UInt64(k)) != 0 { col.appendNulls(1); continue }
+                switch keyKinds[k] {
+                case .symbol: col.append(code: UInt32(word))
+                case .pooled: pool.withBytes(UInt32(word)) { col.append(string: $0) }
+                default:
+                    switch t {
+                    case .int, .time: col.append(int64: Int64(bitPattern: word))
+                    case .uint: col.append(uint64: word)
+                    case .double: col.append(float64: Double(bitPattern: word))
+                    case .bool: col.append(bool: word != 0)
+                    default: col.appendNulls(1)
+                    }
+                }
+            }
+            out.append(Vec(type: t, col: col, dict: dict))
+        }
+        for (i, a) in accumulators.enumerated() {
+            a.resize(groupCount)
+            out.append(Vec(type: specs[i].resultType == .null ? .int : specs[i].resultType, col: try a.finalize(pool)))
+        }
+        return out
+    }
+}

@@ -1,0 +1,74 @@
+import ColumnStore
+
+/// The columns of one row group, decoded on first use and kept for the rest of the batch.
+final class RowGroupColumns: ColumnSource {
+    let rowCount: Int
+    private let group: RowGroup?
+    private let rows: [Vec]?
+    private let range: Range<Int>
+    private let types: [ValueType]
+    private let storage: [ColumnType]
+    private let dicts: [SymbolDictionary?]
+    private var cache: [Vec?]
+    /// Buffers reused from batch to batch (per column), so decoding allocates little.
+    var scratch: [ColumnVector?]
+
+    init(group: RowGroup, types: [ValueType], storage: [ColumnType], dicts: [SymbolDictionary?], scratch: [ColumnVector?]) {
+        self.group = group
+        rows = nil
+        range = 0..<group.rowCount
+        rowCount = group.rowCount
+        self.types = types
+        self.storage = storage
+        self.dicts = dicts
+        cache = [Vec?](repeating: nil, count: types.count)
+        self.scratch = scratch
+    }
+
+    init(rows: [Vec], range: Range<Int>, types: [ValueType]) {
+        group = nil
+        self.rows = rows
+        self.range = range
+        rowCount = range.count
+        self.types = types
+        storage = rows.map { $0.col.type }
+        dicts = rows.map { $0.dict }
+        cache = [Vec?](repeating: nil, count: types.count)
+        scratch = []
+    }
+
+    func column(_ i: Int) throws -> Vec {
+        if let v = cache[i] { return v }
+        let v: Vec
+        if let group {
+            var buf = scratch[i] ?? ColumnVector(type: storage[i])
+            scratch[i] = nil
+            try group.read(i, type: storage[i], into: &buf)
+            v = Vec(type: types[i], col: buf, dict: dicts[i])
+        } else {
+            let src = rows![i]
+            if range == 0..<src.count { v = src } else { v = Vec(type: src.type, col: src.col.slice(range), dict: src.dict) }
+        }
+        cache[i] = v
+        return v
+    }
+
+    /// Hands decoded buffers back for the next batch.
+    func recycle() -> [ColumnVector?] {
+        guard group != nil else { return scratch }
+        for i in cache.indices {
+            guard var v = cache[i] else { continue }
+            cache[i] = nil  // now `v` holds the only reference, so clearing keeps the buffers
+            v.col.removeAll()
+            scratch[i] = v.col
+        }
+        return scratch
+    }
+}
+
+/// A batch made of vectors already computed (the grouped result).
+struct VecBatch: ColumnSource {
+    let columns: [Vec]
+    let rowCount: Int
+    func column(_ i: Int) throws -> Vec { columns[i] }
+}

@@ -1,0 +1,222 @@
+import ColumnStore
+import Foundation
+
+/// Executes a SELECT: a parallel scan of row groups (pruned by statistics) feeding either per-thread
+/// hash aggregation or per-thread projection buffers, merged, then HAVING, ORDER BY and LIMIT.
+struct SelectRunner {
+    let engine: QueryEngine
+    let now: Int64
+
+    func run(_ s: SelectStatement) throws -> QueryResult {
+        try execute(try SelectPlanner(engine: engine, now: now).plan(s))
+    }
+
+    /// A unit of scan work: one row group of a table, or a slice of computed rows.
+    enum Unit {
+        case group(RowGroup)
+        case rows(Range<Int>)
+    }
+
+    func units(_ plan: SelectPlan) -> [Unit] {
+        switch plan.source {
+        case let .table(snap): return snap.rowGroups.map { .group($0) }
+        case let .rows(_, count):
+            return stride(from: 0, to: max(count, 1), by: 65_536).map { .rows($0..<min(count, $0 + 65_536)) }
+        case .none: return [.rows(0..<1)]
+        }
+    }
+
+    /// True when block statistics prove no row of `g` passes the filter.
+    static func pruned(_ g: RowGroup, _ prune: [PrunePredicate], _ range: ClosedRange<Int64>) -> Bool {
+        if g.maxTime < range.lowerBound || g.minTime > range.upperBound { return true }
+        for p in prune {
+            guard let st = g.stats(p.column) else { continue }
+            if !p.mayMatch(st, rows: g.rowCount) { return true }
+        }
+        return false
+    }
+
+    func execute(_ plan: SelectPlan) throws -> QueryResult {
+        let work = units(plan)
+        let threads = max(1, min(engine.threads, work.count))
+        let shared = SharedScan(count: work.count)
+        var types = plan.sourceTypes
+        var storage: [ColumnType] = types.map(\.columnType)
+        var dicts: [SymbolDictionary?] = types.map { _ in nil }
+        var rowVecs: [Vec] = []
+        switch plan.source {
+        case let .table(snap):
+            storage = snap.schema.columns.map(\.type)
+            dicts = (0..<snap.schema.count).map { snap.dictionary($0) }
+        case let .rows(v, _):
+            rowVecs = v
+            types = v.map(\.type)
+        case .none: break
+        }
+        let workers: [Worker] = (0..<threads).map { _ in Worker(plan: plan) }
+        let (colTypes, colStorage, colDicts, rows) = (types, storage, dicts, rowVecs)
+        let limitRows: Int? = plan.limit.map { Int(clamping: $0 + plan.offset) }
+        DispatchQueue.concurrentPerform(iterations: threads) { w in
+            let worker = workers[w]
+            var scratch = [ColumnVector?](repeating: nil, count: colTypes.count)
+            while let u = shared.next() {
+                do {
+                    let src: RowGroupColumns
+                    switch work[u] {
+                    case let .group(g):
+                        if Self.pruned(g, plan.prune, plan.timeRange) { continue }
+                        src = RowGroupColumns(group: g, types: colTypes, storage: colStorage, dicts: colDicts, scratch: scratch)
+                    case let .rows(r):
+                        src = RowGroupColumns(rows: rows, range: r, types: colTypes)
+                    }
+                    try worker.consume(src, plan: plan)
+                    scratch = src.recycle()
+                    if !plan.isAggregate, plan.order.isEmpty, let l = limitRows, shared.addRows(worker.takeNewRows()) >= l { shared.stop() }
+                } catch {
+                    shared.fail(error)
+                }
+            }
+        }
+        if let e = shared.error { throw e }
+        return try finish(plan, workers)
+    }
+
+    private func finish(_ plan: SelectPlan, _ workers: [Worker]) throws -> QueryResult {
+        var outCols: [ColumnVector]
+        var keyCols: [ColumnVector]
+        if plan.isAggregate {
+            let agg = workers[0].aggregate!
+            for w in workers.dropFirst() { try agg.merge(w.aggregate!) }
+            let grouped = try agg.finalize()
+            let n = grouped.first?.count ?? agg.groupCount
+            let batch = VecBatch(columns: grouped, rowCount: n)
+            var sel: [Int32]?
+            if let h = plan.having { sel = Worker.selection(try Evaluator.eval(h, batch), n) }
+            outCols = try plan.outputs.map { Worker.gather(try Evaluator.eval($0, batch), sel, n) }
+            keyCols = try plan.order.map { Worker.gather(try Evaluator.eval($0.expr, batch), sel, n) }
+        } else {
+            outCols = workers[0].outputs
+            keyCols = workers[0].orderKeys
+            for w in workers.dropFirst() {
+                for i in outCols.indices { outCols[i].append(contentsOf: w.outputs[i], range: 0..<w.outputs[i].count) }
+                for i in keyCols.indices { keyCols[i].append(contentsOf: w.orderKeys[i], range: 0..<w.orderKeys[i].count) }
+            }
+        }
+        let rows = outCols.first?.count ?? 0
+        let wanted = plan.limit.map { Int(clamping: $0 + plan.offset) }
+        var order = Sorter.order(keyCols, plan.order, rows: rows, limit: wanted)
+        let lo = min(Int(clamping: plan.offset), order.count)
+        let hi = plan.limit.map { min(order.count, lo + Int(clamping: $0)) } ?? order.count
+        order = Array(order[lo..<hi])
+        let identity = order.count == rows && order.enumerated().allSatisfy { $0.offset == $0.element }
+        let perm = order.map { Int32($0) }
+        let columns = outCols.enumerated().map { i, c in
+            ResultColumn(name: plan.outputNames[i], vector: identity ? c : c.gather(perm))
+        }
+        return QueryResult(columns: columns)
+    }
+}
+
+/// Work distribution and the first error, shared by the scan threads.
+final class SharedScan: @unchecked Sendable {
+    private let lock = NSLock()
+    private var nextUnit = 0
+    private let count: Int
+    private var stopped = false
+    private var rows = 0
+    private(set) var error: Error?
+
+    init(count: Int) { self.count = count }
+
+    func next() -> Int? {
+        lock.withLock {
+            guard !stopped, nextUnit < count else { return nil }
+            nextUnit += 1
+            return nextUnit - 1
+        }
+    }
+
+    func fail(_ e: Error) { lock.withLock { if error == nil { error = e }; stopped = true } }
+    func stop() { lock.withLock { stopped = true } }
+    func addRows(_ n: Int) -> Int { lock.withLock { rows += n; return rows } }
+}
+
+/// One scan thread's state: a hash aggregate, or buffers of projected rows.
+final class Worker: @unchecked Sendable {
+    var aggregate: HashAggregate?
+    var outputs: [ColumnVector] = []
+    var orderKeys: [ColumnVector] = []
+    private var newRows = 0
+
+    init(plan: SelectPlan) {
+        if plan.isAggregate {
+            aggregate = HashAggregate(keyTypes: plan.keys.map(\.type), specs: plan.aggregates)
+        } else {
+            outputs = plan.outputs.map { ColumnVector(type: ($0.type == .null ? .int : $0.type).columnType) }
+            orderKeys = plan.order.map { ColumnVector(type: ($0.expr.type == .null ? .int : $0.expr.type).columnType) }
+        }
+    }
+
+    func takeNewRows() -> Int { defer { newRows = 0 }; return newRows }
+
+    func consume(_ src: RowGroupColumns, plan: SelectPlan) throws {
+        let n = src.rowCount
+        var sel: [Int32]?
+        if let f = plan.filter {
+            sel = Self.selection(try Evaluator.eval(f, src), n)
+            if sel?.isEmpty == true { return }
+        }
+        if let agg = aggregate {
+            let keys = try plan.keys.map { try Evaluator.eval($0, src) }
+            let args = try plan.aggregates.map { try $0.argument.map { try Evaluator.eval($0, src) } }
+            try agg.consume(keys, args, sel: sel, rows: n)
+            return
+        }
+        for (i, e) in plan.outputs.enumerated() {
+            let g = Self.gather(try Evaluator.eval(e, src), sel, n)
+            outputs[i].append(contentsOf: g, range: 0..<g.count)
+        }
+        for (i, k) in plan.order.enumerated() {
+            let g = Self.gather(try Evaluator.eval(k.expr, src), sel, n)
+            orderKeys[i].append(contentsOf: g, range: 0..<g.count)
+        }
+        newRows += sel?.count ?? n
+        // ORDER BY … LIMIT: keep only the best rows seen so far (a bounded top-N).
+        if let l = plan.limit, !plan.order.isEmpty {
+            let keep = Int(clamping: l + plan.offset)
+            if outputs.first.map({ $0.count > max(65_536, 4 * keep) }) ?? false {
+                let order = Sorter.order(orderKeys, plan.order, rows: outputs[0].count, limit: keep).map { Int32($0) }
+                outputs = outputs.map { $0.gather(order) }
+                orderKeys = orderKeys.map { $0.gather(order) }
+            }
+        }
+    }
+
+    /// Rows where a boolean vector is TRUE; nil when every row is.
+    static func selection(_ v: Vec, _ n: Int) -> [Int32]? {
+        if let c = v.constant { return c == .bool(true) ? nil : [] }
+        var sel = [Int32]()
+        sel.reserveCapacity(n)
+        v.col.bools.withUnsafeBufferPointer { b in
+            if let valid = v.col.validity {
+                for i in 0..<n where b[i] != 0 && valid[i] { sel.append(Int32(i)) }
+            } else {
+                for i in 0..<n where b[i] != 0 { sel.append(Int32(i)) }
+            }
+        }
+        return sel.count == n ? nil : sel
+    }
+
+    /// The selected rows of `v` as a materialized column (tags resolved to strings).
+    static func gather(_ v: Vec, _ sel: [Int32]?, _ n: Int) -> ColumnVector {
+        let count = sel?.count ?? n
+        if let c = v.constant { return Vec.broadcast(c, type: v.type == .null ? .int : v.type, count: count) }
+        if v.col.type == .symbol {
+            var codes = v
+            if let sel { codes.col = v.col.gather(sel); codes.count = sel.count }
+            return codes.materialized()
+        }
+        if let sel { return v.col.gather(sel) }
+        return v.col
+    }
+}

@@ -1,0 +1,105 @@
+import ColumnStore
+import Foundation
+
+/// Per-row functions: numeric, string, time parts. Not the hot path of the benchmark queries, so
+/// these favour clarity: most go through `Value`s row by row.
+enum ScalarFunctions {
+    static func eval(_ f: ScalarFunction, _ args: [Vec], _ t: ValueType, _ n: Int) throws -> Vec {
+        // Row-at-a-time over Values; constant inputs give a constant.
+        if args.allSatisfy({ $0.constant != nil }) {
+            return Vec(constant: try apply(f, args.map { $0.constant! }, t), count: n)
+        }
+        var out = ColumnVector(type: t.columnType, capacity: n)
+        for i in 0..<n {
+            let v = try apply(f, args.map { $0.value(i) }, t)
+            append(v, to: &out)
+        }
+        return Vec(type: t, col: out)
+    }
+
+    static func append(_ v: Value, to out: inout ColumnVector) {
+        switch v {
+        case .null: out.appendNulls(1)
+        case let .bool(b): out.append(bool: b)
+        case let .int(x), let .time(x): out.append(int64: x)
+        case let .uint(x): out.append(uint64: x)
+        case let .double(x): out.append(float64: x)
+        case let .string(s): out.append(string: s)
+        case .interval: out.appendNulls(1)
+        }
+    }
+
+    static func apply(_ f: ScalarFunction, _ a: [Value], _ t: ValueType) throws -> Value {
+        switch f {
+        case .coalesce: return a.first { $0 != .null } ?? .null
+        case .concat: return .string(a.map { v -> String in
+            switch v {
+            case .null: ""
+            case let .string(s): s
+            case let .double(d): CastText.double(d)
+            case let .time(x): SQLTimestamp.format(x)
+            default: v.description
+            }
+        }.joined())
+        case .nullif: return Kernels.compareValues(.eq, a[0], a[1]) == .bool(true) ? .null : a[0]
+        case .greatest, .least:
+            var best: Value = .null
+            for v in a where v != .null {
+                if best == .null || Kernels.compareValues(f == .greatest ? .gt : .lt, v, best) == .bool(true) { best = v }
+            }
+            return best
+        default: break
+        }
+        if a.contains(.null) { return .null }
+        switch f {
+        case .abs:
+            switch a[0] {
+            case let .int(x):
+                guard x != .min else { throw QueryError("integer overflow in abs()") }
+                return .int(Swift.abs(x))
+            case let .double(x): return .double(Swift.abs(x))
+            default: return a[0]
+            }
+        case .floor, .ceil:
+            if case let .double(x) = a[0] { return .double(f == .floor ? x.rounded(.down) : x.rounded(.up)) }
+            return a[0]
+        case .round:
+            let digits: Int64 = a.count > 1 ? (a[1] == .null ? 0 : { if case let .int(d) = a[1] { d } else { 0 } }()) : 0
+            if case let .double(x) = a[0] {
+                let m = pow(10.0, Double(digits))
+                return .double((x * m).rounded(.toNearestOrAwayFromZero) / m)
+            }
+            return a[0]
+        case .lower, .upper:
+            guard case let .string(s) = a[0] else { return .null }
+            return .string(f == .lower ? s.lowercased() : s.uppercased())
+        case .length:
+            guard case let .string(s) = a[0] else { return .null }
+            return .int(Int64(s.unicodeScalars.count))
+        case .epochNs, .epochMs, .epoch:
+            guard case let .time(x) = a[0] else { return .null }
+            return f == .epochNs ? .int(x) : f == .epochMs ? .int(TimeBucket.floorDiv(x, 1_000_000)) : .double(Double(x) / 1e9)
+        case .extractYear, .extractMonth, .extractDay, .extractHour, .extractDow:
+            guard case let .time(x) = a[0] else { return .null }
+            let day = Day.of(x)
+            let c = Day.civil(day)
+            switch f {
+            case .extractYear: return .int(Int64(c.year))
+            case .extractMonth: return .int(Int64(c.month))
+            case .extractDay: return .int(Int64(c.day))
+            case .extractHour: return .int((x - Int64(day) * TimeBucket.nanosPerDay) / 3_600_000_000_000)
+            default: return .int(Int64(((Int(day) % 7) + 11) % 7))  // 1970-01-01 was a Thursday; Sunday = 0
+            }
+        default: return .null
+        }
+    }
+}
+
+/// Text forms of values shared by casts and functions.
+enum CastText {
+    static func double(_ d: Double) -> String {
+        if d.isNaN { return "nan" }
+        if d.isInfinite { return d < 0 ? "-inf" : "inf" }
+        return "\(d)"
+    }
+}

@@ -1,0 +1,287 @@
+import ColumnStore
+
+/// Resolves names and types of expressions: AST `Expr` → `BoundExpr`.
+///
+/// `resolveColumn` maps a column name to a bound column of the batch being evaluated; `hook` sees every
+/// node first (the aggregate binder uses it to turn group keys and aggregate calls into columns of the
+/// grouped result).
+struct Binder {
+    var resolveColumn: (String, SourcePosition) throws -> BoundExpr
+    var hook: ((Expr) throws -> BoundExpr?)?
+    let now: Int64
+
+    func bind(_ e: Expr) throws -> BoundExpr {
+        if let h = hook, let b = try h(e) { return b }
+        switch e.kind {
+        case let .column(_, name):
+            return try resolveColumn(name, e.position)
+        case let .literal(l):
+            return .constant(Self.value(l))
+        case let .unary(op, x):
+            let b = try bind(x)
+            switch op {
+            case .plus:
+                guard b.type.isNumeric || b.type == .null else { throw QueryError("cannot apply unary + to \(b.type)", at: e.position) }
+                return b
+            case .negate:
+                if case let .constant(v) = b {
+                    switch v {
+                    case let .int(i) where i != .min: return .constant(.int(-i))
+                    case let .double(d): return .constant(.double(-d))
+                    case .null: return .constant(.null)
+                    default: break
+                    }
+                }
+                guard b.type == .int || b.type == .double else { throw QueryError("cannot negate \(b.type)", at: e.position) }
+                return .negate(b, b.type)
+            case .not:
+                return .not(try boolean(b, e.position))
+            }
+        case let .binary(op, l, r):
+            return try binary(op, try bind(l), try bind(r), e.position)
+        case let .function(call):
+            return try function(call, e)
+        case let .caseWhen(c):
+            var branches: [(BoundExpr, BoundExpr)] = []
+            let operand = try c.operand.map(bind)
+            for br in c.branches {
+                var cond = try bind(br.when)
+                if let o = operand { cond = try compare(.eq, o, cond, br.when.position) } else { cond = try boolean(cond, br.when.position) }
+                branches.append((cond, try bind(br.then)))
+            }
+            var otherwise = try c.otherwise.map(bind) ?? .constant(.null)
+            var t = otherwise.type
+            for (_, v) in branches { t = try Self.commonType(t, v.type, e.position) }
+            if t == .null { t = .int }
+            branches = try branches.map { ($0.0, try coerce($0.1, to: t, e.position)) }
+            otherwise = try coerce(otherwise, to: t, e.position)
+            return .caseWhen(branches, otherwise, t)
+        case let .inList(x, list, negated):
+            var v = try bind(x)
+            var values: [Value] = []
+            for item in list {
+                let b = try bind(item)
+                guard let c = b.constantValue else { throw QueryError("IN lists must hold constants", at: item.position) }
+                values.append(c)
+            }
+            // Bring the list to the value's type (e.g. timestamp strings for `time IN (...)`).
+            var t = v.type
+            for c in values where c.type != .null { t = try Self.commonType(t, c.type == .string && t == .time ? .time : c.type, e.position) }
+            v = try coerce(v, to: t, e.position)
+            values = try values.map { try Self.convert($0, to: t, e.position) }
+            return .inList(v, values, negated: negated)
+        case let .between(x, lo, hi, negated):
+            let v = try bind(x)
+            let b = BoundExpr.and(try compare(.ge, v, try bind(lo), e.position), try compare(.le, v, try bind(hi), e.position))
+            return negated ? .not(b) : b
+        case let .like(x, pattern, ci, negated):
+            let v = try bind(x)
+            guard v.type == .string || v.type == .null else { throw QueryError("LIKE needs a string, got \(v.type)", at: e.position) }
+            guard case let .constant(p) = try bind(pattern) else { throw QueryError("LIKE patterns must be constant strings", at: pattern.position) }
+            guard case let .string(s) = p else {
+                if p == .null { return .constant(.null) }
+                throw QueryError("LIKE pattern must be a string", at: pattern.position)
+            }
+            return .like(v, LikePattern(s, caseInsensitive: ci), negated: negated)
+        case let .isNull(x, negated):
+            return .isNull(try bind(x), negated: negated)
+        case let .isBool(x, value, negated):
+            return .isBool(try boolean(try bind(x), e.position), value, negated: negated)
+        case let .cast(x, type):
+            let b = try bind(x)
+            let t: ValueType
+            switch type {
+            case .boolean: t = .bool
+            case .integer, .bigint: t = .int
+            case .ubigint: t = .uint
+            case .real, .double: t = .double
+            case .varchar: t = .string
+            case .timestamp: t = .time
+            case .date:
+                // A DATE is a timestamp at midnight here.
+                return .timeBucket(.fixed(width: TimeBucket.nanosPerDay, origin: 0), try coerce(b, to: .time, e.position))
+            case .interval: throw QueryError("CAST to INTERVAL is not supported", at: e.position)
+            }
+            return try cast(b, to: t, e.position)
+        }
+    }
+
+    static func value(_ l: Literal) -> Value {
+        switch l {
+        case .null: .null
+        case let .bool(b): .bool(b)
+        case let .int(i): .int(i)
+        case let .double(d): .double(d)
+        case let .string(s): .string(s)
+        case let .interval(i): .interval(i)
+        case let .timestamp(t): .time(t)
+        }
+    }
+
+    func boolean(_ b: BoundExpr, _ p: SourcePosition) throws -> BoundExpr {
+        if b.type == .bool { return b }
+        if b.type == .null { return .constant(.null) }
+        throw QueryError("expected a boolean expression, got \(b.type)", at: p)
+    }
+
+    /// The type two operands are brought to for comparison or arithmetic.
+    static func commonType(_ a: ValueType, _ b: ValueType, _ p: SourcePosition) throws -> ValueType {
+        if a == b { return a }
+        if a == .null { return b }
+        if b == .null { return a }
+        switch (a, b) {
+        case (.int, .double), (.double, .int), (.uint, .double), (.double, .uint), (.int, .uint), (.uint, .int): return .double
+        case (.time, .string), (.string, .time): return .time
+        default: throw QueryError("cannot combine \(a) and \(b)", at: p)
+        }
+    }
+
+    static func convert(_ v: Value, to t: ValueType, _ p: SourcePosition) throws -> Value {
+        if v.type == t || v == .null { return v }
+        switch (v, t) {
+        case let (.int(i), .double): return .double(Double(i))
+        case let (.uint(u), .double): return .double(Double(u))
+        case let (.string(s), .time):
+            do { return .time(try SQLTimestamp.parse(s)) } catch { throw QueryError("invalid timestamp '\(s)': \(error.message)", at: p) }
+        default: throw QueryError("cannot convert \(v) to \(t)", at: p)
+        }
+    }
+
+    func coerce(_ b: BoundExpr, to t: ValueType, _ p: SourcePosition) throws -> BoundExpr {
+        if b.type == t { return b }
+        if case let .constant(v) = b { return .constant(try Self.convert(v, to: t, p)) }
+        if b.type == .null { return .constant(.null) }
+        switch (b.type, t) {
+        case (.int, .double), (.uint, .double): return .cast(b, .double)
+        default: throw QueryError("cannot use \(b.type) as \(t)", at: p)
+        }
+    }
+
+    func cast(_ b: BoundExpr, to t: ValueType, _ p: SourcePosition) throws -> BoundExpr {
+        if b.type == t { return b }
+        if b.type == .null { return .constant(.null) }
+        if case let .constant(.string(s)) = b, t == .time { return .constant(try Self.convert(.string(s), to: .time, p)) }
+        switch (b.type, t) {
+        case (.int, _), (.uint, _), (.double, _), (.bool, .int), (.bool, .double), (.bool, .string), (.time, .string), (.time, .int),
+             (.string, .int), (.string, .double), (.string, .bool), (.int, .time):
+            return .cast(b, t)
+        default: throw QueryError("cannot cast \(b.type) to \(t)", at: p)
+        }
+    }
+
+    func compare(_ op: CompareOp, _ l: BoundExpr, _ r: BoundExpr, _ p: SourcePosition) throws -> BoundExpr {
+        if l.type == .null || r.type == .null { return .constant(.null) }
+        let t = try Self.commonType(l.type, r.type, p)
+        return .compare(op, try coerce(l, to: t, p), try coerce(r, to: t, p))
+    }
+
+    func binary(_ op: BinaryOperator, _ l: BoundExpr, _ r: BoundExpr, _ p: SourcePosition) throws -> BoundExpr {
+        switch op {
+        case .and: return .and(try boolean(l, p), try boolean(r, p))
+        case .or: return .or(try boolean(l, p), try boolean(r, p))
+        case .equal: return try compare(.eq, l, r, p)
+        case .notEqual: return try compare(.ne, l, r, p)
+        case .less: return try compare(.lt, l, r, p)
+        case .lessEqual: return try compare(.le, l, r, p)
+        case .greater: return try compare(.gt, l, r, p)
+        case .greaterEqual: return try compare(.ge, l, r, p)
+        case .concat: return .scalar(.concat, [l, r], .string)
+        case .add, .subtract:
+            if l.type == .time, case let .constant(.interval(i)) = r { return .shiftTime(l, i, negate: op == .subtract) }
+            if op == .add, r.type == .time, case let .constant(.interval(i)) = l { return .shiftTime(r, i, negate: false) }
+            if op == .subtract, l.type == .time, r.type == .time {
+                throw QueryError("subtracting timestamps is not supported; compare them or use epoch_ns(time)", at: p)
+            }
+            return try arithmetic(op == .add ? .add : .subtract, l, r, p)
+        case .multiply: return try arithmetic(.multiply, l, r, p)
+        case .divide: return try arithmetic(.divide, l, r, p)
+        case .integerDivide: return try arithmetic(.integerDivide, l, r, p)
+        case .modulo: return try arithmetic(.modulo, l, r, p)
+        }
+    }
+
+    func arithmetic(_ op: ArithmeticOp, _ l: BoundExpr, _ r: BoundExpr, _ p: SourcePosition) throws -> BoundExpr {
+        if l.type == .null || r.type == .null { return .constant(.null) }
+        guard l.type.isNumeric && r.type.isNumeric else { throw QueryError("cannot apply arithmetic to \(l.type) and \(r.type)", at: p) }
+        var t = try Self.commonType(l.type, r.type, p)
+        if op == .divide { t = .double }  // `/` is floating-point division, as in DuckDB
+        if op == .integerDivide && t == .double { t = .int }
+        if op == .integerDivide, l.type == .double || r.type == .double {
+            throw QueryError("// needs integer operands", at: p)
+        }
+        return .arithmetic(op, try coerce(l, to: t, p), try coerce(r, to: t, p), t)
+    }
+
+    private func function(_ call: FunctionCall, _ e: Expr) throws -> BoundExpr {
+        let p = e.position
+        if AggregateKind(name: call.name) != nil {
+            throw QueryError("aggregate function \(call.name)() is not allowed here", at: p)
+        }
+        let args = try call.arguments.map(bind)
+        func arity(_ n: ClosedRange<Int>) throws {
+            guard n.contains(args.count) else { throw QueryError("\(call.name)() takes \(n.lowerBound == n.upperBound ? "\(n.lowerBound)" : "\(n.lowerBound)–\(n.upperBound)") argument(s), got \(args.count)", at: p) }
+        }
+        switch call.name {
+        case "now", "current_timestamp":
+            try arity(0...0)
+            return .constant(.time(now))
+        case "time_bucket":
+            try arity(2...2)
+            guard case let .constant(.interval(i)) = args[0] else { throw QueryError("time_bucket() needs a constant INTERVAL first", at: p) }
+            guard let b = TimeBucket.timeBucket(i) else { throw QueryError("time_bucket() needs a positive interval of months, or of days and time", at: p) }
+            return .timeBucket(b, try coerce(args[1], to: .time, p))
+        case "date_trunc", "datetrunc":
+            try arity(2...2)
+            guard case let .constant(.string(unit)) = args[0] else { throw QueryError("date_trunc() needs a constant unit such as 'day'", at: p) }
+            guard let b = TimeBucket.dateTrunc(unit) else { throw QueryError("unknown date_trunc unit '\(unit)'", at: p) }
+            return .timeBucket(b, try coerce(args[1], to: .time, p))
+        case "abs", "floor", "ceil", "ceiling":
+            try arity(1...1)
+            guard args[0].type.isNumeric || args[0].type == .null else { throw QueryError("\(call.name)() needs a number", at: p) }
+            let f: ScalarFunction = call.name == "abs" ? .abs : call.name == "floor" ? .floor : .ceil
+            return .scalar(f, args, args[0].type == .null ? .double : args[0].type)
+        case "round":
+            try arity(1...2)
+            guard args[0].type.isNumeric else { throw QueryError("round() needs a number", at: p) }
+            if args.count == 2 { guard case .constant(.int) = args[1] else { throw QueryError("round() digits must be an integer constant", at: p) } }
+            return .scalar(.round, args, args[0].type)
+        case "lower", "upper", "length":
+            try arity(1...1)
+            guard args[0].type == .string else { throw QueryError("\(call.name)() needs a string", at: p) }
+            return .scalar(call.name == "lower" ? .lower : call.name == "upper" ? .upper : .length, args, call.name == "length" ? .int : .string)
+        case "coalesce":
+            guard !args.isEmpty else { throw QueryError("coalesce() needs arguments", at: p) }
+            var t = ValueType.null
+            for a in args { t = try Self.commonType(t, a.type, p) }
+            return .scalar(.coalesce, try args.map { try coerce($0, to: t, p) }, t)
+        case "greatest", "least":
+            guard !args.isEmpty else { throw QueryError("\(call.name)() needs arguments", at: p) }
+            var t = ValueType.null
+            for a in args { t = try Self.commonType(t, a.type, p) }
+            return .scalar(call.name == "greatest" ? .greatest : .least, try args.map { try coerce($0, to: t, p) }, t)
+        case "nullif":
+            try arity(2...2)
+            let t = try Self.commonType(args[0].type, args[1].type, p)
+            return .scalar(.nullif, [try coerce(args[0], to: t, p), try coerce(args[1], to: t, p)], t)
+        case "concat":
+            return .scalar(.concat, args, .string)
+        case "epoch_ns", "epoch_ms", "epoch":
+            try arity(1...1)
+            let a = try coerce(args[0], to: .time, p)
+            return .scalar(call.name == "epoch_ns" ? .epochNs : call.name == "epoch_ms" ? .epochMs : .epoch, [a], call.name == "epoch" ? .double : .int)
+        case "year", "month", "day", "hour", "dayofweek":
+            try arity(1...1)
+            let a = try coerce(args[0], to: .time, p)
+            let f: ScalarFunction = switch call.name {
+            case "year": .extractYear
+            case "month": .extractMonth
+            case "day": .extractDay
+            case "hour": .extractHour
+            default: .extractDow
+            }
+            return .scalar(f, [a], .int)
+        default:
+            throw QueryError("unknown function \(call.name)()", at: p)
+        }
+    }
+}

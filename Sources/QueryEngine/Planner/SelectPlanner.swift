@@ -1,0 +1,303 @@
+import ColumnStore
+
+/// Turns a parsed SELECT into a `SelectPlan`: resolves names, splits aggregation from projection,
+/// rewrites tag predicates onto dictionary codes and extracts what can prune partitions and blocks.
+struct SelectPlanner {
+    let engine: QueryEngine
+    let now: Int64
+
+    func plan(_ s: SelectStatement) throws -> SelectPlan {
+        // The source, before binding (a table's snapshot is taken after the time range is known).
+        var names: [String] = [], types: [ValueType] = [], storage: [ColumnType] = []
+        var tableName: String?
+        var rows: PlanSource = .none
+        var snapshotSchema: TableSchema?
+        if let from = s.from {
+            switch from.source {
+            case let .table(t):
+                guard let schema = engine.database.schema(of: t.name) else {
+                    let known = engine.database.tableNames()
+                    throw QueryError("unknown table '\(t.name)'" + (known.isEmpty ? "" : " (tables: \(known.joined(separator: ", ")))"), at: t.position)
+                }
+                tableName = t.name
+                snapshotSchema = schema
+                names = schema.columns.map(\.name)
+                types = schema.columns.map { ValueType($0.type) }
+                storage = schema.columns.map(\.type)
+            case let .subquery(sub):
+                let r = try SelectRunner(engine: engine, now: now).run(sub)
+                names = r.columns.map(\.name)
+                types = r.columns.map { ValueType($0.vector.type) }
+                storage = r.columns.map { $0.vector.type }
+                rows = .rows(r.columns.map { Vec(type: ValueType($0.vector.type), col: $0.vector) }, count: r.rowCount)
+            }
+        }
+        let sourceTypes = types
+        let scan = Binder(resolveColumn: { name, pos in
+            if let i = names.firstIndex(of: name) ?? names.firstIndex(where: { $0.lowercased() == name }) {
+                return .column(i, sourceTypes[i])
+            }
+            let where_ = tableName.map { " in table '\($0)'" } ?? (s.from == nil ? " (the query has no FROM)" : " in the subquery")
+            throw QueryError("unknown column '\(name)'\(where_)", at: pos)
+        }, hook: nil, now: now)
+
+        // Select items, with * expanded.
+        var items: [(Expr?, BoundExpr?, String)] = []  // (ast, pre-bound for *, name)
+        for item in s.items {
+            switch item {
+            case .wildcard:
+                guard s.from != nil else { throw QueryError("SELECT * needs a FROM", at: s.position) }
+                for (i, n) in names.enumerated() { items.append((nil, .column(i, types[i]), n)) }
+            case let .expr(e, alias):
+                items.append((e, nil, alias ?? Self.name(of: e)))
+            }
+        }
+
+        let hasAggregate = s.items.contains { if case let .expr(e, _) = $0 { Self.containsAggregate(e) } else { false } }
+            || (s.having.map(Self.containsAggregate) ?? false)
+            || s.orderBy.contains { Self.containsAggregate($0.expr) }
+        let isAggregate = hasAggregate || !s.groupBy.isEmpty || s.distinct || s.having != nil
+
+        var filter = try s.where.map { try scan.boolean(try scan.bind($0), $0.position) }
+        var plan = SelectPlan(source: rows, sourceNames: names, sourceTypes: types, filter: nil, timeRange: Int64.min...Int64.max,
+                              prune: [], isAggregate: isAggregate, keys: [], aggregates: [], having: nil, outputs: [],
+                              outputNames: items.map(\.2), order: [], limit: s.limit, offset: s.offset ?? 0)
+        if let l = s.limit, l < 0 { throw QueryError("LIMIT must not be negative", at: s.position) }
+        if let o = s.offset, o < 0 { throw QueryError("OFFSET must not be negative", at: s.position) }
+
+        if isAggregate {
+            // Group keys as written (ordinals and aliases resolved to the select items).
+            var keyASTs: [Expr] = []
+            var keyBound: [BoundExpr] = []
+            let groupItems = s.distinct ? items.map { $0.0 ?? Expr(.column(table: nil, name: $0.2), at: s.position) } : []
+            for g in s.groupBy + groupItems {
+                var e = g
+                if case let .literal(.int(k)) = g.kind {
+                    guard k >= 1 && Int(k) <= items.count, let ast = items[Int(k) - 1].0 else {
+                        throw QueryError("GROUP BY position \(k) is not in the select list (1…\(items.count))", at: g.position)
+                    }
+                    e = ast
+                } else if case let .column(_, name) = g.kind, !names.contains(name), let it = items.first(where: { $0.2 == name && $0.0 != nil }) {
+                    e = it.0!
+                }
+                if Self.containsAggregate(e) { throw QueryError("aggregate functions are not allowed in GROUP BY", at: g.position) }
+                if keyASTs.contains(e) { continue }
+                keyASTs.append(e)
+                keyBound.append(try scan.bind(e))
+            }
+            var specs: [AggregateSpec] = []
+            var specASTs: [FunctionCall] = []
+            let keyTypes = keyBound.map(\.type)
+            var post = Binder(resolveColumn: { name, pos in
+                throw QueryError("column '\(name)' must appear in the GROUP BY clause or be used in an aggregate function", at: pos)
+            }, hook: nil, now: now)
+            let keyCount = keyASTs.count
+            post.hook = { e in
+                if let i = keyASTs.firstIndex(of: e) { return .column(i, keyTypes[i]) }
+                guard case let .function(call) = e.kind, let kind = AggregateKind(name: call.name) else { return nil }
+                if let j = specASTs.firstIndex(of: call) { return .column(keyCount + j, specs[j].resultType) }
+                let spec = try Self.aggregate(kind, call, e.position, scan)
+                specASTs.append(call)
+                specs.append(spec)
+                return .column(keyCount + specs.count - 1, spec.resultType == .null ? .int : spec.resultType)
+            }
+            var outputs: [BoundExpr] = []
+            for (ast, pre, _) in items {
+                if let ast { outputs.append(try post.bind(ast)) } else {
+                    // `*` with GROUP BY: each column must be a key.
+                    guard case let .column(i, _)? = pre, let k = keyASTs.firstIndex(where: { if case let .column(_, n) = $0.kind { n == names[i] } else { false } }) else {
+                        throw QueryError("SELECT * with GROUP BY needs every column in the GROUP BY clause", at: s.position)
+                    }
+                    outputs.append(.column(k, keyTypes[k]))
+                }
+            }
+            plan.having = try s.having.map { try post.boolean(try post.bind($0), $0.position) }
+            plan.order = try s.orderBy.map { o in
+                SortKey(expr: try orderExpr(o.expr, items: items, outputs: outputs, binder: post), descending: o.descending,
+                        nullsFirst: o.nulls == .first)
+            }
+            plan.outputs = outputs
+            plan.keys = keyBound
+            plan.aggregates = specs
+        } else {
+            var outputs: [BoundExpr] = []
+            for (ast, pre, _) in items { outputs.append(try pre ?? scan.bind(ast!)) }
+            plan.outputs = outputs
+            plan.order = try s.orderBy.map { o in
+                SortKey(expr: try orderExpr(o.expr, items: items, outputs: outputs, binder: scan), descending: o.descending,
+                        nullsFirst: o.nulls == .first)
+            }
+        }
+
+        // Snapshot with the time range, then rewrite tag predicates onto its dictionaries.
+        if let schema = snapshotSchema, let t = tableName {
+            if let f = filter { plan.timeRange = Self.timeRange(f) }
+            guard let snap = engine.database.snapshot(table: t, range: plan.timeRange) else {
+                throw QueryError("table '\(t)' was dropped while planning")
+            }
+            let dicts = (0..<schema.count).map { snap.dictionary($0) }
+            let sym = SymbolRewriter(storage: storage, dicts: dicts)
+            filter = filter.map(sym.rewrite)
+            plan.keys = plan.keys.map(sym.rewrite)
+            plan.aggregates = plan.aggregates.map { var a = $0; a.argument = a.argument.map(sym.rewrite); return a }
+            if !isAggregate {
+                plan.outputs = plan.outputs.map(sym.rewrite)
+                plan.order = plan.order.map { var k = $0; k.expr = sym.rewrite(k.expr); return k }
+            }
+            plan.source = .table(snap)
+        }
+        plan.filter = filter
+        if let f = filter { plan.prune = Self.prunePredicates(f) }
+        return plan
+    }
+
+    /// ORDER BY key: an ordinal or output alias picks that output; otherwise an expression in `binder`'s scope.
+    private func orderExpr(_ e: Expr, items: [(Expr?, BoundExpr?, String)], outputs: [BoundExpr], binder: Binder) throws -> BoundExpr {
+        if case let .literal(.int(k)) = e.kind {
+            guard k >= 1 && Int(k) <= outputs.count else {
+                throw QueryError("ORDER BY position \(k) is not in the select list (1…\(outputs.count))", at: e.position)
+            }
+            return outputs[Int(k) - 1]
+        }
+        if case let .column(_, name) = e.kind, let i = items.firstIndex(where: { $0.2 == name }) {
+            return outputs[i]
+        }
+        if let i = items.firstIndex(where: { $0.0 == e }) { return outputs[i] }
+        return try binder.bind(e)
+    }
+
+    static func aggregate(_ kind: AggregateKind, _ call: FunctionCall, _ p: SourcePosition, _ scan: Binder) throws -> AggregateSpec {
+        if call.star {
+            guard kind == .count else { throw QueryError("\(call.name)(*) is not allowed; only count(*)", at: p) }
+            return AggregateSpec(kind: .count, argument: nil, distinct: false)
+        }
+        guard call.arguments.count == 1 else { throw QueryError("\(call.name)() takes one argument", at: p) }
+        for a in call.arguments where containsAggregate(a) { throw QueryError("aggregate functions cannot be nested", at: a.position) }
+        let arg = try scan.bind(call.arguments[0])
+        switch kind {
+        case .sum, .avg:
+            guard arg.type.isNumeric || arg.type == .bool || arg.type == .null else {
+                throw QueryError("\(call.name)() needs a number, got \(arg.type)", at: p)
+            }
+        default: break
+        }
+        return AggregateSpec(kind: kind, argument: arg, distinct: call.distinct && (kind == .count))
+    }
+
+    static func containsAggregate(_ e: Expr) -> Bool {
+        if case let .function(call) = e.kind, AggregateKind(name: call.name) != nil { return true }
+        var found = false
+        e.kind.forEachChild { if !found && containsAggregate($0) { found = true } }
+        return found
+    }
+
+    /// The output column name DuckDB would show: a column's name, otherwise the expression's text.
+    static func name(of e: Expr) -> String {
+        if case let .column(_, n) = e.kind { return n }
+        if case let .function(call) = e.kind, call.star, call.name == "count" { return "count_star()" }
+        return e.description
+    }
+
+    /// The time range implied by top-level AND-ed comparisons of `time` (column 0) with constants.
+    static func timeRange(_ f: BoundExpr) -> ClosedRange<Int64> {
+        var lo = Int64.min, hi = Int64.max
+        for c in conjuncts(f) {
+            guard case let .compare(op, a, b) = c else { continue }
+            var o = op, t: Int64
+            if case .column(0, .time) = a, case let .constant(.time(v)) = b { t = v }
+            else if case .column(0, .time) = b, case let .constant(.time(v)) = a { t = v; o = op.flipped }
+            else { continue }
+            switch o {
+            case .eq: lo = max(lo, t); hi = min(hi, t)
+            case .ge: lo = max(lo, t)
+            case .gt: lo = max(lo, t == .max ? t : t + 1)
+            case .le: hi = min(hi, t)
+            case .lt: hi = min(hi, t == .min ? t : t - 1)
+            case .ne: break
+            }
+        }
+        if lo > hi { return Int64.max...Int64.max }  // nothing can match; the filter still decides
+        return lo...hi
+    }
+
+    static func conjuncts(_ e: BoundExpr) -> [BoundExpr] {
+        if case let .and(a, b) = e { return conjuncts(a) + conjuncts(b) }
+        return [e]
+    }
+
+    static func prunePredicates(_ f: BoundExpr) -> [PrunePredicate] {
+        var out: [PrunePredicate] = []
+        for c in conjuncts(f) {
+            switch c {
+            case let .compare(op, .column(i, t), .constant(v)) where t != .string && v != .null:
+                out.append(.compare(column: i, op, v))
+            case let .compare(op, .constant(v), .column(i, t)) where t != .string && v != .null:
+                out.append(.compare(column: i, op.flipped, v))
+            case let .symbolPredicate(.column(i, _), set):
+                out.append(.symbol(column: i, set))
+            case let .column(i, .bool):
+                out.append(.compare(column: i, .eq, .bool(true)))
+            default: break
+            }
+        }
+        return out
+    }
+}
+
+/// Rewrites predicates on tag columns into `symbolPredicate`s: evaluated once per dictionary entry,
+/// then a byte lookup (or one integer compare) per row.
+struct SymbolRewriter {
+    let storage: [ColumnType]
+    let dicts: [SymbolDictionary?]
+
+    private func symbolColumn(_ e: BoundExpr) -> (Int, SymbolDictionary)? {
+        if case let .column(i, _) = e, i < storage.count, storage[i] == .symbol, let d = dicts[i] { return (i, d) }
+        return nil
+    }
+
+    private func table(_ d: SymbolDictionary, _ test: (UnsafeRawBufferPointer) -> Bool) -> CodeSet {
+        CodeSet(table: d.withTable { t in (0..<t.count).map { c in t.withBytes(UInt32(c)) { test($0) ? 1 : 0 } } })
+    }
+
+    func rewrite(_ e: BoundExpr) -> BoundExpr {
+        switch e {
+        case let .compare(op, a, b):
+            if let (_, d) = symbolColumn(a), case let .constant(.string(s)) = b { return .symbolPredicate(a, codeSet(d, op, s)) }
+            if let (_, d) = symbolColumn(b), case let .constant(.string(s)) = a { return .symbolPredicate(b, codeSet(d, op.flipped, s)) }
+            return .compare(op, rewrite(a), rewrite(b))
+        case let .like(x, p, negated):
+            if let (_, d) = symbolColumn(x) { return .symbolPredicate(x, table(d) { p.matches($0) != negated }) }
+            return .like(rewrite(x), p, negated: negated)
+        case let .inList(x, values, negated) where !values.contains(.null):
+            if let (_, d) = symbolColumn(x) {
+                var t = [UInt8](repeating: negated ? 1 : 0, count: d.count)
+                for case let .string(s) in values { if let c = d.code(of: s), Int(c) < t.count { t[Int(c)] = negated ? 0 : 1 } }
+                return .symbolPredicate(x, CodeSet(table: t))
+            }
+            return .inList(rewrite(x), values, negated: negated)
+        case let .and(a, b): return .and(rewrite(a), rewrite(b))
+        case let .or(a, b): return .or(rewrite(a), rewrite(b))
+        case let .not(a): return .not(rewrite(a))
+        case let .caseWhen(br, o, t): return .caseWhen(br.map { (rewrite($0.0), rewrite($0.1)) }, rewrite(o), t)
+        case let .cast(x, t): return .cast(rewrite(x), t)
+        case let .arithmetic(op, a, b, t): return .arithmetic(op, rewrite(a), rewrite(b), t)
+        case let .negate(x, t): return .negate(rewrite(x), t)
+        case let .isNull(x, n): return .isNull(rewrite(x), negated: n)
+        case let .isBool(x, v, n): return .isBool(rewrite(x), v, negated: n)
+        case let .scalar(f, args, t): return .scalar(f, args.map(rewrite), t)
+        case let .shiftTime(x, i, n): return .shiftTime(rewrite(x), i, negate: n)
+        case let .timeBucket(b, x): return .timeBucket(b, rewrite(x))
+        default: return e
+        }
+    }
+
+    private func codeSet(_ d: SymbolDictionary, _ op: CompareOp, _ s: String) -> CodeSet {
+        if op == .eq {
+            var t = [UInt8](repeating: 0, count: d.count)
+            if let c = d.code(of: s), Int(c) < t.count { t[Int(c)] = 1 }
+            return CodeSet(table: t)
+        }
+        var s = s
+        return s.withUTF8 { sp in table(d) { Kernels.test(op, Kernels.order($0, UnsafeRawBufferPointer(sp)), 0) } }
+    }
+}

@@ -1,0 +1,92 @@
+import ColumnStore
+
+/// The type of a value during planning and execution.
+public enum ValueType: Sendable, Equatable, CustomStringConvertible {
+    case bool, int, uint, double, string, time, interval, null
+
+    public var description: String {
+        switch self {
+        case .bool: "BOOLEAN"
+        case .int: "BIGINT"
+        case .uint: "UBIGINT"
+        case .double: "DOUBLE"
+        case .string: "VARCHAR"
+        case .time: "TIMESTAMP"
+        case .interval: "INTERVAL"
+        case .null: "NULL"
+        }
+    }
+
+    var isNumeric: Bool { self == .int || self == .uint || self == .double }
+
+    /// The column type a vector of this type is stored as (strings may also be `.symbol`).
+    var columnType: ColumnType {
+        switch self {
+        case .bool: .bool
+        case .int, .null, .interval: .int64
+        case .uint: .uint64
+        case .double: .float64
+        case .string: .string
+        case .time: .time
+        }
+    }
+
+    init(_ c: ColumnType) {
+        switch c {
+        case .time: self = .time
+        case .int64: self = .int
+        case .uint64: self = .uint
+        case .float64: self = .double
+        case .bool: self = .bool
+        case .string, .symbol: self = .string
+        }
+    }
+}
+
+/// One constant value.
+public enum Value: Sendable, Hashable, CustomStringConvertible {
+    case null
+    case bool(Bool)
+    case int(Int64)
+    case uint(UInt64)
+    case double(Double)
+    case string(String)
+    case time(Int64)
+    case interval(SQLInterval)
+
+    var type: ValueType {
+        switch self {
+        case .null: .null
+        case .bool: .bool
+        case .int: .int
+        case .uint: .uint
+        case .double: .double
+        case .string: .string
+        case .time: .time
+        case .interval: .interval
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .null: "NULL"
+        case let .bool(b): b ? "true" : "false"
+        case let .int(v): "\(v)"
+        case let .uint(v): "\(v)"
+        case let .double(v): "\(v)"
+        case let .string(s): "'\(s)'"
+        case let .time(t): "TIMESTAMP '\(SQLTimestamp.format(t))'"
+        case let .interval(i): "INTERVAL '\(i)'"
+        }
+    }
+
+    var asDouble: Double? {
+        switch self {
+        case let .int(v): Double(v)
+        case let .uint(v): Double(v)
+        case let .double(v): v
+        case let .time(v): Double(v)
+        default: nil
+        }
+    }
+}
