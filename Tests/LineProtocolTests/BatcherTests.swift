@@ -245,6 +245,33 @@ func column(_ b: WriteBatch, _ name: String) -> BatchColumn? { b.columns.first {
         #expect(rowLines.sorted() == whole.rowLines.joined().sorted())
     }
 
+    @Test func tagCodesStayRightAcrossInterningRunsAndRejectedLines() throws {
+        var gen = PointGenerator(seed: 40)
+        let values = (0..<60).map { _ in gen.bytes(1, 20) }
+        var text: [UInt8] = []
+        var expected: [String?] = []
+        for i in 0..<2000 {
+            let v = values[gen.rng.below(values.count)]
+            var line: [UInt8] = Array("m,t=".utf8)
+            try LineProtocolSerializer.appendEscaped(v, .key, to: &line)
+            if i % 97 == 5 {
+                line += Array(" f=1i,g=oops\n".utf8)  // rejected after its tag was taken
+            } else if i % 10 == 3 {
+                line = Array("m f=2i\n".utf8)  // no tag: NULL
+                expected.append(nil)
+            } else {
+                line += Array(" f=1i\n".utf8)
+                expected.append(String(decoding: v, as: UTF8.self))
+            }
+            text += line
+        }
+        let r = LineProtocolIngester.parse(text, defaultTime: 0)
+        #expect(r.report.linesRejected == 21)
+        let t = try #require(r.batches.first.flatMap { column($0, "t") })
+        #expect(rows(t) == expected)
+        #expect(t.dictionary.count == Set(expected.compactMap { $0 }).count)
+    }
+
     @Test func genPlaysLinesParse() throws {
         let lines = #"""
         plays,artist=The\ 0097s\,\ Live\=Loud,track=Song\ 001013\ (feat.\ X\,\ Y),platform=spotify,country=US,device=mobile user_id="u0827379",duration_ms=245992i,completed=true,skipped=false,liked=false,revenue=0.002976 1763683229181353536

@@ -46,7 +46,7 @@ struct PointGenerator {
     mutating func float64() -> Double {
         switch rng.below(10) {
         case 0: return [0.0, -0.0, .greatestFiniteMagnitude, -.greatestFiniteMagnitude,
-                        .leastNonzeroMagnitude, .leastNormalMagnitude, 1e22, 1e23, 9007199254740993][rng.below(9)]
+                        .leastNonzeroMagnitude, .leastNormalMagnitude, 1e22, 1e23, 9007199254740992, 9007199254740991][rng.below(10)]
         case 1: return Double(rng.below(1_000_000)) / 1_000_000  // like gen_plays revenue
         case 2: return Double(Int64(bitPattern: rng.next()) >> 11)
         default:
