@@ -51,6 +51,7 @@ import Testing
         #expect(req.query == ["db": "music", "q": "SELECT count(*) AS n FROM plays", "format": "csv"])
         let e = try CLI.run(["query", "--server", server.url, "SELECT * FORM plays"])
         CLI.expectFailure(e, mentioning: "expected FROM")
+        #expect(e.stderr.hasSuffix("\n  SELECT * FORM plays\n         ^\n"), "a caret under the server's position: \(e.stderr)")
         #expect(server.requests.last?.query["format"] == "pretty", "table output is the server's pretty format")
     }
 

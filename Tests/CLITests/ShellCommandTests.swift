@@ -13,7 +13,7 @@ import Testing
         #expect(!r.stdout.contains("tsdb> "), "no prompts when input is not a terminal")
         let tables = r.stdout.split(separator: "\n").filter { $0.contains("plays") }
         #expect(tables.count == 1, "one .tables (it stops at .quit): \(r.stdout)")
-        for (column, type) in [("artist", "tag"), ("duration_ms", "integer"), ("time", "timestamp"), ("liked", "boolean")] {
+        for (column, type) in [("artist", "tag"), ("duration_ms", "BIGINT"), ("time", "TIMESTAMP"), ("liked", "BOOLEAN")] {
             #expect(r.stdout.split(separator: "\n").contains { $0.contains(" \(column) ") && $0.contains(" \(type) ") }, "\(column)")
         }
         let errors = r.stderr.split(separator: "\n")

@@ -13,12 +13,27 @@ protocol Backend: AnyObject {
     func makeIngestSink(precision: Precision, maxErrors: Int) -> IngestSink
     /// Runs one SQL statement; `format` is how the caller will print it (a server renders it for us).
     func query(_ sql: String, format: ResultFormat, threads: Int?) throws -> QueryAnswer
-    /// The names of the tables.
-    func tables(format: ResultFormat) throws -> QueryAnswer
-    /// The columns of `table` and their types.
-    func describe(_ table: String, format: ResultFormat) throws -> QueryAnswer
     /// Flushes and releases the store.
     func close() throws
+}
+
+extension Backend {
+    /// The tables (`SHOW TABLES`).
+    func tables(format: ResultFormat) throws -> QueryAnswer {
+        try query("SHOW TABLES", format: format, threads: nil)
+    }
+
+    /// The columns of `table`, their SQL types and kinds (`DESCRIBE`).
+    func describe(_ table: String, format: ResultFormat) throws -> QueryAnswer {
+        try query("DESCRIBE \"\(table.replacingOccurrences(of: "\"", with: "\"\""))\"", format: format, threads: nil)
+    }
+}
+
+/// An error whose message names a place in the query (a server's answer, say).
+struct PositionedError: Error, CustomStringConvertible {
+    var description: String
+    var line: Int
+    var column: Int
 }
 
 /// Writes line protocol for one input. `prepare` runs on the reader thread (it may parse),

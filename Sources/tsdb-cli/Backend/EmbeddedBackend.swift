@@ -67,34 +67,6 @@ final class EmbeddedBackend: Backend, @unchecked Sendable {
         .result(try engine(threads: threads).execute(sql))
     }
 
-    func tables(format: ResultFormat) throws -> QueryAnswer {
-        var names = ColumnVector(type: .string)
-        var rows = ColumnVector(type: .int64)
-        var cols = ColumnVector(type: .int64)
-        for t in database.tableNames() {
-            names.append(string: t)
-            rows.append(int64: Int64(database.segments(of: t).reduce(0) { $0 + $1.rows }))
-            cols.append(int64: Int64(database.schema(of: t)?.count ?? 0))
-        }
-        return .result(QueryResult(columns: [
-            ResultColumn(name: "table", vector: names), ResultColumn(name: "columns", vector: cols),
-            ResultColumn(name: "rows", vector: rows),
-        ]))
-    }
-
-    func describe(_ table: String, format: ResultFormat) throws -> QueryAnswer {
-        guard let schema = database.schema(of: table) else {
-            throw CLIError("no table '\(table)' in database '\(name)' (tables: \(database.tableNames().joined(separator: ", ")))")
-        }
-        var names = ColumnVector(type: .string)
-        var types = ColumnVector(type: .string)
-        for c in schema.columns {
-            names.append(string: c.name)
-            types.append(string: c.type.description)
-        }
-        return .result(QueryResult(columns: [ResultColumn(name: "column", vector: names), ResultColumn(name: "type", vector: types)]))
-    }
-
     func close() throws {
         try registry.closeAll()
     }

@@ -49,19 +49,19 @@ final class RemoteBackend: Backend, @unchecked Sendable {
     func query(_ sql: String, format: ResultFormat, threads: Int?) throws -> QueryAnswer {
         let name = format == .table ? "pretty" : format.rawValue
         let r = try client.send(request(url("/api/v3/query_sql", [("db", database), ("q", sql), ("format", name)])))
-        guard r.status == 200 else { throw Self.failure(r, doing: "query") }
+        guard r.status == 200 else { throw Self.queryFailure(r) }
         return .text([UInt8](r.body), rows: nil)
     }
 
-    func tables(format: ResultFormat) throws -> QueryAnswer {
-        try query("SHOW TABLES", format: format, threads: nil)
-    }
-
-    func describe(_ table: String, format: ResultFormat) throws -> QueryAnswer {
-        try query("DESCRIBE \"\(table.replacingOccurrences(of: "\"", with: "\"\""))\"", format: format, threads: nil)
-    }
-
     func close() throws {}
+
+    /// A refused query; when the server's message names a position (`at 1:8`), the caller can point at it.
+    static func queryFailure(_ r: HTTPClient.Response) -> Error {
+        let e = failure(r, doing: "query")
+        guard r.status == 400, let m = e.description.firstMatch(of: /at (\d+):(\d+)/),
+              let line = Int(m.1), let column = Int(m.2) else { return e }
+        return PositionedError(description: e.description, line: line, column: column)
+    }
 
     /// A server's refusal as a one-line error, with the message of its JSON error body when it has one.
     static func failure(_ r: HTTPClient.Response, doing what: String) -> CLIError {

@@ -116,7 +116,6 @@ final class ShellSession {
     }
 
     private func tableNames() throws -> [String] {
-        if let e = backend as? EmbeddedBackend { return e.database.tableNames() }
         let answer = try backend.query("SHOW TABLES", format: .csv, threads: nil)
         let lines = String(decoding: answer.render(.csv), as: UTF8.self).split(separator: "\n").dropFirst()
         return lines.map { String($0.split(separator: ",").first ?? "") }.filter { !$0.isEmpty }

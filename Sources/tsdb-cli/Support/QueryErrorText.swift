@@ -10,6 +10,8 @@ enum QueryErrorText {
             // A planner error reads "error at 1:8: …"; the caller already says "Error:".
             if let p = e.position, e.description != e.message { text = "\(e.message) (at \(p))" }
             if e.position == nil, e.description != e.message { text = e.message }
+        } else if let e = error as? PositionedError {
+            position = SourcePosition(line: e.line, column: e.column, offset: 0)
         } else if let e = error as? SQLError {
             position = e.position
         } else {
