@@ -9,7 +9,7 @@ import Glibc
 #endif
 
 /// 64K-row blocks, built once.
-nonisolated(unsafe) let plays = PlaysColumns(rows: 65_536)
+let plays = PlaysColumns(rows: 65_536)
 
 let mbPerSecond = BenchmarkMetric.custom("MB/s", polarity: .prefersLarger, useScalingFactor: false)
 

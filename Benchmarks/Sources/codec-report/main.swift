@@ -71,24 +71,28 @@ for compression in [CompressionKind.lz4, .zstd] {
     print("| **all** | | | | **\(f(Double(total) / Double(rows)))** | | |\n")
 }
 
-print("### Kernels (forced encoding, no compression)\n")
-print("| question | bytes/row | encode MB/s | decode MB/s |")
-print("|---|---:|---:|---:|")
-let kernels: [(String, ColumnVector, EncodingID)] = [
-    ("decode bit-packed int64 (duration_ms, frame of reference)", plays.durationMs, .frameOfReference),
-    ("decode delta bit-packed timestamps (time, delta)", plays.time, .delta),
-    ("decode delta-of-delta timestamps (time)", plays.time, .deltaOfDelta),
-    ("decode narrow int64 (duration_ms, 3 bytes)", plays.durationMs, .narrow),
-    ("decode bit-packed symbol codes (track, frame of reference)", plays.track, .frameOfReference),
-    ("decode decimal floats (revenue)", plays.revenue, .decimal),
-    ("decode byte-shuffled floats (revenue)", plays.revenue, .byteShuffle),
-    ("decode gorilla floats (revenue)", plays.revenue, .gorilla),
-    ("decode bool bitmap (skipped)", plays.skipped, .bitmap),
-    ("decode string dictionary (user_id)", plays.userID, .stringDictionary),
-    ("decode string lengths + bytes (user_id)", plays.userID, .stringLengths),
+print("### Kernels (forced encoding)\n")
+print("| question | compression | bytes/row | encode MB/s | decode MB/s |")
+print("|---|---|---:|---:|---:|")
+let kernels: [(String, ColumnVector, EncodingID, CompressionKind)] = [
+    ("decode bit-packed int64 (duration_ms, frame of reference)", plays.durationMs, .frameOfReference, .none),
+    ("decode delta bit-packed timestamps (time, delta)", plays.time, .delta, .none),
+    ("decode delta-of-delta timestamps (time)", plays.time, .deltaOfDelta, .none),
+    ("decode narrow int64 (duration_ms, 3 bytes)", plays.durationMs, .narrow, .none),
+    ("decode bit-packed symbol codes (track, frame of reference)", plays.track, .frameOfReference, .none),
+    ("decode decimal floats (revenue)", plays.revenue, .decimal, .none),
+    ("decode byte-shuffled floats (revenue)", plays.revenue, .byteShuffle, .none),
+    ("decode gorilla floats (revenue)", plays.revenue, .gorilla, .none),
+    ("decode bool bitmap (skipped)", plays.skipped, .bitmap, .none),
+    ("decode string dictionary (user_id)", plays.userID, .stringDictionary, .none),
+    ("decode string lengths + bytes (user_id)", plays.userID, .stringLengths, .none),
+    ("which float encoding is smallest under zstd: decimal (revenue)", plays.revenue, .decimal, .zstd),
+    ("which float encoding is smallest under zstd: byte-shuffle (revenue)", plays.revenue, .byteShuffle, .zstd),
+    ("which float encoding is smallest under zstd: gorilla (revenue)", plays.revenue, .gorilla, .zstd),
 ]
-for (q, c, id) in kernels {
-    let (s, e, d) = measure(c, CodecOptions(compression: .none, forcedEncoding: id))
+for (q, c, id, comp) in kernels {
+    let (s, e, d) = measure(c, CodecOptions(compression: comp, forcedEncoding: id))
     precondition(s.encoding == id, "\(id) not applied")
-    print("| \(q) | \(f(Double(s.storedBytes) / Double(rows))) | \(f(e, 0)) | \(f(d, 0)) |")
+    let stored = s.compression == .none ? "none" : (s.compression == .lz4 ? "lz4" : "zstd")
+    print("| \(q) | \(stored) | \(f(Double(s.storedBytes) / Double(rows))) | \(f(e, 0)) | \(f(d, 0)) |")
 }

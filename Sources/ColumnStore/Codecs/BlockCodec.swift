@@ -23,12 +23,29 @@ public enum BlockCodec {
     struct Candidate {
         var id: EncodingID
         var inner: EncodingID? = nil
+
+        /// Candidates of one family compress alike (same layout family), so only the family's smallest
+        /// body is compressed: bit-packed integers, byte-aligned integers, concatenated strings, bool bits.
+        func family(_ type: ColumnType) -> Int {
+            switch id {
+            case .frameOfReference, .delta, .deltaZigZag, .deltaOfDelta: 1
+            case .narrow, .deltaNarrow: 2
+            case .decimal: inner == .narrow ? 2 : 1
+            case .plain: type.isIntegerLike ? 2 : type == .string ? 3 : type == .bool ? 4 : 10
+            case .stringLengths: 3
+            case .bitmap: 4
+            case .constant: 5
+            case .stringDictionary: 6
+            case .byteShuffle: 7
+            case .gorilla: 8
+            }
+        }
     }
 
     /// Encodes rows `range` of `column` into one self-describing block appended to `out`
     /// (never overwriting what `out` held). Picks the encoding that wins for this block: every candidate
-    /// for the type is encoded, the plausible ones (by size) are compressed, and the smallest stored block
-    /// is kept (ties go to the candidate that decodes faster).
+    /// for the type is encoded; the smallest body of each layout family is compressed unless it is far larger
+    /// than the best so far; the smallest stored block is kept (ties go to the candidate that decodes faster).
     @discardableResult
     public static func encode(_ column: ColumnVector, range: Range<Int>, options: CodecOptions,
                               into out: inout [UInt8]) -> BlockSummary {
@@ -51,9 +68,11 @@ public enum BlockCodec {
                 if payload(c, column, range, decimal: &decimal, into: &body) { bodies.append((rank, c, body)) }
             }
             bodies.sort { ($0.body.count, $0.rank) < ($1.body.count, $1.rank) }
+            var families = Set<Int>()
             for (rank, c, b) in bodies {
+                if bestCandidate != nil && b.count > reach * best.count { break }
+                guard families.insert(c.family(column.type)).inserted else { continue }
                 var body = b
-                if bestCandidate != nil && body.count > reach * best.count { break }
                 packed.removeAll(keepingCapacity: true)
                 let compressed = body.withUnsafeBytes {
                     BlockCompression.compress($0, options.compression, level: options.zstdLevel, zstd: zstd, into: &packed)
