@@ -25,9 +25,9 @@ enum CLI {
         let dir = TempDirectory("tsdb-cli-run")
         defer { dir.remove() }
         let outPath = dir.path + "/out", errPath = dir.path + "/err", inPath = dir.path + "/in"
-        FileManager.default.createFile(atPath: outPath, contents: nil)
-        FileManager.default.createFile(atPath: errPath, contents: nil)
-        FileManager.default.createFile(atPath: inPath, contents: Data((stdin ?? "").utf8))
+        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: inPath, contents: Data((stdin ?? "").utf8))
         let p = Process()
         p.executableURL = URL(fileURLWithPath: binary)
         p.arguments = args
@@ -86,8 +86,13 @@ final class CLIFixture: Sendable {
     let dataDir: String
     static let rows = 3_000
 
+    /// Removed when the test process exits (Swift Testing has no suite-wide teardown).
+    nonisolated(unsafe) private static var leftover: String?
+
     private init() {
         dir = TempDirectory("tsdb-cli-fixture")
+        Self.leftover = dir.path
+        atexit { if let p = CLIFixture.leftover { try? FileManager.default.removeItem(atPath: p) } }
         playsFile = dir.path + "/plays.lp"
         dataDir = dir.path + "/data"
         let g = try! CLI.run(["generate", "--rows", "\(Self.rows)", "--days", "3", "--end", "2026-05-04", "--seed", "7", "--out", playsFile])
