@@ -4,8 +4,8 @@
 # stored, and answer the questions users ask, each printed as a table with its time.
 #
 # Builds nothing: run `swift build -c release` first (or set TSDB_CLI to a tsdb-cli binary).
-# Settings (environment): ROWS (default 1000000), DEMO_DIR (default ./demo), KEEP=1 keeps the
-# generated line-protocol file and data directory afterwards.
+# Settings (environment): ROWS (default 1000000), DEMO_DIR (default ./demo). The data directory
+# ($DEMO_DIR/data) is kept for exploring afterwards; the line-protocol file is removed unless KEEP=1.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -65,10 +65,7 @@ ask "Top countries since New Year, with revenue" \
 ask "Completion rate by platform" \
     "SELECT platform, round(avg(CASE WHEN completed THEN 1.0 ELSE 0.0 END), 4) AS completion_rate, count(*) AS plays FROM plays GROUP BY platform ORDER BY platform"
 
-if [[ "${KEEP:-0}" != "1" ]]; then
-    rm -rf "$DATA" "$LP"
-    rmdir "$DEMO_DIR" 2>/dev/null || true
-else
-    printf '\nkept %s and %s; try: %s shell --data %s\n' "$LP" "$DATA" "$CLI" "$DATA"
-fi
+[[ "${KEEP:-0}" == "1" ]] || rm -f "$LP"
+printf '\n%sThe data stays in %s. Explore it:%s\n  %s shell --data %s\n  %s inspect --data %s plays\n' \
+    "$bold" "$DATA" "$reset" "$CLI" "$DATA" "$CLI" "$DATA"
 exit $status
