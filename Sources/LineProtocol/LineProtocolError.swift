@@ -27,6 +27,8 @@ public struct LineProtocolError: Error, Sendable, Hashable, CustomStringConverti
         case invalidTimestamp
         case timestampOutOfRange
         case lineTooLong
+        /// Line protocol is UTF-8; `text` shows the offending bytes in hex.
+        case invalidUTF8
         /// The visitor refused the line (see `message`).
         case rejected
     }
@@ -83,6 +85,7 @@ public struct LineProtocolError: Error, Sendable, Hashable, CustomStringConverti
         case .invalidTimestamp: return "invalid timestamp '\(text)'"
         case .timestampOutOfRange: return "timestamp '\(text)' out of range (Int64 nanoseconds)"
         case .lineTooLong: return "line longer than \(detail ?? "the limit") bytes, starting '\(text)'"
+        case .invalidUTF8: return "invalid UTF-8 (bytes \(text))"
         case .rejected: return detail ?? "rejected"
         }
     }

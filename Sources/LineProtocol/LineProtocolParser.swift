@@ -84,7 +84,11 @@ public struct LineProtocolParser {
                 next = lineEnd + 1
             }
             if lineEnd > p && lineEnd[-1] == 0x0D { lineEnd -= 1 }
-            _parseLine(p, lineEnd, bufEnd, scale, &visitor)
+            if LineScan.hasNonASCII(p, lineEnd), let bad = LineScan.firstInvalidUTF8(p, lineEnd - p) {
+                _recordInvalidUTF8(p, lineEnd, p + bad)
+            } else {
+                _parseLine(p, lineEnd, bufEnd, scale, &visitor)
+            }
             p = next
         }
         visitor.endChunk()
@@ -201,6 +205,25 @@ extension LineProtocolParser {
         _errors.append(LineProtocolError(
             line: _lineNumber, column: at - lineStart + 1, kind: kind, name: f.name?.string,
             text: LineProtocolError.clip(text), detail: f.rejection?.message))
+    }
+
+    @usableFromInline
+    mutating func _recordInvalidUTF8(
+        _ lineStart: UnsafePointer<UInt8>, _ lineEnd: UnsafePointer<UInt8>, _ at: UnsafePointer<UInt8>
+    ) {
+        if lineEnd - lineStart > maxLineLength {
+            _recordTooLong(lineStart, lineEnd)
+            return
+        }
+        _errorCount += 1
+        guard _errors.count < maxErrors else { return }
+        let n = min(lineEnd - at, 4)
+        let hex = (0..<n).map { i -> String in
+            let b = at[i]
+            return "\\x" + String(b >> 4, radix: 16, uppercase: true) + String(b & 15, radix: 16, uppercase: true)
+        }.joined()
+        _errors.append(LineProtocolError(
+            line: _lineNumber, column: at - lineStart + 1, kind: .invalidUTF8, text: hex))
     }
 
     @usableFromInline

@@ -171,7 +171,7 @@ public struct LineKey {
     }
 
     /// A fast 64-bit hash of `n` bytes at `p`, word at a time (not a stable on-disk hash).
-    @inlinable
+    @inlinable @inline(__always)
     public static func hash(_ p: UnsafeRawPointer, _ n: Int) -> UInt64 {
         @inline(__always) func mix(_ x: UInt64) -> UInt64 {
             let y = x &* 0xBF58_476D_1CE4_E5B9

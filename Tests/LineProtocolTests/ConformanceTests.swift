@@ -69,6 +69,38 @@ func collect(_ input: String, precision: Precision = .ns, maxLineLength: Int = 1
         #expect(parser.errors.map(\.line) == Array(1...7))
     }
 
+    /// Inputs with bytes a Swift string literal cannot hold: (bytes, expected error column or nil when valid).
+    static let utf8Cases: [([UInt8], Int?)] = [
+        (Array("m,t=".utf8) + [0xFF] + Array(" f=1".utf8), 5),                          // never valid
+        (Array("m f=\"".utf8) + [0xC0, 0x80] + Array("\"".utf8), 6),                   // overlong NUL
+        (Array("m".utf8) + [0xED, 0xA0, 0x80] + Array(" f=1".utf8), 2),                 // surrogate
+        (Array("m f=1,g=\"".utf8) + [0xE2, 0x82], 10),                                 // cut short at line end
+        (Array("m f=1 1".utf8) + [0xF4, 0x90, 0x80, 0x80], 8),                          // above U+10FFFF
+        (Array("m".utf8) + [0x80] + Array(" f=1".utf8), 2),                             // lone continuation
+        (Array("m,t=".utf8) + [0xF0, 0x9F, 0x8E, 0xB5] + Array(" f=\"".utf8) + [0xC3, 0xA9, 0x22], nil),  // 🎵, é
+        (Array("m,t=".utf8) + [0xE0, 0xA0, 0x80, 0xEF, 0xBF, 0xBF, 0xF4, 0x8F, 0xBF, 0xBF] + Array(" f=1".utf8), nil),
+    ]
+
+    @Test func linesMustBeUTF8() {
+        for (input, column) in Self.utf8Cases {
+            var parser = LineProtocolParser()
+            var c = PointCollector()
+            parser.parse(input + Array("\nm f=2".utf8), into: &c)
+            if let column {
+                #expect(parser.errors.map(\.kind) == [.invalidUTF8], "\(input)")
+                #expect(parser.errors.first?.column == column, "\(input)")
+                #expect(c.lines == [2])
+            } else {
+                #expect(parser.errorCount == 0, "\(parser.errors)")
+                #expect(c.lines == [1, 2])
+            }
+        }
+        var parser = LineProtocolParser()
+        var c = PointCollector()
+        parser.parse(Array("m,t=a".utf8) + [0xFF, 0xFE] + Array(" f=1".utf8), into: &c)
+        #expect(parser.errors.first?.description == "line 1, column 6: invalid UTF-8 (bytes \\xFF\\xFE\\x20\\x66)")
+    }
+
     @Test func precisionParameterNames() {
         #expect(Precision(parameter: "ns") == .ns)
         #expect(Precision(parameter: "n") == .ns)
