@@ -185,7 +185,7 @@ class Generator:
 
     # -- predicates
     def atom(self):
-        k = self.rng.randrange(17)
+        k = self.rng.randrange(22)
         cmp = self.pick(["=", "<>", "<", "<=", ">", ">="])
         if k == 0:
             c = self.pick(TAGS_LOW + ["artist", "track"])
@@ -231,6 +231,25 @@ class Generator:
             return f"date_trunc('{self.pick(['day', 'month'])}', time) = '{self.day_literal()}'"
         if k == 15:
             return f"CASE WHEN liked THEN duration_ms ELSE 0 END > {self.pick([0, 100000])}"
+        if k == 16:
+            c = self.pick(BOOLS)
+            return f"{c} IS {self.pick(['', 'NOT '])}{self.pick(['TRUE', 'FALSE'])}"
+        if k == 17:
+            return f"artist ILIKE '{self.pick(['artist 00%', 'THE %', '%LIVE%'])}'"
+        if k == 18:  # interval arithmetic on timestamps
+            d = FIRST_DAY + datetime.timedelta(days=self.rng.randrange(0, DAYS))
+            iv = self.pick(["7 days", "36 hours", "1 day", "90 minutes", "1 month"])
+            return self.pick([f"time >= TIMESTAMP '{d.isoformat()}' - INTERVAL '{iv}'",
+                              f"time < '{d.isoformat()}'::TIMESTAMP + INTERVAL '{iv}'",
+                              f"time BETWEEN TIMESTAMP '{d.isoformat()}' AND TIMESTAMP '{d.isoformat()}' + INTERVAL '{iv}'"])
+        if k == 19:
+            return self.pick([f"-duration_ms < -{self.pick([100000, 300000])}",
+                              f"CAST(revenue * 1000 AS BIGINT) = {self.rng.randrange(0, 8)}",
+                              f"CAST(duration_ms AS DOUBLE) / 60000 > {self.pick(['2.5', '4'])}"])
+        if k == 20:
+            return f"platform || '-' || device = '{self.pick(self.pools['platform'])}-{self.pick(self.pools['device'])}'"
+        if k == 21:
+            return f"time_bucket(INTERVAL '1 day', time) = '{self.day_literal()}'"
         return f"country IN ('BR', 'MX', 'AR', 'US') AND device {self.pick(['=', '<>'])} 'mobile'"
 
     def day_literal(self):
@@ -248,7 +267,18 @@ class Generator:
 
     # -- select items
     def key(self):
-        k = self.rng.randrange(12)
+        k = self.rng.randrange(16)
+        if k == 12:
+            return Item("CASE WHEN duration_ms < 30000 THEN 'short' WHEN duration_ms < 180000 THEN 'mid' ELSE 'long' END",
+                        "string", "len")
+        if k == 13:
+            return Item("duration_ms // 60000", "int", "minutes")
+        if k == 14:
+            return Item(self.pick(["platform || '-' || device", '"device"', '"country"']), "string", self.pick([None, "combo"]))
+        if k == 15:
+            return Item(self.pick([f"time_bucket(INTERVAL '{self.pick(['6 hours', '30 minutes', '1 month', '2 days'])}', time)",
+                                   "date_trunc('day', time + INTERVAL '1 hour')",
+                                   "date_trunc('month', time - INTERVAL '12 hours')"]), "time", "tb")
         if k < 4:
             return Item(self.pick(TAGS_LOW), "string")
         if k == 4:
@@ -279,6 +309,13 @@ class Generator:
         ("avg(duration_ms / 1000)", "float"), ("max(duration_ms / 1000)", "float"), ("sum(revenue * 100)", "float"),
         ("max(duration_ms) - min(duration_ms)", "int"), ("sum(duration_ms) / count(*)", "float"),
         ("count(*) * 2", "int"), ("sum(duration_ms // 1000)", "int"),
+        # NULL for groups where the CASE never matches
+        ("sum(CASE WHEN liked THEN revenue END)", "float"), ("min(CASE WHEN liked THEN user_id END)", "string"),
+        ("avg(CASE WHEN skipped THEN duration_ms END)", "float"), ("max(CASE WHEN liked THEN duration_ms END)", "int"),
+        ("min(liked)", "bool"), ("max(completed)", "bool"), ("count(DISTINCT liked)", "int"),
+        ("count(DISTINCT date_trunc('day', time))", "int"), ("sum(CAST(revenue * 1000 AS BIGINT))", "int"),
+        ("sum(revenue) / sum(duration_ms)", "float"), ("avg(duration_ms) * 2", "float"), ("sum(-duration_ms)", "int"),
+        ("count(DISTINCT platform || device)", "int"),
     ]
 
     def agg(self, i):
@@ -311,15 +348,27 @@ class Generator:
         items = keys + aggs
         if nkeys and self.r() < 0.2:  # keys after the aggregates
             items = aggs + keys
-        sql = "SELECT " + ", ".join(i.text() for i in items) + " FROM plays"
+        high = any(k.sql in ("artist", "track", "user_id") or "hour" in k.sql or "minute" in k.sql
+                   for k in keys) or nkeys == 2
+        hidden = bool(keys) and not high and self.r() < 0.1  # GROUP BY keys that are not selected
+        if hidden:
+            items = aggs
+        sql = "SELECT " + ", ".join(i.text() for i in items) + " FROM plays" + self.pick([""] * 9 + [" AS p"])
         if self.r() < 0.75:
             sql += " WHERE " + self.predicate()
         if not keys:
             return sql, "", None
+        if hidden:
+            return sql + " GROUP BY " + ", ".join(k.sql for k in keys), "", None
         sql += " GROUP BY " + ", ".join(self.ref(k, items.index(k)) for k in keys)
-        if self.r() < 0.25:
-            sql += f" HAVING count(*) > {self.pick([0, 1, 3, 10, 50, 200, 1000])}"
-        high = any(k.sql in ("artist", "track", "user_id") or "hour" in k.sql for k in keys) or nkeys == 2
+        if self.r() < 0.3:
+            sql += " HAVING " + self.pick([
+                f"count(*) > {self.pick([0, 1, 3, 10, 50, 200, 1000])}",
+                f"count(DISTINCT user_id) >= {self.pick([2, 20, 500])}",
+                f"sum(duration_ms) > {self.pick([10**6, 10**8])}",
+                f"avg(revenue) > {self.pick(['0.002', '0.004'])}",
+                "max(duration_ms) >= 300000 AND count(*) > 5",
+                "NOT (min(liked))"])
         style = self.rng.randrange(4)
         if style == 0 and not high:
             return sql, "", None
@@ -338,7 +387,7 @@ class Generator:
     def limit(self, force=False):
         if not force and self.r() < 0.5:
             return ""
-        tail = f" LIMIT {self.pick([1, 3, 5, 10, 20, 50])}"
+        tail = f" LIMIT {self.pick([0, 1, 1, 3, 5, 10, 20, 50])}"
         if self.r() < 0.3:
             tail += f" OFFSET {self.pick([0, 1, 2, 5, 10])}"
         return tail
@@ -349,7 +398,10 @@ class Generator:
              Item("duration_ms / 1000", "float", "secs"), Item("revenue * 100", "float", "cents"),
              Item("duration_ms // 1000", "int", "whole_secs"),
              Item("CASE WHEN liked THEN 'yes' ELSE 'no' END", "string", "liked_text"),
-             Item("date_trunc('day', time)", "time", "day")]
+             Item("date_trunc('day', time)", "time", "day"), Item("artist || ' - ' || track", "string", "title"),
+             Item("CAST(duration_ms AS DOUBLE)", "float", "ms"), Item("CAST(duration_ms AS VARCHAR)", "string", "ms_text"),
+             Item("-duration_ms", "int", "neg"), Item("duration_ms * duration_ms", "int", "sq"),
+             Item("CAST(revenue * 1000 AS BIGINT)", "int", "milli")]
 
     def plain_query(self):
         if self.r() < 0.06:
@@ -371,7 +423,7 @@ class Generator:
         return sql + " ORDER BY " + ", ".join(parts), self.limit(force=True), [it[c] for c in order]
 
     def subquery(self):
-        k = self.rng.randrange(4)
+        k = self.rng.randrange(5)
         key = self.pick(TAGS_LOW + BOOLS)
         where = f" WHERE {self.predicate()}" if self.r() < 0.7 else ""
         if k == 0:
@@ -389,6 +441,10 @@ class Generator:
             inner = f"SELECT {key}, {k2}, count(*) AS n FROM plays{where} GROUP BY {key}, {k2}"
             return (f"SELECT count(*) AS groups, sum(n) AS total, max(n) AS biggest, min(n) AS smallest "
                     f"FROM ({inner})"), "", None
+        if k == 3:  # a top-N inside
+            c = self.pick(["artist", "track", "user_id", "country"])
+            inner = f"SELECT {c}, count(*) AS n FROM plays{where} GROUP BY {c} ORDER BY n DESC, {c} LIMIT {self.pick([5, 10, 50])}"
+            return f"SELECT count(*) AS top, sum(n) AS plays, min(n) AS least, max({c}) AS last FROM ({inner})", "", None
         inner = f"SELECT {key}, duration_ms, revenue FROM plays{where}"
         return (f"SELECT {key}, count(*) AS n, sum(revenue) AS r FROM ({inner}) "
                 f"WHERE duration_ms > {self.pick([30000, 100000, 200000])} GROUP BY {key} ORDER BY {key}"), "", [0]

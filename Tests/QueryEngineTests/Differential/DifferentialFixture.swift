@@ -74,9 +74,14 @@ final class DifferentialFixture: Sendable {
         let header = "\(id) (query seed \(answers.seed), data seed \(DifferentialSetup.dataSeed)): \(c.sql)"
             + (c.reference.map { "\n  DuckDB ran: \($0)" } ?? "")
         let result: QueryResult
+        if DifferentialSetup.skip.contains(id) {
+            print("differential: \(id) skipped (TSDB_DIFF_SKIP): \(c.sql)")
+            return nil
+        }
+        if DifferentialSetup.verbose { print("differential: \(id) running: \(c.sql)") }
         let start = ContinuousClock.now
         defer {
-            if DifferentialSetup.verbose { print("differential: \(id) \(ContinuousClock.now - start) \(c.sql)") }
+            if DifferentialSetup.verbose { print("differential: \(id) took \(ContinuousClock.now - start)") }
         }
         do { result = try engine.execute(c.sql) } catch {
             return header + "\n  tsdb refused it: \(error)\n  DuckDB answered \(expected.count) rows"
