@@ -4,14 +4,15 @@
 Usage:
   load_client.py write --file plays.lp [--protocol http|tcp] [--url http://127.0.0.1:8086]
                  [--tcp 127.0.0.1:9009] [--api v1|v2|v3] [--db bench] [--connections 2]
-                 [--batch-lines 5000] [--gzip] [--token T] [--max-lines N] [--json]
+                 [--batch-lines 5000] [--gzip] [--token T] [--max-lines N] [--server-pid PID] [--json]
   load_client.py query --url http://127.0.0.1:8086 --db bench [--repeat 5] [--queries FILE] [--json]
 
 write: the file is cut into batches of --batch-lines lines before the clock starts; --connections
 threads each take the next batch and POST it (HTTP, one keep-alive connection each, every batch
 acknowledged before the next) or send it (TCP). For TCP, which has no acknowledgements, the clock stops
 when the server's /metrics counts every row (tsdb_ingest_rows_total{protocol="tcp"} plus rejections).
-Prints lines/s and MB/s of the uncompressed line protocol.
+Prints lines/s and MB/s of the uncompressed line protocol; with --server-pid, also the server's peak
+resident memory (sampled from /proc every 50 ms).
 
 query: runs each query (one per line of --queries, default a few over `plays`) --repeat times through
 /api/v3/query_sql and prints the median and best latency.
@@ -56,6 +57,17 @@ def scrape_counter(host, port, name, label):
         if line.startswith(name + "{") and label in line:
             total += float(line.rsplit(" ", 1)[1])
     return total
+
+
+def rss_bytes(pid):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
 
 
 def run_write(args):
@@ -109,6 +121,15 @@ def run_write(args):
     if args.protocol == "tcp":
         before = scrape_counter(url.hostname, url.port, "tsdb_ingest_rows_total", 'protocol="tcp"') + \
             scrape_counter(url.hostname, url.port, "tsdb_ingest_lines_rejected_total", 'protocol="tcp"')
+    peak = {"rss": 0, "stop": False}
+
+    def sampler():
+        while not peak["stop"]:
+            peak["rss"] = max(peak["rss"], rss_bytes(args.server_pid))
+            time.sleep(0.05)
+
+    if args.server_pid:
+        threading.Thread(target=sampler, daemon=True).start()
     worker = http_worker if args.protocol == "http" else tcp_worker
     threads = [threading.Thread(target=worker) for _ in range(args.connections)]
     start = time.perf_counter()
@@ -124,18 +145,22 @@ def run_write(args):
                 break
             time.sleep(0.01)
     elapsed = time.perf_counter() - start
+    peak["stop"] = True
     result = {"protocol": args.protocol, "api": args.api if args.protocol == "http" else None,
               "gzip": args.gzip, "connections": args.connections, "batch_lines": args.batch_lines,
               "lines": lines, "bytes": raw_bytes, "seconds": round(elapsed, 3),
               "lines_per_s": round(lines / elapsed), "mb_per_s": round(raw_bytes / elapsed / 1e6, 1),
               "errors": state["errors"], "statuses": state["statuses"]}
+    if args.server_pid:
+        result["server_max_rss_bytes"] = max(peak["rss"], rss_bytes(args.server_pid))
     if args.json:
         print(json.dumps(result))
     else:
         print(f"{args.protocol}{'/' + args.api if args.protocol == 'http' else ''}{' gzip' if args.gzip else ''}: "
               f"{lines} lines, {raw_bytes / 1e6:.1f} MB in {elapsed:.2f} s = {lines / elapsed:,.0f} lines/s, "
               f"{raw_bytes / elapsed / 1e6:.1f} MB/s ({args.connections} connections, {args.batch_lines} lines/batch, "
-              f"errors {state['errors']}, statuses {state['statuses']})")
+              f"errors {state['errors']}, statuses {state['statuses']})"
+              + (f", server peak RSS {result['server_max_rss_bytes'] / 2**20:.0f} MiB" if args.server_pid else ""))
     return 1 if state["errors"] else 0
 
 
@@ -191,6 +216,7 @@ def main():
     w.add_argument("--gzip", action="store_true")
     w.add_argument("--token")
     w.add_argument("--max-lines", type=int, default=0)
+    w.add_argument("--server-pid", type=int, default=0)
     w.add_argument("--json", action="store_true")
     q = sub.add_parser("query")
     q.add_argument("--url", default="http://127.0.0.1:8086")

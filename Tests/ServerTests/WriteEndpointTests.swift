@@ -225,6 +225,29 @@ import Testing
         #expect(try s.count("l", "m") == 1)
     }
 
+    @Test func overloadIs503WithRetryAfter() throws {
+        let s = try RunningServer { $0.maxInflightBytes = 100 }
+        defer { s.stop() }
+        let c = try s.client()
+        let body = String(repeating: "m v=1i 1700000000000000000\n", count: 10)
+        var r = try c.request("POST", "/api/v2/write?bucket=o", body: body)
+        #expect(r.status == 503)
+        #expect(r.header("Retry-After") == "1")
+        #expect(r.object["code"] as? String == "unavailable")
+        // Chunked bodies are held to the same budget as they arrive.
+        let c2 = try s.client()
+        let part = Array(body.utf8)
+        try c2.send("POST", "/write?db=o", headers: [("Transfer-Encoding", "chunked")],
+                    body: Array("\(String(part.count, radix: 16))\r\n".utf8) + part + Array("\r\n0\r\n\r\n".utf8))
+        r = try c2.readResponse()
+        #expect(r.status == 503)
+        // Small writes still pass, and the budget was given back.
+        #expect(try s.client().request("POST", "/write?db=o", body: "m v=1i 1700000000000000000\n").status == 204)
+        #expect(s.server.context.budget.inUse == 0)
+        let m = try PrometheusText(try s.client().request("GET", "/metrics").text)
+        #expect(m["tsdb_http_overloaded_total"] == 2)
+    }
+
     @Test func invalidGzipIs400() throws {
         let s = try RunningServer()
         defer { s.stop() }

@@ -36,16 +36,21 @@ final class RunningServer {
         directory.remove()
     }
 
-    /// Runs a query and returns the JSON rows (fails the test's expectations through an empty result on error).
+    /// The Authorization header tests send (the first configured token, if any).
+    var auth: [(String, String)] {
+        config.tokens.sorted().first.map { [("Authorization", "Token \($0)")] } ?? []
+    }
+
+    /// Runs a query and returns the JSON rows.
     func query(_ db: String, _ sql: String) throws -> [[String: Any]] {
-        let r = try client().request("GET", "/api/v3/query_sql?db=\(db)&q=\(urlEncode(sql))&format=json")
+        let r = try client().request("GET", "/api/v3/query_sql?db=\(db)&q=\(urlEncode(sql))&format=json", headers: auth)
         guard r.status == 200 else { throw TestError("query failed (\(r.status)): \(r.text)") }
         return r.array
     }
 
     /// `SELECT count(*)` of a table (0 when the database or table does not exist yet).
     func count(_ db: String, _ table: String) throws -> Int {
-        let r = try client().request("GET", "/api/v3/query_sql?db=\(db)&q=\(urlEncode("SELECT count(*) AS n FROM \(table)"))")
+        let r = try client().request("GET", "/api/v3/query_sql?db=\(db)&q=\(urlEncode("SELECT count(*) AS n FROM \(table)"))", headers: auth)
         guard r.status == 200 else { return 0 }
         return (r.array.first?["n"] as? Int) ?? 0
     }
