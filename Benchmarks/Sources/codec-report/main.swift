@@ -71,6 +71,23 @@ for compression in [CompressionKind.lz4, .zstd] {
     print("| **all** | | | | **\(f(Double(total) / Double(rows)))** | | |\n")
 }
 
+print("### Total bytes a row by zstd level (automatic choice)\n")
+print("| zstd level | bytes/row | encode MB/s (all columns) |")
+print("|---:|---:|---:|")
+for level: Int32 in [1, 3, 9, 19] {
+    var stored = 0, raw = 0
+    let t = secondsPerCall {
+        stored = 0; raw = 0
+        for (_, c) in plays.named {
+            var out: [UInt8] = []
+            let s = BlockCodec.encode(c, range: 0..<c.count, options: CodecOptions(compression: .zstd, zstdLevel: level), into: &out)
+            stored += s.storedBytes; raw += s.rawBytes
+        }
+    }
+    print("| \(level) | \(f(Double(stored) / Double(rows))) | \(f(Double(raw) / 1e6 / t, 0)) |")
+}
+print("")
+
 print("### Kernels (forced encoding)\n")
 print("| question | compression | bytes/row | encode MB/s | decode MB/s |")
 print("|---|---|---:|---:|---:|")

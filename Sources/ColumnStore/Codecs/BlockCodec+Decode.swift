@@ -83,19 +83,19 @@ extension BlockCodec {
         let id = h.encoding
         switch type {
         case .time, .int64:
-            try fill(&c.int64s, count: n, zero: 0) { (p: UnsafeMutablePointer<Int64>) throws(CodecError) in
+            try BlockCodec.fillArray(&c.int64s, count: n, zero: 0) { (p: UnsafeMutablePointer<Int64>) throws(CodecError) in
                 try IntegerCodecs.decode(id, &r, count: n, into: UnsafeMutableRawPointer(p).assumingMemoryBound(to: UInt64.self))
             }
         case .uint64:
-            try fill(&c.uint64s, count: n, zero: 0) { (p: UnsafeMutablePointer<UInt64>) throws(CodecError) in
+            try BlockCodec.fillArray(&c.uint64s, count: n, zero: 0) { (p: UnsafeMutablePointer<UInt64>) throws(CodecError) in
                 try IntegerCodecs.decode(id, &r, count: n, into: p)
             }
         case .symbol:
-            try fill(&c.codes, count: n, zero: 0) { (p: UnsafeMutablePointer<UInt32>) throws(CodecError) in
+            try BlockCodec.fillArray(&c.codes, count: n, zero: 0) { (p: UnsafeMutablePointer<UInt32>) throws(CodecError) in
                 try IntegerCodecs.decode(id, &r, count: n, into: p)
             }
         case .float64:
-            try fill(&c.float64s, count: n, zero: 0) { (p: UnsafeMutablePointer<Double>) throws(CodecError) in
+            try BlockCodec.fillArray(&c.float64s, count: n, zero: 0) { (p: UnsafeMutablePointer<Double>) throws(CodecError) in
                 // Decoders write bit patterns; Double and UInt64 share size and alignment.
                 let bits = UnsafeMutableRawPointer(p).bindMemory(to: UInt64.self, capacity: n)
                 defer { UnsafeMutableRawPointer(bits).bindMemory(to: Double.self, capacity: n) }
@@ -108,7 +108,7 @@ extension BlockCodec {
                 }
             }
         case .bool:
-            try fill(&c.bools, count: n, zero: 0) { (p: UnsafeMutablePointer<UInt8>) throws(CodecError) in
+            try BlockCodec.fillArray(&c.bools, count: n, zero: 0) { (p: UnsafeMutablePointer<UInt8>) throws(CodecError) in
                 try BoolCodecs.decode(id, &r, count: n, into: p)
             }
         case .string:

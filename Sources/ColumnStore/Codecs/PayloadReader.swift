@@ -67,3 +67,19 @@ extension Array where Element == UInt8 {
         Swift.withUnsafeBytes(of: v.littleEndian) { append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[0..<byteCount])) }
     }
 }
+
+extension BlockCodec {
+    /// Resizes `a` to `count` elements (keeping its capacity, so a reused vector does not reallocate) and
+    /// lets `body` write them.
+    @inline(__always)
+    static func fillArray<T>(_ a: inout [T], count: Int, zero: T,
+                             _ body: (UnsafeMutablePointer<T>) throws(CodecError) -> Void) throws(CodecError) {
+        a.removeAll(keepingCapacity: true)
+        a.append(contentsOf: repeatElement(zero, count: count))
+        try a.withUnsafeMutableBufferPointer { (b) throws(CodecError) in
+            // An empty array may have no address; body then has nothing to write.
+            guard let p = b.baseAddress else { return }
+            try body(p)
+        }
+    }
+}

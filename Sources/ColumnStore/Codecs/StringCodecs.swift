@@ -50,7 +50,7 @@ enum StringCodecs {
         switch id {
         case .plain, .stringLengths:
             // Lengths straight into the offsets array (shifted by one), then prefix-summed in place.
-            try fill(&c.offsets, count: n + 1, zero: 0) { (o: UnsafeMutablePointer<UInt32>) throws(CodecError) in
+            try BlockCodec.fillArray(&c.offsets, count: n + 1, zero: 0) { (o: UnsafeMutablePointer<UInt32>) throws(CodecError) in
                 if id == .plain {
                     try IntegerCodecs.decode(.plain, &r, count: n, into: o + 1)
                 } else {
@@ -88,17 +88,5 @@ enum StringCodecs {
             o[i + 1] = UInt32(truncatingIfNeeded: total)
         }
         guard total <= UInt64(UInt32.max) else { throw CodecError("string lengths add up to \(total) bytes, over 4 GiB") }
-    }
-}
-
-/// Resizes `a` to `count` elements (keeping its capacity) and lets `body` write them.
-@inline(__always)
-func fill<T>(_ a: inout [T], count: Int, zero: T, _ body: (UnsafeMutablePointer<T>) throws(CodecError) -> Void) throws(CodecError) {
-    a.removeAll(keepingCapacity: true)
-    a.append(contentsOf: repeatElement(zero, count: count))
-    try a.withUnsafeMutableBufferPointer { (b) throws(CodecError) in
-        // An empty array may have no address; body then writes nothing.
-        guard let p = b.baseAddress else { return }
-        try body(p)
     }
 }

@@ -57,7 +57,7 @@ enum StringDictionaryCodec {
             total &+= UInt64(dict[Int(code) + 1] - dict[Int(code)])
         }
         guard total <= UInt64(UInt32.max) else { throw CodecError("dictionary strings add up to \(total) bytes, over 4 GiB") }
-        try fill(&c.bytes, count: Int(total), zero: 0) { (dst: UnsafeMutablePointer<UInt8>) throws(CodecError) in
+        try BlockCodec.fillArray(&c.bytes, count: Int(total), zero: 0) { (dst: UnsafeMutablePointer<UInt8>) throws(CodecError) in
             var pos = 0
             for code in codes {
                 let lo = Int(dict[Int(code)]), len = Int(dict[Int(code) + 1]) - lo
@@ -65,7 +65,7 @@ enum StringDictionaryCodec {
                 pos += len
             }
         }
-        try fill(&c.offsets, count: n + 1, zero: 0) { (o: UnsafeMutablePointer<UInt32>) throws(CodecError) in
+        try BlockCodec.fillArray(&c.offsets, count: n + 1, zero: 0) { (o: UnsafeMutablePointer<UInt32>) throws(CodecError) in
             var pos: UInt32 = 0
             for k in 0..<n {
                 let code = Int(codes[k])
