@@ -78,6 +78,12 @@ struct ServerCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Bytes a TCP connection buffers before it stops reading.", valueName: "bytes"))
     var tcpBufferSize = ByteSize(4 << 20)
 
+    @Option(name: .long, help: ArgumentHelp("Commit TCP rows once this many are parsed…", valueName: "n"))
+    var tcpBatchRows = 10_000
+
+    @Option(name: .long, help: ArgumentHelp("…or this long after the first uncommitted row (milliseconds).", valueName: "ms"))
+    var tcpLingerMs = 100
+
     @Option(name: .long, help: ArgumentHelp("Longest accepted line.", valueName: "bytes"))
     var maxLineLength = ByteSize(1 << 20)
 
@@ -94,7 +100,8 @@ struct ServerCommand: ParsableCommand {
         guard http == "off" || HostPort(parsing: http) != nil else { throw ValidationError("--http: bad address '\(http)'") }
         guard tcp == "off" || HostPort(parsing: tcp) != nil else { throw ValidationError("--tcp: bad address '\(tcp)'") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level: unknown level '\(logLevel)'") }
-        guard maxConnections > 0, writeThreads > 0, queryConcurrency > 0, eventLoopThreads > 0, maxPendingFlushes > 0 else {
+        guard maxConnections > 0, writeThreads > 0, queryConcurrency > 0, eventLoopThreads > 0, maxPendingFlushes > 0,
+              tcpBatchRows > 0, tcpLingerMs >= 0 else {
             throw ValidationError("counts must be positive")
         }
     }
@@ -127,6 +134,8 @@ struct ServerCommand: ParsableCommand {
         c.queryThreads = queryThreads ?? ProcessInfo.processInfo.activeProcessorCount
         c.eventLoopThreads = eventLoopThreads
         c.tcpBufferBytes = tcpBufferSize.bytes
+        c.tcpBatchRows = tcpBatchRows
+        c.tcpLinger = Double(tcpLingerMs) / 1000
         c.maxLineLength = maxLineLength.bytes
         c.shutdownTimeout = shutdownTimeout
         return c

@@ -41,6 +41,10 @@ struct ServerConfig: Sendable {
     var maxPendingFlushes = 2
     /// Bytes a TCP connection buffers before it stops reading until the writer catches up.
     var tcpBufferBytes = 4 << 20
+    /// TCP rows are committed once this many are parsed…
+    var tcpBatchRows = 10_000
+    /// …or this long after the first uncommitted row (seconds).
+    var tcpLinger: Double = 0.1
     /// Longest line accepted.
     var maxLineLength = 1 << 20
     /// On SIGTERM, how long in-flight requests may take before connections are closed anyway (seconds).

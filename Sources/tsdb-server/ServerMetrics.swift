@@ -52,11 +52,15 @@ final class ServerMetrics: Sendable {
 
     private func i(_ s: Source) -> Int { s == .http ? 0 : 1 }
 
-    /// Records one write to storage.
-    func recordWrite(_ s: Source, rows r: Int, bytes b: Int, rejected x: Int) {
+    /// Records line-protocol bytes received.
+    func recordBytes(_ s: Source, _ b: Int) {
+        if b > 0 { bytes[i(s)].increment(by: Int64(b)) }
+    }
+
+    /// Records one write to storage: rows written, lines rejected.
+    func recordWrite(_ s: Source, rows r: Int, rejected x: Int) {
         writes[i(s)].increment()
         if r > 0 { rows[i(s)].increment(by: Int64(r)) }
-        if b > 0 { bytes[i(s)].increment(by: Int64(b)) }
         if x > 0 { rejected[i(s)].increment(by: Int64(x)) }
     }
 

@@ -6,9 +6,10 @@ import NIOCore
 /// Line protocol over TCP: newline-terminated lines, no answers (QuestDB's ILP/TCP, Telegraf's
 /// `socket_writer`), written to the default database.
 ///
-/// Received bytes gather on the event loop while one job at a time parses them and commits every
-/// complete line on the write pool; the next job takes whatever arrived meanwhile, so batches grow when
-/// storage is slow and stay small (low latency) when it is fast. Once `tcpBufferBytes` are waiting the
+/// Received bytes gather on the event loop while one job at a time parses them on the write pool. Rows
+/// are committed in batches: once `tcpBatchRows` are parsed, or `tcpLinger` after the first uncommitted
+/// row (a timer covers a connection that went quiet), or when the input ends. The next job takes
+/// whatever arrived meanwhile, so jobs grow when storage is slow. Once `tcpBufferBytes` are waiting the
 /// connection stops reading (TCP backpressure reaches the client) until the job finishes.
 ///
 /// A bad line is counted, logged and skipped; the connection stays open for the lines that follow
@@ -30,6 +31,10 @@ final class TCPLineProtocolHandler: ChannelDuplexHandler {
     private var ended = false
     /// Set when the input ended cleanly: a last line without a newline is still a line.
     private var finalLineComplete = false
+    /// Rows are parsed but not committed; this timer commits them if nothing else does first.
+    private var linger: Scheduled<Void>?
+    /// The linger timer fired while a job ran: the next job commits.
+    private var commitWanted = false
 
     init(server: ServerContext, peer: String) {
         self.server = server
@@ -54,28 +59,43 @@ final class TCPLineProtocolHandler: ChannelDuplexHandler {
         }
     }
 
-    private func startJob(_ context: ChannelHandlerContext) {
-        guard !busy, !ended else { return }
+    private func startJob(_ context: ChannelHandlerContext, commit: Bool = false) {
+        guard !busy, !ended else {
+            if commit { commitWanted = true }
+            return
+        }
         let data = inbox
         inbox = nil
         let final = ending
-        guard data != nil || final else { return }
+        let commitNow = commit || commitWanted
+        guard data != nil || final || commitNow else { return }
+        commitWanted = false
         busy = true
         let stream = self.stream
         let complete = finalLineComplete
         server.writePool.runIfActive(eventLoop: context.eventLoop) {
-            stream.process(data, final: final, lastLineComplete: complete)
+            stream.process(data, final: final, lastLineComplete: complete, commit: commitNow)
         }.assumeIsolated().whenComplete { result in
             self.busy = false
-            var keepOpen = true
-            if case .failure = result { keepOpen = false }
-            if case .success(let ok) = result { keepOpen = ok }
-            if final || !keepOpen {
+            let outcome = (try? result.get()) ?? .failed
+            if final || outcome == .failed {
                 self.ended = true
+                self.linger?.cancel()
                 context.close(promise: nil)
                 return
             }
-            if self.inbox != nil || self.ending {
+            if outcome == .pending {
+                if self.linger == nil {
+                    self.linger = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(Int64(self.server.config.tcpLinger * 1e9))) {
+                        self.linger = nil
+                        self.startJob(context, commit: true)
+                    }
+                }
+            } else {
+                self.linger?.cancel()
+                self.linger = nil
+            }
+            if self.inbox != nil || self.ending || self.commitWanted {
                 self.startJob(context)
             }
             if self.readHeld && (self.inbox?.readableBytes ?? 0) < self.server.config.tcpBufferBytes {
@@ -124,12 +144,24 @@ final class TCPLineProtocolHandler: ChannelDuplexHandler {
 
 /// The parsing state of one TCP connection, used by one write-pool job at a time.
 final class TCPLineStream: @unchecked Sendable {
+    /// What a job left behind.
+    enum Outcome: Sendable {
+        /// Everything parsed is committed.
+        case done
+        /// Rows wait for more lines (or the linger timer).
+        case pending
+        /// Storage failed: close the connection.
+        case failed
+    }
+
     let peer: String
     private let server: ServerContext
     private var ingester: LineProtocolIngester
     /// The start of a line whose end has not arrived.
     private var carry: [UInt8] = []
     private var database: Database?
+    /// When the oldest uncommitted row was parsed (uptime ns).
+    private var pendingSince: UInt64?
 
     init(server: ServerContext, peer: String) {
         self.server = server
@@ -137,13 +169,12 @@ final class TCPLineStream: @unchecked Sendable {
         ingester = LineProtocolIngester(precision: .ns, defaultTime: 0, maxLineLength: server.config.maxLineLength, maxErrors: 10)
     }
 
-    /// Parses `data` (after any carried partial line) and commits every complete line.
-    /// Returns false when the connection should close (storage failed).
-    func process(_ data: ByteBuffer?, final: Bool, lastLineComplete: Bool) -> Bool {
+    /// Parses `data` (after any carried partial line); commits when enough rows gathered, when they
+    /// waited `tcpLinger`, or when `commit`/`final` ask.
+    func process(_ data: ByteBuffer?, final: Bool, lastLineComplete: Bool, commit: Bool) -> Outcome {
         ingester.defaultTime = ServerContext.nowNanoseconds()
-        var received = 0
         if let data {
-            received = data.readableBytes
+            server.metrics.recordBytes(.tcp, data.readableBytes)
             data.withUnsafeReadableBytes { feed($0) }
         }
         if final && !carry.isEmpty {
@@ -154,26 +185,31 @@ final class TCPLineStream: @unchecked Sendable {
             }
             carry = []
         }
-        guard ingester.pendingRows > 0 || ingester.parser.errorCount > 0 else {
-            if received > 0 { server.metrics.recordWrite(.tcp, rows: 0, bytes: received, rejected: 0) }
-            return true
+        guard ingester.pendingRows > 0 || ingester.parser.errorCount > 0 else { return .done }
+        let now = DispatchTime.now().uptimeNanoseconds
+        let since = pendingSince ?? now
+        let waited = Double(now - since) / 1e9
+        guard final || commit || ingester.pendingRows >= server.config.tcpBatchRows || waited >= server.config.tcpLinger else {
+            pendingSince = since
+            return .pending
         }
+        pendingSince = nil
         let parsed = ingester.takeBatches()
         do {
             if database == nil {
                 database = try server.databases.database(server.config.defaultDatabase, create: true)
             }
             let report = try LineWriter.write(parsed, to: database!)
-            server.metrics.recordWrite(.tcp, rows: report.linesAccepted, bytes: received, rejected: report.linesRejected)
+            server.metrics.recordWrite(.tcp, rows: report.linesAccepted, rejected: report.linesRejected)
             if !report.isComplete {
                 let first = report.errors.first.map { $0.message } ?? ""
                 server.logger.warning("tcp \(peer): \(report.linesRejected) line(s) rejected; first: \(first)")
             }
-            return true
+            return .done
         } catch {
-            server.metrics.recordWrite(.tcp, rows: 0, bytes: received, rejected: parsed.report.linesAccepted + parsed.report.linesRejected)
+            server.metrics.recordWrite(.tcp, rows: 0, rejected: parsed.report.linesAccepted + parsed.report.linesRejected)
             server.logger.error("tcp \(peer): write failed, closing the connection: \(error)")
-            return false
+            return .failed
         }
     }
 
@@ -185,7 +221,9 @@ final class TCPLineStream: @unchecked Sendable {
             guard let nl = rest.firstIndex(of: 0x0A) else {
                 carry.append(contentsOf: rest)
                 if carry.count > server.config.maxLineLength {
-                    carry.withUnsafeBytes { consumeCarry($0) }
+                    // Over-long: the parser records the error and skips to the line's end.
+                    let used = carry.withUnsafeBytes { ingester.feed($0) }
+                    carry.removeFirst(used)
                 }
                 return
             }
@@ -198,11 +236,5 @@ final class TCPLineStream: @unchecked Sendable {
         if used < rest.count {
             carry.append(contentsOf: rest[used...])
         }
-    }
-
-    /// An over-long partial line: the parser records the error and skips to its end.
-    private func consumeCarry(_ bytes: UnsafeRawBufferPointer) {
-        let used = ingester.feed(bytes)
-        carry.removeFirst(used)
     }
 }

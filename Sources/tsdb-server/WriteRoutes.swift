@@ -82,7 +82,8 @@ enum WriteRoutes {
             var r = parsed.report
             if r.isComplete { r = conflictsWithStoredSchema(parsed, db) }
             if !r.isComplete {
-                server.metrics.recordWrite(.http, rows: 0, bytes: body.readableBytes, rejected: r.linesAccepted + r.linesRejected)
+                server.metrics.recordBytes(.http, body.readableBytes)
+                server.metrics.recordWrite(.http, rows: 0, rejected: r.linesAccepted + r.linesRejected)
                 return WriteResponses.response(p.api, report: r, malformed: malformed, lines: lineTexts(body, r), acceptPartial: false)
             }
         }
@@ -91,7 +92,8 @@ enum WriteRoutes {
         } catch {
             return serverFailure(p.api, error, server)
         }
-        server.metrics.recordWrite(.http, rows: report.linesAccepted, bytes: body.readableBytes, rejected: report.linesRejected)
+        server.metrics.recordBytes(.http, body.readableBytes)
+        server.metrics.recordWrite(.http, rows: report.linesAccepted, rejected: report.linesRejected)
         let lines = p.api == .v3 && !report.isComplete ? lineTexts(body, report) : [:]
         return WriteResponses.response(p.api, report: report, malformed: malformed, lines: lines)
     }
