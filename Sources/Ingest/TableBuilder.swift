@@ -4,14 +4,10 @@ import LineProtocol
 /// The rows of one measurement being batched: timestamps, the line each row came from, and columns.
 ///
 /// Keys arrive in the same order line after line, so each tag/field position caches the column it
-/// resolved to last time (checked by hash and bytes); a miss falls back to a scan of the column hashes.
+/// resolved to last time (checked by comparing the name); a miss hashes the key and scans the
+/// column hashes.
 /// Column metadata lives in flat arrays of trivial values so lookups never copy a `ColumnBuilder`.
 struct TableBuilder {
-    /// Last column resolved at one tag or field position of a line.
-    struct Slot {
-        var hash: UInt64 = 0
-        var column = -1
-    }
 
     let name: String
     let nameBytes: [UInt8]
@@ -25,8 +21,9 @@ struct TableBuilder {
     /// Column names back to back; column i is `names[nameEnds[i-1] ..< nameEnds[i]]`.
     private var names: [UInt8] = []
     private var nameEnds: [Int] = []
-    private var tagSlots: [Slot] = []
-    private var fieldSlots: [Slot] = []
+    /// Per tag/field position: the column found there last time, or -1.
+    private var tagSlots: [Int] = []
+    private var fieldSlots: [Int] = []
 
     init(name: UnsafeRawBufferPointer, hash: UInt64) {
         nameBytes = Array(name)
@@ -47,29 +44,26 @@ struct TableBuilder {
     @inline(__always)
     mutating func column(for key: LineKey, isTag: Bool) -> Int? {
         let i = key.index
-        let cached = isTag ? (i < tagSlots.count ? tagSlots[i] : Slot()) : (i < fieldSlots.count ? fieldSlots[i] : Slot())
-        let c = cached.column
-        if cached.hash == key.hash && c >= 0 && c < hashes.count && hashes[c] == key.hash && isNamed(c, key.slice) {
-            return c
-        }
+        let c = isTag ? (i < tagSlots.count ? tagSlots[i] : -1) : (i < fieldSlots.count ? fieldSlots[i] : -1)
+        if c >= 0 && c < types.count && isNamed(c, key.slice) { return c }
         guard let found = findColumn(key) else { return nil }
-        remember(found, key, isTag)
+        remember(found, key.index, isTag)
         return found
     }
 
     private func findColumn(_ key: LineKey) -> Int? {
-        for c in hashes.indices where hashes[c] == key.hash && isNamed(c, key.slice) { return c }
+        let h = key.hash
+        for c in hashes.indices where hashes[c] == h && isNamed(c, key.slice) { return c }
         return nil
     }
 
-    private mutating func remember(_ c: Int, _ key: LineKey, _ isTag: Bool) {
-        let slot = Slot(hash: key.hash, column: c)
+    private mutating func remember(_ c: Int, _ index: Int, _ isTag: Bool) {
         if isTag {
-            while tagSlots.count <= key.index { tagSlots.append(Slot()) }
-            tagSlots[key.index] = slot
+            while tagSlots.count <= index { tagSlots.append(-1) }
+            tagSlots[index] = c
         } else {
-            while fieldSlots.count <= key.index { fieldSlots.append(Slot()) }
-            fieldSlots[key.index] = slot
+            while fieldSlots.count <= index { fieldSlots.append(-1) }
+            fieldSlots[index] = c
         }
     }
 
@@ -82,7 +76,7 @@ struct TableBuilder {
         nameEnds.append(names.count)
         types.append(type)
         hashes.append(key.hash)
-        remember(columns.count - 1, key, isTag)
+        remember(columns.count - 1, key.index, isTag)
         return columns.count - 1
     }
 

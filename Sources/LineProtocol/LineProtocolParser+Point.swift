@@ -22,25 +22,25 @@ extension LineProtocolParser {
         }
     }
 
-    /// Hash of a key's unescaped bytes.
-    @inlinable @inline(__always)
-    func _keyHash(_ k: LineSlice) -> UInt64 {
-        if k.escaping == .none { return LineKey.hash(k.start, k.count) }
-        let buf = _scratch.unescape.reserve(k.count)
-        return LineKey.hash(buf, k.unescape(into: buf))
-    }
-
     /// True when an earlier key in `keys[from..<to]` equals `k` (unescaped); records `k` at `to`.
+    ///
+    /// Quadratic, but lines have few keys and most differ in length; keys without escapes compare
+    /// with two word loads.
     @inlinable @inline(__always)
-    func _isDuplicate(_ k: LineSlice, _ hash: UInt64, _ from: Int, _ to: Int) -> Bool {
+    func _isDuplicate(_ k: LineSlice, _ from: Int, _ to: Int) -> Bool {
         let keys = _scratch.keys
         var i = from
         while i < to {
-            if keys[i].hash == hash && Self._keysEqual(keys[i].slice, k, _scratch.unescape) { return true }
+            let o = keys[i]
+            if o.escaping == .none && k.escaping == .none {
+                if o.count == k.count && LineSlice.bytesEqual(o.start, k.start, k.count) { return true }
+            } else if Self._keysEqual(o, k, _scratch.unescape) {
+                return true
+            }
             i += 1
         }
         if to == _scratch.keyCapacity { _scratch.growKeys() }
-        _scratch.keys[to] = ParserScratch.Key(hash: hash, slice: k)
+        _scratch.keys[to] = k
         return false
     }
 
@@ -89,10 +89,9 @@ extension LineProtocolParser {
                 failure.set(.unescapedEquals, vStart, ByteScanner.findValueEnd(p, end), name: key)
                 return false
             }
-            let h = _keyHash(key)
-            if _isDuplicate(key, h, 0, nTags) { failure.set(.duplicateTag, kStart, vStart - 1, name: key); return false }
+            if _isDuplicate(key, 0, nTags) { failure.set(.duplicateTag, kStart, vStart - 1, name: key); return false }
             let value = LineSlice(start: vStart, count: p - vStart, escaping: vEsc ? .key : .none)
-            if let r = visitor.tag(key: LineKey(slice: key, hash: h, index: nTags), value: value) {
+            if let r = visitor.tag(key: LineKey(slice: key, index: nTags), value: value) {
                 failure.set(.rejected, kStart, p, name: key)
                 failure.rejection = r
                 return false
@@ -142,12 +141,11 @@ extension LineProtocolParser {
                     return false
                 }
             }
-            let h = _keyHash(key)
-            if _isDuplicate(key, h, nTags, nTags + nFields) {
+            if _isDuplicate(key, nTags, nTags + nFields) {
                 failure.set(.duplicateField, kStart, vStart - 1, name: key)
                 return false
             }
-            if let r = visitor.field(key: LineKey(slice: key, hash: h, index: nFields), value: value) {
+            if let r = visitor.field(key: LineKey(slice: key, index: nFields), value: value) {
                 failure.set(.rejected, kStart, p, name: key)
                 failure.rejection = r
                 return false

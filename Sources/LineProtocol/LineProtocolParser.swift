@@ -84,7 +84,7 @@ public struct LineProtocolParser {
                 next = lineEnd + 1
             }
             if lineEnd > p && lineEnd[-1] == 0x0D { lineEnd -= 1 }
-            if LineScan.hasNonASCII(p, lineEnd), let bad = LineScan.firstInvalidUTF8(p, lineEnd - p) {
+            if UTF8Check.hasNonASCII(p, lineEnd), let bad = UTF8Check.firstInvalidUTF8(p, lineEnd - p) {
                 _recordInvalidUTF8(p, lineEnd, p + bad)
             } else {
                 _parseLine(p, lineEnd, bufEnd, scale, &visitor)
@@ -140,113 +140,5 @@ public struct LineProtocolParser {
             if begun { visitor.abortLine() }
             _record(failure, lineStart, end)
         }
-    }
-}
-
-/// Where and why a line failed, kept as raw positions until the error is actually recorded.
-@usableFromInline struct LineFailure {
-    @usableFromInline var kind = LineProtocolError.Kind.rejected
-    @usableFromInline var at: UnsafePointer<UInt8>? = nil
-    /// End of the offending text; nil means "up to the next `,` or space".
-    @usableFromInline var textEnd: UnsafePointer<UInt8>? = nil
-    @usableFromInline var name: LineSlice? = nil
-    @usableFromInline var rejection: LineRejection? = nil
-
-    @inlinable init() {}
-
-    @inlinable @inline(__always)
-    mutating func set(_ kind: LineProtocolError.Kind, _ at: UnsafePointer<UInt8>,
-                      _ textEnd: UnsafePointer<UInt8>? = nil, name: LineSlice? = nil) {
-        self.kind = kind
-        self.at = at
-        self.textEnd = textEnd
-        self.name = name
-    }
-}
-
-/// Per-parser scratch: the keys of the current line (for duplicate checks) and an unescape buffer.
-@usableFromInline final class ParserScratch {
-    @usableFromInline struct Key {
-        @usableFromInline var hash: UInt64
-        @usableFromInline var slice: LineSlice
-        @inlinable init(hash: UInt64, slice: LineSlice) { self.hash = hash; self.slice = slice }
-    }
-    @exclusivity(unchecked) @usableFromInline var keys: UnsafeMutablePointer<Key>
-    @exclusivity(unchecked) @usableFromInline var keyCapacity = 32
-    @usableFromInline let unescape = UnescapeBuffer()
-
-    @usableFromInline init() { keys = .allocate(capacity: keyCapacity) }
-    deinit { keys.deallocate() }
-
-    @usableFromInline func growKeys() {
-        let n = keyCapacity * 2
-        let k = UnsafeMutablePointer<Key>.allocate(capacity: n)
-        k.moveInitialize(from: keys, count: keyCapacity)
-        keys.deallocate()
-        keys = k
-        keyCapacity = n
-    }
-}
-
-extension LineProtocolParser {
-    /// Records an error (cold path: builds the strings).
-    @usableFromInline
-    mutating func _record(_ f: LineFailure, _ lineStart: UnsafePointer<UInt8>, _ lineEnd: UnsafePointer<UInt8>) {
-        _errorCount += 1
-        guard _errors.count < maxErrors else { return }
-        let at = f.at ?? lineStart
-        var textEnd = f.textEnd ?? ByteScanner.findValueEnd(at, lineEnd)
-        if textEnd < at { textEnd = at }
-        let text = UnsafeRawBufferPointer(start: at, count: textEnd - at)
-        var kind = f.kind
-        if kind == .invalidFloat || kind == .invalidInteger || kind == .invalidUnsigned {
-            kind = Self.classifyBadValue(text, kind)
-        }
-        _errors.append(LineProtocolError(
-            line: _lineNumber, column: at - lineStart + 1, kind: kind, name: f.name?.string,
-            text: LineProtocolError.clip(text), detail: f.rejection?.message))
-    }
-
-    @usableFromInline
-    mutating func _recordInvalidUTF8(
-        _ lineStart: UnsafePointer<UInt8>, _ lineEnd: UnsafePointer<UInt8>, _ at: UnsafePointer<UInt8>
-    ) {
-        if lineEnd - lineStart > maxLineLength {
-            _recordTooLong(lineStart, lineEnd)
-            return
-        }
-        _errorCount += 1
-        guard _errors.count < maxErrors else { return }
-        let n = min(lineEnd - at, 4)
-        let hex = (0..<n).map { i -> String in
-            let b = at[i]
-            return "\\x" + String(b >> 4, radix: 16, uppercase: true) + String(b & 15, radix: 16, uppercase: true)
-        }.joined()
-        _errors.append(LineProtocolError(
-            line: _lineNumber, column: at - lineStart + 1, kind: .invalidUTF8, text: hex))
-    }
-
-    @usableFromInline
-    mutating func _recordTooLong(_ lineStart: UnsafePointer<UInt8>, _ lineEnd: UnsafePointer<UInt8>) {
-        _errorCount += 1
-        guard _errors.count < maxErrors else { return }
-        let text = UnsafeRawBufferPointer(start: lineStart, count: min(lineEnd - lineStart, LineProtocolError.clipLength + 1))
-        _errors.append(LineProtocolError(
-            line: _lineNumber, column: maxLineLength + 1, kind: .lineTooLong,
-            text: LineProtocolError.clip(text), detail: String(maxLineLength)))
-    }
-
-    /// Names a value that is not a valid number more precisely, for the message.
-    static func classifyBadValue(_ t: UnsafeRawBufferPointer, _ kind: LineProtocolError.Kind) -> LineProtocolError.Kind {
-        guard let first = t.first else { return .missingFieldValue }
-        var s = String(decoding: t, as: UTF8.self).lowercased()
-        if s.hasPrefix("-") || s.hasPrefix("+") { s.removeFirst() }
-        if s == "nan" || s == "inf" || s == "infinity" { return .nonFiniteFloat }
-        guard kind == .invalidFloat else { return kind }
-        if t.last == UInt8(ascii: "i") { return .invalidInteger }
-        if t.last == UInt8(ascii: "u") { return .invalidUnsigned }
-        let startsNumeric = (first >= 0x30 && first <= 0x39) || first == UInt8(ascii: "-")
-            || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
-        return startsNumeric ? .invalidFloat : .invalidFieldValue
     }
 }

@@ -152,22 +152,28 @@ public struct LineSlice {
     public var string: String { String(decoding: unescapedBytes, as: UTF8.self) }
 }
 
-/// A tag key or field key with its position in the line and a hash of its unescaped bytes.
+/// A tag key or field key with its position in the line.
 ///
-/// `index` counts tags and fields separately from 0; with `hash` it lets a visitor cache per-position
-/// lookups (keys repeat in the same order line after line).
+/// `index` counts tags and fields separately from 0; it lets a visitor cache per-position lookups
+/// (keys repeat in the same order line after line).
 public struct LineKey {
     public let slice: LineSlice
-    /// `LineKey.hash(_:)` of the unescaped key.
-    public let hash: UInt64
     /// 0-based position among the line's tags (for tags) or fields (for fields).
     public let index: Int
 
     @inlinable @inline(__always)
-    public init(slice: LineSlice, hash: UInt64, index: Int) {
+    public init(slice: LineSlice, index: Int) {
         self.slice = slice
-        self.hash = hash
         self.index = index
+    }
+
+    /// `LineKey.hash(_:_:)` of the unescaped key, computed on each use.
+    @inlinable
+    public var hash: UInt64 {
+        if slice.escaping == .none { return Self.hash(slice.start, slice.count) }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(slice.count, 1)) { buf in
+            Self.hash(buf.baseAddress!, slice.unescape(into: buf.baseAddress!))
+        }
     }
 
     /// A fast 64-bit hash of `n` bytes at `p`, word at a time (not a stable on-disk hash).

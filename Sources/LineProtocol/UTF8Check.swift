@@ -2,7 +2,7 @@
 ///
 /// OR-ing a line's bytes a word at a time tells whether it is pure ASCII (the common case, which
 /// needs no more checking); only other lines get the full UTF-8 check.
-@usableFromInline enum LineScan {
+@usableFromInline enum UTF8Check {
     /// True when a byte of `[p, end)` is ≥ 0x80 (8 bytes at a time).
     @inlinable @inline(__always)
     static func hasNonASCII(_ p: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> Bool {
