@@ -33,6 +33,18 @@ import TestSupport
         #expect(m[#"tsdb_ingest_lines_rejected_total{protocol="tcp"}"#] == 10)
     }
 
+    @Test func rowsOfAQuietOpenConnectionAreCommittedAfterTheLinger() throws {
+        let s = try RunningServer { $0.tcpLinger = 0.05; $0.tcpBatchRows = 1_000_000 }
+        defer { s.stop() }
+        let c = try TestTCPClient(port: s.tcpPort)
+        try c.send("q v=1i 1700000000000000000\nq v=2i 1700000000000000001\n")
+        // The connection stays open and silent: the linger timer commits the two rows.
+        #expect(eventually(timeout: 5) { ((try? s.count("default", "q")) ?? 0) == 2 })
+        try c.send("q v=3i 1700000000000000002\n")
+        #expect(eventually(timeout: 5) { ((try? s.count("default", "q")) ?? 0) == 3 })
+        c.close()
+    }
+
     @Test func manyConcurrentConnections() throws {
         let s = try RunningServer()
         defer { s.stop() }

@@ -186,14 +186,26 @@ import Testing
         #expect(try s.count("p", "m") == 1)
     }
 
-    @Test func reservedNamesRejectOnlyTheirMeasurement() throws {
+    @Test func reservedNamesRejectOnlyTheLinesThatUseThem() throws {
         let s = try RunningServer()
         defer { s.stop() }
-        // A field named `time` cannot be stored; the other measurement's lines still are.
-        let r = try s.client().request("POST", "/write?db=r", body: "ok v=1i 1700000000000000000\nbad time=1i 1700000000000000000\nok v=2i 1700000000000000001\n")
+        // A tag or field named `time` cannot be stored: those lines are rejected, the rest of the same
+        // measurement (and of others) is written.
+        let body = """
+            ok v=1i 1700000000000000000
+            ok time=1i,v=2i 1700000000000000001
+            ok,time=x v=3i 1700000000000000002
+            ok v=4i 1700000000000000003
+            other time=1i 1700000000000000004
+            other w=1i 1700000000000000005
+
+            """
+        let r = try s.client().request("POST", "/write?db=r", body: body)
         #expect(r.status == 400)
-        #expect((r.object["error"] as? String)?.contains("dropped=1") == true)
-        #expect(try s.count("r", "ok") == 2)
+        #expect((r.object["error"] as? String)?.contains("dropped=3") == true)
+        #expect((r.object["rejected"] as? [[String: Any]])?.map { $0["line"] as? Int } == [2, 3, 5])
+        #expect(try s.query("r", "SELECT v FROM ok ORDER BY time").map { $0["v"] as? Int } == [1, 4])
+        #expect(try s.count("r", "other") == 1)
     }
 
     @Test func bodyLimit() throws {
