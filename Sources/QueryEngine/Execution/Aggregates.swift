@@ -59,6 +59,11 @@ protocol Accumulator: AnyObject {
     func finalize(_ pool: StringPool) throws -> ColumnVector
 }
 
+/// An accumulator with a fast path for a single group (no GROUP BY): a tight loop over the batch.
+protocol UngroupedAccumulator: Accumulator {
+    func reduce(_ sel: [Int32]?, _ arg: Vec?, rows: Int) throws
+}
+
 /// Strings interned per thread for group keys and DISTINCT (codes differ between threads; merges translate).
 typealias StringPool = ByteStringTable
 
@@ -477,5 +482,84 @@ struct PairSet {
 
     func forEach(_ body: (UInt32, UInt64) -> Void) {
         for i in used.indices where used[i] { body(groups[i], values[i]) }
+    }
+}
+
+extension CountAccumulator: UngroupedAccumulator {
+    func reduce(_ sel: [Int32]?, _ arg: Vec?, rows: Int) {
+        resize(1)
+        let n = sel?.count ?? rows
+        if star { counts[0] &+= Int64(n); return }
+        guard let a = arg, a.constant != .null else { return }
+        guard let valid = a.validity else { counts[0] &+= Int64(n); return }
+        var c: Int64 = 0
+        if let sel { for r in sel where valid[Int(r)] { c &+= 1 } } else { c = Int64(valid.popCount) }
+        counts[0] &+= c
+    }
+}
+
+extension IntSumAccumulator: UngroupedAccumulator {
+    func reduce(_ sel: [Int32]?, _ arg: Vec?, rows: Int) throws {
+        resize(1)
+        var scratchPool = StringPool()  // the fallbacks below never intern: their arguments are numbers
+        guard let a = arg, a.constant == nil, a.col.validity == nil, a.type == .int || a.type == .time else {
+            return try update([Int32](repeating: 0, count: sel?.count ?? rows), sel, arg, &scratchPool)
+        }
+        // Wrapping sum plus a floating-point sum: when the latter is far from 2^63, the former is exact.
+        var wrapped: Int64 = 0
+        var approx = 0.0
+        a.col.int64s.withUnsafeBufferPointer { v in
+            if let sel {
+                for r in sel { let x = v[Int(r)]; wrapped &+= x; approx += Double(x) }
+            } else {
+                for x in v.prefix(rows) { wrapped &+= x; approx += Double(x) }
+            }
+        }
+        guard abs(approx) < 4.0e18 else { throw QueryError("integer overflow in sum(): the total does not fit a BIGINT") }
+        let (s, o) = sums[0].addingReportingOverflow(wrapped)
+        if o { throw QueryError("integer overflow in sum(): the total does not fit a BIGINT") }
+        sums[0] = s
+        counts[0] &+= Int64(sel?.count ?? rows)
+    }
+}
+
+extension DoubleSumAccumulator: UngroupedAccumulator {
+    func reduce(_ sel: [Int32]?, _ arg: Vec?, rows: Int) throws {
+        resize(1)
+        var scratchPool = StringPool()  // the fallbacks below never intern: their arguments are numbers
+        guard let a = arg, a.constant == nil, a.col.validity == nil else {
+            return update([Int32](repeating: 0, count: sel?.count ?? rows), sel, arg, &scratchPool)
+        }
+        var total = 0.0
+        a.col.float64s.withUnsafeBufferPointer { v in
+            if let sel { for r in sel { total += v[Int(r)] } } else { for x in v.prefix(rows) { total += x } }
+        }
+        sums[0] += total
+        counts[0] &+= Int64(sel?.count ?? rows)
+    }
+}
+
+extension MinMaxAccumulator: UngroupedAccumulator {
+    func reduce(_ sel: [Int32]?, _ arg: Vec?, rows: Int) throws {
+        resize(1)
+        var scratchPool = StringPool()  // the fallbacks below never intern: their arguments are numbers
+        guard let a = arg, a.constant == nil, a.col.validity == nil, a.type == .int || a.type == .time || a.type == .double else {
+            return update([Int32](repeating: 0, count: sel?.count ?? rows), sel, arg, &scratchPool)
+        }
+        if a.type == .double {
+            var lo = Double.infinity, hi = -Double.infinity, any = false
+            a.col.float64s.withUnsafeBufferPointer { v in
+                if let sel { for r in sel { let x = v[Int(r)]; lo = Swift.min(lo, x); hi = Swift.max(hi, x); any = true } }
+                else { for x in v.prefix(rows) { lo = Swift.min(lo, x); hi = Swift.max(hi, x); any = true } }
+            }
+            if any { let x = isMax ? hi : lo; if !has[0] || (isMax ? x > doubles[0] : x < doubles[0]) { doubles[0] = x; has[0] = true } }
+        } else {
+            var lo = Int64.max, hi = Int64.min, any = false
+            a.col.int64s.withUnsafeBufferPointer { v in
+                if let sel { for r in sel { let x = v[Int(r)]; lo = Swift.min(lo, x); hi = Swift.max(hi, x); any = true } }
+                else { for x in v.prefix(rows) { lo = Swift.min(lo, x); hi = Swift.max(hi, x); any = true } }
+            }
+            if any { let x = isMax ? hi : lo; if !has[0] || (isMax ? x > ints[0] : x < ints[0]) { ints[0] = x; has[0] = true } }
+        }
     }
 }

@@ -40,6 +40,11 @@ final class HashAggregate {
     func consume(_ keyVecs: [Vec], _ args: [Vec?], sel: [Int32]?, rows: Int) throws {
         let n = sel?.count ?? rows
         guard n > 0 else { return }
+        // No GROUP BY: reductions over the whole batch, no group ids.
+        if keyTypes.isEmpty, accumulators.allSatisfy({ $0 is UngroupedAccumulator }) {
+            for (i, a) in accumulators.enumerated() { try (a as! UngroupedAccumulator).reduce(sel, args[i], rows: rows) }
+            return
+        }
         let gids = groupIDs(keyVecs, sel: sel, n: n)
         for a in accumulators { a.resize(groupCount) }
         for (i, a) in accumulators.enumerated() { try a.update(gids, sel, args[i], &pool) }

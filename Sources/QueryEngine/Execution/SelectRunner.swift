@@ -161,6 +161,10 @@ final class Worker: @unchecked Sendable {
 
     func consume(_ src: RowGroupColumns, plan: SelectPlan) throws {
         let n = src.rowCount
+        if plan.filter == nil, let agg = aggregate, plan.keys.isEmpty, plan.aggregates.allSatisfy({ $0.kind == .count && $0.argument == nil }) {
+            try agg.consume([], plan.aggregates.map { _ in nil }, sel: nil, rows: n)  // count(*): row counts only
+            return
+        }
         var sel: [Int32]?
         if let f = plan.filter {
             sel = Self.selection(try Evaluator.eval(f, src), n)

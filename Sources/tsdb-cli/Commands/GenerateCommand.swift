@@ -46,8 +46,14 @@ struct GenerateCommand: ParsableCommand {
         }
         let fd: Int32
         var tmp: String?
-        if let out, out != "-" {
-            // Written under a temporary name and renamed, so a failed run leaves no half file behind.
+        var st = stat()
+        let special = out.map { stat($0, &st) == 0 && (st.st_mode & S_IFMT) != S_IFREG } ?? false
+        if let out, out != "-", special {
+            // A device or pipe (/dev/null, a FIFO): write to it directly, never rename over it.
+            fd = open(out, O_WRONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw CLIError("cannot open \(out): \(String(cString: strerror(errno)))") }
+        } else if let out, out != "-" {
+            // A regular file is written under a temporary name and renamed, so a failed run leaves no half file behind.
             let t = out + ".tmp-\(getpid())"
             fd = open(t, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
             guard fd >= 0 else { throw CLIError("cannot create \(out): \(String(cString: strerror(errno)))") }
@@ -77,6 +83,9 @@ struct GenerateCommand: ParsableCommand {
                 unlink(tmp)
                 throw CLIError("cannot write \(out): \(String(cString: strerror(e)))")
             }
+        } else if special {
+            close(fd)
+            if failure != 0 && failure != EPIPE { throw CLIError("cannot write \(out!): \(String(cString: strerror(failure)))") }
         } else if failure != 0 && failure != EPIPE {
             throw CLIError("cannot write to standard output: \(String(cString: strerror(failure)))")
         }
