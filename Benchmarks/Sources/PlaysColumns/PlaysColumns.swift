@@ -2,6 +2,9 @@ import ColumnStore
 
 /// One block's worth of gen_plays columns, drawn from the distributions of shared/bench/gen_plays.py
 /// at its 10M-rows-a-year density (~27K rows a day, so a sorted gap of ~3.2 s in ns).
+///
+/// Symbol codes are numbered as the store numbers them: in order of first appearance, here over
+/// `warmupRows` earlier rows (a month by default) and then the block itself.
 public struct PlaysColumns: Sendable {
     public var time: ColumnVector
     public var artist: ColumnVector
@@ -23,7 +26,7 @@ public struct PlaysColumns: Sendable {
          ("skipped", skipped), ("liked", liked), ("revenue", revenue)]
     }
 
-    public init(rows n: Int, seed: UInt64 = 42) {
+    public init(rows n: Int, seed: UInt64 = 42, warmupRows: Int = 30 * 27_400) {
         var rng = BenchRandom(seed: seed)
         let platformW = [0.45, 0.20, 0.12, 0.08, 0.06, 0.04, 0.03, 0.02]
         let platformRate = [0.0035, 0.0008, 0.0070, 0.0040, 0.0060, 0.0020, 0.0125, 0.0015]
@@ -44,6 +47,23 @@ public struct PlaysColumns: Sendable {
         skipped = ColumnVector(type: .bool, capacity: n); liked = ColumnVector(type: .bool, capacity: n)
         revenue = ColumnVector(type: .float64, capacity: n)
 
+        // The table's symbol dictionaries: value -> code, assigned on first appearance.
+        var trackCode = [Int32](repeating: -1, count: 200_000), artistCode = [Int32](repeating: -1, count: 5000)
+        var platformCode = [Int32](repeating: -1, count: 8), countryCode = [Int32](repeating: -1, count: 60)
+        var deviceCode = [Int32](repeating: -1, count: 6)
+        var next = [Int32](repeating: 0, count: 5)
+        func code(_ table: inout [Int32], _ v: Int, _ k: Int) -> UInt32 {
+            if table[v] < 0 { table[v] = next[k]; next[k] += 1 }
+            return UInt32(table[v])
+        }
+        for _ in 0..<warmupRows {
+            let tr = Self.sample(trackCDF, &rng)
+            _ = code(&trackCode, tr, 0); _ = code(&artistCode, trackArtist[tr], 1)
+            _ = code(&platformCode, Self.pick(platformW, &rng), 2)
+            _ = code(&countryCode, Self.sample(countryCDF, &rng), 3)
+            _ = code(&deviceCode, Self.pick(deviceW, &rng), 4)
+        }
+
         // Sorted uniform arrival times: a day's rows sorted by the segment's sort key.
         let span = Double(n) * 86_400e9 / 27_400
         var times = (0..<n).map { _ in Int64(rng.unit() * span) }
@@ -53,14 +73,13 @@ public struct PlaysColumns: Sendable {
 
         var digits = [UInt8](repeating: 0, count: 8)
         for _ in 0..<n {
-            // Symbol codes are assigned in order of first appearance, so popular values get small codes: use the rank.
             let tr = Self.sample(trackCDF, &rng)
-            track.append(code: UInt32(tr))
-            artist.append(code: UInt32(trackArtist[tr]))
+            track.append(code: code(&trackCode, tr, 0))
+            artist.append(code: code(&artistCode, trackArtist[tr], 1))
             let p = Self.pick(platformW, &rng)
-            platform.append(code: UInt32(p))
-            country.append(code: UInt32(Self.sample(countryCDF, &rng)))
-            device.append(code: UInt32(Self.pick(deviceW, &rng)))
+            platform.append(code: code(&platformCode, p, 2))
+            country.append(code: code(&countryCode, Self.sample(countryCDF, &rng), 3))
+            device.append(code: code(&deviceCode, Self.pick(deviceW, &rng), 4))
             var u = userPerm[Self.sample(userCDF, &rng)]
             digits[0] = UInt8(ascii: "u")
             for k in stride(from: 7, through: 1, by: -1) { digits[k] = UInt8(48 + u % 10); u /= 10 }

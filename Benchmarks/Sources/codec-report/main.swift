@@ -55,7 +55,7 @@ func f(_ x: Double, _ digits: Int = 2) -> String {
 }
 
 let plays = PlaysColumns(rows: rows)
-print("gen_plays-shaped block of \(rows) rows (codes by popularity rank, times sorted, ~27.4K rows a day)\n")
+print("gen_plays-shaped block of \(rows) rows (codes by first appearance after a month of rows, times sorted, ~27.4K rows a day)\n")
 for compression in [CompressionKind.lz4, .zstd] {
     let options = CodecOptions(compression: compression, zstdLevel: 3)
     print("### \(compression == .lz4 ? "LZ4" : "zstd level 3")\n")
