@@ -21,7 +21,7 @@ struct ColumnBuilder {
     private var offsets: [UInt32] = [0]
     private var bytes: [UInt8] = []
     /// Tag values of a `.symbol` column, interned from the raw input bytes.
-    private var symbols = SymbolInterner()
+    private var symbols: SymbolInterner
     /// Set when a rejected line may have left a symbol no row uses.
     private var symbolsMayBeUnused = false
     /// Tag values whose codes are not yet filled in (see `appendTag`).
@@ -37,9 +37,10 @@ struct ColumnBuilder {
     /// Tag values interned in one go: the lookups are independent, so their cache misses overlap.
     static let pendingLimit = 256
 
-    init(name: UnsafeRawBufferPointer, type: ColumnType) {
+    init(name: UnsafeRawBufferPointer, type: ColumnType, seed: UInt64) {
         self.name = String(decoding: name, as: UTF8.self)
         self.type = type
+        symbols = SymbolInterner(seed: seed)
     }
 
     /// Appends NULLs until the column has `row` rows.

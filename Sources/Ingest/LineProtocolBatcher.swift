@@ -24,6 +24,11 @@ public struct LineProtocolBatcher: LineProtocolVisitor {
     /// Columns the current line added (dropped again if it is rejected).
     var addedColumns = 0
     let scratch = UnescapeBuffer()
+    /// Seed of every hash table the input chooses keys for (names, tag values).
+    let seed = UInt64.random(in: .min ... .max)
+    /// Measurement-name hash → the last table added with it; `sameHash` chains the others.
+    var tablesByHash: [UInt64: Int] = [:]
+    var sameHash: [Int] = []
 
     public init(defaultTime: Int64) {
         self.defaultTime = defaultTime
@@ -31,7 +36,7 @@ public struct LineProtocolBatcher: LineProtocolVisitor {
     }
 
     private static func placeholder() -> TableBuilder {
-        [UInt8]().withUnsafeBytes { TableBuilder(name: $0, hash: 0) }
+        [UInt8]().withUnsafeBytes { TableBuilder(name: $0, seed: 0) }
     }
 
     /// Rows batched so far, over all tables.
@@ -48,12 +53,16 @@ public struct LineProtocolBatcher: LineProtocolVisitor {
     private mutating func switchTable(_ measurement: LineSlice) {
         if curIndex >= 0 { swap(&cur, &tables[curIndex]) }
         measurement.withUnescaped(using: scratch) { name in
-            let h = LineKey.hash(name)
-            if let t = tables.firstIndex(where: { $0.nameHash == h && $0.nameBytes.elementsEqual(name) }) {
+            let h = LineKey.hash(name, seed: seed)
+            var t = tablesByHash[h] ?? -1
+            while t >= 0 && !tables[t].nameBytes.elementsEqual(name) { t = sameHash[t] }
+            if t >= 0 {
                 curIndex = t
             } else {
-                tables.append(TableBuilder(name: name, hash: h))
+                tables.append(TableBuilder(name: name, seed: seed))
                 curIndex = tables.count - 1
+                sameHash.append(tablesByHash[h] ?? -1)
+                tablesByHash[h] = curIndex
             }
         }
         swap(&cur, &tables[curIndex])
@@ -61,7 +70,7 @@ public struct LineProtocolBatcher: LineProtocolVisitor {
 
     public mutating func tag(key: LineKey, value: LineSlice) -> LineRejection? {
         let c: Int
-        if let found = cur.column(for: key, isTag: true) {
+        if let found = cur.column(for: key, isTag: true, scratch: scratch) {
             c = found
             if cur.types[c] != .symbol { return conflict(c, offered: .symbol) }
         } else {
@@ -76,7 +85,7 @@ public struct LineProtocolBatcher: LineProtocolVisitor {
     public mutating func field(key: LineKey, value: FieldValue) -> LineRejection? {
         let c: Int
         let offered = value.columnType
-        if let found = cur.column(for: key, isTag: false) {
+        if let found = cur.column(for: key, isTag: false, scratch: scratch) {
             c = found
             if cur.types[c] != offered { return conflict(c, offered: offered) }
         } else {
@@ -138,6 +147,8 @@ public struct LineProtocolBatcher: LineProtocolVisitor {
             lines.append(tables[i].rowLines)
         }
         tables = []
+        tablesByHash = [:]
+        sameHash = []
         cur = Self.placeholder()
         curIndex = -1
         return (batches, lines)

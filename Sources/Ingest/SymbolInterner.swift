@@ -19,6 +19,8 @@ struct SymbolInterner {
         var offset: UInt32 = 0
     }
 
+    /// Mixed into every hash, so that values cannot be chosen to collide (random per batcher).
+    private let seed: UInt64
     private var slots = [Slot](repeating: Slot(), count: 64)
     private var arena: [UInt8] = []
     /// Per code: arena offset, length, and the words and hash it was placed by (for growth).
@@ -26,6 +28,8 @@ struct SymbolInterner {
     private var hashes: [UInt64] = []
 
     var count: Int { entries.count }
+
+    init(seed: UInt64) { self.seed = seed }
 
     /// The first 16 bytes of `p`, zero-padded, as two little-endian words.
     @inline(__always)
@@ -43,9 +47,9 @@ struct SymbolInterner {
     }
 
     @inline(__always)
-    static func hash(_ w0: UInt64, _ w1: UInt64, _ n: Int, _ p: UnsafeRawPointer) -> UInt64 {
-        if n > 16 { return LineKey.hash(p, n) }
-        var h = (w0 ^ UInt64(n)) &* 0x9E37_79B9_7F4A_7C15
+    func hash(_ w0: UInt64, _ w1: UInt64, _ n: Int, _ p: UnsafeRawPointer) -> UInt64 {
+        if n > 16 { return LineKey.hash(p, n, seed: seed) }
+        var h = (w0 ^ seed ^ UInt64(n)) &* 0x9E37_79B9_7F4A_7C15
         h = (h ^ (h >> 29) ^ w1) &* 0xBF58_476D_1CE4_E5B9
         return h ^ (h >> 32)
     }
@@ -55,7 +59,7 @@ struct SymbolInterner {
     mutating func intern(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt32 {
         let raw = UnsafeRawPointer(p)
         let (w0, w1) = Self.words(raw, n)
-        let h = Self.hash(w0, w1, n, raw)
+        let h = hash(w0, w1, n, raw)
         let hit: UInt32? = slots.withUnsafeBufferPointer { s in
             let mask = s.count - 1
             var i = Int(truncatingIfNeeded: h) & mask

@@ -28,6 +28,10 @@ extension LineProtocolParser {
     /// with two word loads.
     @inlinable @inline(__always)
     func _isDuplicate(_ k: LineSlice, _ from: Int, _ to: Int) -> Bool {
+        if to - from >= ParserScratch.hashedFrom {
+            if to - from == ParserScratch.hashedFrom { _scratch.startHashing(from: from, to: to) }
+            return _scratch.hashedIsDuplicate(k, from: from, to: to)
+        }
         let keys = _scratch.keys
         var i = from
         while i < to {
@@ -44,9 +48,12 @@ extension LineProtocolParser {
         return false
     }
 
+    /// True when two keys are equal once unescaped.
     @usableFromInline
     static func _keysEqual(_ a: LineSlice, _ b: LineSlice, _ buffer: UnescapeBuffer) -> Bool {
-        a.withUnescaped(using: buffer) { ua in Array(ua) }.withUnsafeBytes { b.unescapedEquals($0) }
+        if a.escaping == .none { return b.unescapedEquals(a.rawBytes) }
+        if b.escaping == .none { return a.unescapedEquals(b.rawBytes) }
+        return a.withUnescaped(using: buffer) { ua in Array(ua) }.withUnsafeBytes { b.unescapedEquals($0) }
     }
 
     /// Parses one point in `[p, end)`; false with `failure` set when the line is bad.

@@ -177,13 +177,16 @@ public struct LineKey {
     }
 
     /// A fast 64-bit hash of `n` bytes at `p`, word at a time (not a stable on-disk hash).
+    ///
+    /// Give a random `seed` where input chooses the keys of a hash table, so that nobody can send keys
+    /// that all collide.
     @inlinable @inline(__always)
-    public static func hash(_ p: UnsafeRawPointer, _ n: Int) -> UInt64 {
+    public static func hash(_ p: UnsafeRawPointer, _ n: Int, seed: UInt64 = 0) -> UInt64 {
         @inline(__always) func mix(_ x: UInt64) -> UInt64 {
             let y = x &* 0xBF58_476D_1CE4_E5B9
             return y ^ (y >> 31)
         }
-        var h = UInt64(truncatingIfNeeded: n) &* 0x9E37_79B9_7F4A_7C15
+        var h = mix(seed ^ UInt64(truncatingIfNeeded: n) &* 0x9E37_79B9_7F4A_7C15)
         if n >= 8 {
             var i = 0
             while i + 8 < n {
@@ -204,9 +207,9 @@ public struct LineKey {
 
     /// `hash` of a whole buffer.
     @inlinable
-    public static func hash(_ b: UnsafeRawBufferPointer) -> UInt64 {
-        guard let p = b.baseAddress else { return hash(UnsafeRawPointer(bitPattern: 1)!, 0) }
-        return hash(p, b.count)
+    public static func hash(_ b: UnsafeRawBufferPointer, seed: UInt64 = 0) -> UInt64 {
+        guard let p = b.baseAddress else { return hash(UnsafeRawPointer(bitPattern: 1)!, 0, seed: seed) }
+        return hash(p, b.count, seed: seed)
     }
 }
 

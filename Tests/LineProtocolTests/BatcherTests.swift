@@ -272,6 +272,33 @@ func column(_ b: WriteBatch, _ name: String) -> BatchColumn? { b.columns.first {
         #expect(t.dictionary.count == Set(expected.compactMap { $0 }).count)
     }
 
+    @Test func manyMeasurementsAndColumns() throws {
+        var text = ""
+        for i in 0..<3000 { text += "m\(i % 400),t\(i % 300)=v\(i % 7) f\(i % 700)=\(i)i \(i)\n" }
+        let r = parse(text)
+        #expect(r.report.linesAccepted == 3000)
+        #expect(r.batches.count == 400)
+        for b in r.batches {
+            let m = Int(b.table.dropFirst())!
+            let lines = (0..<3000).filter { $0 % 400 == m }
+            #expect(b.time == lines.map { Int64($0) })
+            for (row, i) in lines.enumerated() {
+                #expect(rows(try #require(column(b, "f\(i % 700)")))[row] == String(i))
+                #expect(rows(try #require(column(b, "t\(i % 300)")))[row] == "v\(i % 7)")
+            }
+            #expect(b.columns.allSatisfy { rows($0).contains { $0 != nil } })
+        }
+    }
+
+    @Test func aColumnDroppedWithItsLineCanComeBackWithAnotherType() throws {
+        let r = parse("m a=1i\nm b=1i,c=x\nm c=2i,b=true\nm b=false\n")
+        #expect(r.report.errors.map(\.line) == [2])
+        let b = try #require(r.batches.first)
+        #expect(b.columns.map(\.name) == ["a", "c", "b"])
+        #expect(b.columns.map(\.vector.type) == [.int64, .int64, .bool])
+        #expect(rows(b.columns[2]) == [nil, "true", "false"])
+    }
+
     @Test func genPlaysLinesParse() throws {
         let lines = #"""
         plays,artist=The\ 0097s\,\ Live\=Loud,track=Song\ 001013\ (feat.\ X\,\ Y),platform=spotify,country=US,device=mobile user_id="u0827379",duration_ms=245992i,completed=true,skipped=false,liked=false,revenue=0.002976 1763683229181353536

@@ -101,6 +101,33 @@ func collect(_ input: String, precision: Precision = .ns, maxLineLength: Int = 1
         #expect(parser.errors.first?.description == "line 1, column 6: invalid UTF-8 (bytes \\xFF\\xFE\\x20\\x66)")
     }
 
+    /// A line with thousands of keys: duplicates are still found (by hashing, past 16 keys), in linear time.
+    @Test func wideLinesFindDuplicatesAmongThousandsOfKeys() throws {
+        let tags = (0..<3000).map { ",t\($0)=v" }.joined()
+        let fields = (0..<3000).map { "f\($0)=1i" }.joined(separator: ",")
+        let (points, _, parser) = collect("m\(tags) \(fields) 1")
+        #expect(parser.errorCount == 0)
+        let p = try #require(points.first)
+        #expect(p.tags.count == 3000 && p.fields.count == 3000)
+
+        let dupTag = collect("m\(tags),t1234=x \(fields)").parser.errors
+        #expect(dupTag.map(\.kind) == [.duplicateTag])
+        #expect(dupTag.first?.name == "t1234")
+        let dupField = collect("m\(tags) \(fields),f2999=2i").parser.errors
+        #expect(dupField.map(\.kind) == [.duplicateField])
+        #expect(dupField.first?.name == "f2999")
+        // The same key spelled two ways, far apart.
+        let escaped = collect(#"m,a\b=1"# + tags + #",a\\b=2 f=1"#).parser.errors
+        #expect(escaped.map(\.kind) == [.duplicateTag])
+        // A tag and a field may share a name as far as the parser goes, however many keys there are.
+        #expect(collect("m\(tags) t7=1,\(fields)").parser.errorCount == 0)
+        // Many wide lines in a row reuse the hash set (generations), still exact.
+        let many = (0..<50).map { i in "m\(tags) \(fields)" + (i % 10 == 9 ? ",f\(i)=1i" : "") }.joined(separator: "\n")
+        let (manyPoints, _, manyParser) = collect(many)
+        #expect(manyPoints.count == 45)
+        #expect(manyParser.errors.map(\.line) == [10, 20, 30, 40, 50])
+    }
+
     @Test func precisionParameterNames() {
         #expect(Precision(parameter: "ns") == .ns)
         #expect(Precision(parameter: "n") == .ns)
