@@ -61,25 +61,16 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         deadline = context.eventLoop.scheduleTask(in: .nanoseconds(Int64(server.config.requestTimeout * 1e9))) {
             channel.pipeline.fireUserInboundEventTriggered(RequestDeadline())
         }
-        switch HTTPRoute.match(h.method, path) {
-        case .failure(let r):
-            state = .draining(answer: r)
-            return
-        case .success(let r):
-            route = r
-        }
-        if route.needsAuth && !server.auth.allows(h.headers, query) {
-            state = .draining(answer: route.unauthorized)
-            return
-        }
-        if case let .write(api) = route {
-            switch WriteRoutes.parameters(api, query, defaultDatabase: server.config.defaultDatabase) {
-            case .failure(let r):
-                state = .draining(answer: r)
-                return
-            case .success(let p):
-                writeParameters = p
+        let expectsContinue = h.headers[canonicalForm: "Expect"].contains { $0.lowercased() == "100-continue" }
+        if let answer = earlyAnswer(h) {
+            if expectsContinue {
+                // The client waits before sending its body: answer now instead of reading it.
+                state = .closing
+                send(answer, context, close: true)
+            } else {
+                state = .draining(answer: answer)
             }
+            return
         }
         let declared = h.headers.first(name: "Content-Length").flatMap { Int($0) } ?? 0
         if declared > server.config.maxBodyBytes {
@@ -92,6 +83,25 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
         body = context.channel.allocator.buffer(capacity: min(max(declared, 4096), server.config.maxBodyBytes))
         state = .receiving
+        if expectsContinue {
+            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: h.version, status: .continue))), promise: nil)
+        }
+    }
+
+    /// The answer to a request that is refused on its head alone (404, 405, 401, bad write parameters).
+    private func earlyAnswer(_ h: HTTPRequestHead) -> HTTPResponse? {
+        switch HTTPRoute.match(h.method, path) {
+        case .failure(let r): return r
+        case .success(let r): route = r
+        }
+        if route.needsAuth && !server.auth.allows(h.headers, query) { return route.unauthorized }
+        if case let .write(api) = route {
+            switch WriteRoutes.parameters(api, query, defaultDatabase: server.config.defaultDatabase) {
+            case .failure(let r): return r
+            case .success(let p): writeParameters = p
+            }
+        }
+        return nil
     }
 
     private var tooLarge: String {

@@ -297,6 +297,23 @@ import Testing
         #expect(try c.request("GET", "/metrics").status == 200)
     }
 
+    @Test func expectContinue() throws {
+        let s = try RunningServer { $0.tokens = ["tk"] }
+        defer { s.stop() }
+        let c = try s.client()
+        let body = Array("e v=1i 1700000000000000000\n".utf8)
+        // Accepted: 100 Continue, then the body, then the answer.
+        try c.send("POST", "/write?db=e", headers: [("Expect", "100-continue"), ("Authorization", "Token tk"),
+                                                    ("Content-Length", String(body.count))])
+        #expect(try c.readResponse().status == 100)
+        try c.sendRaw(body)
+        #expect(try c.readResponse().status == 204)
+        // Refused on its head: the final answer comes at once, without waiting for the body.
+        try c.send("POST", "/write?db=e", headers: [("Expect", "100-continue"), ("Content-Length", String(body.count))])
+        #expect(try c.readResponse().status == 401)
+        #expect(c.peerClosed())
+    }
+
     @Test func keepAliveAndPipelining() throws {
         let s = try RunningServer()
         defer { s.stop() }

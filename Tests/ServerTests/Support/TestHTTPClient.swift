@@ -133,7 +133,7 @@ final class TestHTTPClient {
             }
         }
         var r = TestResponse(status: code, headers: headers, body: [])
-        if method == "HEAD" || code == 204 || code == 304 { return r }
+        if method == "HEAD" || code == 204 || code == 304 || (100..<200).contains(code) { return r }
         if let len = r.header("Content-Length").flatMap({ Int($0) }) {
             r.body = try readBytes(len)
         } else if r.header("Transfer-Encoding")?.lowercased() == "chunked" {
