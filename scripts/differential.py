@@ -5,14 +5,14 @@ Usage: differential.py --parquet FILE --queries-sql FILE --out ANSWERS.json [--r
        differential.py ... --print      (also print every query, numbered, to stdout)
 
 Runs every query of queries.sql (`-- name:` headers) and N randomly generated queries (seeded,
-deterministic for a given seed and data set) over `plays` (a view of the Parquet file written by
-gen_plays.py) and writes what DuckDB answered, for the Swift test
+deterministic for a given seed and data set) over `plays` (the Parquet file written by
+gen_plays.py, loaded into an in-memory table) and writes what DuckDB answered, for the Swift test
 Tests/QueryEngineTests/Differential to run the same SQL on tsdb and compare.
 
 ANSWERS.json:
   {"duckdb": version, "seed": S,
    "cases":  [{"id", "sql", "ordered", "names", "kinds", "rows"}],
-   "approx": [{"id", "sql", "reference", "names", "kinds", "rows"}]}
+   "approx": [{"id", "sql", "reference", "ordered", "names", "kinds", "rows"}]}
 `kinds` per column: int | float | string | bool | time. A cell is null (SQL NULL) or text: ints in
 decimal (DuckDB's HUGEINT sums included), floats as Python's repr (round-trips exactly), bools
 true/false, times as integer nanoseconds since the epoch (DuckDB's TIMESTAMP_NS kept to the ns,

@@ -59,7 +59,15 @@ enum DifferentialSetup {
 
     /// Fails naming what is missing when Python or one of duckdb, pyarrow, numpy can't be imported.
     static func checkPython() throws {
-        let probe = "import importlib.util as u; print(' '.join(n for n in ('duckdb', 'pyarrow', 'numpy') if u.find_spec(n) is None))"
+        let probe = """
+            missing = []
+            for name in ('duckdb', 'pyarrow', 'numpy'):
+                try:
+                    __import__(name)
+                except Exception:
+                    missing.append(name)
+            print(' '.join(missing))
+            """
         let out: ProcessOutput
         do { out = try run(python, ["-c", probe]) } catch {
             throw DifferentialError("the differential test needs \(python) with duckdb, pyarrow and numpy: \(error)")
