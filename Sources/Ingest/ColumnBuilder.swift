@@ -43,6 +43,21 @@ struct ColumnBuilder {
         symbols = SymbolInterner(seed: seed)
     }
 
+    /// Makes room for `rows` rows in all, so that a big batch is not copied on every doubling.
+    mutating func reserve(rows: Int) {
+        guard rows > count else { return }
+        switch type {
+        case .time, .int64: int64s.reserveCapacity(rows)
+        case .uint64: uint64s.reserveCapacity(rows)
+        case .float64: float64s.reserveCapacity(rows)
+        case .bool: bools.reserveCapacity(rows)
+        case .symbol: codes.reserveCapacity(rows)
+        case .string:
+            offsets.reserveCapacity(rows + 1)
+            if count > 0 { bytes.reserveCapacity(bytes.count / count * rows + bytes.count / count) }
+        }
+    }
+
     /// Appends NULLs until the column has `row` rows.
     @inline(__always)
     mutating func padNulls(to row: Int) {

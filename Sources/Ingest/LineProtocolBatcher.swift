@@ -11,6 +11,11 @@ import LineProtocol
 public struct LineProtocolBatcher: LineProtocolVisitor {
     /// Timestamp (ns) for lines without one: when the batch was received.
     public var defaultTime: Int64
+    /// Lines expected before the next `takeBatches` (0: unknown). When known, a table that reaches
+    /// `sizingRow` rows reserves room for its share of them, instead of growing by doubling.
+    public var expectedLines = 0
+    /// Rows after which a table estimates its final size from `expectedLines`.
+    static let sizingRow = 4096
 
     /// Every table but the current one; the current one's slot holds an empty placeholder.
     var tables: [TableBuilder] = []
@@ -19,6 +24,8 @@ public struct LineProtocolBatcher: LineProtocolVisitor {
     /// Index of `cur` in `tables`, -1 before the first line.
     var curIndex = -1
     var line = 0
+    /// Line number of the first line since the last `takeBatches` (0: none yet).
+    var firstLine = 0
     /// Row index of the current line in `cur`.
     var row = 0
     /// Columns the current line added (dropped again if it is rejected).
@@ -44,6 +51,7 @@ public struct LineProtocolBatcher: LineProtocolVisitor {
 
     public mutating func beginLine(measurement: LineSlice, line: Int) {
         self.line = line
+        if firstLine == 0 { firstLine = line }
         if curIndex < 0 || !cur.nameBytes.withUnsafeBytes({ measurement.unescapedEquals($0) }) {
             switchTable(measurement)
         }
@@ -101,6 +109,15 @@ public struct LineProtocolBatcher: LineProtocolVisitor {
         cur.time.append(timestamp ?? defaultTime)
         cur.rowLines.append(line)
         addedColumns = 0
+        if row + 1 == Self.sizingRow && expectedLines > 0 { sizeTable() }
+    }
+
+    /// Reserves room for the current table's share of the expected lines (+10 %).
+    private mutating func sizeTable() {
+        let linesSoFar = line - firstLine + 1
+        let share = Double(Self.sizingRow) / Double(linesSoFar)
+        let rows = Int(Double(expectedLines) * share * 1.1)
+        if rows > Self.sizingRow { cur.reserve(rows: min(rows, expectedLines + expectedLines / 10)) }
     }
 
     public mutating func abortLine() {
@@ -147,6 +164,7 @@ public struct LineProtocolBatcher: LineProtocolVisitor {
             lines.append(tables[i].rowLines)
         }
         tables = []
+        firstLine = 0
         tablesByHash = [:]
         sameHash = []
         cur = Self.placeholder()

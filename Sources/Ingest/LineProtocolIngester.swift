@@ -50,8 +50,31 @@ public struct LineProtocolIngester {
         set { batcher.defaultTime = newValue }
     }
 
+    /// Lines expected before the next `takeBatches` (0, the default: unknown). Setting it lets big
+    /// tables reserve their columns once instead of growing them by doubling; a wrong guess costs
+    /// only memory that is reserved and never touched, or the usual growth.
+    public var expectedLines: Int {
+        get { batcher.expectedLines }
+        set { batcher.expectedLines = newValue }
+    }
+
     /// Rows batched and not yet taken.
     public var pendingRows: Int { batcher.rowCount }
+
+    /// Lines in `buffer`, estimated from the newlines of its first 64 KiB (0 when it is small).
+    static func estimateLines(_ buffer: UnsafeRawBufferPointer) -> Int {
+        let sample = min(buffer.count, 1 << 16)
+        guard buffer.count > 1 << 16, let base = buffer.baseAddress else { return 0 }
+        var newlines = 0
+        var p = base
+        let end = base + sample
+        while p < end, let nl = memchr(p, 0x0A, end - p) {
+            newlines += 1
+            p = UnsafeRawPointer(nl) + 1
+        }
+        guard newlines >= 16 else { return 0 }
+        return Int(Double(buffer.count) * Double(newlines) / Double(sample))
+    }
 
     /// Parses the complete lines of `chunk` (all of it when `isFinal`); returns the bytes consumed.
     public mutating func feed(_ chunk: UnsafeRawBufferPointer, isFinal: Bool = false) -> Int {
@@ -77,6 +100,7 @@ public struct LineProtocolIngester {
     ) -> ParsedBatches {
         var ingester = LineProtocolIngester(
             precision: precision, defaultTime: defaultTime, maxLineLength: maxLineLength, maxErrors: maxErrors)
+        ingester.expectedLines = estimateLines(buffer)
         _ = ingester.feed(buffer, isFinal: true)
         return ingester.takeBatches()
     }
@@ -103,3 +127,9 @@ public struct LineProtocolIngester {
         return parsed.report(after: try write(parsed.batches))
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -109,6 +109,13 @@ struct TableBuilder {
         names.removeLast(names.count - (nameEnds.last ?? 0))
     }
 
+    /// Makes room for `rows` rows in all, in the table and in each of its columns.
+    mutating func reserve(rows: Int) {
+        time.reserveCapacity(rows)
+        rowLines.reserveCapacity(rows)
+        for c in columns.indices { columns[c].reserve(rows: rows) }
+    }
+
     /// The finished batch; leaves the builder empty.
     mutating func finish() -> WriteBatch {
         let rows = rowCount

@@ -299,6 +299,27 @@ func column(_ b: WriteBatch, _ name: String) -> BatchColumn? { b.columns.first {
         #expect(rows(b.columns[2]) == [nil, "true", "false"])
     }
 
+    @Test func presizingFromTheExpectedLineCountChangesNothing() throws {
+        var text = ""
+        // Both tables pass `sizingRow` (4096 rows), where a table reserves room for its share.
+        for i in 0..<9_000 {
+            text += i % 2 == 0 ? "a,t=x\(i % 50) f=\(i)i,s=\"v\(i)\" \(i)\n"
+                : "b g=\(i).5\(i % 5 == 1 ? ",h=true" : "") \(i)\n"
+        }
+        let bytes = Array(text.utf8)
+        #expect(bytes.count > 1 << 16)  // large enough for `parse` to estimate the line count
+        let sized = LineProtocolIngester.parse(bytes, defaultTime: 0)
+        for expected in [0, 10, 1_000_000] {
+            var ingester = LineProtocolIngester(defaultTime: 0)
+            ingester.expectedLines = expected
+            _ = bytes.withUnsafeBytes { ingester.feed($0, isFinal: true) }
+            let other = ingester.takeBatches()
+            #expect(Self.rowMaps(other.batches) == Self.rowMaps(sized.batches))
+            #expect(other.rowLines == sized.rowLines)
+        }
+        #expect(sized.batches.map(\.rowCount) == [4500, 4500])
+    }
+
     @Test func genPlaysLinesParse() throws {
         let lines = #"""
         plays,artist=The\ 0097s\,\ Live\=Loud,track=Song\ 001013\ (feat.\ X\,\ Y),platform=spotify,country=US,device=mobile user_id="u0827379",duration_ms=245992i,completed=true,skipped=false,liked=false,revenue=0.002976 1763683229181353536
