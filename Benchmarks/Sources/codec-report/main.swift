@@ -71,20 +71,22 @@ for compression in [CompressionKind.lz4, .zstd] {
     print("| **all** | | | | **\(f(Double(total) / Double(rows)))** | | |\n")
 }
 
-print("### Total bytes a row by zstd level (automatic choice)\n")
-print("| zstd level | bytes/row | encode MB/s (all columns) |")
-print("|---:|---:|---:|")
+print("### Bytes a row by zstd level (automatic choice)\n")
+let names = plays.named.map(\.0)
+print("| zstd level | " + names.joined(separator: " | ") + " | all | encode MB/s (all) |")
+print("|---:|" + String(repeating: "---:|", count: names.count + 2))
 for level: Int32 in [1, 3, 9, 19] {
-    var stored = 0, raw = 0
+    var perColumn = [Int](repeating: 0, count: names.count), raw = 0
     let t = secondsPerCall {
-        stored = 0; raw = 0
-        for (_, c) in plays.named {
+        raw = 0
+        for (k, (_, c)) in plays.named.enumerated() {
             var out: [UInt8] = []
             let s = BlockCodec.encode(c, range: 0..<c.count, options: CodecOptions(compression: .zstd, zstdLevel: level), into: &out)
-            stored += s.storedBytes; raw += s.rawBytes
+            perColumn[k] = s.storedBytes; raw += s.rawBytes
         }
     }
-    print("| \(level) | \(f(Double(stored) / Double(rows))) | \(f(Double(raw) / 1e6 / t, 0)) |")
+    let cells = perColumn.map { f(Double($0) / Double(rows)) }
+    print("| \(level) | " + cells.joined(separator: " | ") + " | \(f(Double(perColumn.reduce(0, +)) / Double(rows))) | \(f(Double(raw) / 1e6 / t, 0)) |")
 }
 print("")
 

@@ -74,8 +74,10 @@ public enum BlockCodec {
                 guard families.insert(c.family(column.type)).inserted else { continue }
                 var body = b
                 packed.removeAll(keepingCapacity: true)
+                let sections = options.compression == .zstd ? planes(c, body, validityBytes: validity.count, rows: n) : []
                 let compressed = body.withUnsafeBytes {
-                    BlockCompression.compress($0, options.compression, level: options.zstdLevel, zstd: zstd, into: &packed)
+                    BlockCompression.compress($0, options.compression, level: options.zstdLevel, zstd: zstd,
+                                              sections: sections, into: &packed)
                 }
                 let size = compressed ? packed.count : body.count
                 // Ties go to the candidate listed first: it decodes faster.
@@ -105,6 +107,28 @@ public enum BlockCodec {
         out.append(contentsOf: best)
         return BlockSummary(encoding: winner.id, compression: bestCompression,
                             rawBytes: rawSize(column, range) + validity.count, storedBytes: out.count - start)
+    }
+
+    /// Where the byte planes of a body start (and where its validity bitmap ends), for zstd to code each
+    /// with its own entropy tables; empty for layouts that are one stream.
+    static func planes(_ c: Candidate, _ body: [UInt8], validityBytes v: Int, rows n: Int) -> [Int] {
+        var starts: [Int] = v > 0 ? [v] : []
+        // (offset of the byte-width field, values per plane, fixed plane count)
+        let layout: (widthAt: Int?, count: Int, planes: Int)? = switch (c.id, c.inner) {
+        case (.narrow, _): (v + 8, n, 0)
+        case (.deltaNarrow, _): (v + 16, Swift.max(n - 1, 0), 0)
+        case (.decimal, .narrow?): (v + 2 + 8, n, 0)
+        case (.byteShuffle, _): (nil, n, 8)
+        default: nil
+        }
+        guard let layout, layout.count > 0 else { return starts }
+        if let at = layout.widthAt {
+            let w = Int(body[at])
+            for k in 1..<Swift.max(w, 1) { starts.append(at + 1 + k * layout.count) }
+        } else {
+            for k in 1..<layout.planes { starts.append(v + k * layout.count) }
+        }
+        return starts
     }
 
     static func candidates(for type: ColumnType) -> [Candidate] {

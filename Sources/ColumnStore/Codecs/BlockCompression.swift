@@ -11,9 +11,10 @@ enum BlockCompression {
     }
 
     /// Appends `src` compressed to `out` and returns true, or returns false (out unchanged) when the
-    /// result would not be smaller than `src`.
+    /// result would not be smaller than `src`. For zstd, each offset in `sections` (ascending) starts a new
+    /// zstd block, so byte planes of different statistics get their own entropy tables.
     static func compress(_ src: UnsafeRawBufferPointer, _ kind: CompressionKind, level: Int32, zstd: ZstdContext?,
-                         into out: inout [UInt8]) -> Bool {
+                         sections: [Int] = [], into out: inout [UInt8]) -> Bool {
         let n = src.count
         guard kind != .none, n > 0 else { return false }
         let at = out.count
@@ -28,8 +29,11 @@ enum BlockCompression {
                 return Int(LZ4_compress_default(src.baseAddress!.assumingMemoryBound(to: CChar.self),
                                                 dst.assumingMemoryBound(to: CChar.self), Int32(n), Int32(capacity)))
             case .zstd:
-                let r = ZSTD_compressCCtx(zstd!.cctx, dst, capacity, src.baseAddress!, n, level)
-                return ZSTD_isError(r) != 0 ? 0 : Int(r)
+                if sections.isEmpty {
+                    let r = ZSTD_compressCCtx(zstd!.cctx, dst, capacity, src.baseAddress!, n, level)
+                    return ZSTD_isError(r) != 0 ? 0 : Int(r)
+                }
+                return zstdSections(zstd!.cctx, src, dst, capacity, level, sections: sections)
             case .none:
                 return 0
             }
@@ -40,6 +44,29 @@ enum BlockCompression {
         }
         out.removeSubrange((at + written)...)
         return true
+    }
+
+    /// One zstd frame (content size in its header) flushed at each section start: a flush ends the current
+    /// zstd block, and the next block builds its own Huffman/FSE tables; the match window carries on.
+    static func zstdSections(_ cctx: OpaquePointer, _ src: UnsafeRawBufferPointer, _ dst: UnsafeMutableRawPointer,
+                             _ capacity: Int, _ level: Int32, sections: [Int]) -> Int {
+        ZSTD_CCtx_reset(cctx, ZSTD_reset_session_and_parameters)
+        ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, level)
+        ZSTD_CCtx_setPledgedSrcSize(cctx, UInt64(src.count))
+        var output = ZSTD_outBuffer(dst: dst, size: capacity, pos: 0)
+        var start = 0
+        for end in sections + [src.count] where end > start {
+            var input = ZSTD_inBuffer(src: src.baseAddress! + start, size: end - start, pos: 0)
+            let mode = end == src.count ? ZSTD_e_end : ZSTD_e_flush
+            while true {
+                let r = ZSTD_compressStream2(cctx, &output, &input, mode)
+                if ZSTD_isError(r) != 0 { return 0 }
+                if r == 0 && input.pos == input.size { break }
+                if output.pos == output.size { return 0 }
+            }
+            start = end
+        }
+        return output.pos
     }
 
     /// Decompresses `src` into exactly `dst.count` bytes; anything else throws.
