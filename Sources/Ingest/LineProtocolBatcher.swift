@@ -76,10 +76,15 @@ public struct LineProtocolBatcher: LineProtocolVisitor {
         swap(&cur, &tables[curIndex])
     }
 
+    /// A key repeated within a line lands in a column that already has this row.
+    public static var detectsDuplicateKeys: Bool { true }
+
     public mutating func tag(key: LineKey, value: LineSlice) -> LineRejection? {
         let c: Int
         if let found = cur.column(for: key, isTag: true, scratch: scratch) {
             c = found
+            // Only a tag of this line can have set this row already: fields come after tags.
+            if cur.columns[c].count > row { return LineRejection(kind: .duplicateTag) }
             if cur.types[c] != .symbol { return conflict(c, offered: .symbol) }
         } else {
             if Self.isTimeName(key.slice) { return Self.timeRejection }
@@ -95,6 +100,8 @@ public struct LineProtocolBatcher: LineProtocolVisitor {
         let offered = value.columnType
         if let found = cur.column(for: key, isTag: false, scratch: scratch) {
             c = found
+            // A field of this line set it (a tag of the same name is a type conflict, below).
+            if cur.columns[c].count > row, cur.types[c] != .symbol { return LineRejection(kind: .duplicateField) }
             if cur.types[c] != offered { return conflict(c, offered: offered) }
         } else {
             if Self.isTimeName(key.slice) { return Self.timeRejection }

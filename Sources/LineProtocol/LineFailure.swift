@@ -17,4 +17,15 @@
         self.textEnd = textEnd
         self.name = name
     }
+
+    /// The visitor refused the line at the key `name` (`[at, end)` is the key and value).
+    @inlinable @inline(__always)
+    mutating func reject(_ r: LineRejection, _ at: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, name: LineSlice) {
+        if r.kind == .rejected {
+            set(.rejected, at, end, name: name)
+            rejection = r
+        } else {
+            set(r.kind, at, end, name: name)
+        }
+    }
 }

@@ -96,11 +96,13 @@ extension LineProtocolParser {
                 failure.set(.unescapedEquals, vStart, ByteScanner.findValueEnd(p, end), name: key)
                 return false
             }
-            if _isDuplicate(key, 0, nTags) { failure.set(.duplicateTag, kStart, vStart - 1, name: key); return false }
+            if !V.detectsDuplicateKeys && _isDuplicate(key, 0, nTags) {
+                failure.set(.duplicateTag, kStart, vStart - 1, name: key)
+                return false
+            }
             let value = LineSlice(start: vStart, count: p - vStart, escaping: vEsc ? .key : .none)
             if let r = visitor.tag(key: LineKey(slice: key, index: nTags), value: value) {
-                failure.set(.rejected, kStart, p, name: key)
-                failure.rejection = r
+                failure.reject(r, kStart, p, name: key)
                 return false
             }
             nTags += 1
@@ -148,13 +150,12 @@ extension LineProtocolParser {
                     return false
                 }
             }
-            if _isDuplicate(key, nTags, nTags + nFields) {
+            if !V.detectsDuplicateKeys && _isDuplicate(key, nTags, nTags + nFields) {
                 failure.set(.duplicateField, kStart, vStart - 1, name: key)
                 return false
             }
             if let r = visitor.field(key: LineKey(slice: key, index: nFields), value: value) {
-                failure.set(.rejected, kStart, p, name: key)
-                failure.rejection = r
+                failure.reject(r, kStart, p, name: key)
                 return false
             }
             nFields += 1

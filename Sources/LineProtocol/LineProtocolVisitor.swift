@@ -17,15 +17,23 @@ public protocol LineProtocolVisitor {
     mutating func abortLine()
     /// The parse call is about to return: the last moment the slices it handed out are valid.
     mutating func endChunk()
+    /// True when the visitor itself rejects a key repeated within a line's tags or fields (returning a
+    /// `.duplicateTag` / `.duplicateField` rejection), so the parser need not check.
+    static var detectsDuplicateKeys: Bool { get }
 }
 
 extension LineProtocolVisitor {
     /// Nothing to do by default.
     @inlinable public mutating func endChunk() {}
+    /// The parser checks for duplicate keys by default.
+    @inlinable public static var detectsDuplicateKeys: Bool { false }
 }
 
 /// Why a visitor refused a line (a schema conflict, say); reported like a syntax error, with its position.
 public struct LineRejection: Error, Sendable, Hashable {
+    /// `.rejected` with a `message`, or a parser kind the visitor found itself (`.duplicateTag`, `.duplicateField`).
+    public var kind: LineProtocolError.Kind
     public var message: String
-    public init(_ message: String) { self.message = message }
+    public init(_ message: String) { kind = .rejected; self.message = message }
+    public init(kind: LineProtocolError.Kind) { self.kind = kind; message = "" }
 }

@@ -320,6 +320,66 @@ func column(_ b: WriteBatch, _ name: String) -> BatchColumn? { b.columns.first {
         #expect(sized.batches.map(\.rowCount) == [4500, 4500])
     }
 
+    /// The batcher finds repeated keys itself (the parser skips its check for it): same kinds, columns, names.
+    @Test func duplicateKeysAreFoundByTheBatcher() {
+        let r = parse(#"""
+        m,t=1,t=2 f=1
+        m f=1i,f=2.5
+        m,a\b=1,a\\b=2 f=1
+        m,t=x t=1
+        m,t=y f=3,g=1 1
+        """#)
+        #expect(r.report.linesAccepted == 1)
+        #expect(r.report.messages == [
+            "line 1, column 7: duplicate tag 't'",
+            "line 2, column 8: duplicate field 'f'",
+            #"line 3, column 9: duplicate tag 'a\b'"#,
+            "line 4, column 7: type conflict in table 'm': column 't' is a tag in this batch, this line has a field of type float",
+        ])
+        #expect(r.batches.first?.columns.map(\.name) == ["t", "f", "g"])
+        #expect(r.batches.first.map { rows($0.columns[1]) } == ["3.0"])
+    }
+
+    @Test func duplicateKeysInWideLinesAreFoundByTheBatcher() {
+        let tags = (0..<2000).map { ",t\($0)=v" }.joined()
+        let fields = (0..<2000).map { "f\($0)=1i" }.joined(separator: ",")
+        let text = "m\(tags) \(fields)\nm\(tags),t1999=x \(fields)\nm\(tags) \(fields),f0=2i\nm\(tags) \(fields)\n"
+        let r = parse(text)
+        #expect(r.report.linesAccepted == 2)
+        #expect(r.report.errors.map(\.line) == [2, 3])
+        #expect(r.report.messages[0].hasSuffix("duplicate tag 't1999'"))
+        #expect(r.report.messages[1].hasSuffix("duplicate field 'f0'"))
+        #expect(r.batches.first?.columns.count == 4000)
+    }
+
+    /// Parser and batcher agree on which lines repeat a key, over random lines with repeats.
+    @Test func batcherAndParserAgreeOnDuplicates() throws {
+        var gen = PointGenerator(seed: 50)
+        var doc: [UInt8] = []
+        for _ in 0..<400 {
+            var line = Array("m".utf8)
+            let tagKeys = gen.distinctKeys(1 + gen.rng.below(4)).map { [UInt8]("t".utf8) + $0 }
+            for k in tagKeys + (gen.rng.chance(0.2) ? [tagKeys[gen.rng.below(tagKeys.count)]] : []) {
+                line += Array(",".utf8)
+                try LineProtocolSerializer.appendEscaped(k, .key, to: &line)
+                line += Array("=v".utf8)
+            }
+            line += Array(" ".utf8)
+            let fieldKeys = gen.distinctKeys(1 + gen.rng.below(4)).map { [UInt8]("f".utf8) + $0 }
+            let all = fieldKeys + (gen.rng.chance(0.2) ? [fieldKeys[gen.rng.below(fieldKeys.count)]] : [])
+            for (n, k) in all.enumerated() {
+                if n > 0 { line += Array(",".utf8) }
+                try LineProtocolSerializer.appendEscaped(k, .key, to: &line)
+                line += Array("=1i".utf8)
+            }
+            doc += line + [0x0A]
+        }
+        let viaParser = collect(bytes: doc).parser.errors
+        let viaBatcher = LineProtocolIngester.parse(doc, defaultTime: 0, maxErrors: 1000).report
+        #expect(viaParser.count > 20)
+        #expect(viaBatcher.messages == viaParser.map(\.description))
+    }
+
     @Test func genPlaysLinesParse() throws {
         let lines = #"""
         plays,artist=The\ 0097s\,\ Live\=Loud,track=Song\ 001013\ (feat.\ X\,\ Y),platform=spotify,country=US,device=mobile user_id="u0827379",duration_ms=245992i,completed=true,skipped=false,liked=false,revenue=0.002976 1763683229181353536
