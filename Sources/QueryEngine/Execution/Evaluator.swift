@@ -233,7 +233,8 @@ enum Evaluator {
             let first = pick.first ?? 0
             if pick.allSatisfy({ $0 == first }) { return Vec(constant: values[Int(first)].constant!, count: n) }
         }
-        let cols = values.map { $0.materialized() }
+        // Constant branches (NULL included) broadcast with the CASE's type, so every column has the same storage.
+        let cols = values.map { $0.constant.map { Vec.broadcast($0, type: t, count: n) } ?? $0.materialized() }
         var out = ColumnVector(type: t.columnType, capacity: n)
         switch t {
         case .int, .time:
