@@ -130,14 +130,24 @@ def run_write(args):
 
     if args.server_pid:
         threading.Thread(target=sampler, daemon=True).start()
-    worker = http_worker if args.protocol == "http" else tcp_worker
+    work = http_worker if args.protocol == "http" else tcp_worker
+
+    def worker():
+        try:
+            work()
+        except Exception as e:  # a refused or broken connection fails the run, loudly
+            print(f"load_client: {args.protocol} worker failed: {e}", file=sys.stderr)
+            with lock:
+                state["errors"] += 1
+                state["next"] = len(bodies)
+
     threads = [threading.Thread(target=worker) for _ in range(args.connections)]
     start = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    if args.protocol == "tcp":
+    if args.protocol == "tcp" and not state["errors"]:
         while True:
             done = scrape_counter(url.hostname, url.port, "tsdb_ingest_rows_total", 'protocol="tcp"') + \
                 scrape_counter(url.hostname, url.port, "tsdb_ingest_lines_rejected_total", 'protocol="tcp"')

@@ -58,10 +58,16 @@ struct ServerCommand: ParsableCommand {
     var maxResultRows = 10_000_000
 
     @Option(name: .long, help: ArgumentHelp("Flush the memtable to segments at this size.", valueName: "bytes"))
-    var memtableSize = ByteSize(128 << 20)
+    var memtableSize = ByteSize(64 << 20)
 
     @Option(name: .long, help: ArgumentHelp("Memtables waiting to be flushed before writers wait (backpressure).", valueName: "n"))
     var maxPendingFlushes = 2
+
+    @Option(name: .long, help: ArgumentHelp("Writers wait while a database holds more than this in memtables (default: 3 × --memtable-size).", valueName: "bytes"))
+    var maxUnflushedBytes: ByteSize?
+
+    @Option(name: .long, help: ArgumentHelp("An HTTP write that waited this long for flushes is answered 503 (seconds).", valueName: "s"))
+    var writeStallTimeout = 10.0
 
     @Option(name: .long, help: ArgumentHelp("Threads that parse and write (they wait on fsync).", valueName: "n"))
     var writeThreads = 4
@@ -129,6 +135,8 @@ struct ServerCommand: ParsableCommand {
         c.maxResultRows = maxResultRows
         c.memtableBytes = memtableSize.bytes
         c.maxPendingFlushes = maxPendingFlushes
+        c.maxUnflushedBytes = maxUnflushedBytes?.bytes ?? 0
+        c.writeStallTimeout = writeStallTimeout
         c.writeThreads = writeThreads
         c.queryConcurrency = queryConcurrency
         c.queryThreads = queryThreads ?? ProcessInfo.processInfo.activeProcessorCount

@@ -36,9 +36,17 @@ struct ServerConfig: Sendable {
     /// NIO event-loop threads (network I/O only).
     var eventLoopThreads = 1
     /// Memtable size at which it is flushed to segments.
-    var memtableBytes = 128 << 20
+    var memtableBytes = 64 << 20
     /// Flushes that may lag before writers wait (backpressure).
     var maxPendingFlushes = 2
+    /// Writers wait while a database holds more than this in memtables (flushes lag behind ingestion);
+    /// 0 means three memtables' worth.
+    var maxUnflushedBytes = 0
+    /// An HTTP write that waited this long for room is answered 503 (seconds).
+    var writeStallTimeout: Double = 10
+
+    /// `maxUnflushedBytes` with its default applied.
+    var unflushedLimit: Int { maxUnflushedBytes > 0 ? maxUnflushedBytes : 3 * memtableBytes }
     /// Bytes a TCP connection buffers before it stops reading until the writer catches up.
     var tcpBufferBytes = 4 << 20
     /// TCP rows are committed once this many are parsed…

@@ -20,6 +20,8 @@ final class ServerMetrics: Sendable {
     let connectionsRefused: Counter
     let overloaded: Counter
     let writeDuration: DurationHistogram
+    private let stalls: Counter
+    private let stallSeconds: Counter
     let queryDuration: DurationHistogram
     private let queryOK: Counter
     private let queryFailed: Counter
@@ -39,10 +41,12 @@ final class ServerMetrics: Sendable {
         connections = sources.map { registry.makeGauge(descriptor: d("open_connections", "", "Connections open now."), labels: [("protocol", $0.rawValue)]) }
         connectionsTotal = sources.map { registry.makeCounter(descriptor: d("connections", "total", "Connections accepted."), labels: [("protocol", $0.rawValue)]) }
         connectionsRefused = registry.makeCounter(descriptor: d("connections_refused", "total", "Connections closed on accept because --max-connections were open."))
-        overloaded = registry.makeCounter(descriptor: d("http_overloaded", "total", "Requests answered 503 because too many request bytes were in flight."))
+        overloaded = registry.makeCounter(descriptor: d("http_overloaded", "total", "Writes answered 503: too many request bytes in flight, or flushes too far behind."))
         let latency: [Duration] = [.microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
                                    .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
                                    .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10), .seconds(30), .seconds(60)]
+        stalls = registry.makeCounter(descriptor: d("write_stalls", "total", "Writes that waited because unflushed memtables exceeded --max-unflushed-bytes."))
+        stallSeconds = registry.makeCounter(descriptor: d("write_stall_seconds", "total", "Time writes spent waiting for flushes to catch up."))
         writeDuration = registry.makeDurationHistogram(descriptor: d("http_write_duration", "seconds", "HTTP write latency: parse, write, durable."), buckets: latency)
         queryDuration = registry.makeDurationHistogram(descriptor: d("query_duration", "seconds", "Query latency, from request to the first byte of the answer."), buckets: latency)
         queryOK = registry.makeCounter(descriptor: d("queries", "total", "Queries by outcome."), labels: [("status", "ok")])
@@ -62,6 +66,12 @@ final class ServerMetrics: Sendable {
         writes[i(s)].increment()
         if r > 0 { rows[i(s)].increment(by: Int64(r)) }
         if x > 0 { rejected[i(s)].increment(by: Int64(x)) }
+    }
+
+    /// Records a write that waited for flushes.
+    func recordStall(nanoseconds: Int64) {
+        stalls.increment()
+        stallSeconds.increment(by: Double(nanoseconds) / 1e9)
     }
 
     func connectionOpened(_ s: Source) {

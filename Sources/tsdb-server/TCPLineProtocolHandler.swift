@@ -199,6 +199,8 @@ final class TCPLineStream: @unchecked Sendable {
             if database == nil {
                 database = try server.databases.database(server.config.defaultDatabase, create: true)
             }
+            // Wait for flushes to catch up (no answer to delay on TCP, so no limit: reads stay held).
+            while !server.waitForRoom(database!, timeout: 1) {}
             let report = try LineWriter.write(parsed, to: database!)
             server.metrics.recordWrite(.tcp, rows: report.linesAccepted, rejected: report.linesRejected)
             if !report.isComplete {

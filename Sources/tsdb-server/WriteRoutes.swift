@@ -70,6 +70,12 @@ enum WriteRoutes {
         } catch {
             return serverFailure(p.api, error, server)
         }
+        guard server.waitForRoom(db, timeout: server.config.writeStallTimeout) else {
+            var r = WriteResponses.failure(p.api, .serviceUnavailable, "ingestion is ahead of flushing; retry later")
+            r.headers.add(name: "Retry-After", value: "1")
+            server.metrics.overloaded.increment()
+            return r
+        }
         var ingester = LineProtocolIngester(precision: p.precision.parserPrecision, defaultTime: ServerContext.nowNanoseconds(),
                                             maxLineLength: server.config.maxLineLength)
         body.withUnsafeReadableBytes { _ = ingester.feed($0, isFinal: true) }

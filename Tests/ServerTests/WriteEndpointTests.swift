@@ -260,6 +260,21 @@ import Testing
         #expect(m["tsdb_http_overloaded_total"] == 2)
     }
 
+    @Test func writesWaitForFlushesThen503() throws {
+        // Memtables never flush here (64 MiB) but may hold only 1 byte: the second write waits, then 503.
+        let s = try RunningServer { $0.memtableBytes = 64 << 20; $0.maxUnflushedBytes = 1; $0.writeStallTimeout = 0.05 }
+        defer { s.stop() }
+        let c = try s.client()
+        #expect(try c.request("POST", "/write?db=f", body: "m v=1i 1700000000000000000\n").status == 204)
+        let r = try c.request("POST", "/api/v2/write?bucket=f", body: "m v=2i 1700000000000000001\n")
+        #expect(r.status == 503)
+        #expect(r.header("Retry-After") == "1")
+        let m = try PrometheusText(try s.client().request("GET", "/metrics").text)
+        #expect(m["tsdb_write_stalls_total"] == 1)
+        #expect((m["tsdb_write_stall_seconds_total"] ?? 0) >= 0.05)
+        #expect(try s.count("f", "m") == 1)
+    }
+
     @Test func invalidGzipIs400() throws {
         let s = try RunningServer()
         defer { s.stop() }
