@@ -6,8 +6,9 @@ import LineProtocol
 /// Tags become `.symbol` columns (codes into a batch-local dictionary, interned from the input bytes),
 /// fields typed columns, `time` the line's timestamp or `defaultTime`. Cells are appended as they
 /// arrive; when the line is then rejected, `abortLine` truncates every column back to the row count
-/// and drops the columns the line added, so no partial row (and no new column) is left behind. A field whose type differs from its column's type in this batch, or a key used as
-/// both tag and field, rejects the line.
+/// and drops the columns the line added, so no partial row (and no new column) is left behind.
+/// The batcher rejects a line for: a field whose type differs from its column's type in this batch,
+/// a key used both as a tag and as a field, a key repeated in the line, a key named `time`.
 public struct LineProtocolBatcher: LineProtocolVisitor {
     /// Timestamp (ns) for lines without one: when the batch was received.
     public var defaultTime: Int64
