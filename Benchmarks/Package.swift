@@ -27,5 +27,14 @@ let package = Package(
             name: "codec-report",
             dependencies: ["PlaysColumns", .product(name: "ColumnStore", package: "tsdb")]
         ),
+        // "parse gen_plays lines": single-core line-protocol parse into columnar batches, lines/s and MB/s.
+        .executableTarget(
+            name: "LineProtocolBench",
+            dependencies: [
+                .product(name: "ColumnStore", package: "tsdb"),
+                .product(name: "LineProtocol", package: "tsdb"),
+                .product(name: "Ingest", package: "tsdb"),
+            ]
+        ),
     ]
 )

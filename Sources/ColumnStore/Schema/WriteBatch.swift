@@ -37,6 +37,11 @@ public struct RowRejection: Sendable, Error, CustomStringConvertible {
     public var row: Int
     public var reason: String
     public var description: String { reason }
+
+    public init(row: Int, reason: String) {
+        self.row = row
+        self.reason = reason
+    }
 }
 
 /// What a write did: rows written, and the rows rejected (the rest of the batch is written).
