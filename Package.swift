@@ -32,6 +32,7 @@ let package = Package(
         .target(
             name: "ColumnStore",
             dependencies: ["CLZ4", "CZstd", .product(name: "Atomics", package: "swift-atomics")],
+            exclude: ["Codecs/README.md"],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
         .target(name: "LineProtocol"),
