@@ -59,22 +59,10 @@ final class HashAggregate {
                 else { keyKinds[k] = .value }
             }
         }
-        // One tag or boolean key: direct indexing by code.
-        if keyVecs.count == 1, keyVecs[0].constant == nil, keyVecs[0].col.type == .symbol || keyVecs[0].col.type == .bool {
+        // One tag, boolean or string key: direct indexing by code. The path depends on the key's type only,
+        // never on whether this batch's vector happens to be a constant, so a group never splits across paths.
+        if keyVecs.count == 1 && (keyTypes[0] == .bool || keyTypes[0] == .string) {
             return denseIDs(keyVecs[0], sel: sel, n: n)
-        }
-        // One string key: its pool code is already a dense id.
-        if keyVecs.count == 1, keyVecs[0].constant == nil, keyVecs[0].col.type == .string {
-            let v = keyVecs[0]
-            var gids = [Int32](repeating: 0, count: n)
-            let valid = v.col.validity
-            for j in 0..<n {
-                let r = row(sel, j)
-                if let valid, !valid[r] { gids[j] = denseGroup(0); continue }
-                let code = v.col.withStringBytes(r) { pool.intern($0) }
-                gids[j] = denseGroup(Int(code) + 1)
-            }
-            return gids
         }
         let w = width
         if rowKeys.count < n * w { rowKeys = [UInt64](repeating: 0, count: n * w) }
@@ -124,15 +112,38 @@ final class HashAggregate {
         }
     }
 
+    /// Group ids for a single key of type bool (slot = value + 1), tag (code + 1) or string (pool code + 1);
+    /// slot 0 is NULL.
     private func denseIDs(_ v: Vec, sel: [Int32]?, n: Int) -> [Int32] {
+        if let c = v.constant {
+            let slot: Int
+            switch c {
+            case .null: slot = 0
+            case let .bool(b): slot = b ? 2 : 1
+            case var .string(s): slot = Int(s.withUTF8 { pool.intern(UnsafeRawBufferPointer($0)) }) + 1
+            default: slot = 0
+            }
+            return [Int32](repeating: denseGroup(slot), count: n)
+        }
         var gids = [Int32](repeating: 0, count: n)
         let valid = v.col.validity
-        let isBool = v.col.type == .bool
-        for j in 0..<n {
-            let r = row(sel, j)
-            let slot: Int
-            if let valid, !valid[r] { slot = 0 } else { slot = 1 + (isBool ? Int(v.col.bools[r]) : Int(v.col.codes[r])) }
-            gids[j] = denseGroup(slot)
+        switch v.col.type {
+        case .bool:
+            for j in 0..<n {
+                let r = row(sel, j)
+                gids[j] = denseGroup((valid.map { $0[r] } ?? true) ? Int(v.col.bools[r]) + 1 : 0)
+            }
+        case .symbol:
+            for j in 0..<n {
+                let r = row(sel, j)
+                gids[j] = denseGroup((valid.map { $0[r] } ?? true) ? Int(v.col.codes[r]) + 1 : 0)
+            }
+        default:
+            for j in 0..<n {
+                let r = row(sel, j)
+                if let valid, !valid[r] { gids[j] = denseGroup(0); continue }
+                gids[j] = denseGroup(Int(v.col.withStringBytes(r) { pool.intern($0) }) + 1)
+            }
         }
         return gids
     }

@@ -80,15 +80,46 @@ final class HyperLogLogAccumulator: Accumulator {
         var out = ColumnVector(type: .int64)
         out.int64s = sparse.indices.map { g in
             guard let regs = registers[g] else { return Int64(sparse[g].count) }
-            let m = Double(Self.m)
-            var sum = 0.0, zeros = 0
-            for r in regs { sum += 1.0 / Double(UInt64(1) << UInt64(r)); if r == 0 { zeros += 1 } }
-            let alpha = 0.7213 / (1 + 1.079 / m)
-            var e = alpha * m * m / sum
-            if e <= 2.5 * m && zeros > 0 { e = m * log(m / Double(zeros)) }  // linear counting for small ranges
-            return Int64(e.rounded())
+            return Int64(Self.estimate(regs).rounded())
         }
         out._setCount(sparse.count)
         return out
+    }
+
+    /// Ertl's improved estimator ("New cardinality estimation algorithms for HyperLogLog sketches", 2017):
+    /// unbiased from small to large cardinalities without empirical bias tables or a switch-over point.
+    static func estimate(_ regs: [UInt8]) -> Double {
+        let q = 64 - p
+        var hist = [Int](repeating: 0, count: q + 2)
+        for r in regs { hist[Int(r)] += 1 }
+        let m = Double(Self.m)
+        var z = m * tau(1 - Double(hist[q + 1]) / m)
+        for k in stride(from: q, through: 1, by: -1) { z = 0.5 * (z + Double(hist[k])) }
+        z += m * sigma(Double(hist[0]) / m)
+        return m * m / (2 * log(2.0)) / z
+    }
+
+    static func sigma(_ x0: Double) -> Double {
+        if x0 == 1 { return .infinity }
+        var x = x0, y = 1.0, z = x0
+        while true {
+            x *= x
+            let old = z
+            z += x * y
+            y += y
+            if z == old { return z }
+        }
+    }
+
+    static func tau(_ x0: Double) -> Double {
+        if x0 == 0 || x0 == 1 { return 0 }
+        var x = x0, y = 1.0, z = 1 - x0
+        while true {
+            x = x.squareRoot()
+            let old = z
+            y *= 0.5
+            z -= (1 - x) * (1 - x) * y
+            if z == old { return z / 3 }
+        }
     }
 }

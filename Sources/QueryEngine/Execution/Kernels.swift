@@ -260,7 +260,7 @@ enum Kernels {
         case (.double, .int):
             out.int64s = try v.col.float64s.enumerated().map { i, d in
                 if v.col.isNull(i) { return 0 }
-                let r = d.rounded(.toNearestOrAwayFromZero)
+                let r = d.rounded(.toNearestOrEven)
                 guard r.isFinite, r >= -9.223372036854775808e18, r < 9.223372036854775808e18 else { throw QueryError("cannot cast \(d) to BIGINT: out of range") }
                 return Int64(r)
             }
@@ -279,7 +279,7 @@ enum Kernels {
         case (.double, .uint):
             out.uint64s = try v.col.float64s.enumerated().map { i, d in
                 if v.col.isNull(i) { return 0 }
-                let r = d.rounded(.toNearestOrAwayFromZero)
+                let r = d.rounded(.toNearestOrEven)
                 guard r >= 0, r < 1.8446744073709552e19 else { throw QueryError("cannot cast \(d) to UBIGINT: out of range") }
                 return UInt64(r)
             }
