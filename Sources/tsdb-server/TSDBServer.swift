@@ -33,8 +33,12 @@ final class TSDBServer: @unchecked Sendable {
         context.writePool.start()
         context.queryPool.start()
         do {
-            if let a = config.http { httpChannel = try bindHTTP(a) }
-            if let a = config.tcp { tcpChannel = try bindTCP(a) }
+            if let a = config.http {
+                do { httpChannel = try bindHTTP(a) } catch { throw ValidationFailure("cannot listen for HTTP on \(a): \(error)") }
+            }
+            if let a = config.tcp {
+                do { tcpChannel = try bindTCP(a) } catch { throw ValidationFailure("cannot listen for TCP on \(a): \(error)") }
+            }
         } catch {
             try? shutdown()
             throw error
