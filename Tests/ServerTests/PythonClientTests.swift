@@ -23,6 +23,9 @@ import Testing
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = ["python3", script] + args
         p.currentDirectoryURL = URL(fileURLWithPath: clients)
+        var env = ProcessInfo.processInfo.environment
+        env["PYTHONDONTWRITEBYTECODE"] = "1"  // no __pycache__ in the source tree
+        p.environment = env
         let out = Pipe()
         p.standardOutput = out
         p.standardError = out
