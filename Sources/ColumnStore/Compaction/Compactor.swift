@@ -3,15 +3,17 @@ extension Database {
     ///
     /// Runs beside writes and queries: the merge reads immutable files and only the final swap takes
     /// the state lock. Snapshots taken before keep reading the old files, which stay mapped after unlink.
-    /// Returns the number of segments merged away.
+    /// With `rewriteAll`, every segment is rewritten (e.g. after a compression change), alone or merged.
+    /// Returns the number of segments merged or rewritten.
     @discardableResult
-    public func compact(table only: String? = nil, minSegments: Int = 2) throws -> Int {
+    public func compact(table only: String? = nil, minSegments: Int = 2, rewriteAll: Bool = false) throws -> Int {
         try maintenance.withLock {
             var merged = 0
             let work: [(String, Int32, [LiveSegment], TableSchema, TableOptions)] = state.withLock {
                 var w: [(String, Int32, [LiveSegment], TableSchema, TableOptions)] = []
                 for (name, t) in tables where only == nil || only == name {
                     for (day, segs) in t.segments {
+                        if rewriteAll { w.append((name, day, segs, t.schema, t.options)); continue }
                         let small = segs.filter { $0.entry.rows < options.compactionMaxRows }
                         if small.count >= max(2, minSegments) { w.append((name, day, small, t.schema, t.options)) }
                     }
