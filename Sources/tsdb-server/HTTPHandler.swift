@@ -116,8 +116,10 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             return
         }
         if size > reserved {
-            // Without a Content-Length (chunked, or gzip growing when inflated) reserve a MiB at a time.
-            guard reserve(max(size - reserved, min(1 << 20, server.config.maxBodyBytes))) else {
+            // Without a Content-Length (chunked, or gzip growing when inflated) reserve a MiB at a time,
+            // or just what is needed when that much is not free.
+            let need = size - reserved
+            guard reserve(max(need, min(1 << 20, server.config.maxBodyBytes))) || reserve(need) else {
                 overloaded(context)
                 return
             }

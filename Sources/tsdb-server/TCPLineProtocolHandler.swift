@@ -200,7 +200,13 @@ final class TCPLineStream: @unchecked Sendable {
                 database = try server.databases.database(server.config.defaultDatabase, create: true)
             }
             // Wait for flushes to catch up (no answer to delay on TCP, so no limit: reads stay held).
-            while !server.waitForRoom(database!, timeout: 1) {}
+            var waited = 0
+            while !server.waitForRoom(database!, timeout: 1) {
+                waited += 1
+                if waited % 30 == 0 {
+                    server.logger.warning("tcp \(peer): waiting \(waited) s for flushes to catch up (tsdb_memtable_bytes)")
+                }
+            }
             let report = try LineWriter.write(parsed, to: database!)
             server.metrics.recordWrite(.tcp, rows: report.linesAccepted, rejected: report.linesRejected)
             if !report.isComplete {
