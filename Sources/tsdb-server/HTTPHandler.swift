@@ -212,7 +212,9 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func send(_ r: HTTPResponse, _ context: ChannelHandlerContext, close: Bool = false) {
         var headers = r.headers
-        headers.replaceOrAdd(name: "Content-Length", value: String(r.body.count))
+        if r.status != .noContent {  // RFC 9110: no Content-Length on 204
+            headers.replaceOrAdd(name: "Content-Length", value: String(r.body.count))
+        }
         let closing = close || !keepAlive
         context.write(wrapOutboundOut(.head(responseHead(r.status, headers, close: closing))), promise: nil)
         if !r.body.isEmpty && head.method != .HEAD {
