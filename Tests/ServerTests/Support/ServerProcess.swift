@@ -39,6 +39,14 @@ final class ServerProcess: @unchecked Sendable {
         tcpPort = port("tcp")
     }
 
+    /// A server a failed test left running is killed, never leaked.
+    deinit {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
     var pid: Int32 { process.processIdentifier }
 
     /// Sends a signal and waits for the exit; returns the exit status (or the signal that ended it).
