@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "ColumnStoreTests", dependencies: ["ColumnStore", "TestSupport", "CrashWriter"]),
         .testTarget(name: "LineProtocolTests", dependencies: ["LineProtocol", "Ingest", "ColumnStore", "TestSupport"]),
         .testTarget(name: "QueryEngineTests", dependencies: ["QueryEngine", "Ingest", "ColumnStore", "TestSupport"]),
-        .testTarget(name: "ServerTests", dependencies: ["tsdb-server", "TestSupport"]),
+        .testTarget(name: "ServerTests", dependencies: ["tsdb-server", "TestSupport"], exclude: ["Clients"]),
         .testTarget(name: "CLITests", dependencies: ["tsdb-cli", "TestSupport"]),
     ]
 )

@@ -73,6 +73,8 @@ extension Database {
             state.broadcast()
         }
         wal.trim(upTo: mt.lastWALSequence)
+        counters.flushes.wrappingIncrement(ordering: .relaxed)
+        counters.segmentsFlushed.wrappingIncrement(by: added.count, ordering: .relaxed)
     }
 
     /// Persists symbol dictionaries, then writes a new MANIFEST with the current schemas and `change` applied.

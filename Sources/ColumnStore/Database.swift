@@ -37,6 +37,7 @@ public final class Database: @unchecked Sendable {
     var flushing: [Memtable] = []
     var manifest: Manifest
     let wal: WriteAheadLog
+    let counters = DatabaseCounters()
     private var lockFD: Int32 = -1
     var isClosed = false
     var flushRequested = false
@@ -60,7 +61,7 @@ public final class Database: @unchecked Sendable {
         lockFD = fd
         do {
             manifest = try Manifest.load(path + "/" + FileNames.manifest) ?? Manifest()
-            wal = try WriteAheadLog(directory: path + "/" + FileNames.walDirectory)
+            wal = try WriteAheadLog(directory: path + "/" + FileNames.walDirectory, counters: counters)
             try openTables()
             let checkpoint = manifest.walCheckpoint
             _ = try wal.replay(after: checkpoint) { batches in

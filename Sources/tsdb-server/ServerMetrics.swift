@@ -106,6 +106,13 @@ final class ServerMetrics: Sendable {
             registry.makeGauge(descriptor: d("segments", "", "Live segments on disk."), labels: l).set(Double(s.segments))
             registry.makeGauge(descriptor: d("segment", "bytes", "Bytes of live segments on disk."), labels: l).set(Double(s.segmentBytes))
             registry.makeGauge(descriptor: d("segment", "rows", "Rows in live segments."), labels: l).set(Double(s.segmentRows))
+            let w = db.stats  // running totals since the database was opened
+            registry.makeGauge(descriptor: d("wal_syncs", "", "WAL fdatasync calls since open (one per group commit)."), labels: l).set(Double(w.walSyncs))
+            registry.makeGauge(descriptor: d("flushes", "", "Memtable flushes since open."), labels: l).set(Double(w.flushes))
+            registry.makeGauge(descriptor: d("segments_flushed", "", "Segments written by flushes since open."), labels: l).set(Double(w.segmentsFlushed))
+            registry.makeGauge(descriptor: d("compactions", "", "Compaction passes since open."), labels: l).set(Double(w.compactions))
+            registry.makeGauge(descriptor: d("segments_compacted", "", "Segments merged or rewritten by compaction since open."), labels: l).set(Double(w.segmentsCompacted))
+            registry.makeGauge(descriptor: d("partitions_dropped", "", "Day partitions dropped by retention since open."), labels: l).set(Double(w.partitionsDropped))
         }
         return registry.emitToBuffer()
     }

@@ -58,7 +58,7 @@ import Testing
         #expect(m[#"tsdb_memtable_bytes{db="mdb"}"#].map { $0 > 0 } == true)
         #expect(m[#"tsdb_segments{db="mdb"}"#] == 0)
         #expect(m[#"tsdb_tables{db="default"}"#] == 1)
-        for name in ["tsdb_segment_bytes", "tsdb_segment_rows", "tsdb_http_write_duration_seconds_count",
+        for name in ["tsdb_segment_bytes", "tsdb_segment_rows", "tsdb_wal_syncs", "tsdb_flushes", "tsdb_compactions", "tsdb_http_write_duration_seconds_count",
                      "tsdb_connections_total", "tsdb_connections_refused_total"] {
             #expect(m.samples.keys.contains { $0.hasPrefix(name) }, "missing \(name)")
         }

@@ -49,6 +49,10 @@ extension Database {
                 }
             }
             for d in done { for p in d.oldPaths { FileIO.unlink(p) } }
+            if !done.isEmpty {
+                counters.compactions.wrappingIncrement(ordering: .relaxed)
+                counters.segmentsCompacted.wrappingIncrement(by: merged, ordering: .relaxed)
+            }
             return merged
         }
     }

@@ -28,6 +28,7 @@ extension Database {
                 for (name, day, _) in doomed { tables[name]?.segments[day] = nil }
             }
             for (name, day, _) in doomed { FileIO.removeTree(path + "/" + name + "/" + Day.name(day)) }
+            counters.partitionsDropped.wrappingIncrement(by: doomed.count, ordering: .relaxed)
             return doomed.count
         }
     }

@@ -18,6 +18,7 @@ final class WriteAheadLog: @unchecked Sendable {
     static let maxRecord = 1 << 30
 
     let directory: String
+    let counters: DatabaseCounters
     private let appendLock = NSLock()
     private let syncLock = NSLock()
     private var fd: Int32 = -1
@@ -29,8 +30,9 @@ final class WriteAheadLog: @unchecked Sendable {
     /// Set when an fsync fails: nothing after it can be acknowledged.
     private var failure: String?
 
-    init(directory: String) throws {
+    init(directory: String, counters: DatabaseCounters = DatabaseCounters()) throws {
         self.directory = directory
+        self.counters = counters
         try FileIO.makeDirectories(directory)
     }
 
@@ -127,6 +129,7 @@ final class WriteAheadLog: @unchecked Sendable {
                 throw error
             }
             synced = max(synced, target)
+            counters.walSyncs.wrappingIncrement(ordering: .relaxed)
         }
     }
 
