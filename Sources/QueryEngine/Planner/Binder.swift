@@ -163,7 +163,7 @@ struct Binder {
         if case let .constant(.string(s)) = b, t == .time { return .constant(try Self.convert(.string(s), to: .time, p)) }
         switch (b.type, t) {
         case (.int, _), (.uint, _), (.double, _), (.bool, .int), (.bool, .double), (.bool, .string), (.time, .string), (.time, .int),
-             (.string, .int), (.string, .double), (.string, .bool), (.int, .time):
+             (.string, .int), (.string, .double), (.string, .bool):
             return .cast(b, t)
         default: throw QueryError("cannot cast \(b.type) to \(t)", at: p)
         }
