@@ -39,10 +39,7 @@ public struct MemChunk: Sendable {
             batch.time.withUnsafeBufferPointer { t in
                 for r in range { let v = t[r]; minTime = min(minTime, v); maxTime = max(maxTime, v) }
             }
-            var tv = ColumnVector(type: .time)
-            tv.int64s = Array(batch.time[range])
-            tv._setCount(range.count)
-            columns[0].append(contentsOf: tv, range: 0..<range.count)
+            columns[0].append(int64s: batch.time[range])
         }
         var touched = [Bool](repeating: false, count: columns.count)
         touched[0] = true

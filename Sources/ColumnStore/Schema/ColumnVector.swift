@@ -51,6 +51,12 @@ public struct ColumnVector: Sendable {
     }
 
     public mutating func append(int64 v: Int64) { int64s.append(v); _markValid() }
+    /// Appends present values to a `.time`/`.int64` vector in one copy.
+    public mutating func append(int64s values: ArraySlice<Int64>) {
+        int64s.append(contentsOf: values)
+        if validity != nil { validity!.append(repeating: true, count: values.count) }
+        count += values.count
+    }
     public mutating func append(uint64 v: UInt64) { uint64s.append(v); _markValid() }
     public mutating func append(float64 v: Double) { float64s.append(v); _markValid() }
     public mutating func append(bool v: Bool) { bools.append(v ? 1 : 0); _markValid() }

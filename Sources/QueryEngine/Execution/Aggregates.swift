@@ -39,8 +39,8 @@ struct AggregateSpec: Sendable {
         case .sum, .avg:
             switch argument?.type {
             case .double: return DoubleSumAccumulator(average: kind == .avg)
-            case .uint: return UIntSumAccumulator(average: kind == .avg)
-            default: return IntSumAccumulator(average: kind == .avg)
+            case .uint: return IntegerSumAccumulator<UInt64>(average: kind == .avg)
+            default: return IntegerSumAccumulator<Int64>(average: kind == .avg)
             }
         case .min, .max: return MinMaxAccumulator(type: argument?.type ?? .null, isMax: kind == .max)
         case .approxCountDistinct: return HyperLogLogAccumulator()
@@ -97,12 +97,42 @@ final class CountAccumulator: Accumulator {
     }
 }
 
-/// sum/avg of integers: exact Int64 sums; an overflow is an error, never a wrapped value.
-final class IntSumAccumulator: Accumulator {
+/// An integer type sum/avg accumulates in: how to read it from a vector and store the totals.
+protocol SummableInteger: FixedWidthInteger & Sendable {
+    /// The SQL type named in overflow errors.
+    static var sqlName: String { get }
+    static var columnType: ColumnType { get }
+    /// The batch's values (booleans count as 0/1).
+    static func values(_ v: Vec) -> [Self]
+    static func constant(_ v: Value) -> Self
+    static func store(_ sums: [Self], in out: inout ColumnVector)
+}
+
+extension Int64: SummableInteger {
+    static var sqlName: String { "BIGINT" }
+    static var columnType: ColumnType { .int64 }
+    static func values(_ v: Vec) -> [Int64] { v.type == .bool ? v.col.bools.map { Int64($0) } : v.col.int64s }
+    static func constant(_ v: Value) -> Int64 { switch v { case let .int(x): x; case let .bool(b): b ? 1 : 0; default: 0 } }
+    static func store(_ sums: [Int64], in out: inout ColumnVector) { out.int64s = sums }
+}
+
+extension UInt64: SummableInteger {
+    static var sqlName: String { "UBIGINT" }
+    static var columnType: ColumnType { .uint64 }
+    static func values(_ v: Vec) -> [UInt64] { v.col.uint64s }
+    static func constant(_ v: Value) -> UInt64 { if case let .uint(x) = v { x } else { 0 } }
+    static func store(_ sums: [UInt64], in out: inout ColumnVector) { out.uint64s = sums }
+}
+
+/// sum/avg of integers: exact sums in the argument's width; an overflow is an error, never a wrapped value.
+final class IntegerSumAccumulator<T: SummableInteger>: Accumulator {
     let average: Bool
-    var sums: [Int64] = []
+    var sums: [T] = []
     var counts: [Int64] = []
     init(average: Bool) { self.average = average }
+
+    static var overflow: QueryError { QueryError("integer overflow in sum(): the total does not fit a \(T.sqlName)") }
+
     func resize(_ groups: Int) {
         if sums.count < groups {
             sums.append(contentsOf: repeatElement(0, count: groups - sums.count))
@@ -112,18 +142,17 @@ final class IntSumAccumulator: Accumulator {
     func update(_ gids: [Int32], _ sel: [Int32]?, _ arg: Vec?, _ pool: inout StringPool) throws {
         guard let a = arg else { return }
         if let c = a.constant {
-            let x: Int64 = switch c { case let .int(v): v; case let .bool(b): b ? 1 : 0; default: 0 }
             if c == .null { return }
+            let x = T.constant(c)
             for g in gids {
                 let (s, o) = sums[Int(g)].addingReportingOverflow(x)
-                if o { throw QueryError("integer overflow in sum(): the total does not fit a BIGINT") }
+                if o { throw Self.overflow }
                 sums[Int(g)] = s; counts[Int(g)] &+= 1
             }
             return
         }
         var overflow = false
-        let values: [Int64] = a.type == .bool ? a.col.bools.map { Int64($0) } : a.col.int64s
-        values.withUnsafeBufferPointer { v in
+        T.values(a).withUnsafeBufferPointer { v in
             sums.withUnsafeMutableBufferPointer { s in
                 counts.withUnsafeMutableBufferPointer { c in
                     let valid = a.col.validity
@@ -144,68 +173,26 @@ final class IntSumAccumulator: Accumulator {
                 }
             }
         }
-        if overflow { throw QueryError("integer overflow in sum(): the total does not fit a BIGINT") }
+        if overflow { throw Self.overflow }
     }
     func merge(_ other: Accumulator, map: [Int32], from: StringPool, into: inout StringPool) throws {
-        let o = other as! IntSumAccumulator
+        let o = other as! IntegerSumAccumulator<T>
         for g in o.sums.indices {
             let m = Int(map[g])
             let (s, ov) = sums[m].addingReportingOverflow(o.sums[g])
-            if ov { throw QueryError("integer overflow in sum(): the total does not fit a BIGINT") }
+            if ov { throw Self.overflow }
             sums[m] = s; counts[m] &+= o.counts[g]
         }
     }
     func finalize(_ pool: StringPool) -> ColumnVector {
-        var out = ColumnVector(type: average ? .float64 : .int64)
+        var out = ColumnVector(type: average ? .float64 : T.columnType)
         var validity = Bitmap(count: sums.count, value: true)
         for (g, c) in counts.enumerated() where c == 0 { validity[g] = false }
         if average {
             out.float64s = sums.indices.map { counts[$0] == 0 ? 0 : Double(sums[$0]) / Double(counts[$0]) }
         } else {
-            out.int64s = sums
+            T.store(sums, in: &out)
         }
-        out._setCount(sums.count)
-        out.validity = validity.allSet ? nil : validity
-        return out
-    }
-}
-
-final class UIntSumAccumulator: Accumulator {
-    let average: Bool
-    var sums: [UInt64] = []
-    var counts: [Int64] = []
-    init(average: Bool) { self.average = average }
-    func resize(_ groups: Int) {
-        if sums.count < groups {
-            sums.append(contentsOf: repeatElement(0, count: groups - sums.count))
-            counts.append(contentsOf: repeatElement(0, count: groups - counts.count))
-        }
-    }
-    func update(_ gids: [Int32], _ sel: [Int32]?, _ arg: Vec?, _ pool: inout StringPool) throws {
-        guard let a = arg else { return }
-        let m = a.materialized()
-        for (j, g) in gids.enumerated() {
-            let r = row(sel, j)
-            if m.isNull(r) { continue }
-            let (s, o) = sums[Int(g)].addingReportingOverflow(m.uint64s[r])
-            if o { throw QueryError("integer overflow in sum(): the total does not fit a UBIGINT") }
-            sums[Int(g)] = s; counts[Int(g)] += 1
-        }
-    }
-    func merge(_ other: Accumulator, map: [Int32], from: StringPool, into: inout StringPool) throws {
-        let o = other as! UIntSumAccumulator
-        for g in o.sums.indices {
-            let m = Int(map[g])
-            let (s, ov) = sums[m].addingReportingOverflow(o.sums[g])
-            if ov { throw QueryError("integer overflow in sum(): the total does not fit a UBIGINT") }
-            sums[m] = s; counts[m] += o.counts[g]
-        }
-    }
-    func finalize(_ pool: StringPool) -> ColumnVector {
-        var out = ColumnVector(type: average ? .float64 : .uint64)
-        var validity = Bitmap(count: sums.count, value: true)
-        for (g, c) in counts.enumerated() where c == 0 { validity[g] = false }
-        if average { out.float64s = sums.indices.map { counts[$0] == 0 ? 0 : Double(sums[$0]) / Double(counts[$0]) } } else { out.uint64s = sums }
         out._setCount(sums.count)
         out.validity = validity.allSet ? nil : validity
         return out
@@ -498,7 +485,7 @@ extension CountAccumulator: UngroupedAccumulator {
     }
 }
 
-extension IntSumAccumulator: UngroupedAccumulator {
+extension IntegerSumAccumulator: UngroupedAccumulator where T == Int64 {
     func reduce(_ sel: [Int32]?, _ arg: Vec?, rows: Int) throws {
         resize(1)
         var scratchPool = StringPool()  // the fallbacks below never intern: their arguments are numbers
@@ -515,9 +502,9 @@ extension IntSumAccumulator: UngroupedAccumulator {
                 for x in v.prefix(rows) { wrapped &+= x; approx += Double(x) }
             }
         }
-        guard abs(approx) < 4.0e18 else { throw QueryError("integer overflow in sum(): the total does not fit a BIGINT") }
+        guard abs(approx) < 4.0e18 else { throw Self.overflow }
         let (s, o) = sums[0].addingReportingOverflow(wrapped)
-        if o { throw QueryError("integer overflow in sum(): the total does not fit a BIGINT") }
+        if o { throw Self.overflow }
         sums[0] = s
         counts[0] &+= Int64(sel?.count ?? rows)
     }
