@@ -62,8 +62,10 @@ import Testing
             #expect(shown.contains(entry), "\(entry) in \(shown)")
         }
         #expect(pty.line("SELECT 1", prompt: "  ...> "), "continuation prompt for an unfinished statement")
+        let beforeInterrupt = pty.screen.endIndex
         pty.type("\u{3}")
-        #expect(pty.wait(for: "^C"))
+        // The next prompt, not just the echo: typing before it races the editor's switch to raw mode.
+        #expect(pty.wait(for: "^C", from: beforeInterrupt) && pty.wait(for: "\ntsdb> ", from: beforeInterrupt))
         pty.type("\u{4}")
         #expect(pty.exitStatus() == 0)
     }

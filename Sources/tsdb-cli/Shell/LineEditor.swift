@@ -48,8 +48,9 @@ final class LineEditor {
             cc[Int(VMIN)] = 1
             cc[Int(VTIME)] = 0
         }
-        guard tcsetattr(fd, TCSAFLUSH, &raw) == 0 else { return .end }
-        defer { _ = tcsetattr(fd, TCSAFLUSH, &saved) }
+        // TCSADRAIN, not TCSAFLUSH: keys typed ahead (during a query) are kept, not discarded.
+        guard tcsetattr(fd, TCSADRAIN, &raw) == 0 else { return .end }
+        defer { _ = tcsetattr(fd, TCSADRAIN, &saved) }
         return edit(prompt: prompt)
     }
 
