@@ -37,17 +37,41 @@ public struct ByteStringTable: Sendable {
 
     /// The code of `p`, or nil when absent.
     public func find(_ p: UnsafeRawBufferPointer) -> UInt32? {
-        let h = Self.hash(p)
-        return slots.withUnsafeBufferPointer { s in
-            let mask = s.count - 1
-            let tag = h & 0xFFFF_FFFF_0000_0000
-            var i = Int(truncatingIfNeeded: h) & mask
-            while true {
-                let c = s[i]
-                if c == 0 { return nil }
-                let code = Int(truncatingIfNeeded: c & 0xFFFF_FFFF) - 1
-                if c & 0xFFFF_FFFF_0000_0000 == tag && equals(code, p) { return UInt32(code) }
-                i = (i + 1) & mask
+        let r = probe(p, Self.hash(p))
+        return r >= 0 ? UInt32(r) : nil
+    }
+
+    /// The code of `p` (≥ 0), or -(empty slot + 1) where it would go. All buffers are opened once, so
+    /// a probe costs no reference counting, and a slot's hash tag rejects most mismatches before the
+    /// arena is read.
+    @inline(__always) private func probe(_ p: UnsafeRawBufferPointer, _ h: UInt64) -> Int {
+        slots.withUnsafeBufferPointer { s in
+            offsets.withUnsafeBufferPointer { o in
+                arena.withUnsafeBytes { a in
+                    let mask = s.count - 1
+                    let tag = h & 0xFFFF_FFFF_0000_0000
+                    let n = p.count
+                    var i = Int(truncatingIfNeeded: h) & mask
+                    while true {
+                        let c = s[i]
+                        if c == 0 { return -(i + 1) }
+                        if c & 0xFFFF_FFFF_0000_0000 == tag {
+                            let code = Int(truncatingIfNeeded: c & 0xFFFF_FFFF) - 1
+                            let lo = Int(o[code])
+                            if Int(o[code + 1]) - lo == n {
+                                if n <= 16 {
+                                    // Short strings (most tags and ids): a byte loop, cheaper than calling memcmp.
+                                    var same = true
+                                    for k in 0..<n where a[lo + k] != p[k] { same = false; break }
+                                    if same { return code }
+                                } else if memcmp(a.baseAddress! + lo, p.baseAddress!, n) == 0 {
+                                    return code
+                                }
+                            }
+                        }
+                        i = (i + 1) & mask
+                    }
+                }
             }
         }
     }
@@ -61,20 +85,9 @@ public struct ByteStringTable: Sendable {
     @discardableResult
     public mutating func intern(_ p: UnsafeRawBufferPointer) -> UInt32 {
         let h = Self.hash(p)
-        let tag = h & 0xFFFF_FFFF_0000_0000
-        let found: Int? = slots.withUnsafeBufferPointer { s in
-            let mask = s.count - 1
-            var i = Int(truncatingIfNeeded: h) & mask
-            while true {
-                let c = s[i]
-                if c == 0 { return -(i + 1) }
-                let code = Int(truncatingIfNeeded: c & 0xFFFF_FFFF) - 1
-                if c & 0xFFFF_FFFF_0000_0000 == tag && equals(code, p) { return code }
-                i = (i + 1) & mask
-            }
-        }
-        if let f = found, f >= 0 { return UInt32(f) }
-        let i = -(found! + 1)
+        let found = probe(p, h)
+        if found >= 0 { return UInt32(found) }
+        let i = -(found + 1)
         let code = UInt32(count)
         arena.append(contentsOf: p)
         offsets.append(UInt32(truncatingIfNeeded: arena.count))
@@ -88,21 +101,6 @@ public struct ByteStringTable: Sendable {
     public mutating func intern(_ s: String) -> UInt32 {
         var s = s
         return s.withUTF8 { intern(UnsafeRawBufferPointer($0)) }
-    }
-
-    private func equals(_ code: Int, _ p: UnsafeRawBufferPointer) -> Bool {
-        let lo = Int(offsets[code]), hi = Int(offsets[code + 1])
-        guard hi - lo == p.count else { return false }
-        if p.count <= 8 {
-            // Short strings (most tags and ids): compare as one word.
-            var x: UInt64 = 0, y: UInt64 = 0
-            arena.withUnsafeBytes { a in withUnsafeMutableBytes(of: &x) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: a[lo..<hi])) } }
-            withUnsafeMutableBytes(of: &y) { $0.copyMemory(from: p) }
-            return x == y
-        }
-        return arena.withUnsafeBytes { a in
-            p.count == 0 || memcmp(a.baseAddress! + lo, p.baseAddress!, p.count) == 0
-        }
     }
 
     private mutating func grow() {

@@ -114,27 +114,55 @@ public struct ColumnVector: Sendable {
     /// A new vector holding the rows at `indices`, in that order (used to sort by the table's sort key).
     public func gather(_ indices: [Int32]) -> ColumnVector {
         var out = ColumnVector(type: type, capacity: indices.count)
+        indices.withUnsafeBufferPointer { out.append(contentsOf: self, rows: $0) }
+        return out
+    }
+
+    /// Appends the rows of `other` (same type) at `rows`, in that order.
+    public mutating func append(contentsOf other: ColumnVector, rows: UnsafeBufferPointer<Int32>) {
+        precondition(other.type == type, "BUG: appending \(other.type) to \(type)")
+        guard !rows.isEmpty else { return }
+        if other.validity != nil || validity != nil {
+            if validity == nil { validity = Bitmap(count: count, value: true) }
+            if let v = other.validity { for i in rows { validity!.append(v[Int(i)]) } }
+            else { validity!.append(repeating: true, count: rows.count) }
+        }
+        @inline(__always) func pick<T>(_ dst: inout [T], _ src: [T]) {
+            // No reserveCapacity: it grows to the exact size, which repeated small appends make quadratic.
+            src.withUnsafeBufferPointer { s in for i in rows { dst.append(s[Int(i)]) } }
+        }
         switch type {
-        case .time, .int64: int64s.withUnsafeBufferPointer { s in out.int64s = indices.map { s[Int($0)] } }
-        case .uint64: uint64s.withUnsafeBufferPointer { s in out.uint64s = indices.map { s[Int($0)] } }
-        case .float64: float64s.withUnsafeBufferPointer { s in out.float64s = indices.map { s[Int($0)] } }
-        case .bool: bools.withUnsafeBufferPointer { s in out.bools = indices.map { s[Int($0)] } }
-        case .symbol: codes.withUnsafeBufferPointer { s in out.codes = indices.map { s[Int($0)] } }
+        case .time, .int64: pick(&int64s, other.int64s)
+        case .uint64: pick(&uint64s, other.uint64s)
+        case .float64: pick(&float64s, other.float64s)
+        case .bool: pick(&bools, other.bools)
+        case .symbol: pick(&codes, other.codes)
         case .string:
-            out.bytes.reserveCapacity(bytes.count)
-            for i in indices {
-                let lo = Int(offsets[Int(i)]), hi = Int(offsets[Int(i) + 1])
-                out.bytes.append(contentsOf: bytes[lo..<hi])
-                out.offsets.append(UInt32(truncatingIfNeeded: out.bytes.count))
+            // Offsets first (they give the exact size), then one copy per row into the grown bytes.
+            let start = bytes.count
+            var end = start
+            other.offsets.withUnsafeBufferPointer { o in
+                for i in rows {
+                    end += Int(o[Int(i) + 1] &- o[Int(i)])
+                    offsets.append(UInt32(truncatingIfNeeded: end))
+                }
+            }
+            bytes.append(contentsOf: repeatElement(0, count: end - start))
+            bytes.withUnsafeMutableBytes { dst in
+                other.bytes.withUnsafeBytes { src in
+                    other.offsets.withUnsafeBufferPointer { o in
+                        var at = start
+                        for i in rows {
+                            let lo = Int(o[Int(i)]), n = Int(o[Int(i) + 1]) - lo
+                            if n > 0 { (dst.baseAddress! + at).copyMemory(from: src.baseAddress! + lo, byteCount: n) }
+                            at += n
+                        }
+                    }
+                }
             }
         }
-        if let v = validity {
-            var nv = Bitmap(count: 0, value: false)
-            for i in indices { nv.append(v[Int(i)]) }
-            out.validity = nv
-        }
-        out.count = indices.count
-        return out
+        count += rows.count
+        if let v = validity, v.allSet { validity = nil }
     }
 
     /// A copy of rows `range`.

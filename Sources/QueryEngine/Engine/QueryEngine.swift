@@ -6,10 +6,15 @@ import Foundation
 public final class QueryEngine: @unchecked Sendable {
     public let database: Database
     public let threads: Int
+    /// A scan thread whose aggregation passes this many groups switches to hash-partitioned aggregation
+    /// (see `PartitionedAggregate`); tests set it low to run every grouping through that path.
+    public let partitionAfterGroups: Int
 
-    public init(database: Database, threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
+    public init(database: Database, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+                partitionAfterGroups: Int = 16_384) {
         self.database = database
         self.threads = max(1, threads)
+        self.partitionAfterGroups = max(0, partitionAfterGroups)
     }
 
     /// Runs one statement (SELECT, SHOW TABLES, DESCRIBE, EXPLAIN) and returns its result.

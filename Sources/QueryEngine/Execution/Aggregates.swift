@@ -54,7 +54,8 @@ struct AggregateSpec: Sendable {
 protocol Accumulator: AnyObject {
     func resize(_ groups: Int)
     func update(_ gids: [Int32], _ sel: [Int32]?, _ arg: Vec?, _ pool: inout StringPool) throws
-    /// Folds `other`'s groups into this one; `map[g]` is this accumulator's group for `other`'s group g.
+    /// Folds `other`'s groups into this one; `map[g]` is this accumulator's group for `other`'s group g,
+    /// or -1 to leave that group out (merging one hash partition at a time).
     func merge(_ other: Accumulator, map: [Int32], from otherPool: StringPool, into pool: inout StringPool) throws
     func finalize(_ pool: StringPool) throws -> ColumnVector
 }
@@ -87,7 +88,7 @@ final class CountAccumulator: Accumulator {
     }
     func merge(_ other: Accumulator, map: [Int32], from: StringPool, into: inout StringPool) {
         let o = other as! CountAccumulator
-        for (g, c) in o.counts.enumerated() { counts[Int(map[g])] &+= c }
+        for (g, c) in o.counts.enumerated() where map[g] >= 0 { counts[Int(map[g])] &+= c }
     }
     func finalize(_ pool: StringPool) -> ColumnVector {
         var out = ColumnVector(type: .int64)
@@ -177,7 +178,7 @@ final class IntegerSumAccumulator<T: SummableInteger>: Accumulator {
     }
     func merge(_ other: Accumulator, map: [Int32], from: StringPool, into: inout StringPool) throws {
         let o = other as! IntegerSumAccumulator<T>
-        for g in o.sums.indices {
+        for g in o.sums.indices where map[g] >= 0 {
             let m = Int(map[g])
             let (s, ov) = sums[m].addingReportingOverflow(o.sums[g])
             if ov { throw Self.overflow }
@@ -230,7 +231,7 @@ final class DoubleSumAccumulator: Accumulator {
     }
     func merge(_ other: Accumulator, map: [Int32], from: StringPool, into: inout StringPool) {
         let o = other as! DoubleSumAccumulator
-        for g in o.sums.indices { sums[Int(map[g])] += o.sums[g]; counts[Int(map[g])] &+= o.counts[g] }
+        for g in o.sums.indices where map[g] >= 0 { sums[Int(map[g])] += o.sums[g]; counts[Int(map[g])] &+= o.counts[g] }
     }
     func finalize(_ pool: StringPool) -> ColumnVector {
         var out = ColumnVector(type: .float64)
@@ -332,7 +333,7 @@ final class MinMaxAccumulator: Accumulator {
     }
     func merge(_ other: Accumulator, map: [Int32], from: StringPool, into: inout StringPool) {
         let o = other as! MinMaxAccumulator
-        for g in o.has.indices where o.has[g] {
+        for g in o.has.indices where o.has[g] && map[g] >= 0 {
             let m = Int(map[g])
             switch type {
             case .string:
@@ -419,6 +420,7 @@ final class CountDistinctAccumulator: Accumulator {
         let o = other as! CountDistinctAccumulator
         pooled = pooled || o.pooled
         o.set.forEach { g, v in
+            guard map[Int(g)] >= 0 else { return }
             let key = o.pooled ? UInt64(from.withBytes(UInt32(v)) { pool.intern($0) }) : v
             set.insert(UInt32(bitPattern: map[Int(g)]), key)
         }

@@ -5,7 +5,7 @@ import ColumnStore
 /// Keys are encoded as 64-bit words per row (symbol codes, number bits, booleans, pool codes of strings)
 /// plus one word of NULL flags. A single tag or boolean key skips hashing: its code indexes an array of
 /// group ids. Otherwise an open-addressing table over the key words finds the group.
-final class HashAggregate {
+final class HashAggregate: @unchecked Sendable {  // one thread at a time; merges only read other tables
     enum KeyKind { case unknown, symbol(SymbolDictionary), pooled, value }
 
     let keyTypes: [ValueType]
@@ -203,12 +203,13 @@ final class HashAggregate {
         return g
     }
 
-    /// Folds another thread's groups into this one.
-    func merge(_ other: HashAggregate) throws {
+    /// Folds another thread's groups into this one; with `only`, just those of its groups.
+    func merge(_ other: HashAggregate, only: [Int32]? = nil) throws {
         for (k, kind) in other.keyKinds.enumerated() { if case .unknown = keyKinds[k] { keyKinds[k] = kind } }
-        var map = [Int32](repeating: 0, count: other.groupCount)
+        var map = [Int32](repeating: -1, count: other.groupCount)
         var scratch = [UInt64](repeating: 0, count: width)
-        for g in 0..<other.groupCount {
+        for i in 0..<(only?.count ?? other.groupCount) {
+            let g = only.map { Int($0[i]) } ?? i
             for x in 0..<width { scratch[x] = other.keys[g * width + x] }
             let nulls = scratch[width - 1]
             for (k, kind) in keyKinds.enumerated() where nulls & (1 << UInt64(k)) == 0 {
@@ -224,6 +225,32 @@ final class HashAggregate {
         }
         for a in accumulators { a.resize(groupCount) }
         for (i, a) in accumulators.enumerated() { try a.merge(other.accumulators[i], map: map, from: other.pool, into: &pool) }
+    }
+
+    /// Whether many groups are worth partitioning: not for a single tag or boolean key, whose groups are
+    /// bounded by its dictionary and found by indexing, nor without keys.
+    var canPartition: Bool {
+        guard let first = keyTypes.first else { return false }
+        if keyTypes.count > 1 { return true }
+        if first == .bool { return false }
+        if case .symbol = keyKinds[0] { return false }
+        return true
+    }
+
+    /// The hash partition of each group, computed from key values exactly as `KeyHash.partitions` does
+    /// for rows, so a group meets the rows of its key in the same partition.
+    func groupPartitions() -> [UInt8] {
+        (0..<groupCount).map { g -> UInt8 in
+            var h = KeyHash.seed
+            let nulls = keys[g * width + width - 1]
+            for k in 0..<keyTypes.count {
+                var w = keys[g * width + k]
+                if nulls & (1 << UInt64(k)) != 0 { w = KeyHash.nullWord }
+                else if case .pooled = keyKinds[k] { w = pool.withBytes(UInt32(w)) { ByteStringTable.hash($0) } }
+                h = KeyHash.mix(h, w)
+            }
+            return KeyHash.partition(h)
+        }
     }
 
     /// The grouped result: key columns then aggregate columns, one row per group.

@@ -65,7 +65,7 @@ final class HyperLogLogAccumulator: Accumulator {
 
     func merge(_ other: Accumulator, map: [Int32], from: StringPool, into: inout StringPool) {
         let o = other as! HyperLogLogAccumulator
-        for g in o.sparse.indices {
+        for g in o.sparse.indices where map[g] >= 0 {
             let m = Int(map[g])
             if let regs = o.registers[g] {
                 if registers[m] == nil { densify(m) }

@@ -53,7 +53,7 @@ struct SelectRunner {
             types = v.map(\.type)
         case .none: break
         }
-        let workers: [Worker] = (0..<threads).map { _ in Worker(plan: plan) }
+        let workers: [Worker] = (0..<threads).map { _ in Worker(plan: plan, partitionAfter: engine.partitionAfterGroups) }
         let (colTypes, colStorage, colDicts, rows) = (types, storage, dicts, rowVecs)
         let limitRows: Int? = plan.limit.map { Int(clamping: $0 + plan.offset) }
         DispatchQueue.concurrentPerform(iterations: threads) { w in
@@ -76,6 +76,7 @@ struct SelectRunner {
                     shared.fail(error)
                 }
             }
+            do { try worker.partitioned?.flushAll() } catch { shared.fail(error) }
         }
         if let e = shared.error { throw e }
         return try finish(plan, workers)
@@ -85,10 +86,19 @@ struct SelectRunner {
         var outCols: [ColumnVector]
         var keyCols: [ColumnVector]
         if plan.isAggregate {
-            let agg = workers[0].aggregate!
-            for w in workers.dropFirst() { try agg.merge(w.aggregate!) }
-            let grouped = try agg.finalize()
-            let n = grouped.first?.count ?? agg.groupCount
+            let grouped: [Vec]
+            let n: Int
+            let parted = workers.compactMap(\.partitioned)
+            if parted.isEmpty {
+                let agg = workers[0].aggregate!
+                for w in workers.dropFirst() { try agg.merge(w.aggregate!) }
+                grouped = try agg.finalize()
+                n = grouped.first?.count ?? agg.groupCount
+            } else {
+                grouped = try PartitionedAggregate.mergeAll(parted, direct: workers.map { $0.aggregate! }.filter { $0.groupCount > 0 },
+                                                            keyTypes: plan.keys.map(\.type), specs: plan.aggregates, threads: engine.threads)
+                n = grouped.first?.count ?? 0
+            }
             let batch = VecBatch(columns: grouped, rowCount: n)
             var sel: [Int32]?
             if let h = plan.having { sel = Worker.selection(try Evaluator.eval(h, batch), n) }
@@ -141,14 +151,18 @@ final class SharedScan: @unchecked Sendable {
     func addRows(_ n: Int) -> Int { lock.withLock { rows += n; return rows } }
 }
 
-/// One scan thread's state: a hash aggregate, or buffers of projected rows.
+/// One scan thread's state: a hash aggregate (partitioned once it holds many groups), or buffers of
+/// projected rows.
 final class Worker: @unchecked Sendable {
     var aggregate: HashAggregate?
+    var partitioned: PartitionedAggregate?
+    let partitionAfter: Int
     var outputs: [ColumnVector] = []
     var orderKeys: [ColumnVector] = []
     private var newRows = 0
 
-    init(plan: SelectPlan) {
+    init(plan: SelectPlan, partitionAfter: Int) {
+        self.partitionAfter = partitionAfter
         if plan.isAggregate {
             aggregate = HashAggregate(keyTypes: plan.keys.map(\.type), specs: plan.aggregates)
         } else {
@@ -173,7 +187,11 @@ final class Worker: @unchecked Sendable {
         if let agg = aggregate {
             let keys = try plan.keys.map { try Evaluator.eval($0, src) }
             let args = try plan.aggregates.map { try $0.argument.map { try Evaluator.eval($0, src) } }
+            if let part = partitioned { return try part.add(keys, args, sel: sel, rows: n) }
             try agg.consume(keys, args, sel: sel, rows: n)
+            if agg.groupCount > partitionAfter && agg.canPartition {
+                partitioned = PartitionedAggregate(keyTypes: plan.keys.map(\.type), specs: plan.aggregates)
+            }
             return
         }
         for (i, e) in plan.outputs.enumerated() {

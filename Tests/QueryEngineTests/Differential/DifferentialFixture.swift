@@ -7,6 +7,9 @@ import QueryEngine
 final class DifferentialFixture: Sendable {
     let database: Database
     let engine: QueryEngine
+    /// The same data through hash-partitioned aggregation from the first group on (normally only for
+    /// groupings with many groups), so that path meets every kind of key and aggregate.
+    let partitionedEngine: QueryEngine
     let answers: DuckDBAnswers
     let cases: [String: DuckDBAnswers.Case]
     let loaded: PlaysLoader.Loaded
@@ -32,6 +35,7 @@ final class DifferentialFixture: Sendable {
         database = try Database(path: dir, options: options)
         loaded = try PlaysLoader.load(lp: data + "/plays.lp", into: database)
         engine = QueryEngine(database: database, threads: 2)
+        partitionedEngine = QueryEngine(database: database, threads: 2, partitionAfterGroups: 0)
         let t2 = clock.now, cpu2 = Self.cpuSeconds()
         print("""
             differential: \(DifferentialSetup.rows) play events (data seed \(DifferentialSetup.dataSeed)), \
@@ -68,10 +72,10 @@ final class DifferentialFixture: Sendable {
     }
 
     /// Runs case `id` on tsdb; nil when the answers agree, else a report naming the query and the difference.
-    func check(_ id: String, comparison: ResultComparison = ResultComparison()) throws -> String? {
+    func check(_ id: String, comparison: ResultComparison = ResultComparison(), partitioned: Bool = false) throws -> String? {
         guard let c = cases[id] else { throw DifferentialError("DuckDB's answers have no case '\(id)'") }
         let expected = try c.cells()
-        let header = "\(id) (query seed \(answers.seed), data seed \(DifferentialSetup.dataSeed)): \(c.sql)"
+        let header = "\(id)\(partitioned ? " (partitioned aggregation)" : "") (query seed \(answers.seed), data seed \(DifferentialSetup.dataSeed)): \(c.sql)"
             + (c.reference.map { "\n  DuckDB ran: \($0)" } ?? "")
         let result: QueryResult
         if DifferentialSetup.skip.contains(id) {
@@ -83,7 +87,7 @@ final class DifferentialFixture: Sendable {
         defer {
             if DifferentialSetup.verbose { print("differential: \(id) took \(ContinuousClock.now - start)") }
         }
-        do { result = try engine.execute(c.sql) } catch {
+        do { result = try (partitioned ? partitionedEngine : engine).execute(c.sql) } catch {
             return header + "\n  tsdb refused it: \(error)\n  DuckDB answered \(expected.count) rows"
                 + (expected.first.map { ", first \(ResultComparison.show($0))" } ?? "")
         }

@@ -19,6 +19,13 @@ struct DifferentialTests {
         if let report = try fixture.check(String(format: "r%03d", index)) { Issue.record(Comment(rawValue: report)) }
     }
 
+    @Test("queries.sql and every other random query, aggregated in hash partitions from the first group",
+          arguments: DifferentialSetup.namedQueries + stride(from: 0, to: DifferentialSetup.randomQueries, by: 2).map { String(format: "r%03d", $0) })
+    func partitioned(_ id: String) throws {
+        let fixture = try DifferentialFixture.shared.get()
+        if let report = try fixture.check(id, partitioned: true) { Issue.record(Comment(rawValue: report)) }
+    }
+
     @Test("approx_count_distinct is within 2% of the exact count")
     func approxCountDistinct() throws {
         let fixture = try DifferentialFixture.shared.get()

@@ -1,0 +1,187 @@
+import ColumnStore
+import Foundation
+
+/// One thread's aggregation once its groups outgrow the cache: rows are split by a hash of their key
+/// (`KeyHash`) into partitions, buffered, and aggregated a partition at a time, so the table being
+/// probed stays small. The same partition of every thread is later merged by one thread, so merging
+/// runs in parallel too (`PartitionMerge`).
+final class PartitionedAggregate: @unchecked Sendable {  // one thread at a time: scan, then merge
+    /// Rows buffered per partition before they are aggregated.
+    static let flushRows = 32_768
+
+    let keyTypes: [ValueType]
+    let specs: [AggregateSpec]
+    private(set) var tables: [HashAggregate?]
+    /// Per partition: key columns, then one column per aggregate argument (nil for `count(*)`).
+    private var buffers: [[ColumnVector?]]
+    private var bufferedRows: [Int]
+    /// Per column (keys then arguments): its dictionary while it holds symbol codes.
+    private var dicts: [SymbolDictionary?]
+    private var types: [ValueType]
+    private var started = false
+
+    init(keyTypes: [ValueType], specs: [AggregateSpec]) {
+        self.keyTypes = keyTypes
+        self.specs = specs
+        tables = [HashAggregate?](repeating: nil, count: KeyHash.partitionCount)
+        buffers = [[ColumnVector?]](repeating: [], count: KeyHash.partitionCount)
+        bufferedRows = [Int](repeating: 0, count: KeyHash.partitionCount)
+        dicts = []
+        types = keyTypes + specs.map { $0.argument?.type ?? .int }
+    }
+
+    /// Adds the selected rows of one batch (full-batch vectors, as `HashAggregate.consume` takes them).
+    func add(_ keyVecs: [Vec], _ args: [Vec?], sel: [Int32]?, rows: Int) throws {
+        let n = sel?.count ?? rows
+        guard n > 0 else { return }
+        let parts = KeyHash.partitions(keyVecs, sel: sel, n: n)
+        // Counting sort of the selected rows by partition.
+        var starts = [Int](repeating: 0, count: KeyHash.partitionCount + 1)
+        for p in parts { starts[Int(p) + 1] += 1 }
+        for p in 0..<KeyHash.partitionCount { starts[p + 1] += starts[p] }
+        var fill = starts
+        var order = [Int32](repeating: 0, count: n)
+        for j in 0..<n {
+            let p = Int(parts[j])
+            order[fill[p]] = Int32(row(sel, j))
+            fill[p] += 1
+        }
+        var columns = (keyVecs.map { Optional($0) } + args).enumerated().map { c, v in v.map { columnOf($0, c, rows: rows) } }
+        if !started { start(columns) }
+        for c in columns.indices { if let v = columns[c] { columns[c] = try adapt(c, v) } }
+        try order.withUnsafeBufferPointer { order in
+            for p in 0..<KeyHash.partitionCount where starts[p + 1] > starts[p] {
+                let picked = UnsafeBufferPointer(rebasing: order[starts[p]..<starts[p + 1]])
+                for (c, column) in columns.enumerated() {
+                    guard let column else { continue }
+                    buffers[p][c]!.append(contentsOf: column.col, rows: picked)
+                }
+                bufferedRows[p] += picked.count
+                if bufferedRows[p] >= Self.flushRows { try flush(p) }
+            }
+        }
+    }
+
+    /// Aggregates whatever is still buffered.
+    func flushAll() throws {
+        for p in 0..<KeyHash.partitionCount where bufferedRows[p] > 0 { try flush(p) }
+    }
+
+    private func flush(_ p: Int) throws {
+        let table = tables[p] ?? HashAggregate(keyTypes: keyTypes, specs: specs)
+        tables[p] = table
+        let n = bufferedRows[p]
+        let vecs = buffers[p].enumerated().map { c, col in col.map { Vec(type: types[c], col: $0, dict: dicts[c]) } }
+        try table.consume((0..<keyTypes.count).map { vecs[$0]! }, Array(vecs[keyTypes.count...]), sel: nil, rows: n)
+        for c in buffers[p].indices { buffers[p][c]?.removeAll() }
+        bufferedRows[p] = 0
+    }
+
+    /// A batch column as a full vector: constants spread out, in the column's own type.
+    private func columnOf(_ v: Vec, _ c: Int, rows: Int) -> Vec {
+        guard let k = v.constant else { return v }
+        let t = types[c] == .null ? ValueType.int : types[c]
+        return Vec(type: t, col: Vec.broadcast(k, type: t, count: rows))
+    }
+
+    private func start(_ columns: [Vec?]) {
+        started = true
+        dicts = columns.map { $0?.dict }
+        for p in 0..<KeyHash.partitionCount {
+            buffers[p] = columns.map { v in v.map { ColumnVector(type: $0.col.type) } }
+        }
+    }
+
+    /// `v` in the representation of column `c`'s buffers: symbol codes of one dictionary, or else strings
+    /// (a column that changes representation between batches is held as strings from then on).
+    private func adapt(_ c: Int, _ v: Vec) throws -> Vec {
+        guard let have = buffers[0][c]?.type else { return v }
+        let got = v.col.type
+        if have == got && (have != .symbol || dicts[c] === v.dict) { return v }
+        if have == .symbol || have == .string, got == .symbol || got == .string {
+            if have == .symbol {
+                for p in 0..<KeyHash.partitionCount {
+                    buffers[p][c] = Vec(type: .string, col: buffers[p][c]!, dict: dicts[c]).materialized()
+                }
+                dicts[c] = nil
+            }
+            return got == .symbol ? Vec(type: v.type, col: v.materialized()) : v
+        }
+        if (have == .time || have == .int64) && (got == .time || got == .int64) {
+            var col = ColumnVector(type: have)
+            col.int64s = v.col.int64s
+            col.validity = v.col.validity
+            col._setCount(v.col.count)
+            return Vec(type: v.type, col: col)
+        }
+        throw QueryError("internal error: a grouped column changed type from \(have) to \(got) between batches")
+    }
+}
+
+extension PartitionedAggregate {
+    /// The grouped result (as `HashAggregate.finalize` gives it) of threads that partitioned their rows
+    /// (`parted`) and of the tables threads filled before they did (`direct`), merged partition by
+    /// partition on `threads` threads.
+    static func mergeAll(_ parted: [PartitionedAggregate], direct: [HashAggregate], keyTypes: [ValueType],
+                         specs: [AggregateSpec], threads: Int) throws -> [Vec] {
+        // Each direct table's groups listed by partition, so each partition's merge visits only its own.
+        let directGroups: [[[Int32]]] = direct.map { d in
+            var lists = [[Int32]](repeating: [], count: KeyHash.partitionCount)
+            for (g, p) in d.groupPartitions().enumerated() { lists[Int(p)].append(Int32(g)) }
+            return lists
+        }
+        let shared = SharedScan(count: KeyHash.partitionCount)
+        let results = PartitionResults()
+        DispatchQueue.concurrentPerform(iterations: max(1, threads)) { _ in
+            while let p = shared.next() {
+                do {
+                    var table: HashAggregate?
+                    for w in parted {
+                        guard let t = w.tables[p] else { continue }
+                        if let table { try table.merge(t) } else { table = t }
+                    }
+                    for (i, d) in direct.enumerated() where !directGroups[i][p].isEmpty {
+                        let into = table ?? HashAggregate(keyTypes: keyTypes, specs: specs)
+                        table = into
+                        try into.merge(d, only: directGroups[i][p])
+                    }
+                    if let table { results.set(p, try table.finalize()) }
+                } catch {
+                    shared.fail(error)
+                }
+            }
+        }
+        if let e = shared.error { throw e }
+        let parts = results.inOrder()
+        if parts.isEmpty { return try HashAggregate(keyTypes: keyTypes, specs: specs).finalize() }
+        return concatenate(parts)
+    }
+
+    /// The partitions' grouped columns one after another (symbol columns of differing dictionaries as strings).
+    static func concatenate(_ parts: [[Vec]]) -> [Vec] {
+        var out = parts[0]
+        for k in out.indices {
+            let first = parts[0][k]
+            let same = parts.allSatisfy { $0[k].constant == nil && $0[k].col.type == first.col.type && $0[k].dict === first.dict }
+            if same {
+                var col = first.col
+                for part in parts.dropFirst() { col.append(contentsOf: part[k].col, range: 0..<part[k].col.count) }
+                out[k] = Vec(type: first.type, col: col, dict: first.dict)
+            } else {
+                var col = parts[0][k].materialized()
+                for part in parts.dropFirst() { let m = part[k].materialized(); col.append(contentsOf: m, range: 0..<m.count) }
+                out[k] = Vec(type: first.type, col: col)
+            }
+        }
+        return out
+    }
+}
+
+/// Finished partitions, filled in by the merging threads.
+private final class PartitionResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var parts: [Int: [Vec]] = [:]
+
+    func set(_ p: Int, _ columns: [Vec]) { lock.withLock { parts[p] = columns } }
+    func inOrder() -> [[Vec]] { lock.withLock { parts.keys.sorted().map { parts[$0]! } } }
+}
