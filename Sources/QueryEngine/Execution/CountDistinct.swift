@@ -1,0 +1,137 @@
+import ColumnStore
+
+/// count(DISTINCT x), exact: a set of (group, value key) pairs. Without GROUP BY, strings go straight
+/// into a table of their own (its size is the count) and other values into the pair set under group 0.
+final class CountDistinctAccumulator: Accumulator {
+    var groups = 0
+    var set = PairSet()
+    /// Whether keys are per-thread pool codes (strings) that merges must translate.
+    var pooled = false
+    /// The distinct strings longer than 8 bytes seen by `reduce` (no GROUP BY); shorter ones go into
+    /// `short` as (length, bytes packed in a word), which costs one probe of one table.
+    var strings = ByteStringTable()
+    var short = PairSet()
+
+    func resize(_ groups: Int) { self.groups = max(self.groups, groups) }
+    func update(_ gids: [Int32], _ sel: [Int32]?, _ arg: Vec?, _ pool: inout StringPool) {
+        guard let a = arg, a.constant != .null else { return }
+        pooled = a.constant == nil ? a.col.type == .string : true
+        let valid = a.constant == nil ? a.col.validity : nil
+        if a.constant == nil, a.col.type == .symbol {
+            a.col.codes.withUnsafeBufferPointer { codes in
+                for (j, g) in gids.enumerated() {
+                    let r = row(sel, j)
+                    if let valid, !valid[r] { continue }
+                    set.insert(UInt32(bitPattern: g), UInt64(codes[r]))
+                }
+            }
+            return
+        }
+        for (j, g) in gids.enumerated() {
+            let r = row(sel, j)
+            if let valid, !valid[r] { continue }
+            set.insert(UInt32(bitPattern: g), distinctKey(a, r, &pool))
+        }
+    }
+    func merge(_ other: Accumulator, map: [Int32], from: StringPool, into pool: inout StringPool) {
+        let o = other as! CountDistinctAccumulator
+        if map.first.map({ $0 >= 0 }) ?? false {
+            for code in 0..<o.strings.count { o.strings.withBytes(UInt32(code)) { strings.intern($0) } }
+            o.short.forEach { short.insert($0, $1) }
+        }
+        pooled = pooled || o.pooled
+        o.set.forEach { g, v in
+            guard map[Int(g)] >= 0 else { return }
+            let key = o.pooled ? UInt64(from.withBytes(UInt32(v)) { pool.intern($0) }) : v
+            set.insert(UInt32(bitPattern: map[Int(g)]), key)
+        }
+    }
+    func finalize(_ pool: StringPool) -> ColumnVector {
+        var counts = [Int64](repeating: 0, count: groups)
+        set.forEach { g, _ in counts[Int(g)] += 1 }
+        if strings.count + short.count > 0 { counts[0] += Int64(strings.count + short.count) }
+        var out = ColumnVector(type: .int64)
+        out.int64s = counts
+        out._setCount(groups)
+        return out
+    }
+}
+
+extension CountDistinctAccumulator: UngroupedAccumulator {
+    func reduce(_ sel: [Int32]?, _ arg: Vec?, rows: Int) {
+        resize(1)
+        guard let a = arg, a.constant != .null else { return }
+        let n = sel?.count ?? rows
+        if case var .string(s)? = a.constant {
+            s.withUTF8 { addString(UnsafeRawBufferPointer($0)) }
+            return
+        }
+        guard a.constant == nil, a.col.type == .string else {
+            var scratchPool = StringPool()  // only strings intern, and they do not come here
+            return update([Int32](repeating: 0, count: n), sel, arg, &scratchPool)
+        }
+        let valid = a.col.validity
+        a.col.bytes.withUnsafeBytes { b in
+            a.col.offsets.withUnsafeBufferPointer { o in
+                for j in 0..<n {
+                    let r = row(sel, j)
+                    if let valid, !valid[r] { continue }
+                    addString(UnsafeRawBufferPointer(rebasing: b[Int(o[r])..<Int(o[r + 1])]))
+                }
+            }
+        }
+    }
+
+    @inline(__always) private func addString(_ p: UnsafeRawBufferPointer) {
+        guard p.count <= 8 else { strings.intern(p); return }
+        var word: UInt64 = 0
+        for i in 0..<p.count { word |= UInt64(p[i]) << UInt64(8 * i) }
+        short.insert(UInt32(p.count), word)
+    }
+}
+
+/// A hash set of (UInt32, UInt64) pairs, open addressing. A pair and its used flag share one 16-byte
+/// slot, so a probe touches one cache line.
+struct PairSet {
+    private struct Slot {
+        var value: UInt64
+        var group: UInt32
+        var used: UInt32
+    }
+
+    private var slots: [Slot] = []
+    private(set) var count = 0
+
+    @inline(__always) static func hash(_ g: UInt32, _ v: UInt64) -> UInt64 {
+        var h = v &* 0x9E37_79B9_7F4A_7C15 ^ (UInt64(g) &* 0xC2B2_AE3D_27D4_EB4F)
+        h ^= h >> 31
+        h = h &* 0xBF58_476D_1CE4_E5B9
+        return h ^ (h >> 29)
+    }
+
+    mutating func insert(_ g: UInt32, _ v: UInt64) {
+        if count * 2 >= slots.count { grow() }
+        let added = slots.withUnsafeMutableBufferPointer { s in
+            let mask = s.count - 1
+            var i = Int(truncatingIfNeeded: Self.hash(g, v)) & mask
+            while s[i].used != 0 {
+                if s[i].value == v && s[i].group == g { return false }
+                i = (i + 1) & mask
+            }
+            s[i] = Slot(value: v, group: g, used: 1)
+            return true
+        }
+        if added { count += 1 }
+    }
+
+    private mutating func grow() {
+        let old = slots
+        slots = [Slot](repeating: Slot(value: 0, group: 0, used: 0), count: max(1024, old.count * 2))
+        count = 0
+        for e in old where e.used != 0 { insert(e.group, e.value) }
+    }
+
+    func forEach(_ body: (UInt32, UInt64) -> Void) {
+        for e in slots where e.used != 0 { body(e.group, e.value) }
+    }
+}
