@@ -57,9 +57,9 @@ enum BitPacking {
         return size
     }
 
-    /// Reads a packed stream of `n` values into `out`.
+    /// Reads a packed stream of `n` values into `out`, each plus `base` (frame of reference, in the same pass).
     static func unpack<T: FixedWidthInteger & UnsignedInteger>(
-        _ r: inout PayloadReader, count n: Int, into out: UnsafeMutablePointer<T>
+        _ r: inout PayloadReader, count n: Int, into out: UnsafeMutablePointer<T>, adding base: T = 0
     ) throws(CodecError) {
         let frames = (n + frameSize - 1) / frameSize
         let widths = try r.take(frames, "bit-packed frame widths")
@@ -73,23 +73,108 @@ enum BitPacking {
             let src = try r.take(size, "bit-packed frame")
             let dst = out + lo
             if w == 0 {
-                dst.update(repeating: 0, count: len)
+                dst.update(repeating: base, count: len)
             } else if w <= 56 && r.wordLoadsSafe(upTo: r.offset) {
-                unpackFast(src, width: w, count: len, into: dst)
+                unpackFast(src, width: w, count: len, into: dst, adding: base)
             } else {
                 unpackSafe(src, byteCount: size, width: w, count: len, into: dst)
+                if base != 0 { for i in 0..<len { dst[i] &+= base } }
             }
         }
     }
 
-    /// One 8-byte load a value; needs 7 readable bytes past the frame and w ≤ 56.
+    /// One 8-byte load a value; needs 7 readable bytes past the frame and w ≤ 56. Whole groups of 8
+    /// values (w bytes) go through a loop specialised for the width, where every offset and shift is
+    /// a constant; the rest value by value.
+    static func unpackFast<T: FixedWidthInteger>(_ src: UnsafeRawPointer, width w: Int, count: Int, into dst: UnsafeMutablePointer<T>,
+                                                 adding base: T = 0) {
+        let groups = count >> 3
+        switch w {
+        case 1: unpackGroups(src, width: 1, groups: groups, into: dst, adding: base)
+        case 2: unpackGroups(src, width: 2, groups: groups, into: dst, adding: base)
+        case 3: unpackGroups(src, width: 3, groups: groups, into: dst, adding: base)
+        case 4: unpackGroups(src, width: 4, groups: groups, into: dst, adding: base)
+        case 5: unpackGroups(src, width: 5, groups: groups, into: dst, adding: base)
+        case 6: unpackGroups(src, width: 6, groups: groups, into: dst, adding: base)
+        case 7: unpackGroups(src, width: 7, groups: groups, into: dst, adding: base)
+        case 8: unpackGroups(src, width: 8, groups: groups, into: dst, adding: base)
+        case 9: unpackGroups(src, width: 9, groups: groups, into: dst, adding: base)
+        case 10: unpackGroups(src, width: 10, groups: groups, into: dst, adding: base)
+        case 11: unpackGroups(src, width: 11, groups: groups, into: dst, adding: base)
+        case 12: unpackGroups(src, width: 12, groups: groups, into: dst, adding: base)
+        case 13: unpackGroups(src, width: 13, groups: groups, into: dst, adding: base)
+        case 14: unpackGroups(src, width: 14, groups: groups, into: dst, adding: base)
+        case 15: unpackGroups(src, width: 15, groups: groups, into: dst, adding: base)
+        case 16: unpackGroups(src, width: 16, groups: groups, into: dst, adding: base)
+        case 17: unpackGroups(src, width: 17, groups: groups, into: dst, adding: base)
+        case 18: unpackGroups(src, width: 18, groups: groups, into: dst, adding: base)
+        case 19: unpackGroups(src, width: 19, groups: groups, into: dst, adding: base)
+        case 20: unpackGroups(src, width: 20, groups: groups, into: dst, adding: base)
+        case 21: unpackGroups(src, width: 21, groups: groups, into: dst, adding: base)
+        case 22: unpackGroups(src, width: 22, groups: groups, into: dst, adding: base)
+        case 23: unpackGroups(src, width: 23, groups: groups, into: dst, adding: base)
+        case 24: unpackGroups(src, width: 24, groups: groups, into: dst, adding: base)
+        case 25: unpackGroups(src, width: 25, groups: groups, into: dst, adding: base)
+        case 26: unpackGroups(src, width: 26, groups: groups, into: dst, adding: base)
+        case 27: unpackGroups(src, width: 27, groups: groups, into: dst, adding: base)
+        case 28: unpackGroups(src, width: 28, groups: groups, into: dst, adding: base)
+        case 29: unpackGroups(src, width: 29, groups: groups, into: dst, adding: base)
+        case 30: unpackGroups(src, width: 30, groups: groups, into: dst, adding: base)
+        case 31: unpackGroups(src, width: 31, groups: groups, into: dst, adding: base)
+        case 32: unpackGroups(src, width: 32, groups: groups, into: dst, adding: base)
+        case 33: unpackGroups(src, width: 33, groups: groups, into: dst, adding: base)
+        case 34: unpackGroups(src, width: 34, groups: groups, into: dst, adding: base)
+        case 35: unpackGroups(src, width: 35, groups: groups, into: dst, adding: base)
+        case 36: unpackGroups(src, width: 36, groups: groups, into: dst, adding: base)
+        case 37: unpackGroups(src, width: 37, groups: groups, into: dst, adding: base)
+        case 38: unpackGroups(src, width: 38, groups: groups, into: dst, adding: base)
+        case 39: unpackGroups(src, width: 39, groups: groups, into: dst, adding: base)
+        case 40: unpackGroups(src, width: 40, groups: groups, into: dst, adding: base)
+        case 41: unpackGroups(src, width: 41, groups: groups, into: dst, adding: base)
+        case 42: unpackGroups(src, width: 42, groups: groups, into: dst, adding: base)
+        case 43: unpackGroups(src, width: 43, groups: groups, into: dst, adding: base)
+        case 44: unpackGroups(src, width: 44, groups: groups, into: dst, adding: base)
+        case 45: unpackGroups(src, width: 45, groups: groups, into: dst, adding: base)
+        case 46: unpackGroups(src, width: 46, groups: groups, into: dst, adding: base)
+        case 47: unpackGroups(src, width: 47, groups: groups, into: dst, adding: base)
+        case 48: unpackGroups(src, width: 48, groups: groups, into: dst, adding: base)
+        case 49: unpackGroups(src, width: 49, groups: groups, into: dst, adding: base)
+        case 50: unpackGroups(src, width: 50, groups: groups, into: dst, adding: base)
+        case 51: unpackGroups(src, width: 51, groups: groups, into: dst, adding: base)
+        case 52: unpackGroups(src, width: 52, groups: groups, into: dst, adding: base)
+        case 53: unpackGroups(src, width: 53, groups: groups, into: dst, adding: base)
+        case 54: unpackGroups(src, width: 54, groups: groups, into: dst, adding: base)
+        case 55: unpackGroups(src, width: 55, groups: groups, into: dst, adding: base)
+        case 56: unpackGroups(src, width: 56, groups: groups, into: dst, adding: base)
+        default: break
+        }
+        unpackEach(src, width: w, from: groups << 3, count: count, into: dst, adding: base)
+    }
+
+    /// Values `groups * 8` of width `w` (a literal at each call, so the loop body unrolls into constants).
     @inline(__always)
-    static func unpackFast<T: FixedWidthInteger>(_ src: UnsafeRawPointer, width w: Int, count: Int, into dst: UnsafeMutablePointer<T>) {
+    static func unpackGroups<T: FixedWidthInteger>(_ src: UnsafeRawPointer, width w: Int, groups: Int, into dst: UnsafeMutablePointer<T>,
+                                                   adding base: T) {
         let mask: UInt64 = (1 &<< UInt64(w)) &- 1
-        var bit = 0
-        for i in 0..<count {
+        var p = src, d = dst
+        for _ in 0..<groups {
+            for j in 0..<8 {
+                let word = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: (j &* w) &>> 3, as: UInt64.self))
+                d[j] = base &+ T(truncatingIfNeeded: (word &>> UInt64((j &* w) & 7)) & mask)
+            }
+            p += w
+            d += 8
+        }
+    }
+
+    @inline(__always)
+    static func unpackEach<T: FixedWidthInteger>(_ src: UnsafeRawPointer, width w: Int, from start: Int, count: Int,
+                                                 into dst: UnsafeMutablePointer<T>, adding base: T) {
+        let mask: UInt64 = (1 &<< UInt64(w)) &- 1
+        var bit = start &* w
+        for i in start..<count {
             let word = UInt64(littleEndian: src.loadUnaligned(fromByteOffset: bit &>> 3, as: UInt64.self))
-            dst[i] = T(truncatingIfNeeded: (word &>> UInt64(bit & 7)) & mask)
+            dst[i] = base &+ T(truncatingIfNeeded: (word &>> UInt64(bit & 7)) & mask)
             bit &+= w
         }
     }

@@ -15,7 +15,6 @@ enum FrameOfReferenceCodec {
 
     static func decode<T: FixedWidthInteger & UnsignedInteger>(_ r: inout PayloadReader, count n: Int, into out: UnsafeMutablePointer<T>) throws(CodecError) {
         let base = try IntegerTransforms.field(&r, "frame-of-reference base", as: T.self)
-        try BitPacking.unpack(&r, count: n, into: out)
-        if base != 0 { for i in 0..<n { out[i] &+= base } }
+        try BitPacking.unpack(&r, count: n, into: out, adding: base)
     }
 }

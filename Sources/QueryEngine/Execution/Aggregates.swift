@@ -408,18 +408,25 @@ extension IntegerSumAccumulator: UngroupedAccumulator where T == Int64 {
         guard let a = arg, a.constant == nil, a.col.validity == nil, a.type == .int || a.type == .time else {
             return try update([Int32](repeating: 0, count: sel?.count ?? rows), sel, arg, &scratchPool)
         }
-        // Wrapping sum plus a floating-point sum: when the latter is far from 2^63, the former is exact.
-        var wrapped: Int64 = 0
-        var approx = 0.0
+        // Exact 128-bit total. Chunks whose values all lie within ±2^52 sum in plain (vectorized) Int64
+        // first: 1,024 of them cannot overflow it.
+        var total: Int128 = 0
         a.col.int64s.withUnsafeBufferPointer { v in
             if let sel {
-                for r in sel { let x = v[Int(r)]; wrapped &+= x; approx += Double(x) }
-            } else {
-                for x in v.prefix(rows) { wrapped &+= x; approx += Double(x) }
+                for r in sel { total += Int128(v[Int(r)]) }
+                return
+            }
+            var i = 0
+            while i < rows {
+                let end = Swift.min(rows, i + 1024)
+                var chunk: Int64 = 0, magnitude: Int64 = 0
+                for k in i..<end { let x = v[k]; chunk &+= x; magnitude |= x ^ (x >> 63) }
+                if magnitude < 1 << 52 { total += Int128(chunk) } else { for k in i..<end { total += Int128(v[k]) } }
+                i = end
             }
         }
-        guard abs(approx) < 4.0e18 else { throw Self.overflow }
-        let (s, o) = sums[0].addingReportingOverflow(wrapped)
+        guard let batch = Int64(exactly: total) else { throw Self.overflow }
+        let (s, o) = sums[0].addingReportingOverflow(batch)
         if o { throw Self.overflow }
         sums[0] = s
         counts[0] &+= Int64(sel?.count ?? rows)

@@ -36,7 +36,7 @@ final class CountDistinctAccumulator: Accumulator {
     func merge(_ other: Accumulator, map: [Int32], from: StringPool, into pool: inout StringPool) {
         let o = other as! CountDistinctAccumulator
         if map.first.map({ $0 >= 0 }) ?? false {
-            for code in 0..<o.strings.count { o.strings.withBytes(UInt32(code)) { strings.intern($0) } }
+            for code in 0..<o.strings.count { _ = o.strings.withBytes(UInt32(code)) { strings.intern($0) } }
             o.short.forEach { short.insert($0, $1) }
         }
         pooled = pooled || o.pooled

@@ -3,7 +3,7 @@ import ColumnStore
 /// The columns of one row group, decoded on first use and kept for the rest of the batch.
 final class RowGroupColumns: ColumnSource {
     let rowCount: Int
-    private let group: RowGroup?
+    let group: RowGroup?
     private let rows: [Vec]?
     private let range: Range<Int>
     private let types: [ValueType]

@@ -180,7 +180,7 @@ final class Worker: @unchecked Sendable {
             return
         }
         var sel: [Int32]?
-        if let f = plan.filter {
+        if let f = Self.residualFilter(plan, src.group) {
             sel = Self.selection(try Evaluator.eval(f, src), n)
             if sel?.isEmpty == true { return }
         }
@@ -212,6 +212,20 @@ final class Worker: @unchecked Sendable {
                 orderKeys = orderKeys.map { $0.gather(order) }
             }
         }
+    }
+
+    /// The part of the filter left to evaluate on row group `g`: conjuncts its block statistics prove
+    /// true for every row are dropped (nil when none is left).
+    static func residualFilter(_ plan: SelectPlan, _ g: RowGroup?) -> BoundExpr? {
+        guard let f = plan.filter else { return nil }
+        guard let g, plan.conjuncts.contains(where: { $0.proof != nil }) else { return f }
+        var left: [BoundExpr] = []
+        for c in plan.conjuncts {
+            if let p = c.proof, let st = g.stats(p.column), p.mustMatch(st, rows: g.rowCount) { continue }
+            left.append(c.expr)
+        }
+        if left.count == plan.conjuncts.count { return f }
+        return left.isEmpty ? nil : left.dropFirst().reduce(left[0]) { .and($0, $1) }
     }
 
     /// Rows where a boolean vector is TRUE; nil when every row is.

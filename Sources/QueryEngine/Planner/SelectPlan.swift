@@ -17,6 +17,9 @@ struct SelectPlan {
     var sourceNames: [String]
     var sourceTypes: [ValueType]
     var filter: BoundExpr?
+    /// The filter's AND-ed parts, each with the statistics test that can prove it true for a whole block
+    /// (such a part is not evaluated there).
+    var conjuncts: [(expr: BoundExpr, proof: PrunePredicate?)] = []
     var timeRange: ClosedRange<Int64>
     var prune: [PrunePredicate]
     /// Aggregate mode: group keys and aggregates over the source; outputs, having and order keys are
@@ -68,6 +71,34 @@ enum PrunePredicate {
             default:
                 return true
             }
+        }
+    }
+
+    /// True when every row of a block with these statistics satisfies the predicate.
+    func mustMatch(_ s: BlockStats, rows: Int) -> Bool {
+        guard rows > 0, s.nullCount == 0, s.hasMinMax else { return false }
+        switch self {
+        case let .symbol(_, set):
+            guard s.max >= s.min, s.max - s.min < 4096 else { return false }
+            return (s.min...s.max).allSatisfy { set.contains(UInt32($0)) }
+        case let .compare(_, op, v):
+            switch v {
+            case let .int(x), let .time(x): return Self.holdsForAll(op, s.minInt, s.maxInt, x)
+            case let .bool(b): return Self.holdsForAll(op, s.minInt, s.maxInt, b ? 1 : 0)
+            case let .uint(x): return Self.holdsForAll(op, s.min, s.max, x)
+            default: return false  // floats: statistics leave NaN out, and NaN satisfies no comparison
+            }
+        }
+    }
+
+    static func holdsForAll<T: Comparable>(_ op: CompareOp, _ lo: T, _ hi: T, _ v: T) -> Bool {
+        switch op {
+        case .eq: lo == v && hi == v
+        case .ne: v < lo || v > hi
+        case .lt: hi < v
+        case .le: hi <= v
+        case .gt: lo > v
+        case .ge: lo >= v
         }
     }
 

@@ -147,7 +147,10 @@ struct SelectPlanner {
             plan.source = .table(snap)
         }
         plan.filter = filter
-        if let f = filter { plan.prune = Self.prunePredicates(f) }
+        if let f = filter {
+            plan.prune = Self.prunePredicates(f)
+            plan.conjuncts = Self.conjuncts(f).map { ($0, Self.prunePredicates($0).first) }
+        }
         return plan
     }
 

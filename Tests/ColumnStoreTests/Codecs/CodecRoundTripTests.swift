@@ -36,6 +36,27 @@ import TestSupport
         #expect(s.encoding == encoding)
     }
 
+    /// Bit packing has a loop specialised per width for whole groups of 8 values and a value-by-value
+    /// tail: every width, group-aligned and ragged lengths, with and without a frame-of-reference base.
+    @Test func frameOfReferenceRoundTripsEveryBitWidth() throws {
+        var rng = SeededRandom(seed: 4242)
+        for width in 1...64 {
+            for n in [1, 7, 8, 9, 64, 1001, 4096] {
+                for base: Int64 in [0, -1_000_000_007] {
+                    var c = ColumnVector(type: .int64, capacity: n)
+                    let mask: UInt64 = width == 64 ? ~0 : (1 << UInt64(width)) - 1
+                    for i in 0..<n {
+                        // The first value pins the frame's base, the second its full width.
+                        let offset: UInt64 = i == 0 ? 0 : i == 1 ? mask : rng.next() & mask
+                        c.append(int64: base &+ Int64(bitPattern: offset))
+                    }
+                    let (s, _) = try CodecFixtures.roundTrip(c, options: CodecOptions(compression: .none, forcedEncoding: .frameOfReference))
+                    #expect(s.encoding == .frameOfReference, "width \(width), \(n) rows")
+                }
+            }
+        }
+    }
+
     @Test(arguments: ColumnType.allCases)
     func automaticChoiceRoundTripsSlices(type: ColumnType) throws {
         var rng = SeededRandom(seed: 77 &+ UInt64(type.rawValue))

@@ -104,4 +104,53 @@ struct AggregationPathTests {
         a.merge(b, map: [0], from: StringPool(), into: &pool)
         #expect(a.finalize(pool).int64s == [Int64(Set((Array(first) + second).compactMap { $0 }).count)])
     }
+
+    /// sum() is exact over large values (chunks of small ones take the vectorized path, others the 128-bit
+    /// one) and reports an overflow rather than wrapping.
+    @Test func integerSumsAreExactOrFail() throws {
+        var rng = SeededRandom(seed: 99)
+        let small = (0..<5_000).map { _ in Int64(bitPattern: rng.next() % 2_000_001) - 1_000_000 }
+        // Large values that cancel in pairs, so the total fits although partial sums would not in 53 bits.
+        let large = (0..<3_000).flatMap { _ -> [Int64] in let x = Int64(bitPattern: rng.next() >> 2); return [x, -x + 7] }
+        for (values, name) in [(small, "small"), (large, "large"), (small + large + small, "mixed")] {
+            let dir = TempDirectory(); defer { dir.remove() }
+            var o = DatabaseOptions()
+            o.background = false
+            let db = try Database(path: dir.path, options: o)
+            var b = BatchBuilder(table: "t")
+            for (i, v) in values.enumerated() { b.add(time: 1_767_225_600_000_000_000 + Int64(i), [("n", .int(v))]) }
+            try db.write([b.batch])
+            try db.flush()
+            let total = values.reduce(Int128(0)) { $0 + Int128($1) }
+            let r = try QueryEngine(database: db, threads: 2).execute("SELECT sum(n) AS s, count(*) AS c FROM t")
+            #expect(r.columns[0].vector.int64s == [Int64(total)], "\(name)")
+            try db.close()
+        }
+        let dir = TempDirectory(); defer { dir.remove() }
+        var o = DatabaseOptions()
+        o.background = false
+        let db = try Database(path: dir.path, options: o)
+        defer { try? db.close() }
+        var b = BatchBuilder(table: "t")
+        for i in 0..<4 { b.add(time: 1_767_225_600_000_000_000 + Int64(i), [("n", .int(Int64.max / 3))]) }
+        try db.write([b.batch])
+        #expect(throws: QueryError.self) { try QueryEngine(database: db, threads: 1).execute("SELECT sum(n) FROM t") }
+    }
+
+    /// A conjunct is skipped on a block only when its statistics prove every row satisfies it.
+    @Test func blockStatisticsProveConjunctsOnlyWhenTheyHold() {
+        let stats = BlockStats(nullCount: 0, min: 10, max: 20, hasMinMax: true)
+        let cases: [(CompareOp, Int64, Bool)] = [
+            (.ge, 10, true), (.ge, 11, false), (.gt, 9, true), (.gt, 10, false), (.le, 20, true), (.le, 19, false),
+            (.lt, 21, true), (.lt, 20, false), (.eq, 15, false), (.ne, 21, true), (.ne, 9, true), (.ne, 15, false),
+        ]
+        for (op, v, holds) in cases {
+            #expect(PrunePredicate.compare(column: 1, op, .int(v)).mustMatch(stats, rows: 10) == holds, "\(op) \(v)")
+        }
+        let single = BlockStats(nullCount: 0, min: 15, max: 15, hasMinMax: true)
+        #expect(PrunePredicate.compare(column: 1, .eq, .int(15)).mustMatch(single, rows: 10))
+        let withNulls = BlockStats(nullCount: 1, min: 10, max: 20, hasMinMax: true)
+        #expect(!PrunePredicate.compare(column: 1, .ge, .int(0)).mustMatch(withNulls, rows: 10), "NULL satisfies nothing")
+        #expect(!PrunePredicate.compare(column: 1, .ge, .double(0)).mustMatch(stats, rows: 10), "floats are never proved")
+    }
 }
