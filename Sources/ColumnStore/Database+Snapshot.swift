@@ -9,10 +9,14 @@ extension Database {
             for day in t.segments.keys.sorted() {
                 st.partitions += 1
                 guard day >= lo && day <= hi else { st.partitionsPruned += 1; continue }
-                for s in t.segments[day]! {
+                for (i, s) in t.segments[day]!.enumerated() {
                     st.segments += 1
                     guard s.entry.minTime <= range.upperBound && s.entry.maxTime >= range.lowerBound else { st.segmentsPruned += 1; continue }
-                    let map = t.schema.columns.map { s.reader.column(named: $0.name) }
+                    var map = s.columnMap
+                    if map.count != t.schema.count {  // new segment, or the schema grew since
+                        map = t.schema.columns.map { s.reader.column(named: $0.name) }
+                        t.segments[day]![i].columnMap = map
+                    }
                     let r = s.reader
                     var first = 0
                     for (b, rows) in r.footer.blockRowCounts.enumerated() {

@@ -30,6 +30,9 @@ public final class Database: @unchecked Sendable {
     struct LiveSegment {
         var entry: Manifest.Segment
         var reader: SegmentReader
+        /// Table column i → segment column (nil: absent), for the schema's first `columnMap.count` columns;
+        /// kept so a snapshot does not look every column up by name in every segment.
+        var columnMap: [Int?] = []
     }
 
     var tables: [String: Table] = [:]

@@ -37,6 +37,14 @@ struct SelectRunner {
     }
 
     func execute(_ plan: SelectPlan) throws -> QueryResult {
+        // count(*) of a whole table: the row groups' row counts, no scan.
+        if plan.isAggregate, plan.filter == nil, plan.keys.isEmpty, case let .table(snap) = plan.source,
+           plan.aggregates.allSatisfy({ $0.kind == .count && $0.argument == nil }) {
+            let w = Worker(plan: plan, partitionAfter: engine.partitionAfterGroups)
+            let rows = snap.rowGroups.reduce(0) { $0 + $1.rowCount }
+            try w.aggregate!.consume([], plan.aggregates.map { _ in nil }, sel: nil, rows: rows)
+            return try finish(plan, [w])
+        }
         let work = units(plan)
         let threads = max(1, min(engine.threads, work.count))
         let shared = SharedScan(count: work.count)
