@@ -140,6 +140,10 @@ final class IntegerSumAccumulator<T: SummableInteger>: Accumulator {
             counts.append(contentsOf: repeatElement(0, count: groups - counts.count))
         }
     }
+    // Called through the Accumulator protocol, a generic class's methods would run unspecialized
+    // (value witnesses per element); these attributes make them jump to code compiled for each type.
+    @_specialize(where T == Int64)
+    @_specialize(where T == UInt64)
     func update(_ gids: [Int32], _ sel: [Int32]?, _ arg: Vec?, _ pool: inout StringPool) throws {
         guard let a = arg else { return }
         if let c = a.constant {
@@ -176,6 +180,8 @@ final class IntegerSumAccumulator<T: SummableInteger>: Accumulator {
         }
         if overflow { throw Self.overflow }
     }
+    @_specialize(where T == Int64)
+    @_specialize(where T == UInt64)
     func merge(_ other: Accumulator, map: [Int32], from: StringPool, into: inout StringPool) throws {
         let o = other as! IntegerSumAccumulator<T>
         for g in o.sums.indices where map[g] >= 0 {

@@ -72,7 +72,18 @@ final class HashAggregate: @unchecked Sendable {  // one thread at a time; merge
         var slotsL = slots, hashesL = hashes, keysL = keys
         slots = []; hashes = []; keys = []
         rowKeys.withUnsafeBufferPointer { rk in
-            for j in 0..<n { gids[j] = Self.findOrInsert(rk, j * w, w, &slotsL, &hashesL, &keysL, &groupCount) }
+            // Rows come in time order, so time-bucket keys arrive in runs: a row with its predecessor's key
+            // takes its group without hashing.
+            var last: Int32 = -1
+            for j in 0..<n {
+                if last >= 0 {
+                    var same = true
+                    for x in 0..<w where rk[j * w + x] != rk[(j - 1) * w + x] { same = false; break }
+                    if same { gids[j] = last; continue }
+                }
+                last = Self.findOrInsert(rk, j * w, w, &slotsL, &hashesL, &keysL, &groupCount)
+                gids[j] = last
+            }
         }
         slots = slotsL; hashes = hashesL; keys = keysL
         return gids

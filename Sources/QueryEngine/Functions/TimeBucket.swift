@@ -69,11 +69,17 @@ enum TimeBucket: Sendable, Equatable {
     func apply(_ src: UnsafeBufferPointer<Int64>, _ dst: UnsafeMutableBufferPointer<Int64>) {
         switch self {
         case let .fixed(w, o):
-            // Floor division without a branch per row: shift to a non-negative range when possible.
+            // Rows come in time order, so most fall in the previous row's bucket: a range check instead of
+            // a 64-bit division (which stays for rows outside it).
+            var start = Int64.max, end = Int64.min
             for i in src.indices {
-                let x = src[i] &- o
+                let t = src[i]
+                if t >= start && t < end { dst[i] = start; continue }
+                let x = t &- o
                 let q = x / w
-                dst[i] = (q &- ((x % w) < 0 ? 1 : 0)) &* w &+ o
+                let b = (q &- ((x % w) < 0 ? 1 : 0)) &* w &+ o
+                dst[i] = b
+                (start, end) = (b, b &+ w > b ? b &+ w : Int64.max)
             }
         case .months:
             // Rows of a day share a month: convert once per run of equal days.
