@@ -91,47 +91,53 @@ struct SelectRunner {
     }
 
     private func finish(_ plan: SelectPlan, _ workers: [Worker]) throws -> QueryResult {
-        var outCols: [ColumnVector]
-        var keyCols: [ColumnVector]
-        if plan.isAggregate {
-            let grouped: [Vec]
-            let n: Int
-            let parted = workers.compactMap(\.partitioned)
-            if parted.isEmpty {
-                let agg = workers[0].aggregate!
-                for w in workers.dropFirst() { try agg.merge(w.aggregate!) }
-                grouped = try agg.finalize()
-                n = grouped.first?.count ?? agg.groupCount
-            } else {
-                grouped = try PartitionedAggregate.mergeAll(parted, direct: workers.map { $0.aggregate! }.filter { $0.groupCount > 0 },
-                                                            keyTypes: plan.keys.map(\.type), specs: plan.aggregates, threads: engine.threads)
-                n = grouped.first?.count ?? 0
-            }
-            let batch = VecBatch(columns: grouped, rowCount: n)
-            var sel: [Int32]?
-            if let h = plan.having { sel = Worker.selection(try Evaluator.eval(h, batch), n) }
-            outCols = try plan.outputs.map { Worker.gather(try Evaluator.eval($0, batch), sel, n) }
-            keyCols = try plan.order.map { Worker.gather(try Evaluator.eval($0.expr, batch), sel, n) }
-        } else {
-            outCols = workers[0].outputs
-            keyCols = workers[0].orderKeys
+        guard plan.isAggregate else {
+            var outCols = workers[0].outputs
+            var keyCols = workers[0].orderKeys
             for w in workers.dropFirst() {
                 for i in outCols.indices { outCols[i].append(contentsOf: w.outputs[i], range: 0..<w.outputs[i].count) }
                 for i in keyCols.indices { keyCols[i].append(contentsOf: w.orderKeys[i], range: 0..<w.orderKeys[i].count) }
             }
+            let rows = outCols.first?.count ?? 0
+            let perm = Self.ordered(plan, keyCols, rows: rows)
+            let identity = perm.count == rows && perm.enumerated().allSatisfy { Int($0.element) == $0.offset }
+            return QueryResult(columns: outCols.enumerated().map { i, c in
+                ResultColumn(name: plan.outputNames[i], vector: identity ? c : c.gather(perm))
+            })
         }
-        let rows = outCols.first?.count ?? 0
+        let grouped: [Vec]
+        let n: Int
+        let parted = workers.compactMap(\.partitioned)
+        if parted.isEmpty {
+            let agg = workers[0].aggregate!
+            for w in workers.dropFirst() { try agg.merge(w.aggregate!) }
+            grouped = try agg.finalize()
+            n = grouped.first?.count ?? agg.groupCount
+        } else {
+            grouped = try PartitionedAggregate.mergeAll(parted, direct: workers.map { $0.aggregate! }.filter { $0.groupCount > 0 },
+                                                        keyTypes: plan.keys.map(\.type), specs: plan.aggregates, threads: engine.threads)
+            n = grouped.first?.count ?? 0
+        }
+        let batch = VecBatch(columns: grouped, rowCount: n)
+        var sel: [Int32]?
+        if let h = plan.having { sel = Worker.selection(try Evaluator.eval(h, batch), n) }
+        let keyCols = try plan.order.map { Worker.gather(try Evaluator.eval($0.expr, batch), sel, n) }
+        // Order and LIMIT first, then build only the output rows that remain (no strings for groups cut off).
+        let perm = Self.ordered(plan, keyCols, rows: sel?.count ?? n)
+        var rows: [Int32]? = sel.map { s in perm.map { s[Int($0)] } } ?? perm
+        if rows!.count == n && rows!.enumerated().allSatisfy({ Int($0.element) == $0.offset }) { rows = nil }
+        return QueryResult(columns: try plan.outputs.enumerated().map { i, e in
+            ResultColumn(name: plan.outputNames[i], vector: Worker.gather(try Evaluator.eval(e, batch), rows, n))
+        })
+    }
+
+    /// The rows to return, in order: ORDER BY (a bounded top-N under LIMIT), then OFFSET and LIMIT.
+    private static func ordered(_ plan: SelectPlan, _ keyCols: [ColumnVector], rows: Int) -> [Int32] {
         let wanted = plan.limit.map { Int(clamping: $0 + plan.offset) }
-        var order = Sorter.order(keyCols, plan.order, rows: rows, limit: wanted)
+        let order = Sorter.order(keyCols, plan.order, rows: rows, limit: wanted)
         let lo = min(Int(clamping: plan.offset), order.count)
         let hi = plan.limit.map { min(order.count, lo + Int(clamping: $0)) } ?? order.count
-        order = Array(order[lo..<hi])
-        let identity = order.count == rows && order.enumerated().allSatisfy { $0.offset == $0.element }
-        let perm = order.map { Int32($0) }
-        let columns = outCols.enumerated().map { i, c in
-            ResultColumn(name: plan.outputNames[i], vector: identity ? c : c.gather(perm))
-        }
-        return QueryResult(columns: columns)
+        return order[lo..<hi].map { Int32($0) }
     }
 }
 
