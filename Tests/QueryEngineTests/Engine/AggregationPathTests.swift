@@ -24,11 +24,16 @@ struct AggregationPathTests {
         return (0..<rows).map { _ in rng.next() % 20 == 0 ? nil : distinct[Int(rng.next() % UInt64(distinct.count))] }
     }
 
-    static func withTable(_ values: [String?], _ body: (Database) throws -> Void) throws {
-        let dir = TempDirectory(); defer { dir.remove() }
+    /// A database in `dir` that flushes only when told.
+    static func database(_ dir: TempDirectory) throws -> Database {
         var o = DatabaseOptions()
         o.background = false
-        let db = try Database(path: dir.path, options: o)
+        return try Database(path: dir.path, options: o)
+    }
+
+    static func withTable(_ values: [String?], _ body: (Database) throws -> Void) throws {
+        let dir = TempDirectory(); defer { dir.remove() }
+        let db = try Self.database(dir)
         defer { try? db.close() }
         // Several batches, flushed apart, so the scan sees many row groups plus the memtable.
         for part in stride(from: 0, to: values.count, by: 9_000) {
@@ -114,9 +119,7 @@ struct AggregationPathTests {
         let large = (0..<3_000).flatMap { _ -> [Int64] in let x = Int64(bitPattern: rng.next() >> 2); return [x, -x + 7] }
         for (values, name) in [(small, "small"), (large, "large"), (small + large + small, "mixed")] {
             let dir = TempDirectory(); defer { dir.remove() }
-            var o = DatabaseOptions()
-            o.background = false
-            let db = try Database(path: dir.path, options: o)
+            let db = try Self.database(dir)
             var b = BatchBuilder(table: "t")
             for (i, v) in values.enumerated() { b.add(time: 1_767_225_600_000_000_000 + Int64(i), [("n", .int(v))]) }
             try db.write([b.batch])
@@ -127,9 +130,7 @@ struct AggregationPathTests {
             try db.close()
         }
         let dir = TempDirectory(); defer { dir.remove() }
-        var o = DatabaseOptions()
-        o.background = false
-        let db = try Database(path: dir.path, options: o)
+        let db = try Self.database(dir)
         defer { try? db.close() }
         var b = BatchBuilder(table: "t")
         for i in 0..<4 { b.add(time: 1_767_225_600_000_000_000 + Int64(i), [("n", .int(Int64.max / 3))]) }
