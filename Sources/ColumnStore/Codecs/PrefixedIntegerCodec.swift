@@ -1,0 +1,193 @@
+/// Strings that are one fixed prefix followed by a decimal number (`EncodingID.prefixedInteger`):
+/// "u0463182", "order-17", "42". The prefix is stored once and the numbers go through an integer encoding,
+/// so a million distinct 8-byte ids cost ~20 bits a row instead of the bytes a compressor leaves of them.
+///
+/// Payload: `prefixLength u32` · the prefix bytes · `width u8` · `inner u8` (an integer EncodingID) ·
+/// the inner payload over the rows' numbers as UInt64 lanes.
+/// - width 1…19: every present row is the prefix and exactly `width` digits, zero-padded ("u0000042").
+/// - width 0: the prefix and the number in canonical decimal — no leading zeros ("u42", "u0").
+/// NULL rows (validity bit 0) decode to the empty string whatever number they hold; the encoder gives them
+/// the previous present row's number so they widen no frame. Numbers must be below 10^width (10^19 for 0).
+///
+/// The encoder applies only when the bytes come back exactly: a row's prefix is everything up to its last
+/// non-digit byte, and must be the same in every present row; 1…19 digits follow; and either all rows have
+/// the same digit count or none has a leading zero. Anything else — no digits, '+'/'-'/space before the
+/// digits that other rows lack, 20+ digits, mixed widths with leading zeros — opts out.
+enum PrefixedIntegerCodec {
+    static let maxDigits = 19
+    static let innerEncodings: [EncodingID] = [.frameOfReference, .narrow, .delta, .deltaZigZag, .deltaOfDelta, .deltaNarrow, .plain]
+    /// 10^0 … 10^19 (10^19 < 2^64).
+    static let powers: [UInt64] = (0...maxDigits).map { e in (0..<e).reduce(1) { acc, _ in acc * 10 } }
+
+    /// A block's strings split into the common prefix, the digit width and one number a row.
+    struct Split {
+        var prefix: [UInt8]
+        var width: Int
+        var numbers: [UInt64]
+    }
+
+    /// Splits every present row of `s`, or nil when some row does not round-trip through prefix + number.
+    static func split(_ s: StringCodecs.Rows) -> Split? {
+        let n = s.count
+        var numbers = [UInt64](repeating: 0, count: n)
+        let present: (Int) -> Bool = s.validity.isEmpty ? { _ in true } : { [v = s.validity] k in v[k >> 3] & (1 << UInt8(k & 7)) != 0 }
+        guard let first = (0..<n).first(where: present) else { return Split(prefix: [], width: 0, numbers: numbers) }
+        let f = s.bytes(s.range.lowerBound + first)
+        var p = f.count
+        while p > 0 && isDigit(f[p - 1]) { p -= 1 }
+        let prefix = Array(f[0..<p])
+        var minDigits = Int.max, maxDigits = 0, leadingZero = false
+        var last: UInt64 = 0
+        let ok = prefix.withUnsafeBytes { pre -> Bool in
+            for k in first..<n {
+                guard present(k) else { numbers[k] = last; continue }
+                let b = s.bytes(s.range.lowerBound + k)
+                let d = b.count - p
+                guard d >= 1 && d <= Self.maxDigits, p == 0 || memcmp(b.baseAddress!, pre.baseAddress!, p) == 0 else { return false }
+                var v: UInt64 = 0
+                for i in p..<b.count {
+                    let digit = b[i] &- 48  // '0'
+                    guard digit < 10 else { return false }
+                    v = v &* 10 &+ UInt64(digit)
+                }
+                if d > 1 && b[p] == 48 { leadingZero = true }
+                minDigits = Swift.min(minDigits, d)
+                maxDigits = Swift.max(maxDigits, d)
+                numbers[k] = v
+                last = v
+            }
+            return true
+        }
+        guard ok else { return nil }
+        // Leading NULL rows take the first present number, like every later NULL takes its predecessor's.
+        for k in 0..<first { numbers[k] = numbers[first] }
+        if minDigits == maxDigits { return Split(prefix: prefix, width: maxDigits, numbers: numbers) }
+        return leadingZero ? nil : Split(prefix: prefix, width: 0, numbers: numbers)
+    }
+
+    @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b &- 48 < 10 }
+
+    /// Appends the payload with the numbers encoded as `inner`; false (out untouched) when `inner` does not apply.
+    static func encode(_ s: Split, inner: EncodingID, into out: inout [UInt8]) -> Bool {
+        let at = out.count
+        out.appendLittleEndian(UInt32(s.prefix.count))
+        out.append(contentsOf: s.prefix)
+        out.append(UInt8(s.width))
+        out.append(inner.rawValue)
+        let ok = s.numbers.withUnsafeBufferPointer { IntegerCodecs.encode(inner, $0, signed: false, into: &out) }
+        if !ok { out.removeSubrange(at...) }
+        return ok
+    }
+
+    /// Offset of the inner payload in a payload starting at `at` (for zstd's plane boundaries).
+    static func innerPayloadOffset(_ body: [UInt8], payloadAt at: Int) -> Int {
+        let p = Int(body[at]) | Int(body[at + 1]) << 8 | Int(body[at + 2]) << 16 | Int(body[at + 3]) << 24
+        return at + 4 + p + 2
+    }
+
+    static func decode(_ r: inout PayloadReader, count n: Int, validity: Bitmap?, into c: inout ColumnVector) throws(CodecError) {
+        let at = r.offset
+        let p = Int(try r.u32("prefix length"))
+        let prefix = try r.take(p, "prefix bytes")
+        let width = Int(try r.u8("digit width"))
+        guard width <= maxDigits else { throw CodecError("digit width \(width) exceeds \(maxDigits) at offset \(at + 4 + p)") }
+        let raw = try r.u8("prefixed-int inner encoding")
+        guard let inner = EncodingID(rawValue: raw), innerEncodings.contains(inner) else {
+            throw CodecError("prefixed-int inner encoding \(raw) is not an integer encoding at offset \(at + 5 + p)")
+        }
+        let numbersAt = r.offset
+        // One spare element: an empty array may have no address, and the inner payload must still be read.
+        var numbers = [UInt64](repeating: 0, count: n + 1)
+        try numbers.withUnsafeMutableBufferPointer { (v) throws(CodecError) in
+            try IntegerCodecs.decode(inner, &r, count: n, into: v.baseAddress!)
+        }
+        // Every number must fit its digits; this also bounds every row's length.
+        let limit = powers[width == 0 ? maxDigits : width]
+        var largest: UInt64 = 0
+        for v in numbers { largest = Swift.max(largest, v) }
+        guard largest < limit else {
+            throw CodecError("number \(largest) has more than \(width == 0 ? maxDigits : width) digits (payload at offset \(numbersAt))")
+        }
+
+        // Row lengths into the offsets (shifted by one), then prefix sums; NULL rows stay empty.
+        try BlockCodec.fillArray(&c.offsets, count: n + 1, zero: 0) { (o: UnsafeMutablePointer<UInt32>) throws(CodecError) in
+            numbers.withUnsafeBufferPointer { v in
+                let words = validity?.words ?? []
+                words.withUnsafeBufferPointer { w in
+                    let all = w.isEmpty, fixed = UInt32(p + width)
+                    for k in 0..<n where all || (w[k &>> 6] &>> UInt64(k & 63)) & 1 != 0 {
+                        o[k + 1] = width == 0 ? UInt32(p + digitCount(v[k])) : fixed
+                    }
+                }
+            }
+            try StringCodecs.prefixSum(o, count: n)
+        }
+        let total = Int(c.offsets[n])
+        // The writers store whole 8-byte words and let the next row overwrite the excess: 8 bytes of slack.
+        let offsets = c.offsets
+        try BlockCodec.fillArray(&c.bytes, count: total + 8, zero: 0) { (dst: UnsafeMutablePointer<UInt8>) throws(CodecError) in
+            let out = UnsafeMutableRawPointer(dst)
+            var word: UInt64 = 0  // the prefix, when it fits a word
+            if p <= 8 { for i in 0..<p { word |= UInt64(prefix.load(fromByteOffset: i, as: UInt8.self)) &<< UInt64(8 * i) } }
+            numbers.withUnsafeBufferPointer { v in
+                offsets.withUnsafeBufferPointer { o in
+                    for k in 0..<n {
+                        let start = Int(o[k]), len = Int(o[k + 1]) &- start
+                        guard len > 0 else { continue }  // NULL
+                        if p <= 8 {
+                            out.storeBytes(of: word.littleEndian, toByteOffset: start, as: UInt64.self)
+                        } else {
+                            (out + start).copyMemory(from: prefix, byteCount: p)
+                        }
+                        writeDigits(v[k], count: len &- p, to: out + start + p)
+                    }
+                }
+            }
+        }
+        c.bytes.removeLast(8)
+    }
+
+    /// Number of decimal digits of `v` (1 for 0); v < 10^19.
+    @inline(__always) static func digitCount(_ v: UInt64) -> Int {
+        // The bit length × log10(2) is the digit count or one less; one comparison settles it.
+        // v | 1 crosses no power of ten ≥ 10 (they are even) and makes 0 count as one digit.
+        let x = v | 1
+        let guess = ((64 - x.leadingZeroBitCount) &* 1233) &>> 12
+        return guess &+ (x >= powers[guess] ? 1 : 0)
+    }
+
+    /// Writes the `d` (1…19) digits of `v` at `dst`; may write up to 7 bytes of garbage after them.
+    @inline(__always) static func writeDigits(_ v: UInt64, count d: Int, to dst: UnsafeMutableRawPointer) {
+        if d <= 8 {
+            // Left-align in 8 digits: the first d are v's, the rest zeros the next row overwrites.
+            dst.storeBytes(of: ascii8(v &* powers[8 &- d]).littleEndian, as: UInt64.self)
+        } else if d <= 16 {
+            let x = v &* powers[16 &- d]
+            dst.storeBytes(of: ascii8(x / 100_000_000).littleEndian, as: UInt64.self)
+            (dst + 8).storeBytes(of: ascii8(x % 100_000_000).littleEndian, as: UInt64.self)
+        } else {
+            let hi = v / 10_000_000_000_000_000, lo = v % 10_000_000_000_000_000, h = d &- 16
+            dst.storeBytes(of: ascii8(hi &* powers[8 &- h]).littleEndian, as: UInt64.self)
+            (dst + h).storeBytes(of: ascii8(lo / 100_000_000).littleEndian, as: UInt64.self)
+            (dst + h + 8).storeBytes(of: ascii8(lo % 100_000_000).littleEndian, as: UInt64.self)
+        }
+    }
+
+    /// The 8 ASCII digits of `x` < 10^8, most significant in the low byte (first in memory when stored
+    /// little-endian). Splits into halves of 4, 2, then 1 digit in parallel lanes of one word: no loop, no table.
+    @inline(__always) static func ascii8(_ x: UInt64) -> UInt64 {
+        let hi = x / 10_000, lo = x % 10_000
+        let a = hi | lo &<< 32                                            // two 32-bit lanes < 10^4
+        let q2 = ((a &* 5243) &>> 19) & 0x0000_007F_0000_007F             // lane / 100 (exact below 43,699)
+        let b = q2 | (a &- q2 &* 100) &<< 16                              // four 16-bit lanes < 100
+        let q1 = ((b &* 103) &>> 10) & 0x000F_000F_000F_000F              // lane / 10 (exact below 179)
+        let digits = q1 | (b &- q1 &* 10) &<< 8                           // eight byte lanes < 10
+        return digits | 0x3030_3030_3030_3030
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
