@@ -105,6 +105,7 @@ let kernels: [(String, ColumnVector, EncodingID, CompressionKind)] = [
     ("decode bool bitmap (skipped)", plays.skipped, .bitmap, .none),
     ("decode string dictionary (user_id)", plays.userID, .stringDictionary, .none),
     ("decode string lengths + bytes (user_id)", plays.userID, .stringLengths, .none),
+    ("decode prefixed-int strings (user_id, frame of reference)", plays.userID, .prefixedInteger, .none),
     ("which float encoding is smallest under zstd: decimal (revenue)", plays.revenue, .decimal, .zstd),
     ("which float encoding is smallest under zstd: byte-shuffle (revenue)", plays.revenue, .byteShuffle, .zstd),
     ("which float encoding is smallest under zstd: gorilla (revenue)", plays.revenue, .gorilla, .zstd),

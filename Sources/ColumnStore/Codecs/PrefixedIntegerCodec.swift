@@ -129,6 +129,9 @@ enum PrefixedIntegerCodec {
             let out = UnsafeMutableRawPointer(dst)
             var word: UInt64 = 0  // the prefix, when it fits a word
             if p <= 8 { for i in 0..<p { word |= UInt64(prefix.load(fromByteOffset: i, as: UInt8.self)) &<< UInt64(8 * i) } }
+            // The table through a pointer: a static array is a lazily initialised global, checked on each access.
+            powers.withUnsafeBufferPointer { pw in
+                let pow10 = pw.baseAddress!
             numbers.withUnsafeBufferPointer { v in
                 offsets.withUnsafeBufferPointer { o in
                     for k in 0..<n {
@@ -139,9 +142,10 @@ enum PrefixedIntegerCodec {
                         } else {
                             (out + start).copyMemory(from: prefix, byteCount: p)
                         }
-                        writeDigits(v[k], count: len &- p, to: out + start + p)
+                        writeDigits(v[k], count: len &- p, to: out + start + p, pow10)
                     }
                 }
+            }
             }
         }
         c.bytes.removeLast(8)
@@ -157,17 +161,18 @@ enum PrefixedIntegerCodec {
     }
 
     /// Writes the `d` (1…19) digits of `v` at `dst`; may write up to 7 bytes of garbage after them.
-    @inline(__always) static func writeDigits(_ v: UInt64, count d: Int, to dst: UnsafeMutableRawPointer) {
+    /// `pow10` points at 10^0…10^19.
+    @inline(__always) static func writeDigits(_ v: UInt64, count d: Int, to dst: UnsafeMutableRawPointer, _ pow10: UnsafePointer<UInt64>) {
         if d <= 8 {
             // Left-align in 8 digits: the first d are v's, the rest zeros the next row overwrites.
-            dst.storeBytes(of: ascii8(v &* powers[8 &- d]).littleEndian, as: UInt64.self)
+            dst.storeBytes(of: ascii8(v &* pow10[8 &- d]).littleEndian, as: UInt64.self)
         } else if d <= 16 {
-            let x = v &* powers[16 &- d]
+            let x = v &* pow10[16 &- d]
             dst.storeBytes(of: ascii8(x / 100_000_000).littleEndian, as: UInt64.self)
             (dst + 8).storeBytes(of: ascii8(x % 100_000_000).littleEndian, as: UInt64.self)
         } else {
             let hi = v / 10_000_000_000_000_000, lo = v % 10_000_000_000_000_000, h = d &- 16
-            dst.storeBytes(of: ascii8(hi &* powers[8 &- h]).littleEndian, as: UInt64.self)
+            dst.storeBytes(of: ascii8(hi &* pow10[8 &- h]).littleEndian, as: UInt64.self)
             (dst + h).storeBytes(of: ascii8(lo / 100_000_000).littleEndian, as: UInt64.self)
             (dst + h + 8).storeBytes(of: ascii8(lo % 100_000_000).littleEndian, as: UInt64.self)
         }
