@@ -74,10 +74,11 @@ public enum BlockCodec {
                 guard families.insert(c.family(column.type)).inserted else { continue }
                 var body = b
                 packed.removeAll(keepingCapacity: true)
-                let sections = options.compression == .zstd ? planes(c, body, validityBytes: validity.count, rows: n) : []
+                let layout: (starts: [Int], bytePlanes: Bool) =
+                    options.compression == .zstd ? planes(c, body, validityBytes: validity.count, rows: n) : ([], false)
                 let compressed = body.withUnsafeBytes {
                     BlockCompression.compress($0, options.compression, level: options.zstdLevel, zstd: zstd,
-                                              sections: sections, into: &packed)
+                                              sections: layout.starts, bytePlanes: layout.bytePlanes, into: &packed)
                 }
                 let size = compressed ? packed.count : body.count
                 // Ties go to the candidate listed first: it decodes faster.
@@ -111,8 +112,8 @@ public enum BlockCodec {
     }
 
     /// Where the byte planes of a body start (and where its validity bitmap ends), for zstd to code each
-    /// with its own entropy tables; empty for layouts that are one stream.
-    static func planes(_ c: Candidate, _ body: [UInt8], validityBytes v: Int, rows n: Int) -> [Int] {
+    /// with its own entropy tables (empty for layouts that are one stream), and whether the payload is byte planes.
+    static func planes(_ c: Candidate, _ body: [UInt8], validityBytes v: Int, rows n: Int) -> (starts: [Int], bytePlanes: Bool) {
         var starts: [Int] = v > 0 ? [v] : []
         // (offset of the byte-width field, values per plane, fixed plane count)
         let layout: (widthAt: Int?, count: Int, planes: Int)? = switch (c.id, c.inner) {
@@ -123,14 +124,15 @@ public enum BlockCodec {
         case (.byteShuffle, _): (nil, n, 8)
         default: nil
         }
-        guard let layout, layout.count > 0 else { return starts }
+        guard let layout else { return (starts, false) }
+        guard layout.count > 0 else { return (starts, true) }
         if let at = layout.widthAt {
             let w = Int(body[at])
             for k in 1..<Swift.max(w, 1) { starts.append(at + 1 + k * layout.count) }
         } else {
             for k in 1..<layout.planes { starts.append(v + k * layout.count) }
         }
-        return starts
+        return (starts, true)
     }
 
     static func candidates(for type: ColumnType) -> [Candidate] {
