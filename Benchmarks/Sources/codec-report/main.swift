@@ -106,6 +106,8 @@ let kernels: [(String, ColumnVector, EncodingID, CompressionKind)] = [
     ("decode string dictionary (user_id)", plays.userID, .stringDictionary, .none),
     ("decode string lengths + bytes (user_id)", plays.userID, .stringLengths, .none),
     ("decode prefixed-int strings (user_id, frame of reference)", plays.userID, .prefixedInteger, .none),
+    ("decode string lengths + bytes, LZ4 (user_id)", plays.userID, .stringLengths, .lz4),
+    ("decode string lengths + bytes, zstd (user_id)", plays.userID, .stringLengths, .zstd),
     ("which float encoding is smallest under zstd: decimal (revenue)", plays.revenue, .decimal, .zstd),
     ("which float encoding is smallest under zstd: byte-shuffle (revenue)", plays.revenue, .byteShuffle, .zstd),
     ("which float encoding is smallest under zstd: gorilla (revenue)", plays.revenue, .gorilla, .zstd),

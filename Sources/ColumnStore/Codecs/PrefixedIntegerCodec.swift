@@ -103,14 +103,23 @@ enum PrefixedIntegerCodec {
         }
         // Every number must fit its digits; this also bounds every row's length.
         let limit = powers[width == 0 ? maxDigits : width]
-        var largest: UInt64 = 0
-        for v in numbers { largest = Swift.max(largest, v) }
+        // OR-ing is a cheap upper bound of the largest (64-bit max does not vectorise on baseline x86-64).
+        var bound: UInt64 = 0
+        for v in numbers { bound |= v }
+        let largest = bound < limit ? 0 : numbers.max()!
         guard largest < limit else {
             throw CodecError("number \(largest) has more than \(width == 0 ? maxDigits : width) digits (payload at offset \(numbersAt))")
         }
 
         // Row lengths into the offsets (shifted by one), then prefix sums; NULL rows stay empty.
         try BlockCodec.fillArray(&c.offsets, count: n + 1, zero: 0) { (o: UnsafeMutablePointer<UInt32>) throws(CodecError) in
+            if width > 0 && validity == nil {
+                // Every row has the same length: the offsets are multiples of it (the common case, no serial sum).
+                let length = p + width
+                guard n <= Int(UInt32.max) / length else { throw CodecError("\(n) strings of \(length) bytes exceed 4 GiB") }
+                for k in 0...n { o[k] = UInt32(truncatingIfNeeded: k &* length) }
+                return
+            }
             numbers.withUnsafeBufferPointer { v in
                 let words = validity?.words ?? []
                 words.withUnsafeBufferPointer { w in
@@ -132,20 +141,29 @@ enum PrefixedIntegerCodec {
             // The table through a pointer: a static array is a lazily initialised global, checked on each access.
             powers.withUnsafeBufferPointer { pw in
                 let pow10 = pw.baseAddress!
-            numbers.withUnsafeBufferPointer { v in
-                offsets.withUnsafeBufferPointer { o in
-                    for k in 0..<n {
-                        let start = Int(o[k]), len = Int(o[k + 1]) &- start
-                        guard len > 0 else { continue }  // NULL
-                        if p <= 8 {
-                            out.storeBytes(of: word.littleEndian, toByteOffset: start, as: UInt64.self)
-                        } else {
-                            (out + start).copyMemory(from: prefix, byteCount: p)
+                numbers.withUnsafeBufferPointer { v in
+                    if width >= 1 && width <= 8 && p <= 8 && validity == nil {
+                        // The common case ("u0463182"): rows of one length, one prefix word and one digits word each.
+                        let length = p + width, scale = pow10[8 - width]
+                        for k in 0..<n {
+                            out.storeBytes(of: word.littleEndian, toByteOffset: k &* length, as: UInt64.self)
+                            out.storeBytes(of: ascii8(v[k] &* scale).littleEndian, toByteOffset: k &* length &+ p, as: UInt64.self)
                         }
-                        writeDigits(v[k], count: len &- p, to: out + start + p, pow10)
+                        return
+                    }
+                    offsets.withUnsafeBufferPointer { o in
+                        for k in 0..<n {
+                            let start = Int(o[k]), len = Int(o[k + 1]) &- start
+                            guard len > 0 else { continue }  // NULL
+                            if p <= 8 {
+                                out.storeBytes(of: word.littleEndian, toByteOffset: start, as: UInt64.self)
+                            } else {
+                                (out + start).copyMemory(from: prefix, byteCount: p)
+                            }
+                            writeDigits(v[k], count: len &- p, to: out + start + p, pow10)
+                        }
                     }
                 }
-            }
             }
         }
         c.bytes.removeLast(8)
