@@ -138,16 +138,14 @@ enum PrefixedIntegerCodec {
             let out = UnsafeMutableRawPointer(dst)
             var word: UInt64 = 0  // the prefix, when it fits a word
             if p <= 8 { for i in 0..<p { word |= UInt64(prefix.load(fromByteOffset: i, as: UInt8.self)) &<< UInt64(8 * i) } }
-            // The table through a pointer: a static array is a lazily initialised global, checked on each access.
-            powers.withUnsafeBufferPointer { pw in
-                let pow10 = pw.baseAddress!
+            withTables { t in
                 numbers.withUnsafeBufferPointer { v in
                     if width >= 1 && width <= 8 && p <= 8 && validity == nil {
                         // The common case ("u0463182"): rows of one length, one prefix word and one digits word each.
-                        let length = p + width, scale = pow10[8 - width]
+                        let length = p + width, scale = t.pow10[8 - width]
                         for k in 0..<n {
                             out.storeBytes(of: word.littleEndian, toByteOffset: k &* length, as: UInt64.self)
-                            out.storeBytes(of: ascii8(v[k] &* scale).littleEndian, toByteOffset: k &* length &+ p, as: UInt64.self)
+                            out.storeBytes(of: ascii8(v[k] &* scale, t).littleEndian, toByteOffset: k &* length &+ p, as: UInt64.self)
                         }
                         return
                     }
@@ -160,7 +158,7 @@ enum PrefixedIntegerCodec {
                             } else {
                                 (out + start).copyMemory(from: prefix, byteCount: p)
                             }
-                            writeDigits(v[k], count: len &- p, to: out + start + p, pow10)
+                            writeDigits(v[k], count: len &- p, to: out + start + p, t)
                         }
                     }
                 }
@@ -179,33 +177,50 @@ enum PrefixedIntegerCodec {
     }
 
     /// Writes the `d` (1…19) digits of `v` at `dst`; may write up to 7 bytes of garbage after them.
-    /// `pow10` points at 10^0…10^19.
-    @inline(__always) static func writeDigits(_ v: UInt64, count d: Int, to dst: UnsafeMutableRawPointer, _ pow10: UnsafePointer<UInt64>) {
+    @inline(__always) static func writeDigits(_ v: UInt64, count d: Int, to dst: UnsafeMutableRawPointer, _ t: Tables) {
         if d <= 8 {
             // Left-align in 8 digits: the first d are v's, the rest zeros the next row overwrites.
-            dst.storeBytes(of: ascii8(v &* pow10[8 &- d]).littleEndian, as: UInt64.self)
+            dst.storeBytes(of: ascii8(v &* t.pow10[8 &- d], t).littleEndian, as: UInt64.self)
         } else if d <= 16 {
-            let x = v &* pow10[16 &- d]
-            dst.storeBytes(of: ascii8(x / 100_000_000).littleEndian, as: UInt64.self)
-            (dst + 8).storeBytes(of: ascii8(x % 100_000_000).littleEndian, as: UInt64.self)
+            let x = v &* t.pow10[16 &- d]
+            dst.storeBytes(of: ascii8(x / 100_000_000, t).littleEndian, as: UInt64.self)
+            (dst + 8).storeBytes(of: ascii8(x % 100_000_000, t).littleEndian, as: UInt64.self)
         } else {
             let hi = v / 10_000_000_000_000_000, lo = v % 10_000_000_000_000_000, h = d &- 16
-            dst.storeBytes(of: ascii8(hi &* pow10[8 &- h]).littleEndian, as: UInt64.self)
-            (dst + h).storeBytes(of: ascii8(lo / 100_000_000).littleEndian, as: UInt64.self)
-            (dst + h + 8).storeBytes(of: ascii8(lo % 100_000_000).littleEndian, as: UInt64.self)
+            dst.storeBytes(of: ascii8(hi &* t.pow10[8 &- h], t).littleEndian, as: UInt64.self)
+            (dst + h).storeBytes(of: ascii8(lo / 100_000_000, t).littleEndian, as: UInt64.self)
+            (dst + h + 8).storeBytes(of: ascii8(lo % 100_000_000, t).littleEndian, as: UInt64.self)
         }
     }
 
     /// The 8 ASCII digits of `x` < 10^8, most significant in the low byte (first in memory when stored
-    /// little-endian). Splits into halves of 4, 2, then 1 digit in parallel lanes of one word: no loop, no table.
-    @inline(__always) static func ascii8(_ x: UInt64) -> UInt64 {
-        let hi = x / 10_000, lo = x % 10_000
-        let a = hi | lo &<< 32                                            // two 32-bit lanes < 10^4
-        let q2 = ((a &* 5243) &>> 19) & 0x0000_007F_0000_007F             // lane / 100 (exact below 43,699)
-        let b = q2 | (a &- q2 &* 100) &<< 16                              // four 16-bit lanes < 100
-        let q1 = ((b &* 103) &>> 10) & 0x000F_000F_000F_000F              // lane / 10 (exact below 179)
-        let digits = q1 | (b &- q1 &* 10) &<< 8                           // eight byte lanes < 10
-        return digits | 0x3030_3030_3030_3030
+    /// little-endian): two lookups of 4-digit groups. A table beats computing the digits in the lanes of a
+    /// word (five dependent multiplies a row: 3.1 vs 1.2 ns a row measured).
+    @inline(__always) static func ascii8(_ x: UInt64, _ t: Tables) -> UInt64 {
+        let hi = x / 10_000, lo = x &- hi &* 10_000
+        return UInt64(t.quads[Int(truncatingIfNeeded: hi)]) | UInt64(t.quads[Int(truncatingIfNeeded: lo)]) &<< 32
+    }
+
+    /// "0000"…"9999": the 4 ASCII digits of i, the first in the low byte (40 KB).
+    static let quads: [UInt32] = (0..<10_000).map { i in
+        var q: UInt32 = 0, x = i
+        for k in stride(from: 3, through: 0, by: -1) {
+            q |= UInt32(48 + x % 10) &<< UInt32(8 * k)
+            x /= 10
+        }
+        return q
+    }
+
+    /// The writers' tables as pointers: a static array is a lazily initialised global, checked on each access.
+    struct Tables {
+        let pow10: UnsafePointer<UInt64>
+        let quads: UnsafePointer<UInt32>
+    }
+
+    @inline(__always) static func withTables(_ body: (Tables) -> Void) {
+        powers.withUnsafeBufferPointer { p in
+            quads.withUnsafeBufferPointer { q in body(Tables(pow10: p.baseAddress!, quads: q.baseAddress!)) }
+        }
     }
 }
 

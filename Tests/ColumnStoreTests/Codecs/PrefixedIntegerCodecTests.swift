@@ -54,6 +54,8 @@ import TestSupport
         for e in 0...18 { let p = Self.pow10(e); boundaries += ["x\(p &- 1)", "x\(p)", "x\(p &+ 1)"] }
         boundaries += ["x9999999999999999999"]
         #expect(try forced(Self.strings(boundaries)))
+        // Every 4-digit group in both halves of an 8-digit number (the decoder formats digits 4 at a time).
+        #expect(try forced(Self.strings((0..<10_000).map { "q" + CodecFixtures.zeroPadded(UInt64($0) * 10_001, 8) })))
         // Every fixed width with its extremes.
         for w in 1...19 {
             let top = w == 19 ? 9_999_999_999_999_999_999 : Self.pow10(w) - 1
