@@ -36,14 +36,14 @@ enum PrefixedIntegerCodec {
         var p = f.count
         while p > 0 && isDigit(f[p - 1]) { p -= 1 }
         let prefix = Array(f[0..<p])
-        var minDigits = Int.max, maxDigits = 0, leadingZero = false
+        var fewest = Int.max, most = 0, leadingZero = false  // digits a row
         var last: UInt64 = 0
         let ok = prefix.withUnsafeBytes { pre -> Bool in
             for k in first..<n {
                 guard present(k) else { numbers[k] = last; continue }
                 let b = s.bytes(s.range.lowerBound + k)
                 let d = b.count - p
-                guard d >= 1 && d <= Self.maxDigits, p == 0 || memcmp(b.baseAddress!, pre.baseAddress!, p) == 0 else { return false }
+                guard d >= 1 && d <= maxDigits, p == 0 || memcmp(b.baseAddress!, pre.baseAddress!, p) == 0 else { return false }
                 var v: UInt64 = 0
                 for i in p..<b.count {
                     let digit = b[i] &- 48  // '0'
@@ -51,8 +51,8 @@ enum PrefixedIntegerCodec {
                     v = v &* 10 &+ UInt64(digit)
                 }
                 if d > 1 && b[p] == 48 { leadingZero = true }
-                minDigits = Swift.min(minDigits, d)
-                maxDigits = Swift.max(maxDigits, d)
+                fewest = Swift.min(fewest, d)
+                most = Swift.max(most, d)
                 numbers[k] = v
                 last = v
             }
@@ -61,7 +61,7 @@ enum PrefixedIntegerCodec {
         guard ok else { return nil }
         // Leading NULL rows take the first present number, like every later NULL takes its predecessor's.
         for k in 0..<first { numbers[k] = numbers[first] }
-        if minDigits == maxDigits { return Split(prefix: prefix, width: maxDigits, numbers: numbers) }
+        if fewest == most { return Split(prefix: prefix, width: most, numbers: numbers) }
         return leadingZero ? nil : Split(prefix: prefix, width: 0, numbers: numbers)
     }
 
