@@ -112,7 +112,7 @@ extension BlockCodec {
                 try BoolCodecs.decode(id, &r, count: n, into: p)
             }
         case .string:
-            try StringCodecs.decode(id, &r, count: n, into: &c)
+            try StringCodecs.decode(id, &r, count: n, validity: validity, into: &c)
         }
         try r.expectEnd("block body")
         c._setCount(n)

@@ -19,7 +19,7 @@ public enum BlockCodec {
     public static let headerSize = 12
     static let hasValidityFlag: UInt8 = 1
 
-    /// One encoding tried for a block; `inner` is the integer encoding under `.decimal`.
+    /// One encoding tried for a block; `inner` is the integer encoding under `.decimal` and `.prefixedInteger`.
     struct Candidate {
         var id: EncodingID
         var inner: EncodingID? = nil
@@ -30,7 +30,7 @@ public enum BlockCodec {
             switch id {
             case .frameOfReference, .delta, .deltaZigZag, .deltaOfDelta: 1
             case .narrow, .deltaNarrow: 2
-            case .decimal: inner == .narrow ? 2 : 1
+            case .decimal, .prefixedInteger: inner == .narrow ? 2 : 1
             case .plain: type.isIntegerLike ? 2 : type == .string ? 3 : type == .bool ? 4 : 10
             case .stringLengths: 3
             case .bitmap: 4
@@ -54,7 +54,7 @@ public enum BlockCodec {
         let n = range.count
         let validity = validityBytes(column, range)
         let zstd = options.compression == .zstd ? BlockCompression.ZstdContext() : nil
-        var decimal: (exponent: Int, ints: [UInt64])?? = nil  // computed once, on first use
+        var derived = Derived()
 
         var packed: [UInt8] = [], best: [UInt8] = []
         var bestCandidate: Candidate? = nil, bestRank = 0, bestCompression = CompressionKind.none, bestBodyLength = 0
@@ -65,7 +65,7 @@ public enum BlockCodec {
             var bodies: [(rank: Int, candidate: Candidate, body: [UInt8])] = []
             for (rank, c) in candidates.enumerated() {
                 var body = validity
-                if payload(c, column, range, decimal: &decimal, into: &body) { bodies.append((rank, c, body)) }
+                if payload(c, column, range, validity: validity, derived: &derived, into: &body) { bodies.append((rank, c, body)) }
             }
             bodies.sort { ($0.body.count, $0.rank) < ($1.body.count, $1.rank) }
             var families = Set<Int>()
@@ -74,10 +74,11 @@ public enum BlockCodec {
                 guard families.insert(c.family(column.type)).inserted else { continue }
                 var body = b
                 packed.removeAll(keepingCapacity: true)
-                let sections = options.compression == .zstd ? planes(c, body, validityBytes: validity.count, rows: n) : []
+                let layout: (starts: [Int], bytePlanes: Bool) =
+                    options.compression == .zstd ? planes(c, body, validityBytes: validity.count, rows: n) : ([], false)
                 let compressed = body.withUnsafeBytes {
                     BlockCompression.compress($0, options.compression, level: options.zstdLevel, zstd: zstd,
-                                              sections: sections, into: &packed)
+                                              sections: layout.starts, bytePlanes: layout.bytePlanes, into: &packed)
                 }
                 let size = compressed ? packed.count : body.count
                 // Ties go to the candidate listed first: it decodes faster.
@@ -91,7 +92,8 @@ public enum BlockCodec {
             }
         }
         if let forced = options.forcedEncoding, forced.applies(to: column.type) {
-            tryEach(forced == .decimal ? [Candidate(id: .decimal, inner: .frameOfReference)] : [Candidate(id: forced)])
+            let inner: EncodingID? = forced == .decimal || forced == .prefixedInteger ? .frameOfReference : nil
+            tryEach([Candidate(id: forced, inner: inner)])
         }
         if bestCandidate == nil { tryEach(candidates(for: column.type)) }
         guard let winner = bestCandidate else { preconditionFailure("BUG: plain encoding refused a \(column.type) block") }
@@ -110,30 +112,37 @@ public enum BlockCodec {
     }
 
     /// Where the byte planes of a body start (and where its validity bitmap ends), for zstd to code each
-    /// with its own entropy tables; empty for layouts that are one stream.
-    static func planes(_ c: Candidate, _ body: [UInt8], validityBytes v: Int, rows n: Int) -> [Int] {
+    /// with its own entropy tables (empty for layouts that are one stream), and whether the payload is byte planes.
+    static func planes(_ c: Candidate, _ body: [UInt8], validityBytes v: Int, rows n: Int) -> (starts: [Int], bytePlanes: Bool) {
         var starts: [Int] = v > 0 ? [v] : []
         // (offset of the byte-width field, values per plane, fixed plane count)
         let layout: (widthAt: Int?, count: Int, planes: Int)? = switch (c.id, c.inner) {
         case (.narrow, _): (v + 8, n, 0)
         case (.deltaNarrow, _): (v + 16, Swift.max(n - 1, 0), 0)
         case (.decimal, .narrow?): (v + 2 + 8, n, 0)
+        case (.prefixedInteger, .narrow?): (PrefixedIntegerCodec.innerPayloadOffset(body, payloadAt: v) + 8, n, 0)
         case (.byteShuffle, _): (nil, n, 8)
         default: nil
         }
-        guard let layout, layout.count > 0 else { return starts }
+        guard let layout else { return (starts, false) }
+        guard layout.count > 0 else { return (starts, true) }
         if let at = layout.widthAt {
             let w = Int(body[at])
             for k in 1..<Swift.max(w, 1) { starts.append(at + 1 + k * layout.count) }
         } else {
             for k in 1..<layout.planes { starts.append(v + k * layout.count) }
         }
-        return starts
+        return (starts, true)
     }
 
     static func candidates(for type: ColumnType) -> [Candidate] {
         EncodingID.candidates(for: type).flatMap { id in
-            id == .decimal ? [Candidate(id: id, inner: .frameOfReference), Candidate(id: id, inner: .narrow)] : [Candidate(id: id)]
+            switch id {
+            case .decimal: [Candidate(id: id, inner: .frameOfReference), Candidate(id: id, inner: .narrow)]
+            // delta for ids that rise with the sort order (sequence numbers); it packs like frameOfReference.
+            case .prefixedInteger: [.frameOfReference, .delta, .narrow].map { Candidate(id: id, inner: $0) }
+            default: [Candidate(id: id)]
+            }
         }
     }
 
@@ -157,9 +166,17 @@ public enum BlockCodec {
         }
     }
 
-    /// Appends the payload of `c` for rows `range`; false when `c` does not apply to these values.
-    static func payload(_ c: Candidate, _ column: ColumnVector, _ range: Range<Int>,
-                        decimal: inout (exponent: Int, ints: [UInt64])??, into out: inout [UInt8]) -> Bool {
+    /// What several candidates of one block derive from its values, computed once, on first use
+    /// (the outer nil: not computed yet; the inner nil: the values do not fit).
+    struct Derived {
+        var decimal: (exponent: Int, ints: [UInt64])?? = nil
+        var prefixed: PrefixedIntegerCodec.Split?? = nil
+    }
+
+    /// Appends the payload of `c` for rows `range` (whose validity bitmap is `validity`, empty when no row is NULL);
+    /// false when `c` does not apply to these values.
+    static func payload(_ c: Candidate, _ column: ColumnVector, _ range: Range<Int>, validity: [UInt8],
+                        derived: inout Derived, into out: inout [UInt8]) -> Bool {
         switch column.type {
         case .time, .int64:
             return column.int64s.withUnsafeBufferPointer { p in
@@ -181,8 +198,8 @@ public enum BlockCodec {
                     case .gorilla: GorillaCodec.encode(v, into: &out); return true
                     case .byteShuffle: ByteShuffleCodec.encode(v, into: &out); return true
                     case .decimal:
-                        if decimal == nil { decimal = .some(DecimalCodec.scale(v)) }
-                        guard let scaled = decimal!, let inner = c.inner else { return false }
+                        if derived.decimal == nil { derived.decimal = .some(DecimalCodec.scale(v)) }
+                        guard let scaled = derived.decimal!, let inner = c.inner else { return false }
                         return DecimalCodec.encode(scaled, inner: inner, into: &out)
                     default: return false
                     }
@@ -195,7 +212,11 @@ public enum BlockCodec {
         case .string:
             return column.offsets.withUnsafeBufferPointer { o in
                 column.bytes.withUnsafeBytes { b in
-                    StringCodecs.encode(c.id, StringCodecs.Rows(offsets: o, bytes: b, range: range), into: &out)
+                    let rows = StringCodecs.Rows(offsets: o, bytes: b, range: range, validity: validity)
+                    guard c.id == .prefixedInteger else { return StringCodecs.encode(c.id, rows, into: &out) }
+                    if derived.prefixed == nil { derived.prefixed = .some(PrefixedIntegerCodec.split(rows)) }
+                    guard let split = derived.prefixed!, let inner = c.inner else { return false }
+                    return PrefixedIntegerCodec.encode(split, inner: inner, into: &out)
                 }
             }
         }

@@ -31,6 +31,8 @@ public enum EncodingID: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case stringLengths = 12
     /// Strings: a sorted per-block dictionary of the distinct strings, then bit-packed codes.
     case stringDictionary = 13
+    /// Strings that are one prefix and a decimal number ("u0463182"): the prefix once, the numbers as integers.
+    case prefixedInteger = 14
 
     public var description: String {
         switch self {
@@ -48,6 +50,7 @@ public enum EncodingID: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .bitmap: "bitmap"
         case .stringLengths: "string-lengths"
         case .stringDictionary: "string-dictionary"
+        case .prefixedInteger: "prefixed-int"
         }
     }
 
@@ -58,7 +61,7 @@ public enum EncodingID: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .frameOfReference, .delta, .deltaZigZag, .deltaOfDelta, .narrow, .deltaNarrow: type.isIntegerLike
         case .gorilla, .byteShuffle, .decimal: type == .float64
         case .bitmap: type == .bool
-        case .stringLengths, .stringDictionary: type == .string
+        case .stringLengths, .stringDictionary, .prefixedInteger: type == .string
         }
     }
 
@@ -69,7 +72,7 @@ public enum EncodingID: UInt8, Sendable, CaseIterable, CustomStringConvertible {
             [.constant, .frameOfReference, .delta, .narrow, .deltaNarrow, .deltaZigZag, .deltaOfDelta, .plain]
         case .float64: [.constant, .decimal, .byteShuffle, .plain, .gorilla]
         case .bool: [.constant, .bitmap, .plain]
-        case .string: [.constant, .stringLengths, .stringDictionary, .plain]
+        case .string: [.constant, .stringLengths, .prefixedInteger, .stringDictionary, .plain]
         }
     }
 }

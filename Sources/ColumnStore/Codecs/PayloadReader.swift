@@ -74,11 +74,17 @@ extension BlockCodec {
     @inline(__always)
     static func fillArray<T>(_ a: inout [T], count: Int, zero: T,
                              _ body: (UnsafeMutablePointer<T>) throws(CodecError) -> Void) throws(CodecError) {
-        a.removeAll(keepingCapacity: true)
-        a.append(contentsOf: repeatElement(zero, count: count))
+        // Resize, then zero in one memset-like pass: appending a Repeated sequence goes element by element
+        // (for bytes it cost more than decoding), and a reused vector usually needs no append at all.
+        if a.count > count {
+            a.removeLast(a.count - count)
+        } else if a.count < count {
+            a.append(contentsOf: [T](repeating: zero, count: count - a.count))
+        }
         try a.withUnsafeMutableBufferPointer { (b) throws(CodecError) in
             // An empty array may have no address; body then has nothing to write.
             guard let p = b.baseAddress else { return }
+            p.update(repeating: zero, count: count)
             try body(p)
         }
     }

@@ -10,6 +10,8 @@ enum StringCodecs {
         let offsets: UnsafeBufferPointer<UInt32>
         let bytes: UnsafeRawBufferPointer
         let range: Range<Int>
+        /// The block's validity bitmap (row k at bit k & 7 of byte k >> 3), empty when no row is NULL.
+        var validity: [UInt8] = []
 
         var count: Int { range.count }
         @inline(__always) func length(_ i: Int) -> UInt32 { offsets[i + 1] &- offsets[i] }
@@ -46,7 +48,9 @@ enum StringCodecs {
         return true
     }
 
-    static func decode(_ id: EncodingID, _ r: inout PayloadReader, count n: Int, into c: inout ColumnVector) throws(CodecError) {
+    /// Decodes `n` rows; `validity` (nil when every row is present) tells prefixedInteger which rows are empty.
+    static func decode(_ id: EncodingID, _ r: inout PayloadReader, count n: Int, validity: Bitmap?,
+                       into c: inout ColumnVector) throws(CodecError) {
         switch id {
         case .plain, .stringLengths:
             // Lengths straight into the offsets array (shifted by one), then prefix-summed in place.
@@ -75,6 +79,7 @@ enum StringCodecs {
                 c.offsets.append(UInt32((i + 1) * len))
             }
         case .stringDictionary: try StringDictionaryCodec.decode(&r, count: n, into: &c)
+        case .prefixedInteger: try PrefixedIntegerCodec.decode(&r, count: n, validity: validity, into: &c)
         default: throw CodecError("encoding \(id) does not apply to strings")
         }
     }

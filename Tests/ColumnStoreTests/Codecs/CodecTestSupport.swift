@@ -75,6 +75,7 @@ enum CodecFixtures {
                 c.append(bool: constant ? constantInt & 1 == 1 : rng.chance([0.5, 0.03, 0.97, 0.0, 0.23][shape]))
             case .string:
                 if constant { c.append(string: "constant \(constantInt) ✓"); continue }
+                if id == .prefixedInteger { c.append(string: prefixedNumber(shape, rng: &rng)); continue }
                 switch shape {
                 case 0: c.append(string: "u\(1_000_000 + rng.below(3000))")
                 case 1: c.append(string: ["spotify", "", "apple_music", "Ünïcødé 🎵", "tidal"][rng.below(5)])
@@ -87,6 +88,23 @@ enum CodecFixtures {
             }
         }
         return c
+    }
+
+    /// A string that a block of the same `shape` can store as prefix + number: fixed-width ids, canonical
+    /// numbers of varying length, bare digits, a non-ASCII prefix, 19-digit numbers.
+    static func prefixedNumber(_ shape: Int, rng: inout SeededRandom) -> String {
+        switch shape {
+        case 0: return "u" + zeroPadded(UInt64(rng.below(1_000_000)), 7)
+        case 1: let v = rng.next() >> 1; return "order-\(v >> UInt64(rng.below(63)))"  // ≤ 19 digits
+        case 2: return "\(rng.below(1000))"
+        case 3: return "Ünïcødé 🎵 #" + zeroPadded(UInt64(rng.below(100)), 3)
+        default: return zeroPadded(rng.next() % 10_000_000_000_000_000_000, 19)
+        }
+    }
+
+    static func zeroPadded(_ v: UInt64, _ width: Int) -> String {
+        let s = String(v)
+        return String(repeating: "0", count: max(0, width - s.count)) + s
     }
 
     /// Encodes rows `range` of `c` and decodes them back, checking the header's promises on the way.
