@@ -82,16 +82,17 @@ extension BlockCodec {
         }
         let id = h.encoding
         switch type {
+        // Integer decoders write every lane, so their buffers need no zeroing first.
         case .time, .int64:
-            try BlockCodec.fillArray(&c.int64s, count: n, zero: 0) { (p: UnsafeMutablePointer<Int64>) throws(CodecError) in
+            try BlockCodec.fillArray(&c.int64s, count: n, zero: 0, zeroed: false) { (p: UnsafeMutablePointer<Int64>) throws(CodecError) in
                 try IntegerCodecs.decode(id, &r, count: n, into: UnsafeMutableRawPointer(p).assumingMemoryBound(to: UInt64.self))
             }
         case .uint64:
-            try BlockCodec.fillArray(&c.uint64s, count: n, zero: 0) { (p: UnsafeMutablePointer<UInt64>) throws(CodecError) in
+            try BlockCodec.fillArray(&c.uint64s, count: n, zero: 0, zeroed: false) { (p: UnsafeMutablePointer<UInt64>) throws(CodecError) in
                 try IntegerCodecs.decode(id, &r, count: n, into: p)
             }
         case .symbol:
-            try BlockCodec.fillArray(&c.codes, count: n, zero: 0) { (p: UnsafeMutablePointer<UInt32>) throws(CodecError) in
+            try BlockCodec.fillArray(&c.codes, count: n, zero: 0, zeroed: false) { (p: UnsafeMutablePointer<UInt32>) throws(CodecError) in
                 try IntegerCodecs.decode(id, &r, count: n, into: p)
             }
         case .float64:

@@ -72,7 +72,8 @@ extension BlockCodec {
     /// Resizes `a` to `count` elements (keeping its capacity, so a reused vector does not reallocate) and
     /// lets `body` write them.
     @inline(__always)
-    static func fillArray<T>(_ a: inout [T], count: Int, zero: T,
+    /// `zeroed: false` skips zeroing for decoders that write every element (integer decoders).
+    static func fillArray<T>(_ a: inout [T], count: Int, zero: T, zeroed: Bool = true,
                              _ body: (UnsafeMutablePointer<T>) throws(CodecError) -> Void) throws(CodecError) {
         // Resize, then zero in one memset-like pass: appending a Repeated sequence goes element by element
         // (for bytes it cost more than decoding), and a reused vector usually needs no append at all.
@@ -84,7 +85,7 @@ extension BlockCodec {
         try a.withUnsafeMutableBufferPointer { (b) throws(CodecError) in
             // An empty array may have no address; body then has nothing to write.
             guard let p = b.baseAddress else { return }
-            p.update(repeating: zero, count: count)
+            if zeroed { p.update(repeating: zero, count: count) }
             try body(p)
         }
     }

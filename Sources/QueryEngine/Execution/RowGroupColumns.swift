@@ -58,8 +58,10 @@ final class RowGroupColumns: ColumnSource {
         guard group != nil else { return scratch }
         for i in cache.indices {
             guard var v = cache[i] else { continue }
-            cache[i] = nil  // now `v` holds the only reference, so clearing keeps the buffers
-            v.col.removeAll()
+            cache[i] = nil  // now `v` holds the only reference, so the buffers are reused in place
+            // Fixed-width decoders resize to the next block's rows (usually the same count, so no zero-fill);
+            // string decoders append, so strings start empty.
+            if v.col.type == .string { v.col.removeAll() }
             scratch[i] = v.col
         }
         return scratch

@@ -74,6 +74,8 @@ struct SelectRunner {
                     case let .group(g):
                         if Self.pruned(g, plan.prune, plan.timeRange) { continue }
                         src = RowGroupColumns(group: g, types: colTypes, storage: colStorage, dicts: colDicts, scratch: scratch)
+                        // The buffers are src's alone now: a second reference would make every decode copy them.
+                        scratch = []
                     case let .rows(r):
                         src = RowGroupColumns(rows: rows, range: r, types: colTypes)
                     }
