@@ -47,7 +47,8 @@ enum QueryRoutes {
         return .success(Parameters(database: db, sql: sql, format: format))
     }
 
-    /// Runs the query on the query pool, racing `--query-timeout`.
+    /// Runs the query on the query pool, racing `--query-timeout`; when the timer wins, the query is
+    /// cancelled too, so it stops scanning instead of holding a query thread.
     static func handle(_ request: HTTPRequest, server: ServerContext, eventLoop: EventLoop) -> EventLoopFuture<HTTPReply> {
         let p: Parameters
         switch parameters(request) {
@@ -58,15 +59,18 @@ enum QueryRoutes {
         let promise = eventLoop.makePromise(of: HTTPReply.self)
         let done = NIOLoopBoundBox(false, eventLoop: eventLoop)
         let limit = Int64(server.config.queryTimeout * 1e9)
-        let timedOut = HTTPReply.full(.error(.gatewayTimeout, "query timed out after \(server.config.queryTimeout) s (--query-timeout)"))
+        let timeoutMessage = "query timed out after \(server.config.queryTimeout) s (--query-timeout)"
+        let timedOut = HTTPReply.full(.error(.gatewayTimeout, timeoutMessage))
+        let control = QueryControl(maxRows: server.config.maxResultRows)
         let timeout = eventLoop.scheduleTask(in: .nanoseconds(limit)) {
+            control.cancel(timeoutMessage)
             guard !done.value else { return }
             done.value = true
             server.metrics.recordQuery(.timeout, nanoseconds: Int64(DispatchTime.now().uptimeNanoseconds - started))
             promise.succeed(timedOut)
         }
         server.queryPool.runIfActive(eventLoop: eventLoop) {
-            run(p, server: server)
+            run(p, server: server, control: control)
         }.whenComplete { result in
             timeout.cancel()
             guard !done.value else { return }
@@ -91,13 +95,13 @@ enum QueryRoutes {
     }
 
     /// Executes and prepares the answer (blocking). The flag is false when the query failed.
-    static func run(_ p: Parameters, server: ServerContext) -> (HTTPReply, Bool) {
+    static func run(_ p: Parameters, server: ServerContext, control: QueryControl? = nil) -> (HTTPReply, Bool) {
         let result: QueryResult
         do {
             guard let engine = try server.databases.engine(p.database) else {
                 return (.full(.error(.notFound, "database not found: \(p.database)")), false)
             }
-            result = try engine.execute(p.sql)
+            result = try engine.execute(p.sql, control: control)
         } catch {
             return (.full(errorResponse(error)), false)
         }

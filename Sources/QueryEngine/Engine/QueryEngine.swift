@@ -19,8 +19,9 @@ public final class QueryEngine: @unchecked Sendable {
 
     /// Runs one statement (SELECT, SHOW TABLES, DESCRIBE, EXPLAIN) and returns its result.
     /// Errors are `QueryError`s carrying the position in the query text.
-    public func execute(_ sql: String, now: Int64? = nil) throws -> QueryResult {
+    /// `control` cancels the query from another thread or caps its result rows.
+    public func execute(_ sql: String, now: Int64? = nil, control: QueryControl? = nil) throws -> QueryResult {
         let clock = now ?? Int64(Date().timeIntervalSince1970 * 1e9)
-        return try StatementRunner(engine: self, now: clock).run(sql)
+        return try StatementRunner(engine: self, now: clock, control: control).run(sql)
     }
 }

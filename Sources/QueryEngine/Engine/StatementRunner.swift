@@ -4,15 +4,16 @@ import ColumnStore
 struct StatementRunner {
     let engine: QueryEngine
     let now: Int64
+    let control: QueryControl?
 
     func run(_ sql: String) throws -> QueryResult {
         let statement: Statement
         do { statement = try SQLParser.parse(sql) } catch { throw QueryError(error) }
         switch statement {
         case let .select(s):
-            return try SelectRunner(engine: engine, now: now).run(s)
+            return try SelectRunner(engine: engine, now: now, control: control).run(s)
         case let .explain(s):
-            return try Explain(engine: engine, now: now).run(s)
+            return try Explain(engine: engine, now: now, control: control).run(s)
         case .showTables:
             var names = ColumnVector(type: .string)
             for t in engine.database.tableNames() { names.append(string: t) }
@@ -38,9 +39,10 @@ struct StatementRunner {
 struct Explain {
     let engine: QueryEngine
     let now: Int64
+    let control: QueryControl?
 
     func run(_ s: SelectStatement) throws -> QueryResult {
-        let plan = try SelectPlanner(engine: engine, now: now).plan(s)
+        let plan = try SelectPlanner(engine: engine, now: now, control: control).plan(s)
         var lines: [String] = []
         func fmt(_ t: Int64) -> String { t == .min ? "-inf" : t == .max ? "+inf" : SQLTimestamp.format(t) }
         switch plan.source {

@@ -123,14 +123,14 @@ extension PartitionedAggregate {
     /// (`parted`) and of the tables threads filled before they did (`direct`), merged partition by
     /// partition on `threads` threads.
     static func mergeAll(_ parted: [PartitionedAggregate], direct: [HashAggregate], keyTypes: [ValueType],
-                         specs: [AggregateSpec], threads: Int) throws -> [Vec] {
+                         specs: [AggregateSpec], threads: Int, control: QueryControl? = nil) throws -> [Vec] {
         // Each direct table's groups listed by partition, so each partition's merge visits only its own.
         let directGroups: [[[Int32]]] = direct.map { d in
             var lists = [[Int32]](repeating: [], count: KeyHash.partitionCount)
             for (g, p) in d.groupPartitions().enumerated() { lists[Int(p)].append(Int32(g)) }
             return lists
         }
-        let shared = SharedScan(count: KeyHash.partitionCount)
+        let shared = SharedScan(count: KeyHash.partitionCount, control: control)
         let results = PartitionResults()
         DispatchQueue.concurrentPerform(iterations: max(1, threads)) { _ in
             while let p = shared.next() {

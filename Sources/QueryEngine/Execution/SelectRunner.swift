@@ -6,9 +6,12 @@ import Foundation
 struct SelectRunner {
     let engine: QueryEngine
     let now: Int64
+    let control: QueryControl?
+    /// Whether `control.maxRows` applies (not to a subquery's rows).
+    var capsRows = true
 
     func run(_ s: SelectStatement) throws -> QueryResult {
-        try execute(try SelectPlanner(engine: engine, now: now).plan(s))
+        try execute(try SelectPlanner(engine: engine, now: now, control: control).plan(s))
     }
 
     /// A unit of scan work: one row group of a table, or a slice of computed rows.
@@ -47,7 +50,7 @@ struct SelectRunner {
         }
         let work = units(plan)
         let threads = max(1, min(engine.threads, work.count))
-        let shared = SharedScan(count: work.count)
+        let shared = SharedScan(count: work.count, control: control)
         var types = plan.sourceTypes
         var storage: [ColumnType] = types.map(\.columnType)
         var dicts: [SymbolDictionary?] = types.map { _ in nil }
@@ -64,6 +67,10 @@ struct SelectRunner {
         let workers: [Worker] = (0..<threads).map { _ in Worker(plan: plan, partitionAfter: engine.partitionAfterGroups) }
         let (colTypes, colStorage, colDicts, rows) = (types, storage, dicts, rowVecs)
         let limitRows: Int? = plan.limit.map { Int(clamping: $0 + plan.offset) }
+        // Rows a projection may produce before its result is known to exceed `maxRows` (none under a
+        // LIMIT that keeps it within).
+        let rowCap: Int? = capsRows && !plan.isAggregate
+            ? control?.maxRows.flatMap { m in plan.limit.map { $0 <= Int64(m) } == true ? nil : m + Int(clamping: plan.offset) } : nil
         DispatchQueue.concurrentPerform(iterations: threads) { w in
             let worker = workers[w]
             var scratch = [ColumnVector?](repeating: nil, count: colTypes.count)
@@ -81,7 +88,11 @@ struct SelectRunner {
                     }
                     try worker.consume(src, plan: plan)
                     scratch = src.recycle()
-                    if !plan.isAggregate, plan.order.isEmpty, let l = limitRows, shared.addRows(worker.takeNewRows()) >= l { shared.stop() }
+                    if !plan.isAggregate {
+                        let total = shared.addRows(worker.takeNewRows())
+                        if plan.order.isEmpty, let l = limitRows, total >= l { shared.stop() }
+                        if let cap = rowCap, total > cap, let c = control { shared.fail(c.tooManyRows(c.maxRows ?? 0, exact: false)) }
+                    }
                 } catch {
                     shared.fail(error)
                 }
@@ -102,6 +113,7 @@ struct SelectRunner {
             }
             let rows = outCols.first?.count ?? 0
             let perm = Self.ordered(plan, keyCols, rows: rows)
+            try checkRowCap(perm.count)
             let identity = perm.count == rows && perm.enumerated().allSatisfy { Int($0.element) == $0.offset }
             return QueryResult(columns: outCols.enumerated().map { i, c in
                 ResultColumn(name: plan.outputNames[i], vector: identity ? c : c.gather(perm))
@@ -117,7 +129,8 @@ struct SelectRunner {
             n = grouped.first?.count ?? agg.groupCount
         } else {
             grouped = try PartitionedAggregate.mergeAll(parted, direct: workers.map { $0.aggregate! }.filter { $0.groupCount > 0 },
-                                                        keyTypes: plan.keys.map(\.type), specs: plan.aggregates, threads: engine.threads)
+                                                        keyTypes: plan.keys.map(\.type), specs: plan.aggregates, threads: engine.threads,
+                                                        control: control)
             n = grouped.first?.count ?? 0
         }
         let batch = VecBatch(columns: grouped, rowCount: n)
@@ -126,11 +139,17 @@ struct SelectRunner {
         let keyCols = try plan.order.map { Worker.gather(try Evaluator.eval($0.expr, batch), sel, n) }
         // Order and LIMIT first, then build only the output rows that remain (no strings for groups cut off).
         let perm = Self.ordered(plan, keyCols, rows: sel?.count ?? n)
+        try checkRowCap(perm.count)
         var rows: [Int32]? = sel.map { s in perm.map { s[Int($0)] } } ?? perm
         if rows!.count == n && rows!.enumerated().allSatisfy({ Int($0.element) == $0.offset }) { rows = nil }
         return QueryResult(columns: try plan.outputs.enumerated().map { i, e in
             ResultColumn(name: plan.outputNames[i], vector: Worker.gather(try Evaluator.eval(e, batch), rows, n))
         })
+    }
+
+    /// Fails a result of more rows than the caller allows, before its columns are built.
+    private func checkRowCap(_ rows: Int) throws {
+        if capsRows, let c = control, let m = c.maxRows, rows > m { throw c.tooManyRows(rows, exact: true) }
     }
 
     /// The rows to return, in order: ORDER BY (a bounded top-N under LIMIT), then OFFSET and LIMIT.
@@ -148,14 +167,23 @@ final class SharedScan: @unchecked Sendable {
     private let lock = NSLock()
     private var nextUnit = 0
     private let count: Int
+    private let control: QueryControl?
     private var stopped = false
     private var rows = 0
     private(set) var error: Error?
 
-    init(count: Int) { self.count = count }
+    init(count: Int, control: QueryControl? = nil) {
+        self.count = count
+        self.control = control
+    }
 
+    /// The next unit of work; nil when all are taken, after an error, or once the query is cancelled.
     func next() -> Int? {
-        lock.withLock {
+        if let c = control, c.isCancelled {
+            do { try c.check() } catch { fail(error) }
+            return nil
+        }
+        return lock.withLock {
             guard !stopped, nextUnit < count else { return nil }
             nextUnit += 1
             return nextUnit - 1

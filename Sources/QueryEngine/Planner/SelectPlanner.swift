@@ -5,6 +5,7 @@ import ColumnStore
 struct SelectPlanner {
     let engine: QueryEngine
     let now: Int64
+    let control: QueryControl?
 
     func plan(_ s: SelectStatement) throws -> SelectPlan {
         // The source, before binding (a table's snapshot is taken after the time range is known).
@@ -25,7 +26,8 @@ struct SelectPlanner {
                 types = schema.columns.map { ValueType($0.type) }
                 storage = schema.columns.map(\.type)
             case let .subquery(sub):
-                let r = try SelectRunner(engine: engine, now: now).run(sub)
+                // A subquery's rows are an intermediate: cancellable, but not capped like a result.
+                let r = try SelectRunner(engine: engine, now: now, control: control, capsRows: false).run(sub)
                 names = r.columns.map(\.name)
                 types = r.columns.map { ValueType($0.vector.type) }
                 storage = r.columns.map { $0.vector.type }

@@ -154,4 +154,31 @@ struct AggregationPathTests {
         #expect(!PrunePredicate.compare(column: 1, .ge, .int(0)).mustMatch(withNulls, rows: 10), "NULL satisfies nothing")
         #expect(!PrunePredicate.compare(column: 1, .ge, .double(0)).mustMatch(stats, rows: 10), "floats are never proved")
     }
+
+    /// A cancelled query fails with the reason at its next row group; a result over the row cap fails
+    /// before it is built, unless a LIMIT keeps it within, and a subquery's rows are not capped.
+    @Test func controlCancelsAndCapsRows() throws {
+        try Self.withTable(Self.values(seed: 5)) { (db: Database) throws in
+            let e = QueryEngine(database: db, threads: 2)
+            let cancelled = QueryControl()
+            cancelled.cancel("stop: test")
+            #expect(throws: QueryError.self) { try e.execute("SELECT s, count(*) FROM t GROUP BY s", control: cancelled) }
+            do {
+                _ = try e.execute("SELECT sum(n) FROM t", control: cancelled)
+                Issue.record("a cancelled scan finished")
+            } catch {
+                #expect("\(error)".contains("stop: test"))
+            }
+            let capped = QueryControl(maxRows: 100)
+            do {
+                _ = try e.execute("SELECT s, n FROM t", control: capped)
+                Issue.record("40,000 rows passed a cap of 100")
+            } catch {
+                #expect("\(error)".contains("more than the limit of 100"))
+            }
+            #expect(throws: QueryError.self) { try e.execute("SELECT s, count(*) FROM t GROUP BY s", control: capped) }
+            #expect(try e.execute("SELECT s, n FROM t ORDER BY n LIMIT 100", control: capped).rowCount == 100)
+            #expect(try e.execute("SELECT count(*) AS c FROM (SELECT s, n FROM t)", control: capped).columns[0].vector.int64s == [Int64(Self.rows)])
+        }
+    }
 }
