@@ -2,16 +2,16 @@ import ColumnStore
 import Foundation
 
 /// One thread's aggregation once its groups outgrow the cache: rows are split by a hash of their key
-/// (`KeyHash`) into partitions, buffered, and aggregated a partition at a time, so the table being
-/// probed stays small. The same partition of every thread is later merged by one thread, so merging
-/// runs in parallel too (`PartitionMerge`).
+/// (`KeyHash`) into partitions, buffered, and aggregated a partition at a time into that partition's
+/// table, which all threads share (`PartitionTables`, a lock each), so the table being probed stays
+/// small and no two threads ever hold the same group.
 final class PartitionedAggregate: @unchecked Sendable {  // one thread at a time: scan, then merge
     /// Rows buffered per partition before they are aggregated.
     static let flushRows = 32_768
 
     let keyTypes: [ValueType]
     let specs: [AggregateSpec]
-    private(set) var tables: [HashAggregate?]
+    let tables: PartitionTables
     /// Per partition: key columns, then one column per aggregate argument (nil for `count(*)`).
     private var buffers: [[ColumnVector?]]
     private var bufferedRows: [Int]
@@ -20,10 +20,10 @@ final class PartitionedAggregate: @unchecked Sendable {  // one thread at a time
     private var types: [ValueType]
     private var started = false
 
-    init(keyTypes: [ValueType], specs: [AggregateSpec]) {
-        self.keyTypes = keyTypes
-        self.specs = specs
-        tables = [HashAggregate?](repeating: nil, count: KeyHash.partitionCount)
+    init(tables: PartitionTables) {
+        self.tables = tables
+        keyTypes = tables.keyTypes
+        specs = tables.specs
         buffers = [[ColumnVector?]](repeating: [], count: KeyHash.partitionCount)
         bufferedRows = [Int](repeating: 0, count: KeyHash.partitionCount)
         dicts = []
@@ -68,11 +68,9 @@ final class PartitionedAggregate: @unchecked Sendable {  // one thread at a time
     }
 
     private func flush(_ p: Int) throws {
-        let table = tables[p] ?? HashAggregate(keyTypes: keyTypes, specs: specs)
-        tables[p] = table
         let n = bufferedRows[p]
         let vecs = buffers[p].enumerated().map { c, col in col.map { Vec(type: types[c], col: $0, dict: dicts[c]) } }
-        try table.consume((0..<keyTypes.count).map { vecs[$0]! }, Array(vecs[keyTypes.count...]), sel: nil, rows: n)
+        try tables.consume(p, (0..<keyTypes.count).map { vecs[$0]! }, Array(vecs[keyTypes.count...]), rows: n)
         for c in buffers[p].indices { buffers[p][c]?.removeAll() }
         bufferedRows[p] = 0
     }
@@ -118,12 +116,35 @@ final class PartitionedAggregate: @unchecked Sendable {  // one thread at a time
     }
 }
 
-extension PartitionedAggregate {
-    /// The grouped result (as `HashAggregate.finalize` gives it) of threads that partitioned their rows
-    /// (`parted`) and of the tables threads filled before they did (`direct`), merged partition by
-    /// partition on `threads` threads.
-    static func mergeAll(_ parted: [PartitionedAggregate], direct: [HashAggregate], keyTypes: [ValueType],
-                         specs: [AggregateSpec], threads: Int, control: QueryControl? = nil) throws -> [Vec] {
+/// The partition tables of one query, shared by its scan threads: partition p's rows, from whichever
+/// thread, are aggregated into table p under lock p. With 128 partitions two threads rarely want the
+/// same one at once, and afterwards there is nothing to merge between threads.
+final class PartitionTables: @unchecked Sendable {
+    let keyTypes: [ValueType]
+    let specs: [AggregateSpec]
+    private var tables: [HashAggregate?]
+    private let locks: [NSLock]
+
+    init(keyTypes: [ValueType], specs: [AggregateSpec]) {
+        self.keyTypes = keyTypes
+        self.specs = specs
+        tables = [HashAggregate?](repeating: nil, count: KeyHash.partitionCount)
+        locks = (0..<KeyHash.partitionCount).map { _ in NSLock() }
+    }
+
+    /// Aggregates a batch of rows that all belong to partition `p`.
+    func consume(_ p: Int, _ keyVecs: [Vec], _ args: [Vec?], rows: Int) throws {
+        try locks[p].withLock {
+            let t = tables[p] ?? HashAggregate(keyTypes: keyTypes, specs: specs)
+            tables[p] = t
+            try t.consume(keyVecs, args, sel: nil, rows: rows)
+        }
+    }
+
+    /// The grouped result (as `HashAggregate.finalize` gives it): each partition's table plus the
+    /// groups of partition p in the tables threads filled before they partitioned (`direct`), one
+    /// partition per thread at a time, on `threads` threads.
+    func finish(direct: [HashAggregate], threads: Int, control: QueryControl? = nil) throws -> [Vec] {
         // Each direct table's groups listed by partition, so each partition's merge visits only its own.
         let directGroups: [[[Int32]]] = direct.map { d in
             var lists = [[Int32]](repeating: [], count: KeyHash.partitionCount)
@@ -135,11 +156,7 @@ extension PartitionedAggregate {
         DispatchQueue.concurrentPerform(iterations: max(1, threads)) { _ in
             while let p = shared.next() {
                 do {
-                    var table: HashAggregate?
-                    for w in parted {
-                        guard let t = w.tables[p] else { continue }
-                        if let table { try table.merge(t) } else { table = t }
-                    }
+                    var table = locks[p].withLock { tables[p] }
                     for (i, d) in direct.enumerated() where !directGroups[i][p].isEmpty {
                         let into = table ?? HashAggregate(keyTypes: keyTypes, specs: specs)
                         table = into
@@ -154,7 +171,7 @@ extension PartitionedAggregate {
         if let e = shared.error { throw e }
         let parts = results.inOrder()
         if parts.isEmpty { return try HashAggregate(keyTypes: keyTypes, specs: specs).finalize() }
-        return concatenate(parts)
+        return Self.concatenate(parts)
     }
 
     /// The partitions' grouped columns one after another (symbol columns of differing dictionaries as strings).

@@ -64,7 +64,11 @@ struct SelectRunner {
             types = v.map(\.type)
         case .none: break
         }
-        let workers: [Worker] = (0..<threads).map { _ in Worker(plan: plan, partitionAfter: engine.partitionAfterGroups) }
+        let partitionTables = plan.isAggregate && !plan.keys.isEmpty
+            ? PartitionTables(keyTypes: plan.keys.map(\.type), specs: plan.aggregates) : nil
+        let workers: [Worker] = (0..<threads).map { _ in
+            Worker(plan: plan, partitionAfter: engine.partitionAfterGroups, tables: partitionTables)
+        }
         let (colTypes, colStorage, colDicts, rows) = (types, storage, dicts, rowVecs)
         let limitRows: Int? = plan.limit.map { Int(clamping: $0 + plan.offset) }
         // Rows a projection may produce before its result is known to exceed `maxRows` (none under a
@@ -128,9 +132,8 @@ struct SelectRunner {
             grouped = try agg.finalize()
             n = grouped.first?.count ?? agg.groupCount
         } else {
-            grouped = try PartitionedAggregate.mergeAll(parted, direct: workers.map { $0.aggregate! }.filter { $0.groupCount > 0 },
-                                                        keyTypes: plan.keys.map(\.type), specs: plan.aggregates, threads: engine.threads,
-                                                        control: control)
+            grouped = try parted[0].tables.finish(direct: workers.map { $0.aggregate! }.filter { $0.groupCount > 0 },
+                                                  threads: engine.threads, control: control)
             n = grouped.first?.count ?? 0
         }
         let batch = VecBatch(columns: grouped, rowCount: n)
@@ -201,12 +204,15 @@ final class Worker: @unchecked Sendable {
     var aggregate: HashAggregate?
     var partitioned: PartitionedAggregate?
     let partitionAfter: Int
+    /// Shared by all workers of a grouped query; used once this worker partitions.
+    let partitionTables: PartitionTables?
     var outputs: [ColumnVector] = []
     var orderKeys: [ColumnVector] = []
     private var newRows = 0
 
-    init(plan: SelectPlan, partitionAfter: Int) {
+    init(plan: SelectPlan, partitionAfter: Int, tables: PartitionTables? = nil) {
         self.partitionAfter = partitionAfter
+        partitionTables = tables
         if plan.isAggregate {
             aggregate = HashAggregate(keyTypes: plan.keys.map(\.type), specs: plan.aggregates)
         } else {
@@ -233,8 +239,8 @@ final class Worker: @unchecked Sendable {
             let args = try plan.aggregates.map { try $0.argument.map { try Evaluator.eval($0, src) } }
             if let part = partitioned { return try part.add(keys, args, sel: sel, rows: n) }
             try agg.consume(keys, args, sel: sel, rows: n)
-            if agg.groupCount > partitionAfter && agg.canPartition {
-                partitioned = PartitionedAggregate(keyTypes: plan.keys.map(\.type), specs: plan.aggregates)
+            if agg.groupCount > partitionAfter && agg.canPartition, let tables = partitionTables {
+                partitioned = PartitionedAggregate(tables: tables)
             }
             return
         }
