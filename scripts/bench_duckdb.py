@@ -49,7 +49,8 @@ def parse_queries(text):
 def default_queries():
     here = os.path.dirname(os.path.abspath(__file__))
     for p in (os.path.join(here, "..", "..", "shared", "bench", "queries.sql"),
-              os.path.join(here, "..", "shared", "bench", "queries.sql")):
+              os.path.join(here, "..", "shared", "bench", "queries.sql"),
+              os.path.join(here, "..", "bench", "public", "queries.sql")):
         if os.path.exists(p):
             return os.path.normpath(p)
     return None

@@ -14,7 +14,7 @@ repeat=${3:-1}
 here=$(cd "$(dirname "$0")" && pwd)
 client="$here/load_client.py"
 queries="$(cd "$here/../.." && pwd)/../shared/bench/queries.sql"
-[ -f "$queries" ] || queries=/work/shared/bench/queries.sql
+[ -f "$queries" ] || queries="$(cd "$here/../.." && pwd)/bench/public/queries.sql"
 work=$(mktemp -d /tmp/tsdb-bench-XXXXXX)
 trap 'kill $pid 2>/dev/null || true; rm -rf "$work"' EXIT
 

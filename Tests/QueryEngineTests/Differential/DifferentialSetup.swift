@@ -5,7 +5,8 @@ import Foundation
 /// Environment overrides (to reproduce or widen a run): `TSDB_DIFF_ROWS` (rows of play events, default
 /// 200000), `TSDB_DIFF_DATA_SEED` (gen_plays.py's seed, default 42), `TSDB_DIFF_QUERIES` (random queries,
 /// default 300), `TSDB_DIFF_QUERY_SEED` (the random queries' seed, default 1), `TSDB_SHARED_BENCH`
-/// (the folder holding gen_plays.py and queries.sql, default `<repo>/../shared/bench`), `PYTHON`.
+/// (the folder holding gen_plays.py and queries.sql, default `<repo>/../shared/bench`, else `<repo>/bench/public`),
+/// `PYTHON`.
 enum DifferentialSetup {
     static let environment = ProcessInfo.processInfo.environment
 
@@ -31,8 +32,14 @@ enum DifferentialSetup {
         return u
     }()
 
-    static let sharedBench: String = environment["TSDB_SHARED_BENCH"]
-        ?? repository.deletingLastPathComponent().appendingPathComponent("shared/bench").path
+    /// gen_plays.py and queries.sql: `$TSDB_SHARED_BENCH`, else `shared/bench` beside the repository (the
+    /// current public set), else the copy in `bench/public/` (so a lone clone runs every test).
+    static let sharedBench: String = {
+        if let dir = environment["TSDB_SHARED_BENCH"] { return dir }
+        let beside = repository.deletingLastPathComponent().appendingPathComponent("shared/bench")
+        if FileManager.default.fileExists(atPath: beside.appendingPathComponent("queries.sql").path) { return beside.path }
+        return repository.appendingPathComponent("bench/public").path
+    }()
     static let generator = sharedBench + "/gen_plays.py"
     static let queriesSQL = sharedBench + "/queries.sql"
     static let oracle = repository.appendingPathComponent("scripts/differential.py").path

@@ -2,20 +2,10 @@ import Foundation
 @testable import QueryEngine
 import Testing
 
-/// The public benchmark questions, read from `shared/bench/queries.sql` beside the repository
-/// (found by walking up from this file, through symlinks, so scratch checkouts work too).
+/// The public benchmark questions, from the queries.sql the differential test uses
+/// (`DifferentialSetup.queriesSQL`: beside the repository, or the copy in `bench/public/`).
 private func benchQueries() throws -> [(name: String, sql: String)] {
-    var directory = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().deletingLastPathComponent()
-    var file: URL?
-    while directory.path != "/" {
-        let candidate = directory.appendingPathComponent("shared/bench/queries.sql")
-        if FileManager.default.fileExists(atPath: candidate.path) {
-            file = candidate
-            break
-        }
-        directory.deleteLastPathComponent()
-    }
-    let path = try #require(file, "shared/bench/queries.sql not found above \(#filePath)")
+    let path = URL(fileURLWithPath: DifferentialSetup.queriesSQL)
     let text = try String(contentsOf: path, encoding: .utf8)
     var queries: [(name: String, sql: String)] = []
     var name: String?
