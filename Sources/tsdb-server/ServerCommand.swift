@@ -51,7 +51,7 @@ struct ServerCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A request must arrive whole within this long (seconds), else 408.", valueName: "s"))
     var requestTimeout = 300.0
 
-    @Option(name: .long, help: ArgumentHelp("Answer 504 to queries running longer (seconds).", valueName: "s"))
+    @Option(name: .long, help: ArgumentHelp("Answer 504 to, and cancel, queries running longer (seconds).", valueName: "s"))
     var queryTimeout = 60.0
 
     @Option(name: .long, help: ArgumentHelp("Refuse query results of more rows (400).", valueName: "n"))

@@ -40,11 +40,14 @@ struct SelectRunner {
     }
 
     func execute(_ plan: SelectPlan) throws -> QueryResult {
-        // count(*) of a whole table: the row groups' row counts, no scan.
-        if plan.isAggregate, plan.filter == nil, plan.keys.isEmpty, case let .table(snap) = plan.source,
-           plan.aggregates.allSatisfy({ $0.kind == .count && $0.argument == nil }) {
+        // count(*) of a whole source: its row count, no scan.
+        if plan.isAggregate, plan.filter == nil, plan.keys.isEmpty, plan.aggregates.allSatisfy({ $0.kind == .count && $0.argument == nil }) {
             let w = Worker(plan: plan, partitionAfter: engine.partitionAfterGroups)
-            let rows = snap.rowGroups.reduce(0) { $0 + $1.rowCount }
+            let rows = switch plan.source {
+            case let .table(snap): snap.rowGroups.reduce(0) { $0 + $1.rowCount }
+            case let .rows(_, count): count
+            case .none: 1
+            }
             try w.aggregate!.consume([], plan.aggregates.map { _ in nil }, sel: nil, rows: rows)
             return try finish(plan, [w])
         }
@@ -225,10 +228,6 @@ final class Worker: @unchecked Sendable {
 
     func consume(_ src: RowGroupColumns, plan: SelectPlan) throws {
         let n = src.rowCount
-        if plan.filter == nil, let agg = aggregate, plan.keys.isEmpty, plan.aggregates.allSatisfy({ $0.kind == .count && $0.argument == nil }) {
-            try agg.consume([], plan.aggregates.map { _ in nil }, sel: nil, rows: n)  // count(*): row counts only
-            return
-        }
         var sel: [Int32]?
         if let f = Self.residualFilter(plan, src.group) {
             sel = Self.selection(try Evaluator.eval(f, src), n)

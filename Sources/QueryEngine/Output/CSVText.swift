@@ -18,22 +18,9 @@ public enum CSVText {
         }
         if !quote && valid { out.append(contentsOf: s); return }
         if quote { out.append(0x22) }
-        i = 0
-        while i < s.count {
-            let b = s[i]
-            if b >= 0x80 {
-                if let (len, _) = UTF8Text.decode(s, at: i) {
-                    out.append(contentsOf: UnsafeRawBufferPointer(rebasing: s[i..<i + len]))
-                    i += len
-                } else {
-                    out.append(contentsOf: UTF8Text.replacement)
-                    i += 1
-                }
-                continue
-            }
+        UTF8Text.append(s, to: &out) { b, out in
             if b == 0x22 { out.append(0x22) }
             out.append(b)
-            i += 1
         }
         if quote { out.append(0x22) }
     }

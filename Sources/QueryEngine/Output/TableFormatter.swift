@@ -145,19 +145,7 @@ enum TableFormatter {
 
     /// Appends `s` with control characters escaped and invalid UTF-8 replaced.
     static func appendDisplayText(_ s: UnsafeRawBufferPointer, to out: inout [UInt8]) {
-        var i = 0
-        while i < s.count {
-            let b = s[i]
-            if b >= 0x80 {
-                if let (len, _) = UTF8Text.decode(s, at: i) {
-                    out.append(contentsOf: UnsafeRawBufferPointer(rebasing: s[i..<i + len]))
-                    i += len
-                } else {
-                    out.append(contentsOf: UTF8Text.replacement)
-                    i += 1
-                }
-                continue
-            }
+        UTF8Text.append(s, to: &out) { b, out in
             switch b {
             case 0x0A: out.append(contentsOf: [0x5C, 0x6E])
             case 0x0D: out.append(contentsOf: [0x5C, 0x72])
@@ -166,7 +154,6 @@ enum TableFormatter {
                 out.append(contentsOf: [0x5C, 0x78, JSONText.hex[Int(b >> 4)], JSONText.hex[Int(b & 15)]])
             default: out.append(b)
             }
-            i += 1
         }
     }
 

@@ -34,6 +34,26 @@ enum UTF8Text {
         }
     }
 
+    /// Appends `s` to `out`: valid multi-byte sequences as they are, each byte of an invalid one as
+    /// U+FFFD, and every ASCII byte through `ascii`, which writes it as its format needs.
+    @inline(__always)
+    static func append(_ s: UnsafeRawBufferPointer, to out: inout [UInt8], ascii: (UInt8, inout [UInt8]) -> Void) {
+        var i = 0
+        while i < s.count {
+            let b = s[i]
+            if b < 0x80 {
+                ascii(b, &out)
+                i += 1
+            } else if let (len, _) = decode(s, at: i) {
+                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: s[i..<i + len]))
+                i += len
+            } else {
+                out.append(contentsOf: replacement)
+                i += 1
+            }
+        }
+    }
+
     /// The number of terminal columns scalar `s` takes: 0 for combining marks and zero-width
     /// characters, 2 for East Asian wide and fullwidth characters and emoji, else 1. A coarse table —
     /// right for ASCII, Latin, CJK and common emoji, which is what play data holds.
