@@ -5,7 +5,7 @@ import Foundation
 /// (`KeyHash`) into partitions, buffered, and aggregated a partition at a time into that partition's
 /// table, which all threads share (`PartitionTables`, a lock each), so the table being probed stays
 /// small and no two threads ever hold the same group.
-final class PartitionedAggregate: @unchecked Sendable {  // one thread at a time: scan, then merge
+final class PartitionedAggregate: @unchecked Sendable {  // used by one scan thread
     /// Rows buffered per partition before they are aggregated.
     static let flushRows = 32_768
 
@@ -68,9 +68,10 @@ final class PartitionedAggregate: @unchecked Sendable {  // one thread at a time
     }
 
     private func flush(_ p: Int) throws {
-        let n = bufferedRows[p]
-        let vecs = buffers[p].enumerated().map { c, col in col.map { Vec(type: types[c], col: $0, dict: dicts[c]) } }
-        try tables.consume(p, (0..<keyTypes.count).map { vecs[$0]! }, Array(vecs[keyTypes.count...]), rows: n)
+        do {  // the vectors go out of scope before the buffers are emptied, so those keep their storage
+            let vecs = buffers[p].enumerated().map { c, col in col.map { Vec(type: types[c], col: $0, dict: dicts[c]) } }
+            try tables.consume(p, (0..<keyTypes.count).map { vecs[$0]! }, Array(vecs[keyTypes.count...]), rows: bufferedRows[p])
+        }
         for c in buffers[p].indices { buffers[p][c]?.removeAll() }
         bufferedRows[p] = 0
     }
