@@ -24,6 +24,20 @@ final class ConnectionTracker: @unchecked Sendable {
 
     var count: Int { lock.withLock { channels.count } }
 
+    private var refusing = 0
+
+    /// Counts a connection answered 503 for being over the limit; false when `limit` such answers are
+    /// already under way (then the connection is just closed, so refusals cannot pile up either).
+    func beginRefusal() -> Bool {
+        lock.withLock {
+            guard refusing < limit else { return false }
+            refusing += 1
+            return true
+        }
+    }
+
+    func endRefusal() { lock.withLock { refusing -= 1 } }
+
     /// The connections open now.
     func all() -> [Channel] { lock.withLock { Array(channels.values) } }
 }
