@@ -170,7 +170,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .ping:
             future = el.makeSucceededFuture(.full(HealthRoutes.ping(request)))
         case .health:
-            future = el.makeSucceededFuture(.full(HealthRoutes.health(stopping: server.isStopping)))
+            future = el.makeSucceededFuture(.full(HealthRoutes.health(stopping: server.isStopping, failing: server.health.failingChecks())))
         case .metrics:
             future = server.queryPool.runIfActive(eventLoop: el) { .full(HealthRoutes.metrics(server)) }
         case .query:

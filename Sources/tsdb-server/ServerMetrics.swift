@@ -26,6 +26,7 @@ final class ServerMetrics: Sendable {
     private let queryOK: Counter
     private let queryFailed: Counter
     private let queryTimedOut: Counter
+    private let writeFailures: [WriteFailureCause: Counter]
 
     init() {
         func d(_ name: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
@@ -52,6 +53,10 @@ final class ServerMetrics: Sendable {
         queryOK = registry.makeCounter(descriptor: d("queries", "total", "Queries by outcome."), labels: [("status", "ok")])
         queryFailed = registry.makeCounter(descriptor: d("queries", "total", "Queries by outcome."), labels: [("status", "error")])
         queryTimedOut = registry.makeCounter(descriptor: d("queries", "total", "Queries by outcome."), labels: [("status", "timeout")])
+        writeFailures = Dictionary(uniqueKeysWithValues: WriteFailureCause.allCases.map {
+            ($0, registry.makeCounter(descriptor: d("write_failures", "total", "Writes that failed as a whole, by cause (nothing of them was stored)."),
+                                      labels: [("cause", $0.rawValue)]))
+        })
     }
 
     private func i(_ s: Source) -> Int { s == .http ? 0 : 1 }
@@ -72,6 +77,11 @@ final class ServerMetrics: Sendable {
     func recordStall(nanoseconds: Int64) {
         stalls.increment()
         stallSeconds.increment(by: Double(nanoseconds) / 1e9)
+    }
+
+    /// Records a write that failed as a whole.
+    func recordWriteFailure(_ cause: WriteFailureCause) {
+        writeFailures[cause]?.increment()
     }
 
     func connectionOpened(_ s: Source) {

@@ -31,6 +31,7 @@ final class TSDBServer: @unchecked Sendable {
     func start() throws {
         context.writePool.start()
         context.queryPool.start()
+        context.databases.openExisting()
         do {
             if let a = config.http {
                 do { httpChannel = try bindHTTP(a) } catch { throw ValidationFailure("cannot listen for HTTP on \(a): \(error)") }
