@@ -5,7 +5,8 @@ import NIOHTTP1
 /// that would hold a connection without ever completing a request (slowloris):
 ///
 /// - the head (request line and headers) must arrive within `--header-timeout` of its first byte, else
-///   408 and close;
+///   408 and close; a new connection's first head within `--header-timeout` of the connection (one that
+///   sends nothing is closed without an answer);
 /// - a body must average at least `--min-body-rate` bytes/s once `--body-rate-grace` has passed, else 408
 ///   and close (the whole request stays bounded by `--request-timeout`);
 /// - more than 8 empty lines before a request line: 400 and close;
@@ -53,6 +54,8 @@ final class HTTPConnectionGuard: ChannelInboundHandler, RemovableChannelHandler 
     private var headerExpired = false
     private var bodyTimer: Scheduled<Void>?
     private var bodyStart = NIODeadline.now()
+    /// No head has completed yet: the header timer runs from the connection's start.
+    private var firstRequest = true
     /// Set once the guard refused the connection: nothing more is passed on.
     private var refused = false
 
@@ -66,6 +69,13 @@ final class HTTPConnectionGuard: ChannelInboundHandler, RemovableChannelHandler 
     func handlerRemoved(context: ChannelHandlerContext) {
         cancelTimers()
         self.context = nil
+    }
+
+    /// A new connection must send its first request head within the header timeout too (one that sends
+    /// nothing is closed without an answer); later, between requests, only the idle timeout applies.
+    func channelActive(context: ChannelHandlerContext) {
+        startHeaderTimer(context)
+        context.fireChannelActive()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -109,8 +119,9 @@ final class HTTPConnectionGuard: ChannelInboundHandler, RemovableChannelHandler 
         switch event {
         case .requestStarted:
             headerExpired = false
-            startHeaderTimer(context)
+            if !firstRequest || headerTimer == nil { startHeaderTimer(context) }
         case .headComplete(let hasBody):
+            firstRequest = false
             headerTimer?.cancel()
             headerTimer = nil
             headerExpired = false
@@ -133,7 +144,10 @@ final class HTTPConnectionGuard: ChannelInboundHandler, RemovableChannelHandler 
         headerTimer = context.eventLoop.assumeIsolated().scheduleTask(in: Self.time(limits.headerTimeout)) { [self] in
             headerTimer = nil
             guard let context = self.context, !refused else { return }
-            if requestState == .idle {
+            if requestState == .idle && framing.betweenRequests {
+                refused = true  // connected and sent nothing: nothing to answer
+                context.close(promise: nil)
+            } else if requestState == .idle {
                 refuse(.requestTimeout, "the request head did not arrive within \(limits.headerTimeout) s (--header-timeout)", context)
             } else {
                 headerExpired = true  // a pipelined request: its clock starts again when the answer before it is out

@@ -145,6 +145,38 @@ final class EmbeddedHTTPConnection {
         #expect(c.isClosed)
     }
 
+    @Test func aConnectionThatSendsNothingIsClosedAfterTheHeaderTimeout() throws {
+        let c = try EmbeddedHTTPConnection { $0.headerTimeout = 5; $0.idleTimeout = 120 }
+        c.advance(4.9)
+        #expect(!c.isClosed)
+        c.advance(0.2)
+        #expect(c.isClosed)
+        #expect(try c.statuses() == [])
+        // After a first request, an idle keep-alive connection is left to the idle timeout (IdleStateHandler,
+        // which reads the wall clock, so it is not exercised on an EmbeddedChannel).
+        let d = try EmbeddedHTTPConnection { $0.headerTimeout = 5 }
+        try d.send("GET /ping HTTP/1.1\r\nHost: x\r\n\r\n")
+        d.advance(20)
+        #expect(!d.isClosed)
+        #expect(try d.statuses() == [204])
+    }
+
+    @Test func firstHeadTrickledAfterASilentStartStillHasOneHeaderTimeout() throws {
+        let c = try EmbeddedHTTPConnection { $0.headerTimeout = 5 }
+        c.advance(3)
+        try c.trickle(Array("GET /ping HTTP/1.1\r\n".utf8), step: 0.5)  // would end at 3 + 10 s
+        #expect(try c.statuses() == [408])
+        #expect(c.isClosed)
+    }
+
+    @Test func silentSocketsAreClosedAfterTheHeaderTimeout() throws {
+        let s = try RunningServer { $0.headerTimeout = 1 }
+        defer { s.stop() }
+        let silent = try s.client()
+        #expect(silent.peerClosed(wait: 15))
+        #expect(try s.client().request("GET", "/ping").status == 204)
+    }
+
     @Test func bodySlowerThanTheMinimumRateGets408() throws {
         let c = try EmbeddedHTTPConnection { $0.minBodyRate = 100; $0.bodyRateGrace = 3 }
         try c.send("POST /write?db=x HTTP/1.1\r\nHost: x\r\nContent-Length: 10000\r\n\r\n")
