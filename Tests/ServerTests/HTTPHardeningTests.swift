@@ -229,6 +229,13 @@ final class EmbeddedHTTPConnection {
         #expect(d.isClosed)
     }
 
+    @Test func oversizedHeadIs400() throws {
+        let c = try EmbeddedHTTPConnection()
+        try c.send("GET /ping HTTP/1.1\r\nX-Big: " + String(repeating: "a", count: 100 << 10) + "\r\n\r\n")
+        #expect(try c.statuses() == [400])
+        #expect(c.isClosed)
+    }
+
     @Test func pipelinedRequestsStillWorkBehindTheGuard() throws {
         let c = try EmbeddedHTTPConnection { $0.headerTimeout = 1 }
         try c.send("GET /ping HTTP/1.1\r\nHost: x\r\n\r\nGET /health HTTP/1.1\r\nHost: x\r\n\r\n\r\nGET /ping HTTP/1.1\r\n")
