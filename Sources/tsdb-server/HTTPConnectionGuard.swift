@@ -47,6 +47,9 @@ final class HTTPConnectionGuard: ChannelInboundHandler, RemovableChannelHandler 
     private enum RequestState { case idle, receiving, busy }
 
     private let limits: Limits
+    /// Told when the connection waits for a next request, so a new connection may take its place at the limit.
+    private let tracker: ConnectionTracker?
+    private var idle = false
     private var framing: HTTPRequestFraming
     private var requestState = RequestState.idle
     private var context: ChannelHandlerContext?
@@ -59,8 +62,9 @@ final class HTTPConnectionGuard: ChannelInboundHandler, RemovableChannelHandler 
     /// Set once the guard refused the connection: nothing more is passed on.
     private var refused = false
 
-    init(limits: Limits) {
+    init(limits: Limits, tracker: ConnectionTracker? = nil) {
         self.limits = limits
+        self.tracker = tracker
         framing = HTTPRequestFraming(maxBodyBytes: limits.maxRawBodyBytes)
     }
 
@@ -118,6 +122,7 @@ final class HTTPConnectionGuard: ChannelInboundHandler, RemovableChannelHandler 
     private func handle(_ event: HTTPRequestFraming.Event, _ context: ChannelHandlerContext) {
         switch event {
         case .requestStarted:
+            setIdle(false, context)
             headerExpired = false
             if !firstRequest || headerTimer == nil { startHeaderTimer(context) }
         case .headComplete(let hasBody):
@@ -169,6 +174,12 @@ final class HTTPConnectionGuard: ChannelInboundHandler, RemovableChannelHandler 
         }
     }
 
+    private func setIdle(_ value: Bool, _ context: ChannelHandlerContext) {
+        guard value != idle, let tracker else { return }
+        idle = value
+        tracker.setIdle(context.channel, value)
+    }
+
     private static func time(_ seconds: Double) -> TimeAmount { .nanoseconds(Int64(seconds * 1e9)) }
 
     // MARK: refusing
@@ -206,6 +217,7 @@ final class HTTPConnectionGuard: ChannelInboundHandler, RemovableChannelHandler 
     /// `HTTPHandler` is done with a request and waits for the next.
     func requestDone() {
         requestState = .idle
+        if framing.betweenRequests, let context { setIdle(true, context) }
         if headerExpired, framing.inHead, let context {
             headerExpired = false
             startHeaderTimer(context)

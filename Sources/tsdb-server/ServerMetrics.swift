@@ -18,6 +18,7 @@ final class ServerMetrics: Sendable {
     private let connections: [Gauge]
     private let connectionsTotal: [Counter]
     let connectionsRefused: Counter
+    let idleConnectionsClosed: Counter
     let overloaded: Counter
     let writeDuration: DurationHistogram
     private let stalls: Counter
@@ -41,7 +42,8 @@ final class ServerMetrics: Sendable {
         writes = sources.map { registry.makeCounter(descriptor: d("ingest_writes", "total", "Batches written to storage (HTTP requests, TCP commits)."), labels: [("protocol", $0.rawValue)]) }
         connections = sources.map { registry.makeGauge(descriptor: d("open_connections", "", "Connections open now."), labels: [("protocol", $0.rawValue)]) }
         connectionsTotal = sources.map { registry.makeCounter(descriptor: d("connections", "total", "Connections accepted."), labels: [("protocol", $0.rawValue)]) }
-        connectionsRefused = registry.makeCounter(descriptor: d("connections_refused", "total", "Connections closed on accept because --max-connections were open."))
+        connectionsRefused = registry.makeCounter(descriptor: d("connections_refused", "total", "Connections refused on accept because --max-connections were open (HTTP: answered 503)."))
+        idleConnectionsClosed = registry.makeCounter(descriptor: d("idle_connections_closed", "total", "Idle HTTP keep-alive connections closed to admit a new connection at --max-connections."))
         overloaded = registry.makeCounter(descriptor: d("http_overloaded", "total", "Writes answered 503: too many request bytes in flight, or flushes too far behind."))
         let latency: [Duration] = [.microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
                                    .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),

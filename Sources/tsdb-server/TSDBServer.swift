@@ -76,7 +76,7 @@ final class TSDBServer: @unchecked Sendable {
 
     /// The handlers of an HTTP connection, first to last (tests build the same pipeline on an `EmbeddedChannel`).
     static func addHTTPHandlers(_ ops: ChannelPipeline.SynchronousOperations, _ server: ServerContext, idle: TimeAmount) throws {
-        let connectionGuard = HTTPConnectionGuard(limits: HTTPConnectionGuard.Limits(server.config))
+        let connectionGuard = HTTPConnectionGuard(limits: HTTPConnectionGuard.Limits(server.config), tracker: server.connections)
         try ops.addHandler(connectionGuard)
         try ops.addHandler(IdleStateHandler(allTimeout: idle))
         try ops.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)
@@ -107,10 +107,12 @@ final class TSDBServer: @unchecked Sendable {
 
     /// Counts a new connection, or refuses it past `--max-connections`.
     private static func admit(_ channel: Channel, _ source: ServerMetrics.Source, _ server: ServerContext) -> Bool {
-        guard !server.isStopping, server.connections.admit(channel) else {
+        let admission = server.isStopping ? .refused : server.connections.admit(channel)
+        if admission == .refused {
             server.metrics.connectionsRefused.increment()
             return false
         }
+        if admission == .admittedInPlaceOfIdle { server.metrics.idleConnectionsClosed.increment() }
         server.metrics.connectionOpened(source)
         channel.closeFuture.whenComplete { _ in
             server.connections.remove(channel)

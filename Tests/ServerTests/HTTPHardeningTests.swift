@@ -164,7 +164,8 @@ final class EmbeddedHTTPConnection {
     @Test func firstHeadTrickledAfterASilentStartStillHasOneHeaderTimeout() throws {
         let c = try EmbeddedHTTPConnection { $0.headerTimeout = 5 }
         c.advance(3)
-        try c.trickle(Array("GET /ping HTTP/1.1\r\n".utf8), step: 0.5)  // would end at 3 + 10 s
+        // 4 s from its first byte, but 7 s from the connect.
+        try c.trickle(Array("GET /ping HTTP/1.1\r\n".utf8), step: 0.2)
         #expect(try c.statuses() == [408])
         #expect(c.isClosed)
     }
@@ -351,8 +352,9 @@ final class EmbeddedHTTPConnection {
     @Test func overTheConnectionLimitIs503NotADrop() throws {
         let s = try RunningServer { $0.maxConnections = 2 }
         defer { s.stop() }
+        // Two connections that have not sent their first request yet (so neither is an idle keep-alive one).
         let held = [try s.client(), try s.client()]
-        for c in held { #expect(try c.request("GET", "/ping").status == 204) }
+        #expect(eventually { s.server.context.connections.count == 2 })
         let extra = try TestHTTPClient(port: s.httpPort, timeout: 10)
         let r = try extra.request("GET", "/ping")
         #expect(r.status == 503)
@@ -363,6 +365,24 @@ final class EmbeddedHTTPConnection {
         #expect(eventually { (try? s.client().request("GET", "/ping").status) == 204 })
         let m = try PrometheusText(try s.client().request("GET", "/metrics").text)
         #expect((m["tsdb_connections_refused_total"] ?? 0) >= 1)
+    }
+
+    /// At the limit, the keep-alive connection idle longest makes room for a new one (nginx's rule), so idle
+    /// clients cannot hold every slot for --idle-timeout.
+    @Test func atTheLimitTheLongestIdleKeepAliveConnectionMakesRoom() throws {
+        let s = try RunningServer { $0.maxConnections = 2 }
+        defer { s.stop() }
+        let first = try s.client(), second = try s.client()
+        #expect(try first.request("GET", "/ping").status == 204)
+        usleep(20_000)
+        #expect(try second.request("GET", "/ping").status == 204)
+        let extra = try TestHTTPClient(port: s.httpPort, timeout: 10)
+        #expect(try extra.request("GET", "/ping").status == 204)
+        #expect(first.peerClosed(wait: 5), "the longest-idle connection was closed")
+        #expect(try second.request("GET", "/ping").status == 204, "the other one still serves")
+        let m = try PrometheusText(try extra.request("GET", "/metrics").text)
+        #expect(m["tsdb_idle_connections_closed_total"] == 1)
+        #expect(m["tsdb_connections_refused_total"] == 0)
     }
 
     @Test func hostileFramingIsRefusedAtOnceOverSockets() throws {
