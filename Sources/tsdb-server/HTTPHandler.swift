@@ -294,7 +294,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         } else if let r = event as? RequestRefused {
             switch state {
             case .receiving, .draining: fail(r.status, r.message, context)
-            default: break
+            default: context.close(promise: nil)  // the guard reads no more: never leave the connection hanging
             }
         } else if event is IdleStateHandler.IdleStateEvent {
             // Idle between requests, or a streamed answer the client stopped reading: close. A request
