@@ -77,6 +77,24 @@ import TestSupport
         #expect(r.object["status"] as? String == "pass")
     }
 
+    /// A poisoned WAL (a failed fsync; injected where a write's error becomes its answer, since no test disk
+    /// fails fsync): /health fails naming the database and cause until a write to it succeeds.
+    @Test func poisonedWriteFailsHealthOverSockets() throws {
+        let s = try RunningServer()
+        defer { s.stop() }
+        let c = try s.client()
+        #expect(try c.request("POST", "/write?db=w", body: "m v=1i 1700000000000000000\n").status == 204)
+        s.server.context.writeFailed(StorageError.poisoned("fdatasync /d/w/wal/1.wal: Input/output error"), database: "w")
+        var r = try c.request("GET", "/health")
+        #expect(r.status == 503)
+        #expect(r.object["message"] as? String == "database w: last write failed (poisoned): database stopped accepting writes after an I/O failure: fdatasync /d/w/wal/1.wal: Input/output error")
+        let m = try PrometheusText(try c.request("GET", "/metrics").text)
+        #expect(m[#"tsdb_write_failures_total{cause="poisoned"}"#] == 1)
+        #expect(try c.request("POST", "/write?db=w", body: "m v=2i 1700000000000000001\n").status == 204)
+        r = try c.request("GET", "/health")
+        #expect(r.status == 200)
+    }
+
     /// A real full disk (a 1 MiB tmpfs; needs root, skipped otherwise): writes fail with 500, /health fails
     /// with disk_full and /metrics counts them; after the disk grows, the next write succeeds and /health passes.
     @Test(.enabled(if: getuid() == 0)) func diskFullFailsHealthUntilWritesSucceed() throws {
