@@ -2,27 +2,73 @@ import Foundation
 import NIOCore
 
 /// The open connections: enforces `--max-connections` and lets shutdown reach every channel.
+///
+/// At the limit, a new connection takes the place of the HTTP keep-alive connection that has waited
+/// longest for its next request (as nginx reuses idle keep-alive connections): idle clients cannot hold
+/// every slot for `--idle-timeout`, and HTTP clients reopen a closed idle connection as a matter of course.
+/// Only when none is idle is the new connection refused.
 final class ConnectionTracker: @unchecked Sendable {
     let limit: Int
     private let lock = NSLock()
     private var channels: [ObjectIdentifier: Channel] = [:]
+    /// HTTP connections between requests (nothing of a next request received), with when they got there.
+    private var idleSince: [ObjectIdentifier: UInt64] = [:]
 
     init(limit: Int) { self.limit = limit }
 
-    /// Registers a new connection; false (refuse it) when `limit` are already open.
-    func admit(_ channel: Channel) -> Bool {
-        lock.withLock {
-            guard channels.count < limit else { return false }
+    /// What became of a new connection.
+    enum Admission { case admitted, admittedInPlaceOfIdle, refused }
+
+    /// Registers a new connection, closing the longest-idle keep-alive connection to make room when
+    /// `limit` are open; `.refused` when none is idle.
+    func admit(_ channel: Channel) -> Admission {
+        let (admission, victim): (Admission, Channel?) = lock.withLock {
+            if channels.count < limit {
+                channels[ObjectIdentifier(channel)] = channel
+                return (.admitted, nil)
+            }
+            guard let oldest = idleSince.min(by: { $0.value < $1.value })?.key, let v = channels.removeValue(forKey: oldest) else {
+                return (.refused, nil)
+            }
+            idleSince.removeValue(forKey: oldest)
             channels[ObjectIdentifier(channel)] = channel
+            return (.admittedInPlaceOfIdle, v)
+        }
+        victim?.close(promise: nil)
+        return admission
+    }
+
+    func remove(_ channel: Channel) {
+        lock.withLock {
+            channels.removeValue(forKey: ObjectIdentifier(channel))
+            idleSince.removeValue(forKey: ObjectIdentifier(channel))
+        }
+    }
+
+    /// Marks an HTTP connection as waiting for its next request (`idle`), or as busy with one.
+    func setIdle(_ channel: Channel, _ idle: Bool) {
+        let id = ObjectIdentifier(channel)
+        lock.withLock {
+            guard channels[id] != nil else { return }
+            if idle { idleSince[id] = DispatchTime.now().uptimeNanoseconds } else { idleSince.removeValue(forKey: id) }
+        }
+    }
+
+    var count: Int { lock.withLock { channels.count } }
+
+    private var refusing = 0
+
+    /// Counts a connection answered 503 for being over the limit; false when `limit` such answers are
+    /// already under way (then the connection is just closed, so refusals cannot pile up either).
+    func beginRefusal() -> Bool {
+        lock.withLock {
+            guard refusing < limit else { return false }
+            refusing += 1
             return true
         }
     }
 
-    func remove(_ channel: Channel) {
-        _ = lock.withLock { channels.removeValue(forKey: ObjectIdentifier(channel)) }
-    }
-
-    var count: Int { lock.withLock { channels.count } }
+    func endRefusal() { lock.withLock { refusing -= 1 } }
 
     /// The connections open now.
     func all() -> [Channel] { lock.withLock { Array(channels.values) } }

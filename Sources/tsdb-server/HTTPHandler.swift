@@ -1,7 +1,6 @@
 import Foundation
 import NIOCore
 import NIOHTTP1
-import NIOHTTPCompression
 
 /// One HTTP connection: assembles each request (auth, body limit, in-flight budget, deadline), hands it to
 /// its route off the event loop, and writes the answer (whole, or streamed in chunks).
@@ -38,9 +37,12 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// Budget bytes this request holds.
     private var reserved = 0
     private var deadline: Scheduled<Void>?
+    /// The connection's `HTTPConnectionGuard`, told when a request is held (nil in tests without one).
+    private let connectionGuard: HTTPConnectionGuard?
 
-    init(server: ServerContext) {
+    init(server: ServerContext, connectionGuard: HTTPConnectionGuard? = nil) {
         self.server = server
+        self.connectionGuard = connectionGuard
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -53,6 +55,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func receiveHead(_ h: HTTPRequestHead, _ context: ChannelHandlerContext) {
         guard case .idle = state else { return }
+        connectionGuard?.requestBegan()
         head = h
         (path, query) = QueryParameters.split(uri: h.uri)
         writeParameters = nil
@@ -66,6 +69,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             if expectsContinue {
                 // The client waits before sending its body: answer now instead of reading it.
                 state = .closing
+                connectionGuard?.requestBusy()
                 send(answer, context, close: true)
             } else {
                 state = .draining(answer: answer)
@@ -134,6 +138,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         switch state {
         case .draining(let answer):
             state = .idle
+            connectionGuard?.requestDone()
             send(answer, context)
         case .receiving:
             dispatch(context)
@@ -165,7 +170,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .ping:
             future = el.makeSucceededFuture(.full(HealthRoutes.ping(request)))
         case .health:
-            future = el.makeSucceededFuture(.full(HealthRoutes.health(stopping: server.isStopping)))
+            future = el.makeSucceededFuture(.full(HealthRoutes.health(stopping: server.isStopping, failing: server.health.failingChecks())))
         case .metrics:
             future = server.queryPool.runIfActive(eventLoop: el) { .full(HealthRoutes.metrics(server)) }
         case .query:
@@ -180,11 +185,13 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             }
         }
         state = .processing(streaming: false)
+        connectionGuard?.requestBusy()
         future.assumeIsolated().whenComplete { result in
             switch result {
             case .success(.full(let r)):
                 self.releaseBudget()
                 self.state = .idle
+                self.connectionGuard?.requestDone()
                 self.send(r, context)
             case .success(.stream(let status, let headers, let stream)):
                 self.releaseBudget()
@@ -232,6 +239,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         releaseBudget()
         body = ByteBuffer()
         state = .closing
+        connectionGuard?.requestBusy()
         send(route.failure(status, message), context, close: true)
     }
 
@@ -240,6 +248,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         releaseBudget()
         body = ByteBuffer()
         state = .closing
+        connectionGuard?.requestBusy()
         var r = route.failure(.serviceUnavailable, "too many request bytes in flight (--max-inflight-bytes); retry later")
         r.headers.add(name: "Retry-After", value: "1")
         send(r, context, close: true)
@@ -261,6 +270,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             try previous?.wait()
         }.assumeIsolated().whenComplete { result in
             self.state = .idle
+            self.connectionGuard?.requestDone()
             switch result {
             case .success:
                 let written = context.writeAndFlush(self.wrapOutboundOut(.end(nil)))
@@ -281,6 +291,11 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             default:
                 break
             }
+        } else if let r = event as? RequestRefused {
+            switch state {
+            case .receiving, .draining: fail(r.status, r.message, context)
+            default: context.close(promise: nil)  // the guard reads no more: never leave the connection hanging
+            }
         } else if event is IdleStateHandler.IdleStateEvent {
             // Idle between requests, or a streamed answer the client stopped reading: close. A request
             // still being processed is bounded by its own timeouts.
@@ -295,10 +310,10 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         switch error {
-        case NIOHTTPDecompression.DecompressionError.limit:
+        case RequestBodyDecompressor.Failure.tooLarge:
             if case .receiving = state { fail(.payloadTooLarge, tooLarge, context) }
-        case is NIOHTTPDecompression.DecompressionError, is NIOHTTPDecompression.ExtraDecompressionError:
-            if case .receiving = state { fail(.badRequest, "the body is not valid gzip/deflate: \(error)", context) }
+        case let e as RequestBodyDecompressor.Failure:
+            if case .receiving = state { fail(.badRequest, e.description, context) }
         default:
             server.logger.debug("HTTP connection error: \(error)")
             context.close(promise: nil)

@@ -19,12 +19,25 @@ enum HealthRoutes {
         return HTTPResponse(.noContent)
     }
 
-    /// 200 `{"name":"tsdb","status":"pass",…}`; 503 with `"fail"` once shutdown began.
-    static func health(stopping: Bool) -> HTTPResponse {
-        let status = stopping ? "fail" : "pass"
-        let message = stopping ? "shutting down" : "ready for queries and writes"
-        return .json(stopping ? .serviceUnavailable : .ok,
-                     #"{"name":"tsdb","status":"\#(status)","message":"\#(message)","version":"\#(version)","checks":[]}"#)
+    /// 200 `{"name":"tsdb","status":"pass",…,"checks":[]}` when ready; 503 with `"status":"fail"` once shutdown
+    /// began, or while `failing` is not empty (a database that cannot open, or whose last write failed for a
+    /// storage reason: disk full, I/O error, WAL poisoned). Each failing check is
+    /// `{"name":"database <db>","status":"fail","message":…}` (InfluxDB 2's shape).
+    static func health(stopping: Bool, failing: [ServerHealth.Check] = []) -> HTTPResponse {
+        var checks = failing
+        if stopping { checks.insert(ServerHealth.Check(name: "server", message: "shutting down"), at: 0) }
+        let fail = !checks.isEmpty
+        let message: String
+        if stopping {
+            message = "shutting down"
+        } else if fail {
+            message = checks.count == 1 ? checks[0].name + ": " + checks[0].message : "\(checks.count) checks failing; first: \(checks[0].name): \(checks[0].message)"
+        } else {
+            message = "ready for queries and writes"
+        }
+        let list = checks.map { #"{"name":\#(JSON.quote($0.name)),"status":"fail","message":\#(JSON.quote($0.message))}"# }
+        return .json(fail ? .serviceUnavailable : .ok,
+                     #"{"name":"tsdb","status":"\#(fail ? "fail" : "pass")","message":\#(JSON.quote(message)),"version":"\#(version)","checks":[\#(list.joined(separator: ","))]}"#)
     }
 
     /// The Prometheus text exposition of the server's metrics.

@@ -51,6 +51,15 @@ struct ServerCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A request must arrive whole within this long (seconds), else 408.", valueName: "s"))
     var requestTimeout = 300.0
 
+    @Option(name: .long, help: ArgumentHelp("A request head must arrive within this long of its first byte (seconds; 0: no limit), else 408.", valueName: "s"))
+    var headerTimeout = 10.0
+
+    @Option(name: .long, help: ArgumentHelp("A request body must average this many bytes/s after --body-rate-grace (0: no limit), else 408.", valueName: "bytes"))
+    var minBodyRate = ByteSize(1024)
+
+    @Option(name: .long, help: ArgumentHelp("Seconds a request body may take before --min-body-rate applies.", valueName: "s"))
+    var bodyRateGrace = 10.0
+
     @Option(name: .long, help: ArgumentHelp("Answer 504 to, and cancel, queries running longer (seconds).", valueName: "s"))
     var queryTimeout = 60.0
 
@@ -110,6 +119,7 @@ struct ServerCommand: ParsableCommand {
               tcpBatchRows > 0, tcpLingerMs >= 0 else {
             throw ValidationError("counts must be positive")
         }
+        guard headerTimeout >= 0, bodyRateGrace >= 0 else { throw ValidationError("--header-timeout and --body-rate-grace must not be negative") }
     }
 
     /// The settings these flags describe.
@@ -132,6 +142,9 @@ struct ServerCommand: ParsableCommand {
         c.idleTimeout = idleTimeout
         c.requestTimeout = requestTimeout
         c.queryTimeout = queryTimeout
+        c.headerTimeout = headerTimeout
+        c.minBodyRate = minBodyRate.bytes
+        c.bodyRateGrace = bodyRateGrace
         c.maxResultRows = maxResultRows
         c.memtableBytes = memtableSize.bytes
         c.maxPendingFlushes = maxPendingFlushes

@@ -23,6 +23,14 @@ struct ServerConfig: Sendable {
     var idleTimeout: Double = 120
     /// A request whose head and body do not arrive within this long is answered 408 and closed (seconds).
     var requestTimeout: Double = 300
+    /// A request head (request line and headers) must arrive within this long of its first byte, else 408
+    /// and close (seconds; 0: no limit).
+    var headerTimeout: Double = 10
+    /// A request body must average at least this many bytes per second once `bodyRateGrace` passed, else
+    /// 408 and close (0: no limit).
+    var minBodyRate = 1024
+    /// Seconds a body may take before `minBodyRate` is checked.
+    var bodyRateGrace: Double = 10
     /// A query still running after this long is answered 504 (seconds).
     var queryTimeout: Double = 60
     /// A query result of more rows than this is refused (400) instead of sent.

@@ -9,6 +9,8 @@ final class ServerContext: @unchecked Sendable {
     let auth: Auth
     let metrics: ServerMetrics
     let databases: ServerDatabases
+    /// What `/health` reports beyond shutdown: databases that cannot open or whose writes fail.
+    var health: ServerHealth { databases.health }
     /// Request bodies in flight (HTTP).
     let budget: IngestBudget
     let connections: ConnectionTracker
@@ -53,6 +55,19 @@ final class ServerContext: @unchecked Sendable {
             if db.memtableBytes <= limit || isStopping { return true }
         }
         return false
+    }
+
+    /// Counts a write that failed as a whole (`tsdb_write_failures_total`) and, for storage faults, marks
+    /// `database` failing in `/health` until a write to it succeeds. Call where the error becomes an answer.
+    func writeFailed(_ error: Error, database: String) {
+        let cause = WriteFailureCause(classifying: error)
+        metrics.recordWriteFailure(cause)
+        health.writeFailed(database, cause, error)
+    }
+
+    /// A write to `database` succeeded: clears a write failure `/health` reported for it.
+    func writeSucceeded(database: String) {
+        health.writeSucceeded(database)
     }
 
     /// Wall-clock time in ns: the timestamp of lines that carry none.

@@ -8,10 +8,13 @@ final class ServerDatabases: @unchecked Sendable {
     let queryThreads: Int
     private let lock = NSLock()
     private var opened: [String: (Database, QueryEngine)] = [:]
+    /// Where failed opens are reported (`/health`).
+    let health: ServerHealth
 
-    init(registry: DatabaseRegistry, queryThreads: Int) {
+    init(registry: DatabaseRegistry, queryThreads: Int, health: ServerHealth = ServerHealth()) {
         self.registry = registry
         self.queryThreads = queryThreads
+        self.health = health
     }
 
     /// The database `name`, created if `create`; nil when it does not exist and `create` is false.
@@ -26,12 +29,30 @@ final class ServerDatabases: @unchecked Sendable {
 
     private func entry(_ name: String, create: Bool) throws -> (Database, QueryEngine)? {
         if let e = lock.withLock({ opened[name] }) { return e }
-        guard let db = try registry.database(name, create: create) else { return nil }
+        let db: Database
+        do {
+            guard let d = try registry.database(name, create: create) else { return nil }
+            db = d
+        } catch StorageError.invalidName(let n) {
+            throw StorageError.invalidName(n)
+        } catch {
+            health.databaseOpenFailed(name, error)
+            throw error
+        }
+        health.databaseOpened(name)
         return lock.withLock {
             if let e = opened[name] { return e }
             let e = (db, QueryEngine(database: db, threads: queryThreads))
             opened[name] = e
             return e
+        }
+    }
+
+    /// Opens every database on disk, so one that cannot open is reported by `/health` from the start
+    /// (the error is recorded, not thrown: the others serve).
+    func openExisting() {
+        for name in registry.names() {
+            _ = try? entry(name, create: false)
         }
     }
 

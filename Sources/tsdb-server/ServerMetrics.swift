@@ -18,6 +18,7 @@ final class ServerMetrics: Sendable {
     private let connections: [Gauge]
     private let connectionsTotal: [Counter]
     let connectionsRefused: Counter
+    let idleConnectionsClosed: Counter
     let overloaded: Counter
     let writeDuration: DurationHistogram
     private let stalls: Counter
@@ -26,6 +27,7 @@ final class ServerMetrics: Sendable {
     private let queryOK: Counter
     private let queryFailed: Counter
     private let queryTimedOut: Counter
+    private let writeFailures: [WriteFailureCause: Counter]
 
     init() {
         func d(_ name: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
@@ -40,7 +42,8 @@ final class ServerMetrics: Sendable {
         writes = sources.map { registry.makeCounter(descriptor: d("ingest_writes", "total", "Batches written to storage (HTTP requests, TCP commits)."), labels: [("protocol", $0.rawValue)]) }
         connections = sources.map { registry.makeGauge(descriptor: d("open_connections", "", "Connections open now."), labels: [("protocol", $0.rawValue)]) }
         connectionsTotal = sources.map { registry.makeCounter(descriptor: d("connections", "total", "Connections accepted."), labels: [("protocol", $0.rawValue)]) }
-        connectionsRefused = registry.makeCounter(descriptor: d("connections_refused", "total", "Connections closed on accept because --max-connections were open."))
+        connectionsRefused = registry.makeCounter(descriptor: d("connections_refused", "total", "Connections refused on accept because --max-connections were open (HTTP: answered 503)."))
+        idleConnectionsClosed = registry.makeCounter(descriptor: d("idle_connections_closed", "total", "Idle HTTP keep-alive connections closed to admit a new connection at --max-connections."))
         overloaded = registry.makeCounter(descriptor: d("http_overloaded", "total", "Writes answered 503: too many request bytes in flight, or flushes too far behind."))
         let latency: [Duration] = [.microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
                                    .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
@@ -52,6 +55,10 @@ final class ServerMetrics: Sendable {
         queryOK = registry.makeCounter(descriptor: d("queries", "total", "Queries by outcome."), labels: [("status", "ok")])
         queryFailed = registry.makeCounter(descriptor: d("queries", "total", "Queries by outcome."), labels: [("status", "error")])
         queryTimedOut = registry.makeCounter(descriptor: d("queries", "total", "Queries by outcome."), labels: [("status", "timeout")])
+        writeFailures = Dictionary(uniqueKeysWithValues: WriteFailureCause.allCases.map {
+            ($0, registry.makeCounter(descriptor: d("write_failures", "total", "Writes that failed as a whole, by cause (nothing of them was stored)."),
+                                      labels: [("cause", $0.rawValue)]))
+        })
     }
 
     private func i(_ s: Source) -> Int { s == .http ? 0 : 1 }
@@ -72,6 +79,11 @@ final class ServerMetrics: Sendable {
     func recordStall(nanoseconds: Int64) {
         stalls.increment()
         stallSeconds.increment(by: Double(nanoseconds) / 1e9)
+    }
+
+    /// Records a write that failed as a whole.
+    func recordWriteFailure(_ cause: WriteFailureCause) {
+        writeFailures[cause]?.increment()
     }
 
     func connectionOpened(_ s: Source) {

@@ -208,6 +208,7 @@ final class TCPLineStream: @unchecked Sendable {
                 }
             }
             let report = try LineWriter.write(parsed, to: database!)
+            server.writeSucceeded(database: server.config.defaultDatabase)
             server.metrics.recordWrite(.tcp, rows: report.linesAccepted, rejected: report.linesRejected)
             if !report.isComplete {
                 let first = report.errors.first.map { $0.message } ?? ""
@@ -215,6 +216,7 @@ final class TCPLineStream: @unchecked Sendable {
             }
             return .done
         } catch {
+            server.writeFailed(error, database: server.config.defaultDatabase)
             server.metrics.recordWrite(.tcp, rows: 0, rejected: parsed.report.linesAccepted + parsed.report.linesRejected)
             server.logger.error("tcp \(peer): write failed, closing the connection: \(error)")
             return .failed

@@ -3,7 +3,6 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
-import NIOHTTPCompression
 import NIOPosix
 
 /// The server: HTTP and TCP listeners over one set of databases. `start()` binds, `shutdown()` stops
@@ -32,6 +31,7 @@ final class TSDBServer: @unchecked Sendable {
     func start() throws {
         context.writePool.start()
         context.queryPool.start()
+        context.databases.openExisting()
         do {
             if let a = config.http {
                 do { httpChannel = try bindHTTP(a) } catch { throw ValidationFailure("cannot listen for HTTP on \(a): \(error)") }
@@ -52,7 +52,6 @@ final class TSDBServer: @unchecked Sendable {
     private func bindHTTP(_ address: HostPort) throws -> Channel {
         let server = context
         let idle = TimeAmount.nanoseconds(Int64(config.idleTimeout * 1e9))
-        let maxBody = config.maxBodyBytes
         return try ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -60,16 +59,29 @@ final class TSDBServer: @unchecked Sendable {
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 1024, initial: 64 << 10, maximum: 1 << 20))
             .childChannelInitializer { channel in
-                guard Self.admit(channel, .http, server) else { return channel.close() }
+                guard Self.admit(channel, .http, server) else {
+                    // Over the limit: a quick 503 rather than a silent close (at most --max-connections of these at once).
+                    guard server.connections.beginRefusal() else { return channel.close() }
+                    channel.closeFuture.whenComplete { _ in server.connections.endRefusal() }
+                    return channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(ConnectionRefusal(limit: server.connections.limit))
+                    }
+                }
                 return channel.eventLoop.makeCompletedFuture {
-                    let ops = channel.pipeline.syncOperations
-                    try ops.addHandler(IdleStateHandler(allTimeout: idle))
-                    try ops.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)
-                    try ops.addHandler(NIOHTTPRequestDecompressor(limit: .size(maxBody)))
-                    try ops.addHandler(HTTPHandler(server: server))
+                    try Self.addHTTPHandlers(channel.pipeline.syncOperations, server, idle: idle)
                 }
             }
             .bind(host: address.host, port: address.port).wait()
+    }
+
+    /// The handlers of an HTTP connection, first to last (tests build the same pipeline on an `EmbeddedChannel`).
+    static func addHTTPHandlers(_ ops: ChannelPipeline.SynchronousOperations, _ server: ServerContext, idle: TimeAmount) throws {
+        let connectionGuard = HTTPConnectionGuard(limits: HTTPConnectionGuard.Limits(server.config), tracker: server.connections)
+        try ops.addHandler(connectionGuard)
+        try ops.addHandler(IdleStateHandler(allTimeout: idle))
+        try ops.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)
+        try ops.addHandler(RequestBodyDecompressor(limit: server.config.maxBodyBytes))
+        try ops.addHandler(HTTPHandler(server: server, connectionGuard: connectionGuard))
     }
 
     private func bindTCP(_ address: HostPort) throws -> Channel {
@@ -95,10 +107,12 @@ final class TSDBServer: @unchecked Sendable {
 
     /// Counts a new connection, or refuses it past `--max-connections`.
     private static func admit(_ channel: Channel, _ source: ServerMetrics.Source, _ server: ServerContext) -> Bool {
-        guard !server.isStopping, server.connections.admit(channel) else {
+        let admission = server.isStopping ? .refused : server.connections.admit(channel)
+        if admission == .refused {
             server.metrics.connectionsRefused.increment()
             return false
         }
+        if admission == .admittedInPlaceOfIdle { server.metrics.idleConnectionsClosed.increment() }
         server.metrics.connectionOpened(source)
         channel.closeFuture.whenComplete { _ in
             server.connections.remove(channel)

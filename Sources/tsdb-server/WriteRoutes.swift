@@ -66,11 +66,12 @@ enum WriteRoutes {
             db = d
         } catch let e as StorageError {
             if case .invalidName = e { return WriteResponses.failure(p.api, .badRequest, "invalid database name '\(p.database)'") }
-            return serverFailure(p.api, e, server)
+            return serverFailure(p.api, e, server, database: p.database)
         } catch {
-            return serverFailure(p.api, error, server)
+            return serverFailure(p.api, error, server, database: p.database)
         }
         guard server.waitForRoom(db, timeout: server.config.writeStallTimeout) else {
+            server.metrics.recordWriteFailure(.timeout)
             var r = WriteResponses.failure(p.api, .serviceUnavailable, "ingestion is ahead of flushing; retry later")
             r.headers.add(name: "Retry-After", value: "1")
             server.metrics.overloaded.increment()
@@ -96,8 +97,9 @@ enum WriteRoutes {
         do {
             report = try LineWriter.write(parsed, to: db)
         } catch {
-            return serverFailure(p.api, error, server)
+            return serverFailure(p.api, error, server, database: p.database)
         }
+        server.writeSucceeded(database: p.database)
         server.metrics.recordBytes(.http, body.readableBytes)
         server.metrics.recordWrite(.http, rows: report.linesAccepted, rejected: report.linesRejected)
         let lines = p.api == .v3 && !report.isComplete ? lineTexts(body, report) : [:]
@@ -133,7 +135,8 @@ enum WriteRoutes {
     }
 
     /// A failure of the server, not the request: storage closed or failing.
-    static func serverFailure(_ api: WriteAPI, _ error: Error, _ server: ServerContext) -> HTTPResponse {
+    static func serverFailure(_ api: WriteAPI, _ error: Error, _ server: ServerContext, database: String) -> HTTPResponse {
+        server.writeFailed(error, database: database)
         if let e = error as? StorageError, case .closed = e {
             var r = WriteResponses.failure(api, .serviceUnavailable, "server is shutting down")
             r.headers.add(name: "Retry-After", value: "1")
