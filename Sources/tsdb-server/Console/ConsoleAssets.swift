@@ -49,11 +49,18 @@ export async function database() {
 }
 export function setDatabase(db) { localStorage.setItem(DB_KEY, db); }
 
+let asking = null;
+
 /**
  * Asks for a token in the page's token dialog (every page has one) and resolves once one was
- * given; rejects when the dialog is cancelled.
+ * given; rejects when the dialog is cancelled. Requests refused at the same time share one dialog.
  */
 export function askToken(message = 'This server requires an API token.') {
+  if (!asking) asking = showTokenDialog(message).finally(() => { asking = null; });
+  return asking;
+}
+
+function showTokenDialog(message) {
   const dialog = document.getElementById('token-dialog');
   const input = document.getElementById('token-input');
   document.getElementById('token-message').textContent = message;
@@ -220,7 +227,14 @@ export function drawChart(container, data, kind, { height = 260 } = {}) {
     return svg;
   }
   const legendRows = data.series.length > 1 ? 1 : 0;
-  const m = { top: 10 + legendRows * 18, right: 14, bottom: 28, left: 52 };
+  const isTime = data.xKind === Kind.time && kind !== 'bar';
+  const xLabel = (i) => (data.xKind === Kind.time ? formatTime(new Date(data.x[i]).toISOString().replace('.000Z', 'Z')) : String(data.x[i]));
+  // Category labels that do not fit side by side are slanted.
+  const longest = isTime ? 0 : Math.min(18, Math.max(...data.x.map((_, i) => xLabel(i).length)));
+  const slant = !isTime && longest * 6.2 > (width - 66) / data.x.length;
+  const m = { top: 10 + legendRows * 18, right: 14, bottom: slant ? 16 + longest * 4.3 : 28, left: 52 };
+  // A slanted first label reaches left of its bar: leave it room.
+  if (slant) m.left = Math.max(52, Math.round(longest * 5.1 - (width - 66) / data.x.length / 2));
   const w = width - m.left - m.right;
   const h = height - m.top - m.bottom;
   const plot = el('g', { transform: `translate(${m.left},${m.top})` }, svg);
@@ -239,7 +253,6 @@ export function drawChart(container, data, kind, { height = 260 } = {}) {
   }
 
   const n = data.x.length;
-  const isTime = data.xKind === Kind.time && kind !== 'bar';
   let xs;
   if (isTime) {
     const t0 = data.x[0], t1 = data.x[n - 1];
@@ -254,15 +267,21 @@ export function drawChart(container, data, kind, { height = 260 } = {}) {
   } else {
     const band = w / n;
     xs = (i) => band * (i + 0.5);
-    const every = Math.max(1, Math.ceil(n / Math.max(1, Math.floor(w / 80))));
+    // Every label when there is room (slanted when long), else every k-th one.
+    const need = slant ? 13 : 40;
+    const every = band >= need ? 1 : Math.ceil(need / band);
     for (let i = 0; i < n; i += every) {
-      const label = data.xKind === Kind.time ? formatTime(new Date(data.x[i]).toISOString().replace('.000Z', 'Z')) : String(data.x[i]);
-      text(plot, xs(i), h + 17, label.length > 14 ? `${label.slice(0, 13)}…` : label, { 'text-anchor': 'middle', class: 'chart-label' });
+      const full = xLabel(i);
+      const label = full.length > 18 ? `${full.slice(0, 17)}…` : full;
+      if (slant) {
+        text(plot, xs(i), h + 12, label, { 'text-anchor': 'end', class: 'chart-label', transform: `rotate(-35 ${xs(i).toFixed(1)} ${h + 12})` });
+      } else {
+        text(plot, xs(i), h + 17, label, { 'text-anchor': 'middle', class: 'chart-label' });
+      }
     }
   }
   el('line', { x1: 0, x2: w, y1: ys(Math.max(y0, Math.min(0, y1))), y2: ys(Math.max(y0, Math.min(0, y1))), class: 'chart-axis' }, plot);
 
-  const xLabel = (i) => (data.xKind === Kind.time ? formatTime(new Date(data.x[i]).toISOString().replace('.000Z', 'Z')) : String(data.x[i]));
   if (kind === 'bar') {
     const band = w / n;
     const k = data.series.length;
@@ -1576,7 +1595,7 @@ export function clearError() {
     <div class="cards" id="totals" data-testid="totals"></div>
     <div class="report-grid">
       <div class="panel"><h2>Per platform</h2><div id="platform-table" data-testid="platform-table"></div></div>
-      <div class="panel"><h2>Daily plays</h2><div id="chart" data-testid="chart" class="chart-box"></div></div>
+      <div class="panel"><h2>Daily plays (day of the month)</h2><div id="chart" data-testid="chart" class="chart-box"></div></div>
     </div>
     <div class="panel">
       <div class="panel-head"><h2>Tracks</h2><span class="spacer"></span>
@@ -1713,7 +1732,7 @@ function dailyToSeries(rows, month, days) {
   for (const r of rows) by.set(r.day.slice(0, 10), (by.get(r.day.slice(0, 10)) ?? 0) + r.plays);
   for (let d = 1; d <= days; d++) {
     const key = `${month}-${String(d).padStart(2, '0')}`;
-    x.push(key.slice(5));
+    x.push(String(d));
     values.push(by.get(key) ?? 0);
   }
   return { x, xKind: Kind.string, series: [{ name: 'plays', values }] };
@@ -1882,6 +1901,7 @@ svg.chart { display: block; overflow: visible; }
 .report-options fieldset label { flex-direction: row; color: var(--fg); align-items: center; }
 .report-options legend { color: var(--muted); }
 .report-options .row { display: flex; gap: 10px; align-items: center; }
+.report-options > label > input, .report-options > label > select { max-width: 320px; }
 .cards { display: flex; gap: 12px; flex-wrap: wrap; }
 .card { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 10px 16px; min-width: 150px; }
 .card-value { font-size: 26px; font-weight: 700; font-variant-numeric: tabular-nums; }

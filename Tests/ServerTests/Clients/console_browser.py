@@ -160,6 +160,21 @@ try:
     _, rows = grid(testid("results"))
     check(sum(int(r[1]) for r in rows) == sum(d["plays"] for d in days) or len(days) > 100, "daily counts add up")
 
+    step("a large result is paged")
+    total = api("SELECT count(*) AS n FROM plays")[0]["n"]
+    set_editor("SELECT * FROM plays")
+    run_and_wait()
+    pager = testid("pager", testid("results"))
+    check(f"rows 1–100 of {total:,}" in pager.text, f"pager: {pager.text}")
+    check(len(testid("results").find_elements(By.CSS_SELECTOR, "tbody tr")) == 100, "one page of rows in the DOM")
+    pager.find_element(By.CSS_SELECTOR, "button[data-go=next]").click()
+    check(f"rows 101–200 of {total:,}" in pager.text, f"pager after next: {pager.text}")
+    kinds = {th.text: th.get_attribute("data-kind") for th in testid("results").find_elements(By.CSS_SELECTOR, "thead th")}
+    check(kinds.get("time") == "time" and kinds.get("duration_ms") == "number" and kinds.get("artist") == "string"
+          and kinds.get("liked") == "bool", f"typed columns: {kinds}")
+    set_editor("SELECT time_bucket(INTERVAL '1 day', time) AS day, count(*) AS plays\nFROM plays\nGROUP BY day\nORDER BY day")
+    run_and_wait()
+
     step("the schema browser shows columns and day partitions")
     entry = testid("schema").find_element(By.CSS_SELECTOR, "details[data-table=plays]")
     entry.find_element(By.CSS_SELECTOR, "summary .table-name").click()
@@ -198,6 +213,7 @@ try:
 
     # ------------------------------------------------------------------ dashboard
     step("the dashboard fills every panel, then refreshes them")
+    driver.set_window_size(1366, 1150)  # three rows of panels in the screenshot
     driver.get(base + "/dashboard?refresh=2&range=30d")
     wait.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "1")
     panels = driver.find_elements(By.CSS_SELECTOR, "[data-testid=panel]")
@@ -237,6 +253,7 @@ try:
     esc = top_artist.replace("'", "''")
     want = api(f"SELECT count(*) AS plays, count(DISTINCT track) AS tracks FROM plays "
                f"WHERE artist = '{esc}' AND time >= '{month}-01' AND time < '{nxt}-01'")[0]
+    driver.set_window_size(1366, 1150)  # the per-track table in the screenshot
     driver.get(base + "/report")
     wait.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-state") in ("done", "error"))
     check(driver.find_element(By.TAG_NAME, "body").get_attribute("data-state") == "done", testid("error").text)

@@ -42,11 +42,18 @@ export async function database() {
 }
 export function setDatabase(db) { localStorage.setItem(DB_KEY, db); }
 
+let asking = null;
+
 /**
  * Asks for a token in the page's token dialog (every page has one) and resolves once one was
- * given; rejects when the dialog is cancelled.
+ * given; rejects when the dialog is cancelled. Requests refused at the same time share one dialog.
  */
 export function askToken(message = 'This server requires an API token.') {
+  if (!asking) asking = showTokenDialog(message).finally(() => { asking = null; });
+  return asking;
+}
+
+function showTokenDialog(message) {
   const dialog = document.getElementById('token-dialog');
   const input = document.getElementById('token-input');
   document.getElementById('token-message').textContent = message;

@@ -31,7 +31,14 @@ export function drawChart(container, data, kind, { height = 260 } = {}) {
     return svg;
   }
   const legendRows = data.series.length > 1 ? 1 : 0;
-  const m = { top: 10 + legendRows * 18, right: 14, bottom: 28, left: 52 };
+  const isTime = data.xKind === Kind.time && kind !== 'bar';
+  const xLabel = (i) => (data.xKind === Kind.time ? formatTime(new Date(data.x[i]).toISOString().replace('.000Z', 'Z')) : String(data.x[i]));
+  // Category labels that do not fit side by side are slanted.
+  const longest = isTime ? 0 : Math.min(18, Math.max(...data.x.map((_, i) => xLabel(i).length)));
+  const slant = !isTime && longest * 6.2 > (width - 66) / data.x.length;
+  const m = { top: 10 + legendRows * 18, right: 14, bottom: slant ? 16 + longest * 4.3 : 28, left: 52 };
+  // A slanted first label reaches left of its bar: leave it room.
+  if (slant) m.left = Math.max(52, Math.round(longest * 5.1 - (width - 66) / data.x.length / 2));
   const w = width - m.left - m.right;
   const h = height - m.top - m.bottom;
   const plot = el('g', { transform: `translate(${m.left},${m.top})` }, svg);
@@ -50,7 +57,6 @@ export function drawChart(container, data, kind, { height = 260 } = {}) {
   }
 
   const n = data.x.length;
-  const isTime = data.xKind === Kind.time && kind !== 'bar';
   let xs;
   if (isTime) {
     const t0 = data.x[0], t1 = data.x[n - 1];
@@ -65,15 +71,21 @@ export function drawChart(container, data, kind, { height = 260 } = {}) {
   } else {
     const band = w / n;
     xs = (i) => band * (i + 0.5);
-    const every = Math.max(1, Math.ceil(n / Math.max(1, Math.floor(w / 80))));
+    // Every label when there is room (slanted when long), else every k-th one.
+    const need = slant ? 13 : 40;
+    const every = band >= need ? 1 : Math.ceil(need / band);
     for (let i = 0; i < n; i += every) {
-      const label = data.xKind === Kind.time ? formatTime(new Date(data.x[i]).toISOString().replace('.000Z', 'Z')) : String(data.x[i]);
-      text(plot, xs(i), h + 17, label.length > 14 ? `${label.slice(0, 13)}…` : label, { 'text-anchor': 'middle', class: 'chart-label' });
+      const full = xLabel(i);
+      const label = full.length > 18 ? `${full.slice(0, 17)}…` : full;
+      if (slant) {
+        text(plot, xs(i), h + 12, label, { 'text-anchor': 'end', class: 'chart-label', transform: `rotate(-35 ${xs(i).toFixed(1)} ${h + 12})` });
+      } else {
+        text(plot, xs(i), h + 17, label, { 'text-anchor': 'middle', class: 'chart-label' });
+      }
     }
   }
   el('line', { x1: 0, x2: w, y1: ys(Math.max(y0, Math.min(0, y1))), y2: ys(Math.max(y0, Math.min(0, y1))), class: 'chart-axis' }, plot);
 
-  const xLabel = (i) => (data.xKind === Kind.time ? formatTime(new Date(data.x[i]).toISOString().replace('.000Z', 'Z')) : String(data.x[i]));
   if (kind === 'bar') {
     const band = w / n;
     const k = data.series.length;

@@ -113,7 +113,7 @@ function dailyToSeries(rows, month, days) {
   for (const r of rows) by.set(r.day.slice(0, 10), (by.get(r.day.slice(0, 10)) ?? 0) + r.plays);
   for (let d = 1; d <= days; d++) {
     const key = `${month}-${String(d).padStart(2, '0')}`;
-    x.push(key.slice(5));
+    x.push(String(d));
     values.push(by.get(key) ?? 0);
   }
   return { x, xKind: Kind.string, series: [{ name: 'plays', values }] };
