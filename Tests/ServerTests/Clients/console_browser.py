@@ -29,12 +29,30 @@ base = f"http://127.0.0.1:{port}"
 os.makedirs(shots, exist_ok=True)
 
 
-def api(sql, db="default"):
-    """The HTTP API's answer to `sql` (JSON rows)."""
-    url = f"{base}/api/v3/query_sql?" + urllib.parse.urlencode({"db": db, "q": sql, "format": "json"})
+def api(sql, db="default", fmt="json"):
+    """The HTTP API's answer to `sql` (JSON rows, or the text of another format)."""
+    url = f"{base}/api/v3/query_sql?" + urllib.parse.urlencode({"db": db, "q": sql, "format": fmt})
     req = urllib.request.Request(url, headers={"Authorization": f"Token {token}"} if token else {})
     with urllib.request.urlopen(req) as r:
-        return json.loads(r.read())
+        body = r.read()
+        return json.loads(body) if fmt == "json" else body.decode()
+
+
+downloads = os.path.join(shots, "downloads")
+
+
+def downloaded(name, timeout=20):
+    """The text of a file the page saved, once it is complete."""
+    path = os.path.join(downloads, name)
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if os.path.exists(path) and not os.path.exists(path + ".crdownload"):
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+            os.remove(path)
+            return text
+        time.sleep(0.1)
+    raise AssertionError(f"{name} was not downloaded: {os.listdir(downloads) if os.path.isdir(downloads) else []}")
 
 
 def check(cond, message):
@@ -55,6 +73,8 @@ for a in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-
 options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
 driver = webdriver.Chrome(options=options, service=Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")))
 wait = WebDriverWait(driver, 30)
+os.makedirs(downloads, exist_ok=True)
+driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
 console_errors = []
 requests_seen = []
 
@@ -148,6 +168,12 @@ try:
     status = testid("status").text
     check(f"{len(expected)} rows" in status or f"{len(expected)} row" in status, f"status '{status}'")
     check(testid("chart").find_elements(By.CSS_SELECTOR, "svg rect.bar"), "category + number draws a bar chart")
+
+    step("CSV and JSON downloads hold the API's answer")
+    driver.find_element(By.ID, "download-csv").click()
+    check(downloaded("result.csv") == api(sql, fmt="csv"), "the CSV download equals format=csv")
+    driver.find_element(By.ID, "download-json").click()
+    check(json.loads(downloaded("result.json")) == expected, "the JSON download equals format=json")
 
     step("a time-bucketed query draws a line chart")
     set_editor("SELECT time_bucket(INTERVAL '1 day', time) AS day, count(*) AS plays\nFROM plays\nGROUP BY day\nORDER BY day")
@@ -264,6 +290,10 @@ try:
     check(len(rows) == min(50, want["tracks"]), f"{len(rows)} track rows for {want['tracks']} tracks")
     check(testid("chart").find_elements(By.CSS_SELECTOR, "svg rect.bar"), "daily plays chart")
     check(testid("platform-table").find_elements(By.CSS_SELECTOR, "tbody tr"), "per-platform table")
+    testid("tracks-csv").click()
+    csv_text = downloaded(f"artist-report-{month}.csv")
+    check(csv_text.splitlines()[0] == "artist,track,plays,listeners,skips,likes,avg_duration_ms", csv_text[:200])
+    check(len(csv_text.splitlines()) == want["tracks"] + 1, f"{len(csv_text.splitlines()) - 1} CSV rows for {want['tracks']} tracks")
     shot("report.png")
     drain_logs()
 
