@@ -230,6 +230,18 @@ try:
     shot("console-error.png")
     drain_logs(expected_400=True)
 
+    step("a selection runs alone, and its error points into the editor")
+    set_editor("SELECT count(*) FROM plays;\n-- next\nSELECT nope FROM plays")
+    driver.execute_script("const e = document.querySelector('[data-testid=editor]'); e.focus();"
+                          "e.setSelectionRange(e.value.indexOf('SELECT nope'), e.value.length)")
+    driver.execute_script("document.body.dataset.state = 'waiting'")
+    testid("editor").send_keys(Keys.CONTROL, Keys.ENTER)
+    wait.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-state") == "error")
+    err = testid("error")
+    check((err.get_attribute("data-line"), err.get_attribute("data-column")) == ("3", "8"),
+          f"selection error at {err.get_attribute('data-line')}:{err.get_attribute('data-column')}")
+    drain_logs(expected_400=True)
+
     step("history survives a reload")
     driver.refresh()
     wait.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "1")

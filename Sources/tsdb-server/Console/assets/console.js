@@ -71,19 +71,25 @@ async function run() {
   }
 }
 
-/** Shows an error; when it has a position, also the line with a caret, and selects it in the editor. */
+/**
+ * Shows an error; when it has a position, also the line with a caret under it, and selects the word
+ * there in the editor. Positions are the editor's (the query may have been a selection at `base`).
+ */
 function reportError(e, sql, base) {
-  const loc = errorLocation(sql, e.body);
-  showError(e.message, loc ? `line ${loc.line}, column ${loc.column}\n${caretSnippet(sql, loc)}` : '');
+  const rel = errorLocation(sql, e.body);
+  const loc = rel && errorLocation(editor.value, { offset: byteLength(editor.value.slice(0, base + rel.index)) });
+  showError(e.message, loc ? `line ${loc.line}, column ${loc.column}\n${caretSnippet(editor.value, loc)}` : '');
+  if (!loc) return;
   const box = $('error');
-  if (loc) {
-    box.dataset.line = String(loc.line + (base ? editor.value.slice(0, base).split('\n').length - 1 : 0));
-    box.dataset.column = String(loc.column);
-    const at = base + loc.index;
-    const word = /^[^\s,()]*/.exec(editor.value.slice(at))[0].length || 1;
-    editor.focus();
-    editor.setSelectionRange(at, Math.min(editor.value.length, at + word));
-  }
+  box.dataset.line = String(loc.line);
+  box.dataset.column = String(loc.column);
+  const word = /^[^\s,()]*/.exec(editor.value.slice(loc.index))[0].length || 1;
+  editor.focus();
+  editor.setSelectionRange(loc.index, Math.min(editor.value.length, loc.index + word));
+}
+
+function byteLength(s) {
+  return new TextEncoder().encode(s).length;
 }
 
 function setupChartKinds() {
