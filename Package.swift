@@ -55,7 +55,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-            ]
+            ],
+            // The console's files are compiled in as Console/ConsoleAssets.swift (scripts/embed_console_assets.py).
+            exclude: ["Console/assets"]
         ),
         .executableTarget(
             name: "tsdb-cli",

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs what tsdb needs to build and test, when it is missing: Debian's liblz4/libzstd/zlib headers
-# and pkg-config, and the Python packages the tests use (DuckDB as the reference engine, the InfluxDB
-# and QuestDB client libraries). Safe to run repeatedly; does nothing when everything is there.
+# and pkg-config, Node.js (the console's JavaScript unit tests), Chromium and chromedriver (the console's
+# browser test), and the Python packages the tests use (DuckDB as the reference engine, the InfluxDB
+# and QuestDB client libraries, selenium). Safe to run repeatedly; does nothing when everything is there.
 set -euo pipefail
 
 need_apt=()
-for p in liblz4-dev libzstd-dev zlib1g-dev pkg-config; do
+for p in liblz4-dev libzstd-dev zlib1g-dev pkg-config chromium chromium-driver; do
     dpkg -s "$p" >/dev/null 2>&1 || need_apt+=("$p")
 done
+command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
 if [ ${#need_apt[@]} -gt 0 ]; then
     echo "setup: installing ${need_apt[*]}" >&2
     SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
@@ -18,7 +20,8 @@ fi
 py_missing=$(python3 - <<'PY'
 import importlib.util
 mods = {"duckdb": "duckdb", "pyarrow": "pyarrow", "numpy": "numpy",
-        "influxdb_client": "influxdb-client", "influxdb": "influxdb", "questdb": "questdb"}
+        "influxdb_client": "influxdb-client", "influxdb": "influxdb", "questdb": "questdb",
+        "selenium": "selenium"}
 print(" ".join(pkg for mod, pkg in mods.items() if importlib.util.find_spec(mod) is None))
 PY
 )

@@ -175,6 +175,8 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             future = server.queryPool.runIfActive(eventLoop: el) { .full(HealthRoutes.metrics(server)) }
         case .query:
             future = QueryRoutes.handle(request, server: server, eventLoop: el)
+        case .console:
+            future = el.makeSucceededFuture(.full(ConsoleRoutes.handle(request, server: server)))
         case .write:
             guard let p = writeParameters else { preconditionFailure("BUG: write without parameters") }
             let started = NIODeadline.now()

@@ -7,6 +7,7 @@ enum HTTPRoute: Sendable, Equatable {
     case ping
     case health
     case metrics
+    case console
 
     /// The route for a request, or the 404/405 response.
     static func match(_ method: HTTPMethod, _ rawPath: String) -> Result<HTTPRoute, HTTPResponse> {
@@ -22,6 +23,7 @@ enum HTTPRoute: Sendable, Equatable {
         case "/ping": route = .ping; methods = [.GET, .HEAD]
         case "/health": route = .health; methods = [.GET, .HEAD]
         case "/metrics": route = .metrics; methods = [.GET, .HEAD]
+        case _ where ConsoleRoutes.serves(path): route = .console; methods = [.GET, .HEAD]
         default: return .failure(.error(.notFound, "not found: \(rawPath)"))
         }
         guard methods.contains(method) else {
@@ -32,11 +34,12 @@ enum HTTPRoute: Sendable, Equatable {
         return .success(route)
     }
 
-    /// Writes and queries need a token when tokens are configured; ping, health and metrics never do.
+    /// Writes and queries need a token when tokens are configured; ping, health, metrics and the console's
+    /// pages never do (the console's queries do).
     var needsAuth: Bool {
         switch self {
         case .write, .query: true
-        case .ping, .health, .metrics: false
+        case .ping, .health, .metrics, .console: false
         }
     }
 

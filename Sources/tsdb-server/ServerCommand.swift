@@ -105,6 +105,9 @@ struct ServerCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("On SIGTERM/SIGINT, wait this long for in-flight requests (seconds).", valueName: "s"))
     var shutdownTimeout = 30.0
 
+    @Option(name: .long, help: ArgumentHelp("JSON file of the /dashboard panels (docs/console.md); default: built-in play-event panels.", valueName: "path"))
+    var dashboards: String?
+
     @Option(name: .long, help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
     var logLevel = "info"
 
@@ -159,6 +162,9 @@ struct ServerCommand: ParsableCommand {
         c.tcpLinger = Double(tcpLingerMs) / 1000
         c.maxLineLength = maxLineLength.bytes
         c.shutdownTimeout = shutdownTimeout
+        if let f = dashboards {
+            do { c.dashboards = try ConsoleDashboards.load(path: f) } catch { throw ValidationError("--dashboards: \(error)") }
+        }
         return c
     }
 

@@ -65,6 +65,8 @@ struct ServerConfig: Sendable {
     var maxLineLength = 1 << 20
     /// On SIGTERM, how long in-flight requests may take before connections are closed anyway (seconds).
     var shutdownTimeout: Double = 30
+    /// The `/dashboard` panels (a checked JSON document, `--dashboards`); nil: the built-in ones.
+    var dashboards: String?
 
     init(dataDirectory: String) { self.dataDirectory = dataDirectory }
 
