@@ -108,7 +108,7 @@ public final class Database: @unchecked Sendable {
         let walFiles = FileIO.list(path + "/" + FileNames.walDirectory).compactMap(FileNames.walSequence)
         if walFiles.contains(1) { return }
         let tables = FileIO.list(path).filter {
-            $0 != FileNames.walDirectory && FileIO.isDirectory(path + "/" + $0) && !FileIO.list(path + "/" + $0).isEmpty
+            FileNames.isValidName($0) && FileIO.isDirectory(path + "/" + $0) && !FileIO.list(path + "/" + $0).isEmpty
         }
         if walFiles.isEmpty && tables.isEmpty { return }
         var held: [String] = []
