@@ -80,6 +80,11 @@ public final class Database: @unchecked Sendable {
             wal = try WriteAheadLog(directory: path + "/" + FileNames.walDirectory, counters: counters)
             openTables()
             let m = manifest
+            // A flush rotates to a new WAL file before it publishes a checkpoint, so a file above the checkpoint
+            // always exists; if none does, the checkpoint does not describe this log: never trim on its strength.
+            if let top = wal.files().last, top <= m.walCheckpoint {
+                throw StorageError.corrupt(path: manifestPath, detail: "walCheckpoint \(m.walCheckpoint) is at or above every WAL file present (the highest is \(top)); refusing to trust it")
+            }
             let report = try wal.replay(after: m.oldestCheckpoint, appendAfter: m.walCheckpoint) { seq, batches in
                 // A table's rows in files up to its checkpoint are in its segments; a damaged table's stay in the log.
                 let pending = batches.filter { seq > m.checkpoint(of: $0.table) && self.damaged[$0.table] == nil }

@@ -3,7 +3,7 @@
 /// ```
 /// <database>/
 ///   LOCK                      flock'd by the process that has the database open
-///   MANIFEST                  the current state (JSON), replaced atomically
+///   MANIFEST                  the current state (JSON + a CRC-32C trailer line), replaced atomically
 ///   wal/<seq:020>.wal         write-ahead log files, replayed on open when seq > MANIFEST's walCheckpoint
 ///   <table>/
 ///     symbols/<column>.sym    append-only symbol dictionary of a tag column

@@ -55,6 +55,17 @@ struct ManifestTests {
         expectRefusal(dir.path, [manifestPath(dir.path), "checksum mismatch"])
     }
 
+    @Test func checkpointAboveEveryWALFileIsRefused() throws {
+        let dir = try F.flushedDatabase(); defer { dir.remove() }
+        do {
+            let db = try Database(path: dir.path, options: F.options())
+            try db.write([F.rows("t", 10, first: 100)])
+        }
+        // A legacy manifest has no checksum; its checkpoint must still agree with the WAL files present.
+        try rewriteAsVersion1(dir.path) { $0.walCheckpoint += 5 }
+        expectRefusal(dir.path, [manifestPath(dir.path), "walCheckpoint"])
+    }
+
     @Test func unknownVersionIsRefused() throws {
         let dir = try F.flushedDatabase(); defer { dir.remove() }
         var m = try Manifest.load(manifestPath(dir.path))!
