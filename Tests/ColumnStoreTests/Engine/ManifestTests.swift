@@ -41,6 +41,39 @@ struct ManifestTests {
         #expect(try Manifest.decode(m.encoded(), path: "m") == m)
     }
 
+    /// A version-1 MANIFEST as builds before the checksum wrote it (plain JSON, no trailer).
+    static let version1Fixture = """
+    {
+      "nextSegmentID" : 3,
+      "tables" : {
+        "t" : {
+          "columns" : [
+            { "name" : "time", "type" : "timestamp" },
+            { "name" : "host", "type" : "tag" }
+          ],
+          "options" : { "columnCompression" : { }, "compression" : "lz4", "sortKey" : [ ], "zstdLevel" : 3 },
+          "segments" : [
+            { "bytes" : 391, "day" : "2026-01-01", "file" : "0000000000000002.seg", "maxTime" : 2, "minTime" : 1, "rows" : 2 }
+          ],
+          "symbolCounts" : { "host" : 4 }
+        }
+      },
+      "version" : 1,
+      "walCheckpoint" : 7
+    }
+    """
+
+    @Test func version1FixtureDecodesAndReencodesAsVersion2() throws {
+        let m = try Manifest.decode(Array(Self.version1Fixture.utf8), path: "fixture")
+        #expect(m.version == 1 && m.walCheckpoint == 7 && m.nextSegmentID == 3 && m.retired == nil)
+        #expect(m.tables["t"]?.segments.map(\.file) == ["0000000000000002.seg"] && m.tables["t"]?.walCheckpoint == nil)
+        let again = try Manifest.decode(m.encoded(), path: "re-encoded")
+        #expect(again.version == 2)
+        var expected = m
+        expected.version = 2
+        #expect(again == expected)
+    }
+
     @Test func editThatStillParsesIsRefused() throws {
         let dir = try F.flushedDatabase(); defer { dir.remove() }
         // Rows in a WAL file past the checkpoint: an edited checkpoint would have deleted that file.
