@@ -63,7 +63,13 @@ extension Database {
         try FileIO.syncAll(added.map { $0.reader.path })
         try FileIO.syncAll(Array(Set(added.map { FileIO.parent(of: $0.reader.path) })))
         try FileIO.syncAll(Array(newDirs))
+        let held = state.withLock { Array(damaged.keys) }
         try saveManifest { m in
+            // A damaged table's rows after the old checkpoint are only in the WAL: hold its checkpoint there.
+            // Every other table's replayed rows were in this (or an earlier) memtable, so its own hold ends.
+            for name in m.tables.keys {
+                m.tables[name]!.walCheckpoint = held.contains(name) ? m.checkpoint(of: name) : nil
+            }
             m.walCheckpoint = max(m.walCheckpoint, mt.lastWALSequence)
             for a in added { m.tables[a.table]!.segments.append(a.entry) }
         }
@@ -72,14 +78,18 @@ extension Database {
             flushing.removeAll { $0 === mt }
             state.broadcast()
         }
-        wal.trim(upTo: mt.lastWALSequence)
+        wal.trim(upTo: min(mt.lastWALSequence, manifest.oldestCheckpoint))
         counters.flushes.wrappingIncrement(ordering: .relaxed)
         counters.segmentsFlushed.wrappingIncrement(by: added.count, ordering: .relaxed)
     }
 
     /// Persists symbol dictionaries, then writes a new MANIFEST with the current schemas and `change` applied.
     /// Called with `maintenance` held.
+    ///
+    /// If the save fails after the new file was renamed into place, the manifest on disk may be the old or
+    /// the new one: every later save refuses (`maintenanceFailure`) until the database is reopened.
     func saveManifest(_ change: (inout Manifest) -> Void) throws {
+        if let why = maintenanceFailure { throw StorageError.poisoned(why) }
         let snapshot: [(String, TableSchema, TableOptions, [Int: SymbolDictionary])] = state.withLock {
             tables.map { ($0.key, $0.value.schema, $0.value.options, $0.value.symbols) }
         }
@@ -98,7 +108,16 @@ extension Database {
             m.tables[name] = t
         }
         change(&m)
-        try m.save(path + "/" + FileNames.manifest)
+        var renamed = false
+        do {
+            try m.save(path + "/" + FileNames.manifest, renamed: &renamed)
+        } catch {
+            if renamed {
+                maintenanceFailure = "saving \(path)/\(FileNames.manifest) failed after its rename (\(error)); reopen the database"
+            }
+            throw error
+        }
         manifest = m
     }
 }
+

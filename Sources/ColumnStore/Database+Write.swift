@@ -104,6 +104,8 @@ extension Database {
 
     private func tableForWrite(_ name: String) throws -> Table {
         if let t = tables[name] { return t }
+        // A damaged table is not in `tables`; creating it afresh would publish an empty table over its files.
+        if let why = damaged[name] { throw StorageError.tableDamaged(table: name, cause: why.description) }
         let t = Table(schema: TableSchema(table: name), options: options.tableDefaults)
         tables[name] = t
         return t

@@ -39,6 +39,12 @@ public final class Database: @unchecked Sendable {
     var active = Memtable()
     var flushing: [Memtable] = []
     var manifest: Manifest
+    /// Tables that failed verification on open, with the reason (naming the file and offset). They are not
+    /// in `tables`; their files and their WAL rows are kept as they are until an operator repairs them.
+    var damaged: [String: StorageError] = [:]
+    /// Set when a manifest save failed after its rename: which manifest is on disk is unknown, so flush,
+    /// compaction and retention refuse until the database is reopened (reading the manifest again).
+    var maintenanceFailure: String?
     let wal: WriteAheadLog
     let counters = DatabaseCounters()
     private var lockFD: Int32 = -1
@@ -63,64 +69,126 @@ public final class Database: @unchecked Sendable {
         }
         lockFD = fd
         do {
-            manifest = try Manifest.load(path + "/" + FileNames.manifest) ?? Manifest()
+            // Verify everything first (manifest, tables, WAL); only then make the repairs open may make.
+            let manifestPath = path + "/" + FileNames.manifest
+            if let m = try Manifest.load(manifestPath) {
+                manifest = m
+            } else {
+                try Self.checkNoManifestNeeded(path)
+                manifest = Manifest()
+            }
             wal = try WriteAheadLog(directory: path + "/" + FileNames.walDirectory, counters: counters)
-            try openTables()
-            let checkpoint = manifest.walCheckpoint
-            _ = try wal.replay(after: checkpoint) { batches in
-                _ = try self.applyLocked(batches, logged: false)
+            openTables()
+            let m = manifest
+            // A flush rotates to a new WAL file before it publishes a checkpoint, so a file above the checkpoint
+            // always exists; if none does, the checkpoint does not describe this log: never trim on its strength.
+            if let top = wal.files().last, top <= m.walCheckpoint {
+                throw StorageError.corrupt(path: manifestPath, detail: "walCheckpoint \(m.walCheckpoint) is at or above every WAL file present (the highest is \(top)); refusing to trust it")
+            }
+            let report = try wal.replay(after: m.oldestCheckpoint, appendAfter: m.walCheckpoint) { seq, batches in
+                // A table's rows in files up to its checkpoint are in its segments; a damaged table's stay in the log.
+                let pending = batches.filter { seq > m.checkpoint(of: $0.table) && self.damaged[$0.table] == nil }
+                if !pending.isEmpty { _ = try self.applyLocked(pending, logged: false) }
+            }
+            if let c = report.cut {
+                logBackground("cut a torn tail of \(c.bytes) bytes at offset \(c.offset) from \(c.path) (an append the crash interrupted)")
             }
             active.lastWALSequence = wal.sequence
-            wal.trim(upTo: checkpoint)
+            removeGarbage()
+            wal.trim(upTo: m.oldestCheckpoint)
         } catch {
             Glibc.close(fd)
             throw error
         }
+        for (name, why) in damaged.sorted(by: { $0.key < $1.key }) {
+            logBackground("table '\(name)' is damaged and stays closed; the other tables open: \(why)")
+        }
         if options.background { startBackground() }
     }
 
-    private func openTables() throws {
-        for (name, t) in manifest.tables {
-            let table = Table(schema: TableSchema(table: name, columns: t.columns), options: t.options)
-            try loadSymbols(table, name: name, required: t.symbolCounts)
-            var live: Set<String> = []
-            for s in t.segments {
-                guard let day = Day.parse(s.day) else { throw StorageError.corrupt(path: path + "/" + FileNames.manifest, detail: "bad partition name '\(s.day)'") }
-                let p = segmentPath(table: name, day: s.day, file: s.file)
-                let reader = try SegmentReader(path: p)
-                table.segments[day, default: []].append(LiveSegment(entry: s, reader: reader))
-                live.insert(s.day + "/" + s.file)
+    /// A missing MANIFEST is a new database only when no row can have left the WAL: the first WAL file
+    /// (sequence 1) is still there, or there is no WAL file and no table folder. Otherwise the manifest was
+    /// lost, and opening without it would treat every segment as an orphan: refuse.
+    private static func checkNoManifestNeeded(_ path: String) throws {
+        let walFiles = FileIO.list(path + "/" + FileNames.walDirectory).compactMap(FileNames.walSequence)
+        if walFiles.contains(1) { return }
+        let tables = FileIO.list(path).filter {
+            FileNames.isValidName($0) && FileIO.isDirectory(path + "/" + $0) && !FileIO.list(path + "/" + $0).isEmpty
+        }
+        if walFiles.isEmpty && tables.isEmpty { return }
+        var held: [String] = []
+        if !tables.isEmpty { held.append("table folders \(tables.joined(separator: ", "))") }
+        if let first = walFiles.min() { held.append("WAL files from sequence \(first) (earlier ones were trimmed after a flush)") }
+        throw StorageError.corrupt(path: path + "/" + FileNames.manifest,
+                                   detail: "the manifest is missing but the database holds \(held.joined(separator: " and ")); restore MANIFEST from a backup (see docs/operations.md, Recovery rules)")
+    }
+
+    /// Opens every table the manifest lists; a table that fails verification is recorded in `damaged`.
+    private func openTables() {
+        for (name, t) in manifest.tables.sorted(by: { $0.key < $1.key }) {
+            do {
+                tables[name] = try openTable(name, t)
+            } catch let e as StorageError {
+                damaged[name] = e
+            } catch {
+                damaged[name] = .corrupt(path: path + "/" + name, detail: "\(error)")
             }
-            tables[name] = table
-            removeOrphans(table: name, live: live)
         }
-        // Tables with no manifest entry hold only orphans of a crashed first flush (their symbols stay: see loadSymbols).
-        for name in FileIO.list(path) where manifest.tables[name] == nil && FileIO.isDirectory(path + "/" + name)
-            && name != FileNames.walDirectory {
-            removeOrphans(table: name, live: [])
+    }
+
+    private func openTable(_ name: String, _ t: Manifest.Table) throws -> Table {
+        let table = Table(schema: TableSchema(table: name, columns: t.columns), options: t.options)
+        try loadSymbols(table, name: name, required: t.symbolCounts)
+        for s in t.segments {
+            guard let day = Day.parse(s.day) else { throw StorageError.corrupt(path: path + "/" + FileNames.manifest, detail: "bad partition name '\(s.day)'") }
+            let reader = try SegmentReader(path: segmentPath(table: name, day: s.day, file: s.file))
+            table.segments[day, default: []].append(LiveSegment(entry: s, reader: reader))
         }
+        return table
+    }
+
+    /// Deletes the files the manifest proves garbage (see `Manifest`) — after every check of open passed.
+    /// A damaged table's folder is left alone.
+    private func removeGarbage() {
+        for name in FileIO.list(path) where name.hasSuffix(FileNames.tempSuffix) {
+            FileIO.unlink(path + "/" + name)  // e.g. MANIFEST.tmp of a save that never renamed
+        }
+        let retired = Set(manifest.retired ?? [])
+        for name in FileIO.list(path) where damaged[name] == nil && name != FileNames.walDirectory && FileIO.isDirectory(path + "/" + name) {
+            let live = Set((manifest.tables[name]?.segments ?? []).map { $0.day + "/" + $0.file })
+            let tdir = path + "/" + name
+            for day in FileIO.list(tdir) where Day.parse(day) != nil {
+                let ddir = tdir + "/" + day
+                for f in FileIO.list(ddir) where !live.contains(day + "/" + f) {
+                    let unpublished = FileNames.segmentID(f).map { $0 >= manifest.nextSegmentID } ?? false
+                    if unpublished || f.hasSuffix(FileNames.tempSuffix) || retired.contains(name + "/" + day + "/" + f) {
+                        FileIO.unlink(ddir + "/" + f)
+                    } else {
+                        logBackground("kept \(ddir)/\(f): the manifest does not list it, but cannot prove it garbage (see docs/operations.md, Recovery rules)")
+                    }
+                }
+                if FileIO.list(ddir).isEmpty { _ = rmdir(ddir) }
+            }
+        }
+    }
+
+    /// Tables that failed verification on open, with the reason (naming the file and offset). Each stays
+    /// closed — reads and writes get `StorageError.tableDamaged` — while the other tables serve.
+    public func damagedTables() -> [String: StorageError] {
+        state.withLock { damaged }
+    }
+
+    /// Throws `StorageError.tableDamaged` when `table` failed verification on open.
+    public func checkNotDamaged(_ table: String) throws {
+        if let why = state.withLock({ damaged[table] }) { throw StorageError.tableDamaged(table: table, cause: why.description) }
     }
 
     /// Loads (or creates) the dictionaries of a table's tag columns.
     func loadSymbols(_ table: Table, name: String, required: [String: Int] = [:]) throws {
         for (i, c) in table.schema.columns.enumerated() where c.type == .symbol && table.symbols[i] == nil {
             let p = symbolPath(table: name, column: c.name)
-            let d = try SymbolDictionary.load(path: p)
-            if let need = required[c.name], d.count < need {
-                throw StorageError.corrupt(path: p, detail: "holds \(d.count) symbols, the manifest needs \(need)")
-            }
+            let d = try SymbolDictionary.load(path: p, required: required[c.name] ?? 0)
             table.symbols[i] = d
-        }
-    }
-
-    private func removeOrphans(table: String, live: Set<String>) {
-        let tdir = path + "/" + table
-        for day in FileIO.list(tdir) where Day.parse(day) != nil {
-            let ddir = tdir + "/" + day
-            for f in FileIO.list(ddir) where !live.contains(day + "/" + f) {
-                FileIO.unlink(ddir + "/" + f)
-            }
-            if FileIO.list(ddir).isEmpty { _ = rmdir(ddir) }
         }
     }
 

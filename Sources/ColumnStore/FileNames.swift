@@ -3,7 +3,7 @@
 /// ```
 /// <database>/
 ///   LOCK                      flock'd by the process that has the database open
-///   MANIFEST                  the current state (JSON), replaced atomically
+///   MANIFEST                  the current state (JSON + a CRC-32C trailer line), replaced atomically
 ///   wal/<seq:020>.wal         write-ahead log files, replayed on open when seq > MANIFEST's walCheckpoint
 ///   <table>/
 ///     symbols/<column>.sym    append-only symbol dictionary of a tag column
@@ -17,7 +17,7 @@ public enum FileNames {
     public static let symbolsDirectory = "symbols"
     public static let symbolExtension = ".sym"
     public static let segmentExtension = ".seg"
-    /// Suffix of files being written; never referenced by a manifest, deleted on open.
+    /// Suffix of files being written (e.g. `MANIFEST.tmp`); never referenced by a manifest, deleted on open.
     public static let tempSuffix = ".tmp"
 
     public static func walFile(_ seq: UInt64) -> String {
@@ -33,6 +33,12 @@ public enum FileNames {
     public static func segmentFile(_ id: UInt64) -> String {
         let s = String(id, radix: 16)
         return String(repeating: "0", count: max(0, 16 - s.count)) + s + segmentExtension
+    }
+
+    /// The id of a segment file name (`<id:016x>.seg`), nil for any other name.
+    public static func segmentID(_ name: String) -> UInt64? {
+        guard name.hasSuffix(segmentExtension), name.utf8.count == 16 + segmentExtension.utf8.count else { return nil }
+        return UInt64(name.dropLast(segmentExtension.count), radix: 16)
     }
 
     public static func symbolFile(_ column: String) -> String { column + symbolExtension }

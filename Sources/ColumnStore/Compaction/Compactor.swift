@@ -22,6 +22,7 @@ extension Database {
             }
             // Merge every day first, then make them durable and publish them in one manifest.
             var done: [Merged] = []
+            let uncertainBefore = maintenanceFailure != nil
             do {
                 for (name, day, segs, schema, opts) in work {
                     done.append(try mergeDay(table: name, day: day, segments: segs, schema: schema, options: opts))
@@ -30,12 +31,19 @@ extension Database {
                 try FileIO.syncAll(done.map { $0.reader.path })
                 try FileIO.syncAll(Array(Set(done.map { FileIO.parent(of: $0.reader.path) })))
                 try saveManifest { m in
+                    // The replaced files are retired: a crash before they are unlinked leaves garbage open can prove.
+                    m.retired = []
                     for d in done {
                         m.tables[d.table]!.segments.removeAll { $0.day == d.entry.day && d.gone.contains($0.file) }
                         m.tables[d.table]!.segments.append(d.entry)
+                        m.retired! += d.gone.sorted().map { d.table + "/" + d.entry.day + "/" + $0 }
                     }
                 }
             } catch {
+                // After a failed save that got as far as the rename, the manifest on disk may name the new
+                // segments (and no longer the old): delete neither. Memory keeps serving the old segments,
+                // which hold the same rows; saves refuse until a reopen reads the manifest again.
+                if !uncertainBefore && maintenanceFailure != nil { throw error }
                 for d in done { FileIO.unlink(d.reader.path) }
                 throw error
             }

@@ -19,9 +19,11 @@ extension Database {
             }
             guard !doomed.isEmpty else { return 0 }
             try saveManifest { m in
+                m.retired = []
                 for (name, day, files) in doomed {
                     let dn = Day.name(day)
                     m.tables[name]!.segments.removeAll { $0.day == dn && files.contains($0.file) }
+                    m.retired! += files.map { name + "/" + dn + "/" + $0 }
                 }
             }
             state.withLock {

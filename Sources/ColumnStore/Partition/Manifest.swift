@@ -1,20 +1,27 @@
 import Foundation
 
 /// The database's durable state: every table's schema, options, symbol counts and live segments,
-/// and the WAL checkpoint. Stored as JSON in `MANIFEST`, replaced atomically (temp, fsync, rename,
-/// fsync directory): a crash leaves the old or the new manifest, never a mix.
+/// and the WAL checkpoint. Stored as checksummed JSON in `MANIFEST` (see `Manifest+File.swift`),
+/// replaced atomically (temp, fsync, rename, fsync directory): a crash leaves the old or the new
+/// manifest, never a mix.
 ///
-/// A segment file on disk that the manifest does not name is an orphan of an interrupted flush or
-/// compaction and is deleted on open; WAL files with sequence ≤ `walCheckpoint` hold only rows that
-/// are in listed segments and are deleted too.
+/// Open deletes a file only when the manifest proves it garbage: a segment whose id is at least
+/// `nextSegmentID` (written by a flush or compaction that never published), a file named in `retired`
+/// (replaced by a published compaction or dropped by retention), a `*.tmp`, and WAL files at or below
+/// every checkpoint. Any other unlisted segment is kept and reported.
 struct Manifest: Codable, Equatable {
-    static let currentVersion = 1
+    /// 1: plain JSON. 2: JSON followed by a CRC-32C trailer line.
+    static let currentVersion = 2
 
     var version = Manifest.currentVersion
     /// Every WAL file with a sequence up to this one is fully contained in the listed segments.
     var walCheckpoint: UInt64 = 0
+    /// Segment ids are never reused: every id below this one was handed out by an earlier flush or compaction.
     var nextSegmentID: UInt64 = 1
     var tables: [String: Table] = [:]
+    /// Segment files (`table/day/file`) this manifest no longer lists because a compaction replaced them or
+    /// retention dropped them; open deletes any that a crash left behind. Absent in version 1.
+    var retired: [String]?
 
     struct Table: Codable, Equatable {
         var columns: [ColumnDef]
@@ -22,6 +29,9 @@ struct Manifest: Codable, Equatable {
         /// Entries of each tag column's dictionary that segments may reference: the file must hold at least these.
         var symbolCounts: [String: Int]
         var segments: [Segment]
+        /// Set while the table is damaged: WAL files up to this sequence are in its segments, later ones still
+        /// hold its rows (the database's `walCheckpoint` moved on for the other tables). Absent: the database's.
+        var walCheckpoint: UInt64?
     }
 
     struct Segment: Codable, Equatable {
@@ -34,26 +44,13 @@ struct Manifest: Codable, Equatable {
         var bytes: Int
     }
 
-    static func load(_ path: String) throws -> Manifest? {
-        guard FileIO.exists(path) else { return nil }
-        let bytes = try FileIO.readFile(path)
-        do {
-            let m = try JSONDecoder().decode(Manifest.self, from: Data(bytes))
-            guard m.version <= currentVersion else {
-                throw StorageError.corrupt(path: path, detail: "manifest version \(m.version) is newer than this build (\(currentVersion))")
-            }
-            return m
-        } catch let e as StorageError {
-            throw e
-        } catch {
-            throw StorageError.corrupt(path: path, detail: "manifest does not parse: \(error)")
-        }
+    /// The checkpoint that applies to `table`'s rows in the WAL.
+    func checkpoint(of table: String) -> UInt64 {
+        tables[table]?.walCheckpoint ?? walCheckpoint
     }
 
-    func save(_ path: String) throws {
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.sortedKeys, .prettyPrinted]
-        let data = try! enc.encode(self)
-        try FileIO.writeFileAtomically(path, Array(data))
+    /// The lowest checkpoint of any table: WAL files above it may still hold rows not in segments.
+    var oldestCheckpoint: UInt64 {
+        tables.values.compactMap(\.walCheckpoint).reduce(walCheckpoint, min)
     }
 }

@@ -6,7 +6,9 @@ import Foundation
 /// On disk (`<table>/symbols/<column>.sym`), after an 16-byte header
 /// (`"TSDBSYM\0"`, version u32 = 1, reserved u32 = 0), a sequence of chunks, one per persist:
 /// `entryCount u32 | payloadLength u32 | crc32c(payload) u32 | payload`, the payload being
-/// `entryCount` × (`length u32 | UTF-8 bytes`). A torn last chunk (crash mid-append) is cut on load.
+/// `entryCount` × (`length u32 | UTF-8 bytes`). On load, bytes after the last good chunk are cut only
+/// when the good chunks already hold every entry the manifest requires (so the cut part was never
+/// acknowledged); otherwise load refuses and leaves the file as it found it.
 public final class SymbolDictionary: @unchecked Sendable {
     static let magic: [UInt8] = Array("TSDBSYM\0".utf8)
     static let version: UInt32 = 1
@@ -78,8 +80,12 @@ public final class SymbolDictionary: @unchecked Sendable {
         return to
     }
 
-    /// Loads a dictionary file, cutting a torn last chunk. A missing file is an empty dictionary.
-    public static func load(path: String) throws -> SymbolDictionary {
+    /// Loads a dictionary file. A missing file is an empty dictionary.
+    ///
+    /// Verifies before it repairs: a damaged or torn tail is cut only when the chunks before it hold at
+    /// least `required` entries (the count the manifest says segments may reference); otherwise this
+    /// throws `StorageError.corrupt` naming the offset, and the file is unchanged.
+    public static func load(path: String, required: Int = 0) throws -> SymbolDictionary {
         let d = SymbolDictionary()
         guard FileIO.exists(path) else { return d }
         let bytes = try FileIO.readFile(path)
@@ -106,6 +112,10 @@ public final class SymbolDictionary: @unchecked Sendable {
             }
         }
         d.persisted = d.table.count
+        if d.table.count < required {
+            let at = validEnd < bytes.count ? "the chunk at offset \(validEnd) is damaged or cut short" : "the file ends at offset \(validEnd)"
+            throw StorageError.corrupt(path: path, detail: "\(at); the good chunks hold \(d.table.count) symbols, the manifest needs \(required)")
+        }
         if validEnd < bytes.count {
             // A crash cut the last append short: drop it so the next append starts on a chunk boundary.
             let fd = try FileIO.open(path, O_WRONLY)

@@ -33,6 +33,11 @@ public final class SegmentReader: @unchecked Sendable {
         let buf = UnsafeRawBufferPointer(start: UnsafeRawPointer(m), count: size)
         do {
             guard Array(buf[0..<8]) == SegmentFormat.magic else { throw StorageError.corrupt(path: path, detail: "not a segment file (bad magic)") }
+            // The header's version (offset 8) must be one this build reads, like the footer's.
+            let hv = UInt16(buf[8]) | UInt16(buf[9]) << 8
+            guard hv == SegmentFormat.version else {
+                throw StorageError.corrupt(path: path, detail: "unsupported segment version \(hv) at offset 8 (this build reads \(SegmentFormat.version))")
+            }
             guard Array(buf[(size - 8)...]) == SegmentFormat.tailMagic else {
                 throw StorageError.corrupt(path: path, detail: "segment tail is missing (file truncated?)")
             }

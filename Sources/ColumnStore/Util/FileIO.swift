@@ -160,6 +160,13 @@ public enum FileIO {
 
     /// Writes a file atomically: temp name, fsync, rename, fsync the directory.
     public static func writeFileAtomically(_ path: String, _ bytes: [UInt8]) throws {
+        var renamed = false
+        try writeFileAtomically(path, bytes, renamed: &renamed)
+    }
+
+    /// As `writeFileAtomically(_:_:)`; `renamed` is set once the new file has replaced the old, so a caller
+    /// whose write failed knows whether `path` may already hold the new contents.
+    static func writeFileAtomically(_ path: String, _ bytes: [UInt8], renamed: inout Bool) throws {
         let tmp = path + FileNames.tempSuffix
         let fd = try open(tmp, O_WRONLY | O_CREAT | O_TRUNC)
         do {
@@ -171,6 +178,8 @@ public enum FileIO {
         }
         close(fd)
         try rename(tmp, path)
+        renamed = true
+        if FaultInjection.shouldFailDirectorySync(parent(of: path)) { throw StorageError.io(path: parent(of: path), op: "fsync", errno: EIO) }
         try fsyncDirectory(parent(of: path))
     }
 

@@ -15,6 +15,8 @@ public enum StorageError: Error, CustomStringConvertible, Sendable {
     case closed
     /// A previous fsync failed: the store refuses writes rather than risk acknowledging lost data.
     case poisoned(String)
+    /// The table failed verification on open (`cause` names the file and offset); the other tables serve.
+    case tableDamaged(table: String, cause: String)
 
     public var description: String {
         switch self {
@@ -27,6 +29,7 @@ public enum StorageError: Error, CustomStringConvertible, Sendable {
         case let .locked(p): "database \(p) is in use by another process"
         case .closed: "database is closed"
         case let .poisoned(why): "database stopped accepting writes after an I/O failure: \(why)"
+        case let .tableDamaged(t, cause): "table '\(t)' is damaged and refuses reads and writes until repaired: \(cause)"
         }
     }
 }

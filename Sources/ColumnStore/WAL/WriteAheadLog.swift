@@ -4,8 +4,14 @@ import Foundation
 ///
 /// File layout (`wal/<seq:020>.wal`): a 16-byte header — magic `"TSDBWAL\0"`, version u32 = 1,
 /// reserved u32 = 0 — then records `length u32 | crc32c(payload) u32 | payload[length]`.
-/// A record whose length runs past the end of the file or whose checksum fails is a torn tail:
-/// replay stops there and the file is cut to its last good record.
+/// Recovery rule: only the tail of the *last* file may be cut — a record there whose length runs past
+/// the end of the file or whose checksum fails, with no valid record after it, is an unacknowledged
+/// torn append. A bad record anywhere else, a foreign magic or an unknown version refuses the open
+/// (`StorageError.corrupt` naming the file and offset) and changes no file.
+///
+/// A failed append (e.g. ENOSPC mid-record) cuts the file back to its last record before it throws, so
+/// no torn record ever sits in front of a later acknowledged one; if even that cut fails, the log
+/// refuses every later append (as after a failed fsync).
 ///
 /// Positions (LSNs) count bytes appended since the log was opened, across files, so `sync(upTo:)`
 /// can tell whether a record is already durable. Concurrent writers that wait on `sync` share one
@@ -41,55 +47,136 @@ final class WriteAheadLog: @unchecked Sendable {
         FileIO.list(directory).compactMap(FileNames.walSequence).sorted()
     }
 
-    /// Replays every record of files with sequence > `checkpoint`, cutting torn tails, then opens a fresh
-    /// file for appends. `body` gets each record's batches in log order.
-    func replay(after checkpoint: UInt64, _ body: ([WriteBatch]) throws -> Void) throws -> (records: Int, cutBytes: Int) {
-        var records = 0, cut = 0
-        var last = checkpoint
-        for seq in files() {
-            last = max(last, seq)
-            guard seq > checkpoint else { continue }
+    /// What replay found: records applied, and the torn tail cut from the last file (nil: none).
+    struct ReplayReport {
+        var records = 0
+        var cut: (path: String, offset: Int, bytes: Int)?
+    }
+
+    /// Replays every record of files with sequence > `checkpoint`, in log order, then opens the log for
+    /// appends (reusing the last file when it is newer than the checkpoint, so opens leave no empty files).
+    /// `body` gets each record's file sequence and batches. The last file is appended to only when its
+    /// sequence is above `appendAfter` (the database's checkpoint): a record in a file at or below it
+    /// would be skipped by the next replay.
+    ///
+    /// Verifies every file before changing any: a bad header anywhere or a bad record that is not the last
+    /// file's torn tail throws `StorageError.corrupt`, and no file is touched.
+    func replay(after checkpoint: UInt64, appendAfter: UInt64? = nil, _ body: (UInt64, [WriteBatch]) throws -> Void) throws -> ReplayReport {
+        var report = ReplayReport()
+        let all = files()
+        let live = all.filter { $0 > checkpoint }
+        var lastGood = Self.headerSize
+        for seq in live {
             let p = directory + "/" + FileNames.walFile(seq)
             let bytes = try FileIO.readFile(p)
-            var good = 0
-            try bytes.withUnsafeBytes { buf in
-                guard buf.count >= Self.headerSize, Array(buf[0..<8]) == Self.magic else { return }
-                good = Self.headerSize
-                var r = ByteReader(buf, offset: Self.headerSize)
-                while r.remaining >= 8 {
-                    let len = Int(try! r.u32()), crc = try! r.u32()
-                    guard len <= Self.maxRecord, len <= r.remaining else { break }
-                    let payload = try! r.bytes(len)
-                    guard CRC32C.checksum(payload) == crc else { break }
-                    let batches: [WriteBatch]
-                    do { batches = try WALRecord.decode(payload) } catch {
-                        throw StorageError.corrupt(path: p, detail: "WAL record at \(good) has a valid checksum but does not decode: \((error as? WALRecord.Malformed)?.detail ?? "\(error)")")
-                    }
-                    try body(batches)
-                    records += 1
-                    good = r.offset
-                }
-            }
-            if good < bytes.count {
-                cut += bytes.count - good
-                let f = try FileIO.open(p, O_WRONLY)
-                defer { Glibc.close(f) }
-                try FileIO.truncate(f, good, path: p)
-                try FileIO.fsync(f, path: p)
+            let isLast = seq == live.last
+            let good = try Self.scan(bytes, path: p, isLast: isLast) { batches in try body(seq, batches); report.records += 1 }
+            if isLast {
+                lastGood = good
+                if good < bytes.count { report.cut = (p, good, bytes.count - good) }
             }
         }
-        try openFile(last + 1)
-        return (records, cut)
+        if let seq = live.last, report.cut != nil || lastGood < Self.headerSize || seq > (appendAfter ?? checkpoint) {
+            // Verified: now the only repair open makes — cut the last file's torn tail — and append after it.
+            let p = directory + "/" + FileNames.walFile(seq)
+            let f = try FileIO.open(p, O_WRONLY)
+            do {
+                if lastGood < Self.headerSize {
+                    // A crash while the file was being created: it holds no record, so write its header again.
+                    try FileIO.truncate(f, 0, path: p)
+                    try FileIO.writeAll(f, Self.header(), path: p)
+                    lastGood = Self.headerSize
+                } else if let c = report.cut {
+                    try FileIO.truncate(f, c.offset, path: p)
+                }
+                try FileIO.fsync(f, path: p)
+                guard lseek(f, off_t(lastGood), SEEK_SET) == off_t(lastGood) else { throw StorageError.io(path: p, op: "lseek", errno: errno) }
+            } catch {
+                Glibc.close(f)
+                throw error
+            }
+            if seq > (appendAfter ?? checkpoint) {
+                fd = f
+                path = p
+                sequence = seq
+                fileBytes = lastGood
+                return report
+            }
+            Glibc.close(f)
+        }
+        try openFile(max(all.last ?? 0, appendAfter ?? checkpoint, checkpoint) + 1)
+        return report
+    }
+
+    /// Checks one file's header and records, calling `body` on each good record; returns where the good
+    /// records end. Throws unless everything after that end is a torn tail of the last file.
+    private static func scan(_ bytes: [UInt8], path p: String, isLast: Bool, _ body: ([WriteBatch]) throws -> Void) throws -> Int {
+        let header = Self.header()
+        guard bytes.count >= headerSize else {
+            // Only the last file can be caught mid-creation, and then its bytes are a prefix of the header.
+            guard isLast, Array(header[0..<bytes.count]) == bytes else {
+                throw StorageError.corrupt(path: p, detail: "WAL file of \(bytes.count) bytes is shorter than its \(headerSize)-byte header")
+            }
+            return 0
+        }
+        guard Array(bytes[0..<8]) == magic else {
+            throw StorageError.corrupt(path: p, detail: "not a WAL file: bad magic at offset 0")
+        }
+        let v = UInt32(bytes[8]) | UInt32(bytes[9]) << 8 | UInt32(bytes[10]) << 16 | UInt32(bytes[11]) << 24
+        guard v == version else {
+            throw StorageError.corrupt(path: p, detail: "WAL version \(v) at offset 8; this build reads version \(version)")
+        }
+        var good = headerSize
+        try bytes.withUnsafeBytes { buf in
+            var r = ByteReader(buf, offset: headerSize)
+            while r.remaining >= 8 {
+                let len = Int(try! r.u32()), crc = try! r.u32()
+                guard len <= maxRecord, len <= r.remaining else { break }
+                let payload = try! r.bytes(len)
+                guard CRC32C.checksum(payload) == crc else { break }
+                let batches: [WriteBatch]
+                do { batches = try WALRecord.decode(payload) } catch {
+                    throw StorageError.corrupt(path: p, detail: "WAL record at offset \(good) has a valid checksum but does not decode: \((error as? WALRecord.Malformed)?.detail ?? "\(error)")")
+                }
+                try body(batches)
+                good = r.offset
+            }
+            guard good < buf.count else { return }
+            let why = "WAL record at offset \(good) is damaged (\(buf.count - good) bytes from there fail their length or checksum)"
+            guard isLast else {
+                throw StorageError.corrupt(path: p, detail: why + " in a file that is not the last; only the last file's tail may be cut")
+            }
+            if Self.validRecordFollows(buf, damagedAt: good) {
+                throw StorageError.corrupt(path: p, detail: why + " and a valid record follows it, so it is not a torn tail")
+            }
+        }
+        return good
+    }
+
+    /// Whether the damaged record at `offset` has a plausible length and a record with a valid checksum
+    /// starts right after it: then the damage is in the middle of acknowledged data, not a torn append.
+    private static func validRecordFollows(_ buf: UnsafeRawBufferPointer, damagedAt offset: Int) -> Bool {
+        var r = ByteReader(buf, offset: offset)
+        guard r.remaining >= 8, let len = try? Int(r.u32()), len <= maxRecord, len + 4 <= r.remaining else { return false }
+        var next = ByteReader(buf, offset: offset + 8 + len)
+        guard next.remaining >= 8, let nlen = try? Int(next.u32()), let ncrc = try? next.u32(),
+              nlen <= next.remaining, let payload = try? next.bytes(nlen) else { return false }
+        return CRC32C.checksum(payload) == ncrc
+    }
+
+    /// The 16 header bytes: magic, version u32, reserved u32.
+    static func header() -> [UInt8] {
+        var w = ByteWriter(capacity: headerSize)
+        w.bytes.append(contentsOf: magic)
+        w.u32(version)
+        w.u32(0)
+        return w.bytes
     }
 
     private func openFile(_ seq: UInt64) throws {
         let p = directory + "/" + FileNames.walFile(seq)
         let f = try FileIO.open(p, O_WRONLY | O_CREAT | O_TRUNC)
-        var w = ByteWriter(capacity: 16)
-        w.bytes.append(contentsOf: Self.magic)
-        w.u32(Self.version)
-        w.u32(0)
-        try FileIO.writeAll(f, w.bytes, path: p)
+        try FileIO.writeAll(f, Self.header(), path: p)
         try FileIO.fsync(f, path: p)
         try FileIO.fsyncDirectory(directory)
         fd = f
@@ -99,18 +186,28 @@ final class WriteAheadLog: @unchecked Sendable {
     }
 
     /// Appends one record; returns its end position for `sync(upTo:)`.
+    ///
+    /// Frame and payload go out in one buffer. If the write fails part-way (disk full), the file is cut
+    /// back to where the record started before the error is thrown, so later records never sit behind
+    /// a torn one; if the cut fails too, the log refuses every later append.
     func append(_ payload: [UInt8]) throws -> UInt64 {
-        var frame = ByteWriter(capacity: 8)
-        frame.u32(UInt32(payload.count))
-        frame.u32(CRC32C.checksum(payload))
+        var record = ByteWriter(capacity: 8 + payload.count)
+        record.u32(UInt32(payload.count))
+        record.u32(CRC32C.checksum(payload))
+        record.bytes.append(contentsOf: payload)
         return try appendLock.withLock {
             if let f = failure { throw StorageError.poisoned(f) }
             guard fd >= 0 else { throw StorageError.closed }
-            // One writev-like pair; a crash between them leaves a torn record that replay cuts.
-            try FileIO.writeAll(fd, frame.bytes, path: path)
-            try FileIO.writeAll(fd, payload, path: path)
-            written += UInt64(8 + payload.count)
-            fileBytes += 8 + payload.count
+            do {
+                try FileIO.writeAll(fd, record.bytes, path: path)
+            } catch {
+                if ftruncate(fd, off_t(fileBytes)) != 0 || lseek(fd, off_t(fileBytes), SEEK_SET) != off_t(fileBytes) {
+                    failure = "\(error); cutting \(path) back to \(fileBytes) bytes failed too: \(String(cString: strerror(errno)))"
+                }
+                throw error
+            }
+            written += UInt64(record.bytes.count)
+            fileBytes += record.bytes.count
             return written
         }
     }

@@ -16,6 +16,7 @@ struct SelectPlanner {
         if let from = s.from {
             switch from.source {
             case let .table(t):
+                try engine.database.checkNotDamaged(t.name)
                 guard let schema = engine.database.schema(of: t.name) else {
                     let known = engine.database.tableNames()
                     throw QueryError("unknown table '\(t.name)'" + (known.isEmpty ? "" : " (tables: \(known.joined(separator: ", ")))"), at: t.position)

@@ -1,0 +1,80 @@
+import Foundation
+
+/// The `MANIFEST` file format, version 2.
+///
+/// ```
+/// offset 0      body:    JSON (UTF-8, keys sorted, pretty-printed) followed by "\n"
+/// offset n      trailer: "crc32c " (7 bytes) | 8 lowercase hex digits | "\n"   — 16 bytes
+/// ```
+/// The hex digits are the CRC-32C of the body (bytes 0..<n), so the file stays readable with `cat` and an
+/// edit that still parses as JSON is caught. The JSON's `version` must be 2 (a version-2 manifest without a
+/// trailer is cut short, and refused). Version 1 files — plain JSON, no trailer — still open and are
+/// rewritten as version 2 by the next save. A version above `currentVersion` refuses.
+extension Manifest {
+    static let trailerPrefix: [UInt8] = Array("crc32c ".utf8)
+    static let trailerSize = 16
+
+    static func load(_ path: String) throws -> Manifest? {
+        guard FileIO.exists(path) else { return nil }
+        return try decode(try FileIO.readFile(path), path: path)
+    }
+
+    /// Parses and verifies a manifest's bytes; every failure names the file and what is wrong.
+    static func decode(_ bytes: [UInt8], path: String) throws -> Manifest {
+        var body = bytes[...]
+        var checked = false
+        if let (stored, at) = trailer(bytes) {
+            let actual = CRC32C.checksum(Array(bytes[0..<at]))
+            guard actual == stored else {
+                throw StorageError.corrupt(path: path, detail: "manifest checksum mismatch: the trailer at offset \(at) says \(hex(stored)), the contents give \(hex(actual))")
+            }
+            body = bytes[0..<at]
+            checked = true
+        }
+        let m: Manifest
+        do {
+            m = try JSONDecoder().decode(Manifest.self, from: Data(body))
+        } catch {
+            throw StorageError.corrupt(path: path, detail: "manifest does not parse (\(checked ? "checksum valid" : "no checksum trailer")): \(error)")
+        }
+        guard m.version >= 1 && m.version <= currentVersion else {
+            throw StorageError.corrupt(path: path, detail: "manifest version \(m.version) is not one this build reads (1...\(currentVersion))")
+        }
+        guard checked || m.version == 1 else {
+            throw StorageError.corrupt(path: path, detail: "manifest version \(m.version) has no checksum trailer at offset \(max(0, bytes.count - trailerSize)) (file cut short?)")
+        }
+        return m
+    }
+
+    /// The stored checksum and the trailer's offset, when the file ends with a well-formed trailer line.
+    private static func trailer(_ bytes: [UInt8]) -> (UInt32, Int)? {
+        let at = bytes.count - trailerSize
+        guard at >= 1, bytes[at - 1] == UInt8(ascii: "\n"), bytes.last == UInt8(ascii: "\n"),
+              Array(bytes[at..<at + trailerPrefix.count]) == trailerPrefix else { return nil }
+        let digits = String(decoding: bytes[(at + trailerPrefix.count)..<(bytes.count - 1)], as: UTF8.self)
+        guard digits.utf8.count == 8, let v = UInt32(digits, radix: 16) else { return nil }
+        return (v, at)
+    }
+
+    /// The version-2 bytes of this manifest (whatever version it was read as).
+    func encoded() -> [UInt8] {
+        var m = self
+        m.version = Manifest.currentVersion
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys, .prettyPrinted]
+        var body = Array(try! enc.encode(m))
+        body.append(UInt8(ascii: "\n"))
+        return body + Manifest.trailerPrefix + Array(Manifest.hex(CRC32C.checksum(body)).utf8) + [UInt8(ascii: "\n")]
+    }
+
+    /// Writes the manifest atomically. `renamed` tells a caller whose save failed whether the new file
+    /// already replaced the old one (then the manifest on disk may be either).
+    func save(_ path: String, renamed: inout Bool) throws {
+        try FileIO.writeFileAtomically(path, encoded(), renamed: &renamed)
+    }
+
+    static func hex(_ v: UInt32) -> String {
+        let s = String(v, radix: 16)
+        return String(repeating: "0", count: 8 - s.count) + s
+    }
+}
