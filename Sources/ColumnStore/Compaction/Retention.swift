@@ -25,7 +25,10 @@ extension Database {
                 }
             }
             state.withLock {
-                for (name, day, _) in doomed { tables[name]?.segments[day] = nil }
+                for (name, day, _) in doomed {
+                    for seg in tables[name]?.segments[day] ?? [] { seg.reader.retire() }
+                    tables[name]?.segments[day] = nil
+                }
             }
             for (name, day, _) in doomed { FileIO.removeTree(path + "/" + name + "/" + Day.name(day)) }
             counters.partitionsDropped.wrappingIncrement(by: doomed.count, ordering: .relaxed)

@@ -15,6 +15,9 @@ public enum StorageError: Error, CustomStringConvertible, Sendable {
     case closed
     /// A previous fsync failed: the store refuses writes rather than risk acknowledging lost data.
     case poisoned(String)
+    /// A write waited `waited` seconds for flushing to make room and gave up; nothing was written.
+    /// Retry later (the server answers 503). `lastFlushFailure`: why the last flush failed, if it did.
+    case overloaded(waited: Double, unflushedBytes: Int, limit: Int, lastFlushFailure: String?)
 
     public var description: String {
         switch self {
@@ -27,6 +30,9 @@ public enum StorageError: Error, CustomStringConvertible, Sendable {
         case let .locked(p): "database \(p) is in use by another process"
         case .closed: "database is closed"
         case let .poisoned(why): "database stopped accepting writes after an I/O failure: \(why)"
+        case let .overloaded(waited, bytes, limit, failure):
+            "no room for the write after waiting \(Int(waited * 1000)) ms: \(bytes) bytes are not yet flushed (limit \(limit))"
+                + (failure.map { "; the last flush failed: \($0)" } ?? "; flushing lags behind ingestion")
         }
     }
 }

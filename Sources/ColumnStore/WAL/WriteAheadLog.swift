@@ -29,6 +29,12 @@ final class WriteAheadLog: @unchecked Sendable {
     private var fileBytes = 0
     /// Set when an fsync fails: nothing after it can be acknowledged.
     private var failure: String?
+    /// Files `rotate` switched away from, still open: the next sync fdatasyncs and closes them (and fsyncs
+    /// the directory for the new files' entries) before it syncs the current file, so no record of a newer
+    /// file is durable while an older file's tail is not.
+    private var unsealed: [(fd: Int32, path: String)] = []
+    /// Test hook: runs when a seal starts (tests prove no caller's lock is held then).
+    var beforeSeal: (@Sendable () -> Void)?
 
     init(directory: String, counters: DatabaseCounters = DatabaseCounters()) throws {
         self.directory = directory
@@ -121,10 +127,15 @@ final class WriteAheadLog: @unchecked Sendable {
     /// Returns once every record up to `lsn` is on disk.
     func sync(upTo lsn: UInt64) throws {
         try syncLock.withLock {
-            if synced >= lsn { return }
-            let (f, target, p): (Int32, UInt64, String) = appendLock.withLock { (fd, written, path) }
+            if synced >= lsn && appendLock.withLock({ unsealed.isEmpty }) { return }
+            let (f, target, p, old): (Int32, UInt64, String, [(fd: Int32, path: String)]) = appendLock.withLock {
+                (fd, written, path, unsealed)
+            }
             guard f >= 0 else { throw StorageError.closed }
-            do { try FileIO.fdatasync(f, path: p) } catch {
+            do {
+                try sealLocked(old)
+                try FileIO.fdatasync(f, path: p)
+            } catch {
                 appendLock.withLock { failure = "\(error)" }
                 throw error
             }
@@ -133,23 +144,50 @@ final class WriteAheadLog: @unchecked Sendable {
         }
     }
 
+    /// Syncs and closes files rotated away from, then the directory that names their successors.
+    /// Called with `syncLock` held: only this closes them, so a sync that read an old fd still finds it open.
+    private func sealLocked(_ old: [(fd: Int32, path: String)]) throws {
+        guard !old.isEmpty else { return }
+        beforeSeal?()
+        for (f, p) in old {
+            try FileIO.fdatasync(f, path: p)
+        }
+        try FileIO.fsyncDirectory(directory)
+        appendLock.withLock { unsealed.removeFirst(old.count) }
+        for (f, _) in old { Glibc.close(f) }
+    }
+
     /// Everything appended so far, synced.
     func syncAll() throws {
         try sync(upTo: appendLock.withLock { written })
     }
 
-    /// Seals the current file (fsynced) and starts the next; returns the sealed file's sequence.
+    /// Starts the next file and returns the sequence of the one it replaces. Cheap (an open and a 16-byte
+    /// header, no fsync), so a caller may hold its own lock: the replaced file is fdatasynced and the new
+    /// one's directory entry fsynced by the next `sync`/`syncAll`, before any record of the new file is
+    /// acknowledged.
     func rotate() throws -> UInt64 {
-        try syncLock.withLock {
-            try appendLock.withLock {
-                try FileIO.fdatasync(fd, path: path)
-                synced = written
-                Glibc.close(fd)
-                fd = -1
-                let sealed = sequence
-                try openFile(sequence + 1)
-                return sealed
+        try appendLock.withLock {
+            if let f = failure { throw StorageError.poisoned(f) }
+            guard fd >= 0 else { throw StorageError.closed }
+            let next = sequence + 1
+            let p = directory + "/" + FileNames.walFile(next)
+            let f = try FileIO.open(p, O_WRONLY | O_CREAT | O_TRUNC)
+            var w = ByteWriter(capacity: 16)
+            w.bytes.append(contentsOf: Self.magic)
+            w.u32(Self.version)
+            w.u32(0)
+            do { try FileIO.writeAll(f, w.bytes, path: p) } catch {
+                Glibc.close(f)
+                throw error
             }
+            unsealed.append((fd, path))
+            let sealed = sequence
+            fd = f
+            path = p
+            sequence = next
+            fileBytes = Self.headerSize
+            return sealed
         }
     }
 
@@ -162,6 +200,7 @@ final class WriteAheadLog: @unchecked Sendable {
 
     func close() throws {
         try syncLock.withLock {
+            try sealLocked(appendLock.withLock { unsealed })
             try appendLock.withLock {
                 guard fd >= 0 else { return }
                 try FileIO.fdatasync(fd, path: path)
