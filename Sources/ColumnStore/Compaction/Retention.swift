@@ -24,12 +24,17 @@ extension Database {
                     m.tables[name]!.segments.removeAll { $0.day == dn && files.contains($0.file) }
                 }
             }
-            state.withLock {
+            var readers: [SegmentReader] = state.withLock {
+                var gone: [SegmentReader] = []
                 for (name, day, _) in doomed {
-                    for seg in tables[name]?.segments[day] ?? [] { seg.reader.retire() }
+                    gone += (tables[name]?.segments[day] ?? []).map(\.reader)
                     tables[name]?.segments[day] = nil
                 }
+                return gone
             }
+            // Snapshots taken earlier may still read these files: keep them mapped past the unlink.
+            for i in readers.indices where !isKnownUniquelyReferenced(&readers[i]) { readers[i].retire() }
+            readers = []
             for (name, day, _) in doomed { FileIO.removeTree(path + "/" + name + "/" + Day.name(day)) }
             counters.partitionsDropped.wrappingIncrement(by: doomed.count, ordering: .relaxed)
             return doomed.count
