@@ -29,10 +29,11 @@ final class WriteAheadLog: @unchecked Sendable {
     private var fileBytes = 0
     /// Set when an fsync fails: nothing after it can be acknowledged.
     private var failure: String?
-    /// Files `rotate` switched away from, still open: the next sync fdatasyncs and closes them (and fsyncs
-    /// the directory for the new files' entries) before it syncs the current file, so no record of a newer
-    /// file is durable while an older file's tail is not.
-    private var unsealed: [(fd: Int32, path: String)] = []
+    /// Set by `rotate` until the next sync seals: the file rotated away from (still open, not yet
+    /// fdatasynced) and the records appended since, held in memory. The seal syncs the old file, only then
+    /// creates the next one (so a WAL file exists only once every older file is durable, and only the
+    /// last file can have a torn tail), writes the held records into it and fsyncs the directory.
+    private var rotated: (fd: Int32, path: String, held: [UInt8])?
     /// Test hook: runs when a seal starts (tests prove no caller's lock is held then).
     var beforeSeal: (@Sendable () -> Void)?
 
@@ -112,9 +113,15 @@ final class WriteAheadLog: @unchecked Sendable {
         return try appendLock.withLock {
             if let f = failure { throw StorageError.poisoned(f) }
             guard fd >= 0 else { throw StorageError.closed }
-            // One writev-like pair; a crash between them leaves a torn record that replay cuts.
-            try FileIO.writeAll(fd, frame.bytes, path: path)
-            try FileIO.writeAll(fd, payload, path: path)
+            if rotated != nil {
+                // The next file is created when the previous one is sealed (the next sync): hold the record.
+                rotated!.held += frame.bytes
+                rotated!.held += payload
+            } else {
+                // One writev-like pair; a crash between them leaves a torn record that replay cuts.
+                try FileIO.writeAll(fd, frame.bytes, path: path)
+                try FileIO.writeAll(fd, payload, path: path)
+            }
             written += UInt64(8 + payload.count)
             fileBytes += 8 + payload.count
             return written
@@ -127,34 +134,49 @@ final class WriteAheadLog: @unchecked Sendable {
     /// Returns once every record up to `lsn` is on disk.
     func sync(upTo lsn: UInt64) throws {
         try syncLock.withLock {
-            if synced >= lsn && appendLock.withLock({ unsealed.isEmpty }) { return }
-            let (f, target, p, old): (Int32, UInt64, String, [(fd: Int32, path: String)]) = appendLock.withLock {
-                (fd, written, path, unsealed)
-            }
-            guard f >= 0 else { throw StorageError.closed }
+            if synced >= lsn && appendLock.withLock({ rotated == nil }) { return }
             do {
-                try sealLocked(old)
+                try sealLocked()
+                let (f, target, p): (Int32, UInt64, String) = appendLock.withLock { (fd, written, path) }
+                guard f >= 0 else { throw StorageError.closed }
                 try FileIO.fdatasync(f, path: p)
-            } catch {
-                appendLock.withLock { failure = "\(error)" }
-                throw error
+                synced = max(synced, target)
+            } catch let e as StorageError {
+                if case .closed = e { throw e }
+                appendLock.withLock { failure = failure ?? "\(e)" }
+                throw e
             }
-            synced = max(synced, target)
             counters.walSyncs.wrappingIncrement(ordering: .relaxed)
         }
     }
 
-    /// Syncs and closes files rotated away from, then the directory that names their successors.
-    /// Called with `syncLock` held: only this closes them, so a sync that read an old fd still finds it open.
-    private func sealLocked(_ old: [(fd: Int32, path: String)]) throws {
-        guard !old.isEmpty else { return }
+    /// Seals the file `rotate` switched away from, if any: fdatasyncs it (appends meanwhile are held in
+    /// memory), then creates the next file with the held records, then fsyncs the directory.
+    /// Called with `syncLock` held: only this closes the old file, so nothing else syncs it concurrently.
+    private func sealLocked() throws {
+        guard let (old, oldPath) = appendLock.withLock({ rotated.map { ($0.fd, $0.path) } }) else { return }
         beforeSeal?()
-        for (f, p) in old {
-            try FileIO.fdatasync(f, path: p)
+        try FileIO.fdatasync(old, path: oldPath)
+        try appendLock.withLock {
+            let p = directory + "/" + FileNames.walFile(sequence)
+            let f = try FileIO.open(p, O_WRONLY | O_CREAT | O_TRUNC)
+            var w = ByteWriter(capacity: 16)
+            w.bytes.append(contentsOf: Self.magic)
+            w.u32(Self.version)
+            w.u32(0)
+            do {
+                try FileIO.writeAll(f, w.bytes, path: p)
+                try FileIO.writeAll(f, rotated!.held, path: p)
+            } catch {
+                Glibc.close(f)
+                throw error
+            }
+            Glibc.close(old)
+            fd = f
+            path = p
+            rotated = nil
         }
         try FileIO.fsyncDirectory(directory)
-        appendLock.withLock { unsealed.removeFirst(old.count) }
-        for (f, _) in old { Glibc.close(f) }
     }
 
     /// Everything appended so far, synced.
@@ -162,30 +184,18 @@ final class WriteAheadLog: @unchecked Sendable {
         try sync(upTo: appendLock.withLock { written })
     }
 
-    /// Starts the next file and returns the sequence of the one it replaces. Cheap (an open and a 16-byte
-    /// header, no fsync), so a caller may hold its own lock: the replaced file is fdatasynced and the new
-    /// one's directory entry fsynced by the next `sync`/`syncAll`, before any record of the new file is
-    /// acknowledged.
+    /// Starts the next file (logically) and returns the sequence of the one it replaces. Cheap (no I/O), so
+    /// a caller may hold its own lock: records appended from now on belong to the next file, which the
+    /// next `sync`/`syncAll` creates once the replaced file is fdatasynced (`sealLocked`), before any of
+    /// them is acknowledged.
     func rotate() throws -> UInt64 {
         try appendLock.withLock {
             if let f = failure { throw StorageError.poisoned(f) }
             guard fd >= 0 else { throw StorageError.closed }
-            let next = sequence + 1
-            let p = directory + "/" + FileNames.walFile(next)
-            let f = try FileIO.open(p, O_WRONLY | O_CREAT | O_TRUNC)
-            var w = ByteWriter(capacity: 16)
-            w.bytes.append(contentsOf: Self.magic)
-            w.u32(Self.version)
-            w.u32(0)
-            do { try FileIO.writeAll(f, w.bytes, path: p) } catch {
-                Glibc.close(f)
-                throw error
-            }
-            unsealed.append((fd, path))
+            guard rotated == nil else { throw StorageError.poisoned("WAL file \(sequence - 1) was never sealed") }
+            rotated = (fd, path, [])
             let sealed = sequence
-            fd = f
-            path = p
-            sequence = next
+            sequence += 1
             fileBytes = Self.headerSize
             return sealed
         }
@@ -200,7 +210,7 @@ final class WriteAheadLog: @unchecked Sendable {
 
     func close() throws {
         try syncLock.withLock {
-            try sealLocked(appendLock.withLock { unsealed })
+            try sealLocked()
             try appendLock.withLock {
                 guard fd >= 0 else { return }
                 try FileIO.fdatasync(fd, path: path)

@@ -41,12 +41,13 @@ extension Database {
     /// or `options.maxPendingFlushes` memtables wait to be written. Asks the background thread to flush.
     /// Throws `overloaded` at `deadline`, `closed` when the database closes meanwhile. Returns the seconds waited.
     private func waitForRoomLocked(start: Double, deadline: Double) throws -> Double {
+        var waited = false
         while true {
             if isClosed || stopBackground { throw StorageError.closed }
             let unflushed = active.approximateBytes + flushing.reduce(0) { $0 + $1.approximateBytes }
             let over = unflushed > options.unflushedLimit || flushing.count >= options.maxPendingFlushes
             // Without a background thread the writer itself flushes once the memtable is full (see `write`).
-            guard over, options.background else { return Self.now() - start > 1e-3 ? Self.now() - start : 0 }
+            guard over, options.background else { return waited ? Self.now() - start : 0 }
             let now = Self.now()
             if now >= deadline {
                 throw StorageError.overloaded(waited: now - start, unflushedBytes: unflushed, limit: options.unflushedLimit,
@@ -55,6 +56,7 @@ extension Database {
             flushRequested = true
             state.broadcast()
             _ = state.wait(until: Date(timeIntervalSinceNow: min(deadline - now, 3600)))
+            waited = true
         }
     }
 

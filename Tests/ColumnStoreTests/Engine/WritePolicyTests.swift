@@ -176,7 +176,6 @@ struct WritePolicyTests {
     @Test func walSealRunsOutsideTheStateLock() throws {
         let dir = TempDirectory(); defer { dir.remove() }
         let db = try Database(path: dir.path, options: options())
-        defer { try? db.close() }
         try db.write([rows("m", 10)])
         let entered = DispatchSemaphore(value: 0)
         let release = DispatchSemaphore(value: 0)
@@ -192,12 +191,22 @@ struct WritePolicyTests {
         let got = DispatchSemaphore(value: 0)
         Thread { _ = db.memtableRows; _ = db.snapshot(table: "m"); got.signal() }.start()
         let free = got.wait(timeout: .now() + 3) == .success
+        // The next WAL file does not exist before the previous one is durable (only the last file can be torn).
+        #expect(FileIO.list(dir.path + "/wal").count == 1, "\(FileIO.list(dir.path + "/wal"))")
+        // A write meanwhile is applied (its record held in memory) and acknowledged only after the seal.
+        let wrote = DispatchSemaphore(value: 0)
+        Thread { _ = try? db.write([rows("m", 1, start: t0 + 99)]); wrote.signal() }.start()
+        let early = wrote.wait(timeout: .now() + 0.3) == .success
         db.wal.beforeSeal = nil
         release.signal()
         #expect(free, "the state lock was held across the WAL seal's fsyncs")
+        #expect(!early, "a write was acknowledged before the WAL file holding it was created")
+        #expect(wrote.wait(timeout: .now() + 10) == .success)
         #expect(flushed.wait(timeout: .now() + 10) == .success)
-        try db.flush()
-        #expect(try count(db, "m") == 10)
+        try db.close()
+        let again = try Database(path: dir.path, options: options())
+        defer { try? again.close() }
+        #expect(try count(again, "m") == 11)
     }
 
     /// Item 12b: flush, reopen and a full scan of 3,000 one-day partitions with at most 16 segment mappings.
