@@ -288,6 +288,22 @@ import Testing
         #expect(try s.count("f", "m") == 1)
     }
 
+    @Test func oneRequestCreatesAtMost1000NewDays() throws {
+        // Item 12: 1,200 lines on 1,200 distinct days. Every partition costs a segment per flush (and a
+        // mapping, before segments were mapped lazily): the store takes the first 1,000 new days.
+        let s = try RunningServer()
+        defer { s.stop() }
+        let day: Int64 = 86_400_000_000_000
+        let body = (0..<1_200).map { "d v=\($0)i \(1_000_000_000_000_000_000 + Int64($0) * day)" }.joined(separator: "\n")
+        let r = try s.client().request("POST", "/write?db=days", body: body)
+        #expect(r.status == 400)
+        let rejected = r.object["rejected"] as? [[String: Any]] ?? []
+        #expect(rejected.first?["line"] as? Int == 1_001)
+        #expect((rejected.first?["error"] as? String)?.contains("maxNewPartitionsPerWrite") == true, "\(rejected.first ?? [:])")
+        #expect((r.object["error"] as? String)?.hasSuffix("dropped=200") == true)
+        #expect(try s.count("days", "d") == 1_000)
+    }
+
     @Test func writesOverTheBoundWaitForTheFlushTheyAskFor() throws {
         // Over the bound, the store asks for a flush and the write proceeds once it made room (no 503).
         let s = try RunningServer { $0.memtableBytes = 64 << 20; $0.maxUnflushedBytes = 1; $0.writeStallTimeout = 10 }
