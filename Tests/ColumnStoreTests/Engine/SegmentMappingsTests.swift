@@ -41,6 +41,35 @@ struct SegmentMappingsTests {
         #expect(m.peakCount <= 2 && m.count <= 2)
     }
 
+    @Test func concurrentScansNeverLoseAMappingInUse() throws {
+        // Four threads scan eight segments through a cache of two: evictions race with reads, and a
+        // mapping being read must never be unmapped under it (that would crash or fail a checksum).
+        let dir = TempDirectory(); defer { dir.remove() }
+        let (db, m) = try store(dir, limit: 2)
+        defer { try? db.close() }
+        try db.write([rows(8, perDay: 2_000)])
+        try db.flush()
+        let group = DispatchGroup()
+        let failures = Box<[String]>([])
+        for _ in 0..<4 {
+            group.enter()
+            Thread {
+                defer { group.leave() }
+                for _ in 0..<5 {
+                    do {
+                        let n = try TableReader.rows(db, table: "m").count
+                        if n != 16_000 { failures.value.append("read \(n) rows") }
+                    } catch {
+                        failures.value.append("\(error)")
+                    }
+                }
+            }.start()
+        }
+        #expect(group.wait(timeout: .now() + 120) == .success)
+        #expect(failures.value.isEmpty, "\(failures.value)")
+        #expect(m.count <= 2)
+    }
+
     @Test func aSnapshotReadsSegmentsThatRetentionUnlinked() throws {
         let dir = TempDirectory(); defer { dir.remove() }
         let (db, m) = try store(dir, limit: 1)
