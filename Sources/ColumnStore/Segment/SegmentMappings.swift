@@ -96,13 +96,14 @@ public final class SegmentMappings: Sendable {
             }
             s.mappings[id] = Mapping(base: mine, size: size, pins: 1, lastUse: s.clock)
             s.mapped += 1
-            var excess = s.mappings.count - limit
-            if excess > 0 {
+            if s.mappings.count > limit {
+                // Down to three quarters of the limit at once, so a scan of many more segments than the
+                // limit sorts the mappings once per quarter-limit misses, not once per miss.
+                let excess = s.mappings.count - limit * 3 / 4
                 let victims = s.mappings.filter { $0.value.pins == 0 }.sorted { $0.value.lastUse < $1.value.lastUse }
                 for (vid, v) in victims.prefix(excess) {
                     s.mappings[vid] = nil
                     unmap.append((v.base, v.size))
-                    excess -= 1
                 }
             }
             s.peak = max(s.peak, s.mappings.count)
