@@ -9,6 +9,8 @@ extension Database {
     /// WAL that covers the rows, or the new manifest with the segments.
     public func flush() throws {
         try maintenance.withLock {
+            // The state lock only switches the memtable and the WAL file; the sealed file's fsyncs happen
+            // after it is released, so writers never wait behind them.
             let frozen: Memtable? = try state.withLock {
                 if active.isEmpty { return nil }
                 let mt = active
@@ -18,11 +20,18 @@ extension Database {
                 active.lastWALSequence = wal.sequence
                 return mt
             }
-            _ = frozen
-            // Oldest first; a memtable whose flush failed earlier is retried here (its rows are still in the WAL).
-            while let mt = state.withLock({ flushing.first }) {
-                try flushLocked(mt)
+            do {
+                if frozen != nil { try wal.syncAll() }
+                // Oldest first; a memtable whose flush failed earlier is retried here (its rows are still in the WAL).
+                while let mt = state.withLock({ flushing.first }) {
+                    try flushLocked(mt)
+                }
+            } catch {
+                // Writers waiting for room report this when their deadline passes.
+                state.withLock { lastFlushFailure = "\(error)" }
+                throw error
             }
+            state.withLock { lastFlushFailure = nil }
         }
     }
 
@@ -52,7 +61,7 @@ extension Database {
             let file = FileNames.segmentFile(id)
             let (footer, bytes) = try SegmentWriter.write(path: dir + "/" + file, columns: schema.columns, vectors: vectors, options: opts)
             let entry = Manifest.Segment(day: dayName, file: file, rows: footer.rowCount, minTime: footer.minTime, maxTime: footer.maxTime, bytes: bytes)
-            added.append((part.table, part.day, entry, try SegmentReader(path: dir + "/" + file)))
+            added.append((part.table, part.day, entry, try SegmentReader(path: dir + "/" + file, mappings: options.segmentMappings)))
         }
         } catch {
             // Nothing was published: remove what this attempt wrote; the rows stay in the WAL and memtable.

@@ -50,6 +50,8 @@ public final class Database: @unchecked Sendable {
     private var lockFD: Int32 = -1
     var isClosed = false
     var flushRequested = false
+    /// Why the last flush failed (nil once one succeeds): told to writers that time out waiting for room.
+    var lastFlushFailure: String?
     var stopBackground = false
     private var background: Thread?
     private let backgroundDone = DispatchSemaphore(value: 0)
@@ -141,7 +143,7 @@ public final class Database: @unchecked Sendable {
         try loadSymbols(table, name: name, required: t.symbolCounts)
         for s in t.segments {
             guard let day = Day.parse(s.day) else { throw StorageError.corrupt(path: path + "/" + FileNames.manifest, detail: "bad partition name '\(s.day)'") }
-            let reader = try SegmentReader(path: segmentPath(table: name, day: s.day, file: s.file))
+            let reader = try SegmentReader(path: segmentPath(table: name, day: s.day, file: s.file), mappings: options.segmentMappings)
             table.segments[day, default: []].append(LiveSegment(entry: s, reader: reader))
         }
         return table

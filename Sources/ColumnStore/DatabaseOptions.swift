@@ -7,6 +7,20 @@ public struct DatabaseOptions: Sendable {
     public var memtableMaxAge: Double = 30
     /// Writers wait while this many flushed memtables are still being written (backpressure).
     public var maxPendingFlushes = 2
+    /// Writers wait while the memtable and the memtables being flushed hold more than this many bytes
+    /// (backpressure, up to their `WritePolicy.roomTimeout`); 0 means three memtables' worth.
+    public var maxUnflushedBytes = 0
+    /// One write may create at most this many new partitions (table, day) that hold no rows yet; the rows
+    /// that would create more are rejected. Each partition costs a directory and a segment per flush.
+    public var maxNewPartitionsPerWrite = 1_000
+    /// One write may create at most this many new tables; the rows of further new tables are rejected.
+    public var maxNewTablesPerWrite = 100
+    /// A database holds at most this many tables; rows of new tables beyond it are rejected.
+    public var maxTables = 10_000
+    /// The bounded set of segment mappings the database's readers share (the least recently used
+    /// unmapped beyond its limit); by default one for the whole process, since Linux allows about 65,530
+    /// mappings per process (`vm.max_map_count`).
+    public var segmentMappings = SegmentMappings.shared
     /// Run flushes, compaction and retention on a background thread (false: only when called).
     public var background = true
     /// Compact a day once it has this many segments.
@@ -17,4 +31,7 @@ public struct DatabaseOptions: Sendable {
     public var tableDefaults = TableOptions()
 
     public init() {}
+
+    /// `maxUnflushedBytes` with its default applied.
+    public var unflushedLimit: Int { maxUnflushedBytes > 0 ? maxUnflushedBytes : 3 * memtableMaxBytes }
 }

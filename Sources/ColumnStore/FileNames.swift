@@ -43,10 +43,40 @@ public enum FileNames {
 
     public static func symbolFile(_ column: String) -> String { column + symbolExtension }
 
-    /// Table and column names become path components: reject what would escape the directory.
+    /// Names the store uses for its own files and folders in a database directory: a table called one
+    /// of these would have its partitions created inside the store's own file (`LOCK/2026-09-01`: not a
+    /// directory), so every flush would fail. Writes reject them per line.
+    public static let reservedTableNames: Set<String> = [lock, manifest, manifest + tempSuffix, walDirectory, symbolsDirectory]
+
+    /// Why `name` cannot name a table (a directory under the database), nil when it can.
+    public static func tableNameProblem(_ name: String) -> String? {
+        if let p = pathComponentProblem(name) { return p }
+        if reservedTableNames.contains(name) || name.hasSuffix(tempSuffix) {
+            return "is reserved: the store keeps its own file '\(name)' there"
+        }
+        return nil
+    }
+
+    /// Why `name` cannot name a column (a symbol file `symbols/<name>.sym`), nil when it can.
+    public static func columnNameProblem(_ name: String) -> String? {
+        if let p = pathComponentProblem(name) { return p }
+        if name == symbolsDirectory { return "is reserved" }
+        return nil
+    }
+
+    /// Why `name` cannot be one path component of the store, nil when it can.
+    static func pathComponentProblem(_ name: String) -> String? {
+        if name.isEmpty { return "is empty" }
+        if name.utf8.count > 255 { return "is longer than 255 bytes" }
+        if name.hasPrefix(".") { return "starts with '.'" }
+        if name.utf8.contains(UInt8(ascii: "/")) { return "contains '/'" }
+        if name.utf8.contains(0) { return "contains a NUL byte" }
+        return nil
+    }
+
+    /// Table and column names become path components: reject what would escape the directory or
+    /// collide with the store's own files.
     public static func isValidName(_ name: String) -> Bool {
-        !name.isEmpty && name.utf8.count <= 255 && name != "." && name != ".." && name != walDirectory
-            && name != symbolsDirectory && !name.utf8.contains(UInt8(ascii: "/")) && !name.utf8.contains(0)
-            && !name.hasPrefix(".")
+        tableNameProblem(name) == nil
     }
 }

@@ -15,6 +15,8 @@ public struct IngestError: Sendable, Equatable, CustomStringConvertible {
 public struct IngestReport: Sendable, Equatable, CustomStringConvertible {
     public var linesAccepted = 0
     public var linesRejected = 0
+    /// Good lines not written because the write was all-or-nothing and other lines were rejected.
+    public var linesDiscarded = 0
     /// The first `maxErrors` errors, by line number.
     public var errors: [IngestError] = []
     public var maxErrors: Int
@@ -46,6 +48,7 @@ public struct IngestReport: Sendable, Equatable, CustomStringConvertible {
     /// Adds another report's counts and errors (e.g. the next chunk of a stream).
     public mutating func merge(_ other: IngestReport) {
         linesAccepted += other.linesAccepted
+        linesDiscarded += other.linesDiscarded
         addRejections(other.linesRejected, other.errors)
     }
 }

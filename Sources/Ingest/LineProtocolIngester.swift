@@ -15,13 +15,13 @@ public struct ParsedBatches: Sendable {
         var r = report
         var more: [IngestError] = []
         var count = 0
+        // Rows of a batch are in line order, so the first `maxErrors` lines overall are among each batch's
+        // first `maxErrors` rejections (`addRejections` keeps the first by line).
         for (b, rejections) in result.rejected.enumerated() where b < rowLines.count {
-            for rej in rejections {
-                count += 1
+            count += rejections.count
+            for rej in rejections.prefix(r.maxErrors) {
                 let line = rej.row < rowLines[b].count ? rowLines[b][rej.row] : 0
-                if more.count < r.maxErrors {
-                    more.append(IngestError(line: line, message: "line \(line): \(rej.reason)"))
-                }
+                more.append(IngestError(line: line, message: "line \(line): \(rej.reason)"))
             }
         }
         r.linesAccepted -= count

@@ -76,6 +76,7 @@ struct ServerConfig: Sendable {
         o.durability = durability
         o.memtableMaxBytes = memtableBytes
         o.maxPendingFlushes = maxPendingFlushes
+        o.maxUnflushedBytes = unflushedLimit
         return o
     }
 }

@@ -40,23 +40,6 @@ final class ServerContext: @unchecked Sendable {
         set { lock.withLock { stopping = newValue } }
     }
 
-    /// Backpressure on unflushed data: waits while `db` holds more than `--max-unflushed-bytes` in
-    /// memtables (ingestion outruns flushing), up to `timeout` seconds. False when still over the limit.
-    /// Writers that wait here hold their connection (HTTP answers later, TCP stops reading), so memory
-    /// stays bounded whatever the ingest rate.
-    func waitForRoom(_ db: Database, timeout: Double) -> Bool {
-        let limit = config.unflushedLimit
-        if db.memtableBytes <= limit { return true }
-        let start = DispatchTime.now().uptimeNanoseconds
-        defer { metrics.recordStall(nanoseconds: Int64(DispatchTime.now().uptimeNanoseconds - start)) }
-        let deadline = start + UInt64(max(0, timeout) * 1e9)
-        while DispatchTime.now().uptimeNanoseconds < deadline {
-            usleep(2_000)
-            if db.memtableBytes <= limit || isStopping { return true }
-        }
-        return false
-    }
-
     /// Counts a write that failed as a whole (`tsdb_write_failures_total`) and, for storage faults, marks
     /// `database` failing in `/health` until a write to it succeeds. Call where the error becomes an answer.
     func writeFailed(_ error: Error, database: String) {

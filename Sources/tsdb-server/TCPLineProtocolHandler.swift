@@ -199,15 +199,24 @@ final class TCPLineStream: @unchecked Sendable {
             if database == nil {
                 database = try server.databases.database(server.config.defaultDatabase, create: true)
             }
-            // Wait for flushes to catch up (no answer to delay on TCP, so no limit: reads stay held).
+            // The store waits for flushes to catch up; TCP has no answer to delay, so keep waiting (reads
+            // stay held) until the server stops.
+            let report: IngestReport
             var waited = 0
-            while !server.waitForRoom(database!, timeout: 1) {
-                waited += 1
-                if waited % 30 == 0 {
-                    server.logger.warning("tcp \(peer): waiting \(waited) s for flushes to catch up (tsdb_memtable_bytes)")
+            while true {
+                do {
+                    let (r, w) = try parsed.write(to: database!, policy: WritePolicy(atomicity: .partial, roomTimeout: 1))
+                    if w > 0 { server.metrics.recordStall(nanoseconds: Int64(w * 1e9)) }
+                    report = r
+                    break
+                } catch let e as StorageError {
+                    guard case .overloaded = e, !server.isStopping else { throw e }
+                    waited += 1
+                    if waited % 30 == 0 {
+                        server.logger.warning("tcp \(peer): waiting \(waited) s for flushes to catch up: \(e)")
+                    }
                 }
             }
-            let report = try LineWriter.write(parsed, to: database!)
             server.writeSucceeded(database: server.config.defaultDatabase)
             server.metrics.recordWrite(.tcp, rows: report.linesAccepted, rejected: report.linesRejected)
             if !report.isComplete {

@@ -30,7 +30,8 @@ enum WriteFailureCause: String, CaseIterable, Sendable {
             switch e {
             case .io(_, _, let errno): self = Self.isDiskFull(errno) ? .diskFull : .io
             case .poisoned: self = .poisoned
-            case .corrupt: self = .corrupt
+            case .corrupt, .tableDamaged: self = .corrupt
+            case .overloaded: self = .timeout
             case .locked: self = .locked
             case .closed: self = .closed
             case .invalidName, .typeConflict, .unknownTable: self = .badInput

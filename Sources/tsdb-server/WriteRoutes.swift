@@ -70,13 +70,6 @@ enum WriteRoutes {
         } catch {
             return serverFailure(p.api, error, server, database: p.database)
         }
-        guard server.waitForRoom(db, timeout: server.config.writeStallTimeout) else {
-            server.metrics.recordWriteFailure(.timeout)
-            var r = WriteResponses.failure(p.api, .serviceUnavailable, "ingestion is ahead of flushing; retry later")
-            r.headers.add(name: "Retry-After", value: "1")
-            server.metrics.overloaded.increment()
-            return r
-        }
         var ingester = LineProtocolIngester(precision: p.precision.parserPrecision, defaultTime: ServerContext.nowNanoseconds(),
                                             maxLineLength: server.config.maxLineLength)
         body.withUnsafeReadableBytes { _ = ingester.feed($0, isFinal: true) }
@@ -84,54 +77,36 @@ enum WriteRoutes {
         var parsed = ingester.takeBatches()
         if p.precision == .auto { TimestampPrecision.rescaleAuto(&parsed.batches) }
 
+        // The store decides every row (names, types, limits) and waits for room itself, up to the stall timeout.
+        let policy = WritePolicy(atomicity: p.acceptPartial ? .partial : .allOrNothing, roomTimeout: server.config.writeStallTimeout)
         let report: IngestReport
-        if !p.acceptPartial {
-            var r = parsed.report
-            if r.isComplete { r = conflictsWithStoredSchema(parsed, db) }
-            if !r.isComplete {
-                server.metrics.recordBytes(.http, body.readableBytes)
-                server.metrics.recordWrite(.http, rows: 0, rejected: r.linesAccepted + r.linesRejected)
-                return WriteResponses.response(p.api, report: r, malformed: malformed, lines: lineTexts(body, r), acceptPartial: false)
-            }
-        }
         do {
-            report = try LineWriter.write(parsed, to: db)
+            let (r, waited) = try parsed.write(to: db, policy: policy)
+            if waited > 0 { server.metrics.recordStall(nanoseconds: Int64(waited * 1e9)) }
+            report = r
+        } catch let e as StorageError {
+            if case let .overloaded(waited, _, _, _) = e {
+                server.metrics.recordWriteFailure(.timeout)
+                server.metrics.recordStall(nanoseconds: Int64(waited * 1e9))
+                server.logger.warning("write to \(p.database) answered 503: \(e)")
+                var r = WriteResponses.failure(p.api, .serviceUnavailable, "ingestion is ahead of flushing; retry later (\(e))")
+                r.headers.add(name: "Retry-After", value: "1")
+                server.metrics.overloaded.increment()
+                return r
+            }
+            return serverFailure(p.api, e, server, database: p.database)
         } catch {
             return serverFailure(p.api, error, server, database: p.database)
         }
         server.writeSucceeded(database: p.database)
         server.metrics.recordBytes(.http, body.readableBytes)
-        server.metrics.recordWrite(.http, rows: report.linesAccepted, rejected: report.linesRejected)
+        server.metrics.recordWrite(.http, rows: report.linesAccepted, rejected: report.linesRejected + report.linesDiscarded)
         let lines = p.api == .v3 && !report.isComplete ? lineTexts(body, report) : [:]
-        return WriteResponses.response(p.api, report: report, malformed: malformed, lines: lines)
+        return WriteResponses.response(p.api, report: report, malformed: malformed, lines: lines, acceptPartial: p.acceptPartial)
     }
 
     private static func lineTexts(_ body: ByteBuffer, _ r: IngestReport) -> [Int: String] {
         body.withUnsafeReadableBytes { WriteResponses.lineTexts($0, numbers: r.errors.map(\.line)) }
-    }
-
-    /// For `accept_partial=false`: the rows whose column types differ from the stored table's, as rejections.
-    static func conflictsWithStoredSchema(_ parsed: ParsedBatches, _ db: Database) -> IngestReport {
-        var report = parsed.report
-        var more: [IngestError] = []
-        var count = 0
-        for (b, batch) in parsed.batches.enumerated() {
-            guard let schema = db.schema(of: batch.table) else { continue }
-            var bad = Set<Int>()
-            for c in batch.columns {
-                guard let def = schema.column(c.name), def.type != c.vector.type else { continue }
-                for r in 0..<batch.rowCount where !c.vector.isNull(r) && bad.insert(r).inserted {
-                    let line = parsed.rowLines[b][r]
-                    if more.count < report.maxErrors {
-                        more.append(IngestError(line: line, message: "line \(line): type conflict in table '\(batch.table)': column '\(c.name)' is \(def.type), got \(c.vector.type)"))
-                    }
-                }
-            }
-            count += bad.count
-        }
-        report.linesAccepted -= count
-        report.addRejections(count, more)
-        return report
     }
 
     /// A failure of the server, not the request: storage closed or failing.

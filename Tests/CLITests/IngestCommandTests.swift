@@ -48,6 +48,25 @@ import Testing
         CLI.expectNoCrash(r)
     }
 
+    @Test func namesTheStoreRefusesRejectTheirLinesOnly() throws {
+        // These used to abort the whole ingest (exit 1, nothing written) or, for LOCK, break every flush.
+        let d = fx.scratch()
+        defer { d.remove() }
+        let file = d.path + "/names.lp"
+        try "m v=1i 1000\nwal v=1i 2000\nLOCK v=1i 3000\nm time=5i,v=2i 4000\n.x v=1i 5000\nm v=3i 6000\n"
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let r = try CLI.run(["ingest", "--data", d.path + "/data", file])
+        #expect(r.status == 2, "\(r.stderr)")
+        #expect(r.stdout.hasPrefix("2 rows written, 4 lines rejected"), "\(r.stdout)")
+        let lines = r.stderr.split(separator: "\n")
+        #expect(lines.count == 4, "\(r.stderr)")
+        #expect(lines[0].contains("line 2: measurement name 'wal' is reserved"), "\(r.stderr)")
+        #expect(lines[2].contains("line 4") && lines[2].contains("'time'"), "\(r.stderr)")
+        let q = try CLI.run(["query", "--data", d.path + "/data", "--format", "csv", "SELECT count(*) AS n FROM m"])
+        #expect(q.stdout == "n\n2\n", "\(q.stdout) \(q.stderr)")
+        CLI.expectNoCrash(r)
+    }
+
     @Test func maxErrorsLimitsWhatIsPrinted() throws {
         let d = fx.scratch()
         defer { d.remove() }

@@ -29,6 +29,17 @@ import Testing
         #expect(r.stderr == "rejected: stdin: line 2, column 5: invalid value 'x'\n", "\(r.stderr)")
     }
 
+    @Test func ingestWaitsOut503AndResends() throws {
+        // The server's store had no room (503, Retry-After: 1): the chunk is sent again, not lost or fatal.
+        let calls = Counter()
+        let server = try FakeHTTPServer { _ in calls.next() == 0 ? .init(status: 503, body: #"{"error":"retry later"}"#) : .init(status: 204) }
+        defer { server.stop() }
+        let r = try CLI.run(["ingest", "--server", server.url, "-"], stdin: "m v=1i 1\nm v=2i 2\n")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.hasPrefix("2 rows written, 0 lines rejected"), "\(r.stdout)")
+        #expect(server.requests.count == 2)
+    }
+
     @Test func refusedWritesFail() throws {
         let server = try FakeHTTPServer { _ in .init(status: 401, body: #"{"error":"invalid token"}"#) }
         defer { server.stop() }
@@ -65,4 +76,12 @@ import Testing
         CLI.expectUsageError(try CLI.run(["query", "--server", "ftp://x", "SELECT 1"]), mentioning: "--server")
         CLI.expectUsageError(try CLI.run(["query", "--token", "t", "SELECT 1"]), mentioning: "--token")
     }
+}
+
+/// Counts calls from a server thread.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var n = 0
+    /// The count before this call.
+    func next() -> Int { lock.withLock { defer { n += 1 }; return n } }
 }

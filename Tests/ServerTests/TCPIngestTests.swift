@@ -33,6 +33,21 @@ import TestSupport
         #expect(m[#"tsdb_ingest_lines_rejected_total{protocol="tcp"}"#] == 10)
     }
 
+    @Test func namesTheStoreRefusesRejectTheirLinesAndTheStreamGoesOn() throws {
+        // The same decision as HTTP and the CLI: a reserved measurement is rejected, the rest is written.
+        let s = try RunningServer { $0.tcpLinger = 0.05 }
+        defer { s.stop() }
+        let c = try TestTCPClient(port: s.tcpPort)
+        try c.send("q v=1i 1700000000000000000\nLOCK v=1i 1700000000000000000\nwal v=1i 1700000000000000000\nq v=2i 1700000000000000001\n")
+        #expect(eventually(timeout: 5) { ((try? s.count("default", "q")) ?? 0) == 2 })
+        try c.send("q v=3i 1700000000000000002\n")
+        #expect(eventually(timeout: 5) { ((try? s.count("default", "q")) ?? 0) == 3 })
+        c.close()
+        let m = try PrometheusText(try s.client().request("GET", "/metrics").text)
+        #expect(m["tsdb_ingest_lines_rejected_total{protocol=\"tcp\"}"] == 2)
+        #expect(!FileManager.default.fileExists(atPath: s.directory.path + "/data/default/LOCK/2023-11-14"))
+    }
+
     @Test func rowsOfAQuietOpenConnectionAreCommittedAfterTheLinger() throws {
         let s = try RunningServer { $0.tcpLinger = 0.05; $0.tcpBatchRows = 1_000_000 }
         defer { s.stop() }

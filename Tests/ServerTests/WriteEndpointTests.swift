@@ -184,6 +184,16 @@ import Testing
         #expect(r.status == 400)
         #expect((r.object["data"] as? [[String: Any]])?.first?["line_number"] as? Int == 2)
         #expect(try s.count("p", "m") == 1)
+        // So does a name the store refuses (the server's retry loop used to write the other lines anyway),
+        // and a field called time.
+        for bad in ["wal v=1i 1700000000000000003", "LOCK v=1i 1700000000000000003", "m time=1i,v=3i 1700000000000000003"] {
+            r = try c.request("POST", "/api/v3/write_lp?db=p&precision=ns&accept_partial=false",
+                              body: "m v=3i 1700000000000000003\n\(bad)\nn v=1i 1700000000000000003\n")
+            #expect(r.status == 400, "\(bad)")
+            #expect((r.object["data"] as? [[String: Any]])?.compactMap { $0["line_number"] as? Int } == [2], "\(bad): \(r.text)")
+            #expect(try s.count("p", "m") == 1, "\(bad)")
+            #expect(try s.count("p", "n") == 0, "\(bad)")
+        }
     }
 
     @Test func reservedNamesRejectOnlyTheLinesThatUseThem() throws {
@@ -261,18 +271,50 @@ import Testing
     }
 
     @Test func writesWaitForFlushesThen503() throws {
-        // Memtables never flush here (64 MiB) but may hold only 1 byte: the second write waits, then 503.
+        // Unflushed data may hold only 1 byte, and every flush of table m fails (a file stands where its
+        // directory must go): the second write waits for room in the store, then 503.
         let s = try RunningServer { $0.memtableBytes = 64 << 20; $0.maxUnflushedBytes = 1; $0.writeStallTimeout = 0.05 }
         defer { s.stop() }
         let c = try s.client()
         #expect(try c.request("POST", "/write?db=f", body: "m v=1i 1700000000000000000\n").status == 204)
+        FileManager.default.createFile(atPath: s.directory.path + "/data/f/m", contents: Data("x".utf8))
         let r = try c.request("POST", "/api/v2/write?bucket=f", body: "m v=2i 1700000000000000001\n")
         #expect(r.status == 503)
         #expect(r.header("Retry-After") == "1")
+        #expect(r.text.contains("Not a directory"), "the answer names the flush failure: \(r.text)")
         let m = try PrometheusText(try s.client().request("GET", "/metrics").text)
         #expect(m["tsdb_write_stalls_total"] == 1)
         #expect((m["tsdb_write_stall_seconds_total"] ?? 0) >= 0.05)
         #expect(try s.count("f", "m") == 1)
+    }
+
+    @Test func oneRequestCreatesAtMost1000NewDays() throws {
+        // Item 12: 1,200 lines on 1,200 distinct days. Every partition costs a segment per flush (and a
+        // mapping, before segments were mapped lazily): the store takes the first 1,000 new days.
+        let s = try RunningServer()
+        defer { s.stop() }
+        let day: Int64 = 86_400_000_000_000
+        let body = (0..<1_200).map { "d v=\($0)i \(1_000_000_000_000_000_000 + Int64($0) * day)" }.joined(separator: "\n")
+        let r = try s.client().request("POST", "/write?db=days", body: body)
+        #expect(r.status == 400)
+        let rejected = r.object["rejected"] as? [[String: Any]] ?? []
+        #expect(rejected.first?["line"] as? Int == 1_001)
+        #expect((rejected.first?["error"] as? String)?.contains("maxNewPartitionsPerWrite") == true, "\(rejected.first ?? [:])")
+        #expect((r.object["error"] as? String)?.hasSuffix("dropped=200") == true)
+        #expect(try s.count("days", "d") == 1_000)
+    }
+
+    @Test func writesOverTheBoundWaitForTheFlushTheyAskFor() throws {
+        // Over the bound, the store asks for a flush and the write proceeds once it made room (no 503).
+        let s = try RunningServer { $0.memtableBytes = 64 << 20; $0.maxUnflushedBytes = 1; $0.writeStallTimeout = 10 }
+        defer { s.stop() }
+        let c = try s.client()
+        for i in 0..<3 {
+            #expect(try c.request("POST", "/write?db=f", body: "m v=\(i)i 170000000000000000\(i)\n").status == 204)
+        }
+        #expect(try s.count("f", "m") == 3)
+        let m = try PrometheusText(try s.client().request("GET", "/metrics").text)
+        #expect((m["tsdb_write_stalls_total"] ?? 0) >= 1)
     }
 
     @Test func invalidGzipIs400() throws {

@@ -2,7 +2,7 @@ extension Database {
     /// Merges each day's small segments into one sorted segment, for every table (or one).
     ///
     /// Runs beside writes and queries: the merge reads immutable files and only the final swap takes
-    /// the state lock. Snapshots taken before keep reading the old files, which stay mapped after unlink.
+    /// the state lock. Snapshots taken before keep reading the old files, which stay mapped after unlink (`retire`).
     /// With `rewriteAll`, every segment is rewritten (e.g. after a compression change), alone or merged.
     /// Returns the number of segments merged or rewritten.
     @discardableResult
@@ -97,7 +97,7 @@ extension Database {
         let p = segmentPath(table: table, day: dayName, file: file)
         let (footer, bytes) = try SegmentWriter.write(path: p, columns: schema.columns, vectors: vectors, options: opts)
         let entry = Manifest.Segment(day: dayName, file: file, rows: footer.rowCount, minTime: footer.minTime, maxTime: footer.maxTime, bytes: bytes)
-        return Merged(table: table, day: day, entry: entry, reader: try SegmentReader(path: p),
-                      gone: Set(segments.map { $0.entry.file }), oldPaths: segments.map { $0.reader.path })
+        return Merged(table: table, day: day, entry: entry, reader: try SegmentReader(path: p, mappings: options.segmentMappings),
+                      gone: Set(segments.map { $0.entry.file }), oldPaths: segments.map { $0.reader.retire() })
     }
 }

@@ -26,9 +26,17 @@ extension Database {
                     m.retired! += files.map { name + "/" + dn + "/" + $0 }
                 }
             }
-            state.withLock {
-                for (name, day, _) in doomed { tables[name]?.segments[day] = nil }
+            var readers: [SegmentReader] = state.withLock {
+                var gone: [SegmentReader] = []
+                for (name, day, _) in doomed {
+                    gone += (tables[name]?.segments[day] ?? []).map(\.reader)
+                    tables[name]?.segments[day] = nil
+                }
+                return gone
             }
+            // Snapshots taken earlier may still read these files: keep them mapped past the unlink.
+            for i in readers.indices where !isKnownUniquelyReferenced(&readers[i]) { readers[i].retire() }
+            readers = []
             for (name, day, _) in doomed { FileIO.removeTree(path + "/" + name + "/" + Day.name(day)) }
             counters.partitionsDropped.wrappingIncrement(by: doomed.count, ordering: .relaxed)
             return doomed.count

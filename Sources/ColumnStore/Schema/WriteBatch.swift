@@ -44,10 +44,16 @@ public struct RowRejection: Sendable, Error, CustomStringConvertible {
     }
 }
 
-/// What a write did: rows written, and the rows rejected (the rest of the batch is written).
+/// What a write did: rows written, and the rows rejected (under `.partial` the rest is written; under
+/// `.allOrNothing` a rejection means nothing was written).
 public struct WriteResult: Sendable {
     public var written: Int = 0
     /// Per batch (same order as given), the rejected rows.
     public var rejected: [[RowRejection]] = []
+    /// Seconds the write waited for room (backpressure) before it was decided.
+    public var waitedForRoom: Double = 0
     public init() {}
+
+    /// Rows rejected, over all batches.
+    public var rejectedRows: Int { rejected.reduce(0) { $0 + $1.count } }
 }

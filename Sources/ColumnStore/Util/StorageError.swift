@@ -17,6 +17,9 @@ public enum StorageError: Error, CustomStringConvertible, Sendable {
     case poisoned(String)
     /// The table failed verification on open (`cause` names the file and offset); the other tables serve.
     case tableDamaged(table: String, cause: String)
+    /// A write waited `waited` seconds for flushing to make room and gave up; nothing was written.
+    /// Retry later (the server answers 503). `lastFlushFailure`: why the last flush failed, if it did.
+    case overloaded(waited: Double, unflushedBytes: Int, limit: Int, lastFlushFailure: String?)
 
     public var description: String {
         switch self {
@@ -30,6 +33,9 @@ public enum StorageError: Error, CustomStringConvertible, Sendable {
         case .closed: "database is closed"
         case let .poisoned(why): "database stopped accepting writes after an I/O failure: \(why)"
         case let .tableDamaged(t, cause): "table '\(t)' is damaged and refuses reads and writes until repaired: \(cause)"
+        case let .overloaded(waited, bytes, limit, failure):
+            "no room for the write after waiting \(Int(waited * 1000)) ms: \(bytes) bytes are not yet flushed (limit \(limit))"
+                + (failure.map { "; the last flush failed: \($0)" } ?? "; flushing lags behind ingestion")
         }
     }
 }

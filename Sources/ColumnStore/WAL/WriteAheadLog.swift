@@ -35,6 +35,13 @@ final class WriteAheadLog: @unchecked Sendable {
     private var fileBytes = 0
     /// Set when an fsync fails: nothing after it can be acknowledged.
     private var failure: String?
+    /// Set by `rotate` until the next sync seals: the file rotated away from (still open, not yet
+    /// fdatasynced) and the records appended since, held in memory. The seal syncs the old file, only then
+    /// creates the next one (so a WAL file exists only once every older file is durable, and only the
+    /// last file can have a torn tail), writes the held records into it and fsyncs the directory.
+    private var rotated: (fd: Int32, path: String, held: [UInt8])?
+    /// Test hook: runs when a seal starts (tests prove no caller's lock is held then).
+    var beforeSeal: (@Sendable () -> Void)?
 
     init(directory: String, counters: DatabaseCounters = DatabaseCounters()) throws {
         self.directory = directory
@@ -198,13 +205,18 @@ final class WriteAheadLog: @unchecked Sendable {
         return try appendLock.withLock {
             if let f = failure { throw StorageError.poisoned(f) }
             guard fd >= 0 else { throw StorageError.closed }
-            do {
-                try FileIO.writeAll(fd, record.bytes, path: path)
-            } catch {
-                if ftruncate(fd, off_t(fileBytes)) != 0 || lseek(fd, off_t(fileBytes), SEEK_SET) != off_t(fileBytes) {
-                    failure = "\(error); cutting \(path) back to \(fileBytes) bytes failed too: \(String(cString: strerror(errno)))"
+            if rotated != nil {
+                // The next file is created when the previous one is sealed (the next sync): hold the record.
+                rotated!.held += record.bytes
+            } else {
+                do {
+                    try FileIO.writeAll(fd, record.bytes, path: path)
+                } catch {
+                    if ftruncate(fd, off_t(fileBytes)) != 0 || lseek(fd, off_t(fileBytes), SEEK_SET) != off_t(fileBytes) {
+                        failure = "\(error); cutting \(path) back to \(fileBytes) bytes failed too: \(String(cString: strerror(errno)))"
+                    }
+                    throw error
                 }
-                throw error
             }
             written += UInt64(record.bytes.count)
             fileBytes += record.bytes.count
@@ -218,15 +230,53 @@ final class WriteAheadLog: @unchecked Sendable {
     /// Returns once every record up to `lsn` is on disk.
     func sync(upTo lsn: UInt64) throws {
         try syncLock.withLock {
-            if synced >= lsn { return }
-            let (f, target, p): (Int32, UInt64, String) = appendLock.withLock { (fd, written, path) }
-            guard f >= 0 else { throw StorageError.closed }
-            do { try FileIO.fdatasync(f, path: p) } catch {
-                appendLock.withLock { failure = "\(error)" }
+            if synced >= lsn && appendLock.withLock({ rotated == nil }) { return }
+            // A seal that could not create the next file (disk full) poisons nothing: the next sync retries it.
+            try sealLocked()
+            do {
+                let (f, target, p): (Int32, UInt64, String) = appendLock.withLock { (fd, written, path) }
+                guard f >= 0 else { throw StorageError.closed }
+                try FileIO.fdatasync(f, path: p)
+                synced = max(synced, target)
+            } catch let e as StorageError {
+                if case .closed = e { throw e }
+                appendLock.withLock { failure = failure ?? "\(e)" }
+                throw e
+            }
+            counters.walSyncs.wrappingIncrement(ordering: .relaxed)
+        }
+    }
+
+    /// Seals the file `rotate` switched away from, if any: fdatasyncs it (appends meanwhile are held in
+    /// memory), then creates the next file with the held records, then fsyncs the directory.
+    /// Called with `syncLock` held: only this closes the old file, so nothing else syncs it concurrently.
+    private func sealLocked() throws {
+        guard let (old, oldPath) = appendLock.withLock({ rotated.map { ($0.fd, $0.path) } }) else { return }
+        beforeSeal?()
+        do { try FileIO.fdatasync(old, path: oldPath) } catch {
+            appendLock.withLock { failure = failure ?? "\(error)" }  // a failed fsync: its pages' fate is unknown
+            throw error
+        }
+        try appendLock.withLock {
+            let p = directory + "/" + FileNames.walFile(sequence)
+            let f = try FileIO.open(p, O_WRONLY | O_CREAT | O_TRUNC)
+            do {
+                try FileIO.writeAll(f, Self.header(), path: p)
+                try FileIO.writeAll(f, rotated!.held, path: p)
+            } catch {
+                // Disk full: take the half-made file away and keep holding the records; the next sync retries.
+                Glibc.close(f)
+                FileIO.unlink(p)
                 throw error
             }
-            synced = max(synced, target)
-            counters.walSyncs.wrappingIncrement(ordering: .relaxed)
+            Glibc.close(old)
+            fd = f
+            path = p
+            rotated = nil
+        }
+        do { try FileIO.fsyncDirectory(directory) } catch {
+            appendLock.withLock { failure = failure ?? "\(error)" }
+            throw error
         }
     }
 
@@ -235,18 +285,20 @@ final class WriteAheadLog: @unchecked Sendable {
         try sync(upTo: appendLock.withLock { written })
     }
 
-    /// Seals the current file (fsynced) and starts the next; returns the sealed file's sequence.
+    /// Starts the next file (logically) and returns the sequence of the one it replaces. Cheap (no I/O), so
+    /// a caller may hold its own lock: records appended from now on belong to the next file, which the
+    /// next `sync`/`syncAll` creates once the replaced file is fdatasynced (`sealLocked`), before any of
+    /// them is acknowledged.
     func rotate() throws -> UInt64 {
-        try syncLock.withLock {
-            try appendLock.withLock {
-                try FileIO.fdatasync(fd, path: path)
-                synced = written
-                Glibc.close(fd)
-                fd = -1
-                let sealed = sequence
-                try openFile(sequence + 1)
-                return sealed
-            }
+        try appendLock.withLock {
+            if let f = failure { throw StorageError.poisoned(f) }
+            guard fd >= 0 else { throw StorageError.closed }
+            guard rotated == nil else { throw StorageError.poisoned("WAL file \(sequence - 1) was never sealed") }
+            rotated = (fd, path, [])
+            let sealed = sequence
+            sequence += 1
+            fileBytes = Self.headerSize
+            return sealed
         }
     }
 
@@ -259,6 +311,7 @@ final class WriteAheadLog: @unchecked Sendable {
 
     func close() throws {
         try syncLock.withLock {
+            try sealLocked()
             try appendLock.withLock {
                 guard fd >= 0 else { return }
                 try FileIO.fdatasync(fd, path: path)

@@ -96,9 +96,13 @@ final class EmbeddedIngestSink: IngestSink, @unchecked Sendable {
         return PreparedChunk(bytes: chunk.bytes.count, parsed: ingester.takeBatches(), raw: nil)
     }
 
+    /// Seconds a chunk waits for room while flushing lags behind (or fails) before the ingest gives up.
+    static let roomTimeout = 300.0
+
     func write(_ chunk: PreparedChunk) throws -> IngestReport {
         guard let parsed = chunk.parsed else { preconditionFailure("BUG: embedded sink got an unparsed chunk") }
-        guard !parsed.batches.isEmpty else { return parsed.report }
-        return parsed.report(after: try database.write(parsed.batches))
+        // The same decision as the server's (`Database.write`): the same lines are accepted. The CLI has no
+        // client to answer, so it waits for flushes as long as `roomTimeout`, then fails.
+        return try parsed.write(to: database, policy: WritePolicy(atomicity: .partial, roomTimeout: Self.roomTimeout)).report
     }
 }

@@ -100,8 +100,16 @@ final class RemoteIngestSink: IngestSink, @unchecked Sendable {
         let lines = Self.dataLines(chunk.bytes)
         guard lines > 0 else { return report }
         let url = backend.url("/api/v3/write_lp", [("db", backend.database), ("precision", precision.rawValue)])
-        let r = try backend.client.send(backend.request(url, method: "POST", body: Data(chunk.bytes),
+        // 503: the server's store has no room yet (flushing lags behind). Wait as the embedded store
+        // would (`EmbeddedIngestSink.roomTimeout`), resending after each Retry-After.
+        let clock = Stopwatch()
+        var r: HTTPClient.Response
+        while true {
+            r = try backend.client.send(backend.request(url, method: "POST", body: Data(chunk.bytes),
                                                         contentType: "text/plain; charset=utf-8"))
+            guard r.status == 503, clock.elapsed < EmbeddedIngestSink.roomTimeout else { break }
+            usleep(1_000_000)
+        }
         if (200..<300).contains(r.status) {
             report.linesAccepted = lines
             return report
