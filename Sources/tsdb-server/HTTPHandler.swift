@@ -170,7 +170,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .ping:
             future = el.makeSucceededFuture(.full(HealthRoutes.ping(request)))
         case .health:
-            future = el.makeSucceededFuture(.full(HealthRoutes.health(stopping: server.isStopping, failing: server.health.failingChecks())))
+            future = el.makeSucceededFuture(.full(HealthRoutes.health(stopping: server.isStopping, failing: server.health.failingChecks() + server.databases.damagedTableChecks())))
         case .metrics:
             future = server.queryPool.runIfActive(eventLoop: el) { .full(HealthRoutes.metrics(server)) }
         case .query:

@@ -56,6 +56,16 @@ final class ServerDatabases: @unchecked Sendable {
         }
     }
 
+    /// One failing `/health` check per table that failed verification on open (it refuses alone; see
+    /// docs/operations.md, Recovery rules).
+    func damagedTableChecks() -> [ServerHealth.Check] {
+        openDatabases().flatMap { db in
+            db.database.damagedTables().sorted { $0.key < $1.key }.map {
+                ServerHealth.Check(name: "database \(db.name)", message: "table '\($0.key)' is damaged: \($0.value)")
+            }
+        }
+    }
+
     /// The databases opened so far, by name.
     func openDatabases() -> [(name: String, database: Database)] {
         lock.withLock { opened.map { ($0.key, $0.value.0) }.sorted { $0.name < $1.name } }

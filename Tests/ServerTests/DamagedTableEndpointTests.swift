@@ -31,6 +31,9 @@ import TestSupport
         let w = try c.request("POST", "/write?db=d", body: "bad,h=b v=1i 1700000000000000999")
         #expect(w.status == 500 && w.text.contains("damaged"), "\(w.status) \(w.text)")
         #expect(try c.request("POST", "/write?db=d", body: "good,h=a v=1i 1700000000000000999").status == 204)
+        // /health tells the truth while the table stays damaged, even after writes elsewhere succeed.
+        let health = try c.request("GET", "/health")
+        #expect(health.status == 503 && health.text.contains("table 'bad' is damaged") && health.text.contains(seg), "\(health.status) \(health.text)")
         _ = server.stop(signal: SIGTERM)
     }
 }
