@@ -66,6 +66,34 @@ struct RecoveryRulesTests {
         #expect(report.cut == nil)
     }
 
+    /// A flush rotates the WAL; the next file is created by the next sync. When the disk is full then, the
+    /// sync fails without poisoning the log, and once there is room again the same log goes on: nothing
+    /// appended meanwhile is lost and later writes are acknowledged.
+    @Test func walSealOnAFullDiskRetriesOnceThereIsRoom() throws {
+        guard let fs = SmallFilesystem(megabytes: 1, purpose: "WAL seal on a full disk") else { return }
+        defer { fs.unmount() }
+        let dir = fs.path + "/wal"
+        let wal = try WriteAheadLog(directory: dir)
+        _ = try wal.replay(after: 0) { _, _ in }
+        let record = WALRecord.encode([F.rows("t", 30)])
+        var appended = 0
+        for _ in 0..<3 { _ = try wal.append(record); appended += 1 }
+        try wal.syncAll()
+        _ = try wal.rotate()
+        _ = try wal.append(record); appended += 1  // held until the seal creates the next file
+        let filler = fs.fill()
+        #expect(throws: (any Error).self, "the seal found room on a full disk") { try wal.syncAll() }
+        FileIO.unlink(filler)
+        for _ in 0..<3 { _ = try wal.append(record); appended += 1 }
+        try wal.syncAll()  // not poisoned: the seal is retried and succeeds
+        try wal.close()
+        var replayed = 0
+        let again = try WriteAheadLog(directory: dir)
+        _ = try again.replay(after: 0) { _, _ in replayed += 1 }
+        try again.close()
+        #expect(replayed == appended)
+    }
+
     // MARK: 2. corruption in the middle of the WAL refuses
 
     @Test func damagedRecordInAnEarlierWALFileRefuses() throws {
