@@ -2,8 +2,12 @@ import Foundation
 
 /// The write-ahead log: numbered files of checksummed records, appended before a write is applied.
 ///
-/// File layout (`wal/<seq:020>.wal`): a 16-byte header — magic `"TSDBWAL\0"`, version u32 = 1,
-/// reserved u32 = 0 — then records `length u32 | crc32c(payload) u32 | payload[length]`.
+/// File layout (`wal/<seq:020>.wal`): a 16-byte header — magic `"TSDBWAL\0"`, version u32 = 2,
+/// reserved u32 = 0 — then records `length u32 | crc32c(payload) u32 | payload[length]`. Version 2: a file
+/// the log moved on from ends with a seal, `0xFFFFFFFF u32 | crc32c(sequence as u64 LE) u32`, written
+/// and fdatasynced before the next file exists; so a file that is not the last and lacks its seal was cut
+/// short (even at a record boundary) and refuses the open. Version-1 files (no seals) are still read.
+/// The files after the checkpoint must have consecutive sequences: a missing one refuses the open.
 /// Recovery rule: only the tail of the *last* file may be cut — a record there whose length runs past
 /// the end of the file or whose checksum fails, with no valid record after it, is an unacknowledged
 /// torn append. A bad record anywhere else, a foreign magic or an unknown version refuses the open
@@ -18,7 +22,11 @@ import Foundation
 /// `fdatasync` (group commit): whoever holds `syncLock` syncs everything written so far.
 final class WriteAheadLog: @unchecked Sendable {
     static let magic: [UInt8] = Array("TSDBWAL\0".utf8)
-    static let version: UInt32 = 1
+    static let version: UInt32 = 2
+    /// Versions replay reads: 1 (before seals) and 2.
+    static let readableVersions: ClosedRange<UInt32> = 1...2
+    /// The length field of a seal (no record is that long: see `maxRecord`).
+    static let sealLength: UInt32 = 0xFFFF_FFFF
     static let headerSize = 16
     /// A record larger than this is corruption, not data (a batch is far smaller).
     static let maxRecord = 1 << 30
@@ -40,6 +48,9 @@ final class WriteAheadLog: @unchecked Sendable {
     /// creates the next one (so a WAL file exists only once every older file is durable, and only the
     /// last file can have a torn tail), writes the held records into it and fsyncs the directory.
     private var rotated: (fd: Int32, path: String, held: [UInt8])?
+    /// The rotated-away file already ends with its seal, durably (a seal retried after the next file could
+    /// not be created must not write it twice). Touched only under `syncLock`.
+    private var rotatedSealWritten = false
     /// Test hook: runs when a seal starts (tests prove no caller's lock is held then).
     var beforeSeal: (@Sendable () -> Void)?
 
@@ -72,18 +83,27 @@ final class WriteAheadLog: @unchecked Sendable {
         var report = ReplayReport()
         let all = files()
         let live = all.filter { $0 > checkpoint }
+        // Every file after the checkpoint holds acknowledged rows: a missing one is a hole, not a trim.
+        for (i, seq) in live.enumerated() where seq != checkpoint + 1 + UInt64(i) {
+            let missing = checkpoint + 1 + UInt64(i)
+            throw StorageError.corrupt(path: directory + "/" + FileNames.walFile(missing),
+                                       detail: "WAL file \(missing) is missing: the log after checkpoint \(checkpoint) jumps to file \(seq)")
+        }
         var lastGood = Self.headerSize
+        var lastSealed = false
         for seq in live {
             let p = directory + "/" + FileNames.walFile(seq)
             let bytes = try FileIO.readFile(p)
             let isLast = seq == live.last
-            let good = try Self.scan(bytes, path: p, isLast: isLast) { batches in try body(seq, batches); report.records += 1 }
+            let (good, sealed) = try Self.scan(bytes, path: p, sequence: seq, isLast: isLast) { batches in try body(seq, batches); report.records += 1 }
             if isLast {
                 lastGood = good
+                lastSealed = sealed
                 if good < bytes.count { report.cut = (p, good, bytes.count - good) }
             }
         }
-        if let seq = live.last, report.cut != nil || lastGood < Self.headerSize || seq > (appendAfter ?? checkpoint) {
+        // A sealed last file (a crash between its seal and the next file's creation) is never appended to.
+        if let seq = live.last, !lastSealed, report.cut != nil || lastGood < Self.headerSize || seq > (appendAfter ?? checkpoint) {
             // Verified: now the only repair open makes — cut the last file's torn tail — and append after it.
             let p = directory + "/" + FileNames.walFile(seq)
             let f = try FileIO.open(p, O_WRONLY)
@@ -116,28 +136,41 @@ final class WriteAheadLog: @unchecked Sendable {
     }
 
     /// Checks one file's header and records, calling `body` on each good record; returns where the good
-    /// records end. Throws unless everything after that end is a torn tail of the last file.
-    private static func scan(_ bytes: [UInt8], path p: String, isLast: Bool, _ body: ([WriteBatch]) throws -> Void) throws -> Int {
+    /// records end and whether the file ends with its seal. Throws unless everything after that end is a
+    /// torn tail of the last file, or when a version-2 file that is not the last lacks its seal.
+    private static func scan(_ bytes: [UInt8], path p: String, sequence: UInt64, isLast: Bool,
+                             _ body: ([WriteBatch]) throws -> Void) throws -> (good: Int, sealed: Bool) {
         let header = Self.header()
         guard bytes.count >= headerSize else {
             // Only the last file can be caught mid-creation, and then its bytes are a prefix of the header.
             guard isLast, Array(header[0..<bytes.count]) == bytes else {
                 throw StorageError.corrupt(path: p, detail: "WAL file of \(bytes.count) bytes is shorter than its \(headerSize)-byte header")
             }
-            return 0
+            return (0, false)
         }
         guard Array(bytes[0..<8]) == magic else {
             throw StorageError.corrupt(path: p, detail: "not a WAL file: bad magic at offset 0")
         }
         let v = UInt32(bytes[8]) | UInt32(bytes[9]) << 8 | UInt32(bytes[10]) << 16 | UInt32(bytes[11]) << 24
-        guard v == version else {
-            throw StorageError.corrupt(path: p, detail: "WAL version \(v) at offset 8; this build reads version \(version)")
+        guard readableVersions.contains(v) else {
+            throw StorageError.corrupt(path: p, detail: "WAL version \(v) at offset 8; this build reads versions \(readableVersions.lowerBound)-\(readableVersions.upperBound)")
         }
         var good = headerSize
+        var sealed = false
+        let seal = sealCRC(sequence)
         try bytes.withUnsafeBytes { buf in
             var r = ByteReader(buf, offset: headerSize)
             while r.remaining >= 8 {
-                let len = Int(try! r.u32()), crc = try! r.u32()
+                let rawLen = try! r.u32(), crc = try! r.u32()
+                if rawLen == sealLength && crc == seal {
+                    good = r.offset
+                    sealed = true
+                    guard good == buf.count else {
+                        throw StorageError.corrupt(path: p, detail: "\(buf.count - good) bytes follow the seal at offset \(good - 8)")
+                    }
+                    return
+                }
+                let len = Int(rawLen)
                 guard len <= maxRecord, len <= r.remaining else { break }
                 let payload = try! r.bytes(len)
                 guard CRC32C.checksum(payload) == crc else { break }
@@ -148,7 +181,12 @@ final class WriteAheadLog: @unchecked Sendable {
                 try body(batches)
                 good = r.offset
             }
-            guard good < buf.count else { return }
+            guard good < buf.count else {
+                if !isLast && v >= 2 {
+                    throw StorageError.corrupt(path: p, detail: "WAL file ends at offset \(good) without its seal, though a later file exists: it was cut short")
+                }
+                return
+            }
             let why = "WAL record at offset \(good) is damaged (\(buf.count - good) bytes from there fail their length or checksum)"
             guard isLast else {
                 throw StorageError.corrupt(path: p, detail: why + " in a file that is not the last; only the last file's tail may be cut")
@@ -157,7 +195,22 @@ final class WriteAheadLog: @unchecked Sendable {
                 throw StorageError.corrupt(path: p, detail: why + " and a valid record follows it, so it is not a torn tail")
             }
         }
-        return good
+        return (good, sealed)
+    }
+
+    /// The checksum field of file `sequence`'s seal (binds the seal to its file).
+    static func sealCRC(_ sequence: UInt64) -> UInt32 {
+        var w = ByteWriter(capacity: 8)
+        w.u64(sequence)
+        return CRC32C.checksum(w.bytes)
+    }
+
+    /// The 8 bytes that end a sealed file.
+    static func seal(_ sequence: UInt64) -> [UInt8] {
+        var w = ByteWriter(capacity: 8)
+        w.u32(sealLength)
+        w.u32(sealCRC(sequence))
+        return w.bytes
     }
 
     /// Whether the damaged record at `offset` has a plausible length and a record with a valid checksum
@@ -253,9 +306,20 @@ final class WriteAheadLog: @unchecked Sendable {
     private func sealLocked() throws {
         guard let (old, oldPath) = appendLock.withLock({ rotated.map { ($0.fd, $0.path) } }) else { return }
         beforeSeal?()
-        do { try FileIO.fdatasync(old, path: oldPath) } catch {
-            appendLock.withLock { failure = failure ?? "\(error)" }  // a failed fsync: its pages' fate is unknown
-            throw error
+        // The seal marks the file complete; if the disk is full it is cut back and the next sync retries.
+        if !rotatedSealWritten {
+            let end = lseek(old, 0, SEEK_CUR)
+            do { try FileIO.writeAll(old, Self.seal(appendLock.withLock { sequence } - 1), path: oldPath) } catch {
+                if end < 0 || ftruncate(old, end) != 0 || lseek(old, end, SEEK_SET) != end {
+                    appendLock.withLock { failure = failure ?? "\(error); cutting the seal of \(oldPath) back failed too" }
+                }
+                throw error
+            }
+            do { try FileIO.fdatasync(old, path: oldPath) } catch {
+                appendLock.withLock { failure = failure ?? "\(error)" }  // a failed fsync: its pages' fate is unknown
+                throw error
+            }
+            rotatedSealWritten = true
         }
         try appendLock.withLock {
             let p = directory + "/" + FileNames.walFile(sequence)
@@ -273,6 +337,7 @@ final class WriteAheadLog: @unchecked Sendable {
             fd = f
             path = p
             rotated = nil
+            rotatedSealWritten = false
         }
         do { try FileIO.fsyncDirectory(directory) } catch {
             appendLock.withLock { failure = failure ?? "\(error)" }

@@ -15,7 +15,7 @@ struct RecoveryRulesTests {
         let wal = try WriteAheadLog(directory: dir + "/" + FileNames.walDirectory)
         _ = try wal.replay(after: 0) { _, _ in }
         for (g, batches) in groups.enumerated() {
-            if g > 0 { _ = try wal.rotate() }
+            if g > 0 { try wal.syncAll(); _ = try wal.rotate() }
             for b in batches { _ = try wal.append(WALRecord.encode([b])) }
         }
         try wal.close()
@@ -110,6 +110,40 @@ struct RecoveryRulesTests {
         expectRefusal(dir.path, [walPath(dir.path, 1), "offset 16", "valid record follows"])
     }
 
+    @Test func missingWALFileInTheMiddleRefuses() throws {
+        let dir = TempDirectory(); defer { dir.remove() }
+        try writeWAL(dir.path, [[F.rows("t", 10)], [F.rows("t", 10, first: 10)], [F.rows("t", 10, first: 20)]])
+        FileIO.unlink(walPath(dir.path, 2))
+        expectRefusal(dir.path, [walPath(dir.path, 2), "is missing"])
+    }
+
+    /// A file the log moved on from ends with its seal; cut at a record boundary it would look whole.
+    @Test func sealedWALFileCutAtARecordBoundaryRefuses() throws {
+        let dir = TempDirectory(); defer { dir.remove() }
+        try writeWAL(dir.path, [[F.rows("t", 10), F.rows("t", 10, first: 10)], [F.rows("t", 10, first: 20)]])
+        let p = walPath(dir.path, 1)
+        let b = try FileIO.readFile(p)
+        #expect(Array(b.suffix(8)) == WriteAheadLog.seal(1))
+        let firstRecordEnd = WriteAheadLog.headerSize + 8 + Int(UInt32(b[16]) | UInt32(b[17]) << 8 | UInt32(b[18]) << 16 | UInt32(b[19]) << 24)
+        try FileIO.writeFileAtomically(p, Array(b[0..<firstRecordEnd]))
+        expectRefusal(dir.path, [p, "without its seal"])
+    }
+
+    @Test func sealedLastWALFileIsNotAppendedTo() throws {
+        let dir = TempDirectory(); defer { dir.remove() }
+        try writeWAL(dir.path, [[F.rows("t", 10)], [F.rows("t", 10, first: 10)]])
+        // A crash after file 1's seal and before file 2 was created.
+        FileIO.unlink(walPath(dir.path, 2))
+        for _ in 0..<2 {
+            let db = try Database(path: dir.path, options: F.options())
+            try db.write([F.rows("t", 5, first: 100)])
+            try db.close()
+        }
+        let db = try Database(path: dir.path, options: F.options())
+        defer { try? db.close() }
+        #expect(db.snapshot(table: "t")?.rowGroups.reduce(0) { $0 + $1.rowCount } == 20)
+    }
+
     @Test func tornTailOfTheLastWALFileIsCutAndReported() throws {
         let dir = TempDirectory(); defer { dir.remove() }
         try writeWAL(dir.path, [[F.rows("t", 10)], [F.rows("t", 10, first: 10), F.rows("t", 10, first: 20)]])
@@ -141,13 +175,15 @@ struct RecoveryRulesTests {
         let dir = TempDirectory(); defer { dir.remove() }
         try writeWAL(dir.path, [[F.rows("t", 10)]])
         var b = try FileIO.readFile(walPath(dir.path, 1))
-        b[8] = 2
+        b[8] = 3
         try FileIO.writeFileAtomically(walPath(dir.path, 1), b)
-        expectRefusal(dir.path, [walPath(dir.path, 1), "WAL version 2 at offset 8"])
+        expectRefusal(dir.path, [walPath(dir.path, 1), "WAL version 3 at offset 8"])
     }
 
     @Test func walHeaderGoldenBytes() {
-        #expect(WriteAheadLog.header() == Array("TSDBWAL\0".utf8) + [1, 0, 0, 0, 0, 0, 0, 0])
+        #expect(WriteAheadLog.header() == Array("TSDBWAL\0".utf8) + [2, 0, 0, 0, 0, 0, 0, 0])
+        // The seal of file 3: length 0xFFFFFFFF, then crc32c of the sequence as u64 little-endian.
+        #expect(WriteAheadLog.seal(3) == [0xFF, 0xFF, 0xFF, 0xFF] + withUnsafeBytes(of: CRC32C.checksum([3, 0, 0, 0, 0, 0, 0, 0]).littleEndian, Array.init))
     }
 
     @Test func unknownSegmentVersionIsReported() throws {
