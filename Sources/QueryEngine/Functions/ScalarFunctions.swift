@@ -55,7 +55,9 @@ enum ScalarFunctions {
         case .abs:
             switch a[0] {
             case let .int(x):
-                guard x != .min else { throw QueryError("integer overflow in abs()") }
+                guard x != .min, t != .int32 || x != Int64(Int32.min) else {
+                    throw QueryError("integer overflow in abs(\(x)): the result does not fit a \(t)")
+                }
                 return .int(Swift.abs(x))
             case let .double(x): return .double(Swift.abs(x))
             default: return a[0]
