@@ -123,6 +123,8 @@ struct SelectRunner {
 
     private func finish(_ plan: SelectPlan, _ workers: [Worker]) throws -> QueryResult {
         guard plan.isAggregate else {
+            // The other workers' rows are copied onto the first's: a second copy while both are alive.
+            try charge(workers.dropFirst().reduce(0) { $0 + $1.memoryBytes })
             var outCols = workers[0].outputs
             var keyCols = workers[0].orderKeys
             for w in workers.dropFirst() {
