@@ -505,8 +505,17 @@ class EdgeGenerator(Generator):
         return self.pick([e, e, f"date_trunc('{self.pick(['day', 'month', 'year'])}', {e})",
                           f"time_bucket(INTERVAL '{self.pick(['1 day', '7 days', '1 month'])}', {e})"])
 
+    def guarded(self):
+        """A WHERE whose overflowing side matters only on the rows the other side leaves open."""
+        # (x) % 7 <> 3, not x > 0: DuckDB rewrites `-d - c > 0` to `d < -c`, which skips the overflow
+        e = f"({self.pick(self.INT_EXPRS[:20])}) % 7 <> 3"
+        bound = self.pick([1001, 2000, 5000, 100000, 359000])
+        if self.r() < 0.5:
+            return f" WHERE duration_ms < {bound} AND {e}" if self.r() < 0.5 else f" WHERE {e} AND duration_ms < {bound}"
+        return f" WHERE duration_ms >= {bound} OR {e}"
+
     def query(self):
-        where = f" WHERE {self.predicate()}" if self.r() < 0.4 else ""
+        where = f" WHERE {self.predicate()}" if self.r() < 0.4 else (self.guarded() if self.r() < 0.25 else "")
         k = self.rng.randrange(10)
         if k < 4:
             e = self.pick(self.INT_EXPRS)

@@ -36,9 +36,9 @@ enum Evaluator {
             if let c = v.constant { return Vec(constant: c == .null ? .null : .bool(c != .bool(true)), count: n) }
             return Vec.bools(v.col.bools.map { $0 ^ 1 }, v.col.validity)
         case let .and(a, b):
-            return try logical(try eval(a, src), try eval(b, src), n, isAnd: true)
+            return try guardedLogical(a, b, src, isAnd: true)
         case let .or(a, b):
-            return try logical(try eval(a, src), try eval(b, src), n, isAnd: false)
+            return try guardedLogical(a, b, src, isAnd: false)
         case let .compare(op, a, b):
             return try Kernels.compare(op, try eval(a, src), try eval(b, src), n)
         case let .arithmetic(op, a, b, t):
@@ -203,22 +203,54 @@ enum Evaluator {
     /// A CASE branch's value. It is computed for every row (the fast way); when that fails (an overflow,
     /// say) it is computed again for just the rows that take the branch, so rows that don't can't fail it.
     private static func evalPicked<S: ColumnSource>(_ e: BoundExpr, _ src: S, _ pick: [Int32], _ k: Int32) throws -> Vec {
-        let n = src.rowCount
         do {
             return try eval(e, src)
         } catch {
             var rows: [Int32] = []
-            for i in 0..<n where pick[i] == k { rows.append(Int32(i)) }
-            if rows.isEmpty { return Vec(constant: .null, count: n) }
-            if rows.count == n { throw error }
-            let g = try eval(e, GatheredColumns(base: src, rows: rows))
-            if let c = g.constant { return Vec(constant: c, count: n) }
-            // Back to full length: row i of the batch reads row position[i] of `g` (rows not taking the branch read row 0).
-            var position = [Int32](repeating: 0, count: n)
-            for (j, r) in rows.enumerated() { position[Int(r)] = Int32(j) }
-            var out = Vec(type: g.type, col: g.col.gather(position), dict: g.dict)
-            out.count = n
-            return out
+            for i in 0..<src.rowCount where pick[i] == k { rows.append(Int32(i)) }
+            return try eval(e, src, onlyRows: rows, else: error)
+        }
+    }
+
+    /// `e` computed for `rows` of the batch only, as a full-length vector whose other rows hold
+    /// arbitrary values (callers never read them); `failure` is rethrown when `rows` is every row.
+    static func eval<S: ColumnSource>(_ e: BoundExpr, _ src: S, onlyRows rows: [Int32], else failure: Error) throws -> Vec {
+        let n = src.rowCount
+        if rows.isEmpty { return Vec(constant: .null, count: n) }
+        if rows.count == n { throw failure }
+        let g = try eval(e, GatheredColumns(base: src, rows: rows))
+        if let c = g.constant { return Vec(constant: c, count: n) }
+        // Back to full length: row i of the batch reads row position[i] of `g` (rows not computed read row 0).
+        var position = [Int32](repeating: 0, count: n)
+        for (j, r) in rows.enumerated() { position[Int(r)] = Int32(j) }
+        var out = Vec(type: g.type, col: g.col.gather(position), dict: g.dict)
+        out.count = n
+        return out
+    }
+
+    /// AND / OR. Both sides are computed for every row (the fast way); when one fails (an overflow, say)
+    /// it is computed again only where the other side leaves the answer open (AND: not false, OR: not
+    /// true), as DuckDB evaluates `x < 10 AND x + big > 0` without overflowing on the rows x < 10 drops.
+    private static func guardedLogical<S: ColumnSource>(_ a: BoundExpr, _ b: BoundExpr, _ src: S, isAnd: Bool) throws -> Vec {
+        let n = src.rowCount
+        func open(_ v: Vec) -> [Int32] {
+            let deciding: UInt8 = isAnd ? 0 : 1
+            if let c = v.constant { return c != .null && (c == .bool(true)) == (deciding == 1) ? [] : (0..<Int32(n)).map { $0 } }
+            var rows: [Int32] = []
+            for i in 0..<n where v.col.isNull(i) || v.col.bools[i] != deciding { rows.append(Int32(i)) }
+            return rows
+        }
+        let va: Vec
+        do {
+            va = try eval(a, src)
+        } catch {
+            let vb = try eval(b, src)
+            return try logical(try eval(a, src, onlyRows: open(vb), else: error), vb, n, isAnd: isAnd)
+        }
+        do {
+            return try logical(va, try eval(b, src), n, isAnd: isAnd)
+        } catch {
+            return try logical(va, try eval(b, src, onlyRows: open(va), else: error), n, isAnd: isAnd)
         }
     }
 

@@ -328,6 +328,20 @@ final class Worker: @unchecked Sendable {
             if room <= 0 { return }
             if (sel?.count ?? n) > room { picked = sel.map { Array($0.prefix(room)) } ?? (0..<Int32(room)).map { $0 } }
         }
+        // ORDER BY … LIMIT n (n small against the batch): the sort keys first, then the select list for
+        // the batch's best n rows only (the query's best n are among them), as DuckDB's top-N does —
+        // rows that can't make the cut are never computed, so they can't fail it either.
+        var pickedKeys: [ColumnVector]?
+        if !plan.order.isEmpty, let keep = plan.rowsNeeded, keep < (sel?.count ?? n) / 8 {
+            let selected = sel?.count ?? n
+            let keySource = sel.map { GatheredColumns(base: src, rows: $0) }
+            let keys = try plan.order.map { k in
+                Self.gather(try keySource.map { try Evaluator.eval(k.expr, $0) } ?? Evaluator.eval(k.expr, src), nil, selected)
+            }
+            let top = Sorter.order(keys, plan.order, rows: selected, limit: keep).map { Int32($0) }
+            pickedKeys = keys.map { $0.gather(top) }
+            picked = top.map { sel?[Int($0)] ?? $0 }
+        }
         let gathered = picked.map { GatheredColumns(base: src, rows: $0) }
         let rowCount = picked?.count ?? n
         func evalRows(_ e: BoundExpr) throws -> ColumnVector {
@@ -341,7 +355,7 @@ final class Worker: @unchecked Sendable {
             if let control { try control.recharge(&charged, to: charged + MemorySize.of(outputs[i]) - before) }
         }
         for (i, k) in plan.order.enumerated() {
-            let g = try evalRows(k.expr)
+            let g = try pickedKeys?[i] ?? evalRows(k.expr)
             let before = MemorySize.of(orderKeys[i])
             orderKeys[i].append(contentsOf: g, range: 0..<g.count)
             if let control { try control.recharge(&charged, to: charged + MemorySize.of(orderKeys[i]) - before) }

@@ -49,8 +49,24 @@ struct OverflowTests {
             #expect(try same(e, "SELECT duration_ms + \(big) FROM plays WHERE duration_ms < 1000", [["9223372036854700000"]]))
             #expect(try same(e, "SELECT max(duration_ms + \(big)), count(*) FROM plays WHERE duration_ms < 1000", [["9223372036854700000", "1"]]))
             #expect(try same(e, "SELECT liked, max(duration_ms + \(big)) FROM plays WHERE duration_ms < 1000 GROUP BY liked", [["true", "9223372036854700000"]]))
+            // AND / OR: a side is computed only where the other leaves the answer open, whichever comes first.
+            #expect(try same(e, "SELECT count(*) FROM plays WHERE duration_ms < 1000 AND duration_ms + \(big) > 0", [["1"]]))
+            #expect(try same(e, "SELECT count(*) FROM plays WHERE duration_ms + \(big) > 0 AND duration_ms < 1000", [["1"]]))
+            #expect(try same(e, "SELECT count(*) FROM plays WHERE duration_ms >= 1000 OR duration_ms + \(big) > 0", [["100"]]))
+            #expect(try same(e, "SELECT duration_ms < 1000 AND duration_ms + \(big) > 0 FROM plays ORDER BY time LIMIT 2", [["true"], ["false"]]))
+            #expect(failure(e, "SELECT count(*) FROM plays WHERE duration_ms > 80000 AND duration_ms + \(big) > 0")?.contains("overflow") == true)
             #expect(try same(e, "SELECT CASE WHEN duration_ms < 1000 THEN duration_ms + \(big) ELSE 0 END FROM plays ORDER BY time LIMIT 2", [["9223372036854700000"], ["0"]]))
             #expect(try same(e, "SELECT CASE WHEN duration_ms >= 1000 THEN 0 ELSE duration_ms + \(big) END FROM plays ORDER BY time LIMIT 2", [["9223372036854700000"], ["0"]]))
+        }
+    }
+
+    /// ORDER BY … LIMIT computes the select list for the rows that can make the cut only (DuckDB's top-N).
+    @Test func topNComputesOnlyItsRows() throws {
+        try withPlays(rows: 1_000, memtableRows: 0) { (e: QueryEngine) throws in
+            let big = "9223372036854700000"  // + anything over 75,807 overflows
+            #expect(try same(e, "SELECT duration_ms + \(big) FROM plays ORDER BY duration_ms, time LIMIT 2",
+                             [["9223372036854700000"], ["9223372036854701000"]]))
+            #expect(failure(e, "SELECT duration_ms + \(big) FROM plays ORDER BY duration_ms DESC LIMIT 2")?.contains("overflow") == true)
         }
     }
 
