@@ -265,7 +265,10 @@ struct Binder {
         case "round":
             try arity(1...2)
             guard args[0].type.isNumeric else { throw QueryError("round() needs a number", at: p) }
-            if args.count == 2 { guard case .constant(.int) = args[1] else { throw QueryError("round() digits must be an integer constant", at: p) } }
+            if args.count == 2 {
+                guard case let .constant(.int(d)) = args[1] else { throw QueryError("round() digits must be an integer constant", at: p) }
+                guard Int32(exactly: d) != nil else { throw QueryError("round() digits must fit an INTEGER, got \(d)", at: p) }
+            }
             return .scalar(.round, args, args[0].type)
         case "lower", "upper", "length":
             try arity(1...1)

@@ -114,6 +114,9 @@ struct OverflowTests {
     @Test func doubles() throws {
         try withPlays(rows: 100) { (e: QueryEngine) throws in
             #expect(try same(e, "SELECT 1e308 * 10, -1e308 * 10", [["inf", "-inf"]]))
+            // round() past the double's range: DuckDB gives 1.5, 0.0, 1e300; a digit count beyond INTEGER is an error.
+            #expect(try same(e, "SELECT round(1.5, 400), round(1.5, -400), round(1e300, 10), round(2.5, 0)", [["1.5", "0.0", "1e+300", "3.0"]]))
+            #expect(failure(e, "SELECT round(1.5, 3000000000)")?.contains("must fit an INTEGER") == true)
             // NaN is greater than every number (DuckDB's order): max() finds it, min() passes it by.
             let nan = "CASE WHEN duration_ms = 5000 THEN 1e308 * 10 - 1e308 * 10 ELSE revenue END"
             #expect(try same(e, "SELECT max(\(nan)), min(\(nan)) FROM plays", [["nan", "0.0"]]))
