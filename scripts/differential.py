@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """DuckDB's answers for tsdb's differential test.
 
-Usage: differential.py --parquet FILE --queries-sql FILE --out ANSWERS.json [--random N] [--seed S]
+Usage: differential.py --parquet FILE --queries-sql FILE --out ANSWERS.json [--random N] [--edge N] [--seed S]
        differential.py ... --print      (also print every query, numbered, to stdout)
 
 Runs every query of queries.sql (`-- name:` headers) and N randomly generated queries (seeded,
@@ -11,7 +11,7 @@ Tests/QueryEngineTests/Differential to run the same SQL on tsdb and compare.
 
 ANSWERS.json:
   {"duckdb": version, "seed": S,
-   "cases":  [{"id", "sql", "ordered", "names", "kinds", "rows"}],
+   "cases":  [{"id", "sql", "ordered", "names", "kinds", "rows"[, "error"]}],
    "approx": [{"id", "sql", "reference", "ordered", "names", "kinds", "rows"}]}
 `kinds` per column: int | float | string | bool | time. A cell is null (SQL NULL) or text: ints in
 decimal (DuckDB's HUGEINT sums included), floats as Python's repr (round-trips exactly), bools
@@ -20,6 +20,11 @@ TIMESTAMP µs scaled), strings as they are. `ordered`: the query's ORDER BY fixe
 output row (checked on DuckDB's answer), so rows compare in order; otherwise as multisets.
 `approx` cases hold a query with approx_count_distinct for tsdb and DuckDB's exact answer of the
 same query with count(DISTINCT …) (`reference`).
+
+`--edge N` adds N cases `eNNN` at the limits of each type (overflowing integers, INTEGER casts, ±inf
+and NaN doubles, timestamps near the end of the nanosecond range). A case with "error" is one DuckDB
+refused (its message), or answered beyond 64 bits (a HUGEINT, a timestamp past 2262), which tsdb
+refuses by design: tsdb must refuse it too, and "both refuse" counts as agreement.
 
 Every generated query is run on DuckDB first; one that DuckDB rejects, whose ORDER BY … LIMIT would cut
 through ties, or whose answer is too big, is dropped and another drawn.
@@ -458,6 +463,115 @@ class Generator:
         return self.subquery()
 
 
+# ---------------------------------------------------------------- edge values
+
+INT64_MIN, INT64_MAX = -2**63, 2**63 - 1
+
+
+class EdgeGenerator(Generator):
+    """Queries at the limits of each type: BIGINT and INTEGER near their ends, doubles overflowing to
+    ±inf and NaN, timestamps shifted towards the end of the nanosecond range. DuckDB's errors are kept
+    as answers ("error"): tsdb must refuse those too. An answer beyond 64 bits (a HUGEINT sum, a
+    microsecond timestamp past 2262) is one tsdb refuses on purpose: it is kept as an expected error."""
+
+    INT_EXPRS = [
+        "duration_ms + 9223372036854000000", "duration_ms + 9223372036854415000", "duration_ms + 9223372036854415812",
+        "duration_ms - 9223372036854775807", "duration_ms - 9223372036854775807 - 1", "-duration_ms - 9223372036854775807",
+        "duration_ms - 9223372036854775807 - 1001", "duration_ms * 25620477880152", "duration_ms * 25620477880153",
+        "duration_ms * -25620477880152", "duration_ms * 10000000000000", "duration_ms * 1099511627776",
+        "(duration_ms - 9223372036854775807 - 1) // -1", "(duration_ms - 9223372036854775807 - 1) // 2",
+        "(duration_ms - 9223372036854775807 - 1) % -1", "-(duration_ms - 9223372036854775807 - 1)",
+        "-(duration_ms - 9223372036854775807)", "abs(duration_ms - 9223372036854775807 - 1)",
+        "abs(duration_ms - 9223372036854775807)", "9223372036854775807 - duration_ms * 2",
+        "CAST(duration_ms * 5965 AS INTEGER)", "CAST(duration_ms * 5966 AS INTEGER)", "CAST(duration_ms * 10000 AS INTEGER)",
+        "CAST(duration_ms AS INTEGER) * 5965", "CAST(duration_ms AS INTEGER) * 5966", "CAST(duration_ms AS INTEGER) * -5966",
+        "CAST(duration_ms AS INTEGER) + 2147123652", "CAST(duration_ms AS INTEGER) + 2147483000",
+        "CAST(duration_ms AS INTEGER) - 2147483647 - 2000", "CAST(duration_ms AS INTEGER) + 3000000000",
+        "-CAST(duration_ms AS INTEGER)", "CAST(duration_ms AS INTEGER) * CAST(duration_ms AS INTEGER)",
+        "CAST(duration_ms AS INTEGER) // -1", "CAST(revenue * 1e12 AS INTEGER)", "CAST(revenue * 1e20 AS BIGINT)",
+        "CAST(revenue * 1e300 AS BIGINT)", "duration_ms * duration_ms * duration_ms * duration_ms",
+    ]
+    FLOAT_EXPRS = [
+        "revenue * 1e308", "revenue * 1e308 * 1000", "-revenue * 1e308 * 1000", "revenue * 1e308 * 1000 - revenue * 1e308 * 1000",
+        "1e308 * 10 + revenue", "revenue * 1.7976931348623157e308 * 100", "CAST(duration_ms AS DOUBLE) * 1e305",
+        "revenue / 1e308 / 1e10", "CAST(duration_ms * 25620477880152 AS DOUBLE)",
+    ]
+    SHIFTS = ["100 years", "236 years", "237 years", "300 years", "106000 days", "127000 days", "1000000 hours",
+              "2000000000 days", "348 years 4 months", "100000000 years"]
+
+    def shifted(self):
+        iv = self.pick(self.SHIFTS)
+        e = f"time {self.pick(['+', '-'])} INTERVAL '{iv}'"
+        return self.pick([e, e, f"date_trunc('{self.pick(['day', 'month', 'year'])}', {e})",
+                          f"time_bucket(INTERVAL '{self.pick(['1 day', '7 days', '1 month'])}', {e})"])
+
+    def guarded(self):
+        """A WHERE whose overflowing side matters only on the rows the other side leaves open."""
+        # (x) % 7 <> 3, not x > 0: DuckDB rewrites `-d - c > 0` to `d < -c`, which skips the overflow
+        e = f"({self.pick(self.INT_EXPRS[:20])}) % 7 <> 3"
+        bound = self.pick([1001, 2000, 5000, 100000, 359000])
+        if self.r() < 0.5:
+            return f" WHERE duration_ms < {bound} AND {e}" if self.r() < 0.5 else f" WHERE {e} AND duration_ms < {bound}"
+        return f" WHERE duration_ms >= {bound} OR {e}"
+
+    def query(self):
+        where = f" WHERE {self.predicate()}" if self.r() < 0.4 else (self.guarded() if self.r() < 0.25 else "")
+        k = self.rng.randrange(10)
+        if k < 4:
+            e = self.pick(self.INT_EXPRS)
+            # not count(x): DuckDB may answer it without computing x (so without its overflow); tsdb computes it
+            agg = self.pick(["min", "max", "sum", "count(DISTINCT", "avg"])
+        elif k < 6:
+            e = self.pick(self.FLOAT_EXPRS)
+            agg = self.pick(["min", "max", "sum", "avg", "count"])
+        elif k < 8:
+            e = self.shifted()
+            agg = self.pick(["min", "max", "count(DISTINCT"])
+        else:  # rows, not aggregates
+            e = self.pick(self.INT_EXPRS + self.FLOAT_EXPRS + [self.shifted()])
+            return (f"SELECT time, user_id, {e} AS v FROM plays WHERE {self.predicate()} ORDER BY time, user_id",
+                    f" LIMIT {self.pick([1, 5, 20])}", [0, 1])
+        call = f"count(DISTINCT {e})" if agg == "count(DISTINCT" else f"{agg}({e})"
+        if self.r() < 0.5:
+            return f"SELECT {call} AS v FROM plays{where}", "", None
+        key = self.pick(TAGS_LOW + BOOLS)
+        return f"SELECT {key}, {call} AS v FROM plays{where} GROUP BY {key} ORDER BY {key}", "", [0]
+
+
+def beyond_64_bits(kinds, rows):
+    """Whether DuckDB's answer holds an int or a time (ns) that tsdb's 64-bit types cannot."""
+    for row in rows:
+        for k, v in zip(kinds, row):
+            if v is not None and k in ("int", "time") and not INT64_MIN <= int(v) <= INT64_MAX:
+                return True
+    return False
+
+
+def edge_cases(con, n, seed, max_rows):
+    """n edge-value cases (eNNN); DuckDB's errors and answers beyond 64 bits become expected errors."""
+    gen = EdgeGenerator(con, seed + 7919)
+    cases, made = [], 0
+    while made < n:
+        base, tail, order_cols = gen.query()
+        sql = base + tail
+        case = dict(id=f"e{made:03d}", sql=sql, ordered=False, names=[], kinds=[], rows=[])
+        try:
+            names, kinds, rows = answer(con, sql)
+            if order_cols is not None and has_ties(con, base, len(names), order_cols):
+                continue
+            if len(rows) > max_rows:
+                continue
+            if beyond_64_bits(kinds, rows):
+                case["error"] = "DuckDB answered beyond 64 bits (a HUGEINT or a timestamp past 2262): tsdb refuses by design"
+            else:
+                case.update(ordered=order_cols is not None, names=names, kinds=kinds, rows=rows)
+        except Exception as e:
+            case["error"] = str(e).splitlines()[0]
+        cases.append(case)
+        made += 1
+    return cases
+
+
 APPROX = [
     "SELECT approx_count_distinct(user_id) FROM plays",
     "SELECT approx_count_distinct(user_id) FROM plays WHERE time >= '2026-06-01' AND time < '2026-09-01'",
@@ -474,6 +588,7 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--random", type=int, default=300)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--edge", type=int, default=0)
     ap.add_argument("--max-rows", type=int, default=1500)
     ap.add_argument("--print", action="store_true")
     a = ap.parse_args()
@@ -525,6 +640,8 @@ def main():
         cases.append(dict(id=f"r{made:03d}", sql=sql, ordered=order_cols is not None,
                           names=names, kinds=kinds, rows=rows))
         made += 1
+
+    cases += edge_cases(con, a.edge, a.seed, a.max_rows)
 
     approx = []
     for i, sql in enumerate(APPROX):

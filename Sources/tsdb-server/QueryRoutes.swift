@@ -61,7 +61,7 @@ enum QueryRoutes {
         let limit = Int64(server.config.queryTimeout * 1e9)
         let timeoutMessage = "query timed out after \(server.config.queryTimeout) s (--query-timeout)"
         let timedOut = HTTPReply.full(.error(.gatewayTimeout, timeoutMessage))
-        let control = QueryControl(maxRows: server.config.maxResultRows)
+        let control = QueryControl(maxRows: server.config.maxResultRows, memoryLimit: server.config.queryMemory)
         let timeout = eventLoop.scheduleTask(in: .nanoseconds(limit)) {
             control.cancel(timeoutMessage)
             guard !done.value else { return }

@@ -66,6 +66,9 @@ struct ServerCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Refuse query results of more rows (400).", valueName: "n"))
     var maxResultRows = 10_000_000
 
+    @Option(name: .long, help: ArgumentHelp("Memory one query may hold; a query needing more fails (400).", valueName: "bytes"))
+    var queryMemory = ByteSize(4 << 30)
+
     @Option(name: .long, help: ArgumentHelp("Flush the memtable to segments at this size.", valueName: "bytes"))
     var memtableSize = ByteSize(64 << 20)
 
@@ -149,6 +152,7 @@ struct ServerCommand: ParsableCommand {
         c.minBodyRate = minBodyRate.bytes
         c.bodyRateGrace = bodyRateGrace
         c.maxResultRows = maxResultRows
+        c.queryMemory = max(1, queryMemory.bytes)
         c.memtableBytes = memtableSize.bytes
         c.maxPendingFlushes = maxPendingFlushes
         c.maxUnflushedBytes = maxUnflushedBytes?.bytes ?? 0

@@ -35,6 +35,8 @@ struct ServerConfig: Sendable {
     var queryTimeout: Double = 60
     /// A query result of more rows than this is refused (400) instead of sent.
     var maxResultRows = 10_000_000
+    /// Bytes one query may hold (`QueryControl`'s memory budget); a query needing more fails (400).
+    var queryMemory = 4 << 30
     /// Threads that parse and write ingested data (they block on fsync).
     var writeThreads = 4
     /// Queries run at once; each uses `queryThreads` cores.

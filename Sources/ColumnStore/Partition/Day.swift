@@ -45,8 +45,19 @@ public enum Day {
     public static func parse(_ name: String) -> Int32? {
         let p = name.split(separator: "-")
         guard p.count == 3, p[0].count == 4, p[1].count == 2, p[2].count == 2,
-              let y = Int(p[0]), let m = Int(p[1]), let d = Int(p[2]), (1...12).contains(m), (1...31).contains(d)
+              p.allSatisfy({ $0.allSatisfy { $0 >= "0" && $0 <= "9" } }),
+              let y = Int(p[0]), let m = Int(p[1]), let d = Int(p[2]), (1...12).contains(m), (1...daysIn(month: m, year: y)).contains(d)
         else { return nil }
         return from(year: y, month: m, day: d)
+    }
+
+    /// The number of days of `month` (1–12) in `year` (proleptic Gregorian: leap years are divisible
+    /// by 4, except centuries not divisible by 400).
+    public static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
     }
 }

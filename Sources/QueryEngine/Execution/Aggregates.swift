@@ -58,6 +58,8 @@ protocol Accumulator: AnyObject {
     /// or -1 to leave that group out (merging one hash partition at a time).
     func merge(_ other: Accumulator, map: [Int32], from otherPool: StringPool, into pool: inout StringPool) throws
     func finalize(_ pool: StringPool) throws -> ColumnVector
+    /// Estimated bytes of the per-group state, for the query's memory budget; cheap (no walk over groups).
+    var memoryBytes: Int { get }
 }
 
 /// An accumulator with a fast path for a single group (no GROUP BY): a tight loop over the batch.
@@ -74,6 +76,7 @@ final class CountAccumulator: Accumulator {
     let star: Bool
     var counts: [Int64] = []
     init(star: Bool) { self.star = star }
+    var memoryBytes: Int { counts.capacity * 8 }
     func resize(_ groups: Int) { if counts.count < groups { counts.append(contentsOf: repeatElement(0, count: groups - counts.count)) } }
     func update(_ gids: [Int32], _ sel: [Int32]?, _ arg: Vec?, _ pool: inout StringPool) {
         counts.withUnsafeMutableBufferPointer { c in
@@ -130,7 +133,19 @@ final class IntegerSumAccumulator<T: SummableInteger>: Accumulator {
     let average: Bool
     var sums: [T] = []
     var counts: [Int64] = []
+    /// avg() only: how many times each group's sum wrapped past 2^64 (negative: downwards), so the true
+    /// total is `carries[g] * 2^64 + sums[g]` and the mean is exact however large the values (DuckDB
+    /// averages in 128 bits). sum() has no carries: its total must fit the type, else it is an error.
+    var carries: [Int64] = []
     init(average: Bool) { self.average = average }
+    var memoryBytes: Int { sums.capacity * 8 + counts.capacity * 8 + carries.capacity * 8 }
+
+    /// A wrapped addition of `x` to group g's sum: counted as a carry for avg(), an error for sum().
+    @inline(__always) func wrapped(_ g: Int, _ x: T) throws {
+        guard average else { throw Self.overflow }
+        if carries.count < sums.count { carries.append(contentsOf: repeatElement(0, count: sums.count - carries.count)) }
+        carries[g] += x < 0 ? -1 : 1
+    }
 
     static var overflow: QueryError { QueryError("integer overflow in sum(): the total does not fit a \(T.sqlName)") }
 
@@ -151,12 +166,13 @@ final class IntegerSumAccumulator<T: SummableInteger>: Accumulator {
             let x = T.constant(c)
             for g in gids {
                 let (s, o) = sums[Int(g)].addingReportingOverflow(x)
-                if o { throw Self.overflow }
+                if o { try wrapped(Int(g), x) }
                 sums[Int(g)] = s; counts[Int(g)] &+= 1
             }
             return
         }
         var overflow = false
+        var wraps: [(Int, T)] = []
         T.values(a).withUnsafeBufferPointer { v in
             sums.withUnsafeMutableBufferPointer { s in
                 counts.withUnsafeMutableBufferPointer { c in
@@ -165,20 +181,22 @@ final class IntegerSumAccumulator<T: SummableInteger>: Accumulator {
                         for (j, g) in gids.enumerated() {
                             let r = Int(sel[j])
                             if let valid, !valid[r] { continue }
-                            let (t, o) = s[Int(g)].addingReportingOverflow(v[r]); s[Int(g)] = t; overflow = overflow || o
+                            let (t, o) = s[Int(g)].addingReportingOverflow(v[r]); s[Int(g)] = t
+                            if o { overflow = true; wraps.append((Int(g), v[r])) }
                             c[Int(g)] &+= 1
                         }
                     } else {
                         for (j, g) in gids.enumerated() {
                             if let valid, !valid[j] { continue }
-                            let (t, o) = s[Int(g)].addingReportingOverflow(v[j]); s[Int(g)] = t; overflow = overflow || o
+                            let (t, o) = s[Int(g)].addingReportingOverflow(v[j]); s[Int(g)] = t
+                            if o { overflow = true; wraps.append((Int(g), v[j])) }
                             c[Int(g)] &+= 1
                         }
                     }
                 }
             }
         }
-        if overflow { throw Self.overflow }
+        if overflow { for (g, x) in wraps { try wrapped(g, x) } }
     }
     @_specialize(where T == Int64)
     @_specialize(where T == UInt64)
@@ -187,8 +205,12 @@ final class IntegerSumAccumulator<T: SummableInteger>: Accumulator {
         for g in o.sums.indices where map[g] >= 0 {
             let m = Int(map[g])
             let (s, ov) = sums[m].addingReportingOverflow(o.sums[g])
-            if ov { throw Self.overflow }
+            if ov { try wrapped(m, o.sums[g]) }
             sums[m] = s; counts[m] &+= o.counts[g]
+            if g < o.carries.count, o.carries[g] != 0 {
+                if carries.count < sums.count { carries.append(contentsOf: repeatElement(0, count: sums.count - carries.count)) }
+                carries[m] += o.carries[g]
+            }
         }
     }
     func finalize(_ pool: StringPool) -> ColumnVector {
@@ -196,7 +218,12 @@ final class IntegerSumAccumulator<T: SummableInteger>: Accumulator {
         var validity = Bitmap(count: sums.count, value: true)
         for (g, c) in counts.enumerated() where c == 0 { validity[g] = false }
         if average {
-            out.float64s = sums.indices.map { counts[$0] == 0 ? 0 : Double(sums[$0]) / Double(counts[$0]) }
+            out.float64s = sums.indices.map { g in
+                if counts[g] == 0 { return 0 }
+                let carry = g < carries.count ? carries[g] : 0
+                if carry == 0 { return Double(sums[g]) / Double(counts[g]) }
+                return Double((Int128(carry) << 64) + Int128(sums[g])) / Double(counts[g])
+            }
         } else {
             T.store(sums, in: &out)
         }
@@ -211,6 +238,7 @@ final class DoubleSumAccumulator: Accumulator {
     var sums: [Double] = []
     var counts: [Int64] = []
     init(average: Bool) { self.average = average }
+    var memoryBytes: Int { sums.capacity * 8 + counts.capacity * 8 }
     func resize(_ groups: Int) {
         if sums.count < groups {
             sums.append(contentsOf: repeatElement(0, count: groups - sums.count))
@@ -259,7 +287,19 @@ final class MinMaxAccumulator: Accumulator {
     var uints: [UInt64] = []
     var strings: [[UInt8]?] = []
     var has: [Bool] = []
+    /// Whether double `x` beats `current` for min (isMax false) or max, in DuckDB's order: NaN is greater
+    /// than every number, so max() of a column holding NaN is NaN and min() skips it.
+    @inline(__always) static func better(_ x: Double, _ current: Double, _ isMax: Bool) -> Bool {
+        let (a, b) = isMax ? (x, current) : (current, x)  // is a after b?
+        return a.isNaN ? !b.isNaN : (!b.isNaN && a > b)
+    }
+
+    /// Bytes of the kept strings (min/max of strings copy their bytes per group).
+    private var stringBytes = 0
     init(type: ValueType, isMax: Bool) { self.type = type; self.isMax = isMax }
+    var memoryBytes: Int {
+        has.capacity + ints.capacity * 8 + doubles.capacity * 8 + uints.capacity * 8 + strings.capacity * 8 + stringBytes
+    }
     func resize(_ groups: Int) {
         let k = groups - has.count
         guard k > 0 else { return }
@@ -290,7 +330,7 @@ final class MinMaxAccumulator: Accumulator {
                     let r = row(sel, j), gi = Int(g)
                     if let valid, !valid[r] { continue }
                     let x = v[r]
-                    if !has[gi] || (isMax ? x > doubles[gi] : x < doubles[gi]) { doubles[gi] = x; has[gi] = true }
+                    if !has[gi] || Self.better(x, doubles[gi], isMax) { doubles[gi] = x; has[gi] = true }
                 }
             }
         case .uint:
@@ -318,8 +358,9 @@ final class MinMaxAccumulator: Accumulator {
             a.withBytes(r) { b in
                 if let cur = strings[g] {
                     let c = cur.withUnsafeBytes { Kernels.order(b, $0) }
-                    if isMax ? c > 0 : c < 0 { strings[g] = Array(b) }
+                    if isMax ? c > 0 : c < 0 { stringBytes += b.count - cur.count; strings[g] = Array(b) }
                 } else {
+                    stringBytes += b.count + 32
                     strings[g] = Array(b)
                 }
             }
@@ -330,7 +371,7 @@ final class MinMaxAccumulator: Accumulator {
     }
     private func offerValue(_ g: Int, _ v: Value) {
         switch v {
-        case let .double(x): if !has[g] || (isMax ? x > doubles[g] : x < doubles[g]) { doubles[g] = x; has[g] = true }
+        case let .double(x): if !has[g] || Self.better(x, doubles[g], isMax) { doubles[g] = x; has[g] = true }
         case let .uint(x): if !has[g] || (isMax ? x > uints[g] : x < uints[g]) { uints[g] = x; has[g] = true }
         case let .int(x), let .time(x): if !has[g] || (isMax ? x > ints[g] : x < ints[g]) { ints[g] = x; has[g] = true }
         case let .bool(b): let x: Int64 = b ? 1 : 0; if !has[g] || (isMax ? x > ints[g] : x < ints[g]) { ints[g] = x; has[g] = true }
@@ -346,8 +387,8 @@ final class MinMaxAccumulator: Accumulator {
                 if let s = o.strings[g] {
                     if let cur = strings[m] {
                         let c = s.withUnsafeBytes { x in cur.withUnsafeBytes { Kernels.order(x, $0) } }
-                        if isMax ? c > 0 : c < 0 { strings[m] = s }
-                    } else { strings[m] = s }
+                        if isMax ? c > 0 : c < 0 { stringBytes += s.count - cur.count; strings[m] = s }
+                    } else { stringBytes += s.count + 32; strings[m] = s }
                     has[m] = true
                 }
             case .double: offerValue(m, .double(o.doubles[g]))
@@ -411,7 +452,7 @@ extension IntegerSumAccumulator: UngroupedAccumulator where T == Int64 {
     func reduce(_ sel: [Int32]?, _ arg: Vec?, rows: Int) throws {
         resize(1)
         var scratchPool = StringPool()  // the fallbacks below never intern: their arguments are numbers
-        guard let a = arg, a.constant == nil, a.col.validity == nil, a.type == .int || a.type == .time else {
+        guard let a = arg, a.constant == nil, a.col.validity == nil, a.type.isSignedInteger || a.type == .time else {
             return try update([Int32](repeating: 0, count: sel?.count ?? rows), sel, arg, &scratchPool)
         }
         // Exact 128-bit total. Chunks whose values all lie within ±2^52 sum in plain (vectorized) Int64
@@ -431,9 +472,21 @@ extension IntegerSumAccumulator: UngroupedAccumulator where T == Int64 {
                 i = end
             }
         }
+        if average, Int64(exactly: total) == nil {  // a batch beyond 64 bits: add it in pieces that fit
+            var left = total
+            while left != 0 {
+                let piece = Int64(clamping: left)
+                left -= Int128(piece)
+                let (s, o) = sums[0].addingReportingOverflow(piece)
+                if o { try wrapped(0, piece) }
+                sums[0] = s
+            }
+            counts[0] &+= Int64(sel?.count ?? rows)
+            return
+        }
         guard let batch = Int64(exactly: total) else { throw Self.overflow }
         let (s, o) = sums[0].addingReportingOverflow(batch)
-        if o { throw Self.overflow }
+        if o { try wrapped(0, batch) }
         sums[0] = s
         counts[0] &+= Int64(sel?.count ?? rows)
     }
@@ -459,16 +512,20 @@ extension MinMaxAccumulator: UngroupedAccumulator {
     func reduce(_ sel: [Int32]?, _ arg: Vec?, rows: Int) throws {
         resize(1)
         var scratchPool = StringPool()  // the fallbacks below never intern: their arguments are numbers
-        guard let a = arg, a.constant == nil, a.col.validity == nil, a.type == .int || a.type == .time || a.type == .double else {
+        guard let a = arg, a.constant == nil, a.col.validity == nil, a.type.isSignedInteger || a.type == .time || a.type == .double else {
             return update([Int32](repeating: 0, count: sel?.count ?? rows), sel, arg, &scratchPool)
         }
         if a.type == .double {
-            var lo = Double.infinity, hi = -Double.infinity, any = false
+            var lo = Double.infinity, hi = -Double.infinity, any = false, nan = false
             a.col.float64s.withUnsafeBufferPointer { v in
-                if let sel { for r in sel { let x = v[Int(r)]; lo = Swift.min(lo, x); hi = Swift.max(hi, x); any = true } }
-                else { for x in v.prefix(rows) { lo = Swift.min(lo, x); hi = Swift.max(hi, x); any = true } }
+                if let sel { for r in sel { let x = v[Int(r)]; lo = Swift.min(lo, x); hi = Swift.max(hi, x); any = true; nan = nan || x != x } }
+                else { for x in v.prefix(rows) { lo = Swift.min(lo, x); hi = Swift.max(hi, x); any = true; nan = nan || x != x } }
             }
-            if any { let x = isMax ? hi : lo; if !has[0] || (isMax ? x > doubles[0] : x < doubles[0]) { doubles[0] = x; has[0] = true } }
+            if nan {  // rare: the plain loop skipped NaN; take it in DuckDB's order
+                var scratchPool = StringPool()
+                return update([Int32](repeating: 0, count: sel?.count ?? rows), sel, arg, &scratchPool)
+            }
+            if any { let x = isMax ? hi : lo; if !has[0] || Self.better(x, doubles[0], isMax) { doubles[0] = x; has[0] = true } }
         } else {
             var lo = Int64.max, hi = Int64.min, any = false
             a.col.int64s.withUnsafeBufferPointer { v in

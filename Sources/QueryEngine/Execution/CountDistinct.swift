@@ -13,9 +13,15 @@ final class CountDistinctAccumulator: Accumulator {
     var short = PairSet()
 
     func resize(_ groups: Int) { self.groups = max(self.groups, groups) }
+    var memoryBytes: Int { self.set.memoryBytes + short.memoryBytes + MemorySize.of(strings) }
     func update(_ gids: [Int32], _ sel: [Int32]?, _ arg: Vec?, _ pool: inout StringPool) {
         guard let a = arg, a.constant != .null else { return }
-        pooled = a.constant == nil ? a.col.type == .string : true
+        // Only strings become pool codes; a constant number's key is its bits (count(DISTINCT 1)).
+        if let c = a.constant {
+            if case .string = c { pooled = true }
+        } else if a.col.type == .string {
+            pooled = true
+        }
         let valid = a.constant == nil ? a.col.validity : nil
         if a.constant == nil, a.col.type == .symbol {
             a.col.codes.withUnsafeBufferPointer { codes in
@@ -101,6 +107,7 @@ struct PairSet {
 
     private var slots: [Slot] = []
     private(set) var count = 0
+    var memoryBytes: Int { slots.capacity * 16 }
 
     @inline(__always) static func hash(_ g: UInt32, _ v: UInt64) -> UInt64 {
         var h = v &* 0x9E37_79B9_7F4A_7C15 ^ (UInt64(g) &* 0xC2B2_AE3D_27D4_EB4F)

@@ -17,10 +17,13 @@ enum Evaluator {
             return Vec(constant: v, count: n)
         case let .negate(x, t):
             let v = try eval(x, src)
-            if let c = v.constant { return Vec(constant: negateValue(c), count: n) }
+            if let c = v.constant { return Vec(constant: try negateValue(c), count: n) }
             var out = ColumnVector(type: t.columnType)
             if t == .int {
-                for x in v.col.int64s where x == .min { throw QueryError("integer overflow in negation") }
+                let valid = v.col.validity
+                for (i, x) in v.col.int64s.enumerated() where x == .min && (valid.map { $0[i] } ?? true) {
+                    throw Self.negationOverflow
+                }
                 out.int64s = v.col.int64s.map { 0 &- $0 }
             } else {
                 out.float64s = v.col.float64s.map { -$0 }
@@ -33,9 +36,9 @@ enum Evaluator {
             if let c = v.constant { return Vec(constant: c == .null ? .null : .bool(c != .bool(true)), count: n) }
             return Vec.bools(v.col.bools.map { $0 ^ 1 }, v.col.validity)
         case let .and(a, b):
-            return try logical(try eval(a, src), try eval(b, src), n, isAnd: true)
+            return try guardedLogical(a, b, src, isAnd: true)
         case let .or(a, b):
-            return try logical(try eval(a, src), try eval(b, src), n, isAnd: false)
+            return try guardedLogical(a, b, src, isAnd: false)
         case let .compare(op, a, b):
             return try Kernels.compare(op, try eval(a, src), try eval(b, src), n)
         case let .arithmetic(op, a, b, t):
@@ -43,15 +46,22 @@ enum Evaluator {
         case let .shiftTime(x, i, neg):
             let v = try eval(x, src)
             if let c = v.constant {
-                if case let .time(t) = c { return Vec(constant: .time(TimeArithmetic.add(t, i, negate: neg)), count: n) }
+                if case let .time(t) = c { return Vec(constant: .time(try TimeArithmetic.add(t, i, negate: neg)), count: n) }
                 return Vec(constant: .null, count: n)
             }
             var out = ColumnVector(type: .time)
-            if i.months == 0 {
-                let d = (Int64(i.days) &* TimeBucket.nanosPerDay &+ i.nanoseconds) * (neg ? -1 : 1)
-                out.int64s = v.col.int64s.map { $0 &+ d }
+            let valid = v.col.validity
+            if i.months == 0, let d = Int64(exactly: TimeArithmetic.fixedPart(i, negate: neg)) {
+                // Checked per row, one flag per vector: a result outside 1677–2262 is an error, never a wrapped time.
+                var overflow = false
+                out.int64s = v.col.int64s.map { let (r, o) = $0.addingReportingOverflow(d); overflow = overflow || o; return r }
+                if overflow {
+                    for (k, t) in v.col.int64s.enumerated() where (valid.map { $0[k] } ?? true) { _ = try TimeArithmetic.add(t, i, negate: neg) }
+                }
             } else {
-                out.int64s = v.col.int64s.map { TimeArithmetic.add($0, i, negate: neg) }
+                out.int64s = try v.col.int64s.enumerated().map { k, t in
+                    (valid.map { $0[k] } ?? true) ? try TimeArithmetic.add(t, i, negate: neg) : 0
+                }
             }
             out._setCount(n)
             out.validity = v.col.validity
@@ -95,13 +105,18 @@ enum Evaluator {
         case let .timeBucket(b, x):
             let v = try eval(x, src)
             if let c = v.constant {
-                if case let .time(t) = c { return Vec(constant: .time(b.apply(t)), count: n) }
+                if case let .time(t) = c { return Vec(constant: .time(try b.checkedApply(t)), count: n) }
                 return Vec(constant: .null, count: n)
             }
             var out = ColumnVector(type: .time)
+            var failed: Int?
             out.int64s = [Int64](unsafeUninitializedCapacity: n) { buf, k in
-                v.col.int64s.withUnsafeBufferPointer { b.apply($0, buf) }
+                failed = v.col.int64s.withUnsafeBufferPointer { b.apply($0, buf) }
                 k = n
+            }
+            if let f = failed, v.col.validity.map({ $0[f] }) ?? true { _ = try b.checkedApply(v.col.int64s[f]) }
+            if failed != nil, let valid = v.col.validity {
+                for (k, t) in v.col.int64s.enumerated() where valid[k] { _ = try b.checkedApply(t) }
             }
             out._setCount(n)
             out.validity = v.col.validity
@@ -128,11 +143,16 @@ enum Evaluator {
         }
     }
 
-    static func negateValue(_ v: Value) -> Value {
+    /// -(-9223372036854775808) does not fit a BIGINT (DuckDB widens to HUGEINT, which tsdb has not).
+    static let negationOverflow = QueryError("integer overflow in negation: -(-9223372036854775808) does not fit a BIGINT")
+
+    static func negateValue(_ v: Value) throws -> Value {
         switch v {
-        case let .int(i): .int(0 &- i)
-        case let .double(d): .double(-d)
-        default: .null
+        case let .int(i):
+            guard i != .min else { throw negationOverflow }
+            return .int(-i)
+        case let .double(d): return .double(-d)
+        default: return .null
         }
     }
 
@@ -180,6 +200,60 @@ enum Evaluator {
         return .bool(false)
     }
 
+    /// A CASE branch's value. It is computed for every row (the fast way); when that fails (an overflow,
+    /// say) it is computed again for just the rows that take the branch, so rows that don't can't fail it.
+    private static func evalPicked<S: ColumnSource>(_ e: BoundExpr, _ src: S, _ pick: [Int32], _ k: Int32) throws -> Vec {
+        do {
+            return try eval(e, src)
+        } catch {
+            var rows: [Int32] = []
+            for i in 0..<src.rowCount where pick[i] == k { rows.append(Int32(i)) }
+            return try eval(e, src, onlyRows: rows, else: error)
+        }
+    }
+
+    /// `e` computed for `rows` of the batch only, as a full-length vector whose other rows hold
+    /// arbitrary values (callers never read them); `failure` is rethrown when `rows` is every row.
+    static func eval<S: ColumnSource>(_ e: BoundExpr, _ src: S, onlyRows rows: [Int32], else failure: Error) throws -> Vec {
+        let n = src.rowCount
+        if rows.isEmpty { return Vec(constant: .null, count: n) }
+        if rows.count == n { throw failure }
+        let g = try eval(e, GatheredColumns(base: src, rows: rows))
+        if let c = g.constant { return Vec(constant: c, count: n) }
+        // Back to full length: row i of the batch reads row position[i] of `g` (rows not computed read row 0).
+        var position = [Int32](repeating: 0, count: n)
+        for (j, r) in rows.enumerated() { position[Int(r)] = Int32(j) }
+        var out = Vec(type: g.type, col: g.col.gather(position), dict: g.dict)
+        out.count = n
+        return out
+    }
+
+    /// AND / OR. Both sides are computed for every row (the fast way); when one fails (an overflow, say)
+    /// it is computed again only where the other side leaves the answer open (AND: not false, OR: not
+    /// true), as DuckDB evaluates `x < 10 AND x + big > 0` without overflowing on the rows x < 10 drops.
+    private static func guardedLogical<S: ColumnSource>(_ a: BoundExpr, _ b: BoundExpr, _ src: S, isAnd: Bool) throws -> Vec {
+        let n = src.rowCount
+        func open(_ v: Vec) -> [Int32] {
+            let deciding: UInt8 = isAnd ? 0 : 1
+            if let c = v.constant { return c != .null && (c == .bool(true)) == (deciding == 1) ? [] : (0..<Int32(n)).map { $0 } }
+            var rows: [Int32] = []
+            for i in 0..<n where v.col.isNull(i) || v.col.bools[i] != deciding { rows.append(Int32(i)) }
+            return rows
+        }
+        let va: Vec
+        do {
+            va = try eval(a, src)
+        } catch {
+            let vb = try eval(b, src)
+            return try logical(try eval(a, src, onlyRows: open(vb), else: error), vb, n, isAnd: isAnd)
+        }
+        do {
+            return try logical(va, try eval(b, src), n, isAnd: isAnd)
+        } catch {
+            return try logical(va, try eval(b, src, onlyRows: open(va), else: error), n, isAnd: isAnd)
+        }
+    }
+
     private static func caseWhen(_ branches: [(BoundExpr, BoundExpr)], _ otherwise: BoundExpr, _ t: ValueType, _ src: some ColumnSource) throws -> Vec {
         let n = src.rowCount
         // CASE WHEN cond THEN a ELSE b END with constant numbers: a select per row, no branch vectors.
@@ -213,8 +287,8 @@ enum Evaluator {
         // Which branch each row takes (branches.count = ELSE).
         var pick = [Int32](repeating: Int32(branches.count), count: n)
         var open = n
-        var values: [Vec] = []
-        for (k, (cond, then)) in branches.enumerated() {
+        var decided = 0
+        for (k, (cond, _)) in branches.enumerated() {
             let c = try eval(cond, src)
             if let cv = c.constant {
                 if cv == .bool(true) { for i in 0..<n where pick[i] == Int32(branches.count) { pick[i] = Int32(k) }; open = 0 }
@@ -223,11 +297,14 @@ enum Evaluator {
                     pick[i] = Int32(k); open -= 1
                 }
             }
-            values.append(try eval(then, src))
+            decided = k + 1
             if open == 0 { break }
         }
-        while values.count < branches.count { values.append(Vec(constant: .null, count: n)) }
-        values.append(try eval(otherwise, src))
+        var values: [Vec] = []
+        for k in 0..<branches.count {
+            values.append(k < decided ? try evalPicked(branches[k].1, src, pick, Int32(k)) : Vec(constant: .null, count: n))
+        }
+        values.append(try evalPicked(otherwise, src, pick, Int32(branches.count)))
         // All rows take one constant branch: stay constant.
         if values.allSatisfy({ $0.constant != nil }) {
             let first = pick.first ?? 0
@@ -237,7 +314,7 @@ enum Evaluator {
         let cols = values.map { $0.constant.map { Vec.broadcast($0, type: t, count: n) } ?? $0.materialized() }
         var out = ColumnVector(type: t.columnType, capacity: n)
         switch t {
-        case .int, .time:
+        case .int, .int32, .time:
             out.int64s = (0..<n).map { cols[Int(pick[$0])].int64s[$0] }
         case .uint:
             out.uint64s = (0..<n).map { cols[Int(pick[$0])].uint64s[$0] }

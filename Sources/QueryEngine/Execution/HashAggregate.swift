@@ -36,6 +36,14 @@ final class HashAggregate: @unchecked Sendable {  // one thread at a time; merge
         }
     }
 
+    /// Estimated bytes of the table: keys, hash slots, interned strings and every accumulator's state.
+    var memoryBytes: Int {
+        var b = keys.capacity * 8 + hashes.capacity * 8 + slots.capacity * 4 + dense.capacity * 4 + rowKeys.capacity * 8
+        b += MemorySize.of(pool)
+        for a in accumulators { b += a.memoryBytes }
+        return b
+    }
+
     /// Adds the selected rows of one batch. `keyVecs` and `args` are full-batch vectors.
     func consume(_ keyVecs: [Vec], _ args: [Vec?], sel: [Int32]?, rows: Int) throws {
         let n = sel?.count ?? rows
@@ -279,7 +287,7 @@ final class HashAggregate: @unchecked Sendable {  // one thread at a time; merge
                 case .pooled: pool.withBytes(UInt32(word)) { col.append(string: $0) }
                 default:
                     switch t {
-                    case .int, .time: col.append(int64: Int64(bitPattern: word))
+                    case .int, .int32, .time: col.append(int64: Int64(bitPattern: word))
                     case .uint: col.append(uint64: word)
                     case .double: col.append(float64: Double(bitPattern: word))
                     case .bool: col.append(bool: word != 0)

@@ -11,6 +11,10 @@ final class HyperLogLogAccumulator: Accumulator {
     var sparse: [Set<UInt64>] = []
     var registers: [[UInt8]?] = []
 
+    /// Bytes of the sparse sets' entries and the dense registers.
+    private var stateBytes = 0
+    var memoryBytes: Int { sparse.capacity * 8 + registers.capacity * 8 + stateBytes }
+
     func resize(_ groups: Int) {
         while sparse.count < groups { sparse.append([]); registers.append(nil) }
     }
@@ -37,7 +41,7 @@ final class HyperLogLogAccumulator: Accumulator {
 
     private func add(_ g: Int, _ h: UInt64) {
         if registers[g] == nil {
-            sparse[g].insert(h)
+            if sparse[g].insert(h).inserted { stateBytes += 16 }
             if sparse[g].count > Self.sparseLimit { densify(g) }
             return
         }
@@ -49,6 +53,7 @@ final class HyperLogLogAccumulator: Accumulator {
     private func densify(_ g: Int) {
         registers[g] = [UInt8](repeating: 0, count: Self.m)
         let s = sparse[g]
+        stateBytes += Self.m - 16 * s.count
         sparse[g] = []
         for h in s { add(g, h) }
     }

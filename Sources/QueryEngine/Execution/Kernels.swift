@@ -10,7 +10,7 @@ enum Kernels {
         if a.constant != nil { return try compare(op.flipped, b, a, n) }
         let validity = andValidity(a.col.validity, b.col.validity)
         switch a.type {
-        case .int, .time:
+        case .int, .int32, .time:
             if let c = b.constant {
                 let s: Int64 = switch c { case let .int(x), let .time(x): x; default: 0 }
                 return Vec.bools(cmpScalar(op, a.col.int64s, s, n), validity)
@@ -140,29 +140,39 @@ enum Kernels {
         let validity = andValidity(a.validity, b.validity)
         var out = ColumnVector(type: t.columnType)
         switch t {
-        case .int:
+        case .int, .int32:
             let x = a.materialized().int64s, y = b.materialized().int64s
             var nulls: [Int] = []
+            func valid(_ i: Int) -> Bool { validity.map { $0[i] } ?? true }
+            func fail(_ i: Int) -> QueryError { overflow(op, x[i], y[i], t) }
             out.int64s = try [Int64](unsafeUninitializedCapacity: n) { o, k in
                 k = n
                 switch op {
                 case .add:
-                    for i in 0..<n { let (r, ov) = x[i].addingReportingOverflow(y[i]); if ov && validity.map({ $0[i] }) ?? true { throw QueryError("integer overflow in +") }; o[i] = r }
+                    for i in 0..<n { let (r, ov) = x[i].addingReportingOverflow(y[i]); if ov && valid(i) { throw fail(i) }; o[i] = r }
                 case .subtract:
-                    for i in 0..<n { let (r, ov) = x[i].subtractingReportingOverflow(y[i]); if ov && validity.map({ $0[i] }) ?? true { throw QueryError("integer overflow in -") }; o[i] = r }
+                    for i in 0..<n { let (r, ov) = x[i].subtractingReportingOverflow(y[i]); if ov && valid(i) { throw fail(i) }; o[i] = r }
                 case .multiply:
-                    for i in 0..<n { let (r, ov) = x[i].multipliedReportingOverflow(by: y[i]); if ov && validity.map({ $0[i] }) ?? true { throw QueryError("integer overflow in *") }; o[i] = r }
+                    for i in 0..<n { let (r, ov) = x[i].multipliedReportingOverflow(by: y[i]); if ov && valid(i) { throw fail(i) }; o[i] = r }
                 case .integerDivide, .modulo:
                     // Division by zero gives NULL, as in DuckDB.
                     for i in 0..<n {
                         if y[i] == 0 { o[i] = 0; nulls.append(i); continue }
-                        if x[i] == .min && y[i] == -1 { o[i] = op == .modulo ? 0 : .min; continue }
-                        if op == .modulo { o[i] = x[i] % y[i]; continue }
-                        let q = x[i] / y[i]
-                        o[i] = (x[i] % y[i] != 0 && ((x[i] < 0) != (y[i] < 0))) ? q - 1 : q
+                        if x[i] == .min && y[i] == -1 {
+                            // The quotient 2^63 does not fit (DuckDB: "Overflow in division"); the remainder is 0.
+                            if op == .integerDivide && valid(i) { throw fail(i) }
+                            o[i] = 0
+                            continue
+                        }
+                        // Both truncate toward zero, as in DuckDB (-5 // 2 is -2, -7 % 3 is -1).
+                        o[i] = op == .modulo ? x[i] % y[i] : x[i] / y[i]
                     }
                 case .divide:
                     preconditionFailure("BUG: integer / is planned as floating point")
+                }
+                // INTEGER (32-bit): operands fit 32 bits, so the 64-bit result is exact; it must fit too.
+                if t == .int32 {
+                    for i in 0..<n where (o[i] < Int64(Int32.min) || o[i] > Int64(Int32.max)) && valid(i) { throw fail(i) }
                 }
             }
             out._setCount(n)
@@ -185,7 +195,9 @@ enum Kernels {
                     return op == .modulo ? x[i] % y[i] : x[i] / y[i]
                 case .divide: preconditionFailure("BUG: integer / is planned as floating point")
                 }
-                if ov && (validity.map { $0[i] } ?? true) { throw QueryError("unsigned integer overflow") }
+                if ov && (validity.map { $0[i] } ?? true) {
+                    throw QueryError("integer overflow in UBIGINT arithmetic (\(x[i]) \(op == .add ? "+" : op == .subtract ? "-" : "*") \(y[i])): the result does not fit a UBIGINT")
+                }
                 return r
             }
             out._setCount(n)
@@ -210,7 +222,7 @@ enum Kernels {
                         case .modulo:
                             for i in 0..<n { o[i] = q[i] == 0 ? 0 : p[i].truncatingRemainder(dividingBy: q[i]); if q[i] == 0 { nulls.append(i) } }
                         case .integerDivide:
-                            for i in 0..<n { o[i] = q[i] == 0 ? 0 : (p[i] / q[i]).rounded(.down); if q[i] == 0 { nulls.append(i) } }
+                            for i in 0..<n { o[i] = q[i] == 0 ? 0 : (p[i] / q[i]).rounded(.towardZero); if q[i] == 0 { nulls.append(i) } }
                         }
                     }
                 }
@@ -227,12 +239,25 @@ enum Kernels {
         return Vec(type: t, col: out)
     }
 
+    /// The error for an integer result that does not fit `t` (DuckDB: "Overflow in addition of INT64 (…)").
+    static func overflow(_ op: ArithmeticOp, _ x: Int64, _ y: Int64, _ t: ValueType) -> QueryError {
+        let (name, sign) = switch op {
+        case .add: ("addition", "+")
+        case .subtract: ("subtraction", "-")
+        case .multiply: ("multiplication", "*")
+        case .divide: ("division", "/")
+        case .integerDivide: ("division", "//")
+        case .modulo: ("modulo", "%")
+        }
+        return QueryError("integer overflow in \(name) of \(t) (\(x) \(sign) \(y)): the result does not fit a \(t)")
+    }
+
     /// Values as doubles (ints converted), constants broadcast.
     static func doubles(_ v: Vec, _ n: Int) -> [Double] {
         if let c = v.constant { return [Double](repeating: c.asDouble ?? 0, count: n) }
         switch v.type {
         case .double: return v.col.float64s
-        case .int, .time: return v.col.int64s.map { Double($0) }
+        case .int, .int32, .time: return v.col.int64s.map { Double($0) }
         case .uint: return v.col.uint64s.map { Double($0) }
         case .bool: return v.col.bools.map { Double($0) }
         default: return [Double](repeating: 0, count: n)
@@ -243,6 +268,28 @@ enum Kernels {
 
     static func cast(_ v: Vec, to t: ValueType, _ n: Int) throws -> Vec {
         if v.type == t { return v }
+        // INTEGER values are BIGINT values that fit 32 bits: widen by relabelling, narrow by a range check.
+        if v.type == .int32 { var w = v; w.type = .int; return try cast(w, to: t, n) }
+        if t == .int32 {
+            var w = try cast(v, to: .int, n)
+            func check(_ x: Int64) throws {
+                guard x >= Int64(Int32.min) && x <= Int64(Int32.max) else {
+                    throw QueryError("cannot cast \(x) to INTEGER: out of range (INTEGER is 32-bit; cast to BIGINT for 64 bits)")
+                }
+            }
+            if let c = w.constant {
+                if case let .int(x) = c { try check(x) }
+            } else {
+                let valid = w.col.validity
+                try w.col.int64s.withUnsafeBufferPointer { p in
+                    for i in 0..<n where p[i] < Int64(Int32.min) || p[i] > Int64(Int32.max) {
+                        if valid.map({ $0[i] }) ?? true { try check(p[i]) }
+                    }
+                }
+            }
+            w.type = .int32
+            return w
+        }
         if let c = v.constant {
             var tmp = Vec(type: v.type, col: Vec.broadcast(c, type: v.type, count: 1))
             tmp.count = 1
@@ -345,7 +392,7 @@ enum Kernels {
         }
         var out = [UInt8](repeating: 0, count: n)
         switch v.type {
-        case .int, .time:
+        case .int, .int32, .time:
             let set = Set(present.compactMap { v -> Int64? in if case let .int(x) = v { x } else if case let .time(x) = v { x } else { nil } })
             for i in 0..<n { out[i] = set.contains(v.col.int64s[i]) ? 1 : 0 }
         case .uint:

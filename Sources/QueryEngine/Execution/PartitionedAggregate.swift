@@ -62,6 +62,13 @@ final class PartitionedAggregate: @unchecked Sendable {  // used by one scan thr
         }
     }
 
+    /// Estimated bytes of the rows buffered for the partitions.
+    var memoryBytes: Int {
+        var b = 0
+        for cols in buffers { for c in cols { if let c { b += MemorySize.of(c) } } }
+        return b
+    }
+
     /// Aggregates whatever is still buffered.
     func flushAll() throws {
         for p in 0..<KeyHash.partitionCount where bufferedRows[p] > 0 { try flush(p) }
@@ -125,10 +132,15 @@ final class PartitionTables: @unchecked Sendable {
     let specs: [AggregateSpec]
     private var tables: [HashAggregate?]
     private let locks: [NSLock]
+    /// Charged with each table's size (under its lock); nil: no memory budget.
+    private let control: QueryControl?
+    private var charged: [Int]
 
-    init(keyTypes: [ValueType], specs: [AggregateSpec]) {
+    init(keyTypes: [ValueType], specs: [AggregateSpec], control: QueryControl? = nil) {
         self.keyTypes = keyTypes
         self.specs = specs
+        self.control = control
+        charged = [Int](repeating: 0, count: KeyHash.partitionCount)
         tables = [HashAggregate?](repeating: nil, count: KeyHash.partitionCount)
         locks = (0..<KeyHash.partitionCount).map { _ in NSLock() }
     }
@@ -139,7 +151,14 @@ final class PartitionTables: @unchecked Sendable {
             let t = tables[p] ?? HashAggregate(keyTypes: keyTypes, specs: specs)
             tables[p] = t
             try t.consume(keyVecs, args, sel: nil, rows: rows)
+            if let control { try control.recharge(&charged[p], to: t.memoryBytes) }
         }
+    }
+
+    /// Gives back what the tables charged (once the query's result is built).
+    func releaseMemory() {
+        guard let control else { return }
+        for p in charged.indices { locks[p].withLock { control.release(charged[p]); charged[p] = 0 } }
     }
 
     /// The grouped result (as `HashAggregate.finalize` gives it): each partition's table plus the
@@ -163,7 +182,11 @@ final class PartitionTables: @unchecked Sendable {
                         table = into
                         try into.merge(d, only: directGroups[i][p])
                     }
-                    if let table { results.set(p, try table.finalize()) }
+                    if let table {
+                        let columns = try table.finalize()
+                        try control?.charge(columns.reduce(0) { $0 + MemorySize.of($1) })
+                        results.set(p, columns)
+                    }
                 } catch {
                     shared.fail(error)
                 }

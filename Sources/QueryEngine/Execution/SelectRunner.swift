@@ -68,16 +68,21 @@ struct SelectRunner {
         case .none: break
         }
         let partitionTables = plan.isAggregate && !plan.keys.isEmpty
-            ? PartitionTables(keyTypes: plan.keys.map(\.type), specs: plan.aggregates) : nil
+            ? PartitionTables(keyTypes: plan.keys.map(\.type), specs: plan.aggregates, control: control) : nil
         let workers: [Worker] = (0..<threads).map { _ in
-            Worker(plan: plan, partitionAfter: engine.partitionAfterGroups, tables: partitionTables)
+            Worker(plan: plan, partitionAfter: engine.partitionAfterGroups, tables: partitionTables, control: control)
+        }
+        // What the workers hold is freed when this returns; the result built from it stays charged.
+        defer {
+            for w in workers { w.releaseMemory() }
+            partitionTables?.releaseMemory()
         }
         let (colTypes, colStorage, colDicts, rows) = (types, storage, dicts, rowVecs)
-        let limitRows: Int? = plan.limit.map { Int(clamping: $0 + plan.offset) }
+        let limitRows = plan.rowsNeeded
         // Rows a projection may produce before its result is known to exceed `maxRows` (none under a
         // LIMIT that keeps it within).
         let rowCap: Int? = capsRows && !plan.isAggregate
-            ? control?.maxRows.flatMap { m in plan.limit.map { $0 <= Int64(m) } == true ? nil : m + Int(clamping: plan.offset) } : nil
+            ? control?.maxRows.flatMap { m in plan.limit.map { $0 <= Int64(m) } == true ? nil : saturatingAdd(m, plan.offsetRows) } : nil
         DispatchQueue.concurrentPerform(iterations: threads) { w in
             let worker = workers[w]
             var scratch = [ColumnVector?](repeating: nil, count: colTypes.count)
@@ -104,14 +109,22 @@ struct SelectRunner {
                     shared.fail(error)
                 }
             }
-            do { try worker.partitioned?.flushAll() } catch { shared.fail(error) }
+            do {
+                try worker.partitioned?.flushAll()
+                try worker.updateCharge()
+            } catch { shared.fail(error) }
         }
         if let e = shared.error { throw e }
         return try finish(plan, workers)
     }
 
+    /// Charges `bytes` to the query's budget (nothing without a control).
+    private func charge(_ bytes: Int) throws { try control?.charge(bytes) }
+
     private func finish(_ plan: SelectPlan, _ workers: [Worker]) throws -> QueryResult {
         guard plan.isAggregate else {
+            // The other workers' rows are copied onto the first's: a second copy while both are alive.
+            try charge(workers.dropFirst().reduce(0) { $0 + $1.memoryBytes })
             var outCols = workers[0].outputs
             var keyCols = workers[0].orderKeys
             for w in workers.dropFirst() {
@@ -119,11 +132,15 @@ struct SelectRunner {
                 for i in keyCols.indices { keyCols[i].append(contentsOf: w.orderKeys[i], range: 0..<w.orderKeys[i].count) }
             }
             let rows = outCols.first?.count ?? 0
+            try charge(saturatingMultiply(rows, 16))  // the sort's index arrays
+            defer { control?.release(saturatingMultiply(rows, 16)) }
             let perm = Self.ordered(plan, keyCols, rows: rows)
             try checkRowCap(perm.count)
             let identity = perm.count == rows && perm.enumerated().allSatisfy { Int($0.element) == $0.offset }
-            return QueryResult(columns: outCols.enumerated().map { i, c in
-                ResultColumn(name: plan.outputNames[i], vector: identity ? c : c.gather(perm))
+            return QueryResult(columns: try outCols.enumerated().map { i, c in
+                let v = identity ? c : c.gather(perm)
+                if !identity { try charge(MemorySize.of(v)) }
+                return ResultColumn(name: plan.outputNames[i], vector: v)
             })
         }
         let grouped: [Vec]
@@ -131,8 +148,12 @@ struct SelectRunner {
         let parted = workers.compactMap(\.partitioned)
         if parted.isEmpty {
             let agg = workers[0].aggregate!
-            for w in workers.dropFirst() { try agg.merge(w.aggregate!) }
+            for w in workers.dropFirst() {
+                try agg.merge(w.aggregate!)
+                try workers[0].updateCharge()
+            }
             grouped = try agg.finalize()
+            try charge(grouped.reduce(0) { $0 + MemorySize.of($1) })
             n = grouped.first?.count ?? agg.groupCount
         } else {
             grouped = try parted[0].tables.finish(direct: workers.map { $0.aggregate! }.filter { $0.groupCount > 0 },
@@ -144,12 +165,16 @@ struct SelectRunner {
         if let h = plan.having { sel = Worker.selection(try Evaluator.eval(h, batch), n) }
         let keyCols = try plan.order.map { Worker.gather(try Evaluator.eval($0.expr, batch), sel, n) }
         // Order and LIMIT first, then build only the output rows that remain (no strings for groups cut off).
+        try charge(saturatingMultiply(n, 24))  // the sort's index arrays and the selected rows
+        defer { control?.release(saturatingMultiply(n, 24)) }
         let perm = Self.ordered(plan, keyCols, rows: sel?.count ?? n)
         try checkRowCap(perm.count)
         var rows: [Int32]? = sel.map { s in perm.map { s[Int($0)] } } ?? perm
         if rows!.count == n && rows!.enumerated().allSatisfy({ Int($0.element) == $0.offset }) { rows = nil }
         return QueryResult(columns: try plan.outputs.enumerated().map { i, e in
-            ResultColumn(name: plan.outputNames[i], vector: Worker.gather(try Evaluator.eval(e, batch), rows, n))
+            let v = Worker.gather(try Evaluator.eval(e, batch), rows, n)
+            try charge(MemorySize.of(v))
+            return ResultColumn(name: plan.outputNames[i], vector: v)
         })
     }
 
@@ -159,11 +184,11 @@ struct SelectRunner {
     }
 
     /// The rows to return, in order: ORDER BY (a bounded top-N under LIMIT), then OFFSET and LIMIT.
+    /// LIMIT and OFFSET may be as large as BIGINT: every sum saturates, so a huge OFFSET is an empty result.
     private static func ordered(_ plan: SelectPlan, _ keyCols: [ColumnVector], rows: Int) -> [Int32] {
-        let wanted = plan.limit.map { Int(clamping: $0 + plan.offset) }
-        let order = Sorter.order(keyCols, plan.order, rows: rows, limit: wanted)
-        let lo = min(Int(clamping: plan.offset), order.count)
-        let hi = plan.limit.map { min(order.count, lo + Int(clamping: $0)) } ?? order.count
+        let order = Sorter.order(keyCols, plan.order, rows: rows, limit: plan.rowsNeeded)
+        let lo = min(plan.offsetRows, order.count)
+        let hi = plan.limit.map { lo + min(order.count - lo, Int(clamping: $0)) } ?? order.count
         return order[lo..<hi].map { Int32($0) }
     }
 }
@@ -212,10 +237,15 @@ final class Worker: @unchecked Sendable {
     var outputs: [ColumnVector] = []
     var orderKeys: [ColumnVector] = []
     private var newRows = 0
+    /// The query's memory budget (nil: none), and what this worker has charged to it for what it keeps
+    /// between batches: projection buffers, or its aggregate table and partition buffers.
+    let control: QueryControl?
+    private var charged = 0
 
-    init(plan: SelectPlan, partitionAfter: Int, tables: PartitionTables? = nil) {
+    init(plan: SelectPlan, partitionAfter: Int, tables: PartitionTables? = nil, control: QueryControl? = nil) {
         self.partitionAfter = partitionAfter
         partitionTables = tables
+        self.control = control
         if plan.isAggregate {
             aggregate = HashAggregate(keyTypes: plan.keys.map(\.type), specs: plan.aggregates)
         } else {
@@ -226,39 +256,118 @@ final class Worker: @unchecked Sendable {
 
     func takeNewRows() -> Int { defer { newRows = 0 }; return newRows }
 
+    /// Estimated bytes this worker keeps between batches.
+    var memoryBytes: Int {
+        if let agg = aggregate { return agg.memoryBytes + (partitioned?.memoryBytes ?? 0) }
+        return outputs.reduce(0) { $0 + MemorySize.of($1) } + orderKeys.reduce(0) { $0 + MemorySize.of($1) }
+    }
+
+    /// Brings this worker's charge up to date with what it holds; throws past the budget.
+    func updateCharge() throws {
+        if let control { try control.recharge(&charged, to: memoryBytes) }
+    }
+
+    func releaseMemory() {
+        control?.release(charged)
+        charged = 0
+    }
+
     func consume(_ src: RowGroupColumns, plan: SelectPlan) throws {
         let n = src.rowCount
+        // Vectors computed for this batch (not columns read as they are) count against the budget
+        // until the batch is done.
+        var batchBytes = 0
+        defer { control?.release(batchBytes) }
+        func computed(_ e: BoundExpr, _ source: some ColumnSource) throws -> Vec {
+            let v = try Evaluator.eval(e, source)
+            if let control {
+                if case .column = e { return v }
+                let b = MemorySize.of(v)
+                try control.charge(b)
+                batchBytes += b
+            }
+            return v
+        }
         var sel: [Int32]?
         if let f = Self.residualFilter(plan, src.group) {
             sel = Self.selection(try Evaluator.eval(f, src), n)
             if sel?.isEmpty == true { return }
         }
         if let agg = aggregate {
-            let keys = try plan.keys.map { try Evaluator.eval($0, src) }
-            let args = try plan.aggregates.map { try $0.argument.map { try Evaluator.eval($0, src) } }
-            if let part = partitioned { return try part.add(keys, args, sel: sel, rows: n) }
-            try agg.consume(keys, args, sel: sel, rows: n)
-            if agg.groupCount > partitionAfter && agg.canPartition, let tables = partitionTables {
-                partitioned = PartitionedAggregate(tables: tables)
+            func evaluate(_ source: some ColumnSource) throws -> ([Vec], [Vec?]) {
+                (try plan.keys.map { try computed($0, source) }, try plan.aggregates.map { try $0.argument.map { try computed($0, source) } })
             }
+            var (keys, args): ([Vec], [Vec?])
+            var (rowsSel, rows) = (sel, n)
+            do {
+                (keys, args) = try evaluate(src)
+            } catch {
+                // Keys and arguments are computed for the whole batch (the fast way); when that fails (an
+                // overflow, say) they are computed again for just the rows WHERE kept, which alone may fail.
+                guard let sel else { throw error }
+                (keys, args) = try evaluate(GatheredColumns(base: src, rows: sel))
+                (rowsSel, rows) = (nil, sel.count)
+            }
+            if let part = partitioned {
+                try part.add(keys, args, sel: rowsSel, rows: rows)
+            } else {
+                try agg.consume(keys, args, sel: rowsSel, rows: rows)
+                if agg.groupCount > partitionAfter && agg.canPartition, let tables = partitionTables {
+                    partitioned = PartitionedAggregate(tables: tables)
+                }
+            }
+            try updateCharge()
             return
         }
+        // The select list is evaluated for the rows WHERE kept only (so rows it dropped can't fail it
+        // with an overflow), and — late materialisation — without ORDER BY, for the first rows a LIMIT
+        // needs only, not for the whole batch.
+        var picked = sel
+        if plan.order.isEmpty, let need = plan.rowsNeeded {
+            let room = need - (outputs.first?.count ?? 0)
+            if room <= 0 { return }
+            if (sel?.count ?? n) > room { picked = sel.map { Array($0.prefix(room)) } ?? (0..<Int32(room)).map { $0 } }
+        }
+        // ORDER BY … LIMIT n (n small against the batch): the sort keys first, then the select list for
+        // the batch's best n rows only (the query's best n are among them), as DuckDB's top-N does —
+        // rows that can't make the cut are never computed, so they can't fail it either.
+        var pickedKeys: [ColumnVector]?
+        if !plan.order.isEmpty, let keep = plan.rowsNeeded, keep < (sel?.count ?? n) / 8 {
+            let selected = sel?.count ?? n
+            let keySource = sel.map { GatheredColumns(base: src, rows: $0) }
+            let keys = try plan.order.map { k in
+                Self.gather(try keySource.map { try Evaluator.eval(k.expr, $0) } ?? Evaluator.eval(k.expr, src), nil, selected)
+            }
+            let top = Sorter.order(keys, plan.order, rows: selected, limit: keep).map { Int32($0) }
+            pickedKeys = keys.map { $0.gather(top) }
+            picked = top.map { sel?[Int($0)] ?? $0 }
+        }
+        let gathered = picked.map { GatheredColumns(base: src, rows: $0) }
+        let rowCount = picked?.count ?? n
+        func evalRows(_ e: BoundExpr) throws -> ColumnVector {
+            if let gathered { return Self.gather(try Evaluator.eval(e, gathered), nil, rowCount) }
+            return Self.gather(try Evaluator.eval(e, src), nil, rowCount)
+        }
         for (i, e) in plan.outputs.enumerated() {
-            let g = Self.gather(try Evaluator.eval(e, src), sel, n)
+            let g = try evalRows(e)
+            let before = MemorySize.of(outputs[i])
             outputs[i].append(contentsOf: g, range: 0..<g.count)
+            if let control { try control.recharge(&charged, to: charged + MemorySize.of(outputs[i]) - before) }
         }
         for (i, k) in plan.order.enumerated() {
-            let g = Self.gather(try Evaluator.eval(k.expr, src), sel, n)
+            let g = try pickedKeys?[i] ?? evalRows(k.expr)
+            let before = MemorySize.of(orderKeys[i])
             orderKeys[i].append(contentsOf: g, range: 0..<g.count)
+            if let control { try control.recharge(&charged, to: charged + MemorySize.of(orderKeys[i]) - before) }
         }
-        newRows += sel?.count ?? n
+        newRows += rowCount
         // ORDER BY … LIMIT: keep only the best rows seen so far (a bounded top-N).
-        if let l = plan.limit, !plan.order.isEmpty {
-            let keep = Int(clamping: l + plan.offset)
-            if outputs.first.map({ $0.count > max(65_536, 4 * keep) }) ?? false {
+        if let keep = plan.rowsNeeded, !plan.order.isEmpty {
+            if outputs.first.map({ $0.count > max(65_536, saturatingMultiply(4, keep)) }) ?? false {
                 let order = Sorter.order(orderKeys, plan.order, rows: outputs[0].count, limit: keep).map { Int32($0) }
                 outputs = outputs.map { $0.gather(order) }
                 orderKeys = orderKeys.map { $0.gather(order) }
+                try updateCharge()
             }
         }
     }
@@ -303,5 +412,27 @@ final class Worker: @unchecked Sendable {
         }
         if let sel { return v.col.gather(sel) }
         return v.col
+    }
+}
+
+/// Some rows of a batch, for evaluating expressions on those rows only: each column is gathered on first use.
+final class GatheredColumns<Base: ColumnSource>: ColumnSource {
+    let base: Base
+    let rows: [Int32]
+    private var cache: [Int: Vec] = [:]
+
+    init(base: Base, rows: [Int32]) {
+        self.base = base
+        self.rows = rows
+    }
+
+    var rowCount: Int { rows.count }
+
+    func column(_ i: Int) throws -> Vec {
+        if let v = cache[i] { return v }
+        let v = try base.column(i)
+        let g = v.constant.map { Vec(constant: $0, count: rows.count) } ?? Vec(type: v.type, col: v.col.gather(rows), dict: v.dict)
+        cache[i] = g
+        return g
     }
 }

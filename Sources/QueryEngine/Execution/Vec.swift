@@ -41,7 +41,7 @@ struct Vec: @unchecked Sendable {
         if col.isNull(i) { return .null }
         switch type {
         case .bool: return .bool(col.bools[i] != 0)
-        case .int: return .int(col.int64s[i])
+        case .int, .int32: return .int(col.int64s[i])
         case .time: return .time(col.int64s[i])
         case .uint: return .uint(col.uint64s[i])
         case .double: return .double(col.float64s[i])

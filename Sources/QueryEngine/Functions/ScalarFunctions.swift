@@ -55,7 +55,9 @@ enum ScalarFunctions {
         case .abs:
             switch a[0] {
             case let .int(x):
-                guard x != .min else { throw QueryError("integer overflow in abs()") }
+                guard x != .min, t != .int32 || x != Int64(Int32.min) else {
+                    throw QueryError("integer overflow in abs(\(x)): the result does not fit a \(t)")
+                }
                 return .int(Swift.abs(x))
             case let .double(x): return .double(Swift.abs(x))
             default: return a[0]
@@ -67,7 +69,12 @@ enum ScalarFunctions {
             let digits: Int64 = a.count > 1 ? (a[1] == .null ? 0 : { if case let .int(d) = a[1] { d } else { 0 } }()) : 0
             if case let .double(x) = a[0] {
                 let m = pow(10.0, Double(digits))
-                return .double((x * m).rounded(.toNearestOrAwayFromZero) / m)
+                // Past the double's range the scale is inf or 0: a number that large has no digits to
+                // round at that place (DuckDB: round(1e300, 10) is 1e300), and every number rounds to 0.
+                if m == 0 { return .double(0) }
+                let scaled = x * m
+                if !scaled.isFinite { return .double(x) }
+                return .double(scaled.rounded(.toNearestOrAwayFromZero) / m)
             }
             return a[0]
         case .lower, .upper:

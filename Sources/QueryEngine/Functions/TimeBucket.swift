@@ -23,8 +23,8 @@ enum TimeBucket: Sendable, Equatable {
         }
         let (w, o) = Int64(i.days).multipliedReportingOverflow(by: nanosPerDay)
         guard !o else { return nil }
-        let width = w &+ i.nanoseconds
-        guard width > 0 else { return nil }
+        let (width, o2) = w.addingReportingOverflow(i.nanoseconds)
+        guard !o2, width > 0 else { return nil }
         return .fixed(width: width, origin: mondayOrigin)
     }
 
@@ -51,22 +51,50 @@ enum TimeBucket: Sendable, Equatable {
         return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
     }
 
-    @inline(__always) func apply(_ t: Int64) -> Int64 {
+    /// The bucket of `t`; nil when its start lies outside the timestamp range (before 1677-09-21).
+    @inline(__always) func apply(_ t: Int64) -> Int64? {
         switch self {
         case let .fixed(w, o):
-            return Self.floorDiv(t &- o, w) &* w &+ o
+            return Self.fixedStart(t, w, o)
         case let .months(m, o):
             let day = Day.of(t)
             let c = Day.civil(day)
             let idx = Int64(c.year) * 12 + Int64(c.month - 1)
             let b = Self.floorDiv(idx - o, m) * m + o
             let y = Self.floorDiv(b, 12), mo = b - y * 12
-            return Int64(Day.from(year: Int(y), month: Int(mo) + 1, day: 1)) * Self.nanosPerDay
+            let days = SQLTimestamp.daysFromCivil(y, mo + 1, 1)
+            let (r, overflow) = days.multipliedReportingOverflow(by: Self.nanosPerDay)
+            return overflow ? nil : r
         }
     }
 
-    /// Applies the bucket to every value of `src` into `dst`.
-    func apply(_ src: UnsafeBufferPointer<Int64>, _ dst: UnsafeMutableBufferPointer<Int64>) {
+    /// `floor((t - o) / w) * w + o`, or nil when that is not a 64-bit nanosecond time.
+    @inline(__always) static func fixedStart(_ t: Int64, _ w: Int64, _ o: Int64) -> Int64? {
+        let (x, o1) = t.subtractingReportingOverflow(o)
+        if o1 {
+            let x128 = Int128(t) - Int128(o)
+            var q = x128 / Int128(w)
+            if x128 % Int128(w) < 0 { q -= 1 }
+            return Int64(exactly: q * Int128(w) + Int128(o))
+        }
+        let q = x / w &- ((x % w) < 0 ? 1 : 0)
+        let (p, o2) = q.multipliedReportingOverflow(by: w)
+        let (b, o3) = p.addingReportingOverflow(o)
+        return o2 || o3 ? nil : b
+    }
+
+    /// The bucket of `t`, or an error when its start is before the earliest timestamp.
+    func checkedApply(_ t: Int64) throws -> Int64 {
+        guard let b = apply(t) else {
+            throw QueryError("timestamp out of range: the bucket of \(SQLTimestamp.format(t)) starts before 1677-09-21 (the range of nanosecond timestamps)")
+        }
+        return b
+    }
+
+    /// Applies the bucket to every value of `src` into `dst`; returns the first row whose bucket is out of
+    /// range (its `dst` is 0), nil when there is none.
+    func apply(_ src: UnsafeBufferPointer<Int64>, _ dst: UnsafeMutableBufferPointer<Int64>) -> Int? {
+        var failed: Int?
         switch self {
         case let .fixed(w, o):
             // Rows come in time order, so most fall in the previous row's bucket: a range check instead of
@@ -75,9 +103,7 @@ enum TimeBucket: Sendable, Equatable {
             for i in src.indices {
                 let t = src[i]
                 if t >= start && t < end { dst[i] = start; continue }
-                let x = t &- o
-                let q = x / w
-                let b = (q &- ((x % w) < 0 ? 1 : 0)) &* w &+ o
+                guard let b = Self.fixedStart(t, w, o) else { dst[i] = 0; failed = failed ?? i; continue }
                 dst[i] = b
                 (start, end) = (b, b &+ w > b ? b &+ w : Int64.max)
             }
@@ -86,19 +112,36 @@ enum TimeBucket: Sendable, Equatable {
             var lastDay = Int32.min, lastOut: Int64 = 0
             for i in src.indices {
                 let d = Day.of(src[i])
-                if d != lastDay { lastDay = d; lastOut = apply(src[i]) }
+                if d != lastDay {
+                    lastDay = d
+                    guard let b = apply(src[i]) else { dst[i] = 0; failed = failed ?? i; lastDay = Int32.min; continue }
+                    lastOut = b
+                }
                 dst[i] = lastOut
             }
         }
+        return failed
     }
 }
 
 /// Calendar arithmetic: a timestamp plus an interval (months first, then days and time, like DuckDB).
+/// A result outside the nanosecond range (1677-09-21 to 2262-04-11) is an error, never a wrapped time.
 enum TimeArithmetic {
-    static func add(_ t: Int64, _ i: SQLInterval, negate: Bool) -> Int64 {
-        let sign: Int64 = negate ? -1 : 1
+    static func outOfRange(_ t: Int64, _ i: SQLInterval, negate: Bool) -> QueryError {
+        QueryError("timestamp out of range: \(SQLTimestamp.format(t)) \(negate ? "-" : "+") INTERVAL '\(i)' is outside "
+                   + "1677-09-21 to 2262-04-11 (the range of nanosecond timestamps)")
+    }
+
+    /// The days and time of `i` in nanoseconds, negated when subtracting (128-bit: 2^31 days do not fit 64).
+    static func fixedPart(_ i: SQLInterval, negate: Bool) -> Int128 {
+        let f = Int128(i.days) * Int128(TimeBucket.nanosPerDay) + Int128(i.nanoseconds)
+        return negate ? -f : f
+    }
+
+    static func add(_ t: Int64, _ i: SQLInterval, negate: Bool) throws -> Int64 {
         var r = t
         if i.months != 0 {
+            let sign: Int64 = negate ? -1 : 1
             let day = Day.of(t)
             let tod = t - Int64(day) * TimeBucket.nanosPerDay
             let c = Day.civil(day)
@@ -106,10 +149,17 @@ enum TimeArithmetic {
             let y = TimeBucket.floorDiv(idx, 12)
             idx -= y * 12
             let month = Int(idx) + 1
+            // Years far outside the range must not reach 32-bit day numbers: refuse them first.
+            guard y > 1000, y < 3000 else { throw outOfRange(t, i, negate: negate) }
             let dim = daysInMonth(Int(y), month)
-            r = Int64(Day.from(year: Int(y), month: month, day: min(c.day, dim))) * TimeBucket.nanosPerDay + tod
+            let days = SQLTimestamp.daysFromCivil(y, Int64(month), Int64(min(c.day, dim)))
+            let (ns, o1) = days.multipliedReportingOverflow(by: TimeBucket.nanosPerDay)
+            let (sum, o2) = ns.addingReportingOverflow(tod)
+            guard !o1, !o2 else { throw outOfRange(t, i, negate: negate) }
+            r = sum
         }
-        return r &+ sign &* (Int64(i.days) &* TimeBucket.nanosPerDay &+ i.nanoseconds)
+        guard let out = Int64(exactly: Int128(r) + fixedPart(i, negate: negate)) else { throw outOfRange(t, i, negate: negate) }
+        return out
     }
 
     static func daysInMonth(_ y: Int, _ m: Int) -> Int {

@@ -7,7 +7,8 @@ enum CellText {
     enum Style {
         /// NULL empty, strings quoted only when needed (`CSVText`).
         case csv
-        /// NULL and non-finite floats `null`, strings and times quoted (`JSONText`).
+        /// NULL `null`; strings, times and non-finite floats quoted (`"inf"`, `"-inf"`, `"nan"`: JSON has no
+        /// number for them, and `null` would make an overflowed sum look like one of no rows).
         case json
         /// NULL `NULL`, strings with control characters escaped (`TableFormatter`).
         case table
@@ -57,7 +58,9 @@ enum CellText {
         case .float64:
             v.float64s.withUnsafeBufferPointer { a in
                 for r in rows {
-                    if isNull(r) || (style == .json && !a[r].isFinite) { null() } else { ValueText.append(a[r], to: &bytes) }
+                    if isNull(r) { null() } else if style == .json && !a[r].isFinite {
+                        ValueText.appendStatic(a[r].isNaN ? "\"nan\"" : a[r] < 0 ? "\"-inf\"" : "\"inf\"", to: &bytes)
+                    } else { ValueText.append(a[r], to: &bytes) }
                     ends.append(bytes.count)
                 }
             }

@@ -32,6 +32,8 @@ struct Binder {
                     default: break
                     }
                 }
+                // -INTEGER is a BIGINT, as in DuckDB (-(-2147483648) fits); -BIGINT is checked when it runs.
+                if b.type == .int32 { return .negate(.cast(b, .int), .int) }
                 guard b.type == .int || b.type == .double else { throw QueryError("cannot negate \(b.type)", at: e.position) }
                 return .negate(b, b.type)
             case .not:
@@ -92,7 +94,11 @@ struct Binder {
             let t: ValueType
             switch type {
             case .boolean: t = .bool
-            case .integer, .bigint: t = .int
+            case .integer: t = .int32
+            case .bigint:
+                // An explicit BIGINT is no longer an integer literal: CAST(1 AS BIGINT) keeps INTEGER + it BIGINT.
+                if case .constant(.int) = b { return .cast(b, .int) }
+                t = .int
             case .ubigint: t = .uint
             case .real, .double: t = .double
             case .varchar: t = .string
@@ -130,7 +136,9 @@ struct Binder {
         if a == .null { return b }
         if b == .null { return a }
         switch (a, b) {
-        case (.int, .double), (.double, .int), (.uint, .double), (.double, .uint), (.int, .uint), (.uint, .int): return .double
+        case (.int32, .int), (.int, .int32): return .int
+        case (.int, .double), (.double, .int), (.uint, .double), (.double, .uint), (.int, .uint), (.uint, .int),
+             (.int32, .double), (.double, .int32), (.int32, .uint), (.uint, .int32): return .double
         case (.time, .string), (.string, .time): return .time
         default: throw QueryError("cannot combine \(a) and \(b)", at: p)
         }
@@ -140,6 +148,9 @@ struct Binder {
         if v.type == t || v == .null { return v }
         switch (v, t) {
         case let (.int(i), .double): return .double(Double(i))
+        case let (.int(i), .int32):
+            guard i >= Int64(Int32.min) && i <= Int64(Int32.max) else { throw QueryError("\(i) is out of range for INTEGER (32-bit)", at: p) }
+            return v
         case let (.uint(u), .double): return .double(Double(u))
         case let (.string(s), .time):
             do { return .time(try SQLTimestamp.parse(s)) } catch { throw QueryError("invalid timestamp '\(s)': \(error.message)", at: p) }
@@ -152,7 +163,7 @@ struct Binder {
         if case let .constant(v) = b { return .constant(try Self.convert(v, to: t, p)) }
         if b.type == .null { return .constant(.null) }
         switch (b.type, t) {
-        case (.int, .double), (.uint, .double): return .cast(b, .double)
+        case (.int, .double), (.uint, .double), (.int32, .double), (.int32, .int): return .cast(b, t)
         default: throw QueryError("cannot use \(b.type) as \(t)", at: p)
         }
     }
@@ -162,8 +173,8 @@ struct Binder {
         if b.type == .null { return .constant(.null) }
         if case let .constant(.string(s)) = b, t == .time { return .constant(try Self.convert(.string(s), to: .time, p)) }
         switch (b.type, t) {
-        case (.int, _), (.uint, _), (.double, _), (.bool, .int), (.bool, .double), (.bool, .string), (.time, .string), (.time, .int),
-             (.string, .int), (.string, .double), (.string, .bool):
+        case (.int, _), (.int32, _), (.uint, _), (.double, _), (.bool, .int), (.bool, .int32), (.bool, .double), (.bool, .string),
+             (.time, .string), (.time, .int), (.string, .int), (.string, .int32), (.string, .double), (.string, .bool):
             return .cast(b, t)
         default: throw QueryError("cannot cast \(b.type) to \(t)", at: p)
         }
@@ -204,8 +215,19 @@ struct Binder {
         if l.type == .null || r.type == .null { return .constant(.null) }
         guard l.type.isNumeric && r.type.isNumeric else { throw QueryError("cannot apply arithmetic to \(l.type) and \(r.type)", at: p) }
         var t = try Self.commonType(l.type, r.type, p)
+        // An integer literal that fits 32 bits keeps INTEGER arithmetic INTEGER, as DuckDB types such
+        // literals: CAST(2147483647 AS INTEGER) + 1 overflows there too.
+        func fits32(_ b: BoundExpr) -> Bool {
+            if case let .constant(.int(x)) = b { return x >= Int64(Int32.min) && x <= Int64(Int32.max) }
+            return false
+        }
+        if (l.type == .int32 && fits32(r)) || (r.type == .int32 && fits32(l)) { t = .int32 }
         if op == .divide { t = .double }  // `/` is floating-point division, as in DuckDB
         if op == .integerDivide && t == .double { t = .int }
+        if t == .int32 {
+            // Operands enter INTEGER arithmetic as BIGINT vectors whose values fit 32 bits.
+            return .arithmetic(op, l.type == .int32 ? l : try coerce(l, to: .int, p), r.type == .int32 ? r : try coerce(r, to: .int, p), .int32)
+        }
         if op == .integerDivide, l.type == .double || r.type == .double {
             throw QueryError("// needs integer operands", at: p)
         }
@@ -243,7 +265,10 @@ struct Binder {
         case "round":
             try arity(1...2)
             guard args[0].type.isNumeric else { throw QueryError("round() needs a number", at: p) }
-            if args.count == 2 { guard case .constant(.int) = args[1] else { throw QueryError("round() digits must be an integer constant", at: p) } }
+            if args.count == 2 {
+                guard case let .constant(.int(d)) = args[1] else { throw QueryError("round() digits must be an integer constant", at: p) }
+                guard Int32(exactly: d) != nil else { throw QueryError("round() digits must fit an INTEGER, got \(d)", at: p) }
+            }
             return .scalar(.round, args, args[0].type)
         case "lower", "upper", "length":
             try arity(1...1)

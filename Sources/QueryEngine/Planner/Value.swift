@@ -2,12 +2,15 @@ import ColumnStore
 
 /// The type of a value during planning and execution.
 public enum ValueType: Sendable, Equatable, CustomStringConvertible {
-    case bool, int, uint, double, string, time, interval, null
+    /// `int` is BIGINT; `int32` is INTEGER, held in the same 64-bit storage but range-checked to 32 bits
+    /// by casts and arithmetic (as DuckDB's INTEGER).
+    case bool, int, int32, uint, double, string, time, interval, null
 
     public var description: String {
         switch self {
         case .bool: "BOOLEAN"
         case .int: "BIGINT"
+        case .int32: "INTEGER"
         case .uint: "UBIGINT"
         case .double: "DOUBLE"
         case .string: "VARCHAR"
@@ -17,13 +20,16 @@ public enum ValueType: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    var isNumeric: Bool { self == .int || self == .uint || self == .double }
+    var isNumeric: Bool { self == .int || self == .int32 || self == .uint || self == .double }
+
+    /// BIGINT or INTEGER.
+    var isSignedInteger: Bool { self == .int || self == .int32 }
 
     /// The column type a vector of this type is stored as (strings may also be `.symbol`).
     var columnType: ColumnType {
         switch self {
         case .bool: .bool
-        case .int, .null, .interval: .int64
+        case .int, .int32, .null, .interval: .int64
         case .uint: .uint64
         case .double: .float64
         case .string: .string

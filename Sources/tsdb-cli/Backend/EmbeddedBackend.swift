@@ -11,6 +11,8 @@ final class EmbeddedBackend: Backend, @unchecked Sendable {
     let registry: DatabaseRegistry
     let database: Database
     private var engines: [Int: QueryEngine] = [:]
+    /// The memory budget of each query (`--query-memory`).
+    var queryMemory = QueryControl.defaultMemoryLimit
 
     /// Opens `<root>/<name>`. Without `create`, a missing database is an error (and nothing is created).
     /// `forWriting` runs the store's background flushing and compaction.
@@ -64,7 +66,7 @@ final class EmbeddedBackend: Backend, @unchecked Sendable {
     }
 
     func query(_ sql: String, format: ResultFormat, threads: Int?) throws -> QueryAnswer {
-        .result(try engine(threads: threads).execute(sql))
+        .result(try engine(threads: threads).execute(sql, control: QueryControl(memoryLimit: queryMemory)))
     }
 
     func close() throws {

@@ -15,6 +15,7 @@ struct QueryCommand: ParsableCommand {
     )
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var memory: QueryMemoryOption
 
     @Option(name: [.customShort("f"), .long], help: ArgumentHelp("Output format: table, csv, json or jsonl.", valueName: "format"))
     var format = "table"
@@ -49,6 +50,7 @@ struct QueryCommand: ParsableCommand {
         guard !text.isEmpty else { throw CLIError("empty query") }
         let fmt = ResultFormat(name: format)!
         let backend = try global.openBackend(create: false)
+        memory.apply(to: backend)
         defer { try? backend.close() }
         let clock = Stopwatch()
         let answer: QueryAnswer

@@ -13,9 +13,11 @@ struct ShellCommand: ParsableCommand {
     )
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var memory: QueryMemoryOption
 
     func run() throws {
         let backend = try global.openBackend(create: true)
+        memory.apply(to: backend)
         defer { try? backend.close() }
         let editor = LineEditor.isAvailable ? LineEditor() : nil
         let session = ShellSession(backend: backend, editor: editor)

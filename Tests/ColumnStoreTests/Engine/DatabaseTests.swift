@@ -235,7 +235,19 @@ struct DatabaseTests {
     @Test func dayArithmetic() {
         #expect(Day.name(Day.of(t0)) == "2026-01-01")
         #expect(Day.of(-1) == -1)
-        #expect(Day.parse("2026-02-29") != nil || true)
+        // Day numbers of real dates only: the day of the month is checked against the month and leap years.
+        #expect(Day.parse("2026-02-28") == Day.from(year: 2026, month: 2, day: 28))
+        #expect(Day.parse("2026-02-29") == nil)
+        #expect(Day.parse("2026-02-30") == nil)
+        #expect(Day.parse("2024-02-29") == Day.from(year: 2024, month: 2, day: 29))
+        #expect(Day.parse("2000-02-29") != nil)
+        #expect(Day.parse("2100-02-29") == nil)
+        #expect(Day.parse("2026-04-31") == nil)
+        #expect(Day.parse("2026-12-31") != nil)
+        #expect(Day.parse("2026-13-01") == nil)
+        #expect(Day.parse("2026-00-10") == nil)
+        #expect(Day.parse("+026-01-01") == nil)
+        for day in Int32(-800)...Int32(800) { #expect(Day.parse(Day.name(day)) == day) }
         for d: Int32 in [-800_000, -1, 0, 1, 20_000, 2_000_000] { #expect(Day.parse(Day.name(d)) == d || d < -700_000) }
     }
 }

@@ -87,6 +87,15 @@ final class DifferentialFixture: Sendable {
         defer {
             if DifferentialSetup.verbose { print("differential: \(id) took \(ContinuousClock.now - start)") }
         }
+        if let refused = c.error {
+            do {
+                let r = try (partitioned ? partitionedEngine : engine).execute(c.sql)
+                return header + "\n  DuckDB refused it (\(refused)), but tsdb answered \(r.rowCount) rows"
+                    + (r.rowCount > 0 ? ", first \(ResultComparison.show(Cell.rows(of: r)[0]))" : "")
+            } catch {
+                return nil  // both refuse
+            }
+        }
         do { result = try (partitioned ? partitionedEngine : engine).execute(c.sql) } catch {
             return header + "\n  tsdb refused it: \(error)\n  DuckDB answered \(expected.count) rows"
                 + (expected.first.map { ", first \(ResultComparison.show($0))" } ?? "")

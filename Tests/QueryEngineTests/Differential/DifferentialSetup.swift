@@ -4,7 +4,8 @@ import Foundation
 ///
 /// Environment overrides (to reproduce or widen a run): `TSDB_DIFF_ROWS` (rows of play events, default
 /// 200000), `TSDB_DIFF_DATA_SEED` (gen_plays.py's seed, default 42), `TSDB_DIFF_QUERIES` (random queries,
-/// default 300), `TSDB_DIFF_QUERY_SEED` (the random queries' seed, default 1), `TSDB_SHARED_BENCH`
+/// default 300), `TSDB_DIFF_QUERY_SEED` (the random queries' seed, default 1), `TSDB_DIFF_EDGE` (edge-value
+/// queries, default 150), `TSDB_SHARED_BENCH`
 /// (the folder holding gen_plays.py and queries.sql, default `<repo>/../shared/bench`, else `<repo>/bench/public`),
 /// `PYTHON`.
 enum DifferentialSetup {
@@ -18,6 +19,8 @@ enum DifferentialSetup {
     static let dataSeed = setting("TSDB_DIFF_DATA_SEED", 42)
     static let randomQueries = setting("TSDB_DIFF_QUERIES", 300)
     static let querySeed = setting("TSDB_DIFF_QUERY_SEED", 1)
+    /// `TSDB_DIFF_EDGE`: edge-value queries (`eNNN`: overflowing integers, INTEGER, ±inf/NaN, far timestamps).
+    static let edgeQueries = setting("TSDB_DIFF_EDGE", 150)
     static let python = environment["PYTHON"] ?? "python3"
     /// `TSDB_DIFF_VERBOSE=1`: print each query with tsdb's time for it.
     static let verbose = environment["TSDB_DIFF_VERBOSE"] != nil
@@ -107,14 +110,15 @@ enum DifferentialSetup {
 
     /// DuckDB's answers for queries.sql and the random queries, cached by a hash of everything they depend on.
     static func duckdbAnswers(data: String) throws -> String {
-        var key = Data("\(rows) \(dataSeed) \(randomQueries) \(querySeed)".utf8)
+        var key = Data("\(rows) \(dataSeed) \(randomQueries) \(querySeed) \(edgeQueries)".utf8)
         key += try Data(contentsOf: URL(fileURLWithPath: oracle))
         key += try Data(contentsOf: URL(fileURLWithPath: queriesSQL))
         let path = cacheDirectory + "/answers-" + String(fnv1a(key), radix: 16) + ".json"
         if FileManager.default.fileExists(atPath: path) { return path }
         let tmp = path + ".tmp-\(getpid())"
         let out = try run(python, [oracle, "--parquet", data + "/plays.parquet", "--queries-sql", queriesSQL,
-                                   "--out", tmp, "--random", "\(randomQueries)", "--seed", "\(querySeed)"])
+                                   "--out", tmp, "--random", "\(randomQueries)", "--seed", "\(querySeed)",
+                                   "--edge", "\(edgeQueries)"])
         guard out.status == 0 else {
             throw DifferentialError("differential.py failed (exit \(out.status)): \(out.stderr)")
         }

@@ -19,6 +19,15 @@ struct DifferentialTests {
         if let report = try fixture.check(String(format: "r%03d", index)) { Issue.record(Comment(rawValue: report)) }
     }
 
+    @Test("edge-value queries: tsdb answers as DuckDB does, or both refuse", arguments: 0..<DifferentialSetup.edgeQueries)
+    func edge(_ index: Int) throws {
+        let fixture = try DifferentialFixture.shared.get()
+        if let report = try fixture.check(String(format: "e%03d", index)) { Issue.record(Comment(rawValue: report)) }
+        if index % 2 == 0, let report = try fixture.check(String(format: "e%03d", index), partitioned: true) {
+            Issue.record(Comment(rawValue: report))
+        }
+    }
+
     @Test("queries.sql and every other random query, aggregated in hash partitions from the first group",
           arguments: DifferentialSetup.namedQueries + stride(from: 0, to: DifferentialSetup.randomQueries, by: 2).map { String(format: "r%03d", $0) })
     func partitioned(_ id: String) throws {
@@ -43,6 +52,7 @@ struct DifferentialTests {
         #expect(fixture.loaded.rows == DifferentialSetup.rows)
         #expect(fixture.loaded.memtableRows > 0)
         #expect(fixture.loaded.memtableRows < fixture.loaded.rows)
-        #expect(fixture.answers.cases.count == DifferentialSetup.namedQueries.count + DifferentialSetup.randomQueries)
+        #expect(fixture.answers.cases.count == DifferentialSetup.namedQueries.count + DifferentialSetup.randomQueries
+                + DifferentialSetup.edgeQueries)
     }
 }

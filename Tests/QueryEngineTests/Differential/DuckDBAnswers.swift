@@ -17,6 +17,9 @@ struct DuckDBAnswers: Decodable, Sendable {
         var kinds: [String]
         /// Cells as text, nil for NULL.
         var rows: [[String?]]
+        /// Why DuckDB refused the query (or that it answered beyond 64 bits, which tsdb refuses by design):
+        /// tsdb must refuse it too.
+        var error: String?
 
         /// The rows as typed cells.
         func cells() throws -> [[Cell]] {

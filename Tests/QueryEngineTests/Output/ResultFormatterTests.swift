@@ -23,7 +23,7 @@ import Testing
             [
             {"time":"2026-09-01T12:00:00Z","artist":"Abba","plays":12,"listeners":7,"revenue":0.1,"liked":true},
             {"time":"2026-09-01T12:00:00.123456789Z","artist":"Sigur Rós, \"live\"\n","plays":-3,"listeners":18446744073709551615,"revenue":1e-05,"liked":false},
-            {"time":null,"artist":"","plays":null,"listeners":null,"revenue":null,"liked":null}
+            {"time":null,"artist":"","plays":null,"listeners":null,"revenue":"nan","liked":null}
             ]
 
             """#)
@@ -34,7 +34,7 @@ import Testing
         #expect(text == #"""
             {"time":"2026-09-01T12:00:00Z","artist":"Abba","plays":12,"listeners":7,"revenue":0.1,"liked":true}
             {"time":"2026-09-01T12:00:00.123456789Z","artist":"Sigur Rós, \"live\"\n","plays":-3,"listeners":18446744073709551615,"revenue":1e-05,"liked":false}
-            {"time":null,"artist":"","plays":null,"listeners":null,"revenue":null,"liked":null}
+            {"time":null,"artist":"","plays":null,"listeners":null,"revenue":"nan","liked":null}
 
             """#)
     }
@@ -130,9 +130,9 @@ import Testing
         for d in [Double.infinity, -.infinity, .nan, -0.0, 1e16, 5e-324] { f.append(float64: d) }
         let r = QueryResult(columns: [ResultColumn(name: "f", vector: f)])
         #expect(ResultFormatter.string(r, as: .jsonl) == """
-            {"f":null}
-            {"f":null}
-            {"f":null}
+            {"f":"inf"}
+            {"f":"-inf"}
+            {"f":"nan"}
             {"f":-0.0}
             {"f":1e+16}
             {"f":5e-324}
