@@ -218,12 +218,15 @@ def corruption_trials(server_bin, cli_bin, trials, rng, workdir):
     srv.kill()  # SIGKILL: the last rows stay in the WAL only
     db = os.path.join(base, "fault")
     files = sorted(os.path.relpath(os.path.join(d, f), db) for d, _, fs in os.walk(db) for f in fs if f != "LOCK")
-    out = dict(trials=0, answered_right=0, refused=0, crashes=0, wrong_answers=0, files_changed_on_refusal=0)
+    out = dict(trials=0, answered_right=0, refused=0, crashes=0, wrong_answers=0,
+               files_deleted_or_cut_on_refusal=0, all_rows_back_after_restore=0)
     for t in range(trials):
         copy = os.path.join(workdir, "corrupt", f"copy{t}")
         shutil.copytree(base, copy)
         victim = os.path.join(copy, "fault", rng.choice(files))
         size = os.path.getsize(victim)
+        with open(victim, "rb") as f:
+            original = f.read()
         how = rng.choice(("flip", "flip", "flip", "truncate", "delete"))
         if how == "flip" and size > 0:
             with open(victim, "r+b") as f:
@@ -253,11 +256,22 @@ def corruption_trials(server_bin, cli_bin, trials, rng, workdir):
         else:
             out["refused"] += 1
         # An open that answered may flush replayed rows (new segments, a new manifest, trimmed WAL) — the
-        # right count proves nothing was lost. An open that refused must leave every file as it was.
-        changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
-        if r.returncode != 0 and changed:
-            out["files_changed_on_refusal"] += 1
-            print(f"files changed on refusal: {how} {victim}: {sorted(changed)[:5]}", file=sys.stderr)
+        # right count proves nothing was lost. After a refusal (of the database, or of the damaged table
+        # alone while the other table serves and flushes), no file may have been deleted or shrunk, and
+        # putting the damaged file back must bring every row back.
+        if r.returncode != 0:
+            lost = sorted(k for k in before if k not in after or after[k][0] < before[k][0])
+            if lost:
+                out["files_deleted_or_cut_on_refusal"] += 1
+                print(f"files deleted or cut on refusal: {how} {victim}: {lost[:5]}", file=sys.stderr)
+            with open(victim, "wb") as f:
+                f.write(original)
+            again = subprocess.run([cli_bin, "query", "--data", copy, "--db", "fault", "--format", "csv",
+                                    "SELECT count(*) FROM d"], capture_output=True, timeout=120)
+            if again.returncode == 0 and again.stdout.decode().split("\n")[1:2] == [str(n)]:
+                out["all_rows_back_after_restore"] += 1
+            else:
+                print(f"not whole after restore: {how} {victim}: {again.stdout[:80]!r} {again.stderr[-200:]!r}", file=sys.stderr)
         shutil.rmtree(copy)
     return out
 

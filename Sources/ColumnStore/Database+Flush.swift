@@ -11,17 +11,18 @@ extension Database {
         try maintenance.withLock {
             // The state lock only switches the memtable and the WAL file; the sealed file's fsyncs happen
             // after it is released, so writers never wait behind them.
-            let frozen: Memtable? = try state.withLock {
-                if active.isEmpty { return nil }
+            try state.withLock {
+                if active.isEmpty { return }
                 let mt = active
                 mt.lastWALSequence = try wal.rotate()
                 flushing.append(mt)
                 active = Memtable()
                 active.lastWALSequence = wal.sequence
-                return mt
             }
             do {
-                if frozen != nil { try wal.syncAll() }
+                // Seal the rotated WAL file (and create the next) before any checkpoint is published — also when
+                // a failed flush is retried — so the file after a published checkpoint always exists (open checks it).
+                try wal.syncAll()
                 // Oldest first; a memtable whose flush failed earlier is retried here (its rows are still in the WAL).
                 while let mt = state.withLock({ flushing.first }) {
                     try flushLocked(mt)

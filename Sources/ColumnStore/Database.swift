@@ -84,8 +84,11 @@ public final class Database: @unchecked Sendable {
             let m = manifest
             // A flush rotates to a new WAL file before it publishes a checkpoint, so a file above the checkpoint
             // always exists; if none does, the checkpoint does not describe this log: never trim on its strength.
-            if let top = wal.files().last, top <= m.walCheckpoint {
-                throw StorageError.corrupt(path: manifestPath, detail: "walCheckpoint \(m.walCheckpoint) is at or above every WAL file present (the highest is \(top)); refusing to trust it")
+            // (No file at all above a published checkpoint: the log's newest file, and the acknowledged rows in
+            // it, were removed.)
+            if m.walCheckpoint > 0, wal.files().last ?? 0 <= m.walCheckpoint {
+                let top = wal.files().last.map { "the highest is \($0)" } ?? "there is none"
+                throw StorageError.corrupt(path: manifestPath, detail: "walCheckpoint \(m.walCheckpoint) is at or above every WAL file present (\(top)): WAL file \(m.walCheckpoint + 1) is missing, or the checkpoint does not describe this log; refusing to trust it")
             }
             let report = try wal.replay(after: m.oldestCheckpoint, appendAfter: m.walCheckpoint) { seq, batches in
                 // A table's rows in files up to its checkpoint are in its segments; a damaged table's stay in the log.

@@ -99,6 +99,18 @@ struct ManifestTests {
         expectRefusal(dir.path, [manifestPath(dir.path), "walCheckpoint"])
     }
 
+    /// The newest WAL file holds acknowledged rows no segment has: removing it must not go unnoticed.
+    @Test func deletedNewestWALFileIsRefused() throws {
+        let dir = try F.flushedDatabase(); defer { dir.remove() }
+        do {
+            let db = try Database(path: dir.path, options: F.options())
+            try db.write([F.rows("t", 10, first: 100)])  // not closed: a crash, the rows are in the WAL only
+        }
+        let wal = dir.path + "/" + FileNames.walDirectory
+        for f in FileIO.list(wal) { FileIO.unlink(wal + "/" + f) }
+        expectRefusal(dir.path, [manifestPath(dir.path), "is missing"])
+    }
+
     @Test func unknownVersionIsRefused() throws {
         let dir = try F.flushedDatabase(); defer { dir.remove() }
         var m = try Manifest.load(manifestPath(dir.path))!
