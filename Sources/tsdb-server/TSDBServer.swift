@@ -107,7 +107,7 @@ final class TSDBServer: @unchecked Sendable {
 
     /// Counts a new connection, or refuses it past `--max-connections`.
     private static func admit(_ channel: Channel, _ source: ServerMetrics.Source, _ server: ServerContext) -> Bool {
-        let admission = server.isStopping ? .refused : server.connections.admit(channel)
+        let admission = server.isStopping ? .refused : server.connections.admit(channel, tcp: source == .tcp)
         if admission == .refused {
             server.metrics.connectionsRefused.increment()
             return false

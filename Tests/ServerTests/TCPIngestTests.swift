@@ -121,6 +121,21 @@ import TestSupport
         _ = a
     }
 
+    /// Trickling TCP writers (a byte now and then: no timeout applies) cannot take the slots HTTP needs.
+    @Test func tcpConnectionsLeaveAQuarterOfTheSlotsToHTTP() throws {
+        let s = try RunningServer { $0.maxConnections = 8 }
+        defer { s.stop() }
+        var tcp: [TestTCPClient] = []
+        for _ in 0..<8 { tcp.append(try TestTCPClient(port: s.tcpPort)) }
+        for c in tcp { try? c.send("m,h=a v=") }  // each holds a partial line (the refused two are closed)
+        #expect(eventually { s.server.context.connections.count == 6 })
+        for i in 0..<2 {
+            let c = try s.client()
+            #expect(try c.request("GET", "/ping").status == 204, "HTTP client \(i) was locked out")
+        }
+        _ = tcp
+    }
+
     @Test func idleConnectionsTimeOut() throws {
         let s = try RunningServer { $0.idleTimeout = 0.3 }
         defer { s.stop() }
