@@ -20,17 +20,6 @@ struct ManifestTests {
         try FileIO.writeFileAtomically(manifestPath(dir), Array(try enc.encode(m)))
     }
 
-    private func expectRefusal(_ dir: String, _ needles: [String], sourceLocation: SourceLocation = #_sourceLocation) {
-        let before = F.files(dir)
-        #expect(sourceLocation: sourceLocation) {
-            _ = try Database(path: dir, options: F.options())
-        } throws: { e in
-            guard case .corrupt = e as? StorageError else { return false }
-            return needles.allSatisfy { "\(e)".contains($0) }
-        }
-        #expect(F.files(dir) == before, "a refused open changed files", sourceLocation: sourceLocation)
-    }
-
     @Test func goldenBytes() throws {
         var m = Manifest()
         m.walCheckpoint = 3
@@ -85,7 +74,7 @@ struct ManifestTests {
         let r = text.range(of: "\"walCheckpoint\" : ")!
         text.replaceSubrange(r.upperBound..<text.index(r.upperBound, offsetBy: 1), with: "9")
         try FileIO.writeFileAtomically(manifestPath(dir.path), Array(text.utf8))
-        expectRefusal(dir.path, [manifestPath(dir.path), "checksum mismatch"])
+        F.expectRefusal(dir.path, [manifestPath(dir.path), "checksum mismatch"])
     }
 
     @Test func checkpointAboveEveryWALFileIsRefused() throws {
@@ -96,7 +85,7 @@ struct ManifestTests {
         }
         // A legacy manifest has no checksum; its checkpoint must still agree with the WAL files present.
         try rewriteAsVersion1(dir.path) { $0.walCheckpoint += 5 }
-        expectRefusal(dir.path, [manifestPath(dir.path), "walCheckpoint"])
+        F.expectRefusal(dir.path, [manifestPath(dir.path), "walCheckpoint"])
     }
 
     /// The newest WAL file holds acknowledged rows no segment has: removing it must not go unnoticed.
@@ -108,7 +97,7 @@ struct ManifestTests {
         }
         let wal = dir.path + "/" + FileNames.walDirectory
         for f in FileIO.list(wal) { FileIO.unlink(wal + "/" + f) }
-        expectRefusal(dir.path, [manifestPath(dir.path), "is missing"])
+        F.expectRefusal(dir.path, [manifestPath(dir.path), "is missing"])
     }
 
     @Test func unknownVersionIsRefused() throws {
@@ -120,14 +109,14 @@ struct ManifestTests {
         var body = Array(try enc.encode(m)) + [10]
         body += Array("crc32c \(Manifest.hex(CRC32C.checksum(body)))\n".utf8)
         try FileIO.writeFileAtomically(manifestPath(dir.path), body)
-        expectRefusal(dir.path, ["manifest version 3"])
+        F.expectRefusal(dir.path, ["manifest version 3"])
     }
 
     @Test func version2WithoutItsTrailerIsRefused() throws {
         let dir = try F.flushedDatabase(); defer { dir.remove() }
         let b = try FileIO.readFile(manifestPath(dir.path))
         try FileIO.writeFileAtomically(manifestPath(dir.path), Array(b.dropLast(Manifest.trailerSize)))
-        expectRefusal(dir.path, ["no checksum trailer"])
+        F.expectRefusal(dir.path, ["no checksum trailer"])
     }
 
     @Test func version1StillOpensAndIsUpgradedOnSave() throws {
@@ -144,7 +133,7 @@ struct ManifestTests {
     @Test func missingManifestRefusesAndDeletesNothing() throws {
         let dir = try F.flushedDatabase(); defer { dir.remove() }
         FileIO.unlink(manifestPath(dir.path))
-        expectRefusal(dir.path, ["manifest is missing", "table folders t"])
+        F.expectRefusal(dir.path, ["manifest is missing", "table folders t"])
     }
 
     @Test func missingManifestOfANeverFlushedDatabaseReplaysTheWAL() throws {

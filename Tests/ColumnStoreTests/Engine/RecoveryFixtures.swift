@@ -1,5 +1,6 @@
 import Foundation
 @testable import ColumnStore
+import Testing
 import TestSupport
 
 /// Builders for the recovery tests: real databases written through the engine, copies to damage, and a
@@ -74,5 +75,16 @@ enum RecoveryFixtures {
         let day = FileIO.list(tdir).first { Day.parse($0) != nil }!
         return tdir + "/" + day + "/" + FileIO.list(tdir + "/" + day).first { $0.hasSuffix(".seg") }!
     }
-}
 
+    /// Opening must throw `StorageError.corrupt` whose text holds every one of `needles`, and leave every file as it was.
+    static func expectRefusal(_ dir: String, _ needles: [String], sourceLocation: SourceLocation = #_sourceLocation) {
+        let before = files(dir)
+        #expect(sourceLocation: sourceLocation) {
+            _ = try Database(path: dir, options: options())
+        } throws: { e in
+            guard case .corrupt = e as? StorageError else { return false }
+            return needles.allSatisfy { "\(e)".contains($0) }
+        }
+        #expect(files(dir) == before, "a refused open changed files", sourceLocation: sourceLocation)
+    }
+}

@@ -23,18 +23,6 @@ struct RecoveryRulesTests {
 
     private func walPath(_ dir: String, _ seq: UInt64) -> String { dir + "/wal/" + FileNames.walFile(seq) }
 
-    /// Opening must throw `StorageError.corrupt` whose text holds every one of `needles`, and leave every file as it was.
-    private func expectRefusal(_ dir: String, _ needles: [String], sourceLocation: SourceLocation = #_sourceLocation) {
-        let before = F.files(dir)
-        #expect(sourceLocation: sourceLocation) {
-            _ = try Database(path: dir, options: F.options())
-        } throws: { e in
-            guard case .corrupt = e as? StorageError else { return false }
-            return needles.allSatisfy { "\(e)".contains($0) }
-        }
-        #expect(F.files(dir) == before, "a refused open changed files", sourceLocation: sourceLocation)
-    }
-
     // MARK: 1. a failed append leaves no torn record in front of later ones
 
     @Test func walAppendFailingOnAFullDiskCutsItsPartialRecord() throws {
@@ -100,21 +88,21 @@ struct RecoveryRulesTests {
         let dir = TempDirectory(); defer { dir.remove() }
         try writeWAL(dir.path, [[F.rows("t", 10)], [F.rows("t", 10, first: 10)]])
         try F.flip(walPath(dir.path, 1), at: WriteAheadLog.headerSize + 8 + 20)
-        expectRefusal(dir.path, [walPath(dir.path, 1), "offset 16", "not the last"])
+        F.expectRefusal(dir.path, [walPath(dir.path, 1), "offset 16", "not the last"])
     }
 
     @Test func damagedRecordFollowedByAValidOneRefuses() throws {
         let dir = TempDirectory(); defer { dir.remove() }
         try writeWAL(dir.path, [[F.rows("t", 10), F.rows("t", 10, first: 10)]])
         try F.flip(walPath(dir.path, 1), at: WriteAheadLog.headerSize + 8 + 20)
-        expectRefusal(dir.path, [walPath(dir.path, 1), "offset 16", "valid record follows"])
+        F.expectRefusal(dir.path, [walPath(dir.path, 1), "offset 16", "valid record follows"])
     }
 
     @Test func missingWALFileInTheMiddleRefuses() throws {
         let dir = TempDirectory(); defer { dir.remove() }
         try writeWAL(dir.path, [[F.rows("t", 10)], [F.rows("t", 10, first: 10)], [F.rows("t", 10, first: 20)]])
         FileIO.unlink(walPath(dir.path, 2))
-        expectRefusal(dir.path, [walPath(dir.path, 2), "is missing"])
+        F.expectRefusal(dir.path, [walPath(dir.path, 2), "is missing"])
     }
 
     /// A file the log moved on from ends with its seal; cut at a record boundary it would look whole.
@@ -126,7 +114,7 @@ struct RecoveryRulesTests {
         #expect(Array(b.suffix(8)) == WriteAheadLog.seal(1))
         let firstRecordEnd = WriteAheadLog.headerSize + 8 + Int(UInt32(b[16]) | UInt32(b[17]) << 8 | UInt32(b[18]) << 16 | UInt32(b[19]) << 24)
         try FileIO.writeFileAtomically(p, Array(b[0..<firstRecordEnd]))
-        expectRefusal(dir.path, [p, "without its seal"])
+        F.expectRefusal(dir.path, [p, "without its seal"])
     }
 
     @Test func sealedLastWALFileIsNotAppendedTo() throws {
@@ -168,7 +156,7 @@ struct RecoveryRulesTests {
         let dir = TempDirectory(); defer { dir.remove() }
         try writeWAL(dir.path, [[F.rows("t", 10)]])
         try F.flip(walPath(dir.path, 1), at: 0)
-        expectRefusal(dir.path, [walPath(dir.path, 1), "bad magic at offset 0"])
+        F.expectRefusal(dir.path, [walPath(dir.path, 1), "bad magic at offset 0"])
     }
 
     @Test func unknownWALVersionRefuses() throws {
@@ -177,7 +165,7 @@ struct RecoveryRulesTests {
         var b = try FileIO.readFile(walPath(dir.path, 1))
         b[8] = 3
         try FileIO.writeFileAtomically(walPath(dir.path, 1), b)
-        expectRefusal(dir.path, [walPath(dir.path, 1), "WAL version 3 at offset 8"])
+        F.expectRefusal(dir.path, [walPath(dir.path, 1), "WAL version 3 at offset 8"])
     }
 
     @Test func walHeaderGoldenBytes() {
