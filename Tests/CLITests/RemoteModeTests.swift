@@ -39,7 +39,7 @@ import Testing
 
     @Test func queryAsksTheServerForTheFormat() throws {
         let server = try FakeHTTPServer { req in
-            req.query["format"] == "csv" ? .init(status: 200, contentType: "text/csv", body: "n\n42\n")
+            req.query["q"]?.contains("FORM") == false ? .init(status: 200, contentType: "text/csv", body: "n\n42\n")
                 : .init(status: 400, body: #"{"error":"syntax error at 1:8 near 'FORM': expected FROM"}"#)
         }
         defer { server.stop() }
@@ -52,7 +52,9 @@ import Testing
         let e = try CLI.run(["query", "--server", server.url, "SELECT * FORM plays"])
         CLI.expectFailure(e, mentioning: "expected FROM")
         #expect(e.stderr.hasSuffix("\n  SELECT * FORM plays\n         ^\n"), "a caret under the server's position: \(e.stderr)")
-        #expect(server.requests.last?.query["format"] == "pretty", "table output is the server's pretty format")
+        #expect(server.requests.last?.query["format"] == "csv", "a table is drawn here from the server's CSV")
+        let table = try CLI.run(["query", "--server", server.url, "SELECT count(*) AS n FROM plays"])
+        #expect(table.stdout.hasSuffix("│ integer │\n├─────────┤\n│      42 │\n└─────────┘\n1 row\n"), "\(table.stdout)")
     }
 
     @Test func unreachableServerIsAOneLineError() throws {

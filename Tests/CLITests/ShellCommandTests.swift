@@ -44,9 +44,7 @@ import Testing
     }
 
     @Test func terminalEditingAndHistory() throws {
-        let d = fx.scratch()
-        defer { d.remove() }
-        let pty = try PseudoTerminal(CLI.binary, ["shell", "--data", d.path])
+        let pty = try PseudoTerminal(CLI.binary, ["shell", "--data", fx.dataDir])
         #expect(pty.wait(for: "\ntsdb> "), "prompt: \(pty.screen)")
         #expect(pty.screen.contains("End statements with ';'"))
         #expect(pty.line(".timer on"))

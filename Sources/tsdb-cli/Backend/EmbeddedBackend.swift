@@ -63,8 +63,8 @@ final class EmbeddedBackend: Backend, @unchecked Sendable {
         return e
     }
 
-    func query(_ sql: String, format: ResultFormat, threads: Int?) throws -> QueryAnswer {
-        .result(try engine(threads: threads).execute(sql))
+    func query(_ sql: String, format: ResultFormat, threads: Int?, control: QueryControl?) throws -> QueryAnswer {
+        .result(try engine(threads: threads).execute(sql, control: control))
     }
 
     func close() throws {

@@ -11,8 +11,8 @@ struct BenchTarget {
     let cleanup: () -> Void
 
     static func open(_ global: GlobalOptions, _ data: BenchDataOptions, table: String = "plays") throws -> BenchTarget {
-        if global.server != nil {
-            return BenchTarget(backend: try global.openBackend(create: false), what: "server \(global.server!), db \(global.db)", cleanup: {})
+        if global.effectiveServer != nil {
+            return BenchTarget(backend: try global.openBackend(create: false), what: "server \(global.effectiveServer!), db \(global.db)", cleanup: {})
         }
         if data.input == nil, let existing = try? EmbeddedBackend(root: global.dataDirectory, database: global.db, create: false, forWriting: false) {
             if existing.database.schema(of: table) != nil {

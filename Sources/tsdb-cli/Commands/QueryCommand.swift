@@ -22,8 +22,8 @@ struct QueryCommand: ParsableCommand {
     @Flag(help: "Print how long the query took (to standard error).")
     var timing = false
 
-    @Option(name: .customLong("max-rows"), help: "Table format: show at most this many rows (0: all).")
-    var maxRows = 0
+    @Option(name: .customLong("max-rows"), help: "Table format: show at most this many rows, the first and last halves of a longer result (0: all; CSV and JSON print every row).")
+    var maxRows = QueryAnswer.defaultMaxRows
 
     @Option(help: "Cores the query may use (embedded; default: all).")
     var threads: Int?

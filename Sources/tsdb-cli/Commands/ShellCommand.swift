@@ -15,7 +15,8 @@ struct ShellCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        let backend = try global.openBackend(create: true)
+        // Like `query`, the shell reads: a directory without the database is a typo, not a new store.
+        let backend = try global.openBackend(create: false)
         defer { try? backend.close() }
         let editor = LineEditor.isAvailable ? LineEditor() : nil
         let session = ShellSession(backend: backend, editor: editor)
