@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Installs what tsdb needs to build and test, when it is missing: Debian's liblz4/libzstd/zlib headers
+# Installs what tsdb needs to build and test, when it is missing: Debian's liblz4/libzstd/zlib/libedit headers
 # and pkg-config, and the Python packages the tests use (DuckDB as the reference engine, the InfluxDB
 # and QuestDB client libraries). Safe to run repeatedly; does nothing when everything is there.
 set -euo pipefail
 
 need_apt=()
-for p in liblz4-dev libzstd-dev zlib1g-dev pkg-config; do
+for p in liblz4-dev libzstd-dev zlib1g-dev libedit-dev pkg-config; do
     dpkg -s "$p" >/dev/null 2>&1 || need_apt+=("$p")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -31,13 +31,17 @@ final class ShellSession {
           .history              the lines entered in this session
           .help                 this text
           .quit                 leave (also .exit or Ctrl-D)
-        Keys: Up/Down walk the history, Ctrl-C abandons the statement being typed.
+        Keys: Up/Down walk the history (kept in ~/.tsdb_history), Ctrl-R searches it, Tab completes,
+        Ctrl-C cancels the running statement or drops the one being typed, Ctrl-D leaves.
 
         """
 
     /// Runs until `.quit` or the end of input.
     func run() {
+        defer { editor?.restore() }
         if editor != nil {
+            ShellInterrupt.install()
+            refreshCompletion()
             Terminal.out("tsdb shell on \(backend.label). End statements with ';'. Type .help for help.\n")
         }
         while true {
@@ -51,10 +55,20 @@ final class ShellSession {
                 if !command(line.trimmingCharacters(in: .whitespaces)) { return }
                 continue
             }
-            editor?.remember(line)
-            for statement in splitter.feed(line) { execute(statement) }
+            typed.append(line)
+            let statements = splitter.feed(line)
+            if !splitter.isPending {
+                // A statement typed over several lines is one history entry.
+                let joinWith = typed.count > 1 && typed.contains(where: { $0.contains("--") }) ? "\n" : " "
+                editor?.remember(typed.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: joinWith))
+                typed = []
+            }
+            for statement in statements { execute(statement) }
         }
     }
+
+    /// The lines of the statement being typed (one history entry once it ends).
+    private var typed: [String] = []
 
     /// The next line of input; nil at the end. Ctrl-C abandons the statement being typed.
     private func nextLine(prompt: String) -> String? {
@@ -65,9 +79,23 @@ final class ShellSession {
             case .end: return nil
             case .interrupt:
                 splitter.reset()
+                typed = []
                 return ""
             }
         }
+    }
+
+    /// Tab completes the database's table and column names: read them (again).
+    private func refreshCompletion() {
+        guard let tables = try? tableNames() else { return }
+        var names = tables
+        for t in tables {
+            guard let answer = try? backend.describe(t, format: .csv) else { continue }
+            let lines = String(decoding: answer.render(.csv), as: UTF8.self).split(separator: "\n").dropFirst()
+            names += lines.map { String($0.split(separator: ",").first ?? "") }.filter { !$0.isEmpty }
+        }
+        var seen = Set<String>()
+        ShellCompletion.names = names.filter { seen.insert($0).inserted }
     }
 
     /// Runs a dot command; false means leave the shell.
@@ -122,16 +150,30 @@ final class ShellSession {
     }
 
     /// Runs one SQL statement and prints its answer.
+    /// On a terminal, Ctrl-C cancels the statement (through its `QueryControl`) and the shell prints
+    /// `cancelled`.
     func execute(_ sql: String) {
         let clock = Stopwatch()
+        let control = QueryControl()
         do {
-            let answer = try backend.query(sql, format: mode, threads: nil)
+            let answer: QueryAnswer
+            if editor != nil {
+                let backend = UnsafeTransfer(self.backend), mode = self.mode
+                answer = try ShellInterrupt.run(control) { try backend.value.query(sql, format: mode, threads: nil, control: control) }
+            } else {
+                answer = try backend.query(sql, format: mode, threads: nil, control: control)
+            }
             let seconds = clock.elapsed
             Terminal.write(STDOUT_FILENO, answer.render(mode, maxRows: maxRows))
             if timer { Terminal.out("Run Time: \(ResultFormatter.formatDuration(seconds: seconds))\n") }
         } catch {
+            if control.isCancelled {
+                Terminal.err("\ncancelled\n")
+                return
+            }
             fail(QueryErrorText.describe(error, sql: sql))
         }
+        if editor != nil, !sql.uppercased().hasPrefix("SELECT") { refreshCompletion() }
     }
 
     private func show(_ body: () throws -> QueryAnswer) {
