@@ -19,7 +19,7 @@ import Testing
         let errors = r.stderr.split(separator: "\n")
         #expect(errors.count == 3, "\(r.stderr)")
         #expect(errors.allSatisfy { $0.hasPrefix("Error: ") })
-        #expect(errors.first?.contains(".mode table|csv|json|jsonl") == true)
+        #expect(errors.first?.contains(".mode box|table|markdown|line|csv|json|jsonl") == true)
         #expect(errors.last?.contains("unknown command '.bogus'") == true)
     }
 
