@@ -67,6 +67,7 @@ import Testing
         pty.type(BigFixture.slowQuery + "\r")
         #expect(pty.wait(for: "GROUP BY g;\r\n", from: before), "the statement was sent: \(pty.screen.suffix(300))")
         let running = pty.screen.endIndex
+        #expect(pty.wait(for: " rows scanned, ", from: running, timeout: 60), "a progress line after a second: \(pty.screen[running...])")
         // Ctrl-C until the shell answers (the first may arrive before the query starts).
         var answered = false
         for _ in 0..<10 where !answered {
@@ -75,10 +76,30 @@ import Testing
         }
         #expect(answered, "\(pty.screen[running...])")
         #expect(pty.wait(for: "\ntsdb> ", from: running), "back at the prompt")
+        let shown = pty.screen[running...]
+        if let last = shown.range(of: " rows scanned, ", options: .backwards) {
+            #expect(shown[last.upperBound...].contains("\r\u{1B}[K"), "the progress line is erased: \(shown)")
+        }
         let after = pty.screen.endIndex
         #expect(pty.line("SELECT count(*) AS n FROM big;"), "the shell answers the next query")
         #expect(pty.screen[after...].contains(" \(BigFixture.rows) │"), "\(pty.screen[after...])")
         #expect(pty.ctrlD() == 0, "Ctrl-D leaves")
+    }
+}
+
+extension ShellTerminalTests {
+    /// `query` on a terminal: the progress line on standard error while it runs, erased before the answer.
+    @Test func queryShowsProgressOnATerminal() throws {
+        // A copy: the Ctrl-C test keeps the fixture's database open meanwhile.
+        let copy = fx.scratch()
+        defer { copy.remove() }
+        try FileManager.default.copyItem(atPath: try BigFixture.shared.dataDir(), toPath: copy.path + "/data")
+        let sql = "SELECT count(DISTINCT u) AS a, count(DISTINCT u * 3) AS b, count(DISTINCT u * 5) AS c FROM big"
+        let pty = try PseudoTerminal(CLI.binary, ["query", "--data", copy.path + "/data", sql])
+        let status = pty.exitStatus(timeout: 240), screen = pty.screen
+        #expect(status == 0, "\(screen)")
+        #expect(screen.contains(" rows scanned, "), "\(screen)")
+        #expect(screen.contains("\r\u{1B}[K┌"), "erased before the table: \(screen)")
     }
 }
 

@@ -22,6 +22,16 @@ public final class QueryControl: @unchecked Sendable {
 
     public var isCancelled: Bool { lock.withLock { reason != nil } }
 
+    private var scanned = 0
+
+    /// Rows the scan has read so far (for a progress display; read it from any thread).
+    public var rowsScanned: Int { lock.withLock { scanned } }
+
+    /// Counts `n` more rows read by the scan.
+    func didScan(_ n: Int) {
+        lock.withLock { scanned += n }
+    }
+
     /// Throws the cancellation as a `QueryError` when the query was cancelled.
     func check() throws {
         if let r = lock.withLock({ reason }) { throw QueryError(r) }

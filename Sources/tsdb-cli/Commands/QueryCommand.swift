@@ -53,7 +53,9 @@ struct QueryCommand: ParsableCommand {
         let clock = Stopwatch()
         let answer: QueryAnswer
         do {
-            answer = try backend.query(text, format: fmt, threads: threads)
+            // On a terminal a statement over a second shows its progress on standard error.
+            let control = QueryControl(), run = UnsafeTransfer((backend, text, threads))
+            answer = try ShellInterrupt.run(control) { try run.value.0.query(run.value.1, format: fmt, threads: run.value.2, control: control) }
         } catch {
             throw CLIError(QueryErrorText.describe(error, sql: text))
         }

@@ -32,7 +32,8 @@ enum ShellInterrupt {
     /// Whether Ctrl-C was pressed since the last `clear`/`take`; clears it.
     static func take() -> Bool { raised.exchange(false, ordering: .sequentiallyConsistent) }
 
-    /// Runs `body` on another thread, cancelling `control` when Ctrl-C is pressed meanwhile.
+    /// Runs `body` on another thread, cancelling `control` when Ctrl-C is pressed meanwhile (once
+    /// `install`ed), and showing a progress line on a terminal after a second (`QueryProgress`).
     static func run<T>(_ control: QueryControl, _ body: @escaping () throws -> T) throws -> T {
         let slot = RunSlot<T>()
         let work = UnsafeTransfer(body)
@@ -42,9 +43,12 @@ enum ShellInterrupt {
         }
         thread.stackSize = 8 << 20
         thread.start()
+        var progress = QueryProgress(control: control)
         while slot.done.wait(timeout: .now() + .milliseconds(20)) == .timedOut {
             if take() { control.cancel("cancelled") }
+            progress.tick()
         }
+        progress.finish()
         return try slot.result!.get()
     }
 }
