@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+@testable import tsdb_cli
 
 /// One CLI surface: the global options before or after the subcommand, `$TSDB_SERVER`, read-only commands
 /// that refuse a directory without a database, the default row cap, and remote tables drawn like embedded ones.
@@ -53,11 +54,22 @@ import Testing
         defer { d.remove() }
         let typo = d.path + "/typo"
         for args in [["shell", "--data", typo], ["query", "--data", typo, "SELECT 1"], ["inspect", "--data", typo],
-                     ["--data", typo, "shell"]] {
+                     ["--data", typo, "shell"], ["bench", "queries", "--data", typo, "--runs", "1"],
+                     ["bench", "scan", "--runs", "1", "--data", typo]] {
             let r = try CLI.run(args, stdin: "SELECT 1;\n")
             CLI.expectFailure(r, mentioning: "no database 'default' in \(typo)")
             #expect(!FileManager.default.fileExists(atPath: typo), "\(args) created \(typo)")
         }
+    }
+
+    @Test func remoteCSVReadsBackTypes() throws {
+        let r = RemoteResult.decode(csv: Array("a,b,c,d,e,f,g\r\n1,1.5,true,2026-05-01T00:00:00Z,x,\"\",\"l1\nl2\"\r\n,nan,,,\"y,z\",,\n".utf8))
+        #expect(r.columns.map(\.name) == ["a", "b", "c", "d", "e", "f", "g"])
+        #expect(r.columns.map(\.type) == [.int64, .float64, .bool, .time, .string, .string, .string])
+        #expect(r.rowCount == 2)
+        #expect(r.columns[0].vector.isNull(1) && !r.columns[5].vector.isNull(0) && r.columns[5].vector.isNull(1))
+        #expect(r.columns[3].vector.int64s[0] == 1_777_593_600_000_000_000)
+        #expect(RemoteResult.decode(csv: Array("n\n".utf8)).columns.map(\.name) == ["n"], "an empty result keeps its header")
     }
 
     @Test func tablesShowFortyRowsByDefault() throws {

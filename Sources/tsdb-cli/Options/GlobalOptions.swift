@@ -33,6 +33,9 @@ struct GlobalOptions: ParsableArguments {
         data ?? Self.env("TSDB_DATA") ?? "./tsdb-data"
     }
 
+    /// Whether a data directory was named (`--data` or `$TSDB_DATA`) rather than defaulted.
+    var namesDataDirectory: Bool { data != nil || Self.env("TSDB_DATA") != nil }
+
     /// The server in effect: `--server`, else `$TSDB_SERVER` unless `--data` names a directory.
     var effectiveServer: String? {
         if let server { return server }
