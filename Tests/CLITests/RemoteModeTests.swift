@@ -57,6 +57,28 @@ import Testing
         #expect(table.stdout.hasSuffix("│ integer │\n├─────────┤\n│      42 │\n└─────────┘\n1 row\n"), "\(table.stdout)")
     }
 
+    /// Ctrl-C in a shell on `--server` abandons the request; the shell goes on with the next statement.
+    @Test func ctrlCAbandonsARemoteQuery() throws {
+        let release = DispatchSemaphore(value: 0)
+        let server = try FakeHTTPServer { req in
+            if req.query["q"]?.contains("slow") == true { _ = release.wait(timeout: .now() + 30) }
+            return .init(status: 200, contentType: "text/csv", body: "name\nplays\n")
+        }
+        defer { release.signal(); server.stop() }
+        let pty = try PseudoTerminal(CLI.binary, ["shell", "--server", server.url])
+        #expect(pty.wait(for: "\ntsdb> "))
+        let running = pty.screen.endIndex
+        pty.type("SELECT 'slow' AS name;\r")
+        #expect(pty.wait(for: " rows scanned, ", from: running), "progress after a second: \(pty.screen[running...])")
+        pty.type("\u{3}")
+        #expect(pty.wait(for: "cancelled", from: running) && pty.wait(for: "\ntsdb> ", from: running), "\(pty.screen[running...])")
+        release.signal()
+        let after = pty.screen.endIndex
+        #expect(pty.line("SELECT 'fast' AS name;"))
+        #expect(pty.screen[after...].contains("│ plays  │"), "\(pty.screen[after...])")
+        #expect(pty.ctrlD() == 0)
+    }
+
     @Test func unreachableServerIsAOneLineError() throws {
         let server = try FakeHTTPServer { _ in .init(status: 204) }
         let url = server.url
