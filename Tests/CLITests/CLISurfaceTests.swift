@@ -95,6 +95,9 @@ import Testing
         let server = try CLIServer(data: d.path)
         let load = try CLI.run(["--server", server.url, "ingest", "--quiet", fx.playsFile])
         #expect(load.status == 0, "\(load.stderr)")
+        // The README's example, options before the subcommand.
+        let readme = try CLI.run(["--server", server.url, "query", "SELECT count(*) FROM plays"])
+        #expect(readme.status == 0 && readme.stdout.contains(" \(CLIFixture.rows) │"), "\(readme.stdout)\(readme.stderr)")
         let queries = [
             "SELECT time, artist, user_id, duration_ms, revenue, liked FROM plays ORDER BY time, user_id, duration_ms LIMIT 60",
             "SELECT platform, count(*) AS plays, sum(duration_ms) AS ms, max(time) AS last FROM plays GROUP BY platform ORDER BY platform",
