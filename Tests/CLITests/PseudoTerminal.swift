@@ -21,6 +21,9 @@ final class PseudoTerminal {
         }
         let slave = open("/dev/pts/\(number)", O_RDWR | O_NOCTTY)
         guard slave >= 0 else { throw POSIXError(.ENOTTY) }
+        // A terminal of 80 columns and 24 rows, like a fresh xterm.
+        var size = winsize(ws_row: 24, ws_col: 80, ws_xpixel: 0, ws_ypixel: 0)
+        _ = ioctl(master, UInt(TIOCSWINSZ), &size)
         let handle = FileHandle(fileDescriptor: slave, closeOnDealloc: true)
         // A session of its own with the pty as controlling terminal (`setsid --ctty`), as in a real
         // terminal: Ctrl-C then raises SIGINT in the program.

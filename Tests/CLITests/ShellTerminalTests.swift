@@ -51,6 +51,20 @@ import Testing
         #expect(pty.exitStatus() == 0)
     }
 
+    /// A statement longer than the terminal is wide, edited where it wrapped, runs as edited.
+    @Test func editingAWrappedLine() throws {
+        let data = try fx.copyOfData()
+        defer { data.remove() }
+        let pty = try PseudoTerminal(CLI.binary, ["shell", "--data", data.path + "/data"])
+        #expect(pty.wait(for: "\ntsdb> "))
+        let filler = String(repeating: " ", count: 100)
+        let mark = pty.screen.endIndex
+        // Left × 3 from the end lands before the "y" of "plays": Backspace and retyping the "a" keep the statement.
+        #expect(pty.line("SELECT count(*) AS wrapped\(filler)FROM plays;" + String(repeating: "\u{1B}[D", count: 3) + "\u{7F}a"))
+        #expect(pty.screen[mark...].contains(" \(CLIFixture.rows) │"), "\(pty.screen[mark...])")
+        #expect(pty.ctrlD() == 0)
+    }
+
     @Test func ctrlCClearsTheLineAndCancelsARunningQuery() throws {
         let data = try BigFixture.shared.dataDir()
         let pty = try PseudoTerminal(CLI.binary, ["shell", "--data", data])
