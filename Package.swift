@@ -29,6 +29,7 @@ let package = Package(
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CLibedit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
 
         .target(
             name: "ColumnStore",
@@ -62,7 +63,7 @@ let package = Package(
         .executableTarget(
             name: "tsdb-cli",
             dependencies: [
-                "ColumnStore", "Ingest", "QueryEngine",
+                "ColumnStore", "Ingest", "QueryEngine", "CLibedit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -8,7 +8,8 @@ struct TSDBCommand: ParsableCommand {
         abstract: "A columnar time-series store for event analytics: ingest, query, inspect.",
         discussion: """
             Commands work on an embedded data directory (--data DIR, default $TSDB_DATA or ./tsdb-data) \
-            or, with --server URL, on a running tsdb-server. Exit status: 0 ok, 1 failure, \
+            or, with --server URL (default $TSDB_SERVER), on a running tsdb-server. The options below \
+            may come before or after the subcommand. Exit status: 0 ok, 1 failure, \
             2 some ingested lines rejected, 64 bad usage.
             """,
         version: "tsdb-cli 0.1.0",
@@ -17,4 +18,8 @@ struct TSDBCommand: ParsableCommand {
             BenchCommand.self, InspectCommand.self, CompactCommand.self, RetentionCommand.self,
         ]
     )
+
+    /// Shared with every subcommand's `global` (same name and type): given before the subcommand, they
+    /// reach it as if given after it.
+    @OptionGroup(title: "Global options") var global: GlobalOptions
 }

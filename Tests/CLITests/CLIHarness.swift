@@ -103,6 +103,14 @@ final class CLIFixture: Sendable {
 
     /// A fresh directory for one test (removed by the caller).
     func scratch() -> TempDirectory { TempDirectory("tsdb-cli-test") }
+
+    /// A copy of `dataDir` for a test that keeps a database open a while (an interactive shell): a
+    /// database is opened by one process at a time, and the other tests share `dataDir`.
+    func copyOfData() throws -> TempDirectory {
+        let d = scratch()
+        try FileManager.default.copyItem(atPath: dataDir, toPath: d.path + "/data")
+        return d
+    }
 }
 
 extension String {

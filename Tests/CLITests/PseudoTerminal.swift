@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -9,7 +10,7 @@ final class PseudoTerminal {
     let process = Process()
     private(set) var screen = ""
 
-    init(_ executable: String, _ args: [String]) throws {
+    init(_ executable: String, _ args: [String], env extra: [String: String] = [:]) throws {
         // posix_openpt and friends are not visible to Swift on glibc; their Linux ioctls are.
         master = open("/dev/ptmx", O_RDWR | O_NOCTTY)
         var unlock: Int32 = 0
@@ -20,12 +21,21 @@ final class PseudoTerminal {
         }
         let slave = open("/dev/pts/\(number)", O_RDWR | O_NOCTTY)
         guard slave >= 0 else { throw POSIXError(.ENOTTY) }
+        // A terminal of 80 columns and 24 rows, like a fresh xterm.
+        var size = winsize(ws_row: 24, ws_col: 80, ws_xpixel: 0, ws_ypixel: 0)
+        _ = ioctl(master, UInt(TIOCSWINSZ), &size)
         let handle = FileHandle(fileDescriptor: slave, closeOnDealloc: true)
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = args
+        // A session of its own with the pty as controlling terminal (`setsid --ctty`), as in a real
+        // terminal: Ctrl-C then raises SIGINT in the program.
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
+        process.arguments = ["--ctty", executable] + args
         var env = ProcessInfo.processInfo.environment
         env["TERM"] = "xterm"
         env["TSDB_DATA"] = nil
+        env["TSDB_SERVER"] = nil
+        // The shell keeps its history in $HOME/.tsdb_history: never the user's own, nor another test's.
+        env["HOME"] = home.path
+        for (k, v) in extra { env[k] = v }
         process.environment = env
         process.standardInput = handle
         process.standardOutput = handle
@@ -36,7 +46,11 @@ final class PseudoTerminal {
     deinit {
         if process.isRunning { process.terminate() }
         close(master)
+        home.remove()
     }
+
+    /// `$HOME` of the program unless the caller sets one.
+    private let home = TempDirectory("tsdb-cli-home")
 
     /// Types `text` (use `\r` for Enter, `\u{1B}[A` for Up).
     func type(_ text: String) {
@@ -65,6 +79,17 @@ final class PseudoTerminal {
         let mark = screen.endIndex
         type(text + "\r")
         return wait(for: "\n" + prompt, from: mark)
+    }
+
+    /// Ctrl-D at an empty prompt, until the program ends; its exit status, or nil on timeout. A Ctrl-D
+    /// that lands while the terminal is between two edited lines (cooked mode) is taken by the line
+    /// discipline, so it is typed again until one reaches the editor.
+    func ctrlD(tries: Int = 5) -> Int32? {
+        for _ in 0..<tries {
+            type("\u{4}")
+            if let status = exitStatus(timeout: 4) { return status }
+        }
+        return nil
     }
 
     /// Waits for the process to end; its exit status, or nil on timeout.

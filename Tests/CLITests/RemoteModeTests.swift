@@ -50,7 +50,7 @@ import Testing
 
     @Test func queryAsksTheServerForTheFormat() throws {
         let server = try FakeHTTPServer { req in
-            req.query["format"] == "csv" ? .init(status: 200, contentType: "text/csv", body: "n\n42\n")
+            req.query["q"]?.contains("FORM") == false ? .init(status: 200, contentType: "text/csv", body: "n\n42\n")
                 : .init(status: 400, body: #"{"error":"syntax error at 1:8 near 'FORM': expected FROM"}"#)
         }
         defer { server.stop() }
@@ -63,7 +63,31 @@ import Testing
         let e = try CLI.run(["query", "--server", server.url, "SELECT * FORM plays"])
         CLI.expectFailure(e, mentioning: "expected FROM")
         #expect(e.stderr.hasSuffix("\n  SELECT * FORM plays\n         ^\n"), "a caret under the server's position: \(e.stderr)")
-        #expect(server.requests.last?.query["format"] == "pretty", "table output is the server's pretty format")
+        #expect(server.requests.last?.query["format"] == "csv", "a table is drawn here from the server's CSV")
+        let table = try CLI.run(["query", "--server", server.url, "SELECT count(*) AS n FROM plays"])
+        #expect(table.stdout.hasSuffix("│ integer │\n├─────────┤\n│      42 │\n└─────────┘\n1 row\n"), "\(table.stdout)")
+    }
+
+    /// Ctrl-C in a shell on `--server` abandons the request; the shell goes on with the next statement.
+    @Test func ctrlCAbandonsARemoteQuery() throws {
+        let release = DispatchSemaphore(value: 0)
+        let server = try FakeHTTPServer { req in
+            if req.query["q"]?.contains("slow") == true { _ = release.wait(timeout: .now() + 30) }
+            return .init(status: 200, contentType: "text/csv", body: "name\nplays\n")
+        }
+        defer { release.signal(); server.stop() }
+        let pty = try PseudoTerminal(CLI.binary, ["shell", "--server", server.url])
+        #expect(pty.wait(for: "\ntsdb> "))
+        let running = pty.screen.endIndex
+        pty.type("SELECT 'slow' AS name;\r")
+        #expect(pty.wait(for: " rows scanned, ", from: running), "progress after a second: \(pty.screen[running...])")
+        pty.type("\u{3}")
+        #expect(pty.wait(for: "cancelled", from: running) && pty.wait(for: "\ntsdb> ", from: running), "\(pty.screen[running...])")
+        release.signal()
+        let after = pty.screen.endIndex
+        #expect(pty.line("SELECT 'fast' AS name;"))
+        #expect(pty.screen[after...].contains("│ plays  │"), "\(pty.screen[after...])")
+        #expect(pty.ctrlD() == 0)
     }
 
     @Test func unreachableServerIsAOneLineError() throws {

@@ -19,7 +19,7 @@ import Testing
         let errors = r.stderr.split(separator: "\n")
         #expect(errors.count == 3, "\(r.stderr)")
         #expect(errors.allSatisfy { $0.hasPrefix("Error: ") })
-        #expect(errors.first?.contains(".mode table|csv|json|jsonl") == true)
+        #expect(errors.first?.contains(".mode box|table|markdown|line|csv|json|jsonl") == true)
         #expect(errors.last?.contains("unknown command '.bogus'") == true)
     }
 
@@ -44,9 +44,9 @@ import Testing
     }
 
     @Test func terminalEditingAndHistory() throws {
-        let d = fx.scratch()
-        defer { d.remove() }
-        let pty = try PseudoTerminal(CLI.binary, ["shell", "--data", d.path])
+        let data = try fx.copyOfData()
+        defer { data.remove() }
+        let pty = try PseudoTerminal(CLI.binary, ["shell", "--data", data.path + "/data"])
         #expect(pty.wait(for: "\ntsdb> "), "prompt: \(pty.screen)")
         #expect(pty.screen.contains("End statements with ';'"))
         #expect(pty.line(".timer on"))
@@ -65,13 +65,14 @@ import Testing
         let beforeInterrupt = pty.screen.endIndex
         pty.type("\u{3}")
         // The next prompt, not just the echo: typing before it races the editor's switch to raw mode.
-        #expect(pty.wait(for: "^C", from: beforeInterrupt) && pty.wait(for: "\ntsdb> ", from: beforeInterrupt))
-        pty.type("\u{4}")
-        #expect(pty.exitStatus() == 0)
+        #expect(pty.wait(for: "^C", from: beforeInterrupt) && pty.wait(for: "\ntsdb> ", from: beforeInterrupt), "\(pty.screen.debugDescription)")
+        #expect(pty.ctrlD() == 0, "Ctrl-D leaves")
     }
 
     @Test func terminalQuery() throws {
-        let pty = try PseudoTerminal(CLI.binary, ["shell", "--data", fx.dataDir])
+        let data = try fx.copyOfData()
+        defer { data.remove() }
+        let pty = try PseudoTerminal(CLI.binary, ["shell", "--data", data.path + "/data"])
         #expect(pty.wait(for: "\ntsdb> "))
         #expect(pty.line("SELECT count(*) AS n", prompt: "  ...> "))
         let mark = pty.screen.endIndex

@@ -44,6 +44,16 @@ public final class QueryControl: @unchecked Sendable {
     /// Bytes charged now, and the most charged at once so far.
     public var memory: (used: Int, peak: Int) { lock.withLock { (memoryUsed, memoryPeak) } }
 
+    private var scanned = 0
+
+    /// Rows the scan has read so far (for a progress display; read it from any thread).
+    public var rowsScanned: Int { lock.withLock { scanned } }
+
+    /// Counts `n` more rows read by the scan.
+    func didScan(_ n: Int) {
+        lock.withLock { scanned += n }
+    }
+
     /// Throws the cancellation as a `QueryError` when the query was cancelled.
     func check() throws {
         if let r = lock.withLock({ reason }) { throw QueryError(r) }

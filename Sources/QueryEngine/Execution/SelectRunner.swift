@@ -99,6 +99,7 @@ struct SelectRunner {
                         src = RowGroupColumns(rows: rows, range: r, types: colTypes)
                     }
                     try worker.consume(src, plan: plan)
+                    control?.didScan(src.rowCount)
                     scratch = src.recycle()
                     if !plan.isAggregate {
                         let total = shared.addRows(worker.takeNewRows())

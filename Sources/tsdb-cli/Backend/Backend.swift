@@ -11,13 +11,24 @@ protocol Backend: AnyObject {
     var label: String { get }
     /// A writer for one input stream (line numbers start at 1).
     func makeIngestSink(precision: Precision, maxErrors: Int) -> IngestSink
-    /// Runs one SQL statement; `format` is how the caller will print it (a server renders it for us).
-    func query(_ sql: String, format: ResultFormat, threads: Int?) throws -> QueryAnswer
+    /// Runs one SQL statement; `format` is how the caller will print it (a server renders CSV and JSON
+    /// for us; a table is rendered here from the server's CSV). `control` cancels it from another thread.
+    func query(_ sql: String, format: ResultFormat, threads: Int?, control: QueryControl?) throws -> QueryAnswer
     /// Flushes and releases the store.
     func close() throws
+    /// A new control for one statement: Ctrl-C cancels through it; embedded, it carries `--query-memory`.
+    func makeControl() -> QueryControl
 }
 
 extension Backend {
+    /// A server applies its own limits: the control only cancels.
+    func makeControl() -> QueryControl { QueryControl() }
+
+    /// `query` without a way to cancel it.
+    func query(_ sql: String, format: ResultFormat, threads: Int?) throws -> QueryAnswer {
+        try query(sql, format: format, threads: threads, control: nil)
+    }
+
     /// The tables (`SHOW TABLES`).
     func tables(format: ResultFormat) throws -> QueryAnswer {
         try query("SHOW TABLES", format: format, threads: nil)
@@ -55,8 +66,11 @@ enum QueryAnswer {
     case result(QueryResult)
     case text([UInt8], rows: Int?)
 
+    /// Rows a table shows unless told otherwise (the first and last halves of a longer result), as DuckDB's shell.
+    static let defaultMaxRows = 40
+
     /// The answer in `format` (text answers were asked for in that format).
-    func render(_ format: ResultFormat, maxRows: Int = 40) -> [UInt8] {
+    func render(_ format: ResultFormat, maxRows: Int = QueryAnswer.defaultMaxRows) -> [UInt8] {
         switch self {
         case let .result(r):
             return ResultFormatter.format(r, as: format, table: .init(maxRows: maxRows))

@@ -65,9 +65,12 @@ final class EmbeddedBackend: Backend, @unchecked Sendable {
         return e
     }
 
-    func query(_ sql: String, format: ResultFormat, threads: Int?) throws -> QueryAnswer {
-        .result(try engine(threads: threads).execute(sql, control: QueryControl(memoryLimit: queryMemory)))
+    func query(_ sql: String, format: ResultFormat, threads: Int?, control: QueryControl?) throws -> QueryAnswer {
+        .result(try engine(threads: threads).execute(sql, control: control ?? makeControl()))
     }
+
+    /// A control that bounds the query's memory by `--query-memory`.
+    func makeControl() -> QueryControl { QueryControl(memoryLimit: queryMemory) }
 
     func close() throws {
         try registry.closeAll()

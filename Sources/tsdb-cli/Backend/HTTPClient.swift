@@ -1,4 +1,5 @@
 import Foundation
+import QueryEngine
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -24,7 +25,8 @@ final class HTTPClient: @unchecked Sendable {
     deinit { session.finishTasksAndInvalidate() }
 
     /// Sends `request` and waits for the whole response; a transport failure throws a `CLIError`.
-    func send(_ request: URLRequest) throws -> Response {
+    /// `control`, when cancelled, abandons the request (the server sees the connection close).
+    func send(_ request: URLRequest, control: QueryControl? = nil) throws -> Response {
         final class Slot: @unchecked Sendable {
             var response: Response?
             var error: Error?
@@ -41,7 +43,16 @@ final class HTTPClient: @unchecked Sendable {
             done.signal()
         }
         task.resume()
-        done.wait()
+        if let control {
+            while done.wait(timeout: .now() + .milliseconds(50)) == .timedOut {
+                if control.isCancelled {
+                    task.cancel()
+                    throw CLIError("cancelled")
+                }
+            }
+        } else {
+            done.wait()
+        }
         if let error = slot.error {
             let host = request.url.map { "\($0.scheme ?? "http")://\($0.host ?? "?")\($0.port.map { ":\($0)" } ?? "")" } ?? "server"
             throw CLIError("cannot reach \(host): \(error.localizedDescription)")

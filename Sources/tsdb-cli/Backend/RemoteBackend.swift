@@ -46,10 +46,13 @@ final class RemoteBackend: Backend, @unchecked Sendable {
         return r
     }
 
-    func query(_ sql: String, format: ResultFormat, threads: Int?) throws -> QueryAnswer {
-        let name = format == .table ? "pretty" : format.rawValue
-        let r = try client.send(request(url("/api/v3/query_sql", [("db", database), ("q", sql), ("format", name)])))
+    /// CSV, JSON and JSON Lines come formatted from the server (the engine's own writer); a table is
+    /// drawn here from the server's CSV by the same renderer as an embedded answer (see `RemoteResult`).
+    func query(_ sql: String, format: ResultFormat, threads: Int?, control: QueryControl?) throws -> QueryAnswer {
+        let name = format == .table ? ResultFormat.csv.rawValue : format.rawValue
+        let r = try client.send(request(url("/api/v3/query_sql", [("db", database), ("q", sql), ("format", name)])), control: control)
         guard r.status == 200 else { throw Self.queryFailure(r) }
+        if format == .table { return .result(RemoteResult.decode(csv: [UInt8](r.body))) }
         return .text([UInt8](r.body), rows: nil)
     }
 

@@ -32,7 +32,7 @@ struct BenchIngestCommand: ParsableCommand {
         }
         var writeTimes: [Double] = [], flushTimes: [Double] = []
         for _ in 0..<data.runs {
-            if global.server != nil {
+            if global.effectiveServer != nil {
                 let backend = try global.openBackend(create: true, forWriting: true)
                 var pipeline = IngestPipeline()
                 pipeline.chunkBytes = min(chunkMB, 4) << 20
@@ -56,7 +56,7 @@ struct BenchIngestCommand: ParsableCommand {
             }
             BenchOutput.json(["benchmark": "ingest", "data": what, "rows": rows, "bytes": lp.count, "runs": data.runs,
                               "parse": entry(parse), "parse_write": entry(write), "flush": entry(flush),
-                              "total": entry(total), "target": global.server ?? "embedded"])
+                              "total": entry(total), "target": global.effectiveServer ?? "embedded"])
             return
         }
         Terminal.out("bench ingest: \(what), \(Units.count(rows)) rows, \(Units.bytes(lp.count)) of line protocol, best of \(data.runs)\n")
@@ -66,8 +66,8 @@ struct BenchIngestCommand: ParsableCommand {
                    rate ? Units.short(Double(rows) / s.best) : "", rate ? Units.fixed(mb / s.best, 1) : ""])
         }
         add("parse (1 thread)", parse)
-        add(global.server == nil ? "parse+write (WAL, memtable)" : "parse+write (HTTP)", write)
-        if global.server == nil {
+        add(global.effectiveServer == nil ? "parse+write (WAL, memtable)" : "parse+write (HTTP)", write)
+        if global.effectiveServer == nil {
             add("flush to segments", flush, rate: false)
             add("total", total)
         }

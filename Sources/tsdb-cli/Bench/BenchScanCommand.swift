@@ -19,7 +19,7 @@ struct BenchScanCommand: ParsableCommand {
         defer { try? target.backend.close(); target.cleanup() }
         let rows = try BenchQueriesCommand.count(target.backend)
         let cores = ProcessInfo.processInfo.activeProcessorCount
-        let threadCounts = global.server == nil ? Array(Set([1, cores])).sorted() : [0]
+        let threadCounts = global.effectiveServer == nil ? Array(Set([1, cores])).sorted() : [0]
         var results: [(threads: Int, timing: TimingSummary)] = []
         for n in threadCounts {
             _ = try BenchQueriesCommand.runQuery(target.backend, sql, threads: n == 0 ? nil : n)  // warm-up

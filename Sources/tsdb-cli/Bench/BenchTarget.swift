@@ -11,14 +11,25 @@ struct BenchTarget {
     let cleanup: () -> Void
 
     static func open(_ global: GlobalOptions, _ data: BenchDataOptions, table: String = "plays") throws -> BenchTarget {
-        if global.server != nil {
-            return BenchTarget(backend: try global.openBackend(create: false), what: "server \(global.server!), db \(global.db)", cleanup: {})
+        if global.effectiveServer != nil {
+            return BenchTarget(backend: try global.openBackend(create: false), what: "server \(global.effectiveServer!), db \(global.db)", cleanup: {})
         }
-        if data.input == nil, let existing = try? EmbeddedBackend(root: global.dataDirectory, database: global.db, create: false, forWriting: false) {
-            if existing.database.schema(of: table) != nil {
-                return BenchTarget(backend: existing, what: existing.label, cleanup: {})
+        if data.input == nil {
+            // A named directory must hold the database (a typo is not a reason to benchmark generated
+            // rows); without one, ./tsdb-data is used when it has the table.
+            let existing: EmbeddedBackend?
+            do {
+                existing = try EmbeddedBackend(root: global.dataDirectory, database: global.db, create: false, forWriting: false)
+            } catch {
+                if global.namesDataDirectory { throw error }
+                existing = nil
             }
-            try existing.close()
+            if let existing {
+                if existing.database.schema(of: table) != nil {
+                    return BenchTarget(backend: existing, what: existing.label, cleanup: {})
+                }
+                try existing.close()
+            }
         }
         let (lp, what) = try data.lineProtocol()
         let dir = try FileManagerLite.makeTemporaryDirectory("tsdb-bench")

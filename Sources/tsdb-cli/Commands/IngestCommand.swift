@@ -52,7 +52,7 @@ struct IngestCommand: ParsableCommand {
         let total: Int? = sizes.contains { $0 == nil } ? nil : sizes.reduce(0) { $0 + $1! }
         let progress = IngestProgress(style: IngestProgress.automatic(quiet: quiet || json), totalBytes: total)
         var pipeline = IngestPipeline()
-        pipeline.chunkBytes = global.server == nil ? chunkMB << 20 : min(chunkMB, 4) << 20
+        pipeline.chunkBytes = global.effectiveServer == nil ? chunkMB << 20 : min(chunkMB, 4) << 20
         pipeline.maxErrors = maxErrors
 
         let clock = Stopwatch()

@@ -23,8 +23,8 @@ struct QueryCommand: ParsableCommand {
     @Flag(help: "Print how long the query took (to standard error).")
     var timing = false
 
-    @Option(name: .customLong("max-rows"), help: "Table format: show at most this many rows (0: all).")
-    var maxRows = 0
+    @Option(name: .customLong("max-rows"), help: "Table format: show at most this many rows, the first and last halves of a longer result (0: all; CSV and JSON print every row).")
+    var maxRows = QueryAnswer.defaultMaxRows
 
     @Option(help: "Cores the query may use (embedded; default: all).")
     var threads: Int?
@@ -55,7 +55,9 @@ struct QueryCommand: ParsableCommand {
         let clock = Stopwatch()
         let answer: QueryAnswer
         do {
-            answer = try backend.query(text, format: fmt, threads: threads)
+            // On a terminal a statement over a second shows its progress on standard error.
+            let control = backend.makeControl(), run = UnsafeTransfer((backend, text, threads))
+            answer = try ShellInterrupt.run(control) { try run.value.0.query(run.value.1, format: fmt, threads: run.value.2, control: control) }
         } catch {
             throw CLIError(QueryErrorText.describe(error, sql: text))
         }

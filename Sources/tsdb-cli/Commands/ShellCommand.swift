@@ -6,7 +6,8 @@ struct ShellCommand: ParsableCommand {
         commandName: "shell",
         abstract: "Interactive SQL: statements end with ';'; .help lists the dot commands.",
         discussion: """
-            On a terminal, lines are edited in place and Up/Down recall this session's history. \
+            On a terminal, lines are edited with libedit: history in ~/.tsdb_history (Up/Down, \
+            Ctrl-R), Tab completion, Ctrl-C cancels a running statement. \
             When standard input is not a terminal, it is read as a script (no prompts) and the exit \
             status is 1 if any statement failed.
             """
@@ -16,7 +17,8 @@ struct ShellCommand: ParsableCommand {
     @OptionGroup var memory: QueryMemoryOption
 
     func run() throws {
-        let backend = try global.openBackend(create: true)
+        // Like `query`, the shell reads: a directory without the database is a typo, not a new store.
+        let backend = try global.openBackend(create: false)
         memory.apply(to: backend)
         defer { try? backend.close() }
         let editor = LineEditor.isAvailable ? LineEditor() : nil

@@ -1,10 +1,14 @@
+import CLibedit
 import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// A small line editor for a terminal: the terminal in raw mode while a line is typed, cursor keys,
-/// Home/End, Ctrl-A/E/B/F/K/U/W/L, and Up/Down (Ctrl-P/N) through this session's history.
+/// The shell's line editor on a terminal: libedit (BSD editline) through its readline interface.
+///
+/// libedit edits the line in place (wrapped lines redraw correctly), keeps the history (Up/Down, Ctrl-R
+/// searches it), and completes words with Tab from `ShellCompletion`. The history is kept in a file
+/// (`~/.tsdb_history`) across sessions; a statement typed over several lines is one entry.
 final class LineEditor {
     enum Input: Equatable {
         case line(String)
@@ -14,13 +18,56 @@ final class LineEditor {
         case end
     }
 
+    /// The entries added in this session (`.history`).
     private(set) var history: [String] = []
-    let fd: Int32
-    let out: Int32
+    /// Where the history is kept; nil when `$HOME` is unknown.
+    let historyFile: String?
+    static let historyLimit = 1000
 
-    init(fd: Int32 = STDIN_FILENO, out: Int32 = STDOUT_FILENO) {
-        self.fd = fd
-        self.out = out
+    init(historyFile: String? = LineEditor.defaultHistoryFile) {
+        self.historyFile = historyFile
+        // The shell handles SIGINT itself (ShellInterrupt); libedit's own handler would re-send it to
+        // the whole process group.
+        tsdb_editline_setup(UnsafePointer(strdup("tsdb")), 0, ShellCompletion.generate, LineEditor.readKey)
+        rl_initialize()
+        // Ctrl-W deletes the word before the cursor, as in a terminal's own line discipline (libedit's
+        // emacs map kills the region instead).
+        _ = rl_parse_and_bind("bind ^W ed-delete-prev-word")
+        using_history()
+        stifle_history(Int32(Self.historyLimit))
+        if let historyFile { _ = read_history(historyFile) }
+        hasOriginal = tcgetattr(STDIN_FILENO, &original) == 0
+    }
+
+    /// The terminal's settings when the shell started (restored when it ends).
+    private var original = termios()
+    private var hasOriginal = false
+
+    /// Between two edited lines (while a statement runs and its answer prints) keys typed ahead must
+    /// reach the next line as keys: in the terminal's cooked mode the line discipline would take
+    /// Ctrl-D, Ctrl-R, Ctrl-W… itself. So the terminal stays non-canonical without echo then; only
+    /// Ctrl-C still raises SIGINT (`ShellInterrupt`). libedit sets up its own mode for each line.
+    private func betweenLines() {
+        guard hasOriginal else { return }
+        var t = original
+        t.c_lflag &= ~tcflag_t(ICANON | ECHO | IEXTEN)
+        withUnsafeMutableBytes(of: &t.c_cc) { cc in
+            cc[Int(VMIN)] = 1
+            cc[Int(VTIME)] = 0
+        }
+        _ = tcsetattr(STDIN_FILENO, TCSANOW, &t)
+    }
+
+    /// Gives the terminal back as it was.
+    func restore() {
+        guard hasOriginal else { return }
+        _ = tcsetattr(STDIN_FILENO, TCSANOW, &original)
+    }
+
+    /// `$HOME/.tsdb_history`.
+    static var defaultHistoryFile: String? {
+        guard let home = ProcessInfo.processInfo.environment["HOME"], !home.isEmpty else { return nil }
+        return home + "/.tsdb_history"
     }
 
     /// True when both standard input and output are terminals that can take escape sequences.
@@ -30,167 +77,46 @@ final class LineEditor {
         return term != "dumb"
     }
 
-    /// Adds a line to the history (not a repeat of the last one).
-    func remember(_ line: String) {
-        guard !line.trimmingCharacters(in: .whitespaces).isEmpty, history.last != line else { return }
-        history.append(line)
+    /// Adds an entry to the history (not a repeat of the last one) and saves the history file.
+    func remember(_ entry: String) {
+        guard !entry.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, history.last != entry else { return }
+        history.append(entry)
+        add_history(entry)
+        if let historyFile { _ = write_history(historyFile) }
     }
 
-    /// Reads one line, echoing and editing it after `prompt`.
+    /// libedit's key reader: one byte of standard input, or EOF once Ctrl-C was pressed (also when it
+    /// came just before the read began, which a blocking read would miss).
+    static let readKey: @convention(c) (UnsafeMutablePointer<FILE>?) -> Int32 = { _ in
+        while true {
+            if ShellInterrupt.isRaised { return EOF }
+            var p = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+            let n = poll(&p, 1, 100)
+            if n < 0 && errno != EINTR { return EOF }
+            guard n > 0 else { continue }
+            var b: UInt8 = 0
+            let r = Glibc.read(STDIN_FILENO, &b, 1)
+            if r == 1 { return Int32(b) }
+            if r < 0 && errno == EINTR { continue }
+            return EOF
+        }
+    }
+
+    /// Reads one line after `prompt`. Ctrl-C abandons it (also one pressed since the last statement
+    /// ended: the person meant to interrupt).
     func read(prompt: String) -> Input {
-        var saved = termios()
-        guard tcgetattr(fd, &saved) == 0 else { return .end }
-        var raw = saved
-        raw.c_iflag &= ~tcflag_t(BRKINT | ICRNL | INPCK | ISTRIP | IXON)
-        raw.c_lflag &= ~tcflag_t(ECHO | ICANON | IEXTEN | ISIG)
-        raw.c_cflag |= tcflag_t(CS8)
-        withUnsafeMutableBytes(of: &raw.c_cc) { cc in
-            cc[Int(VMIN)] = 1
-            cc[Int(VTIME)] = 0
-        }
-        // TCSADRAIN, not TCSAFLUSH: keys typed ahead (during a query) are kept, not discarded.
-        guard tcsetattr(fd, TCSADRAIN, &raw) == 0 else { return .end }
-        defer { _ = tcsetattr(fd, TCSADRAIN, &saved) }
-        return edit(prompt: prompt)
-    }
-
-    private var buffer: [Unicode.Scalar] = []
-    private var cursor = 0
-
-    private func edit(prompt: String) -> Input {
-        buffer = []
-        cursor = 0
-        var historyIndex = history.count
-        var draft: [Unicode.Scalar] = []
-        Terminal.write(out, prompt)
-        func show(_ line: [Unicode.Scalar]) {
-            buffer = line
-            cursor = line.count
-            refresh(prompt)
-        }
-        while true {
-            guard let b = readByte() else { return .end }
-            switch b {
-            case 13, 10:  // Enter
-                Terminal.write(out, "\r\n")
-                return .line(text)
-            case 3:  // Ctrl-C
-                Terminal.write(out, "^C\r\n")
+        let p = readline(prompt)
+        betweenLines()
+        guard let p else {
+            if ShellInterrupt.take() {
+                Terminal.out("^C\n")
                 return .interrupt
-            case 4:  // Ctrl-D: end on an empty line, else delete under the cursor
-                if buffer.isEmpty { Terminal.write(out, "\r\n"); return .end }
-                if cursor < buffer.count { buffer.remove(at: cursor); refresh(prompt) }
-            case 127, 8:  // Backspace
-                if cursor > 0 { cursor -= 1; buffer.remove(at: cursor); refresh(prompt) }
-            case 1: cursor = 0; refresh(prompt)  // Ctrl-A
-            case 5: cursor = buffer.count; refresh(prompt)  // Ctrl-E
-            case 2: if cursor > 0 { cursor -= 1; refresh(prompt) }  // Ctrl-B
-            case 6: if cursor < buffer.count { cursor += 1; refresh(prompt) }  // Ctrl-F
-            case 11: buffer.removeSubrange(cursor...); refresh(prompt)  // Ctrl-K
-            case 21: buffer.removeSubrange(..<cursor); cursor = 0; refresh(prompt)  // Ctrl-U
-            case 23:  // Ctrl-W: the word before the cursor
-                var i = cursor
-                while i > 0 && buffer[i - 1] == " " { i -= 1 }
-                while i > 0 && buffer[i - 1] != " " { i -= 1 }
-                buffer.removeSubrange(i..<cursor)
-                cursor = i
-                refresh(prompt)
-            case 12:  // Ctrl-L
-                Terminal.write(out, "\u{1B}[H\u{1B}[2J")
-                refresh(prompt)
-            case 16, 14:  // Ctrl-P / Ctrl-N
-                step(b == 16 ? -1 : 1, &historyIndex, &draft, show)
-            case 27:  // escape sequences: arrows, Home/End, Delete
-                guard let b1 = readByte() else { return .end }
-                guard b1 == UInt8(ascii: "[") || b1 == UInt8(ascii: "O"), let b2 = readByte() else { continue }
-                switch b2 {
-                case UInt8(ascii: "A"): step(-1, &historyIndex, &draft, show)
-                case UInt8(ascii: "B"): step(1, &historyIndex, &draft, show)
-                case UInt8(ascii: "C"): if cursor < buffer.count { cursor += 1; refresh(prompt) }
-                case UInt8(ascii: "D"): if cursor > 0 { cursor -= 1; refresh(prompt) }
-                case UInt8(ascii: "H"): cursor = 0; refresh(prompt)
-                case UInt8(ascii: "F"): cursor = buffer.count; refresh(prompt)
-                case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                    // ESC [ n ~ : 1/7 Home, 4/8 End, 3 Delete
-                    var n = Int(b2 - 48)
-                    while let d = readByte(), d != UInt8(ascii: "~") {
-                        guard d >= 48 && d <= 57 else { break }
-                        n = n * 10 + Int(d - 48)
-                    }
-                    if n == 1 || n == 7 { cursor = 0 }
-                    if n == 4 || n == 8 { cursor = buffer.count }
-                    if n == 3 && cursor < buffer.count { buffer.remove(at: cursor) }
-                    refresh(prompt)
-                default: break
-                }
-            case 9:  // Tab: two spaces
-                insert(" "); insert(" ")
-                refresh(prompt)
-            default:
-                if b < 32 { continue }
-                if let s = readScalar(first: b) {
-                    insert(s)
-                    if cursor == buffer.count && s.isASCII {
-                        Terminal.write(out, [b])  // the common case: typing at the end
-                    } else {
-                        refresh(prompt)
-                    }
-                }
             }
+            Terminal.out("\n")
+            return .end
         }
-    }
-
-    private var text: String {
-        var s = String.UnicodeScalarView()
-        s.append(contentsOf: buffer)
-        return String(s)
-    }
-
-    private func insert(_ s: Unicode.Scalar) {
-        buffer.insert(s, at: cursor)
-        cursor += 1
-    }
-
-    /// Moves through the history; the line being typed is kept as the newest entry.
-    private func step(_ delta: Int, _ index: inout Int, _ draft: inout [Unicode.Scalar], _ show: ([Unicode.Scalar]) -> Void) {
-        let target = index + delta
-        guard target >= 0 && target <= history.count else { return }
-        if index == history.count { draft = buffer }
-        index = target
-        show(target == history.count ? draft : Array(history[target].unicodeScalars))
-    }
-
-    /// Redraws the line: prompt, text, erase the rest, cursor back into place.
-    private func refresh(_ prompt: String) {
-        var s = "\r" + prompt + text + "\u{1B}[K"
-        let back = buffer.count - cursor
-        if back > 0 { s += "\u{1B}[\(back)D" }
-        Terminal.write(out, s)
-    }
-
-    private func readByte() -> UInt8? {
-        var b: UInt8 = 0
-        while true {
-            let n = Glibc.read(fd, &b, 1)
-            if n == 1 { return b }
-            if n < 0 && errno == EINTR { continue }
-            return nil
-        }
-    }
-
-    /// Decodes a UTF-8 sequence starting with `first`; nil for an invalid one.
-    private func readScalar(first: UInt8) -> Unicode.Scalar? {
-        if first < 0x80 { return Unicode.Scalar(first) }
-        let extra = first >= 0xF0 ? 3 : first >= 0xE0 ? 2 : first >= 0xC0 ? 1 : -1
-        guard extra > 0 else { return nil }
-        var bytes = [first]
-        for _ in 0..<extra {
-            guard let b = readByte() else { return nil }
-            bytes.append(b)
-        }
-        var it = bytes.makeIterator()
-        var decoder = UTF8()
-        if case let .scalarValue(s) = decoder.decode(&it) { return s }
-        return nil
+        defer { free(p) }
+        // A Ctrl-C after Enter stays raised: it cancels the statement the line starts.
+        return .line(String(cString: p))
     }
 }

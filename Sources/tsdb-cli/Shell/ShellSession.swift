@@ -5,9 +5,15 @@ import QueryEngine
 final class ShellSession {
     let backend: Backend
     let editor: LineEditor?
-    var mode = ResultFormat.table
+    var mode = ShellMode.box
     var timer = false
-    var maxRows = 40
+    var maxRows = QueryAnswer.defaultMaxRows
+    /// Where results go: standard output, or the file of `.output FILE`.
+    private var output: Int32 = STDOUT_FILENO
+    /// The file of `.once FILE`: the next statement's or command's result only.
+    private var once: Int32?
+    /// `.read` nesting (a file that reads itself stops here).
+    private var readDepth = 0
     private var splitter = StatementSplitter()
     /// Statements and commands that failed (a non-interactive run exits 1 when any did).
     private(set) var failures = 0
@@ -24,20 +30,31 @@ final class ShellSession {
         Enter SQL statements ended by ';' (they may span lines). Commands:
           .tables               list the tables
           .schema [TABLE]       the columns and types of a table (all tables without TABLE)
-          .mode table|csv|json|jsonl
-                                how results are printed
+          .mode MODE            how results print: box (default), table (ASCII borders),
+                                markdown, line, csv, json, jsonl
           .timer on|off         print how long each statement took
-          .maxrows N            table mode: show at most N rows (0: all)
+          .maxrows N            box and table: show at most N rows (0: all; default 40)
+          .output [FILE]        results into FILE from now on; without FILE back to the screen
+          .once FILE            the next result only into FILE
+          .read FILE            run the statements and commands in FILE
           .history              the lines entered in this session
           .help                 this text
           .quit                 leave (also .exit or Ctrl-D)
-        Keys: Up/Down walk the history, Ctrl-C abandons the statement being typed.
+        Keys: Up/Down walk the history (kept in ~/.tsdb_history), Ctrl-R searches it, Tab completes,
+        Ctrl-C cancels the running statement or drops the one being typed, Ctrl-D leaves.
 
         """
 
     /// Runs until `.quit` or the end of input.
     func run() {
+        defer {
+            editor?.restore()
+            endOnce()
+            if output != STDOUT_FILENO { close(output) }
+        }
         if editor != nil {
+            ShellInterrupt.install()
+            refreshCompletion()
             Terminal.out("tsdb shell on \(backend.label). End statements with ';'. Type .help for help.\n")
         }
         while true {
@@ -46,15 +63,27 @@ final class ShellSession {
                 if let rest = splitter.takeRest() { execute(rest) }
                 return
             }
+            // A comment line between statements is no statement (a dot command may follow it).
+            if !pending && line.trimmingCharacters(in: .whitespaces).hasPrefix("--") { continue }
             if !pending && line.trimmingCharacters(in: .whitespaces).hasPrefix(".") {
                 editor?.remember(line)
                 if !command(line.trimmingCharacters(in: .whitespaces)) { return }
                 continue
             }
-            editor?.remember(line)
-            for statement in splitter.feed(line) { execute(statement) }
+            typed.append(line)
+            let statements = splitter.feed(line)
+            if !splitter.isPending {
+                // A statement typed over several lines is one history entry.
+                let joinWith = typed.count > 1 && typed.contains(where: { $0.contains("--") }) ? "\n" : " "
+                editor?.remember(typed.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: joinWith))
+                typed = []
+            }
+            for statement in statements { execute(statement) }
         }
     }
+
+    /// The lines of the statement being typed (one history entry once it ends).
+    private var typed: [String] = []
 
     /// The next line of input; nil at the end. Ctrl-C abandons the statement being typed.
     private func nextLine(prompt: String) -> String? {
@@ -65,9 +94,23 @@ final class ShellSession {
             case .end: return nil
             case .interrupt:
                 splitter.reset()
+                typed = []
                 return ""
             }
         }
+    }
+
+    /// Tab completes the database's table and column names: read them (again).
+    private func refreshCompletion() {
+        guard let tables = try? tableNames() else { return }
+        var names = tables
+        for t in tables {
+            guard let answer = try? backend.describe(t, format: .csv) else { continue }
+            let lines = String(decoding: answer.render(.csv), as: UTF8.self).split(separator: "\n").dropFirst()
+            names += lines.map { String($0.split(separator: ",").first ?? "") }.filter { !$0.isEmpty }
+        }
+        var seen = Set<String>()
+        ShellCompletion.names = names.filter { seen.insert($0).inserted }
     }
 
     /// Runs a dot command; false means leave the shell.
@@ -80,25 +123,42 @@ final class ShellSession {
         case ".help", ".h":
             Terminal.out(Self.help)
         case ".tables":
-            show { try self.backend.tables(format: self.mode) }
+            show { try self.backend.tables(format: self.mode.queryFormat) }
         case ".schema":
             if let table = args.first {
-                show { try self.backend.describe(table, format: self.mode) }
+                show { try self.backend.describe(table, format: self.mode.queryFormat) }
             } else {
                 do {
                     let names = try tableNames()
-                    for t in names { Terminal.out("\(t):\n"); show { try self.backend.describe(t, format: self.mode) } }
-                    if names.isEmpty { Terminal.out("(no tables)\n") }
+                    let target = once ?? output
+                    for t in names {
+                        Terminal.write(target, "\(t):\n")
+                        show(keepOnce: true) { try self.backend.describe(t, format: self.mode.queryFormat) }
+                    }
+                    if names.isEmpty { Terminal.write(target, "(no tables)\n") }
                 } catch {
                     fail("\(error)")
                 }
+                endOnce()
             }
+        case ".output":
+            guard args.count <= 1 else { return usage(".output [FILE]") }
+            if output != STDOUT_FILENO { close(output) }
+            output = STDOUT_FILENO
+            if let path = args.first, let fd = openForWriting(path) { output = fd }
+        case ".once":
+            guard args.count == 1 else { return usage(".once FILE") }
+            endOnce()
+            once = openForWriting(args[0])
+        case ".read":
+            guard args.count == 1 else { return usage(".read FILE") }
+            return read(file: args[0])
         case ".timer":
             guard args.count == 1, args[0] == "on" || args[0] == "off" else { return usage(".timer on|off") }
             timer = args[0] == "on"
         case ".mode":
-            guard args.count == 1, let f = ResultFormat(name: args[0]) else { return usage(".mode table|csv|json|jsonl") }
-            mode = f
+            guard args.count == 1, let m = ShellMode(rawValue: args[0].lowercased()) else { return usage(ShellMode.usage) }
+            mode = m
         case ".maxrows":
             guard args.count == 1, let n = Int(args[0]), n >= 0 else { return usage(".maxrows N") }
             maxRows = n
@@ -110,36 +170,97 @@ final class ShellSession {
         return true
     }
 
+    /// Opens (creates or truncates) a file for results; nil after saying why not.
+    private func openForWriting(_ path: String) -> Int32? {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        if fd < 0 {
+            fail("cannot write \(path): \(String(cString: strerror(errno)))")
+            return nil
+        }
+        return fd
+    }
+
+    /// Closes the `.once` file after the result it was for.
+    private func endOnce() {
+        if let fd = once { close(fd) }
+        once = nil
+    }
+
+    /// `.read FILE`: its lines as if typed (statements and dot commands); false when one of them was `.quit`.
+    private func read(file path: String) -> Bool {
+        guard readDepth < 16 else {
+            fail(".read nested too deeply at \(path)")
+            return true
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            fail("cannot read \(path)")
+            return true
+        }
+        readDepth += 1
+        defer { readDepth -= 1 }
+        var local = StatementSplitter()
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false) {
+            let line = String(line.hasSuffix("\r") ? line.dropLast() : line)
+            if !local.isPending && line.trimmingCharacters(in: .whitespaces).hasPrefix("--") { continue }
+            if !local.isPending && line.trimmingCharacters(in: .whitespaces).hasPrefix(".") {
+                if !command(line.trimmingCharacters(in: .whitespaces)) { return false }
+                continue
+            }
+            for statement in local.feed(line) { execute(statement) }
+        }
+        if let rest = local.takeRest() { execute(rest) }
+        return true
+    }
+
     private func usage(_ text: String) -> Bool {
         fail("usage: \(text)")
         return true
     }
 
-    private func tableNames() throws -> [String] {
+    func tableNames() throws -> [String] {
         let answer = try backend.query("SHOW TABLES", format: .csv, threads: nil)
         let lines = String(decoding: answer.render(.csv), as: UTF8.self).split(separator: "\n").dropFirst()
         return lines.map { String($0.split(separator: ",").first ?? "") }.filter { !$0.isEmpty }
     }
 
     /// Runs one SQL statement and prints its answer.
+    /// On a terminal, Ctrl-C cancels the statement (through its `QueryControl`) and the shell prints
+    /// `cancelled`.
     func execute(_ sql: String) {
         let clock = Stopwatch()
+        let control = backend.makeControl()
         do {
-            let answer = try backend.query(sql, format: mode, threads: nil)
+            let answer: QueryAnswer
+            let format = mode.queryFormat
+            if editor != nil {
+                let backend = UnsafeTransfer(self.backend)
+                answer = try ShellInterrupt.run(control) { try backend.value.query(sql, format: format, threads: nil, control: control) }
+            } else {
+                answer = try backend.query(sql, format: format, threads: nil, control: control)
+            }
             let seconds = clock.elapsed
-            Terminal.write(STDOUT_FILENO, answer.render(mode, maxRows: maxRows))
+            Terminal.write(once ?? output, mode.render(answer, maxRows: maxRows))
+            endOnce()
             if timer { Terminal.out("Run Time: \(ResultFormatter.formatDuration(seconds: seconds))\n") }
         } catch {
+            endOnce()
+            if control.isCancelled {
+                Terminal.err("\ncancelled\n")
+                return
+            }
             fail(QueryErrorText.describe(error, sql: sql))
         }
+        if editor != nil, !sql.uppercased().hasPrefix("SELECT") { refreshCompletion() }
     }
 
-    private func show(_ body: () throws -> QueryAnswer) {
+    /// Prints a command's answer (every row) where results go.
+    private func show(keepOnce: Bool = false, _ body: () throws -> QueryAnswer) {
         do {
-            Terminal.write(STDOUT_FILENO, try body().render(mode, maxRows: 0))
+            Terminal.write(once ?? output, mode.render(try body(), maxRows: 0))
         } catch {
             fail("\(error)")
         }
+        if !keepOnce { endOnce() }
     }
 
     private func fail(_ message: String) {
