@@ -29,10 +29,12 @@ let package = Package(
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // CRC-32C with the CPU's instructions (SSE4.2 / ARMv8 CRC32), chosen at run time by ColumnStore.
+        .target(name: "CCRC32C"),
 
         .target(
             name: "ColumnStore",
-            dependencies: ["CLZ4", "CZstd", .product(name: "Atomics", package: "swift-atomics")],
+            dependencies: ["CLZ4", "CZstd", "CCRC32C", .product(name: "Atomics", package: "swift-atomics")],
             exclude: ["Codecs/README.md"],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
