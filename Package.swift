@@ -35,15 +35,13 @@ let package = Package(
         .target(
             name: "ColumnStore",
             dependencies: ["CLZ4", "CZstd", "CCRC32C", .product(name: "Atomics", package: "swift-atomics")],
-            exclude: ["Codecs/README.md"],
-            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+            exclude: ["Codecs/README.md"]
         ),
         .target(name: "LineProtocol"),
         .target(name: "Ingest", dependencies: ["LineProtocol", "ColumnStore"]),
         .target(
             name: "QueryEngine",
-            dependencies: ["ColumnStore"],
-            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+            dependencies: ["ColumnStore"]
         ),
         .executableTarget(
             name: "tsdb-server",
