@@ -27,6 +27,8 @@ let package = Package(
             name: "codec-report",
             dependencies: ["PlaysColumns", .product(name: "ColumnStore", package: "tsdb")]
         ),
+        // "checksum WAL records and segment blocks": CRC-32C software vs hardware path, GB/s.
+        .executableTarget(name: "ChecksumBench", dependencies: [.product(name: "ColumnStore", package: "tsdb")]),
         // "parse gen_plays lines": single-core line-protocol parse into columnar batches, lines/s and MB/s.
         .executableTarget(
             name: "LineProtocolBench",

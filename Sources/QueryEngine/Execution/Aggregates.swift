@@ -91,7 +91,14 @@ final class CountAccumulator: Accumulator {
     }
     func merge(_ other: Accumulator, map: [Int32], from: StringPool, into: inout StringPool) {
         let o = other as! CountAccumulator
-        for (g, c) in o.counts.enumerated() where map[g] >= 0 { counts[Int(map[g])] &+= c }
+        // One access to `counts` for the loop, not one (with its exclusivity check) per group.
+        counts.withUnsafeMutableBufferPointer { mine in
+            o.counts.withUnsafeBufferPointer { theirs in
+                map.withUnsafeBufferPointer { m in
+                    for g in 0..<theirs.count where m[g] >= 0 { mine[Int(m[g])] &+= theirs[g] }
+                }
+            }
+        }
     }
     func finalize(_ pool: StringPool) -> ColumnVector {
         var out = ColumnVector(type: .int64)
@@ -265,7 +272,17 @@ final class DoubleSumAccumulator: Accumulator {
     }
     func merge(_ other: Accumulator, map: [Int32], from: StringPool, into: inout StringPool) {
         let o = other as! DoubleSumAccumulator
-        for g in o.sums.indices where map[g] >= 0 { sums[Int(map[g])] += o.sums[g]; counts[Int(map[g])] &+= o.counts[g] }
+        sums.withUnsafeMutableBufferPointer { s in
+            counts.withUnsafeMutableBufferPointer { c in
+                o.sums.withUnsafeBufferPointer { os in
+                    o.counts.withUnsafeBufferPointer { oc in
+                        map.withUnsafeBufferPointer { m in
+                            for g in 0..<os.count where m[g] >= 0 { s[Int(m[g])] += os[g]; c[Int(m[g])] &+= oc[g] }
+                        }
+                    }
+                }
+            }
+        }
     }
     func finalize(_ pool: StringPool) -> ColumnVector {
         var out = ColumnVector(type: .float64)

@@ -23,12 +23,16 @@ final class CountDistinctAccumulator: Accumulator {
             pooled = true
         }
         let valid = a.constant == nil ? a.col.validity : nil
+        // The set as a local for the loop (uniquely owned): no exclusivity check per insert.
+        var setL = set
+        set = PairSet()
+        defer { set = setL }
         if a.constant == nil, a.col.type == .symbol {
             a.col.codes.withUnsafeBufferPointer { codes in
                 for (j, g) in gids.enumerated() {
                     let r = row(sel, j)
                     if let valid, !valid[r] { continue }
-                    set.insert(UInt32(bitPattern: g), UInt64(codes[r]))
+                    setL.insert(UInt32(bitPattern: g), UInt64(codes[r]))
                 }
             }
             return
@@ -36,7 +40,7 @@ final class CountDistinctAccumulator: Accumulator {
         for (j, g) in gids.enumerated() {
             let r = row(sel, j)
             if let valid, !valid[r] { continue }
-            set.insert(UInt32(bitPattern: g), distinctKey(a, r, &pool))
+            setL.insert(UInt32(bitPattern: g), distinctKey(a, r, &pool))
         }
     }
     func merge(_ other: Accumulator, map: [Int32], from: StringPool, into pool: inout StringPool) {
@@ -68,30 +72,35 @@ extension CountDistinctAccumulator: UngroupedAccumulator {
         resize(1)
         guard let a = arg, a.constant != .null else { return }
         let n = sel?.count ?? rows
-        if case var .string(s)? = a.constant {
-            s.withUTF8 { addString(UnsafeRawBufferPointer($0)) }
-            return
-        }
         guard a.constant == nil, a.col.type == .string else {
+            if case var .string(s)? = a.constant {
+                s.withUTF8 { Self.addString(UnsafeRawBufferPointer($0), &strings, &short) }
+                return
+            }
             var scratchPool = StringPool()  // only strings intern, and they do not come here
             return update([Int32](repeating: 0, count: n), sel, arg, &scratchPool)
         }
+        // Both tables as locals for the loop (uniquely owned): no exclusivity check per row.
+        var stringsL = strings, shortL = short
+        strings = ByteStringTable(); short = PairSet()
+        defer { strings = stringsL; short = shortL }
         let valid = a.col.validity
         a.col.bytes.withUnsafeBytes { b in
             a.col.offsets.withUnsafeBufferPointer { o in
                 for j in 0..<n {
                     let r = row(sel, j)
                     if let valid, !valid[r] { continue }
-                    addString(UnsafeRawBufferPointer(rebasing: b[Int(o[r])..<Int(o[r + 1])]))
+                    Self.addString(UnsafeRawBufferPointer(rebasing: b[Int(o[r])..<Int(o[r &+ 1])]), &stringsL, &shortL)
                 }
             }
         }
     }
 
-    @inline(__always) private func addString(_ p: UnsafeRawBufferPointer) {
+    @inline(__always) private static func addString(_ p: UnsafeRawBufferPointer, _ strings: inout ByteStringTable,
+                                                    _ short: inout PairSet) {
         guard p.count <= 8 else { strings.intern(p); return }
         var word: UInt64 = 0
-        for i in 0..<p.count { word |= UInt64(p[i]) << UInt64(8 * i) }
+        for i in 0..<p.count { word |= UInt64(p[i]) << UInt64(8 &* i) }
         short.insert(UInt32(p.count), word)
     }
 }

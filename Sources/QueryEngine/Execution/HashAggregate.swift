@@ -79,20 +79,30 @@ final class HashAggregate: @unchecked Sendable {  // one thread at a time; merge
         // Work on local copies (uniquely owned, no exclusivity checks), put back after the batch.
         var slotsL = slots, hashesL = hashes, keysL = keys
         slots = []; hashes = []; keys = []
+        var count = groupCount
         rowKeys.withUnsafeBufferPointer { rk in
-            // Rows come in time order, so time-bucket keys arrive in runs: a row with its predecessor's key
-            // takes its group without hashing.
-            var last: Int32 = -1
-            for j in 0..<n {
-                if last >= 0 {
-                    var same = true
-                    for x in 0..<w where rk[j * w + x] != rk[(j - 1) * w + x] { same = false; break }
-                    if same { gids[j] = last; continue }
+            gids.withUnsafeMutableBufferPointer { out in
+                // Rows come in time order, so time-bucket keys arrive in runs: a row with its predecessor's key
+                // takes its group without hashing. `at` is row j's first key word (j * w < rk.count).
+                var last: Int32 = -1
+                var at = 0
+                for j in 0..<n {
+                    if last >= 0 {
+                        var same = true
+                        var x = 0
+                        while x < w {
+                            if rk[at &+ x] != rk[at &- w &+ x] { same = false; break }
+                            x &+= 1
+                        }
+                        if same { out[j] = last; at &+= w; continue }
+                    }
+                    last = Self.findOrInsert(rk, at, w, &slotsL, &hashesL, &keysL, &count)
+                    out[j] = last
+                    at &+= w
                 }
-                last = Self.findOrInsert(rk, j * w, w, &slotsL, &hashesL, &keysL, &groupCount)
-                gids[j] = last
             }
         }
+        groupCount = count
         slots = slotsL; hashes = hashesL; keys = keysL
         return gids
     }
@@ -100,17 +110,17 @@ final class HashAggregate: @unchecked Sendable {  // one thread at a time; merge
     private func encode(_ v: Vec, _ k: Int, sel: [Int32]?, n: Int) {
         let w = width, nullWord = width - 1
         let bit = UInt64(1) << UInt64(k)
-        if k == 0 { for j in 0..<n { rowKeys[j * w + nullWord] = 0 } }
-        if let c = v.constant {
-            let key = distinctKey(v, 0, &pool)
-            for j in 0..<n {
-                rowKeys[j * w + k] = c == .null ? 0 : key
-                if c == .null { rowKeys[j * w + nullWord] |= bit }
-            }
-            return
-        }
         let valid = v.col.validity
         rowKeys.withUnsafeMutableBufferPointer { rk in
+            if k == 0 { for j in 0..<n { rk[j &* w &+ nullWord] = 0 } }
+            if let c = v.constant {
+                let key = c == .null ? 0 : distinctKey(v, 0, &pool)
+                for j in 0..<n {
+                    rk[j &* w &+ k] = key
+                    if c == .null { rk[j &* w &+ nullWord] |= bit }
+                }
+                return
+            }
             switch v.col.type {
             case .symbol:
                 v.col.codes.withUnsafeBufferPointer { c in for j in 0..<n { rk[j * w + k] = UInt64(c[row(sel, j)]) } }
@@ -146,22 +156,35 @@ final class HashAggregate: @unchecked Sendable {  // one thread at a time; merge
         }
         var gids = [Int32](repeating: 0, count: n)
         let valid = v.col.validity
-        switch v.col.type {
-        case .bool:
-            for j in 0..<n {
-                let r = row(sel, j)
-                gids[j] = denseGroup((valid.map { $0[r] } ?? true) ? Int(v.col.bools[r]) + 1 : 0)
-            }
-        case .symbol:
-            for j in 0..<n {
-                let r = row(sel, j)
-                gids[j] = denseGroup((valid.map { $0[r] } ?? true) ? Int(v.col.codes[r]) + 1 : 0)
-            }
-        default:
-            for j in 0..<n {
-                let r = row(sel, j)
-                if let valid, !valid[r] { gids[j] = denseGroup(0); continue }
-                gids[j] = denseGroup(Int(v.col.withStringBytes(r) { pool.intern($0) }) + 1)
+        // The tables as locals for the loop (uniquely owned): no exclusivity check per row; put back after.
+        var denseL = dense, keysL = keys, hashesL = hashes, poolL = pool, count = groupCount
+        dense = []; keys = []; hashes = []; pool = StringPool()
+        defer { dense = denseL; keys = keysL; hashes = hashesL; pool = poolL; groupCount = count }
+        gids.withUnsafeMutableBufferPointer { out in
+            switch v.col.type {
+            case .bool:
+                v.col.bools.withUnsafeBufferPointer { b in
+                    for j in 0..<n {
+                        let r = row(sel, j)
+                        let slot = (valid.map { $0[r] } ?? true) ? Int(b[r]) &+ 1 : 0
+                        out[j] = Self.denseGroup(slot, &denseL, &keysL, &hashesL, &count)
+                    }
+                }
+            case .symbol:
+                v.col.codes.withUnsafeBufferPointer { c in
+                    for j in 0..<n {
+                        let r = row(sel, j)
+                        let slot = (valid.map { $0[r] } ?? true) ? Int(c[r]) &+ 1 : 0
+                        out[j] = Self.denseGroup(slot, &denseL, &keysL, &hashesL, &count)
+                    }
+                }
+            default:
+                for j in 0..<n {
+                    let r = row(sel, j)
+                    if let valid, !valid[r] { out[j] = Self.denseGroup(0, &denseL, &keysL, &hashesL, &count); continue }
+                    let slot = Int(v.col.withStringBytes(r) { poolL.intern($0) }) &+ 1
+                    out[j] = Self.denseGroup(slot, &denseL, &keysL, &hashesL, &count)
+                }
             }
         }
         return gids
@@ -169,6 +192,12 @@ final class HashAggregate: @unchecked Sendable {  // one thread at a time; merge
 
     /// The group of dense slot `slot` (0 = NULL, else code + 1), added when new.
     @inline(__always) private func denseGroup(_ slot: Int) -> Int32 {
+        Self.denseGroup(slot, &dense, &keys, &hashes, &groupCount)
+    }
+
+    @inline(__always)
+    private static func denseGroup(_ slot: Int, _ dense: inout [Int32], _ keys: inout [UInt64], _ hashes: inout [UInt64],
+                                   _ groupCount: inout Int) -> Int32 {
         if slot >= dense.count { dense.append(contentsOf: repeatElement(-1, count: max(slot + 1 - dense.count, dense.count))) }
         var g = dense[slot]
         if g < 0 {
@@ -227,12 +256,21 @@ final class HashAggregate: @unchecked Sendable {  // one thread at a time; merge
         for (k, kind) in other.keyKinds.enumerated() { if case .unknown = keyKinds[k] { keyKinds[k] = kind } }
         var map = [Int32](repeating: -1, count: other.groupCount)
         var scratch = [UInt64](repeating: 0, count: width)
+        // Locals, so the loop reads the other table's keys without an exclusivity check per word.
+        let w = width, otherKeys = other.keys, kinds = keyKinds
+        let hasPooled = kinds.contains { if case .pooled = $0 { return true } else { return false } }
         for i in 0..<(only?.count ?? other.groupCount) {
             let g = only.map { Int($0[i]) } ?? i
-            for x in 0..<width { scratch[x] = other.keys[g * width + x] }
-            let nulls = scratch[width - 1]
-            for (k, kind) in keyKinds.enumerated() where nulls & (1 << UInt64(k)) == 0 {
-                if case .pooled = kind { scratch[k] = UInt64(other.pool.withBytes(UInt32(scratch[k])) { pool.intern($0) }) }
+            otherKeys.withUnsafeBufferPointer { ok in
+                scratch.withUnsafeMutableBufferPointer { sc in
+                    for x in 0..<w { sc[x] = ok[g &* w &+ x] }
+                }
+            }
+            let nulls = scratch[w - 1]
+            if hasPooled {
+                for (k, kind) in kinds.enumerated() where nulls & (1 << UInt64(k)) == 0 {
+                    if case .pooled = kind { scratch[k] = UInt64(other.pool.withBytes(UInt32(scratch[k])) { pool.intern($0) }) }
+                }
             }
             if keyTypes.isEmpty {
                 map[g] = 0
