@@ -1,6 +1,8 @@
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOHTTPCompression
+import QueryEngine
 
 /// One HTTP connection: assembles each request (auth, body limit, in-flight budget, deadline), hands it to
 /// its route off the event loop, and writes the answer (whole, or streamed in chunks).
@@ -39,10 +41,19 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var deadline: Scheduled<Void>?
     /// The connection's `HTTPConnectionGuard`, told when a request is held (nil in tests without one).
     private let connectionGuard: HTTPConnectionGuard?
+    /// The query this connection is running or streaming; cancelled when the client goes away.
+    private var activeQuery: QueryControl?
+    /// The response compressor's context: informational answers (100 Continue) are written past it,
+    /// since it expects exactly one response per request (nil when the pipeline has none).
+    private var compressorContext: ChannelHandlerContext?
 
     init(server: ServerContext, connectionGuard: HTTPConnectionGuard? = nil) {
         self.server = server
         self.connectionGuard = connectionGuard
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        compressorContext = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseCompressor.self)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -88,7 +99,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         body = context.channel.allocator.buffer(capacity: min(max(declared, 4096), server.config.maxBodyBytes))
         state = .receiving
         if expectsContinue {
-            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: h.version, status: .continue))), promise: nil)
+            (compressorContext ?? context).writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: h.version, status: .continue))), promise: nil)
         }
     }
 
@@ -174,7 +185,9 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .metrics:
             future = server.queryPool.runIfActive(eventLoop: el) { .full(HealthRoutes.metrics(server)) }
         case .query:
-            future = QueryRoutes.handle(request, server: server, eventLoop: el)
+            let control = QueryRoutes.control(server.config)
+            activeQuery = control
+            future = QueryRoutes.handle(request, server: server, eventLoop: el, control: control)
         case .console:
             future = el.makeSucceededFuture(.full(ConsoleRoutes.handle(request, server: server)))
         case .write:
@@ -192,6 +205,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             switch result {
             case .success(.full(let r)):
                 self.releaseBudget()
+                self.activeQuery = nil
                 self.state = .idle
                 self.connectionGuard?.requestDone()
                 self.send(r, context)
@@ -200,6 +214,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                 self.stream(status, headers, stream, context)
             case .failure:
                 self.releaseBudget()
+                self.activeQuery = nil
                 self.state = .idle
                 var r = self.route.failure(.serviceUnavailable, "server is shutting down")
                 r.headers.add(name: "Retry-After", value: "1")
@@ -216,6 +231,11 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         var h = headers
         HealthRoutes.addVersionHeaders(&h)
         if close || !keepAlive { h.replaceOrAdd(name: "Connection", value: "close") }
+        if head.method == .HEAD || (h.first(name: "Content-Length").flatMap { Int($0) } ?? Int.max) < ResponseCompression.minimumBytes {
+            // A HEAD answer carries GET's headers uncompressed (the compressor would count an empty gzip
+            // stream into Content-Length); a small body is not worth compressing.
+            ResponseCompression.markUncompressed(&h)
+        }
         return HTTPResponseHead(version: head.version, status: status, headers: h)
     }
 
@@ -259,9 +279,19 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// Writes the head, then chunks formatted on the query pool, each sent once the previous one was
     /// written to the socket (so a slow reader slows the formatting instead of filling memory).
     private func stream(_ status: HTTPResponseStatus, _ headers: HTTPHeaders, _ stream: ResultStream, _ context: ChannelHandlerContext) {
+        let channel = context.channel
+        if head.method == .HEAD {
+            // GET's head (chunked), no body: nothing is formatted.
+            activeQuery = nil
+            state = .idle
+            connectionGuard?.requestDone()
+            context.write(wrapOutboundOut(.head(responseHead(status, headers, close: false))), promise: nil)
+            let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+            if !keepAlive { written.whenComplete { _ in channel.close(promise: nil) } }
+            return
+        }
         state = .processing(streaming: true)
         context.writeAndFlush(wrapOutboundOut(.head(responseHead(status, headers, close: false))), promise: nil)
-        let channel = context.channel
         server.queryPool.runIfActive(eventLoop: context.eventLoop) {
             var previous: EventLoopFuture<Void>?
             while let chunk = stream.nextChunk() {
@@ -271,6 +301,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             }
             try previous?.wait()
         }.assumeIsolated().whenComplete { result in
+            self.activeQuery = nil
             self.state = .idle
             self.connectionGuard?.requestDone()
             switch result {
@@ -324,6 +355,9 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         deadline?.cancel()
+        // Nobody is waiting for the answer any more: stop scanning instead of holding a query thread.
+        activeQuery?.cancel("the client closed the connection")
+        activeQuery = nil
         if case .receiving = state { releaseBudget() }
         if case .draining = state { releaseBudget() }
         context.fireChannelInactive()

@@ -47,9 +47,16 @@ enum QueryRoutes {
         return .success(Parameters(database: db, sql: sql, format: format))
     }
 
+    /// The control of one query: its row cap and memory budget; cancelled by the timeout, or by the
+    /// connection when the client disconnects.
+    static func control(_ config: ServerConfig) -> QueryControl {
+        QueryControl(maxRows: config.maxResultRows, memoryLimit: config.queryMemory)
+    }
+
     /// Runs the query on the query pool, racing `--query-timeout`; when the timer wins, the query is
-    /// cancelled too, so it stops scanning instead of holding a query thread.
-    static func handle(_ request: HTTPRequest, server: ServerContext, eventLoop: EventLoop) -> EventLoopFuture<HTTPReply> {
+    /// cancelled too, so it stops scanning instead of holding a query thread. `control` is the caller's
+    /// (the connection cancels it when the client goes away), or a new one.
+    static func handle(_ request: HTTPRequest, server: ServerContext, eventLoop: EventLoop, control: QueryControl? = nil) -> EventLoopFuture<HTTPReply> {
         let p: Parameters
         switch parameters(request) {
         case .success(let v): p = v
@@ -61,7 +68,7 @@ enum QueryRoutes {
         let limit = Int64(server.config.queryTimeout * 1e9)
         let timeoutMessage = "query timed out after \(server.config.queryTimeout) s (--query-timeout)"
         let timedOut = HTTPReply.full(.error(.gatewayTimeout, timeoutMessage))
-        let control = QueryControl(maxRows: server.config.maxResultRows, memoryLimit: server.config.queryMemory)
+        let control = control ?? Self.control(server.config)
         let timeout = eventLoop.scheduleTask(in: .nanoseconds(limit)) {
             control.cancel(timeoutMessage)
             guard !done.value else { return }
