@@ -41,6 +41,9 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var deadline: Scheduled<Void>?
     /// The connection's `HTTPConnectionGuard`, told when a request is held (nil in tests without one).
     private let connectionGuard: HTTPConnectionGuard?
+    /// When the current request's head arrived, and the name of its token (access log).
+    private var requestStarted = NIODeadline.now()
+    private var tokenName: String?
     /// The query this connection is running or streaming; cancelled when the client goes away.
     private var activeQuery: QueryControl?
     /// The response compressor's context: informational answers (100 Continue) are written past it,
@@ -67,6 +70,8 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func receiveHead(_ h: HTTPRequestHead, _ context: ChannelHandlerContext) {
         guard case .idle = state else { return }
         connectionGuard?.requestBegan()
+        requestStarted = .now()
+        tokenName = nil
         head = h
         (path, query) = QueryParameters.split(uri: h.uri)
         writeParameters = nil
@@ -109,7 +114,10 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .failure(let r): return r
         case .success(let r): route = r
         }
-        if route.needsAuth && !server.auth.allows(h.headers, query) { return route.unauthorized }
+        if route.needsAuth && server.auth.isEnabled {
+            tokenName = server.auth.name(h.headers, query)
+            if tokenName == nil { return route.unauthorized }
+        }
         if case let .write(api) = route {
             switch WriteRoutes.parameters(api, query, defaultDatabase: server.config.defaultDatabase) {
             case .failure(let r): return r
@@ -250,10 +258,18 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: r.body)))), promise: nil)
         }
         let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        logRequest(r.status, bytes: head.method == .HEAD ? 0 : r.body.count)
         if closing {
             let channel = context.channel
             written.whenComplete { _ in channel.close(promise: nil) }
         }
+    }
+
+    /// The access-log line of the request just answered (when `--access-log on`).
+    private func logRequest(_ status: HTTPResponseStatus, bytes: Int) {
+        guard server.operationsLog.access != nil else { return }
+        server.operationsLog.request(method: "\(head.method)", path: path, status: Int(status.code), bytes: bytes,
+                                     nanoseconds: (NIODeadline.now() - requestStarted).nanoseconds, token: tokenName)
     }
 
     /// Sends `status` at once and closes: the rest of the request is never read.
@@ -287,6 +303,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             connectionGuard?.requestDone()
             context.write(wrapOutboundOut(.head(responseHead(status, headers, close: false))), promise: nil)
             let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+            logRequest(status, bytes: 0)
             if !keepAlive { written.whenComplete { _ in channel.close(promise: nil) } }
             return
         }
@@ -294,18 +311,22 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         context.writeAndFlush(wrapOutboundOut(.head(responseHead(status, headers, close: false))), promise: nil)
         server.queryPool.runIfActive(eventLoop: context.eventLoop) {
             var previous: EventLoopFuture<Void>?
+            var bytes = 0
             while let chunk = stream.nextChunk() {
                 guard !chunk.isEmpty else { continue }
                 try previous?.wait()
+                bytes += chunk.count
                 previous = channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(bytes: chunk))))
             }
             try previous?.wait()
+            return bytes
         }.assumeIsolated().whenComplete { result in
             self.activeQuery = nil
             self.state = .idle
             self.connectionGuard?.requestDone()
             switch result {
-            case .success:
+            case .success(let bytes):
+                self.logRequest(status, bytes: bytes)
                 let written = context.writeAndFlush(self.wrapOutboundOut(.end(nil)))
                 if !self.keepAlive { written.whenComplete { _ in channel.close(promise: nil) } }
             case .failure:

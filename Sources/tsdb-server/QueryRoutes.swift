@@ -73,7 +73,9 @@ enum QueryRoutes {
             control.cancel(timeoutMessage)
             guard !done.value else { return }
             done.value = true
-            server.metrics.recordQuery(.timeout, nanoseconds: Int64(DispatchTime.now().uptimeNanoseconds - started))
+            let elapsed = Int64(DispatchTime.now().uptimeNanoseconds - started)
+            server.metrics.recordQuery(.timeout, nanoseconds: elapsed)
+            server.operationsLog.query(database: p.database, sql: p.sql, nanoseconds: elapsed, outcome: "timeout")
             promise.succeed(timedOut)
         }
         server.queryPool.runIfActive(eventLoop: eventLoop) {
@@ -86,12 +88,15 @@ enum QueryRoutes {
             if elapsed >= limit {
                 // Finished, but later than allowed: the answer is the same as if the timer had won.
                 server.metrics.recordQuery(.timeout, nanoseconds: elapsed)
+                server.operationsLog.query(database: p.database, sql: p.sql, nanoseconds: elapsed, outcome: "timeout")
                 promise.succeed(timedOut)
                 return
             }
             switch result {
             case .success(let (reply, ok)):
                 server.metrics.recordQuery(ok ? .ok : .error, nanoseconds: elapsed)
+                server.operationsLog.query(database: p.database, sql: p.sql, nanoseconds: elapsed,
+                                           outcome: ok ? "ok" : (control.isCancelled ? "cancelled" : "error"))
                 promise.succeed(reply)
             case .failure:
                 server.metrics.recordQuery(.error, nanoseconds: elapsed)

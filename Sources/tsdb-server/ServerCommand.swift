@@ -114,6 +114,15 @@ struct ServerCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
     var logLevel = "info"
 
+    @Option(name: .long, help: ArgumentHelp("Log lines on standard error: text, or json (one object per line: time, level, logger, message, metadata).", valueName: "format"))
+    var logFormat = "text"
+
+    @Option(name: .long, help: ArgumentHelp("Log every HTTP request (method, path, status, bytes, duration, token name): on or off. Not affected by --log-level.", valueName: "on|off"))
+    var accessLog = "off"
+
+    @Option(name: .long, help: ArgumentHelp("Log queries taking at least this long, with their text (milliseconds; 0: off). Not affected by --log-level.", valueName: "ms"))
+    var slowQueryMs = 0
+
     func validate() throws {
         guard Durability(parsing: durability) != nil else {
             throw ValidationError("--durability must be batch, interval, interval:<ms> or none, not '\(durability)'")
@@ -121,6 +130,9 @@ struct ServerCommand: ParsableCommand {
         guard http == "off" || HostPort(parsing: http) != nil else { throw ValidationError("--http: bad address '\(http)'") }
         guard tcp == "off" || HostPort(parsing: tcp) != nil else { throw ValidationError("--tcp: bad address '\(tcp)'") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level: unknown level '\(logLevel)'") }
+        guard ["text", "json"].contains(logFormat) else { throw ValidationError("--log-format must be text or json, not '\(logFormat)'") }
+        guard Self.onOff(accessLog) != nil else { throw ValidationError("--access-log must be on or off, not '\(accessLog)'") }
+        guard slowQueryMs >= 0 else { throw ValidationError("--slow-query-ms must not be negative") }
         guard maxConnections > 0, writeThreads > 0, queryConcurrency > 0, eventLoopThreads > 0, maxPendingFlushes > 0,
               tcpBatchRows > 0, tcpLingerMs >= 0 else {
             throw ValidationError("counts must be positive")
@@ -166,6 +178,8 @@ struct ServerCommand: ParsableCommand {
         c.tcpLinger = Double(tcpLingerMs) / 1000
         c.maxLineLength = maxLineLength.bytes
         c.shutdownTimeout = shutdownTimeout
+        c.accessLog = Self.onOff(accessLog) ?? false
+        c.slowQueryMilliseconds = slowQueryMs
         if let f = dashboards {
             do { c.dashboards = try ConsoleDashboards.load(path: f) } catch { throw ValidationError("--dashboards: \(error)") }
         }
@@ -174,10 +188,18 @@ struct ServerCommand: ParsableCommand {
 
     func run() throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var h = StreamLogHandler.standardError(label: label)
-            h.logLevel = level
-            return h
+        if logFormat == "json" {
+            LoggingSystem.bootstrap { label in
+                var h = JSONLogHandler(label: label)
+                h.logLevel = level
+                return h
+            }
+        } else {
+            LoggingSystem.bootstrap { label in
+                var h = StreamLogHandler.standardError(label: label)
+                h.logLevel = level
+                return h
+            }
         }
         let logger = Logger(label: "tsdb.server")
         let config = try makeConfig()
@@ -195,6 +217,17 @@ struct ServerCommand: ParsableCommand {
         logger.info("signal \(sig): shutting down")
         try server.shutdown()
         logger.info("stopped")
+    }
+}
+
+extension ServerCommand {
+    /// `on`/`off` (also `true`/`false`, `yes`/`no`, `1`/`0`); nil for anything else.
+    static func onOff(_ s: String) -> Bool? {
+        switch s.lowercased() {
+        case "on", "true", "yes", "1": true
+        case "off", "false", "no", "0": false
+        default: nil
+        }
     }
 }
 
