@@ -15,6 +15,9 @@ struct ServerCommand: ParsableCommand {
         version: HealthRoutes.version
     )
 
+    @Option(name: .long, help: ArgumentHelp("Read settings from this TOML file: keys are the long flag names (max-connections = 512). TSDB_* environment variables (TSDB_MAX_CONNECTIONS) override it, flags override both.", valueName: "file"))
+    var config: String?
+
     @Option(name: .long, help: ArgumentHelp("Data directory: one subdirectory per database.", valueName: "dir"))
     var data: String
 
@@ -122,6 +125,21 @@ struct ServerCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Log queries taking at least this long, with their text (milliseconds; 0: off). Not affected by --log-level.", valueName: "ms"))
     var slowQueryMs = 0
+
+    /// Parses the settings of the file, the environment and the command line (`ConfigSources`), then runs.
+    static func main() {
+        do {
+            let arguments = try ConfigSources.arguments(commandLine: Array(CommandLine.arguments.dropFirst()),
+                                                        environment: ProcessInfo.processInfo.environment,
+                                                        options: ConfigSources.options(of: ServerCommand.self))
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch let e as ConfigSources.Failure {
+            exit(withError: ValidationError(e.description))
+        } catch {
+            exit(withError: error)
+        }
+    }
 
     func validate() throws {
         guard Durability(parsing: durability) != nil else {
