@@ -101,4 +101,17 @@ import TestSupport
         r = try Self.refusal(["--config", dir.path + "/missing.toml"])
         #expect(r.status != 0 && r.stderr.contains("cannot read"), "\(r.stderr)")
     }
+
+    /// contrib/tsdb.toml, the file the systemd unit reads, is accepted as it is (data and listener
+    /// moved into the test's directory by flags).
+    @Test func theExampleConfigIsValid() throws {
+        let dir = TempDirectory("tsdb-config")
+        defer { dir.remove() }
+        let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("contrib/tsdb.toml").path
+        let server = try ServerProcess(data: "", arguments: ["--config", example, "--data", dir.path + "/data", "--http", "127.0.0.1:0", "--log-level", "error"])
+        let c = try TestHTTPClient(port: server.httpPort)
+        #expect(try c.request("GET", "/health").status == 200)
+        #expect(server.stop(signal: SIGTERM).status == 0)
+    }
 }
