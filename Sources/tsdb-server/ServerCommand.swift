@@ -224,6 +224,7 @@ struct ServerCommand: ParsableCommand {
         let server = try TSDBServer(config: config, logger: logger)
         // Metrics recorded through swift-metrics by any library land in the same /metrics output.
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: server.context.metrics.registry))
+        let signals = SignalWaiter()
         try server.start()
         var parts: [String] = []
         if let p = server.httpPort, let a = config.http { parts.append("http=\(a.host):\(p)") }
@@ -231,7 +232,7 @@ struct ServerCommand: ParsableCommand {
         // One line on stdout that scripts (and the tests) read to find the ports.
         let line = "tsdb-server listening " + parts.joined(separator: " ") + " data=\(config.dataDirectory) durability=\(durability)\n"
         FileHandle.standardOutput.write(Data(line.utf8))
-        let sig = SignalWaiter.wait()
+        let sig = signals.wait()
         logger.info("signal \(sig): shutting down")
         try server.shutdown()
         logger.info("stopped")

@@ -10,7 +10,7 @@ final class ServerProcess: @unchecked Sendable {
 
     /// Starts the server and waits for its `listening` line. `stderr`: a file that receives its standard
     /// error (default: discarded); `arguments` replace the default ones entirely; `environment` is added
-    /// to the test's own.
+    /// to the test's own, less its `TSDB_*` variables.
     init(data: String, extra: [String] = [], tcp: Bool = false, stderr: String? = nil, arguments: [String]? = nil,
          environment: [String: String] = [:]) throws {
         guard let exe = BuildProducts.executable("tsdb-server") else {
@@ -18,9 +18,9 @@ final class ServerProcess: @unchecked Sendable {
         }
         process.executableURL = URL(fileURLWithPath: exe)
         process.arguments = arguments ?? (["--data", data, "--http", "127.0.0.1:0", "--tcp", tcp ? "127.0.0.1:0" : "off", "--log-level", "error"] + extra)
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        }
+        // The server reads TSDB_* variables as settings: only the test's own reach it.
+        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TSDB_") }
+            .merging(environment) { _, new in new }
         output = Pipe()
         process.standardOutput = output
         if let path = stderr {
