@@ -19,14 +19,17 @@ enum ResponseCompression {
 
     /// The compressor's `responseCompressionPredicate`.
     static func decide(_ head: inout HTTPResponseHead, _ supported: Bool) -> HTTPResponseCompressor.CompressionIntent {
+        let type = head.headers.first(name: "Content-Type")?.lowercased() ?? ""
+        let compressible = !head.headers.contains(name: "Content-Encoding")
+            && (type.hasPrefix("text/") || type.contains("json") || type.contains("csv")
+                || type.contains("javascript") || type.contains("xml") || type.contains("svg"))
+        // Caches must key such answers on Accept-Encoding (HEAD and small answers included, so their
+        // headers match the GET that may be compressed).
+        if compressible { head.headers.replaceOrAdd(name: "Vary", value: "Accept-Encoding") }
         if head.headers.contains(name: identityMarker) {
             head.headers.remove(name: identityMarker)
             return .doNotCompress
         }
-        if head.headers.contains(name: "Content-Encoding") { return .doNotCompress }
-        let type = head.headers.first(name: "Content-Type")?.lowercased() ?? ""
-        let compressible = type.hasPrefix("text/") || type.contains("json") || type.contains("csv")
-            || type.contains("javascript") || type.contains("xml") || type.contains("svg")
         return compressible ? .compressIfPossible : .doNotCompress
     }
 }
