@@ -34,6 +34,23 @@ struct Auth: Sendable {
         return false
     }
 
+    /// The name the logs give the token a request carries: `token-` and 8 hex digits of a hash of it
+    /// (never the token itself); nil when authentication is off or no valid token was sent.
+    func name(_ headers: HTTPHeaders, _ query: QueryParameters) -> String? {
+        guard isEnabled else { return nil }
+        for candidate in Self.candidates(headers, query) where matches(candidate) { return Self.fingerprint(candidate) }
+        return nil
+    }
+
+    /// `token-xxxxxxxx`: 32 bits of FNV-1a over the token, enough to tell a handful of tokens apart in
+    /// the logs, far too few to recover or guess one.
+    static func fingerprint(_ token: String) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in token.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        let hex = String(h >> 32, radix: 16)
+        return "token-" + String(repeating: "0", count: 8 - hex.count) + hex
+    }
+
     /// Compares against every token in time independent of where they differ.
     func matches(_ candidate: String) -> Bool {
         let c = Array(candidate.utf8)

@@ -1,6 +1,8 @@
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOHTTPCompression
+import QueryEngine
 
 /// One HTTP connection: assembles each request (auth, body limit, in-flight budget, deadline), hands it to
 /// its route off the event loop, and writes the answer (whole, or streamed in chunks).
@@ -39,10 +41,22 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var deadline: Scheduled<Void>?
     /// The connection's `HTTPConnectionGuard`, told when a request is held (nil in tests without one).
     private let connectionGuard: HTTPConnectionGuard?
+    /// When the current request's head arrived, and the name of its token (access log).
+    private var requestStarted = NIODeadline.now()
+    private var tokenName: String?
+    /// The query this connection is running or streaming; cancelled when the client goes away.
+    private var activeQuery: QueryControl?
+    /// The response compressor's context: informational answers (100 Continue) are written past it,
+    /// since it expects exactly one response per request (nil when the pipeline has none).
+    private var compressorContext: ChannelHandlerContext?
 
     init(server: ServerContext, connectionGuard: HTTPConnectionGuard? = nil) {
         self.server = server
         self.connectionGuard = connectionGuard
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        compressorContext = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseCompressor.self)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -56,6 +70,8 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func receiveHead(_ h: HTTPRequestHead, _ context: ChannelHandlerContext) {
         guard case .idle = state else { return }
         connectionGuard?.requestBegan()
+        requestStarted = .now()
+        tokenName = nil
         head = h
         (path, query) = QueryParameters.split(uri: h.uri)
         writeParameters = nil
@@ -88,7 +104,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         body = context.channel.allocator.buffer(capacity: min(max(declared, 4096), server.config.maxBodyBytes))
         state = .receiving
         if expectsContinue {
-            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: h.version, status: .continue))), promise: nil)
+            (compressorContext ?? context).writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: h.version, status: .continue))), promise: nil)
         }
     }
 
@@ -98,7 +114,10 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .failure(let r): return r
         case .success(let r): route = r
         }
-        if route.needsAuth && !server.auth.allows(h.headers, query) { return route.unauthorized }
+        if route.needsAuth && server.auth.isEnabled {
+            tokenName = server.auth.name(h.headers, query)
+            if tokenName == nil { return route.unauthorized }
+        }
         if case let .write(api) = route {
             switch WriteRoutes.parameters(api, query, defaultDatabase: server.config.defaultDatabase) {
             case .failure(let r): return r
@@ -174,7 +193,9 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .metrics:
             future = server.queryPool.runIfActive(eventLoop: el) { .full(HealthRoutes.metrics(server)) }
         case .query:
-            future = QueryRoutes.handle(request, server: server, eventLoop: el)
+            let control = QueryRoutes.control(server.config)
+            activeQuery = control
+            future = QueryRoutes.handle(request, server: server, eventLoop: el, control: control)
         case .console:
             future = el.makeSucceededFuture(.full(ConsoleRoutes.handle(request, server: server)))
         case .write:
@@ -192,6 +213,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             switch result {
             case .success(.full(let r)):
                 self.releaseBudget()
+                self.activeQuery = nil
                 self.state = .idle
                 self.connectionGuard?.requestDone()
                 self.send(r, context)
@@ -200,6 +222,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                 self.stream(status, headers, stream, context)
             case .failure:
                 self.releaseBudget()
+                self.activeQuery = nil
                 self.state = .idle
                 var r = self.route.failure(.serviceUnavailable, "server is shutting down")
                 r.headers.add(name: "Retry-After", value: "1")
@@ -216,6 +239,11 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         var h = headers
         HealthRoutes.addVersionHeaders(&h)
         if close || !keepAlive { h.replaceOrAdd(name: "Connection", value: "close") }
+        if head.method == .HEAD || (h.first(name: "Content-Length").flatMap { Int($0) } ?? Int.max) < ResponseCompression.minimumBytes {
+            // A HEAD answer carries GET's headers uncompressed (the compressor would count an empty gzip
+            // stream into Content-Length); a small body is not worth compressing.
+            ResponseCompression.markUncompressed(&h)
+        }
         return HTTPResponseHead(version: head.version, status: status, headers: h)
     }
 
@@ -230,10 +258,18 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: r.body)))), promise: nil)
         }
         let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        logRequest(r.status, bytes: head.method == .HEAD ? 0 : r.body.count)
         if closing {
             let channel = context.channel
             written.whenComplete { _ in channel.close(promise: nil) }
         }
+    }
+
+    /// The access-log line of the request just answered (when `--access-log on`).
+    private func logRequest(_ status: HTTPResponseStatus, bytes: Int) {
+        guard server.operationsLog.access != nil else { return }
+        server.operationsLog.request(method: "\(head.method)", path: path, status: Int(status.code), bytes: bytes,
+                                     nanoseconds: (NIODeadline.now() - requestStarted).nanoseconds, token: tokenName)
     }
 
     /// Sends `status` at once and closes: the rest of the request is never read.
@@ -259,22 +295,38 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// Writes the head, then chunks formatted on the query pool, each sent once the previous one was
     /// written to the socket (so a slow reader slows the formatting instead of filling memory).
     private func stream(_ status: HTTPResponseStatus, _ headers: HTTPHeaders, _ stream: ResultStream, _ context: ChannelHandlerContext) {
+        let channel = context.channel
+        if head.method == .HEAD {
+            // GET's head (chunked), no body: nothing is formatted.
+            activeQuery = nil
+            state = .idle
+            connectionGuard?.requestDone()
+            context.write(wrapOutboundOut(.head(responseHead(status, headers, close: false))), promise: nil)
+            let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+            logRequest(status, bytes: 0)
+            if !keepAlive { written.whenComplete { _ in channel.close(promise: nil) } }
+            return
+        }
         state = .processing(streaming: true)
         context.writeAndFlush(wrapOutboundOut(.head(responseHead(status, headers, close: false))), promise: nil)
-        let channel = context.channel
         server.queryPool.runIfActive(eventLoop: context.eventLoop) {
             var previous: EventLoopFuture<Void>?
+            var bytes = 0
             while let chunk = stream.nextChunk() {
                 guard !chunk.isEmpty else { continue }
                 try previous?.wait()
+                bytes += chunk.count
                 previous = channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(bytes: chunk))))
             }
             try previous?.wait()
+            return bytes
         }.assumeIsolated().whenComplete { result in
+            self.activeQuery = nil
             self.state = .idle
             self.connectionGuard?.requestDone()
             switch result {
-            case .success:
+            case .success(let bytes):
+                self.logRequest(status, bytes: bytes)
                 let written = context.writeAndFlush(self.wrapOutboundOut(.end(nil)))
                 if !self.keepAlive { written.whenComplete { _ in channel.close(promise: nil) } }
             case .failure:
@@ -324,6 +376,9 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         deadline?.cancel()
+        // Nobody is waiting for the answer any more: stop scanning instead of holding a query thread.
+        activeQuery?.cancel("the client closed the connection")
+        activeQuery = nil
         if case .receiving = state { releaseBudget() }
         if case .draining = state { releaseBudget() }
         context.fireChannelInactive()

@@ -1,6 +1,7 @@
 import NIOHTTP1
 
-/// The endpoints, matched on method and path.
+/// The endpoints, matched on method and path. Every GET route answers HEAD too: the same status and
+/// headers, no body (clients such as `polars.read_csv(url)` send HEAD first).
 enum HTTPRoute: Sendable, Equatable {
     case write(WriteAPI)
     case query
@@ -19,7 +20,7 @@ enum HTTPRoute: Sendable, Equatable {
         case "/write": route = .write(.v1); methods = [.POST]
         case "/api/v2/write": route = .write(.v2); methods = [.POST]
         case "/api/v3/write_lp": route = .write(.v3); methods = [.POST]
-        case "/api/v3/query_sql": route = .query; methods = [.GET, .POST]
+        case "/api/v3/query_sql": route = .query; methods = [.GET, .HEAD, .POST]
         case "/ping": route = .ping; methods = [.GET, .HEAD]
         case "/health": route = .health; methods = [.GET, .HEAD]
         case "/metrics": route = .metrics; methods = [.GET, .HEAD]

@@ -47,9 +47,16 @@ enum QueryRoutes {
         return .success(Parameters(database: db, sql: sql, format: format))
     }
 
+    /// The control of one query: its row cap and memory budget; cancelled by the timeout, or by the
+    /// connection when the client disconnects.
+    static func control(_ config: ServerConfig) -> QueryControl {
+        QueryControl(maxRows: config.maxResultRows, memoryLimit: config.queryMemory)
+    }
+
     /// Runs the query on the query pool, racing `--query-timeout`; when the timer wins, the query is
-    /// cancelled too, so it stops scanning instead of holding a query thread.
-    static func handle(_ request: HTTPRequest, server: ServerContext, eventLoop: EventLoop) -> EventLoopFuture<HTTPReply> {
+    /// cancelled too, so it stops scanning instead of holding a query thread. `control` is the caller's
+    /// (the connection cancels it when the client goes away), or a new one.
+    static func handle(_ request: HTTPRequest, server: ServerContext, eventLoop: EventLoop, control: QueryControl? = nil) -> EventLoopFuture<HTTPReply> {
         let p: Parameters
         switch parameters(request) {
         case .success(let v): p = v
@@ -61,12 +68,14 @@ enum QueryRoutes {
         let limit = Int64(server.config.queryTimeout * 1e9)
         let timeoutMessage = "query timed out after \(server.config.queryTimeout) s (--query-timeout)"
         let timedOut = HTTPReply.full(.error(.gatewayTimeout, timeoutMessage))
-        let control = QueryControl(maxRows: server.config.maxResultRows, memoryLimit: server.config.queryMemory)
+        let control = control ?? Self.control(server.config)
         let timeout = eventLoop.scheduleTask(in: .nanoseconds(limit)) {
             control.cancel(timeoutMessage)
             guard !done.value else { return }
             done.value = true
-            server.metrics.recordQuery(.timeout, nanoseconds: Int64(DispatchTime.now().uptimeNanoseconds - started))
+            let elapsed = Int64(DispatchTime.now().uptimeNanoseconds - started)
+            server.metrics.recordQuery(.timeout, nanoseconds: elapsed)
+            server.operationsLog.query(database: p.database, sql: p.sql, nanoseconds: elapsed, outcome: "timeout")
             promise.succeed(timedOut)
         }
         server.queryPool.runIfActive(eventLoop: eventLoop) {
@@ -79,12 +88,15 @@ enum QueryRoutes {
             if elapsed >= limit {
                 // Finished, but later than allowed: the answer is the same as if the timer had won.
                 server.metrics.recordQuery(.timeout, nanoseconds: elapsed)
+                server.operationsLog.query(database: p.database, sql: p.sql, nanoseconds: elapsed, outcome: "timeout")
                 promise.succeed(timedOut)
                 return
             }
             switch result {
             case .success(let (reply, ok)):
                 server.metrics.recordQuery(ok ? .ok : .error, nanoseconds: elapsed)
+                server.operationsLog.query(database: p.database, sql: p.sql, nanoseconds: elapsed,
+                                           outcome: ok ? "ok" : (control.isCancelled ? "cancelled" : "error"))
                 promise.succeed(reply)
             case .failure:
                 server.metrics.recordQuery(.error, nanoseconds: elapsed)

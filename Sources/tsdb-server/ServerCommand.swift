@@ -15,6 +15,9 @@ struct ServerCommand: ParsableCommand {
         version: HealthRoutes.version
     )
 
+    @Option(name: .long, help: ArgumentHelp("Read settings from this TOML file: keys are the long flag names (max-connections = 512). TSDB_* environment variables (TSDB_MAX_CONNECTIONS) override it, flags override both.", valueName: "file"))
+    var config: String?
+
     @Option(name: .long, help: ArgumentHelp("Data directory: one subdirectory per database.", valueName: "dir"))
     var data: String
 
@@ -114,6 +117,30 @@ struct ServerCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
     var logLevel = "info"
 
+    @Option(name: .long, help: ArgumentHelp("Log lines on standard error: text, or json (one object per line: time, level, logger, message, metadata).", valueName: "format"))
+    var logFormat = "text"
+
+    @Option(name: .long, help: ArgumentHelp("Log every HTTP request (method, path, status, bytes, duration, token name): on or off. Not affected by --log-level.", valueName: "on|off"))
+    var accessLog = "off"
+
+    @Option(name: .long, help: ArgumentHelp("Log queries taking at least this long, with their text (milliseconds; 0: off). Not affected by --log-level.", valueName: "ms"))
+    var slowQueryMs = 0
+
+    /// Parses the settings of the file, the environment and the command line (`ConfigSources`), then runs.
+    static func main() {
+        do {
+            let arguments = try ConfigSources.arguments(commandLine: Array(CommandLine.arguments.dropFirst()),
+                                                        environment: ProcessInfo.processInfo.environment,
+                                                        options: ConfigSources.options(of: ServerCommand.self))
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch let e as ConfigSources.Failure {
+            exit(withError: ValidationError(e.description))
+        } catch {
+            exit(withError: error)
+        }
+    }
+
     func validate() throws {
         guard Durability(parsing: durability) != nil else {
             throw ValidationError("--durability must be batch, interval, interval:<ms> or none, not '\(durability)'")
@@ -121,6 +148,9 @@ struct ServerCommand: ParsableCommand {
         guard http == "off" || HostPort(parsing: http) != nil else { throw ValidationError("--http: bad address '\(http)'") }
         guard tcp == "off" || HostPort(parsing: tcp) != nil else { throw ValidationError("--tcp: bad address '\(tcp)'") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level: unknown level '\(logLevel)'") }
+        guard ["text", "json"].contains(logFormat) else { throw ValidationError("--log-format must be text or json, not '\(logFormat)'") }
+        guard Self.onOff(accessLog) != nil else { throw ValidationError("--access-log must be on or off, not '\(accessLog)'") }
+        guard slowQueryMs >= 0 else { throw ValidationError("--slow-query-ms must not be negative") }
         guard maxConnections > 0, writeThreads > 0, queryConcurrency > 0, eventLoopThreads > 0, maxPendingFlushes > 0,
               tcpBatchRows > 0, tcpLingerMs >= 0 else {
             throw ValidationError("counts must be positive")
@@ -166,6 +196,8 @@ struct ServerCommand: ParsableCommand {
         c.tcpLinger = Double(tcpLingerMs) / 1000
         c.maxLineLength = maxLineLength.bytes
         c.shutdownTimeout = shutdownTimeout
+        c.accessLog = Self.onOff(accessLog) ?? false
+        c.slowQueryMilliseconds = slowQueryMs
         if let f = dashboards {
             do { c.dashboards = try ConsoleDashboards.load(path: f) } catch { throw ValidationError("--dashboards: \(error)") }
         }
@@ -174,16 +206,25 @@ struct ServerCommand: ParsableCommand {
 
     func run() throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var h = StreamLogHandler.standardError(label: label)
-            h.logLevel = level
-            return h
+        if logFormat == "json" {
+            LoggingSystem.bootstrap { label in
+                var h = JSONLogHandler(label: label)
+                h.logLevel = level
+                return h
+            }
+        } else {
+            LoggingSystem.bootstrap { label in
+                var h = StreamLogHandler.standardError(label: label)
+                h.logLevel = level
+                return h
+            }
         }
         let logger = Logger(label: "tsdb.server")
         let config = try makeConfig()
         let server = try TSDBServer(config: config, logger: logger)
         // Metrics recorded through swift-metrics by any library land in the same /metrics output.
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: server.context.metrics.registry))
+        let signals = SignalWaiter()
         try server.start()
         var parts: [String] = []
         if let p = server.httpPort, let a = config.http { parts.append("http=\(a.host):\(p)") }
@@ -191,10 +232,21 @@ struct ServerCommand: ParsableCommand {
         // One line on stdout that scripts (and the tests) read to find the ports.
         let line = "tsdb-server listening " + parts.joined(separator: " ") + " data=\(config.dataDirectory) durability=\(durability)\n"
         FileHandle.standardOutput.write(Data(line.utf8))
-        let sig = SignalWaiter.wait()
+        let sig = signals.wait()
         logger.info("signal \(sig): shutting down")
         try server.shutdown()
         logger.info("stopped")
+    }
+}
+
+extension ServerCommand {
+    /// `on`/`off` (also `true`/`false`, `yes`/`no`, `1`/`0`); nil for anything else.
+    static func onOff(_ s: String) -> Bool? {
+        switch s.lowercased() {
+        case "on", "true", "yes", "1": true
+        case "off", "false", "no", "0": false
+        default: nil
+        }
     }
 }
 

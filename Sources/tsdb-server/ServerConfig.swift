@@ -67,6 +67,10 @@ struct ServerConfig: Sendable {
     var maxLineLength = 1 << 20
     /// On SIGTERM, how long in-flight requests may take before connections are closed anyway (seconds).
     var shutdownTimeout: Double = 30
+    /// One log line per HTTP request (`--access-log on`).
+    var accessLog = false
+    /// Queries taking at least this long are logged with their text (milliseconds; 0: off).
+    var slowQueryMilliseconds = 0
     /// The `/dashboard` panels (a checked JSON document, `--dashboards`); nil: the built-in ones.
     var dashboards: String?
 

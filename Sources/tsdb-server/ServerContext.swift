@@ -19,6 +19,8 @@ final class ServerContext: @unchecked Sendable {
     /// Runs queries and formats their results (kept apart so long queries never hold up writes).
     let queryPool: NIOThreadPool
     let logger: Logger
+    /// The access and slow-query logs.
+    let operationsLog: OperationsLog
     private let lock = NSLock()
     private var stopping = false
 
@@ -32,6 +34,7 @@ final class ServerContext: @unchecked Sendable {
         writePool = NIOThreadPool(numberOfThreads: max(1, config.writeThreads))
         queryPool = NIOThreadPool(numberOfThreads: max(1, config.queryConcurrency))
         self.logger = logger
+        operationsLog = OperationsLog(config: config)
     }
 
     /// Set once shutdown began: `/health` fails so load balancers stop sending.

@@ -4,7 +4,8 @@ import Prometheus
 /// The server's Prometheus metrics (one registry per server, so tests can run several in one process).
 ///
 /// Counters are bumped where things happen; storage gauges (memtable, segments, bytes on disk) are
-/// read from the open databases when `/metrics` is scraped.
+/// read from the open databases when `/metrics` is scraped, and so are the storage's running totals
+/// (`RunningTotals`) and the process's own figures (`ProcessMetrics`).
 final class ServerMetrics: Sendable {
     /// Where a write came from: the `protocol` label.
     enum Source: String, Sendable { case http, tcp }
@@ -118,15 +119,11 @@ final class ServerMetrics: Sendable {
             registry.makeGauge(descriptor: d("segments", "", "Live segments on disk."), labels: l).set(Double(s.segments))
             registry.makeGauge(descriptor: d("segment", "bytes", "Bytes of live segments on disk."), labels: l).set(Double(s.segmentBytes))
             registry.makeGauge(descriptor: d("segment", "rows", "Rows in live segments."), labels: l).set(Double(s.segmentRows))
-            let w = db.stats  // running totals since the database was opened
-            registry.makeGauge(descriptor: d("wal_syncs", "", "WAL fdatasync calls since open (one per group commit)."), labels: l).set(Double(w.walSyncs))
-            registry.makeGauge(descriptor: d("flushes", "", "Memtable flushes since open."), labels: l).set(Double(w.flushes))
-            registry.makeGauge(descriptor: d("segments_flushed", "", "Segments written by flushes since open."), labels: l).set(Double(w.segmentsFlushed))
-            registry.makeGauge(descriptor: d("compactions", "", "Compaction passes since open."), labels: l).set(Double(w.compactions))
-            registry.makeGauge(descriptor: d("segments_compacted", "", "Segments merged or rewritten by compaction since open."), labels: l).set(Double(w.segmentsCompacted))
-            registry.makeGauge(descriptor: d("partitions_dropped", "", "Day partitions dropped by retention since open."), labels: l).set(Double(w.partitionsDropped))
         }
-        return registry.emitToBuffer()
+        var out = registry.emitToBuffer()
+        RunningTotals.render(databases, into: &out)
+        ProcessMetrics.read()?.render(into: &out)
+        return out
     }
 }
 

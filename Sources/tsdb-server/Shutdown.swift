@@ -42,15 +42,21 @@ extension TSDBServer {
     }
 }
 
-/// Blocks until SIGTERM or SIGINT arrives (both are then handled here instead of killing the process).
-enum SignalWaiter {
-    static func wait() -> Int32 {
-        let received = SignalBox()
-        let done = DispatchSemaphore(value: 0)
-        var sources: [DispatchSourceSignal] = []
+/// Catches SIGTERM and SIGINT (they are then handled here instead of killing the process) from its
+/// creation on; `wait()` blocks until one arrives. Created before the listeners are bound and the
+/// `listening` line is printed, so a signal sent as soon as that line appears is never lost (setting the
+/// sources up only in `wait()` left a window where SIGTERM was ignored: seen as a test's server that
+/// had to be killed).
+final class SignalWaiter: @unchecked Sendable {
+    private let received = SignalBox()
+    private let done = DispatchSemaphore(value: 0)
+    private var sources: [DispatchSourceSignal] = []
+
+    init() {
         for sig in [SIGTERM, SIGINT] {
             signal(sig, SIG_IGN)
             let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            let received = self.received, done = self.done
             s.setEventHandler {
                 received.set(sig)
                 done.signal()
@@ -58,6 +64,10 @@ enum SignalWaiter {
             s.resume()
             sources.append(s)
         }
+    }
+
+    /// Blocks until a signal arrived; returns it.
+    func wait() -> Int32 {
         done.wait()
         for s in sources { s.cancel() }
         return received.get()

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOHTTPCompression
 import NIOPosix
 
 /// The server: HTTP and TCP listeners over one set of databases. `start()` binds, `shutdown()` stops
@@ -80,6 +81,7 @@ final class TSDBServer: @unchecked Sendable {
         try ops.addHandler(connectionGuard)
         try ops.addHandler(IdleStateHandler(allTimeout: idle))
         try ops.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)
+        try ops.addHandler(HTTPResponseCompressor(initialByteBufferCapacity: 0, responseCompressionPredicate: ResponseCompression.decide))
         try ops.addHandler(RequestBodyDecompressor(limit: server.config.maxBodyBytes))
         try ops.addHandler(HTTPHandler(server: server, connectionGuard: connectionGuard))
     }

@@ -8,16 +8,27 @@ final class ServerProcess: @unchecked Sendable {
     let tcpPort: Int?
     private let output: Pipe
 
-    /// Starts the server and waits for its `listening` line.
-    init(data: String, extra: [String] = [], tcp: Bool = false) throws {
+    /// Starts the server and waits for its `listening` line. `stderr`: a file that receives its standard
+    /// error (default: discarded); `arguments` replace the default ones entirely; `environment` is added
+    /// to the test's own, less its `TSDB_*` variables.
+    init(data: String, extra: [String] = [], tcp: Bool = false, stderr: String? = nil, arguments: [String]? = nil,
+         environment: [String: String] = [:]) throws {
         guard let exe = BuildProducts.executable("tsdb-server") else {
             throw TestError("tsdb-server binary not found next to the test bundle (build it: swift build)")
         }
         process.executableURL = URL(fileURLWithPath: exe)
-        process.arguments = ["--data", data, "--http", "127.0.0.1:0", "--tcp", tcp ? "127.0.0.1:0" : "off", "--log-level", "error"] + extra
+        process.arguments = arguments ?? (["--data", data, "--http", "127.0.0.1:0", "--tcp", tcp ? "127.0.0.1:0" : "off", "--log-level", "error"] + extra)
+        // The server reads TSDB_* variables as settings: only the test's own reach it.
+        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TSDB_") }
+            .merging(environment) { _, new in new }
         output = Pipe()
         process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
+        if let path = stderr {
+            FileManager.default.createFile(atPath: path, contents: nil)
+            process.standardError = FileHandle(forWritingAtPath: path)
+        } else {
+            process.standardError = FileHandle.nullDevice
+        }
         try process.run()
         // Read the one line that names the bound ports.
         var line: [UInt8] = []
