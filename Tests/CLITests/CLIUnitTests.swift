@@ -60,6 +60,12 @@ import Testing
         #expect(rest == Array(text[101...]))
     }
 
+    @Test func progressRate() {
+        #expect(QueryProgress.rate(850) == "850 rows/s")
+        #expect(QueryProgress.rate(12_345) == "12.3K rows/s")
+        #expect(QueryProgress.rate(3_600_000) == "3.6M rows/s")
+    }
+
     @Test func statementSplitter() {
         var s = StatementSplitter()
         #expect(s.feed("SELECT 1; SELECT 2;") == ["SELECT 1", "SELECT 2"])
