@@ -36,6 +36,17 @@ import Testing
         }
     }
 
+    /// The completion scripts offer the --format values, directories for --data and files to ingest.
+    @Test func completionScriptsCompleteValuesAndPaths() throws {
+        let bash = try CLI.run(["--generate-completion-script", "bash"])
+        #expect(bash.status == 0)
+        #expect(bash.stdout.contains("'table'$'\\n''csv'$'\\n''json'$'\\n''jsonl'"), "--format values")
+        #expect(bash.stdout.contains("'--data')\n        __tsdb-cli_add_completions -d"), "--data completes directories")
+        let zsh = try CLI.run(["--generate-completion-script", "zsh"])
+        #expect(zsh.stdout.contains("('table' 'csv' 'json' 'jsonl')"), "zsh --format values")
+        #expect(zsh.stdout.contains(":_files"), "zsh completes files")
+    }
+
     @Test func serverFromTheEnvironment() throws {
         let server = try FakeHTTPServer { _ in .init(status: 200, contentType: "text/csv", body: "n\n42\n") }
         defer { server.stop() }

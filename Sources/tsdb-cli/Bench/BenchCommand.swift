@@ -24,7 +24,7 @@ struct BenchDataOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Days the generated rows span.", valueName: "days"))
     var days = 365
 
-    @Option(help: ArgumentHelp("A line-protocol file to use instead of generated rows.", valueName: "file"))
+    @Option(help: ArgumentHelp("A line-protocol file to use instead of generated rows.", valueName: "file"), completion: .file())
     var input: String?
 
     @Option(help: "Runs of each measurement (best and median are reported).")

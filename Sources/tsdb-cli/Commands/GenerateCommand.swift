@@ -25,7 +25,7 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Random seed.")
     var seed: UInt64 = 42
 
-    @Option(name: [.short, .long], help: ArgumentHelp("Output file (default: standard output).", valueName: "file"))
+    @Option(name: [.short, .long], help: ArgumentHelp("Output file (default: standard output).", valueName: "file"), completion: .file())
     var out: String?
 
     func validate() throws {

@@ -30,7 +30,7 @@ struct IngestCommand: ParsableCommand {
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
-    @Argument(help: ArgumentHelp("Line-protocol files; '-' reads standard input.", valueName: "file"))
+    @Argument(help: ArgumentHelp("Line-protocol files; '-' reads standard input.", valueName: "file"), completion: .file())
     var files: [String]
 
     func validate() throws {

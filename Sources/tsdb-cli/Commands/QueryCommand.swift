@@ -17,7 +17,8 @@ struct QueryCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var memory: QueryMemoryOption
 
-    @Option(name: [.customShort("f"), .long], help: ArgumentHelp("Output format: table, csv, json or jsonl.", valueName: "format"))
+    @Option(name: [.customShort("f"), .long], help: ArgumentHelp("Output format: table, csv, json or jsonl.", valueName: "format"),
+            completion: .list(["table", "csv", "json", "jsonl"]))
     var format = "table"
 
     @Flag(help: "Print how long the query took (to standard error).")

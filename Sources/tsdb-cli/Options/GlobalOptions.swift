@@ -11,7 +11,7 @@ struct GlobalOptions: ParsableArguments {
     /// The port tsdb-server listens on for HTTP unless told otherwise.
     static let defaultServerPort = 8086
 
-    @Option(name: .long, help: ArgumentHelp("Data directory of the embedded store (default: $TSDB_DATA or ./tsdb-data).", valueName: "dir"))
+    @Option(name: .long, help: ArgumentHelp("Data directory of the embedded store (default: $TSDB_DATA or ./tsdb-data).", valueName: "dir"), completion: .directory)
     var data: String?
 
     @Option(name: .long, help: ArgumentHelp("Talk to a running tsdb-server at this URL instead, e.g. http://127.0.0.1:\(GlobalOptions.defaultServerPort) (default: $TSDB_SERVER).", valueName: "url"))
