@@ -56,6 +56,19 @@ public struct RowGroup: Sendable {
         }
     }
 
+    /// Bytes schema column `column` of this group occupies where it is stored: its encoded, compressed
+    /// block in a segment; its values in the memtable. For progress displays.
+    public func storedBytes(_ column: Int) -> Int {
+        switch source {
+        case let .segment(r, b, map):
+            return map[column].map { Int(r.footer.blocks[$0][b].length) } ?? 0
+        case let .memory(chunk):
+            guard column < chunk.columns.count else { return 0 }
+            let c = chunk.columns[column]
+            return c.type == .string ? c.bytes.count + 4 * (rowCount + 1) : 8 * rowCount
+        }
+    }
+
     /// Decodes schema column `column` of this group into `out` (its buffers are reused).
     public func read(_ column: Int, type: ColumnType, into out: inout ColumnVector) throws {
         switch source {

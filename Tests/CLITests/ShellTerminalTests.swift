@@ -81,7 +81,7 @@ import Testing
         pty.type(BigFixture.slowQuery + "\r")
         #expect(pty.wait(for: "GROUP BY g;\r\n", from: before), "the statement was sent: \(pty.screen.suffix(300))")
         let running = pty.screen.endIndex
-        #expect(pty.wait(for: " rows scanned, ", from: running, timeout: 60), "a progress line after a second: \(pty.screen[running...])")
+        #expect(pty.wait(for: " scanned, ", from: running, timeout: 60), "a progress line after a second: \(pty.screen[running...])")
         // Ctrl-C until the shell answers (the first may arrive before the query starts).
         var answered = false
         for _ in 0..<10 where !answered {
@@ -91,7 +91,7 @@ import Testing
         #expect(answered, "\(pty.screen[running...])")
         #expect(pty.wait(for: "\ntsdb> ", from: running), "back at the prompt")
         let shown = pty.screen[running...]
-        if let last = shown.range(of: " rows scanned, ", options: .backwards) {
+        if let last = shown.range(of: " scanned, ", options: .backwards) {
             #expect(shown[last.upperBound...].contains("\r\u{1B}[K"), "the progress line is erased: \(shown)")
         }
         let after = pty.screen.endIndex
@@ -112,7 +112,8 @@ extension ShellTerminalTests {
         let pty = try PseudoTerminal(CLI.binary, ["query", "--data", copy.path + "/data", sql])
         let status = pty.exitStatus(timeout: 240), screen = pty.screen
         #expect(status == 0, "\(screen)")
-        #expect(screen.contains(" rows scanned, "), "\(screen)")
+        // Rows, the stored bytes of the columns read, the rate and the time.
+        #expect(screen.contains(" rows (") && screen.contains("B) scanned, ") && screen.contains(" rows/s, "), "\(screen)")
         #expect(screen.contains("\r\u{1B}[K┌"), "erased before the table: \(screen)")
     }
 }

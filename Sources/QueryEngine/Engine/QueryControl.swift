@@ -49,9 +49,14 @@ public final class QueryControl: @unchecked Sendable {
     /// Rows the scan has read so far (for a progress display; read it from any thread).
     public var rowsScanned: Int { lock.withLock { scanned } }
 
-    /// Counts `n` more rows read by the scan.
-    func didScan(_ n: Int) {
-        lock.withLock { scanned += n }
+    private var scannedBytes = 0
+
+    /// Stored bytes of the columns the scan has decoded so far (compressed blocks; memtable values).
+    public var bytesScanned: Int { lock.withLock { scannedBytes } }
+
+    /// Counts `n` more rows, and `bytes` of their columns, read by the scan.
+    func didScan(_ n: Int, bytes: Int = 0) {
+        lock.withLock { scanned += n; scannedBytes += bytes }
     }
 
     /// Throws the cancellation as a `QueryError` when the query was cancelled.

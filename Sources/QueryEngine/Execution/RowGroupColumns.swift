@@ -12,6 +12,8 @@ final class RowGroupColumns: ColumnSource {
     private var cache: [Vec?]
     /// Buffers reused from batch to batch (per column), so decoding allocates little.
     var scratch: [ColumnVector?]
+    /// Stored bytes of the columns decoded so far (for progress: `QueryControl.bytesScanned`).
+    private(set) var bytesRead = 0
 
     init(group: RowGroup, types: [ValueType], storage: [ColumnType], dicts: [SymbolDictionary?], scratch: [ColumnVector?]) {
         self.group = group
@@ -44,6 +46,7 @@ final class RowGroupColumns: ColumnSource {
             var buf = scratch[i] ?? ColumnVector(type: storage[i])
             scratch[i] = nil
             try group.read(i, type: storage[i], into: &buf)
+            bytesRead += group.storedBytes(i)
             v = Vec(type: types[i], col: buf, dict: dicts[i])
         } else {
             let src = rows![i]

@@ -99,7 +99,7 @@ struct SelectRunner {
                         src = RowGroupColumns(rows: rows, range: r, types: colTypes)
                     }
                     try worker.consume(src, plan: plan)
-                    control?.didScan(src.rowCount)
+                    control?.didScan(src.rowCount, bytes: src.bytesRead)
                     scratch = src.recycle()
                     if !plan.isAggregate {
                         let total = shared.addRows(worker.takeNewRows())

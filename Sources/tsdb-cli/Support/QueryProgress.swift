@@ -2,7 +2,7 @@ import Foundation
 import QueryEngine
 
 /// A progress line on standard error while a statement runs longer than a second, on a terminal only:
-/// `⋯ 12,345,678 rows scanned, 3.6M rows/s, 3.4 s (Ctrl-C cancels)`, redrawn in place and erased when the statement
+/// `⋯ 12,345,678 rows (48.2 MB) scanned, 3.6M rows/s, 3.4 s (Ctrl-C cancels)`, redrawn in place and erased when the statement
 /// ends, so the answer prints as if it had never been there.
 struct QueryProgress {
     let control: QueryControl
@@ -25,7 +25,9 @@ struct QueryProgress {
         shown = true
         let scanned = control.rowsScanned
         let rate = scanned > 0 ? ", " + Self.rate(Double(scanned) / t) : ""
-        var line = "⋯ \(Units.count(scanned)) rows scanned\(rate), \(ResultFormatter.formatDuration(seconds: t)) (Ctrl-C cancels)"
+        let bytes = control.bytesScanned
+        let size = bytes > 0 ? " (" + Units.bytes(bytes) + ")" : ""
+        var line = "⋯ \(Units.count(scanned)) rows\(size) scanned\(rate), \(ResultFormatter.formatDuration(seconds: t)) (Ctrl-C cancels)"
         if let width = Terminal.columns(), line.count >= width { line = String(line.prefix(max(0, width - 1))) }
         Terminal.err("\r" + line + "\u{1B}[K")
     }
