@@ -19,22 +19,9 @@ import Testing
 
     /// Runs `python3 script args…` in Clients/; returns its output, failing the test on a non-zero exit.
     static func python(_ script: String, _ args: [String]) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", script] + args
-        p.currentDirectoryURL = URL(fileURLWithPath: clients)
-        var env = ProcessInfo.processInfo.environment
-        env["PYTHONDONTWRITEBYTECODE"] = "1"  // no __pycache__ in the source tree
-        p.environment = env
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard p.terminationStatus == 0 else {
-            throw TestError("python3 \(script) \(args.joined(separator: " ")) exited \(p.terminationStatus):\n\(text)")
+        let (status, text) = try runProgram("/usr/bin/env", ["python3", script] + args, in: clients)
+        guard status == 0 else {
+            throw TestError("python3 \(script) \(args.joined(separator: " ")) exited \(status):\n\(text)")
         }
         return text
     }
