@@ -65,9 +65,13 @@ public final class Database: @unchecked Sendable {
         try FileIO.makeDirectories(path)
         let lp = path + "/" + FileNames.lock
         let fd = try FileIO.open(lp, O_RDWR | O_CREAT)
-        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            Glibc.close(fd)
-            throw StorageError.locked(path: path)
+        let deadline = Self.now() + options.lockWait
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            if Self.now() >= deadline {
+                Glibc.close(fd)
+                throw StorageError.locked(path: path)
+            }
+            usleep(10_000)
         }
         lockFD = fd
         do {

@@ -27,6 +27,10 @@ public struct DatabaseOptions: Sendable {
     public var compactionMinSegments = 4
     /// Segments of more rows than this are left alone by compaction.
     public var compactionMaxRows = 16_000_000
+    /// How long open waits for the lock held by another process before answering "in use". Not zero:
+    /// a child process spawned by another thread inherits the lock's descriptor until its exec closes
+    /// it, and a restart may briefly overlap the old process's exit.
+    public var lockWait: Double = 1
     /// Options of tables created from now on.
     public var tableDefaults = TableOptions()
 
