@@ -17,4 +17,6 @@ for target in tsdb-server tsdb-cli; do
 done
 # The implicit `help` subcommand gets a page of its own, saying nothing the main page does not.
 rm -f docs/man/*.help.1
+# tsdb-server has no subcommands, but the plugin lists the implicit `help` one in its synopsis.
+sed -i '/^\.Ar subcommand$/d' docs/man/tsdb-server.1
 ls docs/man
