@@ -74,6 +74,12 @@ public struct TableOptions: Sendable, Equatable, Codable {
     public var retentionDays: Int?
     /// Columns the rows of a segment are sorted by; time always ends the key.
     public var sortKey: [String] = []
+    /// True when the schema was declared (`CREATE TABLE`): writes may not add columns, so a line naming
+    /// an undeclared tag or field is rejected instead of widening the table. Nil (absent): false.
+    public var declaredSchema: Bool?
+    /// `DEDUP UPSERT KEYS`: rows with equal values in these columns (which include `time`) are duplicates,
+    /// and the last one written wins. Nil: no deduplication.
+    public var dedupKeys: [String]?
 
     public init() {}
 

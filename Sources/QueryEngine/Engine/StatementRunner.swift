@@ -1,6 +1,7 @@
 import ColumnStore
 
-/// Dispatches one parsed statement: SELECT, EXPLAIN, SHOW TABLES, DESCRIBE.
+/// Dispatches one parsed statement: SELECT, EXPLAIN, SHOW TABLES, DESCRIBE, SHOW PARTITIONS, CREATE TABLE,
+/// ALTER TABLE, INSERT.
 struct StatementRunner {
     let engine: QueryEngine
     let now: Int64
@@ -31,6 +32,14 @@ struct StatementRunner {
             return QueryResult(columns: [ResultColumn(name: "column_name", vector: names),
                                          ResultColumn(name: "column_type", vector: types),
                                          ResultColumn(name: "kind", vector: kinds)])
+        case let .showPartitions(t):
+            return try DDLRunner(engine: engine, now: now, control: control).showPartitions(t)
+        case let .createTable(c):
+            return try DDLRunner(engine: engine, now: now, control: control).createTable(c)
+        case let .alterTable(a):
+            return try DDLRunner(engine: engine, now: now, control: control).alterTable(a)
+        case let .insert(i):
+            return try Inserter(engine: engine, now: now).run(i, control: control)
         }
     }
 }

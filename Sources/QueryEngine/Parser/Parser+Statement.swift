@@ -10,7 +10,8 @@ extension Parser {
         }
         if token.is(.show) {
             advance()
-            try expect(.tables)
+            if isWord("partitions") { return try parseShowPartitions() }
+            try expect(.tables, ["TABLES", "PARTITIONS"])
             return .showTables
         }
         if token.is(.describe) {
@@ -18,7 +19,8 @@ extension Parser {
             guard current.isIdentifier else { throw unexpected(["a table name"]) }
             return .describe(try parseTableName())
         }
-        throw unexpected(["SELECT", "EXPLAIN", "SHOW TABLES", "DESCRIBE"])
+        if let ddl = try parseDDLStatement() { return ddl }
+        throw unexpected(["SELECT", "EXPLAIN", "SHOW TABLES", "DESCRIBE", "CREATE TABLE", "INSERT", "ALTER TABLE"])
     }
 
     /// `SELECT …` up to the first token that can't continue it; sets `followers`.
