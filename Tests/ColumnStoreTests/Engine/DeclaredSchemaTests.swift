@@ -111,4 +111,42 @@ struct DeclaredSchemaTests {
         #expect(throws: StorageError.self) { try db.addColumn("nope", ColumnDef(name: "c", type: .int64)) }
         #expect(db.tableNames().isEmpty)
     }
+
+    /// CREATE TABLE on a full disk: the manifest save fails before its rename, so the table exists neither
+    /// now nor after a reopen; with room again, the same statement succeeds.
+    @Test func createTableOnAFullDiskLeavesNoTable() throws {
+        guard let fs = SmallFilesystem(megabytes: 4, purpose: "CREATE TABLE on a full disk") else { return }
+        defer { fs.unmount() }
+        let dir = fs.path + "/db"
+        let (schema, options) = Self.declared()
+        do {
+            let db = try Database(path: dir, options: F.options())
+            let filler = fs.fill()
+            #expect(throws: (any Error).self) { try db.createTable(schema, options: options) }
+            #expect(db.tableNames().isEmpty)
+            FileIO.unlink(filler)
+            try db.close()
+        }
+        let db = try Database(path: dir, options: F.options())
+        defer { try? db.close() }
+        #expect(db.tableNames().isEmpty)
+        #expect(try db.createTable(schema, options: options))
+    }
+
+    /// A save that fails after its rename (the directory fsync): the new manifest may be on disk, so the
+    /// database refuses further saves until reopened — and after the reopen the table is there, whole.
+    @Test func createTableWhoseSaveFailsAfterTheRenameIsThereAfterReopen() throws {
+        let dir = TempDirectory(); defer { dir.remove() }
+        let (schema, options) = Self.declared()
+        do {
+            let db = try Database(path: dir.path, options: F.options())
+            FaultInjection.failDirectorySyncAfterRename(in: dir.path)
+            defer { FaultInjection.failDirectorySyncAfterRename(in: nil) }
+            #expect(throws: StorageError.self) { try db.createTable(schema, options: options) }
+            #expect(db.schema(of: "t") == nil)
+        }
+        let db = try Database(path: dir.path, options: F.options())
+        defer { try? db.close() }
+        #expect(db.schema(of: "t") == schema && db.tableOptions(of: "t") == options)
+    }
 }
