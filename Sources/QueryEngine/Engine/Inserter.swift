@@ -11,9 +11,10 @@ struct Inserter {
     let engine: QueryEngine
     let now: Int64
 
-    /// Rows per write: each write is one WAL record, written whole or not at all. An INSERT of more rows
-    /// commits in steps of this many.
+    /// Bounds of one write: each write is one WAL record, written whole or not at all (and a record must
+    /// stay well under the WAL's 1 GiB limit). An INSERT beyond them commits in steps.
     static let rowsPerWrite = 4_000_000
+    static let bytesPerWrite = 256 << 20
 
     func run(_ s: InsertStatement, control: QueryControl?) throws -> QueryResult {
         let name = s.table.name
@@ -70,9 +71,8 @@ struct Inserter {
         let total = rows.rowCount
         var written = 0
         var lo = 0
-        while lo < total || (total == 0 && lo == 0) {
-            let hi = min(total, lo + Self.rowsPerWrite)
-            guard hi > lo else { break }
+        while lo < total {
+            let hi = Self.chunkEnd(rows, from: lo)
             let batch = try self.batch(rows, lo..<hi, table: table, columns: columns, schema: schema, at: position)
             let r = try db.write([batch], policy: WritePolicy(atomicity: .allOrNothing))
             if let first = r.rejected.first?.first {
@@ -84,6 +84,24 @@ struct Inserter {
         // Durable before the answer, whatever the configured durability (except `none`, which never fsyncs).
         if written > 0, db.options.durability != .batch, db.options.durability != .none { try db.syncWAL() }
         return written
+    }
+
+    /// The end of the write starting at row `lo`: at most `rowsPerWrite` rows and about `bytesPerWrite`
+    /// bytes (8 per value, strings their length plus an offset), at least one row.
+    static func chunkEnd(_ rows: QueryResult, from lo: Int, maxRows: Int = rowsPerWrite, maxBytes: Int = bytesPerWrite) -> Int {
+        let total = rows.rowCount
+        let strings = rows.columns.filter { $0.vector.type == .string }.map(\.vector.offsets)
+        let fixed = 8 * (rows.columns.count + 1)
+        var bytes = 0
+        var hi = lo
+        while hi < min(total, lo + maxRows) {
+            var row = fixed
+            for o in strings { row += 4 + Int(o[hi + 1] - o[hi]) }
+            if bytes + row > maxBytes && hi > lo { break }
+            bytes += row
+            hi += 1
+        }
+        return hi
     }
 
     /// Rows `range` of `rows` as a batch of `table`'s types.

@@ -220,4 +220,19 @@ struct DDLTests {
             #expect(throws: QueryError.self) { try e.execute("SHOW PARTITIONS FROM nope") }
         }
     }
+
+    @Test func largeInsertsAreCutIntoBoundedWrites() {
+        var id = ColumnVector(type: .int64), text = ColumnVector(type: .string)
+        for i in 0..<10 {
+            id.append(int64: Int64(i))
+            text.append(string: String(repeating: "x", count: i == 4 ? 1000 : 10))
+        }
+        let r = QueryResult(columns: [ResultColumn(name: "id", vector: id), ResultColumn(name: "s", vector: text)])
+        // 24 fixed bytes a row, plus 4 and the string: 38 for most rows, 1028 for row 4.
+        #expect(Inserter.chunkEnd(r, from: 0, maxRows: 3, maxBytes: 1 << 20) == 3)
+        #expect(Inserter.chunkEnd(r, from: 0, maxRows: 100, maxBytes: 200) == 4)
+        #expect(Inserter.chunkEnd(r, from: 4, maxRows: 100, maxBytes: 200) == 5, "a row over the limit still goes, alone")
+        #expect(Inserter.chunkEnd(r, from: 5, maxRows: 100, maxBytes: 200) == 10)
+        #expect(Inserter.chunkEnd(r, from: 10) == 10)
+    }
 }
