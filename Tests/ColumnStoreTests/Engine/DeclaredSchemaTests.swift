@@ -149,4 +149,27 @@ struct DeclaredSchemaTests {
         defer { try? db.close() }
         #expect(db.schema(of: "t") == schema && db.tableOptions(of: "t") == options)
     }
+
+    /// A row the WAL holds was accepted: replay keeps it even when the MANIFEST lacks its column (an
+    /// ADD COLUMN whose save failed, then a crash).
+    @Test func replayKeepsRowsOfAColumnTheManifestLacks() throws {
+        let dir = TempDirectory(); defer { dir.remove() }
+        let (schema, options) = Self.declared()
+        do {
+            let db = try Database(path: dir.path, options: F.options())
+            try db.createTable(schema, options: options)
+            try db.addColumn("t", ColumnDef(name: "cpu", type: .float64))
+            var b = BatchBuilder(table: "t")
+            b.add(time: F.t0, [("host", .tag("h")), ("cpu", .float(0.5))])
+            #expect(try db.write([b.batch]).written == 1)
+        }
+        let path = dir.path + "/" + FileNames.manifest
+        var m = try Manifest.load(path)!
+        m.tables["t"]!.columns.removeAll { $0.name == "cpu" }
+        try FileIO.writeFileAtomically(path, m.encoded())
+        let db = try Database(path: dir.path, options: F.options())
+        defer { try? db.close() }
+        let rows = try TableReader.rows(db, table: "t")
+        #expect(rows.count == 1 && rows.first?["cpu"] == .float((0.5).bitPattern), "\(rows)")
+    }
 }
