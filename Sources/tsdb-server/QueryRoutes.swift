@@ -110,7 +110,8 @@ enum QueryRoutes {
     static func run(_ p: Parameters, server: ServerContext, control: QueryControl? = nil) -> (HTTPReply, Bool) {
         let result: QueryResult
         do {
-            guard let engine = try server.databases.engine(p.database) else {
+            let creates = if case .createTable? = try? SQLParser.parse(p.sql) { true } else { false }
+            guard let engine = try server.databases.engine(p.database, create: creates) else {
                 return (.full(.error(.notFound, "database not found: \(p.database)")), false)
             }
             result = try engine.execute(p.sql, control: control)

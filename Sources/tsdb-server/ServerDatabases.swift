@@ -27,6 +27,12 @@ final class ServerDatabases: @unchecked Sendable {
         try entry(name, create: false)?.1
     }
 
+    /// The query engine of database `name`, creating the database first when `create` (a CREATE TABLE
+    /// makes its database, as a first write does).
+    func engine(_ name: String, create: Bool) throws -> QueryEngine? {
+        try entry(name, create: create)?.1
+    }
+
     private func entry(_ name: String, create: Bool) throws -> (Database, QueryEngine)? {
         if let e = lock.withLock({ opened[name] }) { return e }
         let db: Database

@@ -10,8 +10,9 @@ import Foundation
 /// (replaced by a published compaction or dropped by retention), a `*.tmp`, and WAL files at or below
 /// every checkpoint. Any other unlisted segment is kept and reported.
 struct Manifest: Codable, Equatable {
-    /// 1: plain JSON. 2: JSON followed by a CRC-32C trailer line.
-    static let currentVersion = 2
+    /// 1: plain JSON. 2: JSON followed by a CRC-32C trailer line. 3: as 2; table options may hold
+    /// `declaredSchema` and `dedupKeys`, which a version-2 reader would drop on its next save, so it refuses.
+    static let currentVersion = 3
 
     var version = Manifest.currentVersion
     /// Every WAL file with a sequence up to this one is fully contained in the listed segments.

@@ -41,6 +41,13 @@ public struct TableSchema: Sendable, Equatable {
         for c in columns where c.name != Self.timeColumn { _ = add(c) }
     }
 
+    /// The schema of a computed (virtual) table: exactly `columns`, with no designated `time` column.
+    public init(computed table: String, columns: [ColumnDef]) {
+        self.table = table
+        self.columns = columns
+        self.byName = Dictionary(columns.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
     public func index(of name: String) -> Int? { byName[name] }
 
     public func column(_ name: String) -> ColumnDef? { byName[name].map { columns[$0] } }
@@ -67,6 +74,12 @@ public struct TableOptions: Sendable, Equatable, Codable {
     public var retentionDays: Int?
     /// Columns the rows of a segment are sorted by; time always ends the key.
     public var sortKey: [String] = []
+    /// True when the schema was declared (`CREATE TABLE`): writes may not add columns, so a line naming
+    /// an undeclared tag or field is rejected instead of widening the table. Nil (absent): false.
+    public var declaredSchema: Bool?
+    /// `DEDUP UPSERT KEYS`: rows with equal values in these columns (which include `time`) are duplicates,
+    /// and the last one written wins. Nil: no deduplication.
+    public var dedupKeys: [String]?
 
     public init() {}
 

@@ -85,6 +85,10 @@ extension Database {
                         why = "tag or field '\(c.name)' appears twice in one line"
                     } else if let have = existing?.schema.column(c.name)?.type ?? pendingTypes[b.table]?[c.name], have != c.vector.type {
                         why = StorageError.typeConflict(table: b.table, column: c.name, columnType: have, offered: c.vector.type).description
+                    } else if limits != nil, let t = existing, t.options.declaredSchema == true, t.schema.column(c.name) == nil {
+                        // Not while replaying: a row in the WAL was accepted, by a schema the manifest may not
+                        // have saved yet (an ADD COLUMN whose save failed); refusing it now would lose it.
+                        why = "\(c.vector.type == .symbol ? "tag" : "field") '\(c.name)' is not a column of table '\(b.table)', whose schema was declared (ALTER TABLE \(b.table) ADD COLUMN adds it)"
                     }
                     guard let why else { continue }
                     drop.insert(ci)

@@ -1,6 +1,7 @@
 import ColumnStore
 
-/// Dispatches one parsed statement: SELECT, EXPLAIN, SHOW TABLES, DESCRIBE.
+/// Dispatches one parsed statement: SELECT, EXPLAIN, SHOW TABLES, DESCRIBE, SHOW PARTITIONS, CREATE TABLE,
+/// ALTER TABLE, INSERT.
 struct StatementRunner {
     let engine: QueryEngine
     let now: Int64
@@ -19,18 +20,26 @@ struct StatementRunner {
             for t in engine.database.tableNames() { names.append(string: t) }
             return QueryResult(columns: [ResultColumn(name: "name", vector: names)])
         case let .describe(t):
-            guard let schema = engine.database.schema(of: t.name) else {
+            guard let schema = engine.virtualTables.table(named: t.name)?.schema ?? engine.database.schema(of: t.name) else {
                 throw QueryError("unknown table '\(t.name)'", at: t.position)
             }
             var names = ColumnVector(type: .string), types = ColumnVector(type: .string), kinds = ColumnVector(type: .string)
             for c in schema.columns {
                 names.append(string: c.name)
                 types.append(string: ValueType(c.type).description)
-                kinds.append(string: c.type == .time ? "time" : c.type == .symbol ? "tag" : "field")
+                kinds.append(string: SQLColumnType.kind(c.type))
             }
             return QueryResult(columns: [ResultColumn(name: "column_name", vector: names),
                                          ResultColumn(name: "column_type", vector: types),
                                          ResultColumn(name: "kind", vector: kinds)])
+        case let .showPartitions(t):
+            return try DDLRunner(engine: engine, now: now, control: control).showPartitions(t)
+        case let .createTable(c):
+            return try DDLRunner(engine: engine, now: now, control: control).createTable(c)
+        case let .alterTable(a):
+            return try DDLRunner(engine: engine, now: now, control: control).alterTable(a)
+        case let .insert(i):
+            return try Inserter(engine: engine, now: now).run(i, control: control)
         }
     }
 }

@@ -32,6 +32,7 @@ enum ScalarFunctions {
     static func apply(_ f: ScalarFunction, _ a: [Value], _ t: ValueType) throws -> Value {
         switch f {
         case .coalesce: return a.first { $0 != .null } ?? .null
+        case .concatOperator: return a.contains(.null) ? .null : try apply(.concat, a, t)
         case .concat: return .string(a.map { v -> String in
             switch v {
             case .null: ""

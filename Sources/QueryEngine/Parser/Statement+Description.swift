@@ -6,6 +6,10 @@ extension Statement: CustomStringConvertible {
         case .explain(let select): return "EXPLAIN " + select.description
         case .showTables: return "SHOW TABLES"
         case .describe(let table): return "DESCRIBE " + SQLIdentifier.quoted(table.name)
+        case .showPartitions(let table): return "SHOW PARTITIONS FROM " + SQLIdentifier.quoted(table.name)
+        case .createTable(let create): return create.description
+        case .insert(let insert): return insert.description
+        case .alterTable(let alter): return alter.description
         }
     }
 }

@@ -7,6 +7,11 @@ public enum Statement: Sendable, Hashable {
     case showTables
     /// `DESCRIBE <table>`: the table's columns and types.
     case describe(TableName)
+    /// `SHOW PARTITIONS FROM <table>`: the table's day partitions.
+    case showPartitions(TableName)
+    case createTable(CreateTableStatement)
+    case insert(InsertStatement)
+    case alterTable(AlterTableStatement)
 }
 
 /// `SELECT [DISTINCT] items [FROM …] [WHERE …] [GROUP BY …] [HAVING …] [ORDER BY …] [LIMIT n] [OFFSET m]`.

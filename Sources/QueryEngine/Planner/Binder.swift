@@ -196,7 +196,7 @@ struct Binder {
         case .lessEqual: return try compare(.le, l, r, p)
         case .greater: return try compare(.gt, l, r, p)
         case .greaterEqual: return try compare(.ge, l, r, p)
-        case .concat: return .scalar(.concat, [l, r], .string)
+        case .concat: return .scalar(.concatOperator, [l, r], .string)
         case .add, .subtract:
             if l.type == .time, case let .constant(.interval(i)) = r { return .shiftTime(l, i, negate: op == .subtract) }
             if op == .add, r.type == .time, case let .constant(.interval(i)) = l { return .shiftTime(r, i, negate: false) }

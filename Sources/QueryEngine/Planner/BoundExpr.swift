@@ -84,6 +84,8 @@ enum CompareOp: Sendable {
 enum ScalarFunction: String, Sendable {
     case abs, round, floor, ceil, lower, upper, length, coalesce, epochNs = "epoch_ns", epochMs = "epoch_ms", epoch
     case greatest, least, concat
+    /// `a || b`: NULL when either side is NULL (the function `concat()` skips NULLs instead).
+    case concatOperator = "||"
     case extractYear, extractMonth, extractDay, extractHour, extractDow, nullif
 }
 

@@ -50,10 +50,29 @@ final class RemoteBackend: Backend, @unchecked Sendable {
     /// drawn here from the server's CSV by the same renderer as an embedded answer (see `RemoteResult`).
     func query(_ sql: String, format: ResultFormat, threads: Int?, control: QueryControl?) throws -> QueryAnswer {
         let name = format == .table ? ResultFormat.csv.rawValue : format.rawValue
-        let r = try client.send(request(url("/api/v3/query_sql", [("db", database), ("q", sql), ("format", name)])), control: control)
+        let params = [("db", database), ("q", sql), ("format", name)]
+        let req: URLRequest
+        if Self.changesData(sql) {
+            // Statements that change data go in a POST body (a GET may be retried or cached on the way).
+            let form = URLComponents(url: url("/api/v3/query_sql", params), resolvingAgainstBaseURL: false)?.percentEncodedQuery ?? ""
+            req = request(URL(string: baseURL + "/api/v3/query_sql")!, method: "POST", body: Data(form.utf8),
+                          contentType: "application/x-www-form-urlencoded")
+        } else {
+            req = request(url("/api/v3/query_sql", params))
+        }
+        let r = try client.send(req, control: control)
         guard r.status == 200 else { throw Self.queryFailure(r) }
         if format == .table { return .result(RemoteResult.decode(csv: [UInt8](r.body))) }
         return .text([UInt8](r.body), rows: nil)
+    }
+
+    /// True for CREATE TABLE, INSERT and ALTER TABLE (what does not parse is sent as a GET, for the
+    /// server to explain).
+    static func changesData(_ sql: String) -> Bool {
+        switch try? SQLParser.parse(sql) {
+        case .createTable?, .insert?, .alterTable?: return true
+        default: return false
+        }
     }
 
     func close() throws {}

@@ -50,7 +50,9 @@ struct QueryCommand: ParsableCommand {
         while text.hasSuffix(";") { text.removeLast(); text = text.trimmingCharacters(in: .whitespacesAndNewlines) }
         guard !text.isEmpty else { throw CLIError("empty query") }
         let fmt = ResultFormat(name: format)!
-        let backend = try global.openBackend(create: false)
+        // CREATE TABLE on a data directory without the database makes it; anything else needs it to exist.
+        let creates = if case .createTable? = try? SQLParser.parse(text) { true } else { false }
+        let backend = try global.openBackend(create: creates)
         memory.apply(to: backend)
         defer { try? backend.close() }
         let clock = Stopwatch()
