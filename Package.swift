@@ -47,12 +47,12 @@ let package = Package(
         .target(name: "Ingest", dependencies: ["LineProtocol", "ColumnStore"]),
         .target(
             name: "QueryEngine",
-            dependencies: ["ColumnStore"]
+            dependencies: ["ColumnStore", "Parquet"]
         ),
         .executableTarget(
             name: "tsdb-server",
             dependencies: [
-                "ColumnStore", "Ingest", "QueryEngine", "CZlib",
+                "ColumnStore", "Ingest", "QueryEngine", "Parquet", "CZlib",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -69,7 +69,7 @@ let package = Package(
         .executableTarget(
             name: "tsdb-cli",
             dependencies: [
-                "ColumnStore", "Ingest", "QueryEngine", "CLibedit",
+                "ColumnStore", "Ingest", "QueryEngine", "Parquet", "CLibedit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

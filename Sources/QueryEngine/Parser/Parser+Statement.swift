@@ -20,7 +20,8 @@ extension Parser {
             advance()
             return .describe(table)
         }
-        throw unexpected(["SELECT", "EXPLAIN", "SHOW TABLES", "DESCRIBE"])
+        if isWord("copy") { return .copy(try parseCopy()) }
+        throw unexpected(["SELECT", "EXPLAIN", "SHOW TABLES", "DESCRIBE", "COPY"])
     }
 
     /// `SELECT …` up to the first token that can't continue it; sets `followers`.

@@ -6,6 +6,7 @@ extension Statement: CustomStringConvertible {
         case .explain(let select): return "EXPLAIN " + select.description
         case .showTables: return "SHOW TABLES"
         case .describe(let table): return "DESCRIBE " + SQLIdentifier.quoted(table.name)
+        case .copy(let copy): return copy.description
         }
     }
 }

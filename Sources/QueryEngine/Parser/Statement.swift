@@ -7,6 +7,8 @@ public enum Statement: Sendable, Hashable {
     case showTables
     /// `DESCRIBE <table>`: the table's columns and types.
     case describe(TableName)
+    /// `COPY (query) TO 'path' (…)` / `COPY table TO …`: write rows to a file.
+    case copy(CopyStatement)
 }
 
 /// `SELECT [DISTINCT] items [FROM …] [WHERE …] [GROUP BY …] [HAVING …] [ORDER BY …] [LIMIT n] [OFFSET m]`.
