@@ -50,7 +50,9 @@ def read_pyarrow(path):
     cols = []
     for col in t.columns:
         if pa.types.is_timestamp(col.type):
-            col = col.cast(pa.int64())
+            col = col.cast(pa.timestamp("ns", tz=col.type.tz)).cast(pa.int64())
+        elif pa.types.is_date(col.type):
+            col = col.cast(pa.timestamp("ns")).cast(pa.int64())
         cols.append([cell(v) for v in col.to_pylist()])
     return {"names": t.column_names, "types": [str(f.type) for f in t.schema], "columns": cols}
 
