@@ -44,7 +44,7 @@ let package = Package(
         // Parquet files over column vectors: writer and reader; knows no SQL.
         .target(name: "Parquet", dependencies: ["ColumnStore", "CZstd", "CSnappy", "CZlib"]),
         .target(name: "LineProtocol"),
-        .target(name: "Ingest", dependencies: ["LineProtocol", "ColumnStore"]),
+        .target(name: "Ingest", dependencies: ["LineProtocol", "ColumnStore", "Parquet"]),
         .target(
             name: "QueryEngine",
             dependencies: ["ColumnStore", "Parquet"]
