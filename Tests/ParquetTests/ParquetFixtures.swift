@@ -27,7 +27,7 @@ struct ParquetFixture {
         let floats: [Double] = [.infinity, -.infinity, -0.0, 0.0, .greatestFiniteMagnitude, .leastNonzeroMagnitude, -1.5]
         for r in 0..<rows {
             // Timestamps within what every reader converts (DuckDB reads them as microseconds).
-            v[0].append(int64: 1_790_000_000_000_000_000 + Int64(r) * 1_001_000 - Int64(rng.below(1000)) * 1000)
+            v[0].append(int64: 1_790_000_000_000_000_000 + Int64(r) * 1_001_000 - Int64(rng.below(1_000_000)))
             if rng.chance(0.1) { v[1].appendNulls(1) } else { v[1].append(int64: rng.chance(0.2) ? ints[rng.below(ints.count)] : Int64(bitPattern: rng.next())) }
             if rng.chance(0.1) { v[2].appendNulls(1) } else { v[2].append(uint64: rng.chance(0.2) ? uints[rng.below(uints.count)] : rng.next()) }
             if rng.chance(0.1) { v[3].appendNulls(1) } else { v[3].append(float64: rng.chance(0.2) ? floats[rng.below(floats.count)] : (rng.unit() - 0.5) * 1e6) }

@@ -103,7 +103,7 @@ enum ParquetStatisticsCheck {
         for c in range(m.num_columns):
             s = m.row_group(0).column(c).statistics
             name = m.schema.column(c).name
-            if s.has_min_max: print(f"{name} min={s.min} max={s.max} nulls={s.null_count}")
+            if s.has_min_max: print(f"{name} min={s.min_raw} max={s.max_raw} nulls={s.null_count}")
             else: print(f"{name} nulls={s.null_count}")
         """
         let out = path + ".stats"
