@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "LineProtocol", targets: ["LineProtocol"]),
         .library(name: "Ingest", targets: ["Ingest"]),
         .library(name: "QueryEngine", targets: ["QueryEngine"]),
+        .library(name: "Parquet", targets: ["Parquet"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -30,6 +31,7 @@ let package = Package(
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
         .systemLibrary(name: "CLibedit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         // CRC-32C with the CPU's instructions (SSE4.2 / ARMv8 CRC32), chosen at run time by ColumnStore.
         .target(name: "CCRC32C"),
@@ -39,16 +41,18 @@ let package = Package(
             dependencies: ["CLZ4", "CZstd", "CCRC32C", .product(name: "Atomics", package: "swift-atomics")],
             exclude: ["Codecs/README.md"]
         ),
+        // Parquet files over column vectors: writer and reader; knows no SQL.
+        .target(name: "Parquet", dependencies: ["ColumnStore", "CZstd", "CSnappy", "CZlib"]),
         .target(name: "LineProtocol"),
-        .target(name: "Ingest", dependencies: ["LineProtocol", "ColumnStore"]),
+        .target(name: "Ingest", dependencies: ["LineProtocol", "ColumnStore", "Parquet"]),
         .target(
             name: "QueryEngine",
-            dependencies: ["ColumnStore"]
+            dependencies: ["ColumnStore", "Parquet"]
         ),
         .executableTarget(
             name: "tsdb-server",
             dependencies: [
-                "ColumnStore", "Ingest", "QueryEngine", "CZlib",
+                "ColumnStore", "Ingest", "QueryEngine", "Parquet", "CZlib",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -65,7 +69,7 @@ let package = Package(
         .executableTarget(
             name: "tsdb-cli",
             dependencies: [
-                "ColumnStore", "Ingest", "QueryEngine", "CLibedit",
+                "ColumnStore", "Ingest", "QueryEngine", "Parquet", "CLibedit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -79,6 +83,7 @@ let package = Package(
         .testTarget(name: "LineProtocolTests", dependencies: ["LineProtocol", "Ingest", "ColumnStore", "TestSupport"]),
         .testTarget(name: "QueryEngineTests", dependencies: ["QueryEngine", "Ingest", "ColumnStore", "TestSupport"]),
         .testTarget(name: "ServerTests", dependencies: ["tsdb-server", "TestSupport", .product(name: "NIOEmbedded", package: "swift-nio")], exclude: ["Clients"]),
+        .testTarget(name: "ParquetTests", dependencies: ["Parquet", "ColumnStore", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["tsdb-cli", "TestSupport"]),
     ]
 )

@@ -15,7 +15,7 @@ struct TSDBCommand: ParsableCommand {
         version: "tsdb-cli 0.1.0",
         subcommands: [
             IngestCommand.self, QueryCommand.self, ShellCommand.self, GenerateCommand.self,
-            BenchCommand.self, InspectCommand.self, CompactCommand.self, RetentionCommand.self,
+            BenchCommand.self, InspectCommand.self, CompactCommand.self, RetentionCommand.self, ExportCommand.self,
         ]
     )
 

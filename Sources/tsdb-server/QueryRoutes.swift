@@ -2,6 +2,7 @@ import ColumnStore
 import Foundation
 import NIOCore
 import NIOHTTP1
+import Parquet
 import QueryEngine
 
 /// `GET|POST /api/v3/query_sql?db=&q=&format=`: SQL over HTTP, in InfluxDB 3's shape.
@@ -14,6 +15,9 @@ enum QueryRoutes {
         var database: String
         var sql: String
         var format: ResultFormat
+        /// `format=parquet`: the answer is a Parquet file compressed with this codec (`compression=`,
+        /// default zstd) instead of text in `format`.
+        var parquet: ParquetCompression? = nil
     }
 
     /// Reads the parameters of a query request; the error response when they are missing or bad.
@@ -30,7 +34,7 @@ enum QueryRoutes {
                     return .failure(.error(.badRequest, "the request body is not a JSON object like {\"db\":\"…\",\"q\":\"…\"}"))
                 }
                 var fromBody = QueryParameters()
-                for key in ["db", "q", "format"] {
+                for key in ["db", "q", "format", "compression"] {
                     if let s = object[key] as? String { fromBody.set(key, s) }
                 }
                 // Body values win over URL ones: the body is the documented way to POST.
@@ -41,8 +45,15 @@ enum QueryRoutes {
         guard let db = q["db"], !db.isEmpty else { return .failure(.error(.badRequest, "missing parameter 'db'")) }
         guard let sql = q["q"], !sql.isEmpty else { return .failure(.error(.badRequest, "missing parameter 'q'")) }
         let formatName = q["format"] ?? "json"
+        if formatName.lowercased() == "parquet" {
+            let codecName = q["compression"] ?? "zstd"
+            guard let codec = ParquetCompression(name: codecName), codec != .gzip else {
+                return .failure(.error(.badRequest, "invalid compression '\(codecName)': use zstd, snappy or uncompressed"))
+            }
+            return .success(Parameters(database: db, sql: sql, format: .json, parquet: codec))
+        }
         guard let format = ResultFormat(name: formatName.isEmpty ? "json" : formatName) else {
-            return .failure(.error(.badRequest, "invalid format '\(formatName)': use json, jsonl, csv or pretty"))
+            return .failure(.error(.badRequest, "invalid format '\(formatName)': use json, jsonl, csv, pretty or parquet"))
         }
         return .success(Parameters(database: db, sql: sql, format: format))
     }
@@ -122,6 +133,16 @@ enum QueryRoutes {
             return (.full(.error(.badRequest, "the result has \(result.rowCount) rows, more than the limit of \(server.config.maxResultRows) (--max-result-rows); add a LIMIT or aggregate")), false)
         }
         var headers = HTTPHeaders()
+        if let codec = p.parquet {
+            // A Parquet footer comes after every row group, so the file is built whole, then sent.
+            do {
+                let bytes = try ResultParquet.bytes(result, options: ParquetWriterOptions(compression: codec))
+                headers.add(name: "Content-Type", value: "application/vnd.apache.parquet")
+                return (.full(HTTPResponse(.ok, headers: headers, body: bytes)), true)
+            } catch {
+                return (.full(errorResponse(error)), false)
+            }
+        }
         headers.add(name: "Content-Type", value: p.format.contentType)
         if p.format.isStreamable {
             return (.stream(.ok, headers, ResultStream(result: result, format: p.format)), true)

@@ -13,6 +13,8 @@ struct StatementRunner {
         switch statement {
         case let .select(s):
             return try SelectRunner(engine: engine, now: now, control: control).run(s)
+        case let .copy(c):
+            return try CopyRunner(engine: engine, now: now, control: control).run(c)
         case let .explain(s):
             return try Explain(engine: engine, now: now, control: control).run(s)
         case .showTables:

@@ -20,7 +20,8 @@ extension Parser {
             return .describe(try parseTableName())
         }
         if let ddl = try parseDDLStatement() { return ddl }
-        throw unexpected(["SELECT", "EXPLAIN", "SHOW TABLES", "DESCRIBE", "CREATE TABLE", "INSERT", "ALTER TABLE"])
+        if isWord("copy") { return .copy(try parseCopy()) }
+        throw unexpected(["SELECT", "EXPLAIN", "SHOW TABLES", "DESCRIBE", "CREATE TABLE", "INSERT", "ALTER TABLE", "COPY"])
     }
 
     /// `SELECT …` up to the first token that can't continue it; sets `followers`.

@@ -10,6 +10,7 @@ extension Statement: CustomStringConvertible {
         case .createTable(let create): return create.description
         case .insert(let insert): return insert.description
         case .alterTable(let alter): return alter.description
+        case .copy(let copy): return copy.description
         }
     }
 }

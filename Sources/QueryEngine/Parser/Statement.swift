@@ -12,6 +12,8 @@ public enum Statement: Sendable, Hashable {
     case createTable(CreateTableStatement)
     case insert(InsertStatement)
     case alterTable(AlterTableStatement)
+    /// `COPY (query) TO 'path' (…)` / `COPY table TO …`: write rows to a file.
+    case copy(CopyStatement)
 }
 
 /// `SELECT [DISTINCT] items [FROM …] [WHERE …] [GROUP BY …] [HAVING …] [ORDER BY …] [LIMIT n] [OFFSET m]`.

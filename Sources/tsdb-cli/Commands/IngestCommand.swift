@@ -1,3 +1,4 @@
+import ColumnStore
 import ArgumentParser
 import Foundation
 import LineProtocol
@@ -6,9 +7,12 @@ import LineProtocol
 struct IngestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
-        abstract: "Load InfluxDB line protocol from files or stdin ('-'), a table per measurement.",
+        abstract: "Load InfluxDB line protocol from files or stdin ('-'), a table per measurement, or Parquet files.",
         discussion: """
-            Shows progress on standard error (a bar on a terminal, plain lines otherwise) and a summary \
+            A .parquet file loads into one table (--table, default the file's base name): its --time-column \
+            (default 'time') is the timestamp, the string columns named by --tags become tags, every other \
+            column a field. It is read and checked whole before anything is written, so a damaged file \
+            imports nothing. Shows progress on standard error (a bar on a terminal, plain lines otherwise) and a summary \
             on standard output. Exit status: 0 every line accepted, 2 some lines rejected, 1 failure.
             """
     )
@@ -30,7 +34,16 @@ struct IngestCommand: ParsableCommand {
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
-    @Argument(help: ArgumentHelp("Line-protocol files; '-' reads standard input.", valueName: "file"), completion: .file())
+    @Option(help: ArgumentHelp("Parquet: the table to load into (default: the file's base name).", valueName: "name"))
+    var table: String?
+
+    @Option(help: ArgumentHelp("Parquet: string columns that become tags, comma separated.", valueName: "a,b"))
+    var tags: String?
+
+    @Option(name: .customLong("time-column"), help: ArgumentHelp("Parquet: the column holding each row's time.", valueName: "name"))
+    var timeColumn = "time"
+
+    @Argument(help: ArgumentHelp("Line-protocol or Parquet (.parquet) files; '-' reads standard input.", valueName: "file"), completion: .file())
     var files: [String]
 
     func validate() throws {
@@ -41,9 +54,15 @@ struct IngestCommand: ParsableCommand {
         guard (1...1024).contains(chunkMB) else { throw ValidationError("--chunk-mb must be between 1 and 1024") }
         guard !files.isEmpty else { throw ValidationError("name at least one file, or '-' for standard input") }
         if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input ('-') can be read once only") }
+        let parquet = files.filter(ParquetIngest.isParquet).count
+        if parquet > 0 && parquet < files.count { throw ValidationError("ingest Parquet files and line protocol in separate commands") }
+        if parquet == 0 && (table != nil || tags != nil || timeColumn != "time") {
+            throw ValidationError("--table, --tags and --time-column apply to Parquet files")
+        }
     }
 
     func run() throws {
+        if files.allSatisfy(ParquetIngest.isParquet) { return try runParquet() }
         let inputs = try files.map(IngestInput.open)
         let backend = try global.openBackend(create: true, forWriting: true)
         let p = Precision(rawValue: precision)!
@@ -70,6 +89,43 @@ struct IngestCommand: ParsableCommand {
         summary.seconds = clock.elapsed
         report(summary, into: backend.label)
         if summary.linesRejected > 0 { throw ExitCode(2) }
+    }
+
+    /// Loads each Parquet file into its table (embedded only).
+    func runParquet() throws {
+        if global.effectiveServer != nil {
+            throw CLIError("Parquet files load into an embedded data directory only; run ingest on the server's machine with --data DIR")
+        }
+        guard let backend = try global.openBackend(create: true, forWriting: true) as? EmbeddedBackend else {
+            throw CLIError("BUG: no embedded backend")
+        }
+        let ingest = ParquetIngest(table: table, tags: (tags ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
+                                   timeColumn: timeColumn)
+        let bytes = files.reduce(0) { $0 + (FileIO.fileSize($1) ?? 0) }
+        let progress = IngestProgress(style: IngestProgress.automatic(quiet: quiet || json), totalBytes: bytes)
+        let clock = Stopwatch()
+        var summary = IngestSummary()
+        do {
+            for file in files {
+                let size = FileIO.fileSize(file) ?? 0, before = summary.bytes, rowsBefore = summary.rowsWritten
+                summary.rowsWritten += try ingest.run(file, into: backend.database) { rows, total in
+                    var s = summary
+                    s.rowsWritten = rowsBefore + rows
+                    s.bytes = before + (total > 0 ? size * rows / total : size)
+                    progress.update(s)
+                }
+                summary.bytes += size
+            }
+            progress.flushing()
+            try backend.close()
+        } catch {
+            progress.finish()
+            try? backend.close()
+            throw error
+        }
+        progress.finish()
+        summary.seconds = clock.elapsed
+        report(summary, into: backend.label)
     }
 
     func report(_ s: IngestSummary, into label: String) {
