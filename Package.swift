@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "LineProtocol", targets: ["LineProtocol"]),
         .library(name: "Ingest", targets: ["Ingest"]),
         .library(name: "QueryEngine", targets: ["QueryEngine"]),
+        .library(name: "PGWire", targets: ["PGWire"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -40,6 +41,8 @@ let package = Package(
             exclude: ["Codecs/README.md"]
         ),
         .target(name: "LineProtocol"),
+        // PostgreSQL wire protocol v3: messages, framing, value formats; knows no storage and no SQL.
+        .target(name: "PGWire", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         .target(name: "Ingest", dependencies: ["LineProtocol", "ColumnStore"]),
         .target(
             name: "QueryEngine",
@@ -48,7 +51,7 @@ let package = Package(
         .executableTarget(
             name: "tsdb-server",
             dependencies: [
-                "ColumnStore", "Ingest", "QueryEngine", "CZlib",
+                "ColumnStore", "Ingest", "QueryEngine", "CZlib", "PGWire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -79,6 +82,7 @@ let package = Package(
         .testTarget(name: "LineProtocolTests", dependencies: ["LineProtocol", "Ingest", "ColumnStore", "TestSupport"]),
         .testTarget(name: "QueryEngineTests", dependencies: ["QueryEngine", "Ingest", "ColumnStore", "TestSupport"]),
         .testTarget(name: "ServerTests", dependencies: ["tsdb-server", "TestSupport", .product(name: "NIOEmbedded", package: "swift-nio")], exclude: ["Clients"]),
+        .testTarget(name: "PGWireTests", dependencies: ["PGWire", "TestSupport", .product(name: "NIOEmbedded", package: "swift-nio")]),
         .testTarget(name: "CLITests", dependencies: ["tsdb-cli", "TestSupport"]),
     ]
 )
