@@ -57,13 +57,14 @@ struct PGSettings {
     mutating func set(_ name: String, _ value: String?) throws(PGErrorFields) -> (String, String)? {
         let key = name.lowercased()
         guard let value else { return reset(key) }
-        var v = value
+        // A startup parameter may arrive quoted (asyncpg sends client_encoding='utf-8').
+        var v = value.count >= 2 && value.hasPrefix("'") && value.hasSuffix("'") ? String(value.dropFirst().dropLast()) : value
         switch key {
         case "client_encoding", "names":
-            guard ["utf8", "utf-8", "unicode"].contains(v.lowercased()) else {
+            guard ["utf8", "utf-8", "utf_8", "unicode"].contains(v.lowercased()) else {
                 throw PGErrorFields(code: PGSQLState.featureNotSupported, message: "tsdb speaks UTF8 only, not client_encoding \"\(v)\"")
             }
-            return try set("client_encoding", "UTF8")
+            return store("client_encoding", "UTF8")
         case "timezone", "time zone":
             // Times are shown in UTC whatever is asked: the +00 offset keeps them exact for every client.
             v = "UTC"
