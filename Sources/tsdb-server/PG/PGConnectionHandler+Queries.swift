@@ -255,7 +255,8 @@ extension PGConnectionHandler {
         if settings.statementTimeout > 0 { limit = min(limit, settings.statementTimeout) }
         let loop = context.eventLoop
         let bound = NIOLoopBound(self, eventLoop: loop)
-        let timer = loop.scheduleTask(in: .nanoseconds(Int64(limit * 1e9))) {
+        let limitNanoseconds = Int64(limit * 1e9)
+        let timer = loop.scheduleTask(in: .nanoseconds(limitNanoseconds)) {
             bound.value.cancelRunning(.timeout, "canceling statement due to statement timeout")
         }
         let started = DispatchTime.now().uptimeNanoseconds
@@ -270,6 +271,8 @@ extension PGConnectionHandler {
             let h = bound.value
             h.control = nil
             let elapsed = Int64(DispatchTime.now().uptimeNanoseconds - started)
+            // Finished, but later than allowed: the same answer as if the timer had won (as over HTTP).
+            if h.cancellation == nil && elapsed >= limitNanoseconds { h.cancellation = .timeout }
             let cancelled = h.cancellation
             if case let .success(r) = result, cancelled == nil {
                 server.metrics.recordQuery(.ok, nanoseconds: elapsed)
