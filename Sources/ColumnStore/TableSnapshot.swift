@@ -51,7 +51,8 @@ public struct RowGroup: Sendable {
             guard let c = map[column] else { return BlockStats(nullCount: rowCount) }
             return r.footer.blocks[c][b].stats
         case .memory:
-            if column == 0 { return BlockStats(nullCount: 0, min: UInt64(bitPattern: minTime), max: UInt64(bitPattern: maxTime), hasMinMax: true) }
+            // Computed tables' groups have unbounded times and no time column 0: no statistics there.
+            if column == 0 && (minTime, maxTime) != (.min, .max) { return BlockStats(nullCount: 0, min: UInt64(bitPattern: minTime), max: UInt64(bitPattern: maxTime), hasMinMax: true) }
             return nil
         }
     }

@@ -12,6 +12,15 @@ public struct MemChunk: Sendable {
         columns = schema.columns.map { ColumnVector(type: $0.type, capacity: $0.type == .time ? capacity : 0) }
     }
 
+    /// A chunk over finished columns of equal length with the given time bounds (for computed tables,
+    /// whose bounds `Int64.min...Int64.max` never prune).
+    init(columns: [ColumnVector], rowCount: Int, minTime: Int64, maxTime: Int64) {
+        self.columns = columns
+        self.rowCount = rowCount
+        self.minTime = minTime
+        self.maxTime = maxTime
+    }
+
     /// Approximate bytes held (for flush-by-size).
     var approximateBytes: Int {
         var n = 0

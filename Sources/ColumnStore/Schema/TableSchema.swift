@@ -41,6 +41,13 @@ public struct TableSchema: Sendable, Equatable {
         for c in columns where c.name != Self.timeColumn { _ = add(c) }
     }
 
+    /// The schema of a computed (virtual) table: exactly `columns`, with no designated `time` column.
+    public init(computed table: String, columns: [ColumnDef]) {
+        self.table = table
+        self.columns = columns
+        self.byName = Dictionary(columns.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
     public func index(of name: String) -> Int? { byName[name] }
 
     public func column(_ name: String) -> ColumnDef? { byName[name].map { columns[$0] } }

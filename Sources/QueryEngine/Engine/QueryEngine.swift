@@ -9,10 +9,13 @@ public final class QueryEngine: @unchecked Sendable {
     /// A scan thread whose aggregation passes this many groups switches to hash-partitioned aggregation
     /// (see `PartitionedAggregate`); tests set it low to run every grouping through that path.
     public let partitionAfterGroups: Int
+    /// Tables computed at query time (the `tsdb_*` system tables, catalogs), resolved before stored tables.
+    public let virtualTables: VirtualTableRegistry
 
     public init(database: Database, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
-                partitionAfterGroups: Int = 16_384) {
+                partitionAfterGroups: Int = 16_384, virtualTables: VirtualTableRegistry = .standard) {
         self.database = database
+        self.virtualTables = virtualTables
         self.threads = max(1, threads)
         self.partitionAfterGroups = max(0, partitionAfterGroups)
     }

@@ -20,14 +20,14 @@ struct StatementRunner {
             for t in engine.database.tableNames() { names.append(string: t) }
             return QueryResult(columns: [ResultColumn(name: "name", vector: names)])
         case let .describe(t):
-            guard let schema = engine.database.schema(of: t.name) else {
+            guard let schema = engine.virtualTables.table(named: t.name)?.schema ?? engine.database.schema(of: t.name) else {
                 throw QueryError("unknown table '\(t.name)'", at: t.position)
             }
             var names = ColumnVector(type: .string), types = ColumnVector(type: .string), kinds = ColumnVector(type: .string)
             for c in schema.columns {
                 names.append(string: c.name)
                 types.append(string: ValueType(c.type).description)
-                kinds.append(string: c.type == .time ? "time" : c.type == .symbol ? "tag" : "field")
+                kinds.append(string: SQLColumnType.kind(c.type))
             }
             return QueryResult(columns: [ResultColumn(name: "column_name", vector: names),
                                          ResultColumn(name: "column_type", vector: types),

@@ -16,9 +16,7 @@ extension Parser {
         if token.is(.describe) {
             advance()
             guard current.isIdentifier else { throw unexpected(["a table name"]) }
-            let table = TableName(name(current), at: current.position)
-            advance()
-            return .describe(table)
+            return .describe(try parseTableName())
         }
         throw unexpected(["SELECT", "EXPLAIN", "SHOW TABLES", "DESCRIBE"])
     }
@@ -136,17 +134,29 @@ extension Parser {
             ref = TableRef(.subquery(try parseSubquery()))
         } else {
             guard current.isIdentifier else { throw unexpected(["a table name", "'('"]) }
-            ref = TableRef(.table(TableName(name(current), at: current.position)))
-            advance()
-            if current.kind == .dot {
-                throw error(.syntax, at: current, "table names have no schema part: write just the table name")
-            }
+            ref = TableRef(.table(try parseTableName()))
         }
         ref.alias = try parseAlias(endsItem: false)
         if current.kind == .comma {
             throw error(.syntax, at: current, "joins are not supported: FROM takes one table or subquery")
         }
         return ref
+    }
+
+    /// `name` or `schema.name` (as `information_schema.tables`): the parts joined by a dot, each folded to
+    /// lower case unless double-quoted. The catalog decides which schemas exist.
+    mutating func parseTableName() throws(SQLError) -> TableName {
+        guard current.isIdentifier else { throw unexpected(["a table name"]) }
+        let position = current.position
+        var text = name(current)
+        advance()
+        if current.kind == .dot {
+            advance()
+            guard current.isIdentifier else { throw unexpected(["a table name after the schema"]) }
+            text += "." + name(current)
+            advance()
+        }
+        return TableName(text, at: position)
     }
 
     /// `(SELECT …)`.

@@ -14,8 +14,17 @@ struct SelectPlanner {
         var tableName: String?
         var rows: PlanSource = .none
         var snapshotSchema: TableSchema?
+        var virtualSnapshot: TableSnapshot?
         if let from = s.from {
             switch from.source {
+            case let .table(t) where engine.virtualTables.table(named: t.name) != nil:
+                // Computed now, whole: a virtual table's snapshot is its rows.
+                let snap = try engine.virtualTables.table(named: t.name)!.snapshot(engine)
+                tableName = t.name
+                virtualSnapshot = snap
+                names = snap.schema.columns.map(\.name)
+                types = snap.schema.columns.map { ValueType($0.type) }
+                storage = snap.schema.columns.map(\.type)
             case let .table(t):
                 try engine.database.checkNotDamaged(t.name)
                 guard let schema = engine.database.schema(of: t.name) else {
@@ -148,6 +157,8 @@ struct SelectPlanner {
                 plan.outputs = plan.outputs.map(sym.rewrite)
                 plan.order = plan.order.map { var k = $0; k.expr = sym.rewrite(k.expr); return k }
             }
+            plan.source = .table(snap)
+        } else if let snap = virtualSnapshot {
             plan.source = .table(snap)
         }
         plan.filter = filter

@@ -57,7 +57,7 @@ import Testing
         ("SELECT a IN (SELECT b FROM t)", "syntax error at 1:14 near 'SELECT': subqueries in IN are not supported: list the values"),
         ("SELECT (SELECT 1)", "syntax error at 1:9 near 'SELECT': subqueries are supported only in FROM"),
         ("SELECT t.* FROM t", "syntax error at 1:10 near '*': 't.*' is not supported: write * or name the columns"),
-        ("SELECT x FROM main.t", "syntax error at 1:19 near '.': table names have no schema part: write just the table name"),
+        ("SELECT x FROM main.", "syntax error at 1:20 (end of query): expected a table name after the schema"),
         ("SELECT 1; SELECT 2", "syntax error at 1:11 near 'SELECT': expected end of query (one statement at a time)"),
         ("SHOW TABLE", "syntax error at 1:6 near 'TABLE': expected TABLES (did you mean TABLES?)"),
         ("DESCRIBE", "syntax error at 1:9 (end of query): expected a table name"),
