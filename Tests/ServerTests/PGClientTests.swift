@@ -94,6 +94,27 @@ import TestSupport
         #expect(st3 == 0 && out3.hasPrefix("PostgreSQL 16.0 (tsdb "), "\(out3)")
     }
 
+    /// The catalog tables clients read for their table and column pickers, against DESCRIBE over HTTP.
+    @Test func catalogTables() throws {
+        let s = try Self.server()
+        defer { s.stop() }
+        var (status, out) = try Self.psql(s.pgPort, ["-A", "-t", "-c", "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"])
+        #expect(status == 0 && out == "plays\n", "\(out)")
+        (status, out) = try Self.psql(s.pgPort, ["-A", "-t", "-F", ",", "-c",
+            "SELECT column_name, udt_name FROM information_schema.columns WHERE table_name = 'plays' ORDER BY ordinal_position"])
+        #expect(status == 0, "\(out)")
+        let described = try Self.httpRows(s, "DESCRIBE plays").map { $0[0] }
+        #expect(out.split(separator: "\n").map { String($0.split(separator: ",")[0]) } == described)
+        #expect(out.contains("time,timestamptz") && out.contains("duration_ms,int8") && out.contains("artist,text"), "\(out)")
+        // pg_class.oid and pg_attribute.attrelid agree; the bare name finds pg_catalog's table.
+        (status, out) = try Self.psql(s.pgPort, ["-A", "-t", "-c", "SELECT oid FROM pg_catalog.pg_class WHERE relname = 'plays'"])
+        let oid = out.trimmingCharacters(in: .whitespacesAndNewlines)
+        (status, out) = try Self.psql(s.pgPort, ["-A", "-t", "-c", "SELECT count(*) FROM pg_attribute WHERE attrelid = \(oid)"])
+        #expect(out == "\(described.count)\n", "\(out)")
+        (status, out) = try Self.psql(s.pgPort, ["-A", "-t", "-c", "SELECT datname FROM pg_database ORDER BY datname"])
+        #expect(out == "pg\n", "\(out)")
+    }
+
     @Test func psqlErrorsCarrySQLStateAndPosition() throws {
         let s = try Self.server()
         defer { s.stop() }

@@ -41,8 +41,14 @@ enum PGParameters {
                 out.append(t)
                 continue
             }
-            let cast = placeholders.first { $0.number == i + 1 }.flatMap { PGSQLText.castAfter($0, in: sql) }
-            out.append(cast.flatMap(typeNamed) ?? .text)
+            let uses = placeholders.filter { $0.number == i + 1 }
+            if let cast = uses.lazy.compactMap({ PGSQLText.castAfter($0, in: sql) }).first, let t = typeNamed(cast) {
+                out.append(t)
+            } else if uses.contains(where: { ["LIMIT", "OFFSET"].contains(PGSQLText.wordBefore($0, in: sql)) }) {
+                out.append(.int8)  // a row count, as PostgreSQL infers it
+            } else {
+                out.append(.text)
+            }
         }
         return out
     }

@@ -129,6 +129,16 @@ enum PGSQLText {
         return s.isEmpty ? nil : s
     }
 
+    /// The word just before a placeholder, upper-cased (`LIMIT` in `LIMIT $1`); "" when none.
+    static func wordBefore(_ p: Placeholder, in sql: String) -> String {
+        let b = Array(sql.utf8)
+        var i = p.range.lowerBound - 1
+        while i >= 0 && isSpace(b[i]) { i -= 1 }
+        let end = i + 1
+        while i >= 0, b[i] | 0x20 >= 0x61 && b[i] | 0x20 <= 0x7A { i -= 1 }
+        return String(decoding: b[(i + 1)..<end], as: UTF8.self).uppercased()
+    }
+
     /// The first `count` words of code, upper-cased (`SET`, `TIME`, `ZONE`), for classifying
     /// statements; a punctuation character is a word of its own.
     static func words(_ sql: String, count: Int) -> [String] {
