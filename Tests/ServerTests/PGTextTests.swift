@@ -11,7 +11,7 @@ import TestSupport
         let sql = "SELECT ';' AS a; -- c;\nSELECT \"x;y\" FROM t /* ; /* nested; */ */;  ;\n SELECT E'\\';' "
         let parts = PGSQLText.statements(sql)
         #expect(parts.map(\.text) == ["SELECT ';' AS a", " -- c;\nSELECT \"x;y\" FROM t /* ; /* nested; */ */", "\n SELECT E'\\';' "])
-        #expect(parts.map(\.offset) == [0, 16, 66])
+        #expect(parts.map(\.offset) == [0, 16, 68])
         #expect(PGSQLText.statements("  ; -- only a comment\n ;").isEmpty)
         #expect(PGSQLText.statements("SELECT 1").map(\.text) == ["SELECT 1"])
     }
