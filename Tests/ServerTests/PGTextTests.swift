@@ -23,6 +23,11 @@ import TestSupport
         #expect(types.count == 11)
         #expect(types[0] == .text && types[1] == .int8 && types[2] == .int8 && types[9] == .int8 && types[10] == .text)
         #expect(try PGParameters.types(of: "SELECT $1", declared: [23]) == [.int4])
+        // From the column a parameter is compared with, either side, quoted or qualified.
+        let columns: (String) -> PGType? = { ["duration_ms": PGType.int8, "time": .timestamptz, "Liked": .bool][$0] }
+        let inferred = try PGParameters.types(of: "SELECT * FROM t WHERE duration_ms>=$1 AND $2 < t.time AND \"Liked\" = $3 AND artist = $4 AND $5 + 1 > 0",
+                                              declared: [], columnType: columns)
+        #expect(inferred == [.int8, .timestamptz, .bool, .text, .text])
         #expect(throws: PGErrorFields.self) { try PGParameters.types(of: "SELECT $1", declared: [600]) }  // point
     }
 

@@ -85,12 +85,26 @@ extension PGConnectionHandler {
                 throw PGErrorFields(code: PGSQLState.syntaxError, message: "cannot insert multiple commands into a prepared statement")
             }
             let text = parts.first?.text ?? query
-            let types = try PGParameters.types(of: text, declared: declared)
+            let types = try PGParameters.types(of: text, declared: declared, columnType: columnType)
             statements[name] = PGPreparedStatement(sql: text, isEmpty: parts.isEmpty, command: try PGSessionCommand.parse(text), parameterTypes: types)
             send(.parseComplete)
         } catch {
             sendError(error, extended: true)
         }
+    }
+
+    /// The PostgreSQL type of a column of that name in the session's database, when every table that
+    /// has one agrees on its type.
+    func columnType(_ name: String) -> PGType? {
+        guard let db = try? server.databases.database(database, create: false) else { return nil }
+        var found: PGType?
+        for t in db.tableNames() {
+            guard let c = db.schema(of: t)?.columns.first(where: { $0.name == name }) else { continue }
+            let type = PGResultRows.type(of: c.type)
+            if let f = found, f != type { return nil }
+            found = type
+        }
+        return found
     }
 
     func bind(_ b: PGBind) {

@@ -28,8 +28,10 @@ enum PGParameters {
     }
 
     /// Parameter types of a statement: those Parse gave (0 means unspecified), else a `$n::type` cast's,
-    /// else text. The count is the highest `$n` used (or the number of types Parse gave, if more).
-    static func types(of sql: String, declared: [UInt32]) throws(PGErrorFields) -> [PGType] {
+    /// else a count's after LIMIT/OFFSET, else that of the column the parameter is compared with
+    /// (`columnType`, from the database's tables), else text. The count is the highest `$n` used (or the
+    /// number of types Parse gave, if more).
+    static func types(of sql: String, declared: [UInt32], columnType: (String) -> PGType? = { _ in nil }) throws(PGErrorFields) -> [PGType] {
         let placeholders = PGSQLText.placeholders(sql)
         let count = max(declared.count, placeholders.map(\.number).max() ?? 0)
         var out: [PGType] = []
@@ -46,11 +48,21 @@ enum PGParameters {
                 out.append(t)
             } else if uses.contains(where: { ["LIMIT", "OFFSET"].contains(PGSQLText.wordBefore($0, in: sql)) }) {
                 out.append(.int8)  // a row count, as PostgreSQL infers it
+            } else if let t = comparedColumnType(uses, sql, columnType) {
+                out.append(t)  // as PostgreSQL infers it from the other operand
             } else {
                 out.append(.text)
             }
         }
         return out
+    }
+
+    /// The type of the first column one of the placeholders is compared with.
+    static func comparedColumnType(_ uses: [PGSQLText.Placeholder], _ sql: String, _ columnType: (String) -> PGType?) -> PGType? {
+        for u in uses {
+            if let name = PGSQLText.comparedName(u, in: sql), let t = columnType(name) { return t }
+        }
+        return nil
     }
 
     /// The PostgreSQL type a cast names, for the spellings tsdb's SQL accepts.

@@ -129,6 +129,56 @@ enum PGSQLText {
         return s.isEmpty ? nil : s
     }
 
+    /// The column a placeholder is compared with (`duration_ms > $1`, `$1 = t.artist`), lower-cased
+    /// unless quoted; nil when it is not a comparison with a name.
+    static func comparedName(_ p: Placeholder, in sql: String) -> String? {
+        let b = Array(sql.utf8)
+        func isOp(_ c: UInt8) -> Bool { c == UInt8(ascii: "=") || c == UInt8(ascii: "<") || c == UInt8(ascii: ">") || c == UInt8(ascii: "!") }
+        func isName(_ c: UInt8) -> Bool { (c | 0x20 >= 0x61 && c | 0x20 <= 0x7A) || c == 0x5F || (c >= 0x30 && c <= 0x39) || c >= 0x80 }
+        func fold(_ bytes: ArraySlice<UInt8>, quoted: Bool) -> String? {
+            guard !bytes.isEmpty, quoted || !(bytes.first! >= 0x30 && bytes.first! <= 0x39) else { return nil }
+            let s = String(decoding: bytes, as: UTF8.self)
+            return quoted ? s : s.lowercased()
+        }
+        // Backward: name, operator, placeholder.
+        var i = p.range.lowerBound - 1
+        while i >= 0 && isSpace(b[i]) { i -= 1 }
+        var ops = 0
+        while i >= 0 && isOp(b[i]) && ops < 2 { i -= 1; ops += 1 }
+        if ops > 0 {
+            while i >= 0 && isSpace(b[i]) { i -= 1 }
+            if i >= 0 && b[i] == UInt8(ascii: "\"") {
+                let end = i
+                i -= 1
+                while i >= 0 && b[i] != UInt8(ascii: "\"") { i -= 1 }
+                if i >= 0 { return fold(b[(i + 1)..<end], quoted: true) }
+            } else {
+                let end = i + 1
+                while i >= 0 && isName(b[i]) { i -= 1 }
+                if let n = fold(b[(i + 1)..<end], quoted: false) { return n }
+            }
+        }
+        // Forward: placeholder, operator, name.
+        var j = p.range.upperBound
+        while j < b.count && isSpace(b[j]) { j += 1 }
+        ops = 0
+        while j < b.count && isOp(b[j]) && ops < 2 { j += 1; ops += 1 }
+        guard ops > 0 else { return nil }
+        while j < b.count && isSpace(b[j]) { j += 1 }
+        if j < b.count && b[j] == UInt8(ascii: "\"") {
+            let start = j + 1
+            j += 1
+            while j < b.count && b[j] != UInt8(ascii: "\"") { j += 1 }
+            return j < b.count ? fold(b[start..<j], quoted: true) : nil
+        }
+        let start = j
+        while j < b.count && (isName(b[j]) || b[j] == UInt8(ascii: ".")) { j += 1 }
+        // `t.col`: the column is the last part.
+        let name = b[start..<j]
+        if let dot = name.lastIndex(of: UInt8(ascii: ".")) { return fold(b[(dot + 1)..<j], quoted: false) }
+        return fold(name, quoted: false)
+    }
+
     /// The word just before a placeholder, upper-cased (`LIMIT` in `LIMIT $1`); "" when none.
     static func wordBefore(_ p: Placeholder, in sql: String) -> String {
         let b = Array(sql.utf8)

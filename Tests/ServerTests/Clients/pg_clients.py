@@ -74,6 +74,8 @@ elif mode in ("asyncpg", "asyncpg-cursor"):
             st = await conn.prepare("SELECT count(*) FROM plays WHERE artist = $1 AND duration_ms > $2::bigint")
             counts = [await st.fetchval("Artist 0001", 0), await st.fetchval("Artist 0001", 200000), await st.fetchval("nobody", 0)]
             inj = await conn.fetchval("SELECT count(*) FROM plays WHERE artist = $1", "x' OR 'a' = 'a")
+            # No cast: the parameter's type comes from the column it is compared with.
+            counts.append(await conn.fetchval("SELECT count(*) FROM plays WHERE duration_ms > $1", 200000))
             await conn.close()
             print(json.dumps({"rows": [[norm(v) for v in r.values()] for r in rows], "counts": counts, "injected": inj}))
         else:
