@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "Ingest", targets: ["Ingest"]),
         .library(name: "QueryEngine", targets: ["QueryEngine"]),
         .library(name: "Parquet", targets: ["Parquet"]),
+        .library(name: "PGWire", targets: ["PGWire"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -44,6 +45,8 @@ let package = Package(
         // Parquet files over column vectors: writer and reader; knows no SQL.
         .target(name: "Parquet", dependencies: ["ColumnStore", "CZstd", "CSnappy", "CZlib"]),
         .target(name: "LineProtocol"),
+        // PostgreSQL wire protocol v3: messages, framing, value formats; knows no storage and no SQL.
+        .target(name: "PGWire", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         .target(name: "Ingest", dependencies: ["LineProtocol", "ColumnStore", "Parquet"]),
         .target(
             name: "QueryEngine",
@@ -52,7 +55,7 @@ let package = Package(
         .executableTarget(
             name: "tsdb-server",
             dependencies: [
-                "ColumnStore", "Ingest", "QueryEngine", "Parquet", "CZlib",
+                "ColumnStore", "Ingest", "QueryEngine", "Parquet", "CZlib", "PGWire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -84,6 +87,7 @@ let package = Package(
         .testTarget(name: "QueryEngineTests", dependencies: ["QueryEngine", "Ingest", "ColumnStore", "TestSupport"]),
         .testTarget(name: "ServerTests", dependencies: ["tsdb-server", "TestSupport", .product(name: "NIOEmbedded", package: "swift-nio")], exclude: ["Clients"]),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "ColumnStore", "TestSupport"]),
+        .testTarget(name: "PGWireTests", dependencies: ["PGWire", "TestSupport", .product(name: "NIOEmbedded", package: "swift-nio")]),
         .testTarget(name: "CLITests", dependencies: ["tsdb-cli", "TestSupport"]),
     ]
 )

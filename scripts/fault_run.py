@@ -33,7 +33,7 @@ class Server:
     def __init__(self, binary, data, extra=()):
         self.port = free_port()
         self.log = open(os.path.join(os.path.dirname(data.rstrip("/")), f"server-{self.port}.log"), "wb")
-        self.proc = subprocess.Popen([binary, "--data", data, "--http", f"127.0.0.1:{self.port}", "--tcp", "off",
+        self.proc = subprocess.Popen([binary, "--data", data, "--http", f"127.0.0.1:{self.port}", "--tcp", "off", "--pg", "off",
                                       *extra], stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 30
         while time.time() < deadline:

@@ -19,7 +19,7 @@ work=$(mktemp -d /tmp/tsdb-bench-XXXXXX)
 trap 'kill $pid 2>/dev/null || true; rm -rf "$work"' EXIT
 
 start_server() {  # $1: data dir; sets pid, http, tcp
-  "$server" --data "$1" --http 127.0.0.1:0 --tcp 127.0.0.1:0 --log-level error > "$work/out" 2>&1 &
+  "$server" --data "$1" --http 127.0.0.1:0 --tcp 127.0.0.1:0 --pg off --log-level error > "$work/out" 2>&1 &
   pid=$!
   for _ in $(seq 100); do grep -q listening "$work/out" && break; sleep 0.05; done
   http=$(sed -n 's/.*http=\([^ ]*\).*/\1/p' "$work/out")

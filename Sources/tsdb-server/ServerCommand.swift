@@ -10,7 +10,7 @@ import Prometheus
 struct ServerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tsdb-server",
-        abstract: "Serve tsdb databases: line protocol over TCP and HTTP (InfluxDB 1/2/3 write APIs), SQL over HTTP, health and Prometheus metrics.",
+        abstract: "Serve tsdb databases: line protocol over TCP and HTTP (InfluxDB 1/2/3 write APIs), SQL over HTTP and the PostgreSQL wire protocol, health and Prometheus metrics.",
         discussion: "Each database is a directory under --data, created on first write. See docs/http-api.md and docs/operations.md.",
         version: HealthRoutes.version
     )
@@ -26,6 +26,9 @@ struct ServerCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Line-protocol TCP listen address, or 'off'. TCP has no authentication.", valueName: "host:port"))
     var tcp = "127.0.0.1:9009"
+
+    @Option(name: .long, help: ArgumentHelp("PostgreSQL wire-protocol listen address (psql, JDBC, Grafana…), or 'off'. The password is an API token.", valueName: "host:port"))
+    var pg = "127.0.0.1:8812"
 
     @Option(name: .long, help: ArgumentHelp("Accept this API token (repeatable). With no token, authentication is off.", valueName: "token"))
     var token: [String] = []
@@ -147,6 +150,7 @@ struct ServerCommand: ParsableCommand {
         }
         guard http == "off" || HostPort(parsing: http) != nil else { throw ValidationError("--http: bad address '\(http)'") }
         guard tcp == "off" || HostPort(parsing: tcp) != nil else { throw ValidationError("--tcp: bad address '\(tcp)'") }
+        guard pg == "off" || HostPort(parsing: pg) != nil else { throw ValidationError("--pg: bad address '\(pg)'") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level: unknown level '\(logLevel)'") }
         guard ["text", "json"].contains(logFormat) else { throw ValidationError("--log-format must be text or json, not '\(logFormat)'") }
         guard Self.onOff(accessLog) != nil else { throw ValidationError("--access-log must be on or off, not '\(accessLog)'") }
@@ -163,6 +167,7 @@ struct ServerCommand: ParsableCommand {
         var c = ServerConfig(dataDirectory: data)
         c.http = http == "off" ? nil : HostPort(parsing: http)
         c.tcp = tcp == "off" ? nil : HostPort(parsing: tcp)
+        c.pg = pg == "off" ? nil : HostPort(parsing: pg)
         var tokens = Set(token)
         if let f = tokenFile {
             do { tokens.formUnion(try Auth.loadTokens(path: f)) } catch {
@@ -229,6 +234,7 @@ struct ServerCommand: ParsableCommand {
         var parts: [String] = []
         if let p = server.httpPort, let a = config.http { parts.append("http=\(a.host):\(p)") }
         if let p = server.tcpPort, let a = config.tcp { parts.append("tcp=\(a.host):\(p)") }
+        if let p = server.pgPort, let a = config.pg { parts.append("pg=\(a.host):\(p)") }
         // One line on stdout that scripts (and the tests) read to find the ports.
         let line = "tsdb-server listening " + parts.joined(separator: " ") + " data=\(config.dataDirectory) durability=\(durability)\n"
         FileHandle.standardOutput.write(Data(line.utf8))

@@ -8,6 +8,8 @@ struct ServerConfig: Sendable {
     var http: HostPort? = HostPort(host: "127.0.0.1", port: 8086)
     /// Line-protocol TCP listener (nil: off).
     var tcp: HostPort? = HostPort(host: "127.0.0.1", port: 9009)
+    /// PostgreSQL wire-protocol listener (nil: off).
+    var pg: HostPort? = HostPort(host: "127.0.0.1", port: 8812)
     /// Accepted API tokens; empty means authentication is off.
     var tokens: Set<String> = []
     var durability: Durability = .batch

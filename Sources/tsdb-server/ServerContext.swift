@@ -21,6 +21,8 @@ final class ServerContext: @unchecked Sendable {
     let logger: Logger
     /// The access and slow-query logs.
     let operationsLog: OperationsLog
+    /// Open PostgreSQL sessions by their cancel key.
+    let pgSessions = PGSessionRegistry()
     private let lock = NSLock()
     private var stopping = false
 

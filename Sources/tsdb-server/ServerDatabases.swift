@@ -11,8 +11,15 @@ final class ServerDatabases: @unchecked Sendable {
     /// Where failed opens are reported (`/health`).
     let health: ServerHealth
 
+    /// Tables every engine computes at query time: tsdb's system tables and the PostgreSQL catalogs
+    /// clients read (PGCatalog).
+    let virtualTables: VirtualTableRegistry
+
     init(registry: DatabaseRegistry, queryThreads: Int, health: ServerHealth = ServerHealth()) {
         self.registry = registry
+        var tables = VirtualTableRegistry.standard
+        for t in PGCatalog.tables(databases: { [registry] in registry.names() }) { tables.register(t) }
+        virtualTables = tables
         self.queryThreads = queryThreads
         self.health = health
     }
@@ -48,7 +55,7 @@ final class ServerDatabases: @unchecked Sendable {
         health.databaseOpened(name)
         return lock.withLock {
             if let e = opened[name] { return e }
-            let e = (db, QueryEngine(database: db, threads: queryThreads))
+            let e = (db, QueryEngine(database: db, threads: queryThreads, virtualTables: virtualTables))
             opened[name] = e
             return e
         }

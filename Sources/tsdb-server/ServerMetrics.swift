@@ -8,7 +8,7 @@ import Prometheus
 /// (`RunningTotals`) and the process's own figures (`ProcessMetrics`).
 final class ServerMetrics: Sendable {
     /// Where a write came from: the `protocol` label.
-    enum Source: String, Sendable { case http, tcp }
+    enum Source: String, Sendable { case http, tcp, pg }
 
     let registry: PrometheusCollectorRegistry
 
@@ -36,7 +36,7 @@ final class ServerMetrics: Sendable {
         }
         let registry = PrometheusCollectorRegistry()
         self.registry = registry
-        let sources: [Source] = [.http, .tcp]
+        let sources: [Source] = [.http, .tcp, .pg]
         rows = sources.map { registry.makeCounter(descriptor: d("ingest_rows", "total", "Rows written."), labels: [("protocol", $0.rawValue)]) }
         bytes = sources.map { registry.makeCounter(descriptor: d("ingest_bytes", "total", "Line-protocol bytes received (after decompression)."), labels: [("protocol", $0.rawValue)]) }
         rejected = sources.map { registry.makeCounter(descriptor: d("ingest_lines_rejected", "total", "Lines rejected: malformed, or conflicting with a column's type."), labels: [("protocol", $0.rawValue)]) }
@@ -62,7 +62,7 @@ final class ServerMetrics: Sendable {
         })
     }
 
-    private func i(_ s: Source) -> Int { s == .http ? 0 : 1 }
+    private func i(_ s: Source) -> Int { s == .http ? 0 : s == .tcp ? 1 : 2 }
 
     /// Records line-protocol bytes received.
     func recordBytes(_ s: Source, _ b: Int) {

@@ -5,6 +5,7 @@ import NIOCore
 import NIOHTTP1
 import NIOHTTPCompression
 import NIOPosix
+import PGWire
 
 /// The server: HTTP and TCP listeners over one set of databases. `start()` binds, `shutdown()` stops
 /// gracefully (see `Shutdown.swift`). Tests run it in-process on port 0 and read the bound ports.
@@ -14,6 +15,7 @@ final class TSDBServer: @unchecked Sendable {
     let group: MultiThreadedEventLoopGroup
     private(set) var httpChannel: Channel?
     private(set) var tcpChannel: Channel?
+    private(set) var pgChannel: Channel?
     let shutdownLock = NSLock()
     var isShutDown = false
 
@@ -40,6 +42,9 @@ final class TSDBServer: @unchecked Sendable {
             if let a = config.tcp {
                 do { tcpChannel = try bindTCP(a) } catch { throw ValidationFailure("cannot listen for TCP on \(a): \(error)") }
             }
+            if let a = config.pg {
+                do { pgChannel = try bindPG(a) } catch { throw ValidationFailure("cannot listen for PostgreSQL on \(a): \(error)") }
+            }
         } catch {
             try? shutdown()
             throw error
@@ -49,6 +54,7 @@ final class TSDBServer: @unchecked Sendable {
     /// The bound HTTP port (useful when configured as 0).
     var httpPort: Int? { httpChannel?.localAddress?.port }
     var tcpPort: Int? { tcpChannel?.localAddress?.port }
+    var pgPort: Int? { pgChannel?.localAddress?.port }
 
     private func bindHTTP(_ address: HostPort) throws -> Channel {
         let server = context
@@ -105,6 +111,38 @@ final class TSDBServer: @unchecked Sendable {
                 }
             }
             .bind(host: address.host, port: address.port).wait()
+    }
+
+    private func bindPG(_ address: HostPort) throws -> Channel {
+        let server = context
+        return try ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+            // Results stream while the socket keeps up: past 1 MiB unsent the channel turns unwritable.
+            .childChannelOption(.writeBufferWaterMark, value: ChannelOptions.Types.WriteBufferWaterMark(low: 256 << 10, high: 1 << 20))
+            .childChannelInitializer { channel in
+                guard Self.admit(channel, .pg, server) else {
+                    // Over the limit: PostgreSQL's own answer, then close.
+                    var b = channel.allocator.buffer(capacity: 128)
+                    PGBackendEncoder.write(.errorResponse(PGErrorFields(severity: "FATAL", code: PGSQLState.tooManyConnections,
+                                                                        message: "sorry, too many clients already (--max-connections \(server.connections.limit))")), into: &b)
+                    return channel.writeAndFlush(b).flatMap { channel.close() }
+                }
+                let peer = channel.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?"
+                return channel.eventLoop.makeCompletedFuture {
+                    try Self.addPGHandlers(channel.pipeline.syncOperations, server, peer: peer)
+                }
+            }
+            .bind(host: address.host, port: address.port).wait()
+    }
+
+    /// The handlers of a PostgreSQL connection (tests build the same pipeline on an `EmbeddedChannel`).
+    static func addPGHandlers(_ ops: ChannelPipeline.SynchronousOperations, _ server: ServerContext, peer: String) throws {
+        try ops.addHandler(ByteToMessageHandler(PGFrontendDecoder(maxMessageBytes: max(server.config.maxBodyBytes, 1 << 20))))
+        try ops.addHandler(MessageToByteHandler(PGBackendEncoder()))
+        try ops.addHandler(PGConnectionHandler(server: server, peer: peer))
     }
 
     /// Counts a new connection, or refuses it past `--max-connections`.

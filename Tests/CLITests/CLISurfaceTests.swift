@@ -134,7 +134,7 @@ final class CLIServer {
     init(data: String) throws {
         guard let exe = BuildProducts.executable("tsdb-server") else { throw CLIServerError("tsdb-server is not built") }
         process.executableURL = URL(fileURLWithPath: exe)
-        process.arguments = ["--data", data, "--http", "127.0.0.1:0", "--tcp", "off", "--log-level", "error"]
+        process.arguments = ["--data", data, "--http", "127.0.0.1:0", "--tcp", "off", "--pg", "off", "--log-level", "error"]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice

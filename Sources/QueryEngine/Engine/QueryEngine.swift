@@ -23,8 +23,16 @@ public final class QueryEngine: @unchecked Sendable {
     /// Runs one statement (SELECT, SHOW TABLES, DESCRIBE, EXPLAIN) and returns its result.
     /// Errors are `QueryError`s carrying the position in the query text.
     /// `control` cancels the query from another thread or caps its result rows.
-    public func execute(_ sql: String, now: Int64? = nil, control: QueryControl? = nil) throws -> QueryResult {
+    /// `session` answers `version()`, `current_database()`, `current_setting()` and the like.
+    public func execute(_ sql: String, now: Int64? = nil, control: QueryControl? = nil, session: QuerySession = QuerySession()) throws -> QueryResult {
         let clock = now ?? Int64(Date().timeIntervalSince1970 * 1e9)
-        return try StatementRunner(engine: self, now: clock, control: control).run(sql)
+        return try StatementRunner(engine: self, now: clock, control: control, session: session).run(sql)
+    }
+
+    /// The names and types of the columns `sql` would return, planned but not run (a subquery in FROM
+    /// does run). What a PostgreSQL client's Describe asks before it executes.
+    public func describe(_ sql: String, session: QuerySession = QuerySession()) throws -> [(name: String, type: ColumnType)] {
+        let clock = Int64(Date().timeIntervalSince1970 * 1e9)
+        return try StatementRunner(engine: self, now: clock, control: nil, session: session).describe(sql)
     }
 }

@@ -6,17 +6,18 @@ struct StatementRunner {
     let engine: QueryEngine
     let now: Int64
     let control: QueryControl?
+    var session = QuerySession()
 
     func run(_ sql: String) throws -> QueryResult {
         let statement: Statement
         do { statement = try SQLParser.parse(sql) } catch { throw QueryError(error) }
         switch statement {
         case let .select(s):
-            return try SelectRunner(engine: engine, now: now, control: control).run(s)
+            return try SelectRunner(engine: engine, now: now, control: control, session: session).run(s)
         case let .copy(c):
             return try CopyRunner(engine: engine, now: now, control: control).run(c)
         case let .explain(s):
-            return try Explain(engine: engine, now: now, control: control).run(s)
+            return try Explain(engine: engine, now: now, control: control, session: session).run(s)
         case .showTables:
             var names = ColumnVector(type: .string)
             for t in engine.database.tableNames() { names.append(string: t) }
@@ -46,14 +47,31 @@ struct StatementRunner {
     }
 }
 
+extension StatementRunner {
+    /// The result columns of one statement, without running it.
+    func describe(_ sql: String) throws -> [(name: String, type: ColumnType)] {
+        let statement: Statement
+        do { statement = try SQLParser.parse(sql) } catch { throw QueryError(error) }
+        switch statement {
+        case let .select(s):
+            let plan = try SelectPlanner(engine: engine, now: now, control: control, session: session).plan(s)
+            return zip(plan.outputNames, plan.outputs).map { ($0, $1.type.columnType) }
+        case .explain: return [("plan", .string)]
+        case .showTables: return [("name", .string)]
+        case .describe: return [("column_name", .string), ("column_type", .string), ("kind", .string)]
+        }
+    }
+}
+
 /// EXPLAIN: the plan, and how much of the table the time range and block statistics pruned.
 struct Explain {
     let engine: QueryEngine
     let now: Int64
     let control: QueryControl?
+    var session = QuerySession()
 
     func run(_ s: SelectStatement) throws -> QueryResult {
-        let plan = try SelectPlanner(engine: engine, now: now, control: control).plan(s)
+        let plan = try SelectPlanner(engine: engine, now: now, control: control, session: session).plan(s)
         var lines: [String] = []
         func fmt(_ t: Int64) -> String { t == .min ? "-inf" : t == .max ? "+inf" : SQLTimestamp.format(t) }
         switch plan.source {

@@ -9,9 +9,11 @@ struct SelectRunner {
     let control: QueryControl?
     /// Whether `control.maxRows` applies (not to a subquery's rows).
     var capsRows = true
+    /// What session functions (`version()`, `current_setting()`…) answer.
+    var session = QuerySession()
 
     func run(_ s: SelectStatement) throws -> QueryResult {
-        try execute(try SelectPlanner(engine: engine, now: now, control: control).plan(s))
+        try execute(try SelectPlanner(engine: engine, now: now, control: control, session: session).plan(s))
     }
 
     /// A unit of scan work: one row group of a table, or a slice of computed rows.

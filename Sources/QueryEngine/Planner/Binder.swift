@@ -9,6 +9,7 @@ struct Binder {
     var resolveColumn: (String, SourcePosition) throws -> BoundExpr
     var hook: ((Expr) throws -> BoundExpr?)?
     let now: Int64
+    var session = QuerySession()
 
     func bind(_ e: Expr) throws -> BoundExpr {
         if let h = hook, let b = try h(e) { return b }
@@ -247,6 +248,24 @@ struct Binder {
         case "now", "current_timestamp":
             try arity(0...0)
             return .constant(.time(now))
+        case "version":
+            try arity(0...0)
+            return .constant(.string(session.version))
+        case "current_database", "current_catalog":
+            try arity(0...0)
+            return .constant(.string(session.database))
+        case "current_schema":
+            try arity(0...0)
+            return .constant(.string("public"))
+        case "pg_backend_pid":
+            try arity(0...0)
+            return .constant(.int(session.backendPID))
+        case "current_setting":
+            try arity(1...2)
+            guard case let .constant(.string(name)) = args[0] else { throw QueryError("current_setting() needs a constant setting name", at: p) }
+            if let v = session.settings[name.lowercased()] { return .constant(.string(v)) }
+            if args.count == 2, case .constant(.bool(true)) = args[1] { return .constant(.null) }
+            throw QueryError("unrecognized configuration parameter \"\(name)\"", at: p)
         case "time_bucket":
             try arity(2...2)
             guard case let .constant(.interval(i)) = args[0] else { throw QueryError("time_bucket() needs a constant INTERVAL first", at: p) }

@@ -6,6 +6,7 @@ struct SelectPlanner {
     let engine: QueryEngine
     let now: Int64
     let control: QueryControl?
+    var session = QuerySession()
 
     func plan(_ s: SelectStatement) throws -> SelectPlan {
         // The source, before binding (a table's snapshot is taken after the time range is known).
@@ -37,7 +38,7 @@ struct SelectPlanner {
                 storage = schema.columns.map(\.type)
             case let .subquery(sub):
                 // A subquery's rows are an intermediate: cancellable, but not capped like a result.
-                let r = try SelectRunner(engine: engine, now: now, control: control, capsRows: false).run(sub)
+                let r = try SelectRunner(engine: engine, now: now, control: control, capsRows: false, session: session).run(sub)
                 names = r.columns.map(\.name)
                 types = r.columns.map { ValueType($0.vector.type) }
                 storage = r.columns.map { $0.vector.type }
@@ -51,7 +52,7 @@ struct SelectPlanner {
             }
             let where_ = tableName.map { " in table '\($0)'" } ?? (s.from == nil ? " (the query has no FROM)" : " in the subquery")
             throw QueryError("unknown column '\(name)'\(where_)", at: pos)
-        }, hook: nil, now: now)
+        }, hook: nil, now: now, session: session)
 
         // Select items, with * expanded.
         var items: [(Expr?, BoundExpr?, String)] = []  // (ast, pre-bound for *, name)
@@ -102,7 +103,7 @@ struct SelectPlanner {
             let keyTypes = keyBound.map(\.type)
             var post = Binder(resolveColumn: { name, pos in
                 throw QueryError("column '\(name)' must appear in the GROUP BY clause or be used in an aggregate function", at: pos)
-            }, hook: nil, now: now)
+            }, hook: nil, now: now, session: session)
             let keyCount = keyASTs.count
             post.hook = { e in
                 if let i = keyASTs.firstIndex(of: e) { return .column(i, keyTypes[i]) }

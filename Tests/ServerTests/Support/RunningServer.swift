@@ -14,6 +14,7 @@ final class RunningServer {
         var c = ServerConfig(dataDirectory: directory.path + "/data")
         c.http = HostPort(host: "127.0.0.1", port: 0)
         c.tcp = HostPort(host: "127.0.0.1", port: 0)
+        c.pg = HostPort(host: "127.0.0.1", port: 0)
         c.writeThreads = 2
         c.queryConcurrency = 2
         c.queryThreads = 1
@@ -27,6 +28,7 @@ final class RunningServer {
 
     var httpPort: Int { server.httpPort! }
     var tcpPort: Int { server.tcpPort! }
+    var pgPort: Int { server.pgPort! }
 
     func client() throws -> TestHTTPClient { try TestHTTPClient(port: httpPort) }
 

@@ -6,6 +6,7 @@ final class ServerProcess: @unchecked Sendable {
     let process = Process()
     let httpPort: Int
     let tcpPort: Int?
+    let pgPort: Int?
     private let output: Pipe
 
     /// Starts the server and waits for its `listening` line. `stderr`: a file that receives its standard
@@ -19,7 +20,10 @@ final class ServerProcess: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: exe)
         process.arguments = arguments ?? (["--data", data, "--http", "127.0.0.1:0", "--tcp", tcp ? "127.0.0.1:0" : "off", "--log-level", "error"] + extra)
         // The server reads TSDB_* variables as settings: only the test's own reach it.
+        // The PostgreSQL listener's default port (8812) would collide between tests: an ephemeral one
+        // unless the test sets it.
         process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TSDB_") }
+            .merging(["TSDB_PG": "127.0.0.1:0"]) { _, new in new }
             .merging(environment) { _, new in new }
         output = Pipe()
         process.standardOutput = output
@@ -48,6 +52,7 @@ final class ServerProcess: @unchecked Sendable {
         guard let h = port("http") else { throw TestError("no http port in '\(text)'") }
         httpPort = h
         tcpPort = port("tcp")
+        pgPort = port("pg")
     }
 
     /// A server a failed test left running is killed, never leaked.
