@@ -59,6 +59,10 @@ extension StatementRunner {
         case .explain: return [("plan", .string)]
         case .showTables: return [("name", .string)]
         case .describe: return [("column_name", .string), ("column_type", .string), ("kind", .string)]
+        case .showPartitions: return SystemTables.partitionColumns.map { ($0.name, $0.type) }
+        case .createTable, .alterTable: return [("status", .string)]
+        case .insert: return [("rows", .int64)]
+        case .copy: return [("count", .int64)]
         }
     }
 }

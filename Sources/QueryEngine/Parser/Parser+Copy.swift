@@ -2,11 +2,6 @@ import Parquet
 
 /// `COPY … TO …`. COPY, TO and the option names are not keywords: they are matched as words here only.
 extension Parser {
-    /// Whether the current token is the unquoted word `word` (lower case).
-    func isWord(_ word: String) -> Bool {
-        current.kind == .word && current.end - current.start == word.utf8.count && name(current) == word
-    }
-
     mutating func parseCopy() throws(SQLError) -> CopyStatement {
         advance()  // COPY
         let source: CopyStatement.Source

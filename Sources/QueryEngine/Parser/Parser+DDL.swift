@@ -21,7 +21,10 @@ extension Parser {
         return .showPartitions(table)
     }
 
-    func isWord(_ word: String) -> Bool { current.kind == .word && name(current) == word }
+    /// Whether the current token is the unquoted word `word` (lower case); the length check spares a String.
+    func isWord(_ word: String) -> Bool {
+        current.kind == .word && current.end - current.start == word.utf8.count && name(current) == word
+    }
 
     mutating func acceptWord(_ word: String) -> Bool {
         guard isWord(word) else { return false }
