@@ -5,6 +5,7 @@ import NIOCore
 import NIOHTTP1
 import NIOHTTPCompression
 import NIOPosix
+import NIOSSL
 
 /// The server: HTTP and TCP listeners over one set of databases. `start()` binds, `shutdown()` stops
 /// gracefully (see `Shutdown.swift`). Tests run it in-process on port 0 and read the bound ports.
@@ -14,6 +15,7 @@ final class TSDBServer: @unchecked Sendable {
     let group: MultiThreadedEventLoopGroup
     private(set) var httpChannel: Channel?
     private(set) var tcpChannel: Channel?
+    private(set) var httpsChannel: Channel?
     let shutdownLock = NSLock()
     var isShutDown = false
 
@@ -24,7 +26,7 @@ final class TSDBServer: @unchecked Sendable {
         self.config = config
         let registry = try DatabaseRegistry(root: config.dataDirectory, options: config.databaseOptions)
         let databases = ServerDatabases(registry: registry, queryThreads: config.queryThreads)
-        context = ServerContext(config: config, databases: databases, metrics: ServerMetrics(), logger: logger)
+        context = try ServerContext(config: config, databases: databases, metrics: ServerMetrics(), logger: logger)
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, config.eventLoopThreads))
     }
 
@@ -36,6 +38,9 @@ final class TSDBServer: @unchecked Sendable {
         do {
             if let a = config.http {
                 do { httpChannel = try bindHTTP(a) } catch { throw ValidationFailure("cannot listen for HTTP on \(a): \(error)") }
+            }
+            if let a = config.https, let tls = context.tls {
+                do { httpsChannel = try bindHTTP(a, tls: tls) } catch { throw ValidationFailure("cannot listen for HTTPS on \(a): \(error)") }
             }
             if let a = config.tcp {
                 do { tcpChannel = try bindTCP(a) } catch { throw ValidationFailure("cannot listen for TCP on \(a): \(error)") }
@@ -49,8 +54,10 @@ final class TSDBServer: @unchecked Sendable {
     /// The bound HTTP port (useful when configured as 0).
     var httpPort: Int? { httpChannel?.localAddress?.port }
     var tcpPort: Int? { tcpChannel?.localAddress?.port }
+    var httpsPort: Int? { httpsChannel?.localAddress?.port }
 
-    private func bindHTTP(_ address: HostPort) throws -> Channel {
+    /// An HTTP listener; with `tls`, every connection starts with the TLS handshake (HTTPS).
+    private func bindHTTP(_ address: HostPort, tls: NIOSSLContext? = nil) throws -> Channel {
         let server = context
         let idle = TimeAmount.nanoseconds(Int64(config.idleTimeout * 1e9))
         return try ServerBootstrap(group: group)
@@ -62,13 +69,15 @@ final class TSDBServer: @unchecked Sendable {
             .childChannelInitializer { channel in
                 guard Self.admit(channel, .http, server) else {
                     // Over the limit: a quick 503 rather than a silent close (at most --max-connections of these at once).
-                    guard server.connections.beginRefusal() else { return channel.close() }
+                    // (Over TLS a plain 503 would be noise to the client: those are just closed.)
+                    guard tls == nil, server.connections.beginRefusal() else { return channel.close() }
                     channel.closeFuture.whenComplete { _ in server.connections.endRefusal() }
                     return channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(ConnectionRefusal(limit: server.connections.limit))
                     }
                 }
                 return channel.eventLoop.makeCompletedFuture {
+                    if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                     try Self.addHTTPHandlers(channel.pipeline.syncOperations, server, idle: idle)
                 }
             }
