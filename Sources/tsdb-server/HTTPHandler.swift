@@ -44,6 +44,11 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// When the current request's head arrived, and the name of its token (access log).
     private var requestStarted = NIODeadline.now()
     private var tokenName: String?
+    /// Who sent the current request (nil until authenticated), its client address (rate limits of
+    /// anonymous clients, failure logs) and its `Origin` when CORS allows it.
+    private var principal: Principal?
+    private var clientAddress = "?"
+    private var corsOrigin: String?
     /// The query this connection is running or streaming; cancelled when the client goes away.
     private var activeQuery: QueryControl?
     /// The response compressor's context: informational answers (100 Continue) are written past it,
@@ -56,6 +61,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
+        clientAddress = context.channel.remoteAddress?.ipAddress ?? "?"
         compressorContext = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseCompressor.self)
     }
 
@@ -72,6 +78,8 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         connectionGuard?.requestBegan()
         requestStarted = .now()
         tokenName = nil
+        principal = nil
+        corsOrigin = server.cors.allowedOrigin(h.headers)
         head = h
         (path, query) = QueryParameters.split(uri: h.uri)
         writeParameters = nil
@@ -108,23 +116,62 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    /// The answer to a request that is refused on its head alone (404, 405, 401, bad write parameters).
+    /// The answer to a request that is refused on its head alone (404, 405, 401, 403, 429, bad write
+    /// parameters), or to a CORS preflight.
     private func earlyAnswer(_ h: HTTPRequestHead) -> HTTPResponse? {
+        if h.method == .OPTIONS, let origin = corsOrigin, h.headers.contains(name: "Access-Control-Request-Method"),
+           let methods = HTTPRoute.resolve(path)?.1 {
+            return HTTPResponse(.noContent, headers: CORSPolicy.preflightHeaders(origin, allowed: methods), body: [])
+        }
         switch HTTPRoute.match(h.method, path) {
         case .failure(let r): return r
         case .success(let r): route = r
         }
-        if route.needsAuth && server.auth.isEnabled {
-            tokenName = server.auth.name(h.headers, query)
-            if tokenName == nil { return route.unauthorized }
+        guard route.needsAuth else { return nil }
+        guard let who = server.auth.principal(h.headers, query) else {
+            server.authenticationFailed(client: clientAddress, front: "http", detail: "\(h.method) \(path)")
+            return route.unauthorized
+        }
+        principal = who
+        if server.auth.isEnabled { tokenName = who.name }
+        let (key, limits) = server.rateLimit(who, address: clientAddress)
+        if let wait = server.rateLimiter.admitRequest(key, limits) {
+            server.metrics.rateLimited.increment()
+            return route.tooManyRequests("more than \(limits.requestsPerSecond) requests per second (\(who.name)); retry later", retryAfter: wait)
         }
         if case let .write(api) = route {
             switch WriteRoutes.parameters(api, query, defaultDatabase: server.config.defaultDatabase) {
             case .failure(let r): return r
-            case .success(let p): writeParameters = p
+            case .success(let p):
+                guard who.mayWrite(p.database) else {
+                    server.metrics.forbidden.increment()
+                    return route.forbidden("token '\(who.name)' may not write to database '\(p.database)'")
+                }
+                writeParameters = p
             }
         }
         return nil
+    }
+
+    /// The 429 answer when the write's lines exceed the client's lines per second; nil when allowed.
+    private func linesLimited(_ body: ByteBuffer) -> HTTPResponse? {
+        guard let who = principal else { return nil }
+        let (key, limits) = server.rateLimit(who, address: clientAddress)
+        guard limits.linesPerSecond > 0 else { return nil }
+        let lines = Self.lineCount(body)
+        guard let wait = server.rateLimiter.admitLines(key, lines, limits) else { return nil }
+        server.metrics.rateLimited.increment()
+        return route.tooManyRequests("more than \(limits.linesPerSecond) lines per second (\(who.name)); retry later", retryAfter: wait)
+    }
+
+    /// Lines in a body: its newlines, plus a last line without one.
+    static func lineCount(_ body: ByteBuffer) -> Int {
+        body.withUnsafeReadableBytes { b in
+            var n = 0
+            for byte in b where byte == 0x0A { n += 1 }
+            if let last = b.last, last != 0x0A { n += 1 }
+            return n
+        }
     }
 
     private var tooLarge: String {
@@ -195,11 +242,15 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .query:
             let control = QueryRoutes.control(server.config)
             activeQuery = control
-            future = QueryRoutes.handle(request, server: server, eventLoop: el, control: control)
+            future = QueryRoutes.handle(request, server: server, eventLoop: el, control: control, principal: principal ?? .anonymous)
         case .console:
             future = el.makeSucceededFuture(.full(ConsoleRoutes.handle(request, server: server)))
         case .write:
             guard let p = writeParameters else { preconditionFailure("BUG: write without parameters") }
+            if let refused = linesLimited(request.body) {
+                future = el.makeSucceededFuture(.full(refused))
+                break
+            }
             let started = NIODeadline.now()
             future = server.writePool.runIfActive(eventLoop: el) {
                 let r = WriteRoutes.perform(p, body: request.body, server: server)
@@ -238,6 +289,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func responseHead(_ status: HTTPResponseStatus, _ headers: HTTPHeaders, close: Bool) -> HTTPResponseHead {
         var h = headers
         HealthRoutes.addVersionHeaders(&h)
+        if let origin = corsOrigin, !h.contains(name: "Access-Control-Allow-Origin") { CORSPolicy.responseHeaders(origin, into: &h) }
         if close || !keepAlive { h.replaceOrAdd(name: "Connection", value: "close") }
         if head.method == .HEAD || (h.first(name: "Content-Length").flatMap { Int($0) } ?? Int.max) < ResponseCompression.minimumBytes {
             // A HEAD answer carries GET's headers uncompressed (the compressor would count an empty gzip

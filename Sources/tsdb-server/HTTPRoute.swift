@@ -12,27 +12,37 @@ enum HTTPRoute: Sendable, Equatable {
 
     /// The route for a request, or the 404/405 response.
     static func match(_ method: HTTPMethod, _ rawPath: String) -> Result<HTTPRoute, HTTPResponse> {
-        var path = rawPath
-        while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
-        let route: HTTPRoute
-        let methods: [HTTPMethod]
-        switch path {
-        case "/write": route = .write(.v1); methods = [.POST]
-        case "/api/v2/write": route = .write(.v2); methods = [.POST]
-        case "/api/v3/write_lp": route = .write(.v3); methods = [.POST]
-        case "/api/v3/query_sql": route = .query; methods = [.GET, .HEAD, .POST]
-        case "/ping": route = .ping; methods = [.GET, .HEAD]
-        case "/health": route = .health; methods = [.GET, .HEAD]
-        case "/metrics": route = .metrics; methods = [.GET, .HEAD]
-        case _ where ConsoleRoutes.serves(path): route = .console; methods = [.GET, .HEAD]
-        default: return .failure(.error(.notFound, "not found: \(rawPath)"))
-        }
+        guard let resolved = resolve(rawPath) else { return .failure(.error(.notFound, "not found: \(rawPath)")) }
+        let (route, methods) = resolved
+        let path = trimmed(rawPath)
         guard methods.contains(method) else {
             var r = HTTPResponse.error(.methodNotAllowed, "\(method) is not allowed on \(path)")
             r.headers.add(name: "Allow", value: methods.map { "\($0)" }.joined(separator: ", "))
             return .failure(r)
         }
         return .success(route)
+    }
+
+    /// The route at a path and the methods it answers; nil when there is none.
+    static func resolve(_ rawPath: String) -> (HTTPRoute, [HTTPMethod])? {
+        let path = trimmed(rawPath)
+        switch path {
+        case "/write": return (.write(.v1), [.POST])
+        case "/api/v2/write": return (.write(.v2), [.POST])
+        case "/api/v3/write_lp": return (.write(.v3), [.POST])
+        case "/api/v3/query_sql": return (.query, [.GET, .HEAD, .POST])
+        case "/ping": return (.ping, [.GET, .HEAD])
+        case "/health": return (.health, [.GET, .HEAD])
+        case "/metrics": return (.metrics, [.GET, .HEAD])
+        case _ where ConsoleRoutes.serves(path): return (.console, [.GET, .HEAD])
+        default: return nil
+        }
+    }
+
+    private static func trimmed(_ rawPath: String) -> String {
+        var path = rawPath
+        while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
+        return path
     }
 
     /// Writes and queries need a token when tokens are configured; ping, health, metrics and the console's
@@ -53,6 +63,20 @@ enum HTTPRoute: Sendable, Equatable {
         default: r = .error(.unauthorized, "unauthorized access: a valid token is required (Authorization: Token …)")
         }
         r.headers.add(name: "WWW-Authenticate", value: #"Token realm="tsdb""#)
+        return r
+    }
+
+    /// The 403 answer: a valid token without the right for this request.
+    func forbidden(_ message: String) -> HTTPResponse {
+        if case .write(.v2) = self { return .v2Error(.forbidden, code: "forbidden", message) }
+        return failure(.forbidden, message)
+    }
+
+    /// The 429 answer, with the seconds to wait.
+    func tooManyRequests(_ message: String, retryAfter seconds: Double) -> HTTPResponse {
+        var r: HTTPResponse
+        if case .write(.v2) = self { r = .v2Error(.tooManyRequests, code: "too many requests", message) } else { r = failure(.tooManyRequests, message) }
+        r.headers.add(name: "Retry-After", value: RateLimiter.retryAfter(seconds))
         return r
     }
 

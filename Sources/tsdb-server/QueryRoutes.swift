@@ -67,11 +67,16 @@ enum QueryRoutes {
     /// Runs the query on the query pool, racing `--query-timeout`; when the timer wins, the query is
     /// cancelled too, so it stops scanning instead of holding a query thread. `control` is the caller's
     /// (the connection cancels it when the client goes away), or a new one.
-    static func handle(_ request: HTTPRequest, server: ServerContext, eventLoop: EventLoop, control: QueryControl? = nil) -> EventLoopFuture<HTTPReply> {
+    static func handle(_ request: HTTPRequest, server: ServerContext, eventLoop: EventLoop, control: QueryControl? = nil,
+                       principal: Principal = .anonymous) -> EventLoopFuture<HTTPReply> {
         let p: Parameters
         switch parameters(request) {
         case .success(let v): p = v
         case .failure(let r): return eventLoop.makeSucceededFuture(.full(r))
+        }
+        if let refused = refusal(p, principal) {
+            server.metrics.forbidden.increment()
+            return eventLoop.makeSucceededFuture(.full(refused))
         }
         let started = DispatchTime.now().uptimeNanoseconds
         let promise = eventLoop.makePromise(of: HTTPReply.self)
@@ -115,6 +120,18 @@ enum QueryRoutes {
             }
         }
         return promise.futureResult
+    }
+
+    /// The 403 answer when `principal` may not run this query: reading a database it may not read, or a
+    /// statement that changes data (`StatementAccess`) without admin and write rights there.
+    static func refusal(_ p: Parameters, _ principal: Principal) -> HTTPResponse? {
+        guard principal.mayRead(p.database) else {
+            return .error(.forbidden, "token '\(principal.name)' may not read database '\(p.database)'")
+        }
+        if StatementAccess.changesData(p.sql) && !principal.mayChange(p.database) {
+            return .error(.forbidden, "token '\(principal.name)' may not run statements that change data in database '\(p.database)' (it needs admin=yes and write access)")
+        }
+        return nil
     }
 
     /// Executes and prepares the answer (blocking). The flag is false when the query failed.

@@ -30,11 +30,29 @@ struct ServerCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("PostgreSQL wire-protocol listen address (psql, JDBC, Grafana…), or 'off'. The password is an API token.", valueName: "host:port"))
     var pg = "127.0.0.1:8812"
 
-    @Option(name: .long, help: ArgumentHelp("Accept this API token (repeatable). With no token, authentication is off.", valueName: "token"))
+    @Option(name: .long, help: ArgumentHelp("HTTPS listen address, served when --tls-cert and --tls-key are given, or 'off'.", valueName: "host:port"))
+    var https = "127.0.0.1:8443"
+
+    @Option(name: .long, help: ArgumentHelp("PEM certificate chain (leaf first) for HTTPS.", valueName: "path"))
+    var tlsCert: String?
+
+    @Option(name: .long, help: ArgumentHelp("PEM private key of --tls-cert.", valueName: "path"))
+    var tlsKey: String?
+
+    @Option(name: .long, help: ArgumentHelp("Accept this API token with all rights (repeatable). With no token and no --token-file, authentication is off.", valueName: "token"))
     var token: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Read API tokens from a file, one per line ('#' comments).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("Scoped tokens as SHA-256 hashes with their rights and limits (docs/security.md); reread on SIGHUP.", valueName: "path"))
     var tokenFile: String?
+
+    @Option(name: .long, help: ArgumentHelp("Requests per second per token (per client address without auth) on the write and query routes; 0: no limit. Beyond it: 429 + Retry-After.", valueName: "n"))
+    var requestsPerSecond = 0.0
+
+    @Option(name: .long, help: ArgumentHelp("Lines per second per token (per client address without auth) on the write routes; 0: no limit. Beyond it: 429 + Retry-After.", valueName: "n"))
+    var linesPerSecond = 0.0
+
+    @Option(name: .long, help: ArgumentHelp("Let pages from this origin call the API from a browser (repeatable; '*' for any). None: no CORS headers.", valueName: "origin"))
+    var corsOrigin: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("When writes are acknowledged: batch (fsync per write, group commit), interval[:ms] (fsync every ms, default 100), none (never fsync).", valueName: "mode"))
     var durability = "batch"
@@ -149,6 +167,12 @@ struct ServerCommand: ParsableCommand {
             throw ValidationError("--durability must be batch, interval, interval:<ms> or none, not '\(durability)'")
         }
         guard http == "off" || HostPort(parsing: http) != nil else { throw ValidationError("--http: bad address '\(http)'") }
+        guard https == "off" || HostPort(parsing: https) != nil else { throw ValidationError("--https: bad address '\(https)'") }
+        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+        guard requestsPerSecond >= 0, linesPerSecond >= 0 else { throw ValidationError("--requests-per-second and --lines-per-second must not be negative") }
+        guard http != "off" || (https != "off" && tlsCert != nil) || tcp != "off" || pg != "off" else {
+            throw ValidationError("--http off leaves nothing to serve: give --https with --tls-cert and --tls-key, or --tcp")
+        }
         guard tcp == "off" || HostPort(parsing: tcp) != nil else { throw ValidationError("--tcp: bad address '\(tcp)'") }
         guard pg == "off" || HostPort(parsing: pg) != nil else { throw ValidationError("--pg: bad address '\(pg)'") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level: unknown level '\(logLevel)'") }
@@ -168,13 +192,13 @@ struct ServerCommand: ParsableCommand {
         c.http = http == "off" ? nil : HostPort(parsing: http)
         c.tcp = tcp == "off" ? nil : HostPort(parsing: tcp)
         c.pg = pg == "off" ? nil : HostPort(parsing: pg)
-        var tokens = Set(token)
-        if let f = tokenFile {
-            do { tokens.formUnion(try Auth.loadTokens(path: f)) } catch {
-                throw ValidationError("--token-file: cannot read \(f): \(error.localizedDescription)")
-            }
-        }
-        c.tokens = tokens
+        c.https = https == "off" ? nil : HostPort(parsing: https)
+        c.tlsCertificate = tlsCert
+        c.tlsKey = tlsKey
+        c.tokens = Set(token)
+        c.tokenFile = tokenFile
+        c.rateLimits = RateLimits(requestsPerSecond: requestsPerSecond, linesPerSecond: linesPerSecond)
+        c.corsOrigins = Set(corsOrigin)
         c.durability = Durability(parsing: durability)!
         c.defaultDatabase = defaultDb
         c.maxBodyBytes = maxBodySize.bytes
@@ -230,15 +254,22 @@ struct ServerCommand: ParsableCommand {
         // Metrics recorded through swift-metrics by any library land in the same /metrics output.
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: server.context.metrics.registry))
         let signals = SignalWaiter()
+        // SIGHUP rereads the token file (its default action would end the process).
+        signal(SIGHUP, SIG_IGN)
+        let hangup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        hangup.setEventHandler { _ = server.context.auth.reload(logger: logger) }
+        hangup.resume()
         try server.start()
         var parts: [String] = []
         if let p = server.httpPort, let a = config.http { parts.append("http=\(a.host):\(p)") }
+        if let p = server.httpsPort, let a = config.https { parts.append("https=\(a.host):\(p)") }
         if let p = server.tcpPort, let a = config.tcp { parts.append("tcp=\(a.host):\(p)") }
         if let p = server.pgPort, let a = config.pg { parts.append("pg=\(a.host):\(p)") }
         // One line on stdout that scripts (and the tests) read to find the ports.
         let line = "tsdb-server listening " + parts.joined(separator: " ") + " data=\(config.dataDirectory) durability=\(durability)\n"
         FileHandle.standardOutput.write(Data(line.utf8))
         let sig = signals.wait()
+        hangup.cancel()
         logger.info("signal \(sig): shutting down")
         try server.shutdown()
         logger.info("stopped")

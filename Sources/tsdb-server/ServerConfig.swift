@@ -10,8 +10,20 @@ struct ServerConfig: Sendable {
     var tcp: HostPort? = HostPort(host: "127.0.0.1", port: 9009)
     /// PostgreSQL wire-protocol listener (nil: off).
     var pg: HostPort? = HostPort(host: "127.0.0.1", port: 8812)
-    /// Accepted API tokens; empty means authentication is off.
+    /// Full-rights API tokens (`--token`); with no `tokenFile` either, authentication is off.
     var tokens: Set<String> = []
+    /// Scoped tokens (`--token-file`, `TokenFile`), reread on SIGHUP.
+    var tokenFile: String?
+    /// Default rate limits per client (a token, or an address when anonymous); a token file's
+    /// `requests-per-second`/`lines-per-second` replace them for its token.
+    var rateLimits = RateLimits()
+    /// Page origins allowed to call the API from a browser (`--cors-origin`); empty: no CORS headers.
+    var corsOrigins: Set<String> = []
+    /// PEM certificate chain and private key (`--tls-cert`, `--tls-key`): both or neither.
+    var tlsCertificate: String?
+    var tlsKey: String?
+    /// HTTPS listener, bound when TLS is configured (nil: off).
+    var https: HostPort? = HostPort(host: "127.0.0.1", port: 8443)
     var durability: Durability = .batch
     /// Database for `/write` without `db=` (QuestDB's clients send none) and for TCP; "" requires `db=`.
     var defaultDatabase = "default"

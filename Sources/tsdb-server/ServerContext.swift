@@ -2,11 +2,18 @@ import ColumnStore
 import Foundation
 import Logging
 import NIOPosix
+import NIOSSL
 
 /// What every connection handler shares: settings, storage, worker threads, limits and metrics.
 final class ServerContext: @unchecked Sendable {
     let config: ServerConfig
-    let auth: Auth
+    /// The accepted tokens and what each may do (every front end asks it).
+    let auth: TokenAuthority
+    /// Requests and lines per second per client.
+    let rateLimiter = RateLimiter()
+    let cors: CORSPolicy
+    /// The TLS context of `--tls-cert`/`--tls-key` (nil: no TLS), for HTTPS and the PostgreSQL front.
+    let tls: NIOSSLContext?
     let metrics: ServerMetrics
     let databases: ServerDatabases
     /// What `/health` reports beyond shutdown: databases that cannot open or whose writes fail.
@@ -26,9 +33,18 @@ final class ServerContext: @unchecked Sendable {
     private let lock = NSLock()
     private var stopping = false
 
-    init(config: ServerConfig, databases: ServerDatabases, metrics: ServerMetrics, logger: Logger) {
+    /// Throws when the token file or the TLS files cannot be used.
+    init(config: ServerConfig, databases: ServerDatabases, metrics: ServerMetrics, logger: Logger) throws {
         self.config = config
-        auth = Auth(tokens: config.tokens)
+        do { auth = try TokenAuthority(adminTokens: config.tokens, file: config.tokenFile) } catch {
+            throw ValidationFailure("--token-file: \(error)")
+        }
+        cors = CORSPolicy(origins: config.corsOrigins)
+        if let cert = config.tlsCertificate, let key = config.tlsKey {
+            do { tls = try TLSSetup.makeContext(certificate: cert, key: key) } catch { throw ValidationFailure("\(error)") }
+        } else {
+            tls = nil
+        }
         self.metrics = metrics
         self.databases = databases
         budget = IngestBudget(limit: config.maxInflightBytes)
@@ -56,6 +72,19 @@ final class ServerContext: @unchecked Sendable {
     /// A write to `database` succeeded: clears a write failure `/health` reported for it.
     func writeSucceeded(database: String) {
         health.writeSucceeded(database)
+    }
+
+    /// The limits of `principal` (its token's own, else the defaults) and the key of its buckets: the
+    /// token's name, or the client's address when anonymous.
+    func rateLimit(_ principal: Principal, address: String) -> (key: String, limits: RateLimits) {
+        let limits = config.rateLimits.applying(principal.limits)
+        return (auth.isEnabled ? "token " + principal.name : "address " + address, limits)
+    }
+
+    /// Logs and counts a request or connection whose credentials were refused.
+    func authenticationFailed(client: String, front: String, detail: String) {
+        metrics.authFailures.increment()
+        logger.warning("authentication failed", metadata: ["client": .string(client), "front": .string(front), "request": .string(detail)])
     }
 
     /// Wall-clock time in ns: the timestamp of lines that carry none.

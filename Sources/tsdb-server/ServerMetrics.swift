@@ -21,6 +21,12 @@ final class ServerMetrics: Sendable {
     let connectionsRefused: Counter
     let idleConnectionsClosed: Counter
     let overloaded: Counter
+    /// Requests (and PostgreSQL logins) whose token was missing or wrong.
+    let authFailures: Counter
+    /// Requests refused for a lack of rights (403).
+    let forbidden: Counter
+    /// Requests answered 429: over a rate limit.
+    let rateLimited: Counter
     let writeDuration: DurationHistogram
     private let stalls: Counter
     private let stallSeconds: Counter
@@ -46,6 +52,9 @@ final class ServerMetrics: Sendable {
         connectionsRefused = registry.makeCounter(descriptor: d("connections_refused", "total", "Connections refused on accept because --max-connections were open (HTTP: answered 503)."))
         idleConnectionsClosed = registry.makeCounter(descriptor: d("idle_connections_closed", "total", "Idle HTTP keep-alive connections closed to admit a new connection at --max-connections."))
         overloaded = registry.makeCounter(descriptor: d("http_overloaded", "total", "Writes answered 503: too many request bytes in flight, or flushes too far behind."))
+        authFailures = registry.makeCounter(descriptor: d("auth_failures", "total", "Failed authentications: requests and logins with a missing or wrong token."))
+        forbidden = registry.makeCounter(descriptor: d("auth_forbidden", "total", "Requests refused (403): the token lacks the right to read, write or change data there."))
+        rateLimited = registry.makeCounter(descriptor: d("rate_limited", "total", "Requests answered 429: over their requests-per-second or lines-per-second limit."))
         let latency: [Duration] = [.microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
                                    .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
                                    .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10), .seconds(30), .seconds(60)]

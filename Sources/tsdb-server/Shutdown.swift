@@ -15,7 +15,7 @@ extension TSDBServer {
         guard first else { return }
         context.isStopping = true
         let log = context.logger
-        for ch in [httpChannel, tcpChannel, pgChannel].compactMap({ $0 }) {
+        for ch in [httpChannel, httpsChannel, tcpChannel, pgChannel].compactMap({ $0 }) {
             try? ch.close().wait()
         }
         for ch in context.connections.all() {

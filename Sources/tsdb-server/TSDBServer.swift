@@ -6,6 +6,7 @@ import NIOHTTP1
 import NIOHTTPCompression
 import NIOPosix
 import PGWire
+import NIOSSL
 
 /// The server: HTTP and TCP listeners over one set of databases. `start()` binds, `shutdown()` stops
 /// gracefully (see `Shutdown.swift`). Tests run it in-process on port 0 and read the bound ports.
@@ -16,6 +17,7 @@ final class TSDBServer: @unchecked Sendable {
     private(set) var httpChannel: Channel?
     private(set) var tcpChannel: Channel?
     private(set) var pgChannel: Channel?
+    private(set) var httpsChannel: Channel?
     let shutdownLock = NSLock()
     var isShutDown = false
 
@@ -26,7 +28,7 @@ final class TSDBServer: @unchecked Sendable {
         self.config = config
         let registry = try DatabaseRegistry(root: config.dataDirectory, options: config.databaseOptions)
         let databases = ServerDatabases(registry: registry, queryThreads: config.queryThreads)
-        context = ServerContext(config: config, databases: databases, metrics: ServerMetrics(), logger: logger)
+        context = try ServerContext(config: config, databases: databases, metrics: ServerMetrics(), logger: logger)
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, config.eventLoopThreads))
     }
 
@@ -38,6 +40,9 @@ final class TSDBServer: @unchecked Sendable {
         do {
             if let a = config.http {
                 do { httpChannel = try bindHTTP(a) } catch { throw ValidationFailure("cannot listen for HTTP on \(a): \(error)") }
+            }
+            if let a = config.https, let tls = context.tls {
+                do { httpsChannel = try bindHTTP(a, tls: tls) } catch { throw ValidationFailure("cannot listen for HTTPS on \(a): \(error)") }
             }
             if let a = config.tcp {
                 do { tcpChannel = try bindTCP(a) } catch { throw ValidationFailure("cannot listen for TCP on \(a): \(error)") }
@@ -55,8 +60,10 @@ final class TSDBServer: @unchecked Sendable {
     var httpPort: Int? { httpChannel?.localAddress?.port }
     var tcpPort: Int? { tcpChannel?.localAddress?.port }
     var pgPort: Int? { pgChannel?.localAddress?.port }
+    var httpsPort: Int? { httpsChannel?.localAddress?.port }
 
-    private func bindHTTP(_ address: HostPort) throws -> Channel {
+    /// An HTTP listener; with `tls`, every connection starts with the TLS handshake (HTTPS).
+    private func bindHTTP(_ address: HostPort, tls: NIOSSLContext? = nil) throws -> Channel {
         let server = context
         let idle = TimeAmount.nanoseconds(Int64(config.idleTimeout * 1e9))
         return try ServerBootstrap(group: group)
@@ -68,13 +75,15 @@ final class TSDBServer: @unchecked Sendable {
             .childChannelInitializer { channel in
                 guard Self.admit(channel, .http, server) else {
                     // Over the limit: a quick 503 rather than a silent close (at most --max-connections of these at once).
-                    guard server.connections.beginRefusal() else { return channel.close() }
+                    // (Over TLS a plain 503 would be noise to the client: those are just closed.)
+                    guard tls == nil, server.connections.beginRefusal() else { return channel.close() }
                     channel.closeFuture.whenComplete { _ in server.connections.endRefusal() }
                     return channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(ConnectionRefusal(limit: server.connections.limit))
                     }
                 }
                 return channel.eventLoop.makeCompletedFuture {
+                    if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                     try Self.addHTTPHandlers(channel.pipeline.syncOperations, server, idle: idle)
                 }
             }

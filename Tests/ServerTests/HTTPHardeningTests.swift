@@ -22,7 +22,7 @@ final class EmbeddedHTTPConnection {
         let registry = try DatabaseRegistry(root: c.dataDirectory, options: c.databaseOptions)
         var logger = Logger(label: "tsdb.server.test")
         logger.logLevel = .critical
-        context = ServerContext(config: c, databases: ServerDatabases(registry: registry, queryThreads: 1), metrics: ServerMetrics(), logger: logger)
+        context = try ServerContext(config: c, databases: ServerDatabases(registry: registry, queryThreads: 1), metrics: ServerMetrics(), logger: logger)
         try TSDBServer.addHTTPHandlers(channel.pipeline.syncOperations, context, idle: .seconds(Int64(c.idleTimeout)))
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
     }

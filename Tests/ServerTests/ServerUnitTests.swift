@@ -52,31 +52,35 @@ import TestSupport
         #expect(ByteSize(32 << 20).description == "32M")
     }
 
-    @Test func authCandidates() {
+    @Test func authCandidates() throws {
         var h = HTTPHeaders()
         h.add(name: "Authorization", value: "Token abc")
-        #expect(Auth.candidates(h, QueryParameters()) == ["abc"])
+        #expect(HTTPCredentials.candidates(h, QueryParameters()) == ["abc"])
         h = HTTPHeaders()
         h.add(name: "authorization", value: "bearer  xyz ")
-        #expect(Auth.candidates(h, QueryParameters()) == ["xyz"])
+        #expect(HTTPCredentials.candidates(h, QueryParameters()) == ["xyz"])
         h = HTTPHeaders()
         h.add(name: "Authorization", value: "Basic " + Data("me:p:w".utf8).base64EncodedString())
-        #expect(Auth.candidates(h, QueryParameters(parsing: "u=me&p=q1&token=q2")) == ["p:w", "q1", "q2"])
-        let auth = Auth(tokens: ["one", "two"])
-        #expect(auth.matches("two"))
-        #expect(!auth.matches("tw"))
-        #expect(!auth.matches("twoo"))
-        #expect(!auth.matches(""))
-        #expect(Auth(tokens: []).allows(HTTPHeaders(), QueryParameters()))
+        #expect(HTTPCredentials.candidates(h, QueryParameters(parsing: "u=me&p=q1&token=q2")) == ["p:w", "q1", "q2"])
+        let auth = try #require(try? TokenAuthority(adminTokens: ["one", "two"], file: nil))
+        #expect(auth.authenticate(token: "two") != nil)
+        #expect(auth.authenticate(token: "tw") == nil)
+        #expect(auth.authenticate(token: "twoo") == nil)
+        #expect(auth.authenticate(token: "") == nil)
+        #expect(try TokenAuthority(adminTokens: [], file: nil).allows(HTTPHeaders(), QueryParameters()))
         #expect(!auth.allows(HTTPHeaders(), QueryParameters()))
     }
 
-    @Test func tokenFile() throws {
+    @Test func oldTokenFileStillWorks() throws {
         let dir = TempDirectory("tsdb-auth")
         defer { dir.remove() }
         let p = dir.path + "/tokens"
         try "# comment\n\n  tok-1  \ntok-2\n".write(toFile: p, atomically: true, encoding: .utf8)
-        #expect(try Auth.loadTokens(path: p) == ["tok-1", "tok-2"])
+        let auth = try TokenAuthority(adminTokens: [], file: p)
+        #expect(auth.count == 2)
+        #expect(auth.authenticate(token: "tok-1") == .full(name: TokenFile.fingerprint(TokenFile.sha256("tok-1"))))
+        #expect(auth.authenticate(token: "tok-2")?.admin == true)
+        #expect(auth.authenticate(token: "tok-3") == nil)
     }
 
     @Test func jsonQuote() throws {

@@ -4,9 +4,11 @@ import TestSupport
 /// The built `tsdb-server` binary run as a child process on 127.0.0.1 with ephemeral ports.
 final class ServerProcess: @unchecked Sendable {
     let process = Process()
+    /// The plain HTTP port (0 when `--http off`).
     let httpPort: Int
     let tcpPort: Int?
     let pgPort: Int?
+    let httpsPort: Int?
     private let output: Pipe
 
     /// Starts the server and waits for its `listening` line. `stderr`: a file that receives its standard
@@ -49,7 +51,8 @@ final class ServerProcess: @unchecked Sendable {
             let rest = text[r.upperBound...].prefix { $0 != " " }
             return rest.split(separator: ":").last.flatMap { Int($0) }
         }
-        guard let h = port("http") else { throw TestError("no http port in '\(text)'") }
+        httpsPort = port("https")
+        guard let h = port("http") ?? httpsPort.map({ _ in 0 }) else { throw TestError("no http port in '\(text)'") }
         httpPort = h
         tcpPort = port("tcp")
         pgPort = port("pg")
