@@ -8,7 +8,12 @@ extension Database {
     /// memtable dropped from view, WAL files trimmed. A crash anywhere leaves the old manifest with the
     /// WAL that covers the rows, or the new manifest with the segments.
     public func flush() throws {
-        try maintenance.withLock {
+        try maintenance.withLock { try flushHoldingMaintenance() }
+    }
+
+    /// `flush`, for a caller that holds `maintenance` (DELETE, VACUUM, DROP flush first).
+    func flushHoldingMaintenance() throws {
+        do {
             // The state lock only switches the memtable and the WAL file; the sealed file's fsyncs happen
             // after it is released, so writers never wait behind them.
             try state.withLock {
@@ -118,6 +123,7 @@ extension Database {
             m.tables[name] = t
         }
         change(&m)
+        if let d = m.droppedTables { m.droppedTables = d.filter { m.tables[$0] == nil } }
         var renamed = false
         do {
             try m.save(path + "/" + FileNames.manifest, renamed: &renamed)

@@ -21,8 +21,10 @@ extension Database {
                     var first = 0
                     for (b, rows) in r.footer.blockRowCounts.enumerated() {
                         let ts = r.footer.blocks[0][b].stats
-                        groups.append(RowGroup(source: .segment(r, block: b, columns: map), rowCount: rows,
-                                               minTime: ts.minInt, maxTime: ts.maxInt))
+                        let keep = s.deletes?.keep[b]
+                        if keep?.isEmpty == true { continue }  // every row of the block deleted
+                        groups.append(RowGroup(source: .segment(r, block: b, columns: map), rowCount: keep?.count ?? rows,
+                                               minTime: ts.minInt, maxTime: ts.maxInt, keep: keep))
                         first += rows
                     }
                 }
