@@ -62,6 +62,7 @@ enum QueryRoutes {
         case .success(let v): p = v
         case .failure(let r): return eventLoop.makeSucceededFuture(.full(r))
         }
+        if let r = refusedMethod(request.head.method, p.sql) { return eventLoop.makeSucceededFuture(.full(r)) }
         let started = DispatchTime.now().uptimeNanoseconds
         let promise = eventLoop.makePromise(of: HTTPReply.self)
         let done = NIOLoopBoundBox(false, eventLoop: eventLoop)
@@ -104,6 +105,15 @@ enum QueryRoutes {
             }
         }
         return promise.futureResult
+    }
+
+    /// 405 for a statement that changes data sent with GET (or HEAD): a link, a crawler or a browser's
+    /// prefetch must never delete rows. Text that does not parse goes on, to get its syntax error.
+    static func refusedMethod(_ method: HTTPMethod, _ sql: String) -> HTTPResponse? {
+        guard method != .POST, let statement = try? SQLParser.parse(sql), statement.changesData else { return nil }
+        var r = HTTPResponse.error(.methodNotAllowed, "\(method) cannot run a statement that changes data; send it with POST")
+        r.headers.add(name: "Allow", value: "POST")
+        return r
     }
 
     /// Executes and prepares the answer (blocking). The flag is false when the query failed.

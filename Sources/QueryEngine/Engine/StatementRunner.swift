@@ -1,6 +1,6 @@
 import ColumnStore
 
-/// Dispatches one parsed statement: SELECT, EXPLAIN, SHOW TABLES, DESCRIBE.
+/// Dispatches one parsed statement: SELECT, EXPLAIN, SHOW TABLES, DESCRIBE, DELETE, VACUUM, TRUNCATE, DROP TABLE.
 struct StatementRunner {
     let engine: QueryEngine
     let now: Int64
@@ -14,6 +14,14 @@ struct StatementRunner {
             return try SelectRunner(engine: engine, now: now, control: control).run(s)
         case let .explain(s):
             return try Explain(engine: engine, now: now, control: control).run(s)
+        case let .delete(d):
+            return try DeleteRunner(engine: engine, now: now, control: control).delete(d)
+        case let .vacuum(t):
+            return try DeleteRunner(engine: engine, now: now, control: control).vacuum(t)
+        case let .truncate(t):
+            return try DeleteRunner(engine: engine, now: now, control: control).truncate(t)
+        case let .dropTable(t, ifExists):
+            return try DeleteRunner(engine: engine, now: now, control: control).drop(t, ifExists: ifExists)
         case .showTables:
             var names = ColumnVector(type: .string)
             for t in engine.database.tableNames() { names.append(string: t) }

@@ -20,7 +20,8 @@ extension Parser {
             advance()
             return .describe(table)
         }
-        throw unexpected(["SELECT", "EXPLAIN", "SHOW TABLES", "DESCRIBE"])
+        if let s = try parseLifecycleStatement() { return s }
+        throw unexpected(["SELECT", "EXPLAIN", "SHOW TABLES", "DESCRIBE", "DELETE", "VACUUM", "TRUNCATE", "DROP TABLE"])
     }
 
     /// `SELECT …` up to the first token that can't continue it; sets `followers`.

@@ -6,6 +6,10 @@ extension Statement: CustomStringConvertible {
         case .explain(let select): return "EXPLAIN " + select.description
         case .showTables: return "SHOW TABLES"
         case .describe(let table): return "DESCRIBE " + SQLIdentifier.quoted(table.name)
+        case .delete(let d): return "DELETE FROM " + SQLIdentifier.quoted(d.table.name) + (d.where.map { " WHERE \($0)" } ?? "")
+        case .vacuum(let t): return "VACUUM" + (t.map { " " + SQLIdentifier.quoted($0.name) } ?? "")
+        case .truncate(let t): return "TRUNCATE TABLE " + SQLIdentifier.quoted(t.name)
+        case let .dropTable(t, ifExists): return "DROP TABLE " + (ifExists ? "IF EXISTS " : "") + SQLIdentifier.quoted(t.name)
         }
     }
 }

@@ -7,7 +7,7 @@ import Ingest
 import LineProtocol
 import QueryEngine
 
-/// A tsdb-server reached over HTTP: writes via `POST /api/v3/write_lp`, queries via `GET /api/v3/query_sql`.
+/// A tsdb-server reached over HTTP: writes via `POST /api/v3/write_lp`, queries via `GET /api/v3/query_sql` (`POST` for statements that change data).
 final class RemoteBackend: Backend, @unchecked Sendable {
     let baseURL: String
     let database: String
@@ -50,7 +50,16 @@ final class RemoteBackend: Backend, @unchecked Sendable {
     /// drawn here from the server's CSV by the same renderer as an embedded answer (see `RemoteResult`).
     func query(_ sql: String, format: ResultFormat, threads: Int?, control: QueryControl?) throws -> QueryAnswer {
         let name = format == .table ? ResultFormat.csv.rawValue : format.rawValue
-        let r = try client.send(request(url("/api/v3/query_sql", [("db", database), ("q", sql), ("format", name)])), control: control)
+        let params = [("db", database), ("q", sql), ("format", name)]
+        // A statement that changes data goes as POST (the server answers a GET with 405); reads stay GETs.
+        let req: URLRequest
+        if (try? SQLParser.parse(sql))?.changesData == true {
+            let body = try JSONSerialization.data(withJSONObject: Dictionary(uniqueKeysWithValues: params))
+            req = request(url("/api/v3/query_sql", []), method: "POST", body: body, contentType: "application/json")
+        } else {
+            req = request(url("/api/v3/query_sql", params))
+        }
+        let r = try client.send(req, control: control)
         guard r.status == 200 else { throw Self.queryFailure(r) }
         if format == .table { return .result(RemoteResult.decode(csv: [UInt8](r.body))) }
         return .text([UInt8](r.body), rows: nil)
