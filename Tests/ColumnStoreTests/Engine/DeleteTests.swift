@@ -192,8 +192,9 @@ struct DeleteTests {
         var rng = SeededRandom(seed: seed)
         let db = try Database(path: dir.path, options: options())
         defer { try? db.close() }
-        var live = Set<Int64>()
-        var next = 0
+        try db.write([plays(100, users: 13)])
+        var live = Set<Int64>((0..<100).map(Int64.init))
+        var next = 100
         for _ in 0..<25 {
             switch rng.below(5) {
             case 0, 1:
