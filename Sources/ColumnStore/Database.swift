@@ -252,6 +252,8 @@ public final class Database: @unchecked Sendable {
             guard ok else { throw StorageError.unknownTable(table) }
             try saveManifest { _ in }
         }
+        // A retention set or shortened takes effect now, also on a running server: expired days go at once.
+        try applyRetention()
     }
 
     /// Rows in the memtable (not yet in segments).
