@@ -36,6 +36,7 @@ extension Database {
                     groups.append(RowGroup(source: .memory(c), rowCount: c.rowCount, minTime: c.minTime, maxTime: c.maxTime))
                 }
             }
+            if let key = DedupKey(schema: t.schema, options: t.options) { groups = Self.dedupGroups(groups, key: key, schema: t.schema) }
             return TableSnapshot(schema: t.schema, options: t.options, rowGroups: groups, symbols: t.symbols, stats: st)
         }
     }

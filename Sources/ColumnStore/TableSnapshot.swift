@@ -58,7 +58,7 @@ public struct RowGroup: Sendable {
             if s.nullCount == r.footer.blockRowCounts[b] { return BlockStats(nullCount: rowCount) }
             return nil
         case .memory:
-            if column == 0 { return BlockStats(nullCount: 0, min: UInt64(bitPattern: minTime), max: UInt64(bitPattern: maxTime), hasMinMax: true) }
+            if column == 0 && keep == nil { return BlockStats(nullCount: 0, min: UInt64(bitPattern: minTime), max: UInt64(bitPattern: maxTime), hasMinMax: true) }
             return nil
         }
     }
@@ -89,6 +89,7 @@ public struct RowGroup: Sendable {
             }
         case let .memory(chunk):
             out = chunk.columns[column]
+            if let keep { out = out.gather(keep) }  // a dedup table's rows a later one replaced
         }
     }
 }

@@ -155,7 +155,10 @@ enum QueryRoutes {
             status = .badRequest
         case let e as StorageError:
             message = e.description
-            if case .unknownTable = e { status = .badRequest } else { status = .internalServerError }
+            switch e {
+            case .unknownTable, .invalidDedupKeys: status = .badRequest
+            default: status = .internalServerError
+            }
         default:
             message = "\(error)"
             status = .internalServerError

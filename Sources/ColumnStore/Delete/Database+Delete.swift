@@ -29,7 +29,7 @@ extension Database {
                 return out
             }
             guard let segs else { throw StorageError.unknownTable(table) }
-            var changed: [(day: Int32, seg: LiveSegment, vector: DeleteVector, file: String)] = []
+            var changed: [DeleteChange] = []
             var total = 0
             for (day, s, map) in segs {
                 let r = s.reader
@@ -56,36 +56,28 @@ extension Database {
                 }
                 guard let bits else { continue }
                 let n = bits.popCount - (s.deletes?.deletedRows ?? 0)
-                guard n > 0, let segID = FileNames.segmentID(s.entry.file) else { continue }
+                guard n > 0, let c = deleteChange(day: day, segment: s, deleted: bits) else { continue }
                 total += n
-                let id = manifest.nextSegmentID
-                manifest.nextSegmentID += 1
-                changed.append((day, s, DeleteVector(segmentID: segID, deleted: bits), FileNames.deleteVectorFile(id)))
+                changed.append(c)
             }
             guard !changed.isEmpty else { return 0 }
-            try publishDeletes(table: table, changed.map { ($0.day, $0.seg, $0.vector, $0.file) })
+            try publishDeletes(table: table, changed)
             return total
         }
     }
 
     /// Writes the delete vector files, syncs them, saves the manifest that names them, then swaps them in
     /// memory and unlinks the files they replace. Called with `maintenance` held.
-    private func publishDeletes(table: String, _ changed: [(Int32, LiveSegment, DeleteVector, String)]) throws {
-        let paths = changed.map { segmentPath(table: table, day: Day.name($0.0), file: $0.3) }
+    func publishDeletes(table: String, _ changed: [DeleteChange]) throws {
+        let paths = changed.map { segmentPath(table: table, day: Day.name($0.day), file: $0.file) }
         let uncertainBefore = maintenanceFailure != nil
         do {
-            for (c, p) in zip(changed, paths) { try c.2.write(to: p) }
+            for (c, p) in zip(changed, paths) { try c.vector.write(to: p) }
             try FileIO.syncAll(paths)
             try FileIO.syncAll(Array(Set(paths.map { FileIO.parent(of: $0) })))
             try saveManifest { m in
                 m.retired = []
-                for (day, seg, v, file) in changed {
-                    let dn = Day.name(day)
-                    guard let i = m.tables[table]?.segments.firstIndex(where: { $0.day == dn && $0.file == seg.entry.file }) else { continue }
-                    if let old = m.tables[table]!.segments[i].deletes { m.retired!.append(table + "/" + dn + "/" + old) }
-                    m.tables[table]!.segments[i].deletes = file
-                    m.tables[table]!.segments[i].deletedRows = v.deleted.popCount
-                }
+                Self.record(changed, table: table, in: &m)
             }
         } catch {
             // As in compaction: after a save that may have renamed, the manifest on disk may name these files.
@@ -93,20 +85,55 @@ extension Database {
             for p in paths { FileIO.unlink(p) }
             throw error
         }
-        var old: [String] = []
-        state.withLock {
-            guard let t = tables[table] else { return }
-            for (day, seg, v, file) in changed {
-                guard let i = t.segments[day]?.firstIndex(where: { $0.entry.file == seg.entry.file }) else { continue }
-                var s = t.segments[day]![i]
-                if let o = s.entry.deletes { old.append(segmentPath(table: table, day: Day.name(day), file: o)) }
-                s.entry.deletes = file
-                s.entry.deletedRows = v.deleted.popCount
-                s.deletes = SegmentDeletes(v, blockRowCounts: s.reader.footer.blockRowCounts)
-                t.segments[day]![i] = s
-            }
-            if purgeDue == nil { purgeDue = Self.now() }
-        }
+        let old = state.withLock { installLocked(changed, table: table) }
         for p in old { FileIO.unlink(p) }
     }
+
+    /// Names the new delete vectors in manifest `m` and retires the ones they replace.
+    static func record(_ changed: [DeleteChange], table: String, in m: inout Manifest) {
+        for c in changed {
+            let dn = Day.name(c.day)
+            guard let i = m.tables[table]?.segments.firstIndex(where: { $0.day == dn && $0.file == c.segment }) else { continue }
+            if let old = m.tables[table]!.segments[i].deletes { m.retired = (m.retired ?? []) + [table + "/" + dn + "/" + old] }
+            m.tables[table]!.segments[i].deletes = c.file
+            m.tables[table]!.segments[i].deletedRows = c.vector.deleted.popCount
+        }
+    }
+
+    /// Puts published delete vectors in effect for queries; returns the paths of the vector files they
+    /// replace (to unlink). Called with `state` held.
+    func installLocked(_ changed: [DeleteChange], table: String) -> [String] {
+        var old: [String] = []
+        guard let t = tables[table] else { return old }
+        for c in changed {
+            guard let i = t.segments[c.day]?.firstIndex(where: { $0.entry.file == c.segment }) else { continue }
+            var s = t.segments[c.day]![i]
+            if let o = s.entry.deletes { old.append(segmentPath(table: table, day: Day.name(c.day), file: o)) }
+            s.entry.deletes = c.file
+            s.entry.deletedRows = c.vector.deleted.popCount
+            s.deletes = SegmentDeletes(c.vector, blockRowCounts: s.reader.footer.blockRowCounts)
+            t.segments[c.day]![i] = s
+        }
+        if purgeDue == nil { purgeDue = Self.now() }
+        return old
+    }
+
+    /// A new delete vector for a segment: allocates its file name (an id from `nextSegmentID`).
+    func deleteChange(day: Int32, segment: LiveSegment, deleted: Bitmap) -> DeleteChange? {
+        guard let segID = FileNames.segmentID(segment.entry.file) else { return nil }
+        let id = manifest.nextSegmentID
+        manifest.nextSegmentID += 1
+        return DeleteChange(day: day, segment: segment.entry.file, vector: DeleteVector(segmentID: segID, deleted: deleted),
+                            file: FileNames.deleteVectorFile(id))
+    }
+}
+
+/// One segment's new delete vector, not yet published.
+struct DeleteChange {
+    var day: Int32
+    /// The segment's file name.
+    var segment: String
+    var vector: DeleteVector
+    /// The vector's file name.
+    var file: String
 }

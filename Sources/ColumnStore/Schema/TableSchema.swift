@@ -67,6 +67,9 @@ public struct TableOptions: Sendable, Equatable, Codable {
     public var retentionDays: Int?
     /// Columns the rows of a segment are sorted by; time always ends the key.
     public var sortKey: [String] = []
+    /// Dedup (upsert) keys, `time` among them: of rows with equal values in these columns only the last
+    /// written is kept (QuestDB's UPSERT KEYS). Nil: every row is kept. Set with `Database.setDedupKeys`.
+    public var dedupKeys: [String]?
 
     public init() {}
 

@@ -64,6 +64,19 @@ struct DeleteRunner {
         return Self.count("count", rows)
     }
 
+    /// `ALTER TABLE t DEDUP ENABLE UPSERT KEYS (…)` / `DEDUP DISABLE`: answers `count`, the rows the
+    /// table holds afterwards (enabling keeps one row of each key).
+    func alterDedup(_ table: TableName, keys: [String]?) throws -> QueryResult {
+        try knownTable(table)
+        do {
+            try engine.database.setDedupKeys(table.name, keys)
+        } catch let e as StorageError {
+            if case .invalidDedupKeys = e { throw QueryError(e.description, at: table.position) }
+            throw e
+        }
+        return Self.count("count", engine.database.snapshot(table: table.name)?.rowGroups.reduce(0) { $0 + $1.rowCount } ?? 0)
+    }
+
     private func knownTable(_ t: TableName) throws {
         try engine.database.checkNotDamaged(t.name)
         guard engine.database.schema(of: t.name) != nil else {

@@ -20,6 +20,8 @@ struct StatementRunner {
             return try DeleteRunner(engine: engine, now: now, control: control).vacuum(t)
         case let .truncate(t):
             return try DeleteRunner(engine: engine, now: now, control: control).truncate(t)
+        case let .alterDedup(t, keys):
+            return try DeleteRunner(engine: engine, now: now, control: control).alterDedup(t, keys: keys)
         case let .dropTable(t, ifExists):
             return try DeleteRunner(engine: engine, now: now, control: control).drop(t, ifExists: ifExists)
         case .showTables:

@@ -53,6 +53,33 @@ extension Parser {
             }
             return .dropTable(try parseTableName(), ifExists: ifExists)
         }
+        if acceptWord("alter") {
+            try expectWord("table")
+            let table = try parseTableName()
+            if let s = try parseAlterDedup(table) { return s }
+            throw unexpected(["DEDUP"])
+        }
         return nil
+    }
+}
+
+extension Parser {
+    /// `ALTER TABLE t DEDUP ENABLE UPSERT KEYS (c, …)` or `ALTER TABLE t DEDUP DISABLE`; nil when the
+    /// statement after `ALTER TABLE t` is not about dedup (the caller tries its other forms).
+    mutating func parseAlterDedup(_ table: TableName) throws(SQLError) -> Statement? {
+        guard acceptWord("dedup") else { return nil }
+        if acceptWord("disable") { return .alterDedup(table, keys: nil) }
+        try expectWord("enable")
+        try expectWord("upsert")
+        try expectWord("keys")
+        try expect(.leftParen)
+        var keys: [String] = []
+        repeat {
+            guard current.isIdentifier else { throw unexpected(["a column name"]) }
+            keys.append(name(current))
+            advance()
+        } while accept(.comma)
+        try expect(.rightParen)
+        return .alterDedup(table, keys: keys)
     }
 }

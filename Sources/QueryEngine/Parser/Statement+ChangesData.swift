@@ -4,7 +4,7 @@ extension Statement {
     public var changesData: Bool {
         switch self {
         case .select, .explain, .showTables, .describe: return false
-        case .delete, .vacuum, .truncate, .dropTable: return true
+        case .delete, .vacuum, .truncate, .dropTable, .alterDedup: return true
         }
     }
 }

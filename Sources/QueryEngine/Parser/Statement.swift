@@ -15,6 +15,8 @@ public enum Statement: Sendable, Hashable {
     case truncate(TableName)
     /// `DROP TABLE [IF EXISTS] t`.
     case dropTable(TableName, ifExists: Bool)
+    /// `ALTER TABLE t DEDUP ENABLE UPSERT KEYS (…)` (keys) or `ALTER TABLE t DEDUP DISABLE` (nil).
+    case alterDedup(TableName, keys: [String]?)
 }
 
 /// `DELETE FROM t [WHERE condition]`; without WHERE every row goes.
