@@ -252,8 +252,14 @@ public final class Database: @unchecked Sendable {
             guard ok else { throw StorageError.unknownTable(table) }
             try saveManifest { _ in }
         }
-        // A retention set or shortened takes effect now, also on a running server: expired days go at once.
-        try applyRetention()
+    }
+
+    /// Sets (nil: removes) a table's retention and drops the partitions it expires at once — also on a
+    /// running server, rather than at the next hourly check. Returns the partitions dropped.
+    @discardableResult
+    public func setRetention(_ table: String, days: Int?, now: Int64 = Int64(Date().timeIntervalSince1970 * 1e9)) throws -> Int {
+        try setTableOptions(table) { $0.retentionDays = days }
+        return try applyRetention(now: now)
     }
 
     /// Rows in the memtable (not yet in segments).

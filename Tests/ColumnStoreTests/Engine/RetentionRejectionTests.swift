@@ -23,7 +23,7 @@ struct RetentionRejectionTests {
         defer { try? db.close() }
         let now = Int64(Date().timeIntervalSince1970 * 1e9)
         try db.write([batch([now])])
-        try db.setTableOptions("plays") { $0.retentionDays = 30 }
+        try db.setRetention("plays", days: 30)
         let r = try db.write([batch([now - 1, now - 40 * day, now - 5 * day, now - 400 * day])])
         #expect(r.written == 2)
         let rejected = r.rejected.flatMap { $0 }
@@ -43,7 +43,7 @@ struct RetentionRejectionTests {
         try db.write([batch([now, now - 10 * day, now - 100 * day, now - 200 * day])])
         try db.flush()
         #expect(db.partitionStats(of: "plays").count == 4)
-        try db.setTableOptions("plays") { $0.retentionDays = 50 }
+        #expect(try db.setRetention("plays", days: 50) == 2)
         #expect(db.partitionStats(of: "plays").count == 2)
         #expect(try TableReader.rows(db, table: "plays").count == 2)
     }
