@@ -8,7 +8,12 @@ extension Database {
     /// memtable dropped from view, WAL files trimmed. A crash anywhere leaves the old manifest with the
     /// WAL that covers the rows, or the new manifest with the segments.
     public func flush() throws {
-        try maintenance.withLock {
+        try maintenance.withLock { try flushHoldingMaintenance() }
+    }
+
+    /// `flush`, for a caller that holds `maintenance` (DELETE, VACUUM, DROP flush first).
+    func flushHoldingMaintenance() throws {
+        do {
             // The state lock only switches the memtable and the WAL file; the sealed file's fsyncs happen
             // after it is released, so writers never wait behind them.
             try state.withLock {
@@ -39,6 +44,9 @@ extension Database {
     private func flushLocked(_ mt: Memtable) throws {
         let parts = mt.partitions()
         var added: [(table: String, day: Int32, entry: Manifest.Segment, reader: SegmentReader)] = []
+        // Dedup tables: older segment rows the flushed rows replace, deleted in the same manifest save.
+        var replaced: [(table: String, changes: [DeleteChange])] = []
+        var replacedPaths: [String] = []
         var newDirs: Set<String> = []
         let todayDay = Day.of(Int64(Date().timeIntervalSince1970 * 1e9))
         do {
@@ -49,6 +57,17 @@ extension Database {
             for chunk in part.chunks {
                 let c = chunk.padded(to: schema)
                 for i in vectors.indices { vectors[i].append(contentsOf: c.columns[i], range: 0..<c.rowCount) }
+            }
+            if let key = DedupKey(schema: schema, options: opts) {
+                let changes = try dedupForFlush(&vectors, table: part.table, day: part.day, key: key, schema: schema)
+                if !changes.isEmpty {
+                    replaced.append((part.table, changes))
+                    for c in changes {
+                        let p = segmentPath(table: part.table, day: Day.name(part.day), file: c.file)
+                        try c.vector.write(to: p)
+                        replacedPaths.append(p)
+                    }
+                }
             }
             let keys = opts.sortKey.compactMap { schema.index(of: $0) }.filter { $0 != 0 }
             if let perm = SortOrder.permutation(vectors, keys: keys) {
@@ -67,10 +86,11 @@ extension Database {
         } catch {
             // Nothing was published: remove what this attempt wrote; the rows stay in the WAL and memtable.
             for a in added { FileIO.unlink(a.reader.path) }
+            for p in replacedPaths { FileIO.unlink(p) }
             throw error
         }
         // Durable before the manifest names them: the files, then their directories (new entries), then parents.
-        try FileIO.syncAll(added.map { $0.reader.path })
+        try FileIO.syncAll(added.map { $0.reader.path } + replacedPaths)
         try FileIO.syncAll(Array(Set(added.map { FileIO.parent(of: $0.reader.path) })))
         try FileIO.syncAll(Array(newDirs))
         let held = state.withLock { Array(damaged.keys) }
@@ -82,12 +102,16 @@ extension Database {
             }
             m.walCheckpoint = max(m.walCheckpoint, mt.lastWALSequence)
             for a in added { m.tables[a.table]!.segments.append(a.entry) }
+            for r in replaced { Self.record(r.changes, table: r.table, in: &m) }
         }
+        var oldVectors: [String] = []
         state.withLock {
+            for r in replaced { oldVectors += installLocked(r.changes, table: r.table) }
             for a in added { tables[a.table]!.segments[a.day, default: []].append(LiveSegment(entry: a.entry, reader: a.reader)) }
             flushing.removeAll { $0 === mt }
             state.broadcast()
         }
+        for p in oldVectors { FileIO.unlink(p) }
         wal.trim(upTo: min(mt.lastWALSequence, manifest.oldestCheckpoint))
         counters.flushes.wrappingIncrement(ordering: .relaxed)
         counters.segmentsFlushed.wrappingIncrement(by: added.count, ordering: .relaxed)
@@ -118,6 +142,7 @@ extension Database {
             m.tables[name] = t
         }
         change(&m)
+        if let d = m.droppedTables { m.droppedTables = d.filter { m.tables[$0] == nil } }
         var renamed = false
         do {
             try m.save(path + "/" + FileNames.manifest, renamed: &renamed)

@@ -21,8 +21,10 @@ extension Database {
                     var first = 0
                     for (b, rows) in r.footer.blockRowCounts.enumerated() {
                         let ts = r.footer.blocks[0][b].stats
-                        groups.append(RowGroup(source: .segment(r, block: b, columns: map), rowCount: rows,
-                                               minTime: ts.minInt, maxTime: ts.maxInt))
+                        let keep = s.deletes?.keep[b]
+                        if keep?.isEmpty == true { continue }  // every row of the block deleted
+                        groups.append(RowGroup(source: .segment(r, block: b, columns: map), rowCount: keep?.count ?? rows,
+                                               minTime: ts.minInt, maxTime: ts.maxInt, keep: keep))
                         first += rows
                     }
                 }
@@ -34,6 +36,7 @@ extension Database {
                     groups.append(RowGroup(source: .memory(c), rowCount: c.rowCount, minTime: c.minTime, maxTime: c.maxTime))
                 }
             }
+            if let key = DedupKey(schema: t.schema, options: t.options) { groups = Self.dedupGroups(groups, key: key, schema: t.schema) }
             return TableSnapshot(schema: t.schema, options: t.options, rowGroups: groups, symbols: t.symbols, stats: st)
         }
     }

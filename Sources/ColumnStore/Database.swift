@@ -33,6 +33,8 @@ public final class Database: @unchecked Sendable {
         /// Table column i → segment column (nil: absent), for the schema's first `columnMap.count` columns;
         /// kept so a snapshot does not look every column up by name in every segment.
         var columnMap: [Int?] = []
+        /// Rows DELETE removed (nil: none), until a purge rewrites the segment without them.
+        var deletes: SegmentDeletes? = nil
     }
 
     var tables: [String: Table] = [:]
@@ -53,6 +55,9 @@ public final class Database: @unchecked Sendable {
     /// Why the last flush failed (nil once one succeeds): told to writers that time out waiting for room.
     var lastFlushFailure: String?
     var stopBackground = false
+    /// Monotonic time of the oldest delete not yet purged (nil: none pending); the background purges
+    /// (`vacuum`) once it is `options.purgeAfter` old.
+    var purgeDue: Double?
     private var background: Thread?
     private let backgroundDone = DispatchSemaphore(value: 0)
     /// Monotonic seconds, for flush by age.
@@ -151,7 +156,15 @@ public final class Database: @unchecked Sendable {
         for s in t.segments {
             guard let day = Day.parse(s.day) else { throw StorageError.corrupt(path: path + "/" + FileNames.manifest, detail: "bad partition name '\(s.day)'") }
             let reader = try SegmentReader(path: segmentPath(table: name, day: s.day, file: s.file), mappings: options.segmentMappings)
-            table.segments[day, default: []].append(LiveSegment(entry: s, reader: reader))
+            var live = LiveSegment(entry: s, reader: reader)
+            if let d = s.deletes {
+                guard let id = FileNames.segmentID(s.file) else { throw StorageError.corrupt(path: path + "/" + FileNames.manifest, detail: "segment '\(s.file)' with deletes has no id") }
+                let v = try DeleteVector.load(segmentPath(table: name, day: s.day, file: d), segmentID: id, segmentRows: reader.rowCount)
+                live.deletes = SegmentDeletes(v, blockRowCounts: reader.footer.blockRowCounts)
+                // Deletes from before this open are purged within `purgeAfter` of it.
+                purgeDue = Self.now()
+            }
+            table.segments[day, default: []].append(live)
         }
         return table
     }
@@ -163,13 +176,17 @@ public final class Database: @unchecked Sendable {
             FileIO.unlink(path + "/" + name)  // e.g. MANIFEST.tmp of a save that never renamed
         }
         let retired = Set(manifest.retired ?? [])
+        for name in manifest.droppedTables ?? [] where manifest.tables[name] == nil && FileNames.isValidName(name) {
+            FileIO.removeTree(path + "/" + name)  // DROP TABLE published, its folder not yet removed
+        }
         for name in FileIO.list(path) where damaged[name] == nil && name != FileNames.walDirectory && FileIO.isDirectory(path + "/" + name) {
-            let live = Set((manifest.tables[name]?.segments ?? []).map { $0.day + "/" + $0.file })
+            let segs = manifest.tables[name]?.segments ?? []
+            let live = Set(segs.map { $0.day + "/" + $0.file } + segs.compactMap { s in s.deletes.map { s.day + "/" + $0 } })
             let tdir = path + "/" + name
             for day in FileIO.list(tdir) where Day.parse(day) != nil {
                 let ddir = tdir + "/" + day
                 for f in FileIO.list(ddir) where !live.contains(day + "/" + f) {
-                    let unpublished = FileNames.segmentID(f).map { $0 >= manifest.nextSegmentID } ?? false
+                    let unpublished = (FileNames.segmentID(f) ?? FileNames.deleteVectorID(f)).map { $0 >= manifest.nextSegmentID } ?? false
                     if unpublished || f.hasSuffix(FileNames.tempSuffix) || retired.contains(name + "/" + day + "/" + f) {
                         FileIO.unlink(ddir + "/" + f)
                     } else {
@@ -237,6 +254,14 @@ public final class Database: @unchecked Sendable {
         }
     }
 
+    /// Sets (nil: removes) a table's retention and drops the partitions it expires at once — also on a
+    /// running server, rather than at the next hourly check. Returns the partitions dropped.
+    @discardableResult
+    public func setRetention(_ table: String, days: Int?, now: Int64 = Int64(Date().timeIntervalSince1970 * 1e9)) throws -> Int {
+        try setTableOptions(table) { $0.retentionDays = days }
+        return try applyRetention(now: now)
+    }
+
     /// Rows in the memtable (not yet in segments).
     public var memtableRows: Int { state.withLock { active.rowCount + flushing.reduce(0) { $0 + $1.rowCount } } }
     public var memtableBytes: Int { state.withLock { active.approximateBytes + flushing.reduce(0) { $0 + $1.approximateBytes } } }
@@ -292,6 +317,9 @@ public final class Database: @unchecked Sendable {
             if wantFlush {
                 do { try flush() } catch { logBackground("flush failed: \(error)") }
                 do { try compact(minSegments: options.compactionMinSegments) } catch { logBackground("compaction failed: \(error)") }
+            }
+            if let due = state.withLock({ purgeDue }), Self.now() - due >= options.purgeAfter {
+                do { try vacuum() } catch { logBackground("purge of deleted rows failed: \(error)") }
             }
             if Self.now() - lastRetention > 60 {
                 lastRetention = Self.now()

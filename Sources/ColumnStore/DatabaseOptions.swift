@@ -27,6 +27,9 @@ public struct DatabaseOptions: Sendable {
     public var compactionMinSegments = 4
     /// Segments of more rows than this are left alone by compaction.
     public var compactionMaxRows = 16_000_000
+    /// Seconds after a DELETE by which the background purges its rows physically (`vacuum`): the bound
+    /// on how long erased data stays in the files. Default one hour.
+    public var purgeAfter: Double = 3600
     /// How long open waits for the lock held by another process before answering "in use". Not zero:
     /// a child process spawned by another thread inherits the lock's descriptor until its exec closes
     /// it, and a restart may briefly overlap the old process's exit.

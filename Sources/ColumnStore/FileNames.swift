@@ -8,6 +8,7 @@
 ///   <table>/
 ///     symbols/<column>.sym    append-only symbol dictionary of a tag column
 ///     <YYYY-MM-DD>/<id:016x>.seg   immutable segments of one UTC day
+///     <YYYY-MM-DD>/<id:016x>.del   a segment's delete vector (rows DELETE removed; the manifest says whose)
 /// ```
 public enum FileNames {
     public static let lock = "LOCK"
@@ -17,6 +18,7 @@ public enum FileNames {
     public static let symbolsDirectory = "symbols"
     public static let symbolExtension = ".sym"
     public static let segmentExtension = ".seg"
+    public static let deleteVectorExtension = ".del"
     /// Suffix of files being written (e.g. `MANIFEST.tmp`); never referenced by a manifest, deleted on open.
     public static let tempSuffix = ".tmp"
 
@@ -39,6 +41,18 @@ public enum FileNames {
     public static func segmentID(_ name: String) -> UInt64? {
         guard name.hasSuffix(segmentExtension), name.utf8.count == 16 + segmentExtension.utf8.count else { return nil }
         return UInt64(name.dropLast(segmentExtension.count), radix: 16)
+    }
+
+    /// A delete vector's file; its id comes from the same counter as segment ids, so a crash's leftover is
+    /// provably garbage the same way (id at or above the manifest's `nextSegmentID`).
+    public static func deleteVectorFile(_ id: UInt64) -> String {
+        String(segmentFile(id).dropLast(segmentExtension.count)) + deleteVectorExtension
+    }
+
+    /// The id of a delete vector file name (`<id:016x>.del`), nil for any other name.
+    public static func deleteVectorID(_ name: String) -> UInt64? {
+        guard name.hasSuffix(deleteVectorExtension), name.utf8.count == 16 + deleteVectorExtension.utf8.count else { return nil }
+        return UInt64(name.dropLast(deleteVectorExtension.count), radix: 16)
     }
 
     public static func symbolFile(_ column: String) -> String { column + symbolExtension }

@@ -36,6 +36,8 @@ public struct RowGroup: Sendable {
     public let rowCount: Int
     public let minTime: Int64
     public let maxTime: Int64
+    /// Offsets of the block's live rows when DELETE removed some (nil: all live); `rowCount` counts them.
+    var keep: [Int32]? = nil
 
     /// True when the rows come from a sealed segment (false: the memtable).
     public var isSegment: Bool { if case .segment = source { true } else { false } }
@@ -49,10 +51,15 @@ public struct RowGroup: Sendable {
         switch source {
         case let .segment(r, b, map):
             guard let c = map[column] else { return BlockStats(nullCount: rowCount) }
-            return r.footer.blocks[c][b].stats
+            let s = r.footer.blocks[c][b].stats
+            guard keep != nil else { return s }
+            // Deleted rows leave min/max valid bounds; the null count is exact only at its extremes.
+            if s.nullCount == 0 { return s }
+            if s.nullCount == r.footer.blockRowCounts[b] { return BlockStats(nullCount: rowCount) }
+            return nil
         case .memory:
-            // Computed tables' groups have unbounded times and no time column 0: no statistics there.
-            if column == 0 && (minTime, maxTime) != (.min, .max) { return BlockStats(nullCount: 0, min: UInt64(bitPattern: minTime), max: UInt64(bitPattern: maxTime), hasMinMax: true) }
+            // Computed tables' groups have unbounded times; a chunk with deleted rows has no exact bounds.
+            if column == 0 && keep == nil && (minTime, maxTime) != (.min, .max) { return BlockStats(nullCount: 0, min: UInt64(bitPattern: minTime), max: UInt64(bitPattern: maxTime), hasMinMax: true) }
             return nil
         }
     }
@@ -77,11 +84,13 @@ public struct RowGroup: Sendable {
             if let c = map[column] {
                 if out.type != type { out = ColumnVector(type: type) }
                 try r.read(column: c, block: b, into: &out)
+                if let keep { out = out.gather(keep) }
             } else {
                 out = ColumnVector(type: type, nulls: rowCount)
             }
         case let .memory(chunk):
             out = chunk.columns[column]
+            if let keep { out = out.gather(keep) }  // a dedup table's rows a later one replaced
         }
     }
 }

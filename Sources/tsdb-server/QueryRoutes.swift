@@ -74,6 +74,7 @@ enum QueryRoutes {
         case .success(let v): p = v
         case .failure(let r): return eventLoop.makeSucceededFuture(.full(r))
         }
+        if let r = refusedMethod(request.head.method, p.sql) { return eventLoop.makeSucceededFuture(.full(r)) }
         if let refused = refusal(p, principal) {
             server.metrics.forbidden.increment()
             return eventLoop.makeSucceededFuture(.full(refused))
@@ -134,6 +135,16 @@ enum QueryRoutes {
         return nil
     }
 
+    /// 405 for a statement that changes data (or COPY, which writes a file) sent with GET (or HEAD): a
+    /// link, a crawler or a browser's prefetch must never delete rows. Text that does not parse goes on,
+    /// to get its syntax error.
+    static func refusedMethod(_ method: HTTPMethod, _ sql: String) -> HTTPResponse? {
+        guard method != .POST, let statement = try? SQLParser.parse(sql), statement.hasEffects else { return nil }
+        var r = HTTPResponse.error(.methodNotAllowed, "\(method) cannot run a statement that changes data or writes a file; send it with POST")
+        r.headers.add(name: "Allow", value: "POST")
+        return r
+    }
+
     /// Executes and prepares the answer (blocking). The flag is false when the query failed.
     static func run(_ p: Parameters, server: ServerContext, control: QueryControl? = nil) -> (HTTPReply, Bool) {
         let result: QueryResult
@@ -184,7 +195,10 @@ enum QueryRoutes {
             status = .badRequest
         case let e as StorageError:
             message = e.description
-            if case .unknownTable = e { status = .badRequest } else { status = .internalServerError }
+            switch e {
+            case .unknownTable, .invalidDedupKeys: status = .badRequest
+            default: status = .internalServerError
+            }
         default:
             message = "\(error)"
             status = .internalServerError

@@ -99,6 +99,9 @@ struct ServerCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Memtables waiting to be flushed before writers wait (backpressure).", valueName: "n"))
     var maxPendingFlushes = 2
 
+    @Option(name: .long, help: ArgumentHelp("Purge deleted rows from the files (as VACUUM does) within this many seconds of a DELETE.", valueName: "s"))
+    var purgeAfter = 3600.0
+
     @Option(name: .long, help: ArgumentHelp("Writers wait while a database holds more than this in memtables (default: 3 × --memtable-size).", valueName: "bytes"))
     var maxUnflushedBytes: ByteSize?
 
@@ -214,6 +217,7 @@ struct ServerCommand: ParsableCommand {
         c.queryMemory = max(1, queryMemory.bytes)
         c.memtableBytes = memtableSize.bytes
         c.maxPendingFlushes = maxPendingFlushes
+        c.purgeAfter = max(0, purgeAfter)
         c.maxUnflushedBytes = maxUnflushedBytes?.bytes ?? 0
         c.writeStallTimeout = writeStallTimeout
         c.writeThreads = writeThreads

@@ -63,6 +63,8 @@ struct ServerConfig: Sendable {
     var memtableBytes = 64 << 20
     /// Flushes that may lag before writers wait (backpressure).
     var maxPendingFlushes = 2
+    /// Seconds after a DELETE by which its rows are purged from the files (`--purge-after`).
+    var purgeAfter: Double = 3600
     /// Writers wait while a database holds more than this in memtables (flushes lag behind ingestion);
     /// 0 means three memtables' worth.
     var maxUnflushedBytes = 0
@@ -96,6 +98,7 @@ struct ServerConfig: Sendable {
         o.durability = durability
         o.memtableMaxBytes = memtableBytes
         o.maxPendingFlushes = maxPendingFlushes
+        o.purgeAfter = purgeAfter
         o.maxUnflushedBytes = unflushedLimit
         return o
     }

@@ -34,7 +34,7 @@ enum WriteFailureCause: String, CaseIterable, Sendable {
             case .overloaded: self = .timeout
             case .locked: self = .locked
             case .closed: self = .closed
-            case .invalidName, .typeConflict, .unknownTable: self = .badInput
+            case .invalidName, .typeConflict, .unknownTable, .invalidDedupKeys: self = .badInput
             }
         case let e as POSIXError:
             self = Self.isDiskFull(e.code.rawValue) ? .diskFull : .io

@@ -1,3 +1,4 @@
+import ColumnStore
 import Ingest
 import NIOHTTP1
 
@@ -24,11 +25,14 @@ enum WriteResponses {
     static func response(_ api: WriteAPI, report: IngestReport, malformed: Bool, lines: [Int: String],
                          acceptPartial: Bool = true) -> HTTPResponse {
         if report.isComplete { return HTTPResponse(.noContent) }
+        // Well-formed lines refused only for their age (older than the table's retention): InfluxDB answers
+        // 422 with "points beyond retention policy dropped=N".
+        let unprocessable = !malformed && !report.errors.isEmpty && report.errors.allSatisfy { $0.message.contains(RowRejection.beyondRetention) }
         let summary = "partial write: " + report.messages.joined(separator: "\n") + " dropped=\(report.linesRejected)"
         let rejected = "[" + report.errors.map { #"{"line":\#($0.line),"error":\#(JSON.quote($0.message))}"# }.joined(separator: ",") + "]"
         switch api {
         case .v1:
-            return .json(.badRequest, #"{"error":\#(JSON.quote(summary)),"rejected":\#(rejected)}"#)
+            return .json(unprocessable ? .unprocessableEntity : .badRequest, #"{"error":\#(JSON.quote(summary)),"rejected":\#(rejected)}"#)
         case .v2:
             let first = report.errors.first?.line ?? 0
             let code = malformed ? "invalid" : "unprocessable entity"
@@ -39,7 +43,7 @@ enum WriteResponses {
                 #"{"original_line":\#(JSON.quote(lines[$0.line] ?? "")),"line_number":\#($0.line),"error_message":\#(JSON.quote($0.message))}"#
             }.joined(separator: ",") + "]"
             let error = acceptPartial ? "partial write of line protocol occurred" : "parsing failed for write_lp endpoint"
-            return .json(.badRequest, #"{"error":\#(JSON.quote(error)),"data":\#(data)}"#)
+            return .json(unprocessable ? .unprocessableEntity : .badRequest, #"{"error":\#(JSON.quote(error)),"data":\#(data)}"#)
         }
     }
 

@@ -5,15 +5,23 @@ extension Database {
     /// the state lock. Snapshots taken before keep reading the old files, which stay mapped after unlink (`retire`).
     /// With `rewriteAll`, every segment is rewritten (e.g. after a compression change), alone or merged.
     /// Returns the number of segments merged or rewritten.
+    ///
+    /// Rows DELETE marked are left out of every merge: compaction is also the purge. With `purge`, every
+    /// day holding deleted rows is rewritten (that is `vacuum`).
     @discardableResult
     public func compact(table only: String? = nil, minSegments: Int = 2, rewriteAll: Bool = false) throws -> Int {
-        try maintenance.withLock {
+        try maintenance.withLock { try compactHoldingMaintenance(table: only, minSegments: minSegments, rewriteAll: rewriteAll) }
+    }
+
+    /// `compact`, for a caller that holds `maintenance`.
+    func compactHoldingMaintenance(table only: String? = nil, minSegments: Int = 2, rewriteAll: Bool = false, purge: Bool = false) throws -> Int {
+        do {
             var merged = 0
             let work: [(String, Int32, [LiveSegment], TableSchema, TableOptions)] = state.withLock {
                 var w: [(String, Int32, [LiveSegment], TableSchema, TableOptions)] = []
                 for (name, t) in tables where only == nil || only == name {
                     for (day, segs) in t.segments {
-                        if rewriteAll { w.append((name, day, segs, t.schema, t.options)); continue }
+                        if rewriteAll || (purge && segs.contains { $0.deletes != nil }) { w.append((name, day, segs, t.schema, t.options)); continue }
                         let small = segs.filter { $0.entry.rows < options.compactionMaxRows }
                         if small.count >= max(2, minSegments) { w.append((name, day, small, t.schema, t.options)) }
                     }
@@ -28,15 +36,17 @@ extension Database {
                     done.append(try mergeDay(table: name, day: day, segments: segs, schema: schema, options: opts))
                     merged += segs.count
                 }
-                try FileIO.syncAll(done.map { $0.reader.path })
-                try FileIO.syncAll(Array(Set(done.map { FileIO.parent(of: $0.reader.path) })))
+                let written = done.compactMap { $0.reader?.path }
+                try FileIO.syncAll(written)
+                try FileIO.syncAll(Array(Set(written.map { FileIO.parent(of: $0) })))
                 try saveManifest { m in
                     // The replaced files are retired: a crash before they are unlinked leaves garbage open can prove.
                     m.retired = []
                     for d in done {
-                        m.tables[d.table]!.segments.removeAll { $0.day == d.entry.day && d.gone.contains($0.file) }
-                        m.tables[d.table]!.segments.append(d.entry)
-                        m.retired! += d.gone.sorted().map { d.table + "/" + d.entry.day + "/" + $0 }
+                        let dn = Day.name(d.day)
+                        m.tables[d.table]!.segments.removeAll { $0.day == dn && d.gone.contains($0.file) }
+                        if let e = d.entry { m.tables[d.table]!.segments.append(e) }
+                        m.retired! += d.goneFiles.sorted().map { d.table + "/" + dn + "/" + $0 }
                     }
                 }
             } catch {
@@ -44,7 +54,7 @@ extension Database {
                 // segments (and no longer the old): delete neither. Memory keeps serving the old segments,
                 // which hold the same rows; saves refuse until a reopen reads the manifest again.
                 if !uncertainBefore && maintenanceFailure != nil { throw error }
-                for d in done { FileIO.unlink(d.reader.path) }
+                for d in done { if let r = d.reader { FileIO.unlink(r.path) } }
                 throw error
             }
             state.withLock {
@@ -52,8 +62,8 @@ extension Database {
                     guard let t = tables[d.table] else { continue }
                     var list = t.segments[d.day] ?? []
                     list.removeAll { d.gone.contains($0.entry.file) }
-                    list.append(LiveSegment(entry: d.entry, reader: d.reader))
-                    t.segments[d.day] = list
+                    if let e = d.entry, let r = d.reader { list.append(LiveSegment(entry: e, reader: r)) }
+                    t.segments[d.day] = list.isEmpty ? nil : list
                 }
             }
             for d in done { for p in d.oldPaths { FileIO.unlink(p) } }
@@ -68,29 +78,42 @@ extension Database {
     struct Merged {
         var table: String
         var day: Int32
-        var entry: Manifest.Segment
-        var reader: SegmentReader
+        /// The new segment; nil when no live row was left (every row of the day deleted).
+        var entry: Manifest.Segment?
+        var reader: SegmentReader?
+        /// Segment files replaced.
         var gone: Set<String>
+        /// Files replaced: the segments and their delete vectors.
+        var goneFiles: Set<String>
         var oldPaths: [String]
     }
 
     /// Writes the merge of one day's segments (not yet durable or published).
     private func mergeDay(table: String, day: Int32, segments: [LiveSegment], schema: TableSchema, options opts: TableOptions) throws -> Merged {
-        let total = segments.reduce(0) { $0 + $1.entry.rows }
+        let total = segments.reduce(0) { $0 + $1.entry.rows - ($1.deletes?.deletedRows ?? 0) }
         var vectors = schema.columns.map { ColumnVector(type: $0.type, capacity: total) }
         for s in segments {
+            // Deleted rows are left out here: no byte of them reaches the new segment.
+            let live = s.deletes?.liveRows
             for (i, c) in schema.columns.enumerated() {
                 if let sc = s.reader.column(named: c.name) {
-                    let v = try s.reader.readColumn(sc)
+                    var v = try s.reader.readColumn(sc)
+                    if let live { v = v.gather(live) }
                     vectors[i].append(contentsOf: v, range: 0..<v.count)
                 } else {
-                    vectors[i].appendNulls(s.reader.rowCount)
+                    vectors[i].appendNulls(live?.count ?? s.reader.rowCount)
                 }
             }
         }
+        let dayName = Day.name(day)
+        let goneFiles = Set(segments.flatMap { [$0.entry.file] + ($0.entry.deletes.map { [$0] } ?? []) })
+        let oldPaths = segments.flatMap { s in [s.reader.retire()] + (s.entry.deletes.map { [segmentPath(table: table, day: dayName, file: $0)] } ?? []) }
+        if total == 0 {
+            return Merged(table: table, day: day, entry: nil, reader: nil, gone: Set(segments.map { $0.entry.file }),
+                          goneFiles: goneFiles, oldPaths: oldPaths)
+        }
         let keys = opts.sortKey.compactMap { schema.index(of: $0) }.filter { $0 != 0 }
         if let perm = SortOrder.permutation(vectors, keys: keys) { vectors = vectors.map { $0.gather(perm) } }
-        let dayName = Day.name(day)
         let id = manifest.nextSegmentID
         manifest.nextSegmentID += 1
         let file = FileNames.segmentFile(id)
@@ -98,6 +121,6 @@ extension Database {
         let (footer, bytes) = try SegmentWriter.write(path: p, columns: schema.columns, vectors: vectors, options: opts)
         let entry = Manifest.Segment(day: dayName, file: file, rows: footer.rowCount, minTime: footer.minTime, maxTime: footer.maxTime, bytes: bytes)
         return Merged(table: table, day: day, entry: entry, reader: try SegmentReader(path: p, mappings: options.segmentMappings),
-                      gone: Set(segments.map { $0.entry.file }), oldPaths: segments.map { $0.reader.retire() })
+                      gone: Set(segments.map { $0.entry.file }), goneFiles: goneFiles, oldPaths: oldPaths)
     }
 }

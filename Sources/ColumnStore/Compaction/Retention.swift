@@ -22,8 +22,9 @@ extension Database {
                 m.retired = []
                 for (name, day, files) in doomed {
                     let dn = Day.name(day)
+                    let gone = m.tables[name]!.segments.filter { $0.day == dn && files.contains($0.file) }
+                    m.retired! += gone.flatMap { [$0.file] + ($0.deletes.map { [$0] } ?? []) }.map { name + "/" + dn + "/" + $0 }
                     m.tables[name]!.segments.removeAll { $0.day == dn && files.contains($0.file) }
-                    m.retired! += files.map { name + "/" + dn + "/" + $0 }
                 }
             }
             var readers: [SegmentReader] = state.withLock {

@@ -106,6 +106,16 @@ final class Memtable: @unchecked Sendable {
         return out
     }
 
+    /// Forgets every row of `table` (DROP TABLE: rows that raced the drop's flush).
+    func removeTable(_ table: String) {
+        guard let parts = tables.removeValue(forKey: table) else { return }
+        for p in parts.values {
+            rowCount -= p.rowCount
+            approximateBytes -= (p.sealed + [p.active]).reduce(0) { $0 + $1.approximateBytes }
+        }
+        approximateBytes = max(0, approximateBytes)
+    }
+
     /// Every (table, day) partition, for flushing.
     func partitions() -> [(table: String, day: Int32, chunks: [MemChunk])] {
         var out: [(String, Int32, [MemChunk])] = []

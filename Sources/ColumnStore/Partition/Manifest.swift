@@ -10,8 +10,10 @@ import Foundation
 /// (replaced by a published compaction or dropped by retention), a `*.tmp`, and WAL files at or below
 /// every checkpoint. Any other unlisted segment is kept and reported.
 struct Manifest: Codable, Equatable {
-    /// 1: plain JSON. 2: JSON followed by a CRC-32C trailer line. 3: as 2; table options may hold
-    /// `declaredSchema` and `dedupKeys`, which a version-2 reader would drop on its next save, so it refuses.
+    /// 1: plain JSON. 2: JSON followed by a CRC-32C trailer line. 3: segments may carry delete vectors
+    /// (`deletes`, `deletedRows`), the manifest `droppedTables`, and table options `declaredSchema` and
+    /// `dedupKeys`; a build that reads only 2 would ignore them (bringing deleted rows back, dropping the
+    /// schema on its next save), so it must refuse a version-3 manifest.
     static let currentVersion = 3
 
     var version = Manifest.currentVersion
@@ -23,6 +25,9 @@ struct Manifest: Codable, Equatable {
     /// Segment files (`table/day/file`) this manifest no longer lists because a compaction replaced them or
     /// retention dropped them; open deletes any that a crash left behind. Absent in version 1.
     var retired: [String]?
+    /// Folders of tables `DROP TABLE` removed from this manifest; open deletes any a crash left behind
+    /// (unless a table of that name exists again). Absent before version 3.
+    var droppedTables: [String]?
 
     struct Table: Codable, Equatable {
         var columns: [ColumnDef]
@@ -43,6 +48,10 @@ struct Manifest: Codable, Equatable {
         var minTime: Int64
         var maxTime: Int64
         var bytes: Int
+        /// The segment's delete vector file in the same folder (`<id:016x>.del`); absent: no row deleted.
+        var deletes: String? = nil
+        /// Rows the delete vector marks (absent: 0). `rows - deletedRows` rows are live.
+        var deletedRows: Int? = nil
     }
 
     /// The checkpoint that applies to `table`'s rows in the WAL.

@@ -7,6 +7,8 @@ public struct ByteStringTable: Sendable {
     public private(set) var offsets: [UInt32] = [0]
     public private(set) var arena: [UInt8] = []
     private var hashes: [UInt64] = []
+    /// Codes whose bytes were erased (`appendErased`): zero-length, never found by a lookup.
+    public private(set) var erased: Set<UInt32> = []
     /// Slot → high 32 bits of the hash | code + 1 (0 = empty), so a probe rejects most mismatches without
     /// touching the arena. Capacity is a power of two, kept under 50% full.
     private var slots: [UInt64] = [UInt64](repeating: 0, count: 16)
@@ -106,7 +108,7 @@ public struct ByteStringTable: Sendable {
     private mutating func grow() {
         let n = slots.count * 2
         var s = [UInt64](repeating: 0, count: n)
-        for code in 0..<count {
+        for code in 0..<count where !erased.contains(UInt32(code)) {
             var i = Int(truncatingIfNeeded: hashes[code]) & (n - 1)
             while s[i] != 0 { i = (i + 1) & (n - 1) }
             s[i] = Self.slot(hashes[code], code)
@@ -125,8 +127,16 @@ public struct ByteStringTable: Sendable {
         withBytes(code) { String(decoding: $0, as: UTF8.self) }
     }
 
+    /// Appends an erased entry: it takes the next code, holds no bytes and no lookup finds it (so a later
+    /// intern of the same string gets a new code). Used when a dictionary is rebuilt without purged values.
+    public mutating func appendErased() {
+        erased.insert(UInt32(count))
+        offsets.append(UInt32(truncatingIfNeeded: arena.count))
+        hashes.append(0)
+    }
+
     public mutating func removeAll() {
-        offsets = [0]; arena.removeAll(keepingCapacity: true); hashes.removeAll(keepingCapacity: true)
+        offsets = [0]; arena.removeAll(keepingCapacity: true); hashes.removeAll(keepingCapacity: true); erased = []
         slots = [UInt64](repeating: 0, count: 16)
     }
 }

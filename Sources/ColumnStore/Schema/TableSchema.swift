@@ -77,8 +77,8 @@ public struct TableOptions: Sendable, Equatable, Codable {
     /// True when the schema was declared (`CREATE TABLE`): writes may not add columns, so a line naming
     /// an undeclared tag or field is rejected instead of widening the table. Nil (absent): false.
     public var declaredSchema: Bool?
-    /// `DEDUP UPSERT KEYS`: rows with equal values in these columns (which include `time`) are duplicates,
-    /// and the last one written wins. Nil: no deduplication.
+    /// Dedup (upsert) keys, `time` among them: of rows with equal values in these columns only the last
+    /// written is kept (QuestDB's UPSERT KEYS). Nil: every row is kept. Set with `Database.setDedupKeys`.
     public var dedupKeys: [String]?
 
     public init() {}

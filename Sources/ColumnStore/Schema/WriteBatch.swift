@@ -38,6 +38,9 @@ public struct RowRejection: Sendable, Error, CustomStringConvertible {
     public var reason: String
     public var description: String { reason }
 
+    /// How the reason of a row older than its table's retention starts (InfluxDB's wording).
+    public static let beyondRetention = "points beyond retention policy"
+
     public init(row: Int, reason: String) {
         self.row = row
         self.reason = reason

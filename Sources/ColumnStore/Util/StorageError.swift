@@ -11,6 +11,8 @@ public enum StorageError: Error, CustomStringConvertible, Sendable {
     case typeConflict(table: String, column: String, columnType: ColumnType, offered: ColumnType)
     case invalidName(String)
     case unknownTable(String)
+    /// Dedup keys that cannot be used (no `time`, an unknown column, a column twice).
+    case invalidDedupKeys(String)
     case locked(path: String)
     case closed
     /// A previous fsync failed: the store refuses writes rather than risk acknowledging lost data.
@@ -29,6 +31,7 @@ public enum StorageError: Error, CustomStringConvertible, Sendable {
             "type conflict in table '\(t)': column '\(c)' is \(ct), got \(o)"
         case let .invalidName(n): "invalid name '\(n)'"
         case let .unknownTable(t): "unknown table '\(t)'"
+        case let .invalidDedupKeys(why): "invalid dedup keys: \(why)"
         case let .locked(p): "database \(p) is in use by another process"
         case .closed: "database is closed"
         case let .poisoned(why): "database stopped accepting writes after an I/O failure: \(why)"

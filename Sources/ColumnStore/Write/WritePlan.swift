@@ -1,3 +1,5 @@
+import Foundation
+
 /// The store's decision on one write: which rows of each batch are written, which are rejected and why.
 ///
 /// Made by `Database.planWrite` with `Database.state` held, from the catalog as it is at that moment, so
@@ -44,6 +46,7 @@ extension Database {
         var pendingTypes: [String: [String: ColumnType]] = [:]
         var newTables: Set<String> = []
         var newPartitions: Set<PartitionKey> = []
+        let today = Day.of(Int64(Date().timeIntervalSince1970 * 1e9))
 
         for (bi, b) in batches.enumerated() {
             let n = b.rowCount
@@ -93,6 +96,16 @@ extension Database {
                     guard let why else { continue }
                     drop.insert(ci)
                     for r in 0..<n where !c.vector.isNull(r) { reject(r, why) }
+                }
+            }
+            // Rows older than the table's retention would be dropped at the next flush: refuse them now,
+            // each with the reason, instead of acknowledging them (not on replay: those were accepted before).
+            if limits != nil, rejectedHere < n, let keep = (existing?.options ?? options.tableDefaults).retentionDays {
+                let oldest = today - Int32(clamping: keep)
+                b.time.withUnsafeBufferPointer { t in
+                    for r in 0..<n where Day.of(t[r]) < oldest {
+                        reject(r, "\(RowRejection.beyondRetention): day \(Day.name(Day.of(t[r]))) is older than the \(keep)-day retention of table '\(b.table)' (oldest day kept: \(Day.name(oldest)))")
+                    }
                 }
             }
             if let limits, rejectedHere < n {

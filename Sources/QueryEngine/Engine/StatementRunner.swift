@@ -1,7 +1,7 @@
 import ColumnStore
 
 /// Dispatches one parsed statement: SELECT, EXPLAIN, SHOW TABLES, DESCRIBE, SHOW PARTITIONS, CREATE TABLE,
-/// ALTER TABLE, INSERT.
+/// ALTER TABLE, INSERT, COPY, DELETE, VACUUM, TRUNCATE, DROP TABLE.
 struct StatementRunner {
     let engine: QueryEngine
     let now: Int64
@@ -18,6 +18,16 @@ struct StatementRunner {
             return try CopyRunner(engine: engine, now: now, control: control).run(c)
         case let .explain(s):
             return try Explain(engine: engine, now: now, control: control, session: session).run(s)
+        case let .delete(d):
+            return try DeleteRunner(engine: engine, now: now, control: control).delete(d)
+        case let .vacuum(t):
+            return try DeleteRunner(engine: engine, now: now, control: control).vacuum(t)
+        case let .truncate(t):
+            return try DeleteRunner(engine: engine, now: now, control: control).truncate(t)
+        case let .alterDedup(t, keys):
+            return try DeleteRunner(engine: engine, now: now, control: control).alterDedup(t, keys: keys)
+        case let .dropTable(t, ifExists):
+            return try DeleteRunner(engine: engine, now: now, control: control).drop(t, ifExists: ifExists)
         case .showTables:
             var names = ColumnVector(type: .string)
             for t in engine.database.tableNames() { names.append(string: t) }
@@ -62,7 +72,8 @@ extension StatementRunner {
         case .showPartitions: return SystemTables.partitionColumns.map { ($0.name, $0.type) }
         case .createTable, .alterTable: return [("status", .string)]
         case .insert: return [("rows", .int64)]
-        case .copy: return [("count", .int64)]
+        case .copy, .delete, .truncate, .dropTable, .alterDedup: return [("count", .int64)]
+        case .vacuum: return [("rows_purged", .int64), ("segments_rewritten", .int64), ("symbols_erased", .int64)]
         }
     }
 }

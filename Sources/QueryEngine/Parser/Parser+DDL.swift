@@ -7,7 +7,7 @@ extension Parser {
     mutating func parseDDLStatement() throws(SQLError) -> Statement? {
         if isWord("create") { return .createTable(try parseCreateTable()) }
         if isWord("insert") { return .insert(try parseInsert()) }
-        if isWord("alter") { return .alterTable(try parseAlterTable()) }
+        if isWord("alter") { return try parseAlterTable() }
         return nil
     }
 
@@ -19,21 +19,6 @@ extension Parser {
         let table = try parseTableName()
         followers = []
         return .showPartitions(table)
-    }
-
-    /// Whether the current token is the unquoted word `word` (lower case); the length check spares a String.
-    func isWord(_ word: String) -> Bool {
-        current.kind == .word && current.end - current.start == word.utf8.count && name(current) == word
-    }
-
-    mutating func acceptWord(_ word: String) -> Bool {
-        guard isWord(word) else { return false }
-        advance()
-        return true
-    }
-
-    mutating func expectWord(_ word: String) throws(SQLError) {
-        guard acceptWord(word) else { throw unexpected([word.uppercased()]) }
     }
 
     /// `IF NOT EXISTS`, when it comes next.
@@ -184,22 +169,24 @@ extension Parser {
     }
 
     @inline(never)
-    private mutating func parseAlterTable() throws(SQLError) -> AlterTableStatement {
+    /// `ALTER TABLE t ADD COLUMN …`, `… SET (…)`, or `… DEDUP …` (Parser+Lifecycle.swift).
+    private mutating func parseAlterTable() throws(SQLError) -> Statement {
         advance()
         try expectWord("table")
         let table = try parseTableName()
+        if let dedup = try parseAlterDedup(table) { return dedup }
         if acceptWord("add") {
             _ = acceptWord("column")
             let ifNotExists = try acceptIfNotExists()
             let spec = try parseColumnSpec()
             followers = []
-            return AlterTableStatement(table: table, action: .addColumn(spec, ifNotExists: ifNotExists))
+            return .alterTable(AlterTableStatement(table: table, action: .addColumn(spec, ifNotExists: ifNotExists)))
         }
         if acceptWord("set") {
             let settings = try parseSettings()
             followers = []
-            return AlterTableStatement(table: table, action: .set(settings))
+            return .alterTable(AlterTableStatement(table: table, action: .set(settings)))
         }
-        throw unexpected(["ADD COLUMN", "SET"])
+        throw unexpected(["ADD COLUMN", "SET", "DEDUP"])
     }
 }

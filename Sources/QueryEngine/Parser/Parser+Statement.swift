@@ -21,7 +21,9 @@ extension Parser {
         }
         if let ddl = try parseDDLStatement() { return ddl }
         if isWord("copy") { return .copy(try parseCopy()) }
-        throw unexpected(["SELECT", "EXPLAIN", "SHOW TABLES", "DESCRIBE", "CREATE TABLE", "INSERT", "ALTER TABLE", "COPY"])
+        if let s = try parseLifecycleStatement() { return s }
+        throw unexpected(["SELECT", "EXPLAIN", "SHOW TABLES", "DESCRIBE", "CREATE TABLE", "INSERT", "ALTER TABLE", "COPY",
+                          "DELETE", "VACUUM", "TRUNCATE", "DROP TABLE"])
     }
 
     /// `SELECT …` up to the first token that can't continue it; sets `followers`.

@@ -164,3 +164,21 @@ struct Parser {
         return previous[b.count]
     }
 }
+
+/// Words that are not reserved keywords (COPY, DELETE, TABLE, DEDUP, …): statements match them by text.
+extension Parser {
+    /// Whether the current token is the unquoted word `word` (lower case); the length check spares a String.
+    func isWord(_ word: String) -> Bool {
+        current.kind == .word && current.end - current.start == word.utf8.count && name(current) == word
+    }
+
+    mutating func acceptWord(_ word: String) -> Bool {
+        guard isWord(word) else { return false }
+        advance()
+        return true
+    }
+
+    mutating func expectWord(_ word: String) throws(SQLError) {
+        guard acceptWord(word) else { throw unexpected([word.uppercased()]) }
+    }
+}

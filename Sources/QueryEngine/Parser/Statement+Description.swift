@@ -11,6 +11,13 @@ extension Statement: CustomStringConvertible {
         case .insert(let insert): return insert.description
         case .alterTable(let alter): return alter.description
         case .copy(let copy): return copy.description
+        case .delete(let d): return "DELETE FROM " + SQLIdentifier.quoted(d.table.name) + (d.where.map { " WHERE \($0)" } ?? "")
+        case .vacuum(let t): return "VACUUM" + (t.map { " " + SQLIdentifier.quoted($0.name) } ?? "")
+        case .truncate(let t): return "TRUNCATE TABLE " + SQLIdentifier.quoted(t.name)
+        case let .alterDedup(t, keys):
+            return "ALTER TABLE " + SQLIdentifier.quoted(t.name) + " DEDUP "
+                + (keys.map { "ENABLE UPSERT KEYS (" + $0.map(SQLIdentifier.quoted).joined(separator: ", ") + ")" } ?? "DISABLE")
+        case let .dropTable(t, ifExists): return "DROP TABLE " + (ifExists ? "IF EXISTS " : "") + SQLIdentifier.quoted(t.name)
         }
     }
 }

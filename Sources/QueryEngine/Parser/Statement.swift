@@ -14,6 +14,27 @@ public enum Statement: Sendable, Hashable {
     case alterTable(AlterTableStatement)
     /// `COPY (query) TO 'path' (…)` / `COPY table TO …`: write rows to a file.
     case copy(CopyStatement)
+    /// `DELETE FROM t [WHERE …]`.
+    case delete(DeleteStatement)
+    /// `VACUUM [t]`: purge deleted rows physically (every table when nil).
+    case vacuum(TableName?)
+    /// `TRUNCATE [TABLE] t`.
+    case truncate(TableName)
+    /// `DROP TABLE [IF EXISTS] t`.
+    case dropTable(TableName, ifExists: Bool)
+    /// `ALTER TABLE t DEDUP ENABLE UPSERT KEYS (…)` (keys) or `ALTER TABLE t DEDUP DISABLE` (nil).
+    case alterDedup(TableName, keys: [String]?)
+}
+
+/// `DELETE FROM t [WHERE condition]`; without WHERE every row goes.
+public struct DeleteStatement: Sendable, Hashable {
+    public var table: TableName
+    public var `where`: Expr?
+
+    public init(table: TableName, where: Expr? = nil) {
+        self.table = table
+        self.where = `where`
+    }
 }
 
 /// `SELECT [DISTINCT] items [FROM …] [WHERE …] [GROUP BY …] [HAVING …] [ORDER BY …] [LIMIT n] [OFFSET m]`.

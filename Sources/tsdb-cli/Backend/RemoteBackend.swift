@@ -7,7 +7,7 @@ import Ingest
 import LineProtocol
 import QueryEngine
 
-/// A tsdb-server reached over HTTP: writes via `POST /api/v3/write_lp`, queries via `GET /api/v3/query_sql`.
+/// A tsdb-server reached over HTTP: writes via `POST /api/v3/write_lp`, queries via `GET /api/v3/query_sql` (`POST` for statements that change data).
 final class RemoteBackend: Backend, @unchecked Sendable {
     let baseURL: String
     let database: String
@@ -66,13 +66,10 @@ final class RemoteBackend: Backend, @unchecked Sendable {
         return .text([UInt8](r.body), rows: nil)
     }
 
-    /// True for CREATE TABLE, INSERT and ALTER TABLE (what does not parse is sent as a GET, for the
-    /// server to explain).
+    /// True for statements that change data, and COPY (`Statement.hasEffects`), which the server runs only
+    /// from a POST; what does not parse is sent as a GET, for the server to explain.
     static func changesData(_ sql: String) -> Bool {
-        switch try? SQLParser.parse(sql) {
-        case .createTable?, .insert?, .alterTable?: return true
-        default: return false
-        }
+        (try? SQLParser.parse(sql))?.hasEffects == true
     }
 
     func close() throws {}

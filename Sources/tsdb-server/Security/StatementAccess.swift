@@ -11,14 +11,8 @@ enum StatementAccess {
         return changingKeywords.contains(firstKeyword(sql))
     }
 
-    /// The parsed statement's kind. (When `Statement.changesData` exists, this becomes that property.)
-    static func changesData(_ statement: Statement) -> Bool {
-        switch statement {
-        case .select, .explain, .showTables, .describe, .showPartitions: false
-        // COPY writes a file on the server's machine with the server's rights: admin only.
-        case .createTable, .insert, .alterTable, .copy: true
-        }
-    }
+    /// The parsed statement's kind (`Statement.hasEffects`: changing data, or COPY writing a file).
+    static func changesData(_ statement: Statement) -> Bool { statement.hasEffects }
 
     /// First words of statements that write, in PostgreSQL's and the other databases' SQL.
     static let changingKeywords: Set<String> = [

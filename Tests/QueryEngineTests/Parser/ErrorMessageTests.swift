@@ -5,10 +5,10 @@ import Testing
 /// what was expected there, and a hint when the token is a near-miss or an unsupported feature.
 @Suite struct ErrorMessageTests {
     @Test(arguments: [
-        ("", "syntax error at 1:1 (end of query): expected SELECT, EXPLAIN, SHOW TABLES, DESCRIBE, CREATE TABLE, INSERT, ALTER TABLE or COPY"),
-        ("  -- only a comment", "syntax error at 1:20 (end of query): expected SELECT, EXPLAIN, SHOW TABLES, DESCRIBE, CREATE TABLE, INSERT, ALTER TABLE or COPY"),
-        ("SELEC 1", "syntax error at 1:1 near 'SELEC': expected SELECT, EXPLAIN, SHOW TABLES, DESCRIBE, CREATE TABLE, INSERT, ALTER TABLE or COPY (did you mean SELECT?)"),
-        ("UPSERT INTO t VALUES (1)", "syntax error at 1:1 near 'UPSERT': expected SELECT, EXPLAIN, SHOW TABLES, DESCRIBE, CREATE TABLE, INSERT, ALTER TABLE or COPY"),
+        ("", "syntax error at 1:1 (end of query): expected SELECT, EXPLAIN, SHOW TABLES, DESCRIBE, CREATE TABLE, INSERT, ALTER TABLE, COPY, DELETE, VACUUM, TRUNCATE or DROP TABLE"),
+        ("  -- only a comment", "syntax error at 1:20 (end of query): expected SELECT, EXPLAIN, SHOW TABLES, DESCRIBE, CREATE TABLE, INSERT, ALTER TABLE, COPY, DELETE, VACUUM, TRUNCATE or DROP TABLE"),
+        ("SELEC 1", "syntax error at 1:1 near 'SELEC': expected SELECT, EXPLAIN, SHOW TABLES, DESCRIBE, CREATE TABLE, INSERT, ALTER TABLE, COPY, DELETE, VACUUM, TRUNCATE or DROP TABLE (did you mean SELECT?)"),
+        ("UPSERT INTO t VALUES (1)", "syntax error at 1:1 near 'UPSERT': expected SELECT, EXPLAIN, SHOW TABLES, DESCRIBE, CREATE TABLE, INSERT, ALTER TABLE, COPY, DELETE, VACUUM, TRUNCATE or DROP TABLE"),
         ("SELECT", "syntax error at 1:7 (end of query): expected an expression"),
         ("SELECT FROM plays", "syntax error at 1:8 near 'FROM': expected an expression"),
         ("SELECT count(*) FROM", "syntax error at 1:21 (end of query): expected a table name or '('"),
@@ -53,7 +53,7 @@ import Testing
         ("SELECT count(*) OVER (PARTITION BY a) FROM t",
          "syntax error at 1:17 near 'OVER': expected ',', FROM, WHERE, GROUP BY, HAVING, ORDER BY, LIMIT, OFFSET or end of query (window functions are not supported)"),
         ("WITH x AS (SELECT 1) SELECT * FROM x",
-         "syntax error at 1:1 near 'WITH': expected SELECT, EXPLAIN, SHOW TABLES, DESCRIBE, CREATE TABLE, INSERT, ALTER TABLE or COPY (WITH queries are not supported)"),
+         "syntax error at 1:1 near 'WITH': expected SELECT, EXPLAIN, SHOW TABLES, DESCRIBE, CREATE TABLE, INSERT, ALTER TABLE, COPY, DELETE, VACUUM, TRUNCATE or DROP TABLE (WITH queries are not supported)"),
         ("SELECT a IN (SELECT b FROM t)", "syntax error at 1:14 near 'SELECT': subqueries in IN are not supported: list the values"),
         ("SELECT (SELECT 1)", "syntax error at 1:9 near 'SELECT': subqueries are supported only in FROM"),
         ("SELECT t.* FROM t", "syntax error at 1:10 near '*': 't.*' is not supported: write * or name the columns"),

@@ -1,0 +1,19 @@
+extension Statement {
+    /// True for statements that change data or the schema: HTTP accepts them only with POST, and only
+    /// tokens allowed to change the database may run them.
+    public var changesData: Bool {
+        switch self {
+        case .select, .explain, .showTables, .describe, .showPartitions, .copy: return false
+        case .createTable, .insert, .alterTable: return true
+        case .delete, .vacuum, .truncate, .dropTable, .alterDedup: return true
+        }
+    }
+
+    /// True for statements with effects outside a query's answer: those that change data, and COPY, which
+    /// writes a file on the server's machine with the server's rights. A GET (a link, a prefetch) must
+    /// never cause either, and only tokens allowed to change the database may.
+    public var hasEffects: Bool {
+        if case .copy = self { return true }
+        return changesData
+    }
+}
