@@ -48,6 +48,8 @@ public final class Database: @unchecked Sendable {
     let wal: WriteAheadLog
     let counters = DatabaseCounters()
     private var lockFD: Int32 = -1
+    /// Set on a read-only open (`Database+ReadOnly.swift`): the manifest's segments, opened on first touch.
+    var readOnly: ReadOnlyCatalog?
     var isClosed = false
     var flushRequested = false
     /// Why the last flush failed (nil once one succeeds): told to writers that time out waiting for room.
@@ -115,10 +117,18 @@ public final class Database: @unchecked Sendable {
         if options.background { startBackground() }
     }
 
+    /// The shell of a read-only open, which `openReadOnly` fills: no lock, no log file, no background work.
+    init(readOnlyShell path: String, options: DatabaseOptions, wal: WriteAheadLog) {
+        self.path = path
+        self.options = options
+        self.manifest = Manifest()
+        self.wal = wal
+    }
+
     /// A missing MANIFEST is a new database only when no row can have left the WAL: the first WAL file
     /// (sequence 1) is still there, or there is no WAL file and no table folder. Otherwise the manifest was
     /// lost, and opening without it would treat every segment as an orphan: refuse.
-    private static func checkNoManifestNeeded(_ path: String) throws {
+    static func checkNoManifestNeeded(_ path: String) throws {
         let walFiles = FileIO.list(path + "/" + FileNames.walDirectory).compactMap(FileNames.walSequence)
         if walFiles.contains(1) { return }
         let tables = FileIO.list(path).filter {
@@ -196,7 +206,7 @@ public final class Database: @unchecked Sendable {
     func loadSymbols(_ table: Table, name: String, required: [String: Int] = [:]) throws {
         for (i, c) in table.schema.columns.enumerated() where c.type == .symbol && table.symbols[i] == nil {
             let p = symbolPath(table: name, column: c.name)
-            let d = try SymbolDictionary.load(path: p, required: required[c.name] ?? 0)
+            let d = try SymbolDictionary.load(path: p, required: required[c.name] ?? 0, repair: readOnly == nil)
             table.symbols[i] = d
         }
     }
@@ -226,6 +236,7 @@ public final class Database: @unchecked Sendable {
 
     /// Changes a table's options (compression, retention, sort key); applies to segments written from now on.
     public func setTableOptions(_ table: String, _ change: (inout TableOptions) -> Void) throws {
+        try refuseIfReadOnly()
         try maintenance.withLock {
             let ok: Bool = state.withLock {
                 guard let t = tables[table] else { return false }
@@ -245,6 +256,7 @@ public final class Database: @unchecked Sendable {
 
     /// Flushes the memtable, stops background work and releases the directory.
     public func close() throws {
+        if readOnly != nil { state.withLock { isClosed = true }; return }  // nothing of ours to flush or release
         let already: Bool = state.withLock {
             let was = isClosed
             stopBackground = true

@@ -7,7 +7,8 @@ extension Database {
     /// Returns the number of segments merged or rewritten.
     @discardableResult
     public func compact(table only: String? = nil, minSegments: Int = 2, rewriteAll: Bool = false) throws -> Int {
-        try maintenance.withLock {
+        try refuseIfReadOnly()
+        return try maintenance.withLock {
             var merged = 0
             let work: [(String, Int32, [LiveSegment], TableSchema, TableOptions)] = state.withLock {
                 var w: [(String, Int32, [LiveSegment], TableSchema, TableOptions)] = []

@@ -13,6 +13,8 @@ public enum StorageError: Error, CustomStringConvertible, Sendable {
     case unknownTable(String)
     case locked(path: String)
     case closed
+    /// The database was opened read-only (`Database.openReadOnly`): writes and maintenance refuse.
+    case readOnly(path: String)
     /// A previous fsync failed: the store refuses writes rather than risk acknowledging lost data.
     case poisoned(String)
     /// The table failed verification on open (`cause` names the file and offset); the other tables serve.
@@ -31,6 +33,7 @@ public enum StorageError: Error, CustomStringConvertible, Sendable {
         case let .unknownTable(t): "unknown table '\(t)'"
         case let .locked(p): "database \(p) is in use by another process"
         case .closed: "database is closed"
+        case let .readOnly(p): "database \(p) is open read-only in this process"
         case let .poisoned(why): "database stopped accepting writes after an I/O failure: \(why)"
         case let .tableDamaged(t, cause): "table '\(t)' is damaged and refuses reads and writes until repaired: \(cause)"
         case let .overloaded(waited, bytes, limit, failure):

@@ -15,8 +15,9 @@ final class EmbeddedBackend: Backend, @unchecked Sendable {
     var queryMemory = QueryControl.defaultMemoryLimit
 
     /// Opens `<root>/<name>`. Without `create`, a missing database is an error (and nothing is created).
-    /// `forWriting` runs the store's background flushing and compaction.
-    init(root: String, database name: String, create: Bool, forWriting: Bool) throws {
+    /// `forWriting` runs the store's background flushing and compaction. `readOnly` opens it beside its
+    /// writer (a server, an ingest): no lock, no file changed, segments opened as queries touch them.
+    init(root: String, database name: String, create: Bool, forWriting: Bool, readOnly: Bool = false) throws {
         self.root = root
         self.name = name
         let dir = root + "/" + name
@@ -26,8 +27,8 @@ final class EmbeddedBackend: Backend, @unchecked Sendable {
         }
         var options = DatabaseOptions()
         options.background = forWriting
-        registry = try DatabaseRegistry(root: root, options: options)
-        database = try Self.open(registry, name, create: create, root: root)
+        registry = try DatabaseRegistry(root: root, options: options, readOnly: readOnly)
+        database = try Self.open(registry, name, create: create && !readOnly, root: root)
     }
 
     /// Opens the database, waiting up to `lockWait` seconds while another process holds it (another
@@ -66,7 +67,9 @@ final class EmbeddedBackend: Backend, @unchecked Sendable {
     }
 
     func query(_ sql: String, format: ResultFormat, threads: Int?, control: QueryControl?) throws -> QueryAnswer {
-        .result(try engine(threads: threads).execute(sql, control: control ?? makeControl()))
+        // Read-only: on the writer's latest state, again on a new one if compaction replaced a file under it.
+        let e = engine(threads: threads)
+        return .result(try database.consistentRead { try e.execute(sql, control: control ?? makeControl()) })
     }
 
     /// A control that bounds the query's memory by `--query-memory`.
