@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Writes go WAL → memtable and are acknowledged when durable under `options.durability`; the memtable
 /// flushes to segments by size or age; queries read consistent snapshots. One process opens a
-/// database at a time (an flock on `LOCK`).
+/// database for writing at a time (an flock on `LOCK`); readers open it with `openReadOnly`, beside the writer.
 public final class Database: @unchecked Sendable {
     public let path: String
     public let options: DatabaseOptions
