@@ -2,11 +2,12 @@
 # Installs what tsdb needs to build and test, when it is missing: Debian's liblz4/libzstd/zlib/libedit headers
 # and pkg-config, Node.js (the console's JavaScript unit tests), Chromium and chromedriver (the console's
 # browser test), and the Python packages the tests use (DuckDB as the reference engine, the InfluxDB
-# and QuestDB client libraries, selenium). Safe to run repeatedly; does nothing when everything is there.
+# and QuestDB client libraries, selenium), and for the cold-start benchmarks in docs/benchmarks.md hyperfine and
+# the DuckDB CLI (PyPI duckdb-cli). Safe to run repeatedly; does nothing when everything is there.
 set -euo pipefail
 
 need_apt=()
-for p in liblz4-dev libzstd-dev zlib1g-dev libedit-dev pkg-config chromium chromium-driver; do
+for p in liblz4-dev libzstd-dev zlib1g-dev libedit-dev pkg-config chromium chromium-driver hyperfine; do
     dpkg -s "$p" >/dev/null 2>&1 || need_apt+=("$p")
 done
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
@@ -21,7 +22,7 @@ py_missing=$(python3 - <<'PY'
 import importlib.util
 mods = {"duckdb": "duckdb", "pyarrow": "pyarrow", "numpy": "numpy",
         "influxdb_client": "influxdb-client", "influxdb": "influxdb", "questdb": "questdb",
-        "selenium": "selenium"}
+        "selenium": "selenium", "duckdb_cli": "duckdb-cli"}
 print(" ".join(pkg for mod, pkg in mods.items() if importlib.util.find_spec(mod) is None))
 PY
 )
