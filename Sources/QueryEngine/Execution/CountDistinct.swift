@@ -2,16 +2,9 @@ import ColumnStore
 
 /// count(DISTINCT x), exact: a set of (group, value key) pairs. Without GROUP BY, strings go straight
 /// into a table of their own (its size is the count) and other values into the pair set under group 0.
-/// With GROUP BY, a string of up to 8 bytes is its own key — its bytes packed in a word, its length
-/// folded into the group (`shortPairs`) — so it is neither interned per row nor translated between
-/// threads' pools when they merge; only longer strings go through the pool.
 final class CountDistinctAccumulator: Accumulator {
     var groups = 0
     var set = PairSet()
-    /// Grouped strings of up to 8 bytes: (group × 9 + length, bytes packed little-endian).
-    var shortPairs = PairSet()
-    /// Groups from this one on do not fit group × 9 + length in a UInt32: their short strings are pooled.
-    static let shortGroupLimit = Int32(UInt32.max / 9)
     /// Whether keys are per-thread pool codes (strings) that merges must translate.
     var pooled = false
     /// The distinct strings longer than 8 bytes seen by `reduce` (no GROUP BY); shorter ones go into
@@ -20,7 +13,7 @@ final class CountDistinctAccumulator: Accumulator {
     var short = PairSet()
 
     func resize(_ groups: Int) { self.groups = max(self.groups, groups) }
-    var memoryBytes: Int { self.set.memoryBytes + shortPairs.memoryBytes + short.memoryBytes + MemorySize.of(strings) }
+    var memoryBytes: Int { self.set.memoryBytes + short.memoryBytes + MemorySize.of(strings) }
     func update(_ gids: [Int32], _ sel: [Int32]?, _ arg: Vec?, _ pool: inout StringPool) {
         guard let a = arg, a.constant != .null else { return }
         // Only strings become pool codes; a constant number's key is its bits (count(DISTINCT 1)).
@@ -44,28 +37,6 @@ final class CountDistinctAccumulator: Accumulator {
             }
             return
         }
-        if a.constant == nil, a.col.type == .string {
-            var shortL = shortPairs
-            shortPairs = PairSet()
-            defer { shortPairs = shortL }
-            a.col.bytes.withUnsafeBytes { b in
-                a.col.offsets.withUnsafeBufferPointer { o in
-                    for (j, g) in gids.enumerated() {
-                        let r = row(sel, j)
-                        if let valid, !valid[r] { continue }
-                        let p = UnsafeRawBufferPointer(rebasing: b[Int(o[r])..<Int(o[r &+ 1])])
-                        if p.count <= 8 && g < Self.shortGroupLimit {
-                            var word: UInt64 = 0
-                            for i in 0..<p.count { word |= UInt64(p[i]) << UInt64(8 &* i) }
-                            shortL.insert(UInt32(bitPattern: g) &* 9 &+ UInt32(p.count), word)
-                        } else {
-                            setL.insert(UInt32(bitPattern: g), UInt64(pool.intern(p)))
-                        }
-                    }
-                }
-            }
-            return
-        }
         for (j, g) in gids.enumerated() {
             let r = row(sel, j)
             if let valid, !valid[r] { continue }
@@ -79,19 +50,6 @@ final class CountDistinctAccumulator: Accumulator {
             o.short.forEach { short.insert($0, $1) }
         }
         pooled = pooled || o.pooled
-        o.shortPairs.forEach { k, v in
-            let g = map[Int(k / 9)]
-            guard g >= 0 else { return }
-            if g < Self.shortGroupLimit {
-                shortPairs.insert(UInt32(bitPattern: g) &* 9 &+ k % 9, v)
-            } else {
-                // This accumulator pools the strings of so high a group: the packed bytes become a pool code.
-                var word = v
-                let code = withUnsafeBytes(of: &word) { pool.intern(UnsafeRawBufferPointer(rebasing: $0[0..<Int(k % 9)])) }
-                set.insert(UInt32(bitPattern: g), UInt64(code))
-                pooled = true
-            }
-        }
         o.set.forEach { g, v in
             guard map[Int(g)] >= 0 else { return }
             let key = o.pooled ? UInt64(from.withBytes(UInt32(v)) { pool.intern($0) }) : v
@@ -101,7 +59,6 @@ final class CountDistinctAccumulator: Accumulator {
     func finalize(_ pool: StringPool) -> ColumnVector {
         var counts = [Int64](repeating: 0, count: groups)
         set.forEach { g, _ in counts[Int(g)] += 1 }
-        shortPairs.forEach { k, _ in counts[Int(k / 9)] += 1 }
         if strings.count + short.count > 0 { counts[0] += Int64(strings.count + short.count) }
         var out = ColumnVector(type: .int64)
         out.int64s = counts

@@ -110,31 +110,6 @@ struct AggregationPathTests {
         #expect(a.finalize(pool).int64s == [Int64(Set((Array(first) + second).compactMap { $0 }).count)])
     }
 
-    /// Two threads' grouped distinct sets (strings of up to 8 bytes packed with their length, longer ones
-    /// pooled) merge into one through a group map that reorders groups and leaves one out.
-    @Test func groupedDistinctMerges() throws {
-        let values = Self.values(seed: 5)
-        func vec(_ part: [String?]) -> Vec {
-            var col = ColumnVector(type: .string)
-            for v in part { if let v { col.append(string: v) } else { col.appendNulls(1) } }
-            return Vec(type: .string, col: col)
-        }
-        let half = values.count / 2
-        let first = Array(values[..<half]), second = values[half...].enumerated().map { i, v in i % 3 == 0 ? v.map { $0 + "y" } : v }
-        let gidsA = (0..<first.count).map { Int32($0 % 5) }, gidsB = (0..<second.count).map { Int32($0 % 4) }
-        let a = CountDistinctAccumulator(), b = CountDistinctAccumulator()
-        var poolA = StringPool(), poolB = StringPool()
-        a.resize(5); b.resize(4)
-        a.update(gidsA, nil, vec(first), &poolA)
-        b.update(gidsB, nil, vec(second), &poolB)
-        // b's group g is a's group 4 - g; b's group 3 is left out (another partition's).
-        a.merge(b, map: [4, 3, 2, -1], from: poolB, into: &poolA)
-        var expected = [Set<String>](repeating: [], count: 5)
-        for (i, v) in first.enumerated() { if let v { expected[Int(gidsA[i])].insert(v) } }
-        for (i, v) in second.enumerated() where gidsB[i] != 3 { if let v { expected[4 - Int(gidsB[i])].insert(v) } }
-        #expect(a.finalize(poolA).int64s == expected.map { Int64($0.count) })
-    }
-
     /// sum() is exact over large values (chunks of small ones take the vectorized path, others the 128-bit
     /// one) and reports an overflow rather than wrapping.
     @Test func integerSumsAreExactOrFail() throws {
