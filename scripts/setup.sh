@@ -4,12 +4,13 @@
 # browser test), openssl and curl (the TLS tests make a certificate and call HTTPS), and the Python packages the tests use (DuckDB as the reference engine, pyarrow and polars reading tsdb's Parquet files, the InfluxDB
 # and QuestDB client libraries, selenium), and the PostgreSQL clients the --pg tests drive (psql and
 # pgbench from postgresql-client/postgresql-contrib, the JDBC driver and a JDK, psycopg 3, psycopg2 and
-# asyncpg). Safe to run repeatedly; does nothing when everything is there.
+# asyncpg), and for the cold-start benchmarks in docs/benchmarks.md hyperfine and the DuckDB CLI (PyPI
+# duckdb-cli). Safe to run repeatedly; does nothing when everything is there.
 set -euo pipefail
 
 need_apt=()
 for p in liblz4-dev libzstd-dev zlib1g-dev libedit-dev libsnappy-dev pkg-config chromium chromium-driver \
-         postgresql-client postgresql-contrib libpostgresql-jdbc-java default-jdk-headless openssl curl; do
+         postgresql-client postgresql-contrib libpostgresql-jdbc-java default-jdk-headless openssl curl hyperfine; do
     dpkg -s "$p" >/dev/null 2>&1 || need_apt+=("$p")
 done
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
@@ -25,7 +26,7 @@ import importlib.util
 mods = {"duckdb": "duckdb", "pyarrow": "pyarrow", "numpy": "numpy",
         "influxdb_client": "influxdb-client", "influxdb": "influxdb", "questdb": "questdb",
         "selenium": "selenium", "polars": "polars", "psycopg": "psycopg[binary]", "psycopg2": "psycopg2-binary",
-        "asyncpg": "asyncpg"}
+        "asyncpg": "asyncpg", "duckdb_cli": "duckdb-cli"}
 print(" ".join(pkg for mod, pkg in mods.items() if importlib.util.find_spec(mod) is None))
 PY
 )

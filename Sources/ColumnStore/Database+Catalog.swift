@@ -11,14 +11,18 @@ extension Database {
                 func info(_ day: Int32) -> PartitionInfo {
                     byDay[day] ?? PartitionInfo(table: name, day: day)
                 }
-                for (day, segs) in t.segments {
+                // A read-only view knows its segments from the manifest (opened lazily), a writable one from its tables.
+                let days: [(day: Int32, segments: [Manifest.Segment])] = readOnly != nil
+                    ? (readOnly!.days[name] ?? []) : t.segments.map { ($0.key, $0.value.map(\.entry)) }
+                for (day, segs) in days {
                     var p = info(day)
                     for s in segs {
-                        p.rows += s.entry.rows
-                        p.bytes += s.entry.bytes
+                        p.rows += s.rows - (s.deletedRows ?? 0)
+                        p.deletedRows += s.deletedRows ?? 0
+                        p.bytes += s.bytes
                         p.segments += 1
-                        p.minTime = min(p.minTime, s.entry.minTime)
-                        p.maxTime = max(p.maxTime, s.entry.maxTime)
+                        p.minTime = min(p.minTime, s.minTime)
+                        p.maxTime = max(p.maxTime, s.maxTime)
                     }
                     byDay[day] = p
                 }
@@ -65,8 +69,10 @@ public struct PartitionInfo: Sendable, Equatable {
     public var table: String
     /// Days since the Unix epoch (`Day`).
     public var day: Int32
-    /// Rows in segments and in the memtable.
+    /// Rows in segments and in the memtable, less those DELETE marked.
     public var rows = 0
+    /// Rows DELETE marked that VACUUM (or the background purge) has not removed from the files yet.
+    public var deletedRows = 0
     /// Of `rows`, those not flushed to a segment yet.
     public var memtableRows = 0
     /// Bytes of the day's segment files.

@@ -8,11 +8,13 @@ extension Database {
     /// memtable dropped from view, WAL files trimmed. A crash anywhere leaves the old manifest with the
     /// WAL that covers the rows, or the new manifest with the segments.
     public func flush() throws {
+        try refuseIfReadOnly()
         try maintenance.withLock { try flushHoldingMaintenance() }
     }
 
     /// `flush`, for a caller that holds `maintenance` (DELETE, VACUUM, DROP flush first).
     func flushHoldingMaintenance() throws {
+        try refuseIfReadOnly()
         do {
             // The state lock only switches the memtable and the WAL file; the sealed file's fsyncs happen
             // after it is released, so writers never wait behind them.
@@ -123,6 +125,7 @@ extension Database {
     /// If the save fails after the new file was renamed into place, the manifest on disk may be the old or
     /// the new one: every later save refuses (`maintenanceFailure`) until the database is reopened.
     func saveManifest(_ change: (inout Manifest) -> Void) throws {
+        try refuseIfReadOnly()
         if let why = maintenanceFailure { throw StorageError.poisoned(why) }
         let snapshot: [(String, TableSchema, TableOptions, [Int: SymbolDictionary])] = state.withLock {
             tables.map { ($0.key, $0.value.schema, $0.value.options, $0.value.symbols) }

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Writes go WAL → memtable and are acknowledged when durable under `options.durability`; the memtable
 /// flushes to segments by size or age; queries read consistent snapshots. One process opens a
-/// database at a time (an flock on `LOCK`).
+/// database for writing at a time (an flock on `LOCK`); readers open it with `openReadOnly`, beside the writer.
 public final class Database: @unchecked Sendable {
     public let path: String
     public let options: DatabaseOptions
@@ -50,6 +50,8 @@ public final class Database: @unchecked Sendable {
     let wal: WriteAheadLog
     let counters = DatabaseCounters()
     private var lockFD: Int32 = -1
+    /// Set on a read-only open (`Database+ReadOnly.swift`): the manifest's segments, opened on first touch.
+    var readOnly: ReadOnlyCatalog?
     var isClosed = false
     var flushRequested = false
     /// Why the last flush failed (nil once one succeeds): told to writers that time out waiting for room.
@@ -120,10 +122,18 @@ public final class Database: @unchecked Sendable {
         if options.background { startBackground() }
     }
 
+    /// The shell of a read-only open, which `openReadOnly` fills: no lock, no log file, no background work.
+    init(readOnlyShell path: String, options: DatabaseOptions, wal: WriteAheadLog) {
+        self.path = path
+        self.options = options
+        self.manifest = Manifest()
+        self.wal = wal
+    }
+
     /// A missing MANIFEST is a new database only when no row can have left the WAL: the first WAL file
     /// (sequence 1) is still there, or there is no WAL file and no table folder. Otherwise the manifest was
     /// lost, and opening without it would treat every segment as an orphan: refuse.
-    private static func checkNoManifestNeeded(_ path: String) throws {
+    static func checkNoManifestNeeded(_ path: String) throws {
         let walFiles = FileIO.list(path + "/" + FileNames.walDirectory).compactMap(FileNames.walSequence)
         if walFiles.contains(1) { return }
         let tables = FileIO.list(path).filter {
@@ -150,20 +160,26 @@ public final class Database: @unchecked Sendable {
         }
     }
 
+    /// A live segment with its delete vector, when the manifest names one: for writable and read-only opens.
+    func openLiveSegment(table name: String, entry s: Manifest.Segment, reader: SegmentReader) throws -> LiveSegment {
+        var live = LiveSegment(entry: s, reader: reader)
+        if let d = s.deletes {
+            guard let id = FileNames.segmentID(s.file) else { throw StorageError.corrupt(path: path + "/" + FileNames.manifest, detail: "segment '\(s.file)' with deletes has no id") }
+            let v = try DeleteVector.load(segmentPath(table: name, day: s.day, file: d), segmentID: id, segmentRows: reader.rowCount)
+            live.deletes = SegmentDeletes(v, blockRowCounts: reader.footer.blockRowCounts)
+        }
+        return live
+    }
+
     private func openTable(_ name: String, _ t: Manifest.Table) throws -> Table {
         let table = Table(schema: TableSchema(table: name, columns: t.columns), options: t.options)
         try loadSymbols(table, name: name, required: t.symbolCounts)
         for s in t.segments {
             guard let day = Day.parse(s.day) else { throw StorageError.corrupt(path: path + "/" + FileNames.manifest, detail: "bad partition name '\(s.day)'") }
             let reader = try SegmentReader(path: segmentPath(table: name, day: s.day, file: s.file), mappings: options.segmentMappings)
-            var live = LiveSegment(entry: s, reader: reader)
-            if let d = s.deletes {
-                guard let id = FileNames.segmentID(s.file) else { throw StorageError.corrupt(path: path + "/" + FileNames.manifest, detail: "segment '\(s.file)' with deletes has no id") }
-                let v = try DeleteVector.load(segmentPath(table: name, day: s.day, file: d), segmentID: id, segmentRows: reader.rowCount)
-                live.deletes = SegmentDeletes(v, blockRowCounts: reader.footer.blockRowCounts)
-                // Deletes from before this open are purged within `purgeAfter` of it.
-                purgeDue = Self.now()
-            }
+            let live = try openLiveSegment(table: name, entry: s, reader: reader)
+            // Deletes from before this open are purged within `purgeAfter` of it.
+            if live.deletes != nil { purgeDue = Self.now() }
             table.segments[day, default: []].append(live)
         }
         return table
@@ -213,7 +229,7 @@ public final class Database: @unchecked Sendable {
     func loadSymbols(_ table: Table, name: String, required: [String: Int] = [:]) throws {
         for (i, c) in table.schema.columns.enumerated() where c.type == .symbol && table.symbols[i] == nil {
             let p = symbolPath(table: name, column: c.name)
-            let d = try SymbolDictionary.load(path: p, required: required[c.name] ?? 0)
+            let d = try SymbolDictionary.load(path: p, required: required[c.name] ?? 0, repair: readOnly == nil)
             table.symbols[i] = d
         }
     }
@@ -243,6 +259,7 @@ public final class Database: @unchecked Sendable {
 
     /// Changes a table's options (compression, retention, sort key); applies to segments written from now on.
     public func setTableOptions(_ table: String, _ change: (inout TableOptions) -> Void) throws {
+        try refuseIfReadOnly()
         try maintenance.withLock {
             let ok: Bool = state.withLock {
                 guard let t = tables[table] else { return false }
@@ -270,6 +287,7 @@ public final class Database: @unchecked Sendable {
 
     /// Flushes the memtable, stops background work and releases the directory.
     public func close() throws {
+        if readOnly != nil { state.withLock { isClosed = true }; return }  // nothing of ours to flush or release
         let already: Bool = state.withLock {
             let was = isClosed
             stopBackground = true

@@ -3,17 +3,20 @@ import Foundation
 /// The databases under one data root (`<root>/<name>/`), opened on first use and shared.
 ///
 /// The server and the embedded CLI both go through this, so a database directory is opened once per
-/// process (the directory lock refuses a second process).
+/// process (the directory lock refuses a second process). A read-only registry opens each with
+/// `Database.openReadOnly` (no lock: beside the writer) and never creates one.
 public final class DatabaseRegistry: @unchecked Sendable {
     public let root: String
     public let options: DatabaseOptions
+    public let readOnly: Bool
     private let lock = NSLock()
     private var open: [String: Database] = [:]
 
-    public init(root: String, options: DatabaseOptions = DatabaseOptions()) throws {
+    public init(root: String, options: DatabaseOptions = DatabaseOptions(), readOnly: Bool = false) throws {
         self.root = root
         self.options = options
-        try FileIO.makeDirectories(root)
+        self.readOnly = readOnly
+        if !readOnly { try FileIO.makeDirectories(root) }
     }
 
     /// Names of the databases on disk, sorted.
@@ -27,8 +30,8 @@ public final class DatabaseRegistry: @unchecked Sendable {
         return try lock.withLock {
             if let db = open[name] { return db }
             let p = root + "/" + name
-            guard create || FileIO.isDirectory(p) else { return nil }
-            let db = try Database(path: p, options: options)
+            guard (create && !readOnly) || FileIO.isDirectory(p) else { return nil }
+            let db = readOnly ? try Database.openReadOnly(path: p, options: options) : try Database(path: p, options: options)
             open[name] = db
             return db
         }

@@ -2,7 +2,7 @@
 ///
 /// ```
 /// <database>/
-///   LOCK                      flock'd by the process that has the database open
+///   LOCK                      flock'd by the process that has the database open for writing
 ///   MANIFEST                  the current state (JSON + a CRC-32C trailer line), replaced atomically
 ///   wal/<seq:020>.wal         write-ahead log files, replayed on open when seq > MANIFEST's walCheckpoint
 ///   <table>/

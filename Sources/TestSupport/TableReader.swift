@@ -18,7 +18,7 @@ public enum TableReader {
 
     /// Every row as column name → cell (time as `.int`), in row-group order.
     public static func rows(_ db: Database, table: String, range: ClosedRange<Int64> = Int64.min...Int64.max) throws -> [[String: Cell]] {
-        guard let snap = db.snapshot(table: table, range: range) else { return [] }
+        guard let snap = try db.readSnapshot(table: table, range: range) else { return [] }
         var out: [[String: Cell]] = []
         var v = ColumnVector(type: .int64)
         for g in snap.rowGroups {

@@ -33,7 +33,7 @@ enum WriteFailureCause: String, CaseIterable, Sendable {
             case .corrupt, .tableDamaged: self = .corrupt
             case .overloaded: self = .timeout
             case .locked: self = .locked
-            case .closed: self = .closed
+            case .closed, .readOnly: self = .closed
             case .invalidName, .typeConflict, .unknownTable, .invalidDedupKeys: self = .badInput
             }
         case let e as POSIXError:

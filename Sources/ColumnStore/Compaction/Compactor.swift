@@ -10,11 +10,13 @@ extension Database {
     /// day holding deleted rows is rewritten (that is `vacuum`).
     @discardableResult
     public func compact(table only: String? = nil, minSegments: Int = 2, rewriteAll: Bool = false) throws -> Int {
-        try maintenance.withLock { try compactHoldingMaintenance(table: only, minSegments: minSegments, rewriteAll: rewriteAll) }
+        try refuseIfReadOnly()
+        return try maintenance.withLock { try compactHoldingMaintenance(table: only, minSegments: minSegments, rewriteAll: rewriteAll) }
     }
 
     /// `compact`, for a caller that holds `maintenance`.
     func compactHoldingMaintenance(table only: String? = nil, minSegments: Int = 2, rewriteAll: Bool = false, purge: Bool = false) throws -> Int {
+        try refuseIfReadOnly()
         do {
             var merged = 0
             let work: [(String, Int32, [LiveSegment], TableSchema, TableOptions)] = state.withLock {

@@ -5,7 +5,8 @@ extension Database {
     /// Returns the number of partitions dropped.
     @discardableResult
     public func applyRetention(now: Int64 = Int64(Date().timeIntervalSince1970 * 1e9)) throws -> Int {
-        try maintenance.withLock {
+        try refuseIfReadOnly()
+        return try maintenance.withLock {
             let today = Day.of(now)
             let doomed: [(String, Int32, [String])] = state.withLock {
                 var d: [(String, Int32, [String])] = []

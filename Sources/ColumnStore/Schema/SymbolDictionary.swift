@@ -142,8 +142,9 @@ public final class SymbolDictionary: @unchecked Sendable {
     ///
     /// Verifies before it repairs: a damaged or torn tail is cut only when the chunks before it hold at
     /// least `required` entries (the count the manifest says segments may reference); otherwise this
-    /// throws `StorageError.corrupt` naming the offset, and the file is unchanged.
-    public static func load(path: String, required: Int = 0) throws -> SymbolDictionary {
+    /// throws `StorageError.corrupt` naming the offset, and the file is unchanged. Without `repair` (a
+    /// read-only open, beside a writer that may be appending) the tail is ignored and the file never changed.
+    public static func load(path: String, required: Int = 0, repair: Bool = true) throws -> SymbolDictionary {
         let d = SymbolDictionary()
         guard FileIO.exists(path) else { return d }
         let bytes = try FileIO.readFile(path)
@@ -183,7 +184,7 @@ public final class SymbolDictionary: @unchecked Sendable {
             let at = validEnd < bytes.count ? "the chunk at offset \(validEnd) is damaged or cut short" : "the file ends at offset \(validEnd)"
             throw StorageError.corrupt(path: path, detail: "\(at); the good chunks hold \(d.table.count) symbols, the manifest needs \(required)")
         }
-        if validEnd < bytes.count {
+        if repair && validEnd < bytes.count {
             // A crash cut the last append short: drop it so the next append starts on a chunk boundary.
             let fd = try FileIO.open(path, O_WRONLY)
             defer { close(fd) }

@@ -15,6 +15,8 @@ public enum StorageError: Error, CustomStringConvertible, Sendable {
     case invalidDedupKeys(String)
     case locked(path: String)
     case closed
+    /// The database was opened read-only (`Database.openReadOnly`): writes and maintenance refuse.
+    case readOnly(path: String)
     /// A previous fsync failed: the store refuses writes rather than risk acknowledging lost data.
     case poisoned(String)
     /// The table failed verification on open (`cause` names the file and offset); the other tables serve.
@@ -34,6 +36,7 @@ public enum StorageError: Error, CustomStringConvertible, Sendable {
         case let .invalidDedupKeys(why): "invalid dedup keys: \(why)"
         case let .locked(p): "database \(p) is in use by another process"
         case .closed: "database is closed"
+        case let .readOnly(p): "database \(p) is open read-only in this process"
         case let .poisoned(why): "database stopped accepting writes after an I/O failure: \(why)"
         case let .tableDamaged(t, cause): "table '\(t)' is damaged and refuses reads and writes until repaired: \(cause)"
         case let .overloaded(waited, bytes, limit, failure):

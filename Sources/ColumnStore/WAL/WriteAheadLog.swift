@@ -54,10 +54,11 @@ final class WriteAheadLog: @unchecked Sendable {
     /// Test hook: runs when a seal starts (tests prove no caller's lock is held then).
     var beforeSeal: (@Sendable () -> Void)?
 
-    init(directory: String, counters: DatabaseCounters = DatabaseCounters()) throws {
+    /// A log in `directory`, created unless `create` is false (a read-only open only replays it).
+    init(directory: String, counters: DatabaseCounters = DatabaseCounters(), create: Bool = true) throws {
         self.directory = directory
         self.counters = counters
-        try FileIO.makeDirectories(directory)
+        if create { try FileIO.makeDirectories(directory) }
     }
 
     /// Sequence numbers of the log files present, ascending.
@@ -138,7 +139,7 @@ final class WriteAheadLog: @unchecked Sendable {
     /// Checks one file's header and records, calling `body` on each good record; returns where the good
     /// records end and whether the file ends with its seal. Throws unless everything after that end is a
     /// torn tail of the last file, or when a version-2 file that is not the last lacks its seal.
-    private static func scan(_ bytes: [UInt8], path p: String, sequence: UInt64, isLast: Bool,
+    static func scan(_ bytes: [UInt8], path p: String, sequence: UInt64, isLast: Bool,
                              _ body: ([WriteBatch]) throws -> Void) throws -> (good: Int, sealed: Bool) {
         let header = Self.header()
         guard bytes.count >= headerSize else {

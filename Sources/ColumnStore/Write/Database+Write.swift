@@ -14,6 +14,7 @@ extension Database {
     /// came before the deadline (nothing was written then). Bad input never throws.
     @discardableResult
     public func write(_ batches: [WriteBatch], policy: WritePolicy = .partial) throws -> WriteResult {
+        try refuseIfReadOnly()
         let start = Self.now()
         let deadline = start + max(0, policy.roomTimeout)
         var lsn: UInt64 = 0

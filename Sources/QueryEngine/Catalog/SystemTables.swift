@@ -79,6 +79,7 @@ enum SystemTables {
         ColumnDef(name: "segments", type: .int64),
         ColumnDef(name: "min_time", type: .time),
         ColumnDef(name: "max_time", type: .time),
+        ColumnDef(name: "deleted_rows", type: .int64),
     ]
 
     /// The vectors of `partitionColumns` for `infos`.
@@ -92,6 +93,7 @@ enum SystemTables {
             v[4].append(int64: Int64(p.segments))
             v[5].append(int64: p.minTime)
             v[6].append(int64: p.maxTime)
+            v[7].append(int64: Int64(p.deletedRows))
         }
         return v
     }

@@ -145,7 +145,7 @@ struct SelectPlanner {
         // Snapshot with the time range, then rewrite tag predicates onto its dictionaries.
         if let schema = snapshotSchema, let t = tableName {
             if let f = filter { plan.timeRange = Self.timeRange(f) }
-            guard let snap = engine.database.snapshot(table: t, range: plan.timeRange) else {
+            guard let snap = try engine.database.readSnapshot(table: t, range: plan.timeRange) else {
                 throw QueryError("table '\(t)' was dropped while planning")
             }
             let dicts = (0..<schema.count).map { snap.dictionary($0) }

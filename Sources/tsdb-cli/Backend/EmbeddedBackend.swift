@@ -8,17 +8,21 @@ import QueryEngine
 final class EmbeddedBackend: Backend, @unchecked Sendable {
     let root: String
     let name: String
-    let registry: DatabaseRegistry
-    let database: Database
+    private(set) var registry: DatabaseRegistry
+    private(set) var database: Database
+    /// Opened beside a writer (no lock); a statement that changes data reopens it writable first.
+    private(set) var readOnly: Bool
     private var engines: [Int: QueryEngine] = [:]
     /// The memory budget of each query (`--query-memory`).
     var queryMemory = QueryControl.defaultMemoryLimit
 
     /// Opens `<root>/<name>`. Without `create`, a missing database is an error (and nothing is created).
-    /// `forWriting` runs the store's background flushing and compaction.
-    init(root: String, database name: String, create: Bool, forWriting: Bool) throws {
+    /// `forWriting` runs the store's background flushing and compaction. `readOnly` opens it beside its
+    /// writer (a server, an ingest): no lock, no file changed, segments opened as queries touch them.
+    init(root: String, database name: String, create: Bool, forWriting: Bool, readOnly: Bool = false) throws {
         self.root = root
         self.name = name
+        self.readOnly = readOnly
         let dir = root + "/" + name
         var isDir: ObjCBool = false
         if !create && !(FileManager.default.fileExists(atPath: dir, isDirectory: &isDir) && isDir.boolValue) {
@@ -26,8 +30,8 @@ final class EmbeddedBackend: Backend, @unchecked Sendable {
         }
         var options = DatabaseOptions()
         options.background = forWriting
-        registry = try DatabaseRegistry(root: root, options: options)
-        database = try Self.open(registry, name, create: create, root: root)
+        registry = try DatabaseRegistry(root: root, options: options, readOnly: readOnly)
+        database = try Self.open(registry, name, create: create && !readOnly, root: root)
     }
 
     /// Opens the database, waiting up to `lockWait` seconds while another process holds it (another
@@ -66,7 +70,26 @@ final class EmbeddedBackend: Backend, @unchecked Sendable {
     }
 
     func query(_ sql: String, format: ResultFormat, threads: Int?, control: QueryControl?) throws -> QueryAnswer {
-        .result(try engine(threads: threads).execute(sql, control: control ?? makeControl()))
+        if readOnly, let statement = try? SQLParser.parse(sql), statement.hasEffects {
+            try reopenForWriting(create: { if case .createTable = statement { true } else { false } }())
+        }
+        // Read-only: on the writer's latest state, again on a new one if compaction replaced a file under it.
+        let e = engine(threads: threads)
+        return .result(try database.consistentRead { try e.execute(sql, control: control ?? makeControl()) })
+    }
+
+    /// Trades the read-only view for the writer's lock, for a statement that changes data (CREATE,
+    /// INSERT, DELETE, …): it fails as "in use" while a server holds the directory.
+    private func reopenForWriting(create: Bool) throws {
+        var options = DatabaseOptions()
+        options.background = false
+        let writable = try DatabaseRegistry(root: root, options: options, readOnly: false)
+        let db = try Self.open(writable, name, create: create, root: root, lockWait: 1)
+        try? registry.closeAll()
+        registry = writable
+        database = db
+        readOnly = false
+        engines = [:]
     }
 
     /// A control that bounds the query's memory by `--query-memory`.

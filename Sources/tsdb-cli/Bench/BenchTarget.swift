@@ -19,7 +19,7 @@ struct BenchTarget {
             // rows); without one, ./tsdb-data is used when it has the table.
             let existing: EmbeddedBackend?
             do {
-                existing = try EmbeddedBackend(root: global.dataDirectory, database: global.db, create: false, forWriting: false)
+                existing = try EmbeddedBackend(root: global.dataDirectory, database: global.db, create: false, forWriting: false, readOnly: true)
             } catch {
                 if global.namesDataDirectory { throw error }
                 existing = nil
@@ -36,7 +36,7 @@ struct BenchTarget {
         do {
             if !data.json { Terminal.err("loading \(what) into \(dir)…\n") }
             try load(lp, into: dir)
-            let backend = try EmbeddedBackend(root: dir, database: "bench", create: false, forWriting: false)
+            let backend = try EmbeddedBackend(root: dir, database: "bench", create: false, forWriting: false, readOnly: true)
             return BenchTarget(backend: backend, what: what, cleanup: { FileManagerLite.remove(dir) })
         } catch {
             FileManagerLite.remove(dir)

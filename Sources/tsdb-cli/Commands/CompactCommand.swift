@@ -37,7 +37,7 @@ struct CompactCommand: ParsableCommand {
     }
 
     func run() throws {
-        let backend = try global.openEmbedded(command: "compact")
+        let backend = try global.openEmbedded(command: "compact", readOnly: false)
         defer { try? backend.close() }
         let db = backend.database
         if let table, db.schema(of: table) == nil { throw CLIError("no table '\(table)' in database '\(global.db)'") }

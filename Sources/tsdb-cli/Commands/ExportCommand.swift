@@ -60,7 +60,7 @@ struct ExportCommand: ParsableCommand {
         let lo = try since.map { try SQLTimestamp.parse($0) } ?? Int64.min
         let hi = try until.map { try SQLTimestamp.parse($0) } ?? Int64.max
         guard lo < hi else { throw CLIError("--since must be before --until") }
-        let backend = try global.openEmbedded(command: "export")
+        let backend = try global.openEmbedded(command: "export", readOnly: true)
         defer { try? backend.close() }
         guard let snapshot = backend.database.snapshot(table: table, range: lo...(hi == .max ? .max : hi - 1)) else {
             throw CLIError("unknown table '\(table)'")

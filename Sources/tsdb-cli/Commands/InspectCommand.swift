@@ -21,13 +21,13 @@ struct InspectCommand: ParsableCommand {
     var table: String?
 
     func run() throws {
-        let backend = try global.openEmbedded(command: "inspect")
+        let backend = try global.openEmbedded(command: "inspect", readOnly: true)
         defer { try? backend.close() }
         if let table, backend.database.schema(of: table) == nil {
             let names = backend.database.tableNames()
             throw CLIError("no table '\(table)' in database '\(global.db)'" + (names.isEmpty ? "" : " (tables: \(names.joined(separator: ", ")))"))
         }
-        let report = StoreReport.gather(backend.database, name: global.db, only: table)
+        let report = try StoreReport.gather(backend.database, name: global.db, only: table)
         if json {
             let enc = JSONEncoder()
             enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

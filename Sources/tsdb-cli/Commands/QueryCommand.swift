@@ -69,7 +69,7 @@ struct QueryCommand: ParsableCommand {
         let codec = ParquetCompression(name: compression)!
         // CREATE TABLE on a data directory without the database makes it; anything else needs it to exist.
         let creates = if case .createTable? = try? SQLParser.parse(text) { true } else { false }
-        let backend = try global.openBackend(create: creates)
+        let backend = try global.openBackend(create: creates, forWriting: creates)
         memory.apply(to: backend)
         defer { try? backend.close() }
         let clock = Stopwatch()

@@ -25,7 +25,7 @@ struct RetentionCommand: ParsableCommand {
     }
 
     func run() throws {
-        let backend = try global.openEmbedded(command: "retention")
+        let backend = try global.openEmbedded(command: "retention", readOnly: false)
         defer { try? backend.close() }
         let db = backend.database
         guard db.schema(of: table) != nil else { throw CLIError("no table '\(table)' in database '\(global.db)'") }

@@ -58,13 +58,13 @@ struct StoreReport: Encodable {
     }
 
     /// Reads the report off an open database (only `only` when given).
-    static func gather(_ db: Database, name: String, only: String?) -> StoreReport {
+    static func gather(_ db: Database, name: String, only: String?) throws -> StoreReport {
         var tables: [TableReport] = []
         for t in db.tableNames() where only == nil || only == t {
             guard let schema = db.schema(of: t) else { continue }
-            let segs = db.segments(of: t)
+            let segs = try db.readSegments(of: t)
             let opts = db.tableOptions(of: t)
-            let symbols = db.snapshot(table: t, range: 0...0)?.symbols ?? [:]
+            let symbols = try db.readSnapshot(table: t, range: 0...0)?.symbols ?? [:]
             var cols: [ColumnReport] = schema.columns.enumerated().map { i, c in
                 ColumnReport(name: c.name, type: c.type.description, storedBytes: 0, rawBytes: 0, compressionRatio: 0,
                              nulls: 0, blocks: 0, symbols: c.type == .symbol ? symbols[i]?.count ?? 0 : nil, encodings: [:])

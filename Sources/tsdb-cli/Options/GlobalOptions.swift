@@ -63,19 +63,20 @@ struct GlobalOptions: ParsableArguments {
 
     /// Opens the backend these options name. `create`: make the embedded database when missing
     /// (commands that only read pass false: a directory without the database is an error, and nothing
-    /// is created).
+    /// is created). Without `forWriting` the embedded database opens read-only, beside its writer.
     func openBackend(create: Bool, forWriting: Bool = false) throws -> Backend {
         if let server = effectiveServer {
             return RemoteBackend(baseURL: server, database: db, token: effectiveToken)
         }
-        return try EmbeddedBackend(root: dataDirectory, database: db, create: create, forWriting: forWriting)
+        return try EmbeddedBackend(root: dataDirectory, database: db, create: create, forWriting: forWriting, readOnly: !forWriting)
     }
 
-    /// The embedded database, for commands that only work on one (inspect, compact, retention).
-    func openEmbedded(command: String) throws -> EmbeddedBackend {
+    /// The embedded database, for commands that only work on one: read-only for inspect, writable
+    /// (holding the lock) for compact and retention.
+    func openEmbedded(command: String, readOnly: Bool) throws -> EmbeddedBackend {
         if effectiveServer != nil {
             throw CLIError("'\(command)' works on an embedded data directory only; run it on the server's machine with --data DIR")
         }
-        return try EmbeddedBackend(root: dataDirectory, database: db, create: false, forWriting: false)
+        return try EmbeddedBackend(root: dataDirectory, database: db, create: false, forWriting: false, readOnly: readOnly)
     }
 }

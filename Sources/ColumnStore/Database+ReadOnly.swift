@@ -1,0 +1,245 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What a read-only open serves: the manifest it read, the WAL it replayed, and the segments it has
+/// opened so far. Segment files never change once published (ids are never reused), so opened segments
+/// are kept across refreshes while the manifest still lists them.
+final class ReadOnlyCatalog {
+    /// The MANIFEST bytes the view was built from (nil: there was none), to tell when the writer published.
+    var manifestBytes: [UInt8]?
+    /// The WAL files replayed and their sizes, to tell when the writer logged more.
+    var walSizes: [UInt64: Int] = [:]
+    /// Each table's segments from the manifest, by day, oldest day first; none is opened until touched.
+    var days: [String: [(day: Int32, segments: [Manifest.Segment])]] = [:]
+    /// Segments opened so far, by `table/day/file`.
+    var opened: [String: Database.LiveSegment] = [:]
+    /// Tables whose symbol dictionaries are loaded.
+    var symbolsLoaded: Set<String> = []
+}
+
+/// What changed on disk since a read-only view was built.
+public enum ReadOnlyChange: Sendable {
+    /// Nothing: the view is current.
+    case none
+    /// The writer logged more rows (the WAL grew); the manifest is the same.
+    case wal
+    /// The writer published a new manifest (flush, compaction, retention, a schema or option change).
+    case manifest
+}
+
+extension Database {
+    /// Opens the database in `path` for reading only, beside whichever process writes it.
+    ///
+    /// Takes no lock and changes no file: no fsync, no WAL file, no sweep for orphans, no repair of a
+    /// torn tail. Reads the MANIFEST and replays the WAL after its checkpoint into a private memtable
+    /// (so it sees every row the writer had acknowledged, and perhaps some it had logged but not yet
+    /// acknowledged); segments and symbol dictionaries are opened when a snapshot first touches them.
+    /// Cost does not grow with the number of partitions beyond reading the manifest. `refresh` (and
+    /// `consistentRead`) moves the view to what the writer has published since.
+    public static func openReadOnly(path: String, options: DatabaseOptions = DatabaseOptions()) throws -> Database {
+        guard FileIO.isDirectory(path) else { throw StorageError.io(path: path, op: "open", errno: ENOENT) }
+        var opts = options
+        opts.background = false
+        let wal = try WriteAheadLog(directory: path + "/" + FileNames.walDirectory, create: false)
+        let db = Database(readOnlyShell: path, options: opts, wal: wal)
+        db.readOnly = ReadOnlyCatalog()
+        try db.state.withLock { try db.loadViewLocked() }
+        return db
+    }
+
+    /// True when opened by `openReadOnly`.
+    public var isReadOnly: Bool { readOnly != nil }
+
+    /// Throws `StorageError.readOnly` on a read-only database: every writer and maintainer calls it first.
+    func refuseIfReadOnly() throws {
+        if readOnly != nil { throw StorageError.readOnly(path: path) }
+    }
+
+    /// Moves a read-only view to the writer's current state when it changed; a no-op on a writable database.
+    @discardableResult
+    public func refresh() throws -> ReadOnlyChange {
+        guard readOnly != nil else { return .none }
+        return try state.withLock {
+            let change = try changeLocked()
+            if change != .none { try loadViewLocked() }
+            return change
+        }
+    }
+
+    /// Runs `body` (a query) on a current view. On a read-only database, when it fails with a storage
+    /// error after the writer published a new manifest (compaction replaced a segment under it, a flush
+    /// trimmed the WAL it was reading), it runs again on the new view, up to four times.
+    public func consistentRead<R>(_ body: () throws -> R) throws -> R {
+        guard readOnly != nil else { return try body() }
+        try refresh()
+        var attempt = 0
+        while true {
+            do {
+                return try body()
+            } catch let error as StorageError {
+                attempt += 1
+                guard attempt < 5, try refresh() == .manifest else { throw error }
+            }
+        }
+    }
+
+    // MARK: building the view
+
+    /// Builds the view; retried while the writer publishes under it (the manifest changes between the start
+    /// and the end of the build). Called with `state` held.
+    private func loadViewLocked() throws {
+        var attempt = 0
+        while true {
+            let before = try readManifestBytes()
+            do {
+                try buildViewLocked(manifestBytes: before)
+                if try readManifestBytes() == before { return }
+            } catch {
+                // A real error stands when the manifest did not move: nothing else would explain it.
+                if try readManifestBytes() == before { throw error }
+            }
+            attempt += 1
+            if attempt >= 100 {
+                throw StorageError.corrupt(path: path + "/" + FileNames.manifest, detail: "the manifest changed under each of \(attempt) read-only opens; the writer publishes faster than a reader can follow")
+            }
+            usleep(UInt32(min(attempt, 20)) * 1_000)
+        }
+    }
+
+    private func readManifestBytes() throws -> [UInt8]? {
+        let p = path + "/" + FileNames.manifest
+        do {
+            return try FileIO.readFile(p)
+        } catch let StorageError.io(_, _, e) where e == ENOENT {
+            return nil
+        }
+    }
+
+    private func buildViewLocked(manifestBytes bytes: [UInt8]?) throws {
+        let catalog = readOnly!
+        let manifestPath = path + "/" + FileNames.manifest
+        let m: Manifest
+        if let bytes {
+            m = try Manifest.decode(bytes, path: manifestPath)
+        } else {
+            try Self.checkNoManifestNeeded(path)
+            m = Manifest()
+        }
+        manifest = m
+        tables = [:]
+        damaged = [:]
+        active = Memtable()
+        flushing = []
+        catalog.manifestBytes = bytes
+        catalog.symbolsLoaded = []
+        catalog.days = [:]
+        var listed: Set<String> = []
+        for (name, t) in m.tables {
+            tables[name] = Table(schema: TableSchema(table: name, columns: t.columns), options: t.options)
+            var byDay: [Int32: [Manifest.Segment]] = [:]
+            for s in t.segments {
+                guard let day = Day.parse(s.day) else {
+                    damaged[name] = .corrupt(path: manifestPath, detail: "bad partition name '\(s.day)'")
+                    break
+                }
+                byDay[day, default: []].append(s)
+                listed.insert(name + "/" + s.day + "/" + s.file)
+            }
+            if damaged[name] != nil { tables[name] = nil; continue }
+            catalog.days[name] = byDay.keys.sorted().map { ($0, byDay[$0]!) }
+        }
+        catalog.opened = catalog.opened.filter { listed.contains($0.key) }
+        // The same check as a writable open: a checkpoint with no WAL file above it does not describe this log.
+        let walFiles = wal.files()
+        if m.walCheckpoint > 0, walFiles.last ?? 0 <= m.walCheckpoint {
+            throw StorageError.corrupt(path: manifestPath, detail: "walCheckpoint \(m.walCheckpoint) is at or above every WAL file present; WAL file \(m.walCheckpoint + 1) is missing, or the checkpoint does not describe this log")
+        }
+        catalog.walSizes = try wal.replayReadOnly(after: m.oldestCheckpoint) { seq, batches in
+            var pending = batches.filter { seq > m.checkpoint(of: $0.table) && damaged[$0.table] == nil }
+            for b in pending where tables[b.table] != nil && !catalog.symbolsLoaded.contains(b.table) {
+                do { try loadSymbolsLocked(b.table) } catch let e as StorageError { damaged[b.table] = e; tables[b.table] = nil }
+            }
+            pending.removeAll { damaged[$0.table] != nil }
+            if !pending.isEmpty { _ = try applyLocked(pending, logged: false) }
+        }
+    }
+
+    /// Loads a table's dictionaries (at least the entries the manifest says segments use), without repair.
+    private func loadSymbolsLocked(_ name: String) throws {
+        guard let t = tables[name] else { return }
+        try loadSymbols(t, name: name, required: manifest.tables[name]?.symbolCounts ?? [:])
+        readOnly!.symbolsLoaded.insert(name)
+    }
+
+    /// What changed since the view was built: a different MANIFEST, or WAL files added, removed or grown.
+    private func changeLocked() throws -> ReadOnlyChange {
+        let catalog = readOnly!
+        if try readManifestBytes() != catalog.manifestBytes { return .manifest }
+        let live = wal.files().filter { $0 > manifest.oldestCheckpoint }
+        guard live.count == catalog.walSizes.count else { return .wal }
+        for seq in live {
+            let size = FileIO.fileSize(wal.directory + "/" + FileNames.walFile(seq))
+            if size != catalog.walSizes[seq] { return .wal }
+        }
+        return .none
+    }
+
+    // MARK: lazy segments
+
+    /// A table failed to open: it stays closed in this view (like a damaged table on a writable open).
+    private func tableFailed(_ name: String, _ e: StorageError) -> StorageError {
+        damaged[name] = e
+        tables[name] = nil
+        return .tableDamaged(table: name, cause: e.description)
+    }
+
+    /// The segment `entry` of `table`, opened on first touch.
+    private func openSegmentLocked(_ table: String, _ entry: Manifest.Segment) throws -> LiveSegment {
+        let key = table + "/" + entry.day + "/" + entry.file
+        if let s = readOnly!.opened[key] { return s }
+        let reader = try SegmentReader(path: segmentPath(table: table, day: entry.day, file: entry.file), mappings: options.segmentMappings)
+        let s = try openLiveSegment(table: table, entry: entry, reader: reader)
+        readOnly!.opened[key] = s
+        return s
+    }
+
+    /// `snapshot` on a read-only view: prunes by the manifest's time ranges, opens only the segments
+    /// that may hold rows in `range`. Counts what it pruned exactly as a writable open does.
+    func readOnlySnapshotLocked(_ name: String, range: ClosedRange<Int64>) throws -> TableSnapshot? {
+        if let why = damaged[name] { throw StorageError.tableDamaged(table: name, cause: why.description) }
+        guard let t = tables[name] else { return nil }
+        if !readOnly!.symbolsLoaded.contains(name) {
+            do { try loadSymbolsLocked(name) } catch let e as StorageError { throw tableFailed(name, e) }
+        }
+        var st = SnapshotStats()
+        var groups: [RowGroup] = []
+        let lo = Day.of(range.lowerBound), hi = Day.of(range.upperBound)
+        for (day, entries) in readOnly!.days[name] ?? [] {
+            st.partitions += 1
+            guard day >= lo && day <= hi else { st.partitionsPruned += 1; continue }
+            for e in entries {
+                st.segments += 1
+                guard e.minTime <= range.upperBound && e.maxTime >= range.lowerBound else { st.segmentsPruned += 1; continue }
+                var s = try openSegmentLocked(name, e)
+                Self.appendRowGroups(of: &s, schema: t.schema, to: &groups)
+                readOnly!.opened[name + "/" + e.day + "/" + e.file] = s
+            }
+        }
+        appendMemtableGroups(table: name, schema: t.schema, range: range, stats: &st, to: &groups)
+        if let key = DedupKey(schema: t.schema, options: t.options) { groups = Self.dedupGroups(groups, key: key, schema: t.schema) }
+        return TableSnapshot(schema: t.schema, options: t.options, rowGroups: groups, symbols: t.symbols, stats: st)
+    }
+
+    /// `segments(of:)` on a read-only view: opens every segment of the table.
+    func readOnlySegmentsLocked(_ name: String) throws -> [(day: String, path: String, rows: Int, bytes: Int, footer: SegmentFooter)] {
+        guard tables[name] != nil else { return [] }
+        return try (readOnly!.days[name] ?? []).flatMap { _, entries in
+            try entries.map { e in
+                let s = try openSegmentLocked(name, e)
+                return (e.day, s.reader.path, e.rows, e.bytes, s.reader.footer)
+            }
+        }
+    }
+}
