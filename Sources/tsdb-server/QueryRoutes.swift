@@ -74,11 +74,12 @@ enum QueryRoutes {
         case .success(let v): p = v
         case .failure(let r): return eventLoop.makeSucceededFuture(.full(r))
         }
-        if let r = refusedMethod(request.head.method, p.sql) { return eventLoop.makeSucceededFuture(.full(r)) }
+        // Rights first: a token that may not change data hears 403 whatever the method.
         if let refused = refusal(p, principal) {
             server.metrics.forbidden.increment()
             return eventLoop.makeSucceededFuture(.full(refused))
         }
+        if let r = refusedMethod(request.head.method, p.sql) { return eventLoop.makeSucceededFuture(.full(r)) }
         let started = DispatchTime.now().uptimeNanoseconds
         let promise = eventLoop.makePromise(of: HTTPReply.self)
         let done = NIOLoopBoundBox(false, eventLoop: eventLoop)

@@ -36,9 +36,12 @@ import TestSupport
         let req = try #require(server.requests.first)
         #expect(req.method == "POST")
         #expect(req.path == "/api/v3/query_sql")
-        let body = try JSONSerialization.jsonObject(with: Data(req.body)) as? [String: String]
-        #expect(body?["q"] == "DELETE FROM plays WHERE user_id = 'u1'")
-        #expect(body?["db"] == "music")
+        // A form body, as HTML forms and curl --data-urlencode send it.
+        var form = URLComponents()
+        form.percentEncodedQuery = String(decoding: req.body, as: UTF8.self)
+        let body = Dictionary((form.queryItems ?? []).map { ($0.name, $0.value ?? "") }) { a, _ in a }
+        #expect(body["q"] == "DELETE FROM plays WHERE user_id = 'u1'")
+        #expect(body["db"] == "music")
         _ = try CLI.run(["query", "--server", server.url, "--format", "csv", "SELECT 1"])
         #expect(server.requests.last?.method == "GET")
     }

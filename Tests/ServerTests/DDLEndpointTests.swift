@@ -32,7 +32,7 @@ import TestSupport
         r = try c.request("GET", "/api/v3/query_sql?db=ddl&format=csv&q=\(urlEncode("SELECT artist, count(*), count(liked) FROM plays GROUP BY artist ORDER BY artist"))")
         #expect(r.text == "artist,count_star(),count(liked)\nA,2,1\nB,1,0\nC,1,0\n", "\(r.text)")
         r = try c.request("GET", "/api/v3/query_sql?db=ddl&format=csv&q=\(urlEncode("SHOW PARTITIONS FROM plays"))")
-        #expect(r.text.hasPrefix("day,rows,memtable_rows,bytes,segments,min_time,max_time\n2026-09-01T00:00:00Z,3,3,0,0,2026-09-01T10:00:00Z,2026-09-01T22:00:00Z\n2026-09-02T00:00:00Z,1,1,"), "\(r.text)")
+        #expect(r.text.hasPrefix("day,rows,memtable_rows,bytes,segments,min_time,max_time,deleted_rows\n2026-09-01T00:00:00Z,3,3,0,0,2026-09-01T10:00:00Z,2026-09-01T22:00:00Z,0\n2026-09-02T00:00:00Z,1,1,"), "\(r.text)")
         r = try c.request("GET", "/api/v3/query_sql?db=ddl&format=csv&q=\(urlEncode("SELECT table_name, rows, retention_days, declared_schema FROM tsdb_tables"))")
         #expect(r.text == "table_name,rows,retention_days,declared_schema\nplays,4,3650,true\n", "\(r.text)")
         r = try Self.post(c, "INSERT INTO plays (time, duration_ms) VALUES ('2026-09-03', 'long')")

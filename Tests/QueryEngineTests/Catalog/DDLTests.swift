@@ -9,7 +9,7 @@ private let day: Int64 = 86_400_000_000_000
 
 private let playsDDL = """
     CREATE TABLE plays (time TIMESTAMP, artist SYMBOL, user_id VARCHAR, duration_ms BIGINT, revenue DOUBLE, liked BOOLEAN)
-    WITH (retention = '90 days', compression = 'zstd') DEDUP UPSERT KEYS (time, user_id)
+    WITH (retention = '3650 days', compression = 'zstd') DEDUP UPSERT KEYS (time, user_id)
     """
 
 private func options() -> DatabaseOptions {
@@ -38,9 +38,9 @@ struct DDLTests {
             ["duration_ms", "BIGINT", "field"], ["revenue", "DOUBLE", "field"], ["liked", "BOOLEAN", "field"],
         ])
         let o = try #require(db.tableOptions(of: "plays"))
-        #expect(o.retentionDays == 90 && o.compression == .zstd && o.declaredSchema == true && o.dedupKeys == ["time", "user_id"])
+        #expect(o.retentionDays == 3650 && o.compression == .zstd && o.declaredSchema == true && o.dedupKeys == ["time", "user_id"])
         #expect(try e.rows("SELECT count(*) FROM plays") == [["0"]])
-        #expect(try e.rows("SELECT retention_days, compression, dedup_keys, declared_schema FROM tsdb_tables") == [["90", "zstd", "time, user_id", "true"]])
+        #expect(try e.rows("SELECT retention_days, compression, dedup_keys, declared_schema FROM tsdb_tables") == [["3650", "zstd", "time, user_id", "true"]])
     }
 
     @Test(arguments: [
@@ -204,10 +204,10 @@ struct DDLTests {
             try db.flush()
             _ = try e.execute("INSERT INTO plays VALUES ('2026-09-03 06:00', 'B'), ('2026-09-07', 'C')")  // memtable
             #expect(try e.rows("SHOW PARTITIONS FROM plays") == [
-                ["2026-09-01 00:00:00", "2", "0", textRows(try e.execute("SELECT bytes FROM tsdb_segments WHERE day = '2026-09-01'"))[0][0], "1", "2026-09-01 01:00:00", "2026-09-01 02:00:00"],
-                ["2026-09-03 00:00:00", "2", "1", textRows(try e.execute("SELECT bytes FROM tsdb_segments WHERE day = '2026-09-03'"))[0][0], "1", "2026-09-03 05:00:00", "2026-09-03 06:00:00"],
-                ["2026-09-07 00:00:00", "1", "1", "0", "0", "2026-09-07 00:00:00", "2026-09-07 00:00:00"],
-                ["2026-10-01 00:00:00", "1", "0", textRows(try e.execute("SELECT bytes FROM tsdb_segments WHERE day = '2026-10-01'"))[0][0], "1", "2026-10-01 00:00:00", "2026-10-01 00:00:00"],
+                ["2026-09-01 00:00:00", "2", "0", textRows(try e.execute("SELECT bytes FROM tsdb_segments WHERE day = '2026-09-01'"))[0][0], "1", "2026-09-01 01:00:00", "2026-09-01 02:00:00", "0"],
+                ["2026-09-03 00:00:00", "2", "1", textRows(try e.execute("SELECT bytes FROM tsdb_segments WHERE day = '2026-09-03'"))[0][0], "1", "2026-09-03 05:00:00", "2026-09-03 06:00:00", "0"],
+                ["2026-09-07 00:00:00", "1", "1", "0", "0", "2026-09-07 00:00:00", "2026-09-07 00:00:00", "0"],
+                ["2026-10-01 00:00:00", "1", "0", textRows(try e.execute("SELECT bytes FROM tsdb_segments WHERE day = '2026-10-01'"))[0][0], "1", "2026-10-01 00:00:00", "2026-10-01 00:00:00", "0"],
             ])
             #expect(try e.rows("SELECT count(*), sum(rows) FROM tsdb_segments WHERE table_name = 'plays'") == [["3", "4"]])
             // Which days of September hold data: per table from the catalog, per artist from the rows.

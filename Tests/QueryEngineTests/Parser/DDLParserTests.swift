@@ -61,7 +61,7 @@ struct DDLParserTests {
         ("INSERT t VALUES (1)", "syntax error at 1:8 near 't': expected INTO"),
         ("INSERT INTO t VALUES 1", "syntax error at 1:22 near '1': expected '('"),
         ("INSERT INTO t (a) VALUE (1)", "syntax error at 1:19 near 'VALUE': expected VALUES or SELECT (did you mean VALUES?)"),
-        ("ALTER TABLE t DROP COLUMN c", "syntax error at 1:15 near 'DROP': expected ADD COLUMN or SET"),
+        ("ALTER TABLE t DROP COLUMN c", "syntax error at 1:15 near 'DROP': expected ADD COLUMN, SET or DEDUP"),
         ("SHOW PARTITIONS plays", "syntax error at 1:17 near 'plays': expected FROM"),
         ("SHOW TABLE", "syntax error at 1:6 near 'TABLE': expected TABLES or PARTITIONS (did you mean TABLES?)"),
     ])
