@@ -90,6 +90,8 @@ struct SelectPlanner {
             }
             var specs: [AggregateSpec] = []
             var specASTs: [FunctionCall] = []
+            // first()/last() take the value of the earliest/latest row by the table's time column.
+            let timeColumn: BoundExpr? = tableName != nil && types.first == .time ? .column(0, .time) : nil
             let keyTypes = keyBound.map(\.type)
             var post = Binder(resolveColumn: { name, pos in
                 throw QueryError("column '\(name)' must appear in the GROUP BY clause or be used in an aggregate function", at: pos)
@@ -99,7 +101,7 @@ struct SelectPlanner {
                 if let i = keyASTs.firstIndex(of: e) { return .column(i, keyTypes[i]) }
                 guard case let .function(call) = e.kind, let kind = AggregateKind(name: call.name) else { return nil }
                 if let j = specASTs.firstIndex(of: call) { return .column(keyCount + j, specs[j].resultType) }
-                let spec = try Self.aggregate(kind, call, e.position, scan)
+                let spec = try Self.aggregate(kind, call, e.position, scan, timeColumn: timeColumn)
                 specASTs.append(call)
                 specs.append(spec)
                 return .column(keyCount + specs.count - 1, spec.resultType == .null ? .int : spec.resultType)
@@ -142,7 +144,13 @@ struct SelectPlanner {
             let sym = SymbolRewriter(storage: storage, dicts: dicts)
             filter = filter.map(sym.rewrite)
             plan.keys = plan.keys.map(sym.rewrite)
-            plan.aggregates = plan.aggregates.map { var a = $0; a.argument = a.argument.map(sym.rewrite); return a }
+            plan.aggregates = plan.aggregates.map {
+                var a = $0
+                a.argument = a.argument.map(sym.rewrite)
+                a.second = a.second.map(sym.rewrite)
+                a.filter = a.filter.map(sym.rewrite)
+                return a
+            }
             if !isAggregate {
                 plan.outputs = plan.outputs.map(sym.rewrite)
                 plan.order = plan.order.map { var k = $0; k.expr = sym.rewrite(k.expr); return k }
@@ -172,22 +180,79 @@ struct SelectPlanner {
         return try binder.bind(e)
     }
 
-    static func aggregate(_ kind: AggregateKind, _ call: FunctionCall, _ p: SourcePosition, _ scan: Binder) throws -> AggregateSpec {
+    static func aggregate(_ kind: AggregateKind, _ call: FunctionCall, _ p: SourcePosition, _ scan: Binder,
+                          timeColumn: BoundExpr? = nil) throws -> AggregateSpec {
+        let filter = try call.filter.map { f -> BoundExpr in
+            if containsAggregate(f) { throw QueryError("aggregate functions are not allowed in FILTER", at: f.position) }
+            return try scan.boolean(try scan.bind(f), f.position)
+        }
         if call.star {
             guard kind == .count else { throw QueryError("\(call.name)(*) is not allowed; only count(*)", at: p) }
-            return AggregateSpec(kind: .count, argument: nil, distinct: false)
+            return AggregateSpec(kind: .count, argument: nil, distinct: false, filter: filter)
         }
-        guard call.arguments.count == 1 else { throw QueryError("\(call.name)() takes one argument", at: p) }
         for a in call.arguments where containsAggregate(a) { throw QueryError("aggregate functions cannot be nested", at: a.position) }
+        let arity: ClosedRange<Int> = switch kind {
+        case .argMax, .argMin, .corr, .covarSamp, .covarPop, .quantileCont, .quantileDisc, .approxQuantile: 2...2
+        case .stringAgg: 1...2
+        default: 1...1
+        }
+        guard arity.contains(call.arguments.count) else {
+            let n = arity.lowerBound == arity.upperBound ? "\(arity.lowerBound) argument\(arity.lowerBound == 1 ? "" : "s")" : "1 or 2 arguments"
+            throw QueryError("\(call.name)() takes \(n), got \(call.arguments.count)", at: p)
+        }
         let arg = try scan.bind(call.arguments[0])
+        var spec = AggregateSpec(kind: kind, argument: arg, distinct: call.distinct && (kind == .count), filter: filter)
+        func number(_ b: BoundExpr, _ e: Expr) throws {
+            guard b.type.isNumeric || b.type == .null else { throw QueryError("\(call.name)() needs a number, got \(b.type)", at: e.position) }
+        }
         switch kind {
         case .sum, .avg:
             guard arg.type.isNumeric || arg.type == .bool || arg.type == .null else {
                 throw QueryError("\(call.name)() needs a number, got \(arg.type)", at: p)
             }
+        case .median, .quantileCont, .quantileDisc, .approxQuantile:
+            guard arg.type.isNumeric || arg.type == .time || arg.type == .null else {
+                throw QueryError("\(call.name)() needs a number or a timestamp, got \(arg.type)", at: call.arguments[0].position)
+            }
+            if call.arguments.count == 2 {
+                let q = call.arguments[1]
+                guard case let .constant(v) = try scan.bind(q), let f = v.asDouble else {
+                    throw QueryError("\(call.name)() needs a constant fraction between 0 and 1 (lists of fractions are not supported)", at: q.position)
+                }
+                guard f >= 0 && f <= 1 else { throw QueryError("\(call.name)() fraction must be between 0 and 1, got \(f)", at: q.position) }
+                spec.fraction = f
+            }
+        case .stddevSamp, .stddevPop, .varSamp, .varPop:
+            try number(arg, call.arguments[0])
+        case .corr, .covarSamp, .covarPop:
+            try number(arg, call.arguments[0])
+            let y = try scan.bind(call.arguments[1])
+            try number(y, call.arguments[1])
+            spec.second = y
+        case .argMax, .argMin:
+            let by = try scan.bind(call.arguments[1])
+            guard by.type != .interval else { throw QueryError("\(call.name)() cannot order by an interval", at: call.arguments[1].position) }
+            spec.second = by
+        case .first, .last:
+            spec.second = timeColumn
+        case .stringAgg:
+            guard arg.type == .string || arg.type == .null else {
+                throw QueryError("string_agg() needs a string, got \(arg.type); cast it with ::VARCHAR", at: call.arguments[0].position)
+            }
+            if call.arguments.count == 2 {
+                let sep = call.arguments[1]
+                guard case let .constant(v) = try scan.bind(sep), case let .string(text) = v else {
+                    throw QueryError("string_agg() needs a constant string separator", at: sep.position)
+                }
+                spec.separator = text
+            }
+        case .boolAnd, .boolOr:
+            guard arg.type == .bool || arg.type == .null else {
+                throw QueryError("\(call.name)() needs a boolean, got \(arg.type)", at: call.arguments[0].position)
+            }
         default: break
         }
-        return AggregateSpec(kind: kind, argument: arg, distinct: call.distinct && (kind == .count))
+        return spec
     }
 
     static func containsAggregate(_ e: Expr) -> Bool {
@@ -200,7 +265,9 @@ struct SelectPlanner {
     /// The output column name DuckDB would show: a column's name, otherwise the expression's text.
     static func name(of e: Expr) -> String {
         if case let .column(_, n) = e.kind { return n }
-        if case let .function(call) = e.kind, call.star, call.name == "count" { return "count_star()" }
+        if case let .function(call) = e.kind, call.star, call.name == "count" {
+            return "count_star()" + (call.filter.map { " FILTER (WHERE \($0.description))" } ?? "")
+        }
         return e.description
     }
 

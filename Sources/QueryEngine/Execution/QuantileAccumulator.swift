@@ -1,0 +1,147 @@
+import ColumnStore
+
+/// A number type exact quantiles collect: how to read a batch and interpolate.
+protocol QuantileValue: Comparable & Sendable {
+    static func read(_ v: Vec) -> [Self]
+    var asDouble: Double { get }
+    /// The nearest value to `d` (an interpolated timestamp).
+    init(nearest d: Double)
+    /// The order quantiles sort in (for doubles DuckDB's: NaN after every number).
+    static func before(_ a: Self, _ b: Self) -> Bool
+    static func storeQuantiles(_ values: [Self], in out: inout ColumnVector)
+}
+
+extension Int64: QuantileValue {
+    static func read(_ v: Vec) -> [Int64] { v.type == .bool ? v.col.bools.map { Int64($0) } : v.col.int64s }
+    var asDouble: Double { Double(self) }
+    init(nearest d: Double) { self = Int64(exactly: d.rounded()) ?? (d < 0 ? .min : .max) }
+    @inline(__always) static func before(_ a: Int64, _ b: Int64) -> Bool { a < b }
+    static func storeQuantiles(_ values: [Int64], in out: inout ColumnVector) { out.int64s = values }
+}
+
+extension UInt64: QuantileValue {
+    static func read(_ v: Vec) -> [UInt64] { v.col.uint64s }
+    var asDouble: Double { Double(self) }
+    init(nearest d: Double) { self = UInt64(exactly: d.rounded()) ?? (d < 0 ? 0 : .max) }
+    @inline(__always) static func before(_ a: UInt64, _ b: UInt64) -> Bool { a < b }
+    static func storeQuantiles(_ values: [UInt64], in out: inout ColumnVector) { out.uint64s = values }
+}
+
+extension Double: QuantileValue {
+    static func read(_ v: Vec) -> [Double] { v.col.float64s }
+    var asDouble: Double { self }
+    init(nearest d: Double) { self = d }
+    @inline(__always) static func before(_ a: Double, _ b: Double) -> Bool { ValueSlots.order(a, b) < 0 }
+    static func storeQuantiles(_ values: [Double], in out: inout ColumnVector) { out.float64s = values }
+}
+
+/// Which quantile: the fraction, and whether it interpolates (`quantile_cont`, `median`) or picks (`quantile_disc`).
+struct QuantileMode: Sendable { var fraction: Double; var continuous: Bool }
+
+/// Exact `median`, `quantile_cont` and `quantile_disc`: every non-NULL value with its group, in two flat
+/// typed arrays (no per-group or per-row allocation); at the end values are bucketed by group (counting
+/// sort) and each group's quantile is selected in its bucket.
+///
+/// DuckDB's positions: `quantile_disc(q)` takes the value at index ⌈n·q⌉ − 1 of the sorted group;
+/// `quantile_cont(q)` interpolates between the values at ⌊(n−1)·q⌋ and ⌈(n−1)·q⌉. NaN sorts last.
+final class QuantileAccumulator<T: QuantileValue>: Accumulator {
+    let type: ValueType
+    let mode: QuantileMode
+    var values: [T] = []
+    var groups: [Int32] = []
+    var groupCount = 0
+
+    init(type: ValueType, mode: QuantileMode) {
+        self.type = type
+        self.mode = mode
+    }
+
+    var memoryBytes: Int { values.capacity * MemoryLayout<T>.stride + groups.capacity * 4 }
+    func resize(_ n: Int) { groupCount = max(groupCount, n) }
+
+    @_specialize(where T == Int64)
+    @_specialize(where T == Double)
+    func update(_ gids: [Int32], _ sel: [Int32]?, _ arg: Vec?, _ pool: inout StringPool) {
+        guard let arg, arg.constant != .null else { return }
+        let v = arg.spread()
+        let xs = T.read(v)
+        let valid = v.col.validity
+        values.reserveCapacity(values.count + gids.count)
+        groups.reserveCapacity(groups.count + gids.count)
+        xs.withUnsafeBufferPointer { x in
+            for (j, g) in gids.enumerated() {
+                let r = row(sel, j)
+                if let valid, !valid[r] { continue }
+                values.append(x[r])
+                groups.append(g)
+            }
+        }
+    }
+
+    func merge(_ other: Accumulator, map: [Int32], from: StringPool, into: inout StringPool) {
+        let o = other as! QuantileAccumulator<T>
+        values.reserveCapacity(values.count + o.values.count)
+        groups.reserveCapacity(groups.count + o.values.count)
+        for (i, g) in o.groups.enumerated() where map[Int(g)] >= 0 {
+            values.append(o.values[i])
+            groups.append(map[Int(g)])
+        }
+    }
+
+    @_specialize(where T == Int64)
+    @_specialize(where T == Double)
+    func finalize(_ pool: StringPool) -> ColumnVector {
+        // Bucket the values by group.
+        var starts = [Int](repeating: 0, count: groupCount + 1)
+        for g in groups { starts[Int(g) + 1] += 1 }
+        for g in 0..<groupCount { starts[g + 1] += starts[g] }
+        var fill = starts
+        var sorted = values
+        for (i, g) in groups.enumerated() { sorted[fill[Int(g)]] = values[i]; fill[Int(g)] += 1 }
+        let discrete = !mode.continuous
+        let resultIsDouble = mode.continuous && type != .time
+        var ints: [T] = []
+        var doubles: [Double] = []
+        var validity = Bitmap(count: groupCount, value: true)
+        sorted.withUnsafeMutableBufferPointer { buf in
+            for g in 0..<groupCount {
+                let lo = starts[g], n = starts[g + 1] - lo
+                if n == 0 {
+                    validity[g] = false
+                    if resultIsDouble { doubles.append(0) } else { ints.append(T(nearest: 0)) }
+                    continue
+                }
+                var group = UnsafeMutableBufferPointer(rebasing: buf[lo..<(lo + n)])
+                group.sort { T.before($0, $1) }
+                if discrete {
+                    let k = max(0, Int((Double(n) * mode.fraction).rounded(.up)) - 1)
+                    ints.append(group[min(k, n - 1)])
+                    continue
+                }
+                let position = Double(n - 1) * mode.fraction
+                let a = Int(position.rounded(.down)), b = Int(position.rounded(.up))
+                let x = group[a], y = group[b]
+                if type == .time {
+                    // Timestamps interpolate in nanoseconds and stay timestamps.
+                    let d = position - Double(a)
+                    let xi = x.asDouble, yi = y.asDouble
+                    ints.append(a == b ? x : T(nearest: xi + d * (yi - xi)))
+                } else {
+                    let xd = x.asDouble, yd = y.asDouble
+                    doubles.append(a == b ? xd : xd + (position - Double(a)) * (yd - xd))
+                }
+            }
+        }
+        var out: ColumnVector
+        if resultIsDouble {
+            out = ColumnVector(type: .float64)
+            out.float64s = doubles
+        } else {
+            out = ColumnVector(type: type == .null ? .int64 : type.columnType)
+            T.storeQuantiles(ints, in: &out)
+        }
+        out._setCount(groupCount)
+        out.validity = validity.allSet ? nil : validity
+        return out
+    }
+}
