@@ -84,7 +84,10 @@ enum CompareOp: Sendable {
 enum ScalarFunction: String, Sendable {
     case abs, round, floor, ceil, lower, upper, length, coalesce, epochNs = "epoch_ns", epochMs = "epoch_ms", epoch
     case greatest, least, concat
-    case extractYear, extractMonth, extractDay, extractHour, extractDow, nullif
+    case nullif
+    /// Time functions (`TimeFunctions`); constant arguments (field, format, zone) come first or as noted.
+    case datePart = "date_part", strftime, strptime, makeTimestamp = "make_timestamp", epochMsToTime = "epoch_ms_to_timestamp"
+    case toTimestamp = "to_timestamp", zoneToLocal = "timezone_to_local", zoneFromLocal = "timezone_from_local"
 }
 
 /// The codes of a tag column that satisfy a predicate: one byte per code (1 = match).
