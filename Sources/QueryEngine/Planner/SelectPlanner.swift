@@ -41,7 +41,8 @@ struct SelectPlanner {
                 return .column(i, sourceTypes[i])
             }
             let where_ = tableName.map { " in table '\($0)'" } ?? (s.from == nil ? " (the query has no FROM)" : " in the subquery")
-            throw QueryError("unknown column '\(name)'\(where_)", at: pos)
+            let hint = Suggestions.closest(to: name, in: names).map { " (did you mean '\($0)'?)" } ?? ""
+            throw QueryError("unknown column '\(name)'\(where_)\(hint)", at: pos)
         }, hook: nil, now: now)
 
         // Select items, with * expanded.
@@ -97,8 +98,19 @@ struct SelectPlanner {
                 throw QueryError("column '\(name)' must appear in the GROUP BY clause or be used in an aggregate function", at: pos)
             }, hook: nil, now: now)
             let keyCount = keyASTs.count
+            // HAVING (and ORDER BY expressions) may name a select-list alias that is not a source column,
+            // as DuckDB allows; `resolvingAlias` stops an alias from resolving through itself.
+            var resolvingAlias = false
+            let selfRef = BinderReference()
+            defer { selfRef.binder = nil }  // the hook refers to its binder: break the cycle after planning
             post.hook = { e in
                 if let i = keyASTs.firstIndex(of: e) { return .column(i, keyTypes[i]) }
+                if !resolvingAlias, case let .column(nil, name) = e.kind, !names.contains(name),
+                   let ast = items.first(where: { $0.2 == name && $0.0 != nil })?.0 {
+                    resolvingAlias = true
+                    defer { resolvingAlias = false }
+                    return try selfRef.binder!.bind(ast)
+                }
                 guard case let .function(call) = e.kind, let kind = AggregateKind(name: call.name) else { return nil }
                 if let j = specASTs.firstIndex(of: call) { return .column(keyCount + j, specs[j].resultType) }
                 let spec = try Self.aggregate(kind, call, e.position, scan, timeColumn: timeColumn)
@@ -106,6 +118,7 @@ struct SelectPlanner {
                 specs.append(spec)
                 return .column(keyCount + specs.count - 1, spec.resultType == .null ? .int : spec.resultType)
             }
+            selfRef.binder = post
             var outputs: [BoundExpr] = []
             for (ast, pre, _) in items {
                 if let ast { outputs.append(try post.bind(ast)) } else {
@@ -373,4 +386,9 @@ struct SymbolRewriter {
         var s = s
         return s.withUTF8 { sp in table(d) { Kernels.test(op, Kernels.order($0, UnsafeRawBufferPointer(sp)), 0) } }
     }
+}
+
+/// A binder its own hook can call back into (to bind the expression behind a select-list alias).
+final class BinderReference {
+    var binder: Binder?
 }
