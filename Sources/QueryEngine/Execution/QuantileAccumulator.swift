@@ -6,6 +6,9 @@ protocol QuantileValue: Comparable & Sendable {
     var asDouble: Double { get }
     /// The nearest value to `d` (an interpolated timestamp).
     init(nearest d: Double)
+    /// Integer values exactly (timestamps, whose nanoseconds a Double can't hold).
+    var exactInt: Int64 { get }
+    init(exactInt: Int64)
     /// The order quantiles sort in (for doubles DuckDB's: NaN after every number).
     static func before(_ a: Self, _ b: Self) -> Bool
     static func storeQuantiles(_ values: [Self], in out: inout ColumnVector)
@@ -15,6 +18,8 @@ extension Int64: QuantileValue {
     static func read(_ v: Vec) -> [Int64] { v.type == .bool ? v.col.bools.map { Int64($0) } : v.col.int64s }
     var asDouble: Double { Double(self) }
     init(nearest d: Double) { self = Int64(exactly: d.rounded()) ?? (d < 0 ? .min : .max) }
+    var exactInt: Int64 { self }
+    init(exactInt: Int64) { self = exactInt }
     @inline(__always) static func before(_ a: Int64, _ b: Int64) -> Bool { a < b }
     static func storeQuantiles(_ values: [Int64], in out: inout ColumnVector) { out.int64s = values }
 }
@@ -23,6 +28,8 @@ extension UInt64: QuantileValue {
     static func read(_ v: Vec) -> [UInt64] { v.col.uint64s }
     var asDouble: Double { Double(self) }
     init(nearest d: Double) { self = UInt64(exactly: d.rounded()) ?? (d < 0 ? 0 : .max) }
+    var exactInt: Int64 { Int64(clamping: self) }
+    init(exactInt: Int64) { self = UInt64(clamping: exactInt) }
     @inline(__always) static func before(_ a: UInt64, _ b: UInt64) -> Bool { a < b }
     static func storeQuantiles(_ values: [UInt64], in out: inout ColumnVector) { out.uint64s = values }
 }
@@ -31,6 +38,8 @@ extension Double: QuantileValue {
     static func read(_ v: Vec) -> [Double] { v.col.float64s }
     var asDouble: Double { self }
     init(nearest d: Double) { self = d }
+    var exactInt: Int64 { Int64(exactly: rounded()) ?? 0 }
+    init(exactInt: Int64) { self = Double(exactInt) }
     @inline(__always) static func before(_ a: Double, _ b: Double) -> Bool { ValueSlots.order(a, b) < 0 }
     static func storeQuantiles(_ values: [Double], in out: inout ColumnVector) { out.float64s = values }
 }
@@ -122,10 +131,11 @@ final class QuantileAccumulator<T: QuantileValue>: Accumulator {
                 let a = Int(position.rounded(.down)), b = Int(position.rounded(.up))
                 let x = group[a], y = group[b]
                 if type == .time {
-                    // Timestamps interpolate in nanoseconds and stay timestamps.
+                    // As DuckDB: an interpolated timestamp is a microsecond TIMESTAMP, lo + (hi − lo)·d rounded.
                     let d = position - Double(a)
-                    let xi = x.asDouble, yi = y.asDouble
-                    ints.append(a == b ? x : T(nearest: xi + d * (yi - xi)))
+                    let lo = TimeBucket.floorDiv(x.exactInt, 1000), hi = TimeBucket.floorDiv(y.exactInt, 1000)
+                    let us = a == b ? lo : lo + Int64((Double(hi - lo) * d).rounded())
+                    ints.append(a == b ? x : T(exactInt: us * 1000))
                 } else {
                     let xd = x.asDouble, yd = y.asDouble
                     doubles.append(a == b ? xd : xd + (position - Double(a)) * (yd - xd))
