@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs what tsdb needs to build and test, when it is missing: Debian's liblz4/libzstd/zlib/libedit headers
-# and pkg-config, Node.js (the console's JavaScript unit tests), Chromium and chromedriver (the console's
+# and pkg-config, tzdata (the time zones of AT TIME ZONE, read from /usr/share/zoneinfo), Node.js (the console's JavaScript unit tests), Chromium and chromedriver (the console's
 # browser test), and the Python packages the tests use (DuckDB as the reference engine, the InfluxDB
 # and QuestDB client libraries, selenium). Safe to run repeatedly; does nothing when everything is there.
 set -euo pipefail
 
 need_apt=()
-for p in liblz4-dev libzstd-dev zlib1g-dev libedit-dev pkg-config chromium chromium-driver; do
+for p in liblz4-dev libzstd-dev zlib1g-dev libedit-dev pkg-config tzdata chromium chromium-driver; do
     dpkg -s "$p" >/dev/null 2>&1 || need_apt+=("$p")
 done
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
