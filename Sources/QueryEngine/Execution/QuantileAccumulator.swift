@@ -75,8 +75,8 @@ final class QuantileAccumulator<T: QuantileValue>: Accumulator {
         let v = arg.spread()
         let xs = T.read(v)
         let valid = v.col.validity
-        values.reserveCapacity(values.count + gids.count)
-        groups.reserveCapacity(groups.count + gids.count)
+        // No reserveCapacity per batch: it would grow to the exact size and copy everything each time;
+        // append's doubling keeps the copies linear.
         xs.withUnsafeBufferPointer { x in
             for (j, g) in gids.enumerated() {
                 let r = row(sel, j)
@@ -89,8 +89,6 @@ final class QuantileAccumulator<T: QuantileValue>: Accumulator {
 
     func merge(_ other: Accumulator, map: [Int32], from: StringPool, into: inout StringPool) {
         let o = other as! QuantileAccumulator<T>
-        values.reserveCapacity(values.count + o.values.count)
-        groups.reserveCapacity(groups.count + o.values.count)
         for (i, g) in o.groups.enumerated() where map[Int(g)] >= 0 {
             values.append(o.values[i])
             groups.append(map[Int(g)])
