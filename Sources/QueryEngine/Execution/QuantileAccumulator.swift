@@ -118,22 +118,28 @@ final class QuantileAccumulator<T: QuantileValue>: Accumulator {
                     if resultIsDouble { doubles.append(0) } else { ints.append(T(nearest: 0)) }
                     continue
                 }
-                var group = UnsafeMutableBufferPointer(rebasing: buf[lo..<(lo + n)])
-                group.sort { T.before($0, $1) }
+                let group = UnsafeMutableBufferPointer(rebasing: buf[lo..<(lo + n)])
                 if discrete {
-                    let k = max(0, Int((Double(n) * mode.fraction).rounded(.up)) - 1)
-                    ints.append(group[min(k, n - 1)])
+                    let k = min(n - 1, max(0, Int((Double(n) * mode.fraction).rounded(.up)) - 1))
+                    ints.append(Self.select(group, k))
                     continue
                 }
                 let position = Double(n - 1) * mode.fraction
                 let a = Int(position.rounded(.down)), b = Int(position.rounded(.up))
-                let x = group[a], y = group[b]
+                // The a-th smallest by selection; the b-th (a + 1) is then the least of what lies above it.
+                let x = Self.select(group, a)
+                var y = x
+                if b > a {
+                    y = group[a + 1]
+                    for i in (a + 2)..<max(a + 2, n) where T.before(group[i], y) { y = group[i] }
+                }
                 if type == .time {
-                    // As DuckDB: an interpolated timestamp is a microsecond TIMESTAMP, lo + (hi − lo)·d rounded.
+                    // As DuckDB: the answer is a microsecond TIMESTAMP (even one of the values, truncated),
+                    // interpolated as lo + (hi − lo)·d rounded.
                     let d = position - Double(a)
                     let lo = TimeBucket.floorDiv(x.exactInt, 1000), hi = TimeBucket.floorDiv(y.exactInt, 1000)
                     let us = a == b ? lo : lo + Int64((Double(hi - lo) * d).rounded())
-                    ints.append(a == b ? x : T(exactInt: us * 1000))
+                    ints.append(T(exactInt: us * 1000))
                 } else {
                     let xd = x.asDouble, yd = y.asDouble
                     doubles.append(a == b ? xd : xd + (position - Double(a)) * (yd - xd))
@@ -151,5 +157,29 @@ final class QuantileAccumulator<T: QuantileValue>: Accumulator {
         out._setCount(groupCount)
         out.validity = validity.allSet ? nil : validity
         return out
+    }
+
+    /// The k-th smallest of `v` (0-based), leaving v partitioned around it: Hoare's quickselect with a
+    /// median-of-three pivot, O(n) on average (what DuckDB's `nth_element` does), not a full sort.
+    @inline(__always)
+    static func select(_ v: UnsafeMutableBufferPointer<T>, _ k: Int) -> T {
+        var lo = 0, hi = v.count - 1
+        while hi > lo {
+            let mid = lo + (hi - lo) / 2
+            // Median of three to v[mid].
+            if T.before(v[mid], v[lo]) { v.swapAt(mid, lo) }
+            if T.before(v[hi], v[lo]) { v.swapAt(hi, lo) }
+            if T.before(v[hi], v[mid]) { v.swapAt(hi, mid) }
+            let pivot = v[mid]
+            var i = lo, j = hi
+            while i <= j {
+                while T.before(v[i], pivot) { i += 1 }
+                while T.before(pivot, v[j]) { j -= 1 }
+                if i <= j { v.swapAt(i, j); i += 1; j -= 1 }
+            }
+            // v[lo...j] ≤ pivot ≤ v[i...hi]; between them (j < x < i) are elements equal to the pivot.
+            if k <= j { hi = j } else if k >= i { lo = i } else { return v[k] }
+        }
+        return v[k]
     }
 }
