@@ -272,7 +272,20 @@ class Generator:
 
     # -- select items
     def key(self):
-        k = self.rng.randrange(16)
+        k = self.rng.randrange(19)
+        if k == 16:
+            return Item(self.pick(["date_part('dow', time)", "extract(hour FROM time)", "date_part('isodow', time)",
+                                   "extract(week FROM time)", "date_part('quarter', time)", "extract(doy FROM time)"]),
+                        "int", self.pick([None, "part"]))
+        if k == 17:
+            return Item(self.pick(["strftime(time, '%Y-%m')", "strftime(time, '%a')", "strftime(time, '%G-W%V')"]),
+                        "string", "label")
+        if k == 18:  # local days and hours in a time zone
+            z = self.pick(["America/New_York", "Europe/Berlin", "Asia/Kolkata", "Australia/Sydney"])
+            e = self.pick([f"date_trunc('day', time AT TIME ZONE 'UTC' AT TIME ZONE '{z}')",
+                           f"extract(hour FROM timezone('{z}', timezone('UTC', time)))",
+                           f"date_trunc('month', time AT TIME ZONE 'UTC' AT TIME ZONE '{z}')"])
+            return Item(e, "int" if e.startswith("extract") else "time", "local")
         if k == 12:
             return Item("CASE WHEN duration_ms < 30000 THEN 'short' WHEN duration_ms < 180000 THEN 'mid' ELSE 'long' END",
                         "string", "len")
@@ -321,6 +334,16 @@ class Generator:
         ("count(DISTINCT date_trunc('day', time))", "int"), ("sum(CAST(revenue * 1000 AS BIGINT))", "int"),
         ("sum(revenue) / sum(duration_ms)", "float"), ("avg(duration_ms) * 2", "float"), ("sum(-duration_ms)", "int"),
         ("count(DISTINCT platform || device)", "int"),
+        # statistics, exact quantiles, boolean aggregates and FILTER (issue 11)
+        ("median(duration_ms)", "float"), ("quantile_cont(revenue, 0.9)", "float"), ("quantile_disc(duration_ms, 0.25)", "int"),
+        ("quantile_disc(time, 0.5)", "time"), ("quantile_cont(duration_ms, 0.01)", "float"), ("median(revenue)", "float"),
+        ("stddev_samp(duration_ms)", "float"), ("stddev_pop(revenue)", "float"), ("var_samp(duration_ms)", "float"),
+        ("var_pop(duration_ms // 1000)", "float"), ("stddev(duration_ms)", "float"), ("variance(revenue)", "float"),
+        ("corr(duration_ms, revenue)", "float"), ("covar_pop(duration_ms, revenue)", "float"),
+        ("bool_and(liked)", "bool"), ("bool_or(skipped)", "bool"), ("bool_and(duration_ms > 30000)", "bool"),
+        ("count(*) FILTER (WHERE liked)", "int"), ("sum(duration_ms) FILTER (WHERE platform = 'spotify')", "int"),
+        ("median(duration_ms) FILTER (WHERE completed)", "float"), ("count(DISTINCT user_id) FILTER (WHERE skipped)", "int"),
+        ("max(time) FILTER (WHERE liked)", "time"), ("avg(revenue) FILTER (WHERE duration_ms > 200000)", "float"),
     ]
 
     def agg(self, i):
@@ -406,7 +429,11 @@ class Generator:
              Item("date_trunc('day', time)", "time", "day"), Item("artist || ' - ' || track", "string", "title"),
              Item("CAST(duration_ms AS DOUBLE)", "float", "ms"), Item("CAST(duration_ms AS VARCHAR)", "string", "ms_text"),
              Item("-duration_ms", "int", "neg"), Item("duration_ms * duration_ms", "int", "sq"),
-             Item("CAST(revenue * 1000 AS BIGINT)", "int", "milli")]
+             Item("CAST(revenue * 1000 AS BIGINT)", "int", "milli"),
+             Item("strftime(time, '%Y-%m-%d %H:%M:%S')", "string", "stamp"), Item("epoch_ms(time)", "int", "ms_since"),
+             Item("date_part('epoch', time)", "float", "epoch_s"), Item("extract(minute FROM time)", "int", "minute"),
+             Item("time AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York'", "time", "ny"),
+             Item("timezone('Europe/Berlin', time)", "time", "berlin_instant")]
 
     def plain_query(self):
         if self.r() < 0.06:
@@ -581,6 +608,41 @@ APPROX = [
 ]
 
 
+# Hand-written queries of the aggregates and time functions of issue 11 (cases fNNN): each group's
+# answer is deterministic (no ties for arg_max's ordering, no order-dependent string_agg).
+FUNCS = [
+    "SELECT platform, median(duration_ms) AS med, quantile_cont(duration_ms, 0.9) AS p90, "
+    "quantile_disc(duration_ms, 0.9) AS p90d, quantile_disc(revenue, 0.5) AS rev FROM plays GROUP BY platform ORDER BY platform",
+    "SELECT date_trunc('day', time AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York') AS local_day, count(*) AS plays "
+    "FROM plays GROUP BY local_day ORDER BY local_day",
+    "SELECT time_bucket(INTERVAL '1 day', timezone('UTC', time), 'America/New_York') AS day, count(*) AS plays "
+    "FROM plays GROUP BY day ORDER BY day",
+    "SELECT artist, count(*) FILTER (WHERE liked) AS likes, count(*) FILTER (WHERE skipped) AS skips, "
+    "stddev_samp(duration_ms) AS sd, median(duration_ms) AS med FROM plays GROUP BY artist ORDER BY artist",
+    "SELECT user_id, max_by(track, time) AS last_track, arg_min(duration_ms, time) AS first_ms, count(*) AS n "
+    "FROM plays GROUP BY user_id ORDER BY user_id LIMIT 200",
+    "SELECT extract(year FROM time) AS y, extract(month FROM time) AS m, extract(isoyear FROM time) AS iy, "
+    "count(*) AS n FROM plays GROUP BY y, m, iy ORDER BY y, m, iy",
+    "SELECT strftime(time, '%Y-%m-%d') AS d, count(*) AS n FROM plays "
+    "WHERE strptime(strftime(time, '%Y-%m-%d %H:%M:%S'), '%Y-%m-%d %H:%M:%S') = date_trunc('second', time) "
+    "GROUP BY d ORDER BY d",
+    "SELECT corr(duration_ms, revenue) AS c, covar_samp(duration_ms, revenue) AS cs, var_pop(revenue) AS vp, "
+    "bool_or(liked) AS any_liked, bool_and(completed) AS all_done FROM plays",
+    "SELECT platform, count(*) AS n FROM plays GROUP BY platform HAVING n > 1000 ORDER BY n DESC",
+    "SELECT make_timestamp(2026, 3, 8, 2, 30, 0) AT TIME ZONE 'America/New_York' AS gap, "
+    "TIMESTAMP '2026-11-01 01:30:00' AT TIME ZONE 'America/New_York' AS overlap, epoch_ms(1767225600123) AS ms, "
+    "to_timestamp(1767225600) AS ts, make_timestamp(1767225600000000) AS us",
+    "SELECT quantile_disc(duration_ms, 0.5) FILTER (WHERE platform = 'napster') AS none, "
+    "median(duration_ms) FILTER (WHERE false) AS empty, stddev_samp(duration_ms) FILTER (WHERE user_id = 'x') AS sd, "
+    "bool_and(liked) FILTER (WHERE false) AS b, count(*) FILTER (WHERE false) AS c FROM plays",
+    "SELECT country, date_part('hour', timezone('Asia/Kolkata', timezone('UTC', time))) AS local_hour, count(*) AS n "
+    "FROM plays WHERE country IN ('IN', 'US') GROUP BY country, local_hour ORDER BY country, local_hour",
+    # not quantile_cont(time, …): its microsecond rounding differs from DuckDB's by 1 µs at times (docs/sql.md)
+    "SELECT device, quantile_disc(time, 0.5) FILTER (WHERE liked) AS mid, quantile_disc(time, 0.1) AS early, "
+    "var_samp(duration_ms // 1000) AS v FROM plays GROUP BY device ORDER BY device",
+]
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--parquet", required=True)
@@ -642,6 +704,10 @@ def main():
         made += 1
 
     cases += edge_cases(con, a.edge, a.seed, a.max_rows)
+
+    for i, sql in enumerate(FUNCS):
+        names, kinds, rows = answer(con, sql)
+        cases.append(dict(id=f"f{i:03d}", sql=sql, ordered=" ORDER BY " in sql.upper(), names=names, kinds=kinds, rows=rows))
 
     approx = []
     for i, sql in enumerate(APPROX):

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what tsdb needs to build and test, when it is missing: Debian's liblz4/libzstd/zlib/libedit/snappy headers
-# and pkg-config, Node.js (the console's JavaScript unit tests), Chromium and chromedriver (the console's
+# and pkg-config, tzdata (the time zones of AT TIME ZONE, read from /usr/share/zoneinfo), Node.js (the console's JavaScript unit tests), Chromium and chromedriver (the console's
 # browser test), openssl and curl (the TLS tests make a certificate and call HTTPS), and the Python packages the tests use (DuckDB as the reference engine, pyarrow and polars reading tsdb's Parquet files, the InfluxDB
 # and QuestDB client libraries, selenium), and the PostgreSQL clients the --pg tests drive (psql and
 # pgbench from postgresql-client/postgresql-contrib, the JDBC driver and a JDK, psycopg 3, psycopg2 and
@@ -9,7 +9,7 @@
 set -euo pipefail
 
 need_apt=()
-for p in liblz4-dev libzstd-dev zlib1g-dev libedit-dev libsnappy-dev pkg-config chromium chromium-driver \
+for p in liblz4-dev libzstd-dev zlib1g-dev libedit-dev libsnappy-dev pkg-config tzdata chromium chromium-driver \
          postgresql-client postgresql-contrib libpostgresql-jdbc-java default-jdk-headless openssl curl hyperfine; do
     dpkg -s "$p" >/dev/null 2>&1 || need_apt+=("$p")
 done

@@ -104,7 +104,7 @@ struct Explain {
             var cols = Set<Int>()
             plan.filter?.columns(into: &cols)
             for k in plan.keys { k.columns(into: &cols) }
-            for a in plan.aggregates { a.argument?.columns(into: &cols) }
+            for a in plan.aggregates { for case let e? in a.inputs { e.columns(into: &cols) } }
             if !plan.isAggregate { for o in plan.outputs { o.columns(into: &cols) }; for k in plan.order { k.expr.columns(into: &cols) } }
             lines.append("  columns read: \(cols.sorted().map { snap.schema.columns[$0].name }.joined(separator: ", "))")
             if !plan.prune.isEmpty { lines.append("  pruning predicates: \(plan.prune.count)") }

@@ -3,6 +3,11 @@ import ColumnStore
 /// The aggregate functions.
 enum AggregateKind: String, Sendable {
     case count, sum, avg, min, max, approxCountDistinct = "approx_count_distinct"
+    case median, quantileCont = "quantile_cont", quantileDisc = "quantile_disc", approxQuantile = "approx_quantile"
+    case argMax = "arg_max", argMin = "arg_min", first, last
+    case stddevSamp = "stddev_samp", stddevPop = "stddev_pop", varSamp = "var_samp", varPop = "var_pop"
+    case corr, covarSamp = "covar_samp", covarPop = "covar_pop"
+    case stringAgg = "string_agg", boolAnd = "bool_and", boolOr = "bool_or"
 
     init?(name: String) {
         switch name {
@@ -12,23 +17,73 @@ enum AggregateKind: String, Sendable {
         case "min": self = .min
         case "max": self = .max
         case "approx_count_distinct": self = .approxCountDistinct
+        case "median": self = .median
+        case "quantile_cont": self = .quantileCont
+        case "quantile_disc", "quantile": self = .quantileDisc
+        case "approx_quantile": self = .approxQuantile
+        case "arg_max", "argmax", "max_by": self = .argMax
+        case "arg_min", "argmin", "min_by": self = .argMin
+        case "first", "arbitrary": self = .first
+        case "last": self = .last
+        case "stddev_samp", "stddev": self = .stddevSamp
+        case "stddev_pop": self = .stddevPop
+        case "var_samp", "variance": self = .varSamp
+        case "var_pop": self = .varPop
+        case "corr": self = .corr
+        case "covar_samp": self = .covarSamp
+        case "covar_pop": self = .covarPop
+        case "string_agg", "listagg", "group_concat": self = .stringAgg
+        case "bool_and", "every": self = .boolAnd
+        case "bool_or": self = .boolOr
         default: return nil
         }
     }
+
+    /// Every name an aggregate answers to (for "did you mean" suggestions).
+    static let names = ["count", "sum", "avg", "mean", "min", "max", "approx_count_distinct", "median", "quantile_cont",
+                        "quantile_disc", "quantile", "approx_quantile", "arg_max", "argmax", "max_by", "arg_min", "argmin",
+                        "min_by", "first", "arbitrary", "last", "stddev_samp", "stddev", "stddev_pop", "var_samp", "variance",
+                        "var_pop", "corr", "covar_samp", "covar_pop", "string_agg", "listagg", "group_concat", "bool_and",
+                        "every", "bool_or"]
+
+    /// Aggregates of two arguments: `arg_max(x, by)`, `corr(y, x)`.
+    var takesTwo: Bool { self == .argMax || self == .argMin || self == .corr || self == .covarSamp || self == .covarPop }
 }
 
-/// One aggregate call of a query: its function, its bound argument (nil for `count(*)`), DISTINCT.
+/// One aggregate call of a query: its function, its bound argument (nil for `count(*)`), DISTINCT, the
+/// second argument of two-argument aggregates, the FILTER condition, and constant parameters.
 struct AggregateSpec: Sendable {
     var kind: AggregateKind
     var argument: BoundExpr?
     var distinct: Bool
+    /// `arg_max`'s ordering value, `corr`'s second variable; for `first`/`last` the time column that orders rows.
+    var second: BoundExpr? = nil
+    /// `FILTER (WHERE condition)`: only rows where it is true reach the aggregate.
+    var filter: BoundExpr? = nil
+    /// The quantile of `median`, `quantile_*` and `approx_quantile`.
+    var fraction: Double = 0.5
+    /// `string_agg`'s separator.
+    var separator: String = ","
+
+    /// The vectors the runner computes for this aggregate, in order: argument (nil for `count(*)`),
+    /// then the second argument if any, then the filter if any.
+    var inputs: [BoundExpr?] {
+        var out: [BoundExpr?] = [argument]
+        if let second { out.append(second) }
+        if let filter { out.append(filter) }
+        return out
+    }
 
     var resultType: ValueType {
         switch kind {
         case .count, .approxCountDistinct: .int
         case .avg: .double
         case .sum: argument?.type == .double ? .double : (argument?.type == .uint ? .uint : .int)
-        case .min, .max: argument?.type ?? .null
+        case .min, .max, .quantileDisc, .approxQuantile, .argMax, .argMin, .first, .last: argument?.type ?? .null
+        case .median, .quantileCont: argument?.type == .time ? .time : .double
+        case .stddevSamp, .stddevPop, .varSamp, .varPop, .corr, .covarSamp, .covarPop: .double
+        case .stringAgg: .string
+        case .boolAnd, .boolOr: .bool
         }
     }
 
@@ -44,6 +99,25 @@ struct AggregateSpec: Sendable {
             }
         case .min, .max: return MinMaxAccumulator(type: argument?.type ?? .null, isMax: kind == .max)
         case .approxCountDistinct: return HyperLogLogAccumulator()
+        case .median, .quantileCont, .quantileDisc:
+            let t = argument?.type ?? .null
+            let q = QuantileMode(fraction: kind == .median ? 0.5 : fraction, continuous: kind != .quantileDisc)
+            switch t {
+            case .double: return QuantileAccumulator<Double>(type: t, mode: q)
+            case .uint: return QuantileAccumulator<UInt64>(type: t, mode: q)
+            default: return QuantileAccumulator<Int64>(type: t, mode: q)
+            }
+        case .approxQuantile: return ApproxQuantileAccumulator(type: argument?.type ?? .null, fraction: fraction)
+        case .argMax, .argMin:
+            return ArgExtremeAccumulator(valueType: argument?.type ?? .null, byType: second?.type ?? .null,
+                                         isMax: kind == .argMax, keepNullValues: false)
+        case .first, .last:
+            return ArgExtremeAccumulator(valueType: argument?.type ?? .null, byType: second?.type ?? .null,
+                                         isMax: kind == .last, keepNullValues: true)
+        case .stddevSamp, .stddevPop, .varSamp, .varPop: return MomentAccumulator(kind: kind)
+        case .corr, .covarSamp, .covarPop: return CoMomentAccumulator(kind: kind)
+        case .stringAgg: return StringAggAccumulator(separator: separator)
+        case .boolAnd, .boolOr: return BoolAggAccumulator(isAnd: kind == .boolAnd)
         }
     }
 }
@@ -54,12 +128,20 @@ struct AggregateSpec: Sendable {
 protocol Accumulator: AnyObject {
     func resize(_ groups: Int)
     func update(_ gids: [Int32], _ sel: [Int32]?, _ arg: Vec?, _ pool: inout StringPool) throws
+    /// Two-argument aggregates (`arg_max`, `corr`, `first` with its time) see both vectors; others ignore `second`.
+    func update(_ gids: [Int32], _ sel: [Int32]?, _ arg: Vec?, _ second: Vec?, _ pool: inout StringPool) throws
     /// Folds `other`'s groups into this one; `map[g]` is this accumulator's group for `other`'s group g,
     /// or -1 to leave that group out (merging one hash partition at a time).
     func merge(_ other: Accumulator, map: [Int32], from otherPool: StringPool, into pool: inout StringPool) throws
     func finalize(_ pool: StringPool) throws -> ColumnVector
     /// Estimated bytes of the per-group state, for the query's memory budget; cheap (no walk over groups).
     var memoryBytes: Int { get }
+}
+
+extension Accumulator {
+    func update(_ gids: [Int32], _ sel: [Int32]?, _ arg: Vec?, _ second: Vec?, _ pool: inout StringPool) throws {
+        try update(gids, sel, arg, &pool)
+    }
 }
 
 /// An accumulator with a fast path for a single group (no GROUP BY): a tight loop over the batch.

@@ -44,18 +44,59 @@ final class HashAggregate: @unchecked Sendable {  // one thread at a time; merge
         return b
     }
 
-    /// Adds the selected rows of one batch. `keyVecs` and `args` are full-batch vectors.
-    func consume(_ keyVecs: [Vec], _ args: [Vec?], sel: [Int32]?, rows: Int) throws {
+    /// Adds the selected rows of one batch. `keyVecs` and `inputs` are full-batch vectors; `inputs` holds
+    /// each aggregate's `AggregateSpec.inputs` one after another.
+    func consume(_ keyVecs: [Vec], _ inputs: [Vec?], sel: [Int32]?, rows: Int) throws {
         let n = sel?.count ?? rows
         guard n > 0 else { return }
         // No GROUP BY: reductions over the whole batch, no group ids.
         if keyTypes.isEmpty, accumulators.allSatisfy({ $0 is UngroupedAccumulator }) {
-            for (i, a) in accumulators.enumerated() { try (a as! UngroupedAccumulator).reduce(sel, args[i], rows: rows) }
+            var at = 0
+            for (i, a) in accumulators.enumerated() {
+                let spec = specs[i]
+                let arg = inputs[at]
+                at += spec.inputs.count
+                if spec.filter != nil {
+                    let picked = Self.filtered(inputs[at - 1], sel, n)
+                    if !picked.isEmpty { try (a as! UngroupedAccumulator).reduce(picked.map { Int32(row(sel, Int($0))) }, arg, rows: rows) }
+                } else {
+                    try (a as! UngroupedAccumulator).reduce(sel, arg, rows: rows)
+                }
+            }
             return
         }
         let gids = groupIDs(keyVecs, sel: sel, n: n)
         for a in accumulators { a.resize(groupCount) }
-        for (i, a) in accumulators.enumerated() { try a.update(gids, sel, args[i], &pool) }
+        var at = 0
+        for (i, a) in accumulators.enumerated() {
+            let spec = specs[i]
+            let arg = inputs[at], second = spec.second != nil ? inputs[at + 1] : nil
+            at += spec.inputs.count
+            if spec.filter != nil {
+                // FILTER (WHERE …): the aggregate sees only the rows whose condition is true.
+                let picked = Self.filtered(inputs[at - 1], sel, n)
+                if picked.isEmpty { continue }
+                try a.update(picked.map { gids[Int($0)] }, picked.map { Int32(row(sel, Int($0))) }, arg, second, &pool)
+            } else {
+                try a.update(gids, sel, arg, second, &pool)
+            }
+        }
+    }
+
+    /// The positions j in the selection (0..<n) whose row's FILTER condition `cond` is true.
+    static func filtered(_ cond: Vec?, _ sel: [Int32]?, _ n: Int) -> [Int32] {
+        guard let cond else { return [] }
+        if let c = cond.constant { return c == .bool(true) ? (0..<Int32(n)).map { $0 } : [] }
+        var out: [Int32] = []
+        out.reserveCapacity(n)
+        let valid = cond.col.validity
+        cond.col.bools.withUnsafeBufferPointer { b in
+            for j in 0..<n {
+                let r = row(sel, j)
+                if b[r] != 0, valid.map({ $0[r] }) ?? true { out.append(Int32(j)) }
+            }
+        }
+        return out
     }
 
     private func groupIDs(_ keyVecs: [Vec], sel: [Int32]?, n: Int) -> [Int32] {

@@ -12,7 +12,7 @@ final class PartitionedAggregate: @unchecked Sendable {  // used by one scan thr
     let keyTypes: [ValueType]
     let specs: [AggregateSpec]
     let tables: PartitionTables
-    /// Per partition: key columns, then one column per aggregate argument (nil for `count(*)`).
+    /// Per partition: key columns, then one column per aggregate input (`AggregateSpec.inputs`; nil for `count(*)`).
     private var buffers: [[ColumnVector?]]
     private var bufferedRows: [Int]
     /// Per column (keys then arguments): its dictionary while it holds symbol codes.
@@ -27,7 +27,7 @@ final class PartitionedAggregate: @unchecked Sendable {  // used by one scan thr
         buffers = [[ColumnVector?]](repeating: [], count: KeyHash.partitionCount)
         bufferedRows = [Int](repeating: 0, count: KeyHash.partitionCount)
         dicts = []
-        types = keyTypes + specs.map { $0.argument?.type ?? .int }
+        types = keyTypes + specs.flatMap { $0.inputs.map { $0?.type ?? .int } }
     }
 
     /// Adds the selected rows of one batch (full-batch vectors, as `HashAggregate.consume` takes them).

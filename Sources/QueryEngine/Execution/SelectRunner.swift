@@ -43,14 +43,14 @@ struct SelectRunner {
 
     func execute(_ plan: SelectPlan) throws -> QueryResult {
         // count(*) of a whole source: its row count, no scan.
-        if plan.isAggregate, plan.filter == nil, plan.keys.isEmpty, plan.aggregates.allSatisfy({ $0.kind == .count && $0.argument == nil }) {
+        if plan.isAggregate, plan.filter == nil, plan.keys.isEmpty, plan.aggregates.allSatisfy({ $0.kind == .count && $0.argument == nil && $0.filter == nil }) {
             let w = Worker(plan: plan, partitionAfter: engine.partitionAfterGroups)
             let rows = switch plan.source {
             case let .table(snap): snap.rowGroups.reduce(0) { $0 + $1.rowCount }
             case let .rows(_, count): count
             case .none: 1
             }
-            try w.aggregate!.consume([], plan.aggregates.map { _ in nil }, sel: nil, rows: rows)
+            try w.aggregate!.consume([], plan.aggregates.flatMap { $0.inputs.map { _ in nil } }, sel: nil, rows: rows)
             return try finish(plan, [w])
         }
         let work = units(plan)
@@ -298,7 +298,7 @@ final class Worker: @unchecked Sendable {
         }
         if let agg = aggregate {
             func evaluate(_ source: some ColumnSource) throws -> ([Vec], [Vec?]) {
-                (try plan.keys.map { try computed($0, source) }, try plan.aggregates.map { try $0.argument.map { try computed($0, source) } })
+                (try plan.keys.map { try computed($0, source) }, try plan.aggregates.flatMap(\.inputs).map { try $0.map { try computed($0, source) } })
             }
             var (keys, args): ([Vec], [Vec?])
             var (rowsSel, rows) = (sel, n)

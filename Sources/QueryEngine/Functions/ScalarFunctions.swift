@@ -5,6 +5,7 @@ import Foundation
 /// these favour clarity: most go through `Value`s row by row.
 enum ScalarFunctions {
     static func eval(_ f: ScalarFunction, _ args: [Vec], _ t: ValueType, _ n: Int) throws -> Vec {
+        if let v = try TimeFunctions.eval(f, args, n) { return v }
         // Row-at-a-time over Values; constant inputs give a constant.
         if args.allSatisfy({ $0.constant != nil }) {
             return Vec(constant: try apply(f, args.map { $0.constant! }, t), count: n)
@@ -87,17 +88,6 @@ enum ScalarFunctions {
         case .epochNs, .epochMs, .epoch:
             guard case let .time(x) = a[0] else { return .null }
             return f == .epochNs ? .int(x) : f == .epochMs ? .int(TimeBucket.floorDiv(x, 1_000_000)) : .double(Double(x) / 1e9)
-        case .extractYear, .extractMonth, .extractDay, .extractHour, .extractDow:
-            guard case let .time(x) = a[0] else { return .null }
-            let day = Day.of(x)
-            let c = Day.civil(day)
-            switch f {
-            case .extractYear: return .int(Int64(c.year))
-            case .extractMonth: return .int(Int64(c.month))
-            case .extractDay: return .int(Int64(c.day))
-            case .extractHour: return .int((x - Int64(day) * TimeBucket.nanosPerDay) / 3_600_000_000_000)
-            default: return .int(Int64(((Int(day) % 7) + 11) % 7))  // 1970-01-01 was a Thursday; Sunday = 0
-            }
         default: return .null
         }
     }

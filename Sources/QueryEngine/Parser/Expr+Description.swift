@@ -25,7 +25,7 @@ extension Expr: CustomStringConvertible {
                 if call.distinct { text += "DISTINCT " }
                 text += call.arguments.map(\.description).joined(separator: ", ")
             }
-            return text + ")"
+            return text + ")" + (call.filter.map { " FILTER (WHERE \($0.description))" } ?? "")
         case .caseWhen(let caseExpr):
             var text = "CASE"
             if let operand = caseExpr.operand { text += " " + operand.description }

@@ -55,7 +55,9 @@ public struct Expr: Sendable, Hashable {
             case .binary(_, let left, let right):
                 try body(left)
                 try body(right)
-            case .function(let call): try call.arguments.forEach(body)
+            case .function(let call):
+                try call.arguments.forEach(body)
+                if let filter = call.filter { try body(filter) }
             case .caseWhen(let caseExpr):
                 if let operand = caseExpr.operand { try body(operand) }
                 for branch in caseExpr.branches {
@@ -89,12 +91,15 @@ public struct FunctionCall: Sendable, Hashable {
     public var distinct: Bool
     /// `f(*)`, as in `count(*)`; then `arguments` is empty.
     public var star: Bool
+    /// `f(…) FILTER (WHERE condition)` on an aggregate.
+    public var filter: Expr?
 
-    public init(name: String, arguments: [Expr], distinct: Bool = false, star: Bool = false) {
+    public init(name: String, arguments: [Expr], distinct: Bool = false, star: Bool = false, filter: Expr? = nil) {
         self.name = name
         self.arguments = arguments
         self.distinct = distinct
         self.star = star
+        self.filter = filter
     }
 }
 

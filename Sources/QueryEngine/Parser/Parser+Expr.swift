@@ -21,6 +21,8 @@ extension Parser {
         case cast
         case `is`
         case predicate(negated: Bool)
+        /// `x AT TIME ZONE zone`.
+        case atTimeZone
     }
 
     @inline(never)
@@ -31,6 +33,10 @@ extension Parser {
         }
         if token.kind == .doubleColon { return Precedence.cast >= minimum ? .cast : nil }
         if token.is(.is) { return Precedence.is >= minimum ? .is : nil }
+        // AT TIME ZONE binds tighter than * and /, looser than unary minus (PostgreSQL's order).
+        if token.isIdentifier, name(token) == "at", peek().isIdentifier, name(peek()) == "time" {
+            return Precedence.unary >= minimum ? .atTimeZone : nil
+        }
         // [NOT] IN / BETWEEN / LIKE / ILIKE
         let negated = token.is(.not)
         let word = negated ? peek() : token
@@ -46,7 +52,20 @@ extension Parser {
         case .cast: return try parseCastSuffix(left)
         case .is: return try parseIsSuffix(left)
         case .predicate(let negated): return try parsePredicate(left, negated: negated)
+        case .atTimeZone: return try parseAtTimeZone(left)
         }
+    }
+
+    /// `x AT TIME ZONE zone`, read as DuckDB does: `timezone(zone, x)`.
+    @inline(never)
+    private mutating func parseAtTimeZone(_ left: Expr) throws(SQLError) -> Expr {
+        let position = current.position
+        advance()  // AT
+        advance()  // TIME
+        guard current.isIdentifier, name(current) == "zone" else { throw unexpected(["ZONE"]) }
+        advance()
+        let zone = try parseExpr(Precedence.unary + 1)
+        return try node(.function(FunctionCall(name: "timezone", arguments: [zone, left])), at: position)
     }
 
     @inline(never)
@@ -321,6 +340,15 @@ extension Parser {
     @inline(never)
     private mutating func parseCall(_ name: String, at position: SourcePosition) throws(SQLError) -> Expr {
         var call = FunctionCall(name: name, arguments: [])
+        // `extract(field FROM x)` is DuckDB's `date_part('field', x)`.
+        if name == "extract", current.isIdentifier, peek().is(.from) {
+            let field = try node(.literal(.string(self.name(current).lowercased())), at: current.position)
+            advance()
+            advance()
+            let value = try parseExpr()
+            try expect(.rightParen, ["')'"])
+            return try node(.function(FunctionCall(name: "date_part", arguments: [field, value])), at: position)
+        }
         if accept(.star) {
             call.star = true
         } else if current.kind != .rightParen {
@@ -330,6 +358,14 @@ extension Parser {
             } while accept(.comma)
         }
         try expect(.rightParen, call.star ? ["')'"] : ["','", "')'"])
+        // `FILTER (WHERE condition)` after an aggregate (DuckDB also takes `FILTER (condition)`).
+        if current.isIdentifier, self.name(current) == "filter", peek().kind == .leftParen {
+            advance()
+            advance()
+            _ = accept(.where)
+            call.filter = try parseExpr()
+            try expect(.rightParen, ["')'"])
+        }
         return try node(.function(call), at: position)
     }
 

@@ -267,9 +267,18 @@ struct Binder {
             if args.count == 2, case .constant(.bool(true)) = args[1] { return .constant(.null) }
             throw QueryError("unrecognized configuration parameter \"\(name)\"", at: p)
         case "time_bucket":
-            try arity(2...2)
+            try arity(2...3)
             guard case let .constant(.interval(i)) = args[0] else { throw QueryError("time_bucket() needs a constant INTERVAL first", at: p) }
             guard let b = TimeBucket.timeBucket(i) else { throw QueryError("time_bucket() needs a positive interval of months, or of days and time", at: p) }
+            if args.count == 3 {
+                // time_bucket(width, instant, 'zone'): buckets of the zone's wall clock, as instants.
+                guard case let .constant(.string(zone)) = args[2] else {
+                    throw QueryError("time_bucket()'s third argument must be a constant time zone name", at: call.arguments[2].position)
+                }
+                do { _ = try TimeZoneDatabase.zone(zone) } catch let error as QueryError { throw QueryError(error.message, at: call.arguments[2].position) }
+                let local = BoundExpr.scalar(.zoneToLocal, [args[2], try coerce(args[1], to: .time, p)], .time)
+                return .scalar(.zoneFromLocal, [args[2], .timeBucket(b, local)], .time)
+            }
             return .timeBucket(b, try coerce(args[1], to: .time, p))
         case "date_trunc", "datetrunc":
             try arity(2...2)
@@ -311,21 +320,89 @@ struct Binder {
             return .scalar(.concat, args, .string)
         case "epoch_ns", "epoch_ms", "epoch":
             try arity(1...1)
+            // epoch_ms(BIGINT) is the other way round: milliseconds since 1970 to a TIMESTAMP.
+            if call.name == "epoch_ms", args[0].type == .int || args[0].type == .int32 || args[0].type == .uint {
+                return .scalar(.epochMsToTime, [try coerce(args[0], to: .int, p)], .time)
+            }
             let a = try coerce(args[0], to: .time, p)
             return .scalar(call.name == "epoch_ns" ? .epochNs : call.name == "epoch_ms" ? .epochMs : .epoch, [a], call.name == "epoch" ? .double : .int)
-        case "year", "month", "day", "hour", "dayofweek":
+        case "year", "month", "day", "hour", "minute", "second", "millisecond", "microsecond", "quarter", "dayofweek",
+             "dayofmonth", "dayofyear", "week", "weekofyear", "isodow", "isoyear", "yearweek", "decade", "century",
+             "millennium", "era":
             try arity(1...1)
-            let a = try coerce(args[0], to: .time, p)
-            let f: ScalarFunction = switch call.name {
-            case "year": .extractYear
-            case "month": .extractMonth
-            case "day": .extractDay
-            case "hour": .extractHour
-            default: .extractDow
+            let part = DatePart(name: call.name)!
+            return .scalar(.datePart, [.constant(.string(part.rawValue)), try coerce(args[0], to: .time, p)], .int)
+        case "date_part", "datepart":
+            try arity(2...2)
+            guard case let .constant(.string(name)) = args[0] else { throw QueryError("\(call.name)() needs a constant field such as 'year'", at: p) }
+            guard let part = DatePart(name: name) else {
+                let hint = Suggestions.closest(to: name, in: DatePart.allCases.map(\.rawValue)).map { " (did you mean '\($0)'?)" } ?? ""
+                throw QueryError("unknown date part '\(name)'\(hint)", at: call.arguments[0].position)
             }
-            return .scalar(f, [a], .int)
+            return .scalar(.datePart, [.constant(.string(part.rawValue)), try coerce(args[1], to: .time, p)], part == .epoch ? .double : .int)
+        case "strftime":
+            try arity(2...2)
+            // DuckDB takes strftime(timestamp, format) and strftime(format, timestamp).
+            let (time, format) = args[0].type == .string && args[1].type != .string ? (args[1], args[0]) : (args[0], args[1])
+            guard case let .constant(.string(f)) = format else { throw QueryError("strftime() needs a constant format string", at: p) }
+            do { _ = try TimeFormat(f) } catch let error as QueryError { throw QueryError(error.message, at: p) }
+            return .scalar(.strftime, [try coerce(time, to: .time, p), format], .string)
+        case "strptime":
+            try arity(2...2)
+            guard args[0].type == .string || args[0].type == .null else { throw QueryError("strptime() needs a string to parse, got \(args[0].type)", at: p) }
+            guard case let .constant(.string(f)) = args[1] else { throw QueryError("strptime() needs a constant format string", at: p) }
+            do { _ = try TimeFormat(f) } catch let error as QueryError { throw QueryError(error.message, at: p) }
+            return .scalar(.strptime, args, .time)
+        case "make_timestamp":
+            guard args.count == 1 || args.count == 6 else {
+                throw QueryError("make_timestamp() takes 6 arguments (year, month, day, hour, minute, seconds) or 1 (microseconds), got \(args.count)", at: p)
+            }
+            for a in args where !(a.type.isNumeric || a.type == .null) { throw QueryError("make_timestamp() needs numbers, got \(a.type)", at: p) }
+            if args.count == 1 { return .scalar(.makeTimestamp, [try coerce(args[0], to: .int, p)], .time) }
+            return .scalar(.makeTimestamp, args, .time)
+        case "to_timestamp":
+            try arity(1...1)
+            guard args[0].type.isNumeric || args[0].type == .null else { throw QueryError("to_timestamp() needs seconds as a number, got \(args[0].type)", at: p) }
+            return .scalar(.toTimestamp, args, .time)
+        case "timezone":
+            try arity(2...2)
+            guard case let .constant(.string(zone)) = args[0] else { throw QueryError("the time zone must be a constant string such as 'America/New_York'", at: call.arguments[0].position) }
+            do { _ = try TimeZoneDatabase.zone(zone) } catch let error as QueryError { throw QueryError(error.message, at: call.arguments[0].position) }
+            let value = try coerce(args[1], to: .time, p)
+            // A TIMESTAMP (wall time) becomes the instant the zone's clocks show it; a TIMESTAMPTZ (instant)
+            // becomes the zone's wall time — DuckDB's two meanings of AT TIME ZONE.
+            let f: ScalarFunction = Self.isInstant(call.arguments[1]) ? .zoneToLocal : .zoneFromLocal
+            return .scalar(f, [args[0], value], .time)
         default:
-            throw QueryError("unknown function \(call.name)()", at: p)
+            let known = Self.functionNames + AggregateKind.names
+            let hint = Suggestions.closest(to: call.name, in: known).map { " (did you mean \($0)()?)" } ?? ""
+            throw QueryError("unknown function \(call.name)()\(hint)", at: p)
+        }
+    }
+
+    /// The scalar function names `function` knows, for suggestions.
+    static let functionNames = ["now", "current_timestamp", "time_bucket", "date_trunc", "datetrunc", "abs", "floor", "ceil",
+                                "ceiling", "round", "lower", "upper", "length", "coalesce", "greatest", "least", "nullif",
+                                "concat", "epoch_ns", "epoch_ms", "epoch", "date_part", "datepart", "extract", "strftime",
+                                "strptime", "make_timestamp", "to_timestamp", "timezone"] + DatePart.allCases.map(\.rawValue)
+
+    /// Whether `e` is a TIMESTAMP WITH TIME ZONE in DuckDB's typing (an instant, not a wall time): what
+    /// `AT TIME ZONE`, `to_timestamp` and `now()` give, and truncations and shifts of those. Stored
+    /// `time` columns are TIMESTAMPs.
+    static func isInstant(_ e: Expr) -> Bool {
+        switch e.kind {
+        case let .function(call):
+            switch call.name {
+            case "timezone": return call.arguments.count == 2 && !isInstant(call.arguments[1])
+            case "to_timestamp", "now", "current_timestamp": return true
+            case "time_bucket" where call.arguments.count == 3: return true
+            case "date_trunc", "datetrunc", "time_bucket": return call.arguments.count >= 2 && isInstant(call.arguments[1])
+            default: return false
+            }
+        case let .binary(op, l, r) where op == .add || op == .subtract:
+            return isInstant(l) || isInstant(r)
+        default:
+            return false
         }
     }
 }

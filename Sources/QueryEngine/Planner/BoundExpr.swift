@@ -86,7 +86,10 @@ enum ScalarFunction: String, Sendable {
     case greatest, least, concat
     /// `a || b`: NULL when either side is NULL (the function `concat()` skips NULLs instead).
     case concatOperator = "||"
-    case extractYear, extractMonth, extractDay, extractHour, extractDow, nullif
+    case nullif
+    /// Time functions (`TimeFunctions`); constant arguments (field, format, zone) come first or as noted.
+    case datePart = "date_part", strftime, strptime, makeTimestamp = "make_timestamp", epochMsToTime = "epoch_ms_to_timestamp"
+    case toTimestamp = "to_timestamp", zoneToLocal = "timezone_to_local", zoneFromLocal = "timezone_from_local"
 }
 
 /// The codes of a tag column that satisfy a predicate: one byte per code (1 = match).

@@ -51,7 +51,8 @@ struct SelectPlanner {
                 return .column(i, sourceTypes[i])
             }
             let where_ = tableName.map { " in table '\($0)'" } ?? (s.from == nil ? " (the query has no FROM)" : " in the subquery")
-            throw QueryError("unknown column '\(name)'\(where_)", at: pos)
+            let hint = Suggestions.closest(to: name, in: names).map { " (did you mean '\($0)'?)" } ?? ""
+            throw QueryError("unknown column '\(name)'\(where_)\(hint)", at: pos)
         }, hook: nil, now: now, session: session)
 
         // Select items, with * expanded.
@@ -100,20 +101,34 @@ struct SelectPlanner {
             }
             var specs: [AggregateSpec] = []
             var specASTs: [FunctionCall] = []
+            // first()/last() take the value of the earliest/latest row by the table's time column.
+            let timeColumn: BoundExpr? = tableName != nil && types.first == .time ? .column(0, .time) : nil
             let keyTypes = keyBound.map(\.type)
             var post = Binder(resolveColumn: { name, pos in
                 throw QueryError("column '\(name)' must appear in the GROUP BY clause or be used in an aggregate function", at: pos)
             }, hook: nil, now: now, session: session)
             let keyCount = keyASTs.count
+            // HAVING (and ORDER BY expressions) may name a select-list alias that is not a source column,
+            // as DuckDB allows; `resolvingAlias` stops an alias from resolving through itself.
+            var resolvingAlias = false
+            let selfRef = BinderReference()
+            defer { selfRef.binder = nil }  // the hook refers to its binder: break the cycle after planning
             post.hook = { e in
                 if let i = keyASTs.firstIndex(of: e) { return .column(i, keyTypes[i]) }
+                if !resolvingAlias, case let .column(nil, name) = e.kind, !names.contains(name),
+                   let ast = items.first(where: { $0.2 == name && $0.0 != nil })?.0 {
+                    resolvingAlias = true
+                    defer { resolvingAlias = false }
+                    return try selfRef.binder!.bind(ast)
+                }
                 guard case let .function(call) = e.kind, let kind = AggregateKind(name: call.name) else { return nil }
                 if let j = specASTs.firstIndex(of: call) { return .column(keyCount + j, specs[j].resultType) }
-                let spec = try Self.aggregate(kind, call, e.position, scan)
+                let spec = try Self.aggregate(kind, call, e.position, scan, timeColumn: timeColumn)
                 specASTs.append(call)
                 specs.append(spec)
                 return .column(keyCount + specs.count - 1, spec.resultType == .null ? .int : spec.resultType)
             }
+            selfRef.binder = post
             var outputs: [BoundExpr] = []
             for (ast, pre, _) in items {
                 if let ast { outputs.append(try post.bind(ast)) } else {
@@ -152,7 +167,13 @@ struct SelectPlanner {
             let sym = SymbolRewriter(storage: storage, dicts: dicts)
             filter = filter.map(sym.rewrite)
             plan.keys = plan.keys.map(sym.rewrite)
-            plan.aggregates = plan.aggregates.map { var a = $0; a.argument = a.argument.map(sym.rewrite); return a }
+            plan.aggregates = plan.aggregates.map {
+                var a = $0
+                a.argument = a.argument.map(sym.rewrite)
+                a.second = a.second.map(sym.rewrite)
+                a.filter = a.filter.map(sym.rewrite)
+                return a
+            }
             if !isAggregate {
                 plan.outputs = plan.outputs.map(sym.rewrite)
                 plan.order = plan.order.map { var k = $0; k.expr = sym.rewrite(k.expr); return k }
@@ -184,22 +205,79 @@ struct SelectPlanner {
         return try binder.bind(e)
     }
 
-    static func aggregate(_ kind: AggregateKind, _ call: FunctionCall, _ p: SourcePosition, _ scan: Binder) throws -> AggregateSpec {
+    static func aggregate(_ kind: AggregateKind, _ call: FunctionCall, _ p: SourcePosition, _ scan: Binder,
+                          timeColumn: BoundExpr? = nil) throws -> AggregateSpec {
+        let filter = try call.filter.map { f -> BoundExpr in
+            if containsAggregate(f) { throw QueryError("aggregate functions are not allowed in FILTER", at: f.position) }
+            return try scan.boolean(try scan.bind(f), f.position)
+        }
         if call.star {
             guard kind == .count else { throw QueryError("\(call.name)(*) is not allowed; only count(*)", at: p) }
-            return AggregateSpec(kind: .count, argument: nil, distinct: false)
+            return AggregateSpec(kind: .count, argument: nil, distinct: false, filter: filter)
         }
-        guard call.arguments.count == 1 else { throw QueryError("\(call.name)() takes one argument", at: p) }
         for a in call.arguments where containsAggregate(a) { throw QueryError("aggregate functions cannot be nested", at: a.position) }
+        let arity: ClosedRange<Int> = switch kind {
+        case .argMax, .argMin, .corr, .covarSamp, .covarPop, .quantileCont, .quantileDisc, .approxQuantile: 2...2
+        case .stringAgg: 1...2
+        default: 1...1
+        }
+        guard arity.contains(call.arguments.count) else {
+            let n = arity.lowerBound == arity.upperBound ? "\(arity.lowerBound) argument\(arity.lowerBound == 1 ? "" : "s")" : "1 or 2 arguments"
+            throw QueryError("\(call.name)() takes \(n), got \(call.arguments.count)", at: p)
+        }
         let arg = try scan.bind(call.arguments[0])
+        var spec = AggregateSpec(kind: kind, argument: arg, distinct: call.distinct && (kind == .count), filter: filter)
+        func number(_ b: BoundExpr, _ e: Expr) throws {
+            guard b.type.isNumeric || b.type == .null else { throw QueryError("\(call.name)() needs a number, got \(b.type)", at: e.position) }
+        }
         switch kind {
         case .sum, .avg:
             guard arg.type.isNumeric || arg.type == .bool || arg.type == .null else {
                 throw QueryError("\(call.name)() needs a number, got \(arg.type)", at: p)
             }
+        case .median, .quantileCont, .quantileDisc, .approxQuantile:
+            guard arg.type.isNumeric || arg.type == .time || arg.type == .null else {
+                throw QueryError("\(call.name)() needs a number or a timestamp, got \(arg.type)", at: call.arguments[0].position)
+            }
+            if call.arguments.count == 2 {
+                let q = call.arguments[1]
+                guard case let .constant(v) = try scan.bind(q), let f = v.asDouble else {
+                    throw QueryError("\(call.name)() needs a constant fraction between 0 and 1 (lists of fractions are not supported)", at: q.position)
+                }
+                guard f >= 0 && f <= 1 else { throw QueryError("\(call.name)() fraction must be between 0 and 1, got \(f)", at: q.position) }
+                spec.fraction = f
+            }
+        case .stddevSamp, .stddevPop, .varSamp, .varPop:
+            try number(arg, call.arguments[0])
+        case .corr, .covarSamp, .covarPop:
+            try number(arg, call.arguments[0])
+            let y = try scan.bind(call.arguments[1])
+            try number(y, call.arguments[1])
+            spec.second = y
+        case .argMax, .argMin:
+            let by = try scan.bind(call.arguments[1])
+            guard by.type != .interval else { throw QueryError("\(call.name)() cannot order by an interval", at: call.arguments[1].position) }
+            spec.second = by
+        case .first, .last:
+            spec.second = timeColumn
+        case .stringAgg:
+            guard arg.type == .string || arg.type == .null else {
+                throw QueryError("string_agg() needs a string, got \(arg.type); cast it with ::VARCHAR", at: call.arguments[0].position)
+            }
+            if call.arguments.count == 2 {
+                let sep = call.arguments[1]
+                guard case let .constant(v) = try scan.bind(sep), case let .string(text) = v else {
+                    throw QueryError("string_agg() needs a constant string separator", at: sep.position)
+                }
+                spec.separator = text
+            }
+        case .boolAnd, .boolOr:
+            guard arg.type == .bool || arg.type == .null else {
+                throw QueryError("\(call.name)() needs a boolean, got \(arg.type)", at: call.arguments[0].position)
+            }
         default: break
         }
-        return AggregateSpec(kind: kind, argument: arg, distinct: call.distinct && (kind == .count))
+        return spec
     }
 
     static func containsAggregate(_ e: Expr) -> Bool {
@@ -212,7 +290,9 @@ struct SelectPlanner {
     /// The output column name DuckDB would show: a column's name, otherwise the expression's text.
     static func name(of e: Expr) -> String {
         if case let .column(_, n) = e.kind { return n }
-        if case let .function(call) = e.kind, call.star, call.name == "count" { return "count_star()" }
+        if case let .function(call) = e.kind, call.star, call.name == "count" {
+            return "count_star()" + (call.filter.map { " FILTER (WHERE \($0.description))" } ?? "")
+        }
         return e.description
     }
 
@@ -318,4 +398,9 @@ struct SymbolRewriter {
         var s = s
         return s.withUTF8 { sp in table(d) { Kernels.test(op, Kernels.order($0, UnsafeRawBufferPointer(sp)), 0) } }
     }
+}
+
+/// A binder its own hook can call back into (to bind the expression behind a select-list alias).
+final class BinderReference {
+    var binder: Binder?
 }

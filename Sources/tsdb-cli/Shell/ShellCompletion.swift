@@ -14,7 +14,11 @@ enum ShellCompletion {
     ]
     static let functions = [
         "count", "sum", "avg", "min", "max", "approx_count_distinct", "approx_quantile", "first", "last",
-        "time_bucket", "date_trunc", "now", "abs", "floor", "ceil", "lower", "upper", "length", "concat",
+        "median", "quantile_cont", "quantile_disc", "arg_max", "arg_min", "max_by", "min_by", "stddev", "stddev_samp",
+        "stddev_pop", "variance", "var_samp", "var_pop", "corr", "covar_samp", "covar_pop", "string_agg", "bool_and",
+        "bool_or", "time_bucket", "date_trunc", "date_part", "extract", "strftime", "strptime", "make_timestamp",
+        "epoch_ms", "epoch", "to_timestamp", "timezone", "now", "abs", "floor", "ceil", "round", "lower", "upper",
+        "length", "concat", "coalesce", "greatest", "least", "nullif",
     ]
     static let dotCommands = [
         ".tables", ".schema", ".mode", ".timer", ".maxrows", ".output", ".once", ".read", ".history", ".help",

@@ -21,6 +21,8 @@ enum DifferentialSetup {
     static let querySeed = setting("TSDB_DIFF_QUERY_SEED", 1)
     /// `TSDB_DIFF_EDGE`: edge-value queries (`eNNN`: overflowing integers, INTEGER, ±inf/NaN, far timestamps).
     static let edgeQueries = setting("TSDB_DIFF_EDGE", 150)
+    /// The hand-written `fNNN` queries of scripts/differential.py's FUNCS list.
+    static let functionQueries = 13
     static let python = environment["PYTHON"] ?? "python3"
     /// `TSDB_DIFF_VERBOSE=1`: print each query with tsdb's time for it.
     static let verbose = environment["TSDB_DIFF_VERBOSE"] != nil

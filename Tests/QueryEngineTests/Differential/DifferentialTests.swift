@@ -28,6 +28,15 @@ struct DifferentialTests {
         }
     }
 
+    /// scripts/differential.py's FUNCS: quantiles, statistics, FILTER, arg_max, time functions and zones.
+    @Test("aggregate and time-function queries, direct and partitioned", arguments: 0..<DifferentialSetup.functionQueries)
+    func functions(_ index: Int) throws {
+        let fixture = try DifferentialFixture.shared.get()
+        let id = String(format: "f%03d", index)
+        if let report = try fixture.check(id) { Issue.record(Comment(rawValue: report)) }
+        if let report = try fixture.check(id, partitioned: true) { Issue.record(Comment(rawValue: report)) }
+    }
+
     @Test("queries.sql and every other random query, aggregated in hash partitions from the first group",
           arguments: DifferentialSetup.namedQueries + stride(from: 0, to: DifferentialSetup.randomQueries, by: 2).map { String(format: "r%03d", $0) })
     func partitioned(_ id: String) throws {
@@ -53,6 +62,6 @@ struct DifferentialTests {
         #expect(fixture.loaded.memtableRows > 0)
         #expect(fixture.loaded.memtableRows < fixture.loaded.rows)
         #expect(fixture.answers.cases.count == DifferentialSetup.namedQueries.count + DifferentialSetup.randomQueries
-                + DifferentialSetup.edgeQueries)
+                + DifferentialSetup.edgeQueries + DifferentialSetup.functionQueries)
     }
 }

@@ -125,3 +125,25 @@ import Testing
         }
     }
 }
+
+@Suite("Parser: FILTER, AT TIME ZONE, extract")
+struct FunctionSyntaxTests {
+    @Test func filterAtTimeZoneAndExtractParseAndPrintBack() throws {
+        let s = try parseSelect("SELECT count(*) FILTER (WHERE x > 1), sum(y) FILTER (y < 2), ts AT TIME ZONE 'UTC' AT TIME ZONE 'Asia/Tokyo', extract(year FROM ts) FROM t")
+        guard case let .expr(e0, _) = s.items[0], case let .function(c0) = e0.kind else { Issue.record("not a call"); return }
+        #expect(c0.star && c0.filter?.description == "x > 1")
+        guard case let .expr(e2, _) = s.items[2] else { return }
+        #expect(e2.description == "\"timezone\"('Asia/Tokyo', \"timezone\"('UTC', ts))" || e2.description == "timezone('Asia/Tokyo', timezone('UTC', ts))")
+        guard case let .expr(e3, _) = s.items[3] else { return }
+        #expect(e3.description == "date_part('year', ts)")
+        expectRoundTrip("SELECT count(*) FILTER (WHERE x > 1), median(y) FILTER (WHERE z) FROM t")
+        expectRoundTrip("SELECT ts AT TIME ZONE 'UTC' + INTERVAL '1 day' FROM t")
+        // AT TIME ZONE binds tighter than + (PostgreSQL's order).
+        let p = try parseSelect("SELECT a + ts AT TIME ZONE 'UTC' FROM t")
+        guard case let .expr(sum, _) = p.items[0], case let .binary(.add, _, right) = sum.kind else { Issue.record("not a sum"); return }
+        guard case let .function(call) = right.kind else { Issue.record("right side is not timezone()"); return }
+        #expect(call.name == "timezone")
+        #expect(parseError("SELECT ts AT TIME 'UTC' FROM t") != nil)
+        #expect(parseError("SELECT count(*) FILTER (WHERE x FROM t") != nil)
+    }
+}
