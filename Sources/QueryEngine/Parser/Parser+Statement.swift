@@ -2,11 +2,11 @@
 extension Parser {
     mutating func parseStatement() throws(SQLError) -> Statement {
         let token = current
-        if token.is(.select) { return .select(try parseSelect()) }
+        if token.is(.select) || token.is(.with) { return .select(try parseQuery()) }
         if token.is(.explain) {
             advance()
-            guard current.is(.select) else { throw unexpected(["SELECT"]) }
-            return .explain(try parseSelect())
+            guard current.is(.select) || current.is(.with) else { throw unexpected(["SELECT", "WITH"]) }
+            return .explain(try parseQuery())
         }
         if token.is(.show) {
             advance()
@@ -20,7 +20,26 @@ extension Parser {
             advance()
             return .describe(table)
         }
-        throw unexpected(["SELECT", "EXPLAIN", "SHOW TABLES", "DESCRIBE"])
+        throw unexpected(["SELECT", "WITH", "EXPLAIN", "SHOW TABLES", "DESCRIBE"])
+    }
+
+    /// `[WITH name AS (…), …] SELECT …`.
+    @inline(never)
+    mutating func parseQuery() throws(SQLError) -> SelectStatement {
+        guard accept(.with) else { return try parseSelect() }
+        var ctes: [CommonTableExpr] = []
+        repeat {
+            guard current.isIdentifier else { throw unexpected(["a name for the WITH query"]) }
+            let cteName = name(current)
+            advance()
+            try expect(.as, ["AS"])
+            guard current.kind == .leftParen else { throw unexpected(["'('"]) }
+            ctes.append(CommonTableExpr(name: cteName, query: try parseSubquery()))
+        } while accept(.comma)
+        guard current.is(.select) else { throw unexpected(["','", "SELECT"]) }
+        var select = try parseSelect()
+        select.with = ctes
+        return select
     }
 
     /// `SELECT …` up to the first token that can't continue it; sets `followers`.
@@ -30,11 +49,27 @@ extension Parser {
     mutating func parseSelect() throws(SQLError) -> SelectStatement {
         try enter()
         defer { depth -= 1 }
+        var select = try parseSelectCore()
+        while let op: SetOperand.Operation = current.is(.union) ? .union : current.is(.intersect) ? .intersect
+            : current.is(.except) ? .except : nil {
+            advance()
+            let all = accept(.all)
+            if !all { _ = accept(.distinct) }
+            guard current.is(.select) else { throw unexpected(["SELECT"]) }
+            select.setOperations.append(SetOperand(op, all: all, try parseSelectCore()))
+        }
+        try parseOrderAndLimit(&select)
+        return select
+    }
+
+    /// One SELECT without ORDER BY and LIMIT (an operand of UNION and the like).
+    @inline(never)
+    private mutating func parseSelectCore() throws(SQLError) -> SelectStatement {
         var select = SelectStatement(items: [], position: current.position)
         try parseSelectList(&select)
         if current.is(.from) { try parseFrom(&select) }
         try parseFilterAndGrouping(&select)
-        try parseOrderAndLimit(&select)
+        followers += ["UNION", "INTERSECT", "EXCEPT"]
         return select
     }
 
@@ -55,8 +90,56 @@ extension Parser {
     @inline(never)
     private mutating func parseFrom(_ select: inout SelectStatement) throws(SQLError) {
         advance()
-        select.from = try parseTableRef()
-        followers = ["WHERE", "GROUP BY", "HAVING", "ORDER BY", "LIMIT", "OFFSET"]
+        var from = try parseTableRef()
+        while true {
+            followers = ["JOIN", "','", "WHERE", "GROUP BY", "HAVING", "ORDER BY", "LIMIT", "OFFSET"]
+            if accept(.comma) {
+                from = TableRef(.join(from, .cross, try parseTableRef(), .none))
+                continue
+            }
+            guard let kind = try parseJoinKind() else { break }
+            let right = try parseTableRef()
+            var condition = JoinCondition.none
+            if kind != .cross {
+                if accept(.on) {
+                    condition = .on(try parseExpr())
+                } else if accept(.using) {
+                    try expect(.leftParen, ["'('"])
+                    var names: [String] = []
+                    repeat {
+                        guard current.isIdentifier else { throw unexpected(["a column name"]) }
+                        names.append(name(current))
+                        advance()
+                    } while accept(.comma)
+                    try expect(.rightParen, ["','", "')'"])
+                    condition = .using(names)
+                } else {
+                    throw unexpected(["ON", "USING"])
+                }
+            }
+            from = TableRef(.join(from, kind, right, condition))
+        }
+        select.from = from
+        followers = ["JOIN", "WHERE", "GROUP BY", "HAVING", "ORDER BY", "LIMIT", "OFFSET"]
+    }
+
+    /// `[INNER] JOIN`, `LEFT|RIGHT|FULL [OUTER] JOIN`, `CROSS JOIN`; nil when no join follows.
+    private mutating func parseJoinKind() throws(SQLError) -> JoinKind? {
+        let kind: JoinKind
+        if current.is(.join) { advance(); return .inner }
+        if current.is(.natural) { throw error(.syntax, at: current, "NATURAL joins are not supported: write USING (…) or ON …") }
+        if current.is(.inner) { kind = .inner }
+        else if current.is(.left) { kind = .left }
+        else if current.is(.right) { kind = .right }
+        else if current.is(.full) { kind = .full }
+        else if current.is(.cross) { kind = .cross }
+        else { return nil }
+        // `left` and `right` are names too: only a join when JOIN or OUTER follows.
+        guard peek().is(.join) || (peek().is(.outer) && kind != .inner && kind != .cross) else { return nil }
+        advance()
+        if kind != .inner && kind != .cross { _ = accept(.outer) }
+        try expect(.join, ["JOIN"])
+        return kind
     }
 
     /// `WHERE`, `GROUP BY`, `HAVING`.
@@ -120,15 +203,22 @@ extension Parser {
         }
         guard current.isIdentifier else { return nil }
         let next = peek()
+        if [Keyword.join, .inner, .left, .right, .full, .cross, .natural, .using, .outer].contains(where: current.is) {
+            return nil
+        }
         var fits = [.rightParen, .semicolon, .end].contains(next.kind)
-            || [Keyword.where, .group, .having, .order, .limit, .offset].contains(where: next.is)
+            || [Keyword.where, .group, .having, .order, .limit, .offset, .union, .intersect, .except].contains(where: next.is)
+        if !selectItem {
+            fits = fits || next.kind == .comma || next.kind == .leftParen
+                || [Keyword.on, .using, .join, .inner, .left, .right, .full, .cross, .natural].contains(where: next.is)
+        }
         if selectItem { fits = fits || next.kind == .comma || next.is(.from) }
         guard fits else { return nil }
         defer { advance() }
         return name(current)
     }
 
-    /// `table [[AS] alias]` or `(SELECT …) [[AS] alias]`; only one source (no joins).
+    /// `table`, `(SELECT …)` or `function(args)`, then `[[AS] alias [(column, …)]]`.
     @inline(never)
     private mutating func parseTableRef() throws(SQLError) -> TableRef {
         var ref: TableRef
@@ -136,25 +226,41 @@ extension Parser {
             ref = TableRef(.subquery(try parseSubquery()))
         } else {
             guard current.isIdentifier else { throw unexpected(["a table name", "'('"]) }
-            ref = TableRef(.table(TableName(name(current), at: current.position)))
+            let position = current.position
+            let tableName = name(current)
             advance()
+            if accept(.leftParen) {
+                var call = FunctionCall(name: tableName, arguments: [])
+                if current.kind != .rightParen {
+                    repeat { call.arguments.append(try parseExpr()) } while accept(.comma)
+                }
+                try expect(.rightParen, ["','", "')'"])
+                ref = TableRef(.function(call, at: position))
+            } else {
+                ref = TableRef(.table(TableName(tableName, at: position)))
+            }
             if current.kind == .dot {
                 throw error(.syntax, at: current, "table names have no schema part: write just the table name")
             }
         }
         ref.alias = try parseAlias(endsItem: false)
-        if current.kind == .comma {
-            throw error(.syntax, at: current, "joins are not supported: FROM takes one table or subquery")
+        if ref.alias != nil, accept(.leftParen) {
+            repeat {
+                guard current.isIdentifier else { throw unexpected(["a column name"]) }
+                ref.columnAliases.append(name(current))
+                advance()
+            } while accept(.comma)
+            try expect(.rightParen, ["','", "')'"])
         }
         return ref
     }
 
-    /// `(SELECT …)`.
+    /// `(SELECT …)` or `(WITH … SELECT …)`.
     @inline(never)
-    private mutating func parseSubquery() throws(SQLError) -> SelectStatement {
+    mutating func parseSubquery() throws(SQLError) -> SelectStatement {
         advance()
-        guard current.is(.select) else { throw unexpected(["SELECT"]) }
-        let subquery = try parseSelect()
+        guard current.is(.select) || current.is(.with) else { throw unexpected(["SELECT"]) }
+        let subquery = try parseQuery()
         try expect(.rightParen, followers + ["')'"])
         return subquery
     }

@@ -9,11 +9,14 @@ struct Binder {
     var resolveColumn: (String, SourcePosition) throws -> BoundExpr
     var hook: ((Expr) throws -> BoundExpr?)?
     let now: Int64
+    /// Resolves `qualifier.name`; when nil the qualifier is ignored (a single table).
+    var resolveQualified: ((String, String, SourcePosition) throws -> BoundExpr)? = nil
 
     func bind(_ e: Expr) throws -> BoundExpr {
         if let h = hook, let b = try h(e) { return b }
         switch e.kind {
-        case let .column(_, name):
+        case let .column(table, name):
+            if let table, let q = resolveQualified { return try q(table, name, e.position) }
             return try resolveColumn(name, e.position)
         case let .literal(l):
             return .constant(Self.value(l))

@@ -7,50 +7,54 @@ struct SelectPlanner {
     let now: Int64
     let control: QueryControl?
 
-    func plan(_ s: SelectStatement) throws -> SelectPlan {
+    /// Plans `s` over a base table (its FROM) or none, or over `input`: the columns of a child operator
+    /// (a subquery, join, CTE or table function) whose rows the scan receives when it runs.
+    func plan(_ s: SelectStatement, input: PlanInput? = nil) throws -> SelectPlan {
         // The source, before binding (a table's snapshot is taken after the time range is known).
         var names: [String] = [], types: [ValueType] = [], storage: [ColumnType] = []
         var tableName: String?
         var rows: PlanSource = .none
         var snapshotSchema: TableSchema?
-        if let from = s.from {
-            switch from.source {
-            case let .table(t):
-                try engine.database.checkNotDamaged(t.name)
-                guard let schema = engine.database.schema(of: t.name) else {
-                    let known = engine.database.tableNames()
-                    throw QueryError("unknown table '\(t.name)'" + (known.isEmpty ? "" : " (tables: \(known.joined(separator: ", ")))"), at: t.position)
-                }
-                tableName = t.name
-                snapshotSchema = schema
-                names = schema.columns.map(\.name)
-                types = schema.columns.map { ValueType($0.type) }
-                storage = schema.columns.map(\.type)
-            case let .subquery(sub):
-                // A subquery's rows are an intermediate: cancellable, but not capped like a result.
-                let r = try SelectRunner(engine: engine, now: now, control: control, capsRows: false).run(sub)
-                names = r.columns.map(\.name)
-                types = r.columns.map { ValueType($0.vector.type) }
-                storage = r.columns.map { $0.vector.type }
-                rows = .rows(r.columns.map { Vec(type: ValueType($0.vector.type), col: $0.vector) }, count: r.rowCount)
+        var star: [Int]?
+        if let input {
+            names = input.columns.map(\.name)
+            types = input.columns.map(\.type)
+            storage = types.map(\.columnType)
+            star = input.star
+            rows = .rows([], count: 0)  // filled in by the operator when it runs
+        } else if let from = s.from {
+            guard case let .table(t) = from.source else {
+                throw QueryError("internal error: a FROM that is not a table must be planned as an input")
             }
+            try engine.database.checkNotDamaged(t.name)
+            guard let schema = engine.database.schema(of: t.name) else {
+                let known = engine.database.tableNames()
+                throw QueryError("unknown table '\(t.name)'" + (known.isEmpty ? "" : " (tables: \(known.joined(separator: ", ")))"), at: t.position)
+            }
+            tableName = t.name
+            snapshotSchema = schema
+            names = schema.columns.map(\.name)
+            types = schema.columns.map { ValueType($0.type) }
+            storage = schema.columns.map(\.type)
         }
         let sourceTypes = types
-        let scan = Binder(resolveColumn: { name, pos in
+        var scan = Binder(resolveColumn: { name, pos in
+            if let input { return try input.resolve(nil, name, pos) }
             if let i = names.firstIndex(of: name) ?? names.firstIndex(where: { $0.lowercased() == name }) {
                 return .column(i, sourceTypes[i])
             }
-            let where_ = tableName.map { " in table '\($0)'" } ?? (s.from == nil ? " (the query has no FROM)" : " in the subquery")
+            let where_ = tableName.map { " in table '\($0)'" } ?? " (the query has no FROM)"
             throw QueryError("unknown column '\(name)'\(where_)", at: pos)
         }, hook: nil, now: now)
+        if let input { scan.resolveQualified = { try input.resolve($0, $1, $2) } }
 
         // Select items, with * expanded.
         var items: [(Expr?, BoundExpr?, String)] = []  // (ast, pre-bound for *, name)
         for item in s.items {
             switch item {
             case .wildcard:
-                guard s.from != nil else { throw QueryError("SELECT * needs a FROM", at: s.position) }
-                for (i, n) in names.enumerated() { items.append((nil, .column(i, types[i]), n)) }
+                guard s.from != nil || input != nil else { throw QueryError("SELECT * needs a FROM", at: s.position) }
+                for i in star ?? Array(names.indices) { items.append((nil, .column(i, types[i]), names[i])) }
             case let .expr(e, alias):
                 items.append((e, nil, alias ?? Self.name(of: e)))
             }

@@ -1,0 +1,267 @@
+import ColumnStore
+
+/// Builds a query's operator tree: WITH queries, set operations, FROM items (tables, subqueries, joins,
+/// table functions) and the SELECT leaf over them. Planning runs nothing: subqueries are nodes of the
+/// tree, so EXPLAIN shows them without running them.
+struct QueryPlanner {
+    let engine: QueryEngine
+    let now: Int64
+    let control: QueryControl?
+    /// The WITH queries in scope, by name (an inner WITH hides an outer one of the same name).
+    var ctes: [String: CTEDefinition] = [:]
+
+    init(engine: QueryEngine, now: Int64, control: QueryControl?) {
+        self.engine = engine
+        self.now = now
+        self.control = control
+    }
+
+    /// The tree of `s`; `root` marks the query's result (the caller's row cap applies to it).
+    func plan(_ s: SelectStatement, root: Bool = true) throws -> any Operator {
+        var scope = self
+        for c in s.with {
+            let op = try scope.plan(c.query, root: false)
+            scope.ctes[c.name] = CTEDefinition(name: c.name, plan: op)
+        }
+        if s.setOperations.isEmpty { return try scope.select(s, capsRows: root) }
+        var head = s
+        head.with = []
+        head.setOperations = []
+        head.orderBy = []
+        head.limit = nil
+        head.offset = nil
+        // INTERSECT binds tighter than UNION and EXCEPT; each level is left-associative.
+        var terms: [(SetOperand?, any Operator)] = [(nil, try scope.select(head, capsRows: false))]
+        for operand in s.setOperations {
+            let op = try scope.select(operand.query, capsRows: false)
+            if operand.operation == .intersect {
+                let last = terms.removeLast()
+                terms.append((last.0, try Self.setOperation(last.1, op, operand, at: operand.query.position)))
+            } else {
+                terms.append((operand, op))
+            }
+        }
+        var tree = terms[0].1
+        for (operand, op) in terms.dropFirst() {
+            tree = try Self.setOperation(tree, op, operand!, at: operand!.query.position)
+        }
+        guard !s.orderBy.isEmpty || s.limit != nil || s.offset != nil else { return tree }
+        // ORDER BY and LIMIT of a set operation: a SELECT * over its rows.
+        let outer = SelectStatement(items: [.wildcard], orderBy: s.orderBy, limit: s.limit, offset: s.offset, position: s.position)
+        let plan = try SelectPlanner(engine: engine, now: now, control: control).plan(outer, input: PlanInput(columns: tree.columns))
+        return ScanAggregate(plan: plan, child: tree, capsRows: root)
+    }
+
+    private static func setOperation(_ l: any Operator, _ r: any Operator, _ operand: SetOperand, at p: SourcePosition) throws -> any Operator {
+        guard l.columns.count == r.columns.count else {
+            throw QueryError("\(operand.operation.rawValue) needs the same number of columns on both sides (\(l.columns.count) and \(r.columns.count))", at: p)
+        }
+        let columns = try zip(l.columns, r.columns).map { a, b in
+            PlanColumn(name: a.name, type: try Binder.commonType(a.type, b.type, p))
+        }
+        return SetOperation(left: l, right: r, operation: operand.operation, all: operand.all, columns: columns)
+    }
+
+    /// One SELECT (no set operation): the scan leaf, over a table directly or over its FROM's tree.
+    func select(_ s: SelectStatement, capsRows: Bool) throws -> any Operator {
+        let planner = SelectPlanner(engine: engine, now: now, control: control)
+        if s.from == nil { return ScanAggregate(plan: try planner.plan(s), child: nil, capsRows: capsRows) }
+        if case let .table(t)? = s.from?.source, ctes[t.name] == nil {
+            return ScanAggregate(plan: try planner.plan(s), child: nil, capsRows: capsRows)  // today's fast path
+        }
+        let used = Self.hasWildcard(s) ? nil : Self.columnNames(s)
+        let source = try self.source(s.from!, used: used)
+        let plan = try planner.plan(s, input: PlanInput(columns: source.columns, star: source.star))
+        return ScanAggregate(plan: plan, child: source.op, capsRows: capsRows)
+    }
+
+    /// A FROM item's operator, the columns it offers (qualified by table name or alias) and what `*` shows.
+    struct Source {
+        var op: any Operator
+        var columns: [PlanColumn]
+        var star: [Int]
+    }
+
+    func source(_ ref: TableRef, used: Set<String>?) throws -> Source {
+        switch ref.source {
+        case let .table(t):
+            if let def = ctes[t.name] {
+                let cols = try Self.renamed(def.plan.columns, qualifier: ref.alias ?? t.name, ref)
+                return Source(op: CTEScan(def, columns: cols), columns: cols, star: Array(cols.indices))
+            }
+            return try table(t, ref, used: used)
+        case let .subquery(sub):
+            let op = try plan(sub, root: false)
+            let cols = try Self.renamed(op.columns, qualifier: ref.alias, ref)
+            return Source(op: op, columns: cols, star: Array(cols.indices))
+        case let .function(call, at):
+            let op = try series(call, at, ref)
+            return Source(op: op, columns: op.columns, star: [0])
+        case let .join(l, kind, r, condition):
+            return try join(try source(l, used: used), kind, try source(r, used: used), condition, ref)
+        }
+    }
+
+    /// A table read as an input of a join: only the columns the query names (the time column at least).
+    private func table(_ t: TableName, _ ref: TableRef, used: Set<String>?) throws -> Source {
+        try engine.database.checkNotDamaged(t.name)
+        guard let schema = engine.database.schema(of: t.name) else {
+            let known = engine.database.tableNames()
+            throw QueryError("unknown table '\(t.name)'" + (known.isEmpty ? "" : " (tables: \(known.joined(separator: ", ")))"), at: t.position)
+        }
+        let read = schema.columns.enumerated().filter { i, c in i == 0 || used.map { $0.contains(c.name) || $0.contains(c.name.lowercased()) } ?? true }
+        let items: [SelectItem] = read.map { _, c in .expr(Expr(.column(table: nil, name: c.name), at: t.position), alias: nil) }
+        let s = SelectStatement(items: items, from: TableRef(.table(t)), position: t.position)
+        let plan = try SelectPlanner(engine: engine, now: now, control: control).plan(s)
+        let op = ScanAggregate(plan: plan, child: nil, capsRows: false)
+        let cols = try Self.renamed(op.columns, qualifier: ref.alias ?? t.name, ref)
+        return Source(op: op, columns: cols, star: Array(cols.indices))
+    }
+
+    /// `generate_series(…)` or `range(…)`.
+    private func series(_ call: FunctionCall, _ at: SourcePosition, _ ref: TableRef) throws -> SeriesScan {
+        let inclusive: Bool
+        switch call.name {
+        case "generate_series": inclusive = true
+        case "range": inclusive = false
+        default: throw QueryError("unknown table function '\(call.name)' (there are generate_series and range)", at: at)
+        }
+        let binder = Binder(resolveColumn: { name, p in throw QueryError("unknown column '\(name)' (table function arguments are constants)", at: p) },
+                            hook: nil, now: now)
+        var values: [Value] = []
+        for a in call.arguments {
+            guard let v = try binder.bind(a).constantValue else { throw QueryError("\(call.name)() takes constant arguments", at: a.position) }
+            values.append(v)
+        }
+        let name = ref.columnAliases.first ?? call.name
+        let qualifier = ref.alias ?? call.name
+        func int(_ v: Value, _ i: Int) throws -> Int64 {
+            switch v {
+            case let .int(x): return x
+            case let .uint(x) where x <= UInt64(Int64.max): return Int64(x)
+            default: throw QueryError("\(call.name)() needs BIGINT arguments, or TIMESTAMPs and an INTERVAL step", at: call.arguments[i].position)
+            }
+        }
+        func time(_ v: Value, _ i: Int) throws -> Int64 {
+            switch v {
+            case let .time(x): return x
+            case let .string(s):
+                guard let x = try? SQLTimestamp.parse(s) else { throw QueryError("'\(s)' is not a timestamp", at: call.arguments[i].position) }
+                return x
+            default: throw QueryError("\(call.name)() needs TIMESTAMP bounds with an INTERVAL step", at: call.arguments[i].position)
+            }
+        }
+        if values.contains(where: { if case .time = $0 { true } else { false } }) {
+            guard values.count == 3, case let .interval(step) = values[2] else {
+                throw QueryError("\(call.name)() over timestamps takes (start, stop, INTERVAL step)", at: at)
+            }
+            if step == SQLInterval() { throw QueryError("\(call.name)() step must not be zero", at: call.arguments[2].position) }
+            let bounds = SeriesScan.Bounds.time(try time(values[0], 0), try time(values[1], 1), step: step)
+            return SeriesScan(bounds: bounds, inclusive: inclusive, column: PlanColumn(name: name, qualifier: qualifier, type: .time))
+        }
+        let bounds: SeriesScan.Bounds
+        switch values.count {
+        case 1: bounds = .int(0, try int(values[0], 0), step: 1)
+        case 2: bounds = .int(try int(values[0], 0), try int(values[1], 1), step: 1)
+        case 3:
+            let step = try int(values[2], 2)
+            if step == 0 { throw QueryError("\(call.name)() step must not be zero", at: call.arguments[2].position) }
+            bounds = .int(try int(values[0], 0), try int(values[1], 1), step: step)
+        default: throw QueryError("\(call.name)() takes 1 to 3 arguments", at: at)
+        }
+        return SeriesScan(bounds: bounds, inclusive: inclusive, column: PlanColumn(name: name, qualifier: qualifier, type: .int))
+    }
+
+    /// `left JOIN right ON …|USING (…)`: equality conjuncts between the two sides become hash keys.
+    private func join(_ l: Source, _ kind: JoinKind, _ r: Source, _ condition: JoinCondition, _ ref: TableRef) throws -> Source {
+        let nl = l.columns.count
+        var columns = l.columns + r.columns
+        var leftKeys: [BoundExpr] = [], rightKeys: [BoundExpr] = [], rest: [BoundExpr] = []
+        var merged: [(Int, Int)] = []
+        var star = l.star + r.star.map { $0 + nl }
+        switch condition {
+        case .none:
+            break
+        case let .on(e):
+            let input = PlanInput(columns: columns)
+            var binder = Binder(resolveColumn: { try input.resolve(nil, $0, $1) }, hook: nil, now: now)
+            binder.resolveQualified = { try input.resolve($0, $1, $2) }
+            if SelectPlanner.containsAggregate(e) { throw QueryError("aggregate functions are not allowed in JOIN conditions", at: e.position) }
+            let bound = try binder.boolean(try binder.bind(e), e.position)
+            for c in SelectPlanner.conjuncts(bound) {
+                if case let .compare(.eq, a, b) = c {
+                    let sa = a.columnSet, sb = b.columnSet
+                    if !sa.isEmpty, !sb.isEmpty {
+                        if sa.allSatisfy({ $0 < nl }) && sb.allSatisfy({ $0 >= nl }) {
+                            leftKeys.append(a); rightKeys.append(b.mapColumns { $0 - nl }); continue
+                        }
+                        if sb.allSatisfy({ $0 < nl }) && sa.allSatisfy({ $0 >= nl }) {
+                            leftKeys.append(b); rightKeys.append(a.mapColumns { $0 - nl }); continue
+                        }
+                    }
+                }
+                rest.append(c)
+            }
+        case let .using(names):
+            let li = PlanInput(columns: l.columns), ri = PlanInput(columns: r.columns)
+            for name in names {
+                guard case let .column(a, ta) = try li.resolve(nil, name, ref.position),
+                      case let .column(b, tb) = try ri.resolve(nil, name, ref.position) else { continue }
+                let t = try Binder.commonType(ta, tb, ref.position)
+                leftKeys.append(ta == t ? .column(a, ta) : .cast(.column(a, ta), t))
+                rightKeys.append(tb == t ? .column(b, tb) : .cast(.column(b, tb), t))
+                guard ta == tb else { throw QueryError("USING (\(name)) joins columns of different types (\(ta) and \(tb))", at: ref.position) }
+                columns[a].qualifiedOnly = true
+                columns[nl + b].qualifiedOnly = true
+                merged.append((a, b))
+                columns.append(PlanColumn(name: columns[a].name, type: ta))
+                // `*` shows the merged column where the left one was, and not the right one.
+                let m = columns.count - 1
+                star = star.compactMap { $0 == a ? m : $0 == nl + b ? nil : $0 }
+            }
+        }
+        let residual = rest.isEmpty ? nil : rest.dropFirst().reduce(rest[0]) { .and($0, $1) }
+        if kind == .cross, residual != nil || !leftKeys.isEmpty { throw QueryError("CROSS JOIN takes no condition", at: ref.position) }
+        let op = HashJoin(left: l.op, right: r.op, kind: kind, leftKeys: leftKeys, rightKeys: rightKeys, residual: residual,
+                          merged: merged, columns: columns)
+        return Source(op: op, columns: columns, star: star)
+    }
+
+    /// An input's columns under a FROM item's alias, with `alias(c1, c2, …)` renaming the first ones.
+    private static func renamed(_ cols: [PlanColumn], qualifier: String?, _ ref: TableRef) throws -> [PlanColumn] {
+        guard ref.columnAliases.count <= cols.count else {
+            throw QueryError("\(ref.columnAliases.count) column names for \(cols.count) column(s)", at: ref.position)
+        }
+        return cols.enumerated().map { i, c in
+            PlanColumn(name: i < ref.columnAliases.count ? ref.columnAliases[i] : c.name, qualifier: qualifier, type: c.type)
+        }
+    }
+
+    private static func hasWildcard(_ s: SelectStatement) -> Bool {
+        s.items.contains { if case .wildcard = $0 { true } else { false } }
+    }
+
+    /// Every column name `s` mentions (unqualified part), its join conditions included.
+    static func columnNames(_ s: SelectStatement) -> Set<String> {
+        var names = Set<String>()
+        func visit(_ e: Expr) {
+            if case let .column(_, n) = e.kind { names.insert(n) }
+            e.kind.forEachChild(visit)
+        }
+        func visitRef(_ r: TableRef) {
+            if case let .join(a, _, b, c) = r.source {
+                visitRef(a)
+                visitRef(b)
+                if case let .on(e) = c { visit(e) }
+                if case let .using(n) = c { names.formUnion(n) }
+            }
+        }
+        for item in s.items { if case let .expr(e, _) = item { visit(e) } }
+        s.where.map(visit)
+        s.groupBy.forEach(visit)
+        s.having.map(visit)
+        s.orderBy.forEach { visit($0.expr) }
+        s.from.map(visitRef)
+        return names
+    }
+}
