@@ -18,7 +18,17 @@ final class ScanAggregate: Operator {
         columns = zip(plan.outputNames, plan.outputs).map { PlanColumn(name: $0, type: $1.type) }
     }
 
-    var children: [any Operator] { child.map { [$0] } ?? [] }
+    /// The input, then the subqueries in the plan's expressions.
+    var children: [any Operator] {
+        var subqueries: [SubqueryExpr] = []
+        plan.filter?.subqueries(into: &subqueries)
+        for k in plan.keys { k.subqueries(into: &subqueries) }
+        for a in plan.aggregates { a.argument?.subqueries(into: &subqueries) }
+        plan.having?.subqueries(into: &subqueries)
+        for o in plan.outputs { o.subqueries(into: &subqueries) }
+        for k in plan.order { k.expr.subqueries(into: &subqueries) }
+        return (child.map { [$0] } ?? []) + subqueries.map(\.node)
+    }
 
     var label: String {
         var parts: [String] = []

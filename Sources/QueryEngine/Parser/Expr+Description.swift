@@ -52,13 +52,21 @@ extension Expr: CustomStringConvertible {
                 + (truth ? "TRUE" : "FALSE")
         case .cast(let value, let type):
             return "CAST(\(value) AS \(type))"
+        case .subquery(let query):
+            return "(\(query))"
+        case .exists(let query, let negated):
+            return (negated ? "NOT EXISTS (" : "EXISTS (") + query.description + ")"
+        case .inSubquery(let value, let query, let negated):
+            return value.printed(atLeast: Precedence.inBetweenLike + 1) + (negated ? " NOT IN (" : " IN (") + query.description + ")"
         }
     }
 
     /// How tightly the printed form binds, to decide where parentheses go.
     var printPrecedence: Int {
         switch kind {
-        case .column, .function, .caseWhen, .cast: return Precedence.atom
+        case .column, .function, .caseWhen, .cast, .subquery: return Precedence.atom
+        case .exists(_, let negated): return negated ? Precedence.not : Precedence.atom
+        case .inSubquery: return Precedence.inBetweenLike
         case .literal(.int(let value)): return value < 0 ? Precedence.unary : Precedence.atom
         case .literal(.double(let value)): return value.sign == .minus ? Precedence.unary : Precedence.atom
         case .literal: return Precedence.atom

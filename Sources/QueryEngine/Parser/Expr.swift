@@ -46,6 +46,12 @@ public struct Expr: Sendable, Hashable {
         case isBool(Expr, Bool, negated: Bool)
         /// `CAST(x AS type)` or `x::type`.
         case cast(Expr, SQLType)
+        /// `(SELECT …)`: a scalar subquery, one column and at most one row.
+        case subquery(SelectStatement)
+        /// `[NOT] EXISTS (SELECT …)`.
+        case exists(SelectStatement, negated: Bool)
+        /// `x [NOT] IN (SELECT …)`.
+        case inSubquery(Expr, SelectStatement, negated: Bool)
 
         /// Calls `body` on each direct child, in source order.
         public func forEachChild(_ body: (Expr) throws -> Void) rethrows {
@@ -75,6 +81,9 @@ public struct Expr: Sendable, Hashable {
                 try body(pattern)
             case .isNull(let value, _), .isBool(let value, _, _), .cast(let value, _):
                 try body(value)
+            // A subquery is its own scope: its expressions are not this one's children.
+            case .subquery, .exists: break
+            case .inSubquery(let value, _, _): try body(value)
             }
         }
     }

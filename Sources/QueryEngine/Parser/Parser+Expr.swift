@@ -101,8 +101,10 @@ extension Parser {
         switch word {
         case .in?:
             try expect(.leftParen, ["'(' and a list of values"])
-            if current.is(.select) {
-                throw error(.syntax, at: current, "subqueries in IN are not supported: list the values")
+            if current.is(.select) || current.is(.with) {
+                let query = try parseQuery()
+                try expect(.rightParen, followers + ["')'"])
+                return try node(.inSubquery(value, query, negated: negated), at: position)
             }
             var list: [Expr] = []
             repeat {
@@ -215,9 +217,12 @@ extension Parser {
 
     @inline(never)
     private mutating func parseParenthesized() throws(SQLError) -> Expr {
+        let position = current.position
         advance()
-        if current.is(.select) {
-            throw error(.syntax, at: current, "subqueries are supported only in FROM")
+        if current.is(.select) || current.is(.with) {
+            let query = try parseQuery()
+            try expect(.rightParen, followers + ["')'"])
+            return try node(.subquery(query), at: position)
         }
         let inner = try parseExpr()
         try expect(.rightParen, ["')'"])
@@ -242,6 +247,14 @@ extension Parser {
             break
         }
         guard current.isIdentifier else { throw unexpected(["an expression"]) }
+        if name(current) == "exists", peek().kind == .leftParen, peek(2).is(.select) || peek(2).is(.with) {
+            let position = current.position
+            advance()
+            advance()
+            let query = try parseQuery()
+            try expect(.rightParen, followers + ["')'"])
+            return try node(.exists(query, negated: false), at: position)
+        }
         // DuckDB's `DATE '2026-09-01'` is a cast of the string.
         if peek().kind == .string, name(current) == "date" { return try parseDate() }
         return try parseName()

@@ -22,6 +22,27 @@ extension BoundExpr {
         case let .timeBucket(b, e): return .timeBucket(b, e.mapColumns(map))
         case let .scalar(f, args, t): return .scalar(f, args.map { $0.mapColumns(map) }, t)
         case let .symbolPredicate(e, set): return .symbolPredicate(e.mapColumns(map), set)
+        case let .subquery(q, keys): return .subquery(q, keys: keys.map { $0.mapColumns(map) })
+        }
+    }
+
+    /// The subqueries this expression holds, outermost first.
+    func subqueries(into out: inout [SubqueryExpr]) {
+        switch self {
+        case .column, .constant: break
+        case let .negate(e, _), let .not(e), let .shiftTime(e, _, _), let .cast(e, _), let .inList(e, _, _),
+             let .like(e, _, _), let .isNull(e, _), let .isBool(e, _, _), let .timeBucket(_, e), let .symbolPredicate(e, _):
+            e.subqueries(into: &out)
+        case let .arithmetic(_, a, b, _), let .compare(_, a, b), let .and(a, b), let .or(a, b):
+            a.subqueries(into: &out); b.subqueries(into: &out)
+        case let .caseWhen(branches, e, _):
+            for (w, t) in branches { w.subqueries(into: &out); t.subqueries(into: &out) }
+            e.subqueries(into: &out)
+        case let .scalar(_, args, _):
+            for a in args { a.subqueries(into: &out) }
+        case let .subquery(q, keys):
+            out.append(q)
+            for a in keys { a.subqueries(into: &out) }
         }
     }
 

@@ -16,6 +16,13 @@ struct QueryPlanner {
         self.control = control
     }
 
+    /// A SELECT planner whose subquery expressions are planned in this scope.
+    func selectPlanner() -> SelectPlanner {
+        var p = SelectPlanner(engine: engine, now: now, control: control)
+        p.subquery = { try self.subquery($0, outer: $1) }
+        return p
+    }
+
     /// The tree of `s`; `root` marks the query's result (the caller's row cap applies to it).
     func plan(_ s: SelectStatement, root: Bool = true) throws -> any Operator {
         var scope = self
@@ -48,7 +55,7 @@ struct QueryPlanner {
         guard !s.orderBy.isEmpty || s.limit != nil || s.offset != nil else { return tree }
         // ORDER BY and LIMIT of a set operation: a SELECT * over its rows.
         let outer = SelectStatement(items: [.wildcard], orderBy: s.orderBy, limit: s.limit, offset: s.offset, position: s.position)
-        let plan = try SelectPlanner(engine: engine, now: now, control: control).plan(outer, input: PlanInput(columns: tree.columns))
+        let plan = try selectPlanner().plan(outer, input: PlanInput(columns: tree.columns))
         return ScanAggregate(plan: plan, child: tree, capsRows: root)
     }
 
@@ -64,7 +71,7 @@ struct QueryPlanner {
 
     /// One SELECT (no set operation): the scan leaf, over a table directly or over its FROM's tree.
     func select(_ s: SelectStatement, capsRows: Bool) throws -> any Operator {
-        let planner = SelectPlanner(engine: engine, now: now, control: control)
+        let planner = selectPlanner()
         if s.from == nil { return ScanAggregate(plan: try planner.plan(s), child: nil, capsRows: capsRows) }
         if case let .table(t)? = s.from?.source, ctes[t.name] == nil {
             return ScanAggregate(plan: try planner.plan(s), child: nil, capsRows: capsRows)  // today's fast path
@@ -112,7 +119,7 @@ struct QueryPlanner {
         let read = schema.columns.enumerated().filter { i, c in i == 0 || used.map { $0.contains(c.name) || $0.contains(c.name.lowercased()) } ?? true }
         let items: [SelectItem] = read.map { _, c in .expr(Expr(.column(table: nil, name: c.name), at: t.position), alias: nil) }
         let s = SelectStatement(items: items, from: TableRef(.table(t)), position: t.position)
-        let plan = try SelectPlanner(engine: engine, now: now, control: control).plan(s)
+        let plan = try selectPlanner().plan(s)
         let op = ScanAggregate(plan: plan, child: nil, capsRows: false)
         let cols = try Self.renamed(op.columns, qualifier: ref.alias ?? t.name, ref)
         return Source(op: op, columns: cols, star: Array(cols.indices))
@@ -227,6 +234,99 @@ struct QueryPlanner {
         return Source(op: op, columns: columns, star: star)
     }
 
+    /// A scalar, EXISTS or IN subquery inside an expression bound by `outer`.
+    func subquery(_ e: Expr, outer: Binder) throws -> BoundExpr {
+        let context = ExecutionContext(engine: engine, now: now, control: control)
+        switch e.kind {
+        case let .subquery(q):
+            let op = try plan(q, root: false)
+            guard op.columns.count == 1 else {
+                throw QueryError("a subquery used as a value must return one column, not \(op.columns.count)", at: e.position)
+            }
+            return .subquery(SubqueryExpr(kind: .scalar, plan: op, keyTypes: [], context: context), keys: [])
+        case let .inSubquery(x, q, negated):
+            let op = try plan(q, root: false)
+            guard op.columns.count == 1 else {
+                throw QueryError("a subquery in IN must return one column, not \(op.columns.count)", at: q.position)
+            }
+            let value = try outer.bind(x)
+            let t = try Binder.commonType(value.type, op.columns[0].type, e.position)
+            let key = try outer.coerce(value, to: t, e.position)
+            return .subquery(SubqueryExpr(kind: .in(negated: negated), plan: op, keyTypes: [t], context: context), keys: [key])
+        case let .exists(q, negated):
+            let (inner, outerExprs) = try decorrelate(q, outer: outer)
+            let op = try plan(inner, root: false)
+            var keys: [BoundExpr] = [], types: [ValueType] = []
+            for (i, o) in outerExprs.enumerated() {
+                let b = try outer.bind(o)
+                let t = try Binder.commonType(b.type, op.columns[i].type, o.position)
+                keys.append(try outer.coerce(b, to: t, o.position))
+                types.append(t)
+            }
+            return .subquery(SubqueryExpr(kind: .exists(negated: negated), plan: op, keyTypes: types, context: context), keys: keys)
+        default:
+            throw QueryError("internal error: not a subquery", at: e.position)
+        }
+    }
+
+    /// A correlated EXISTS as an uncorrelated query: each WHERE conjunct `inner = outer` is taken out,
+    /// its inner side becomes an output column and its outer side a key the outer row looks up.
+    /// Other references to the outer query are refused.
+    private func decorrelate(_ q: SelectStatement, outer: Binder) throws -> (SelectStatement, [Expr]) {
+        guard let w = q.where, let from = q.from, q.setOperations.isEmpty else { return (q, []) }
+        // The inner query's own columns: names found there are inner, others outer if the outer query has them.
+        let innerColumns: [PlanColumn]
+        if case let .table(t) = from.source, ctes[t.name] == nil {
+            guard let schema = engine.database.schema(of: t.name) else { return (q, []) }
+            innerColumns = schema.columns.map { PlanColumn(name: $0.name, qualifier: from.alias ?? t.name, type: ValueType($0.type)) }
+        } else {
+            innerColumns = try source(from, used: nil).columns
+        }
+        let scope = PlanInput(columns: innerColumns)
+        enum Side { case inner, outer, unknown }
+        func side(_ e: Expr) -> Side {
+            guard case let .column(table, name) = e.kind else { return .inner }
+            if (try? scope.resolve(table, name, e.position)) != nil { return .inner }
+            if (try? outer.bind(e)) != nil { return .outer }
+            return .unknown
+        }
+        func sides(_ e: Expr) -> Set<Side> {
+            var out = Set<Side>()
+            func visit(_ x: Expr) {
+                if case .column = x.kind { out.insert(side(x)) }
+                x.kind.forEachChild(visit)
+            }
+            visit(e)
+            return out
+        }
+        func conjuncts(_ e: Expr) -> [Expr] {
+            if case let .binary(.and, a, b) = e.kind { return conjuncts(a) + conjuncts(b) }
+            return [e]
+        }
+        var kept: [Expr] = [], innerKeys: [Expr] = [], outerKeys: [Expr] = []
+        for c in conjuncts(w) {
+            guard sides(c).contains(.outer) else { kept.append(c); continue }
+            if case let .binary(.equal, a, b) = c.kind {
+                let sa = sides(a), sb = sides(b)
+                if sa == [.inner] && sb == [.outer] { innerKeys.append(a); outerKeys.append(b); continue }
+                if sb == [.inner] && sa == [.outer] { innerKeys.append(b); outerKeys.append(a); continue }
+            }
+            throw QueryError("a correlated subquery may refer to the outer query only in equality conditions of its WHERE (inner = outer)", at: c.position)
+        }
+        if innerKeys.isEmpty { return (q, []) }
+        let aggregated = !q.groupBy.isEmpty || q.having != nil
+            || q.items.contains { if case let .expr(e, _) = $0 { SelectPlanner.containsAggregate(e) } else { false } }
+        if aggregated || q.limit != nil || q.offset != nil {
+            throw QueryError("a correlated EXISTS subquery with GROUP BY, aggregates or LIMIT is not supported", at: q.position)
+        }
+        var inner = q
+        inner.items = innerKeys.map { .expr($0, alias: nil) }
+        inner.distinct = false
+        inner.orderBy = []
+        inner.where = kept.isEmpty ? nil : kept.dropFirst().reduce(kept[0]) { Expr(.binary(.and, $0, $1), at: $1.position) }
+        return (inner, outerKeys)
+    }
+
     /// An input's columns under a FROM item's alias, with `alias(c1, c2, …)` renaming the first ones.
     private static func renamed(_ cols: [PlanColumn], qualifier: String?, _ ref: TableRef) throws -> [PlanColumn] {
         guard ref.columnAliases.count <= cols.count else {
@@ -245,7 +345,12 @@ struct QueryPlanner {
     static func columnNames(_ s: SelectStatement) -> Set<String> {
         var names = Set<String>()
         func visit(_ e: Expr) {
-            if case let .column(_, n) = e.kind { names.insert(n) }
+            switch e.kind {
+            case let .column(_, n): names.insert(n)
+            // A correlated subquery may name this query's columns.
+            case let .subquery(q), let .exists(q, _), let .inSubquery(_, q, _): names.formUnion(columnNames(q))
+            default: break
+            }
             e.kind.forEachChild(visit)
         }
         func visitRef(_ r: TableRef) {

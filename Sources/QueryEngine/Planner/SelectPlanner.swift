@@ -6,6 +6,8 @@ struct SelectPlanner {
     let engine: QueryEngine
     let now: Int64
     let control: QueryControl?
+    /// Plans subquery expressions (set by `QueryPlanner`); without it they are refused.
+    var subquery: ((Expr, Binder) throws -> BoundExpr)? = nil
 
     /// Plans `s` over a base table (its FROM) or none, or over `input`: the columns of a child operator
     /// (a subquery, join, CTE or table function) whose rows the scan receives when it runs.
@@ -47,6 +49,7 @@ struct SelectPlanner {
             throw QueryError("unknown column '\(name)'\(where_)", at: pos)
         }, hook: nil, now: now)
         if let input { scan.resolveQualified = { try input.resolve($0, $1, $2) } }
+        scan.subquery = subquery
 
         // Select items, with * expanded.
         var items: [(Expr?, BoundExpr?, String)] = []  // (ast, pre-bound for *, name)
@@ -98,6 +101,7 @@ struct SelectPlanner {
             var post = Binder(resolveColumn: { name, pos in
                 throw QueryError("column '\(name)' must appear in the GROUP BY clause or be used in an aggregate function", at: pos)
             }, hook: nil, now: now)
+            post.subquery = subquery
             let keyCount = keyASTs.count
             post.hook = { e in
                 if let i = keyASTs.firstIndex(of: e) { return .column(i, keyTypes[i]) }

@@ -45,3 +45,15 @@ import Testing
         #expect(a.alias == nil)
     }
 }
+
+/// Subquery expressions print back to SQL that parses to the same tree.
+@Suite struct SubqueryShapeTests {
+    @Test(arguments: [
+        "SELECT (SELECT max(x) FROM t) + 1 FROM u",
+        "SELECT * FROM t WHERE x IN (SELECT y FROM u WHERE u.k = 1) AND z NOT IN (SELECT 1)",
+        "SELECT * FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.k = t.k)",
+        "SELECT * FROM t WHERE NOT EXISTS (SELECT * FROM u WHERE u.k = t.k) OR t.x > 0",
+        "SELECT exists FROM t",
+    ])
+    func roundTrips(_ sql: String) { expectRoundTrip(sql) }
+}
