@@ -77,7 +77,8 @@ struct QueryPlanner {
             return ScanAggregate(plan: try planner.plan(s), child: nil, capsRows: capsRows)  // today's fast path
         }
         let used = Self.hasWildcard(s) ? nil : Self.columnNames(s)
-        let source = try self.source(s.from!, used: used)
+        var leaf = 0
+        let source = try self.source(s.from!, used: used, filters: pushedFilters(s), leaf: &leaf)
         let plan = try planner.plan(s, input: PlanInput(columns: source.columns, star: source.star))
         return ScanAggregate(plan: plan, child: source.op, capsRows: capsRows)
     }
@@ -89,14 +90,22 @@ struct QueryPlanner {
         var star: [Int]
     }
 
-    func source(_ ref: TableRef, used: Set<String>?) throws -> Source {
+    func source(_ ref: TableRef, used: Set<String>?, filters: [Int: [Expr]] = [:]) throws -> Source {
+        var leaf = 0
+        return try source(ref, used: used, filters: filters, leaf: &leaf)
+    }
+
+    /// `leaf` numbers the FROM tree's leaves left to right, as `pushedFilters` does.
+    private func source(_ ref: TableRef, used: Set<String>?, filters: [Int: [Expr]], leaf: inout Int) throws -> Source {
+        if case .join = ref.source {} else { leaf += 1 }
+        let filter = filters[leaf - 1] ?? []
         switch ref.source {
         case let .table(t):
             if let def = ctes[t.name] {
                 let cols = try Self.renamed(def.plan.columns, qualifier: ref.alias ?? t.name, ref)
                 return Source(op: CTEScan(def, columns: cols), columns: cols, star: Array(cols.indices))
             }
-            return try table(t, ref, used: used)
+            return try table(t, ref, used: used, filter: filter)
         case let .subquery(sub):
             let op = try plan(sub, root: false)
             let cols = try Self.renamed(op.columns, qualifier: ref.alias, ref)
@@ -105,12 +114,16 @@ struct QueryPlanner {
             let op = try series(call, at, ref)
             return Source(op: op, columns: op.columns, star: [0])
         case let .join(l, kind, r, condition):
-            return try join(try source(l, used: used), kind, try source(r, used: used), condition, ref)
+            let left = try source(l, used: used, filters: filters, leaf: &leaf)
+            let right = try source(r, used: used, filters: filters, leaf: &leaf)
+            return try join(left, kind, right, condition, ref)
         }
     }
 
     /// A table read as an input of a join: only the columns the query names (the time column at least).
-    private func table(_ t: TableName, _ ref: TableRef, used: Set<String>?) throws -> Source {
+    /// `filter`: WHERE conjuncts that only this table's columns decide, applied while scanning it (where
+    /// time ranges and block statistics prune), before the join.
+    private func table(_ t: TableName, _ ref: TableRef, used: Set<String>?, filter: [Expr] = []) throws -> Source {
         try engine.database.checkNotDamaged(t.name)
         guard let schema = engine.database.schema(of: t.name) else {
             let known = engine.database.tableNames()
@@ -118,7 +131,8 @@ struct QueryPlanner {
         }
         let read = schema.columns.enumerated().filter { i, c in i == 0 || used.map { $0.contains(c.name) || $0.contains(c.name.lowercased()) } ?? true }
         let items: [SelectItem] = read.map { _, c in .expr(Expr(.column(table: nil, name: c.name), at: t.position), alias: nil) }
-        let s = SelectStatement(items: items, from: TableRef(.table(t)), position: t.position)
+        let condition = filter.isEmpty ? nil : filter.dropFirst().reduce(filter[0]) { Expr(.binary(.and, $0, $1), at: $1.position) }
+        let s = SelectStatement(items: items, from: TableRef(.table(t)), where: condition, position: t.position)
         let plan = try selectPlanner().plan(s)
         let op = ScanAggregate(plan: plan, child: nil, capsRows: false)
         let cols = try Self.renamed(op.columns, qualifier: ref.alias ?? t.name, ref)
@@ -177,6 +191,54 @@ struct QueryPlanner {
         default: throw QueryError("\(call.name)() takes 1 to 3 arguments", at: at)
         }
         return SeriesScan(bounds: bounds, inclusive: inclusive, column: PlanColumn(name: name, qualifier: qualifier, type: .int))
+    }
+
+    /// WHERE conjuncts of a join query to apply at a table's scan, by leaf number: those whose columns all
+    /// belong to one base table that no outer join makes NULL (they are still applied after the join too).
+    func pushedFilters(_ s: SelectStatement) -> [Int: [Expr]] {
+        guard let w = s.where, let from = s.from else { return [:] }
+        struct Leaf { var qualifier: String?; var names: Set<String>; var pushable: Bool }
+        var leaves: [Leaf] = []
+        func collect(_ ref: TableRef, _ pushable: Bool) {
+            switch ref.source {
+            case let .table(t):
+                if ctes[t.name] == nil, let schema = engine.database.schema(of: t.name) {
+                    leaves.append(Leaf(qualifier: ref.alias ?? t.name, names: Set(schema.columns.map { $0.name.lowercased() }), pushable: pushable))
+                } else {
+                    leaves.append(Leaf(qualifier: nil, names: [], pushable: false))
+                }
+            case .subquery, .function:
+                leaves.append(Leaf(qualifier: nil, names: [], pushable: false))
+            case let .join(l, kind, r, _):
+                collect(l, pushable && kind != .right && kind != .full)
+                collect(r, pushable && kind != .left && kind != .full)
+            }
+        }
+        collect(from, true)
+        func conjuncts(_ e: Expr) -> [Expr] {
+            if case let .binary(.and, a, b) = e.kind { return conjuncts(a) + conjuncts(b) }
+            return [e]
+        }
+        var out: [Int: [Expr]] = [:]
+        for c in conjuncts(w) {
+            var owner: Int?
+            var ok = !SelectPlanner.containsAggregate(c)
+            func visit(_ e: Expr) {
+                switch e.kind {
+                case .subquery, .exists, .inSubquery: ok = false
+                case let .column(q, name):
+                    let found = leaves.indices.filter { i in
+                        q.map { leaves[i].qualifier == $0 } ?? leaves[i].names.contains(name.lowercased())
+                    }
+                    if found.count != 1 || (owner != nil && owner != found[0]) { ok = false } else { owner = found[0] }
+                default: break
+                }
+                if ok { e.kind.forEachChild(visit) }
+            }
+            visit(c)
+            if ok, let i = owner, leaves[i].pushable { out[i, default: []].append(c) }
+        }
+        return out
     }
 
     /// `left JOIN right ON …|USING (…)`: equality conjuncts between the two sides become hash keys.

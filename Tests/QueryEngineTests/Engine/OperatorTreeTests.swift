@@ -63,3 +63,28 @@ import TestSupport
         }
     }
 }
+
+/// WHERE conditions of a join query reach the scans they belong to, where time and statistics prune.
+@Suite struct JoinPushdownTests {
+    @Test func timeRangeOfOneSidePrunesItsScan() throws {
+        try withPlays(rows: 2_000) { e in
+            let r = try e.execute("""
+                EXPLAIN SELECT count(*) FROM plays p JOIN plays q ON p.user_id = q.user_id
+                WHERE p.time >= '2026-01-02' AND q.artist = 'A'
+                """)
+            let lines = (0..<r.rowCount).map { r.columns[0].vector.string(at: $0) }
+            #expect(lines[1].contains("HASH JOIN on 1 key(s)"), "\(lines)")
+            let scans = lines.filter { $0.contains("SCAN plays") }
+            #expect(scans.count == 2 && scans.allSatisfy { $0.contains("FILTER") }, "\(lines)")
+            #expect(lines.contains { $0.contains("time range [2026-01-02 00:00:00, +inf]") }, "\(lines)")
+        }
+    }
+
+    @Test func nullSideOfAnOuterJoinIsNotFilteredEarly() throws {
+        try withPlays(rows: 200) { e in
+            let r = try e.execute("EXPLAIN SELECT count(*) FROM plays p LEFT JOIN plays q ON p.user_id = q.user_id WHERE q.artist = 'A'")
+            let lines = (0..<r.rowCount).map { r.columns[0].vector.string(at: $0) }
+            #expect(lines.filter { $0.contains("SCAN plays → FILTER") }.isEmpty, "\(lines)")
+        }
+    }
+}
