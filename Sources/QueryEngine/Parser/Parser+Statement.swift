@@ -77,7 +77,13 @@ extension Parser {
     private mutating func parseSelectList(_ select: inout SelectStatement) throws(SQLError) {
         try expect(.select)
         if accept(.distinct) {
-            select.distinct = true
+            if accept(.on) {
+                try expect(.leftParen, ["'('"])
+                repeat { select.distinctOn.append(try parseExpr()) } while accept(.comma)
+                try expect(.rightParen, ["','", "')'"])
+            } else {
+                select.distinct = true
+            }
         } else {
             _ = accept(.all)
         }

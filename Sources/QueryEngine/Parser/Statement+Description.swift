@@ -14,7 +14,8 @@ extension SelectStatement: CustomStringConvertible {
     /// The query as one line of SQL, clauses in their fixed order.
     public var description: String {
         var text = with.isEmpty ? "" : "WITH " + with.map { SQLIdentifier.quoted($0.name) + " AS (\($0.query))" }.joined(separator: ", ") + " "
-        text += distinct ? "SELECT DISTINCT " : "SELECT "
+        text += !distinctOn.isEmpty ? "SELECT DISTINCT ON (" + distinctOn.map(\.description).joined(separator: ", ") + ") "
+            : distinct ? "SELECT DISTINCT " : "SELECT "
         text += items.map(\.description).joined(separator: ", ")
         if let from { text += " FROM " + from.description }
         if let condition = self.where { text += " WHERE \(condition)" }

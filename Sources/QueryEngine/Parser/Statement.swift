@@ -32,6 +32,8 @@ public struct SelectStatement: Sendable, Hashable {
     /// `UNION`/`INTERSECT`/`EXCEPT` operands after this one (each without ORDER BY or LIMIT); when there
     /// are any, this statement's `orderBy`, `limit` and `offset` apply to the combined rows.
     public var setOperations: [SetOperand] = []
+    /// `SELECT DISTINCT ON (e, …)`: the first row (in ORDER BY order) of each distinct value of these.
+    public var distinctOn: [Expr] = []
 
     public init(
         distinct: Bool = false, items: [SelectItem], from: TableRef? = nil, where: Expr? = nil,
@@ -54,7 +56,7 @@ public struct SelectStatement: Sendable, Hashable {
         lhs.distinct == rhs.distinct && lhs.items == rhs.items && lhs.from == rhs.from && lhs.where == rhs.where
             && lhs.groupBy == rhs.groupBy && lhs.having == rhs.having && lhs.orderBy == rhs.orderBy
             && lhs.limit == rhs.limit && lhs.offset == rhs.offset && lhs.with == rhs.with
-            && lhs.setOperations == rhs.setOperations
+            && lhs.setOperations == rhs.setOperations && lhs.distinctOn == rhs.distinctOn
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -69,6 +71,7 @@ public struct SelectStatement: Sendable, Hashable {
         hasher.combine(offset)
         hasher.combine(with)
         hasher.combine(setOperations)
+        hasher.combine(distinctOn)
     }
 }
 

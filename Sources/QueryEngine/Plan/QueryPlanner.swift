@@ -71,6 +71,10 @@ struct QueryPlanner {
 
     /// One SELECT (no set operation): the scan leaf, over a table directly or over its FROM's tree.
     func select(_ s: SelectStatement, capsRows: Bool) throws -> any Operator {
+        if !s.distinctOn.isEmpty {
+            if s.distinct { throw QueryError("DISTINCT and DISTINCT ON cannot be combined", at: s.position) }
+            return try distinctOn(s, capsRows: capsRows)
+        }
         let planner = selectPlanner()
         if s.from == nil { return ScanAggregate(plan: try planner.plan(s), child: nil, capsRows: capsRows) }
         if case let .table(t)? = s.from?.source, ctes[t.name] == nil {
@@ -81,6 +85,20 @@ struct QueryPlanner {
         let source = try self.source(s.from!, used: used, filters: pushedFilters(s), leaf: &leaf)
         let plan = try planner.plan(s, input: PlanInput(columns: source.columns, star: source.star))
         return ScanAggregate(plan: plan, child: source.op, capsRows: capsRows)
+    }
+
+    /// `SELECT DISTINCT ON (keys) items … ORDER BY … LIMIT …`: the leaf computes the items and the keys
+    /// (as extra columns) in ORDER BY order; `DistinctOn` keeps each key's first row, then applies LIMIT.
+    private func distinctOn(_ s: SelectStatement, capsRows: Bool) throws -> any Operator {
+        var inner = s
+        inner.distinctOn = []
+        inner.limit = nil
+        inner.offset = nil
+        let hidden = s.distinctOn.indices.map { "\u{1}distinct_on_\($0)" }
+        inner.items += zip(s.distinctOn, hidden).map { .expr($0, alias: $1) }
+        let leaf = try select(inner, capsRows: false)
+        let op = DistinctOn(child: leaf, keyCount: hidden.count, limit: s.limit, offset: s.offset ?? 0)
+        return op
     }
 
     /// A FROM item's operator, the columns it offers (qualified by table name or alias) and what `*` shows.

@@ -17,6 +17,7 @@ import Testing
         "SELECT * FROM (WITH t AS (SELECT 1) SELECT * FROM t) sub",
         "SELECT left(s, 2), right(s, 1) FROM t",
         "EXPLAIN WITH t AS (SELECT 1) SELECT * FROM t",
+        "SELECT DISTINCT ON (artist, day) artist, day, n FROM t ORDER BY artist, day, n DESC LIMIT 5",
     ])
     func roundTrips(_ sql: String) { expectRoundTrip(sql) }
 
