@@ -316,7 +316,10 @@ extension Parser {
         let firstName = name(current)
         advance()
         if accept(.leftParen) {
-            return try parseCall(firstName, at: position)
+            let call = try parseCall(firstName, at: position)
+            guard current.kind == .word, name(current) == "over", peek().kind == .leftParen,
+                  case let .function(f) = call.kind else { return call }
+            return try node(.window(f, try parseWindowSpec()), at: position)
         }
         guard accept(.dot) else { return try node(.column(table: nil, name: firstName), at: position) }
         guard current.isIdentifier else {
@@ -328,6 +331,67 @@ extension Parser {
         let column = name(current)
         advance()
         return try node(.column(table: firstName, name: column), at: position)
+    }
+
+    /// `OVER ([PARTITION BY e, …] [ORDER BY …] [ROWS|RANGE BETWEEN … AND …])`.
+    @inline(never)
+    private mutating func parseWindowSpec() throws(SQLError) -> WindowSpec {
+        advance()
+        advance()
+        var spec = WindowSpec()
+        if current.kind == .word, name(current) == "partition" {
+            advance()
+            try expect(.by, ["BY"])
+            repeat { spec.partitionBy.append(try parseExpr()) } while accept(.comma)
+        }
+        if accept(.order) {
+            try expect(.by, ["BY"])
+            repeat {
+                var item = OrderItem(try parseExpr())
+                if accept(.desc) { item.descending = true } else { _ = accept(.asc) }
+                if accept(.nulls) {
+                    guard current.is(.first) || current.is(.last) else { throw unexpected(["FIRST", "LAST"]) }
+                    item.nulls = current.is(.first) ? .first : .last
+                    advance()
+                }
+                spec.orderBy.append(item)
+            } while accept(.comma)
+        }
+        if current.kind == .word, ["rows", "range"].contains(name(current)) {
+            let unit: WindowFrame.Unit = name(current) == "rows" ? .rows : .range
+            advance()
+            if accept(.between) {
+                let start = try parseFrameBound()
+                try expect(.and, ["AND"])
+                spec.frame = WindowFrame(unit: unit, start: start, end: try parseFrameBound())
+            } else {
+                spec.frame = WindowFrame(unit: unit, start: try parseFrameBound(), end: .currentRow)
+            }
+        }
+        try expect(.rightParen, ["PARTITION BY", "ORDER BY", "ROWS", "RANGE", "')'"])
+        return spec
+    }
+
+    /// `UNBOUNDED PRECEDING|FOLLOWING`, `CURRENT ROW`, `n PRECEDING|FOLLOWING`.
+    private mutating func parseFrameBound() throws(SQLError) -> WindowFrame.Bound {
+        if current.kind == .word, name(current) == "unbounded" {
+            advance()
+            guard current.kind == .word, ["preceding", "following"].contains(name(current)) else { throw unexpected(["PRECEDING", "FOLLOWING"]) }
+            defer { advance() }
+            return name(current) == "preceding" ? .unboundedPreceding : .unboundedFollowing
+        }
+        if current.kind == .word, name(current) == "current" {
+            advance()
+            guard current.kind == .word, name(current) == "row" else { throw unexpected(["ROW"]) }
+            advance()
+            return .currentRow
+        }
+        guard current.kind == .integer else { throw unexpected(["UNBOUNDED", "CURRENT ROW", "a number of rows"]) }
+        let n = try integerValue(current)
+        advance()
+        guard current.kind == .word, ["preceding", "following"].contains(name(current)) else { throw unexpected(["PRECEDING", "FOLLOWING"]) }
+        defer { advance() }
+        return name(current) == "preceding" ? .preceding(n) : .following(n)
     }
 
     /// After `name(`: `*)`, `)`, or `[DISTINCT] arg, …)`.

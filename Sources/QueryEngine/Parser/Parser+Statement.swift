@@ -167,6 +167,11 @@ extension Parser {
             select.having = try parseExpr()
             followers = ["ORDER BY", "LIMIT", "OFFSET"]
         }
+        if current.kind == .word, name(current) == "qualify" {
+            advance()
+            select.qualify = try parseExpr()
+            followers = ["ORDER BY", "LIMIT", "OFFSET"]
+        }
     }
 
     /// `ORDER BY`, then `LIMIT` and `OFFSET`, each at most once, in either order (as PostgreSQL allows).

@@ -124,7 +124,6 @@ struct Parser {
     /// " (did you mean GROUP BY?)" for a near-miss of an expected keyword, or a note on an unsupported feature.
     static func hint(for word: String, expected: [String]) -> String {
         switch word {
-        case "over", "window": return " (window functions are not supported)"
         case "filter": return " (FILTER clauses are not supported)"
         default: break
         }

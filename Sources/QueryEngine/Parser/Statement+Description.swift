@@ -21,6 +21,7 @@ extension SelectStatement: CustomStringConvertible {
         if let condition = self.where { text += " WHERE \(condition)" }
         if !groupBy.isEmpty { text += " GROUP BY " + groupBy.map(\.description).joined(separator: ", ") }
         if let having { text += " HAVING \(having)" }
+        if let qualify { text += " QUALIFY \(qualify)" }
         for s in setOperations { text += " \(s.operation.rawValue)\(s.all ? " ALL" : "") \(s.query)" }
         if !orderBy.isEmpty { text += " ORDER BY " + orderBy.map(\.description).joined(separator: ", ") }
         if let limit { text += " LIMIT \(limit)" }

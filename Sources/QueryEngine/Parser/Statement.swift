@@ -34,6 +34,8 @@ public struct SelectStatement: Sendable, Hashable {
     public var setOperations: [SetOperand] = []
     /// `SELECT DISTINCT ON (e, …)`: the first row (in ORDER BY order) of each distinct value of these.
     public var distinctOn: [Expr] = []
+    /// `QUALIFY condition`: a filter on window function results.
+    public var qualify: Expr?
 
     public init(
         distinct: Bool = false, items: [SelectItem], from: TableRef? = nil, where: Expr? = nil,
@@ -57,6 +59,7 @@ public struct SelectStatement: Sendable, Hashable {
             && lhs.groupBy == rhs.groupBy && lhs.having == rhs.having && lhs.orderBy == rhs.orderBy
             && lhs.limit == rhs.limit && lhs.offset == rhs.offset && lhs.with == rhs.with
             && lhs.setOperations == rhs.setOperations && lhs.distinctOn == rhs.distinctOn
+            && lhs.qualify == rhs.qualify
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -72,6 +75,7 @@ public struct SelectStatement: Sendable, Hashable {
         hasher.combine(with)
         hasher.combine(setOperations)
         hasher.combine(distinctOn)
+        hasher.combine(qualify)
     }
 }
 

@@ -71,6 +71,10 @@ struct QueryPlanner {
 
     /// One SELECT (no set operation): the scan leaf, over a table directly or over its FROM's tree.
     func select(_ s: SelectStatement, capsRows: Bool) throws -> any Operator {
+        if s.qualify != nil || s.items.contains(where: { if case let .expr(e, _) = $0 { e.kind.containsWindow } else { false } })
+            || s.orderBy.contains(where: { $0.expr.kind.containsWindow }) {
+            return try windowed(s, capsRows: capsRows)
+        }
         if !s.distinctOn.isEmpty {
             if s.distinct { throw QueryError("DISTINCT and DISTINCT ON cannot be combined", at: s.position) }
             return try distinctOn(s, capsRows: capsRows)
@@ -85,6 +89,125 @@ struct QueryPlanner {
         let source = try self.source(s.from!, used: used, filters: pushedFilters(s), leaf: &leaf)
         let plan = try planner.plan(s, input: PlanInput(columns: source.columns, star: source.star))
         return ScanAggregate(plan: plan, child: source.op, capsRows: capsRows)
+    }
+
+    /// A SELECT with window functions, in three steps: the SELECT without them computes every value they
+    /// and the rest of the select list need (FROM, WHERE, GROUP BY, HAVING); `Window` adds their columns;
+    /// a SELECT over that evaluates the select list, QUALIFY (as its WHERE), DISTINCT, ORDER BY and LIMIT.
+    private func windowed(_ s: SelectStatement, capsRows: Bool) throws -> any Operator {
+        guard s.distinctOn.isEmpty else { throw QueryError("DISTINCT ON with window functions is not supported", at: s.position) }
+        var innerItems: [SelectItem] = s.items.contains { if case .wildcard = $0 { true } else { false } } ? [.wildcard] : []
+        var calls: [(call: FunctionCall, spec: WindowSpec, position: SourcePosition)] = []
+        func hidden(_ e: Expr) -> String {
+            for case let .expr(x, alias?) in innerItems where x == e { return alias }
+            let name = "\u{1}e\(innerItems.count)"
+            innerItems.append(.expr(e, alias: name))
+            return name
+        }
+        func ref(_ name: String, _ p: SourcePosition) -> Expr { Expr(.column(table: nil, name: name), at: p) }
+        func rewrite(_ e: Expr) throws -> Expr {
+            if case let .window(call, spec) = e.kind {
+                if call.arguments.contains(where: { $0.kind.containsWindow }) || spec.partitionBy.contains(where: { $0.kind.containsWindow })
+                    || spec.orderBy.contains(where: { $0.expr.kind.containsWindow }) {
+                    throw QueryError("window functions cannot be nested", at: e.position)
+                }
+                for a in call.arguments { _ = hidden(a) }
+                for p in spec.partitionBy { _ = hidden(p) }
+                for o in spec.orderBy { _ = hidden(o.expr) }
+                calls.append((call, spec, e.position))
+                return ref("\u{1}w\(calls.count - 1)", e.position)
+            }
+            if !e.kind.containsWindow { return ref(hidden(e), e.position) }
+            return Expr(try e.kind.mapChildren(rewrite), at: e.position)
+        }
+        var outer = SelectStatement(items: [], position: s.position)
+        var names: [String] = []
+        for item in s.items {
+            switch item {
+            case .wildcard: outer.items.append(.wildcard)
+            case let .expr(e, alias):
+                outer.items.append(.expr(try rewrite(e), alias: alias ?? SelectPlanner.name(of: e)))
+                names.append(alias ?? SelectPlanner.name(of: e))
+            }
+        }
+        outer.orderBy = try s.orderBy.map { o in
+            var o = o
+            if case .literal(.int) = o.expr.kind { return o }
+            if case let .column(nil, n) = o.expr.kind, names.contains(n) { return o }
+            o.expr = try rewrite(o.expr)
+            return o
+        }
+        outer.where = try s.qualify.map(rewrite)
+        outer.distinct = s.distinct
+        outer.limit = s.limit
+        outer.offset = s.offset
+        var inner = SelectStatement(items: innerItems, from: s.from, where: s.where, groupBy: s.groupBy, having: s.having, position: s.position)
+        // GROUP BY ordinals name the original select list.
+        inner.groupBy = try s.groupBy.map { g in
+            guard case let .literal(.int(k)) = g.kind else { return g }
+            guard k >= 1, Int(k) <= s.items.count, case let .expr(e, _) = s.items[Int(k) - 1], !e.kind.containsWindow else {
+                throw QueryError("GROUP BY position \(k) is not a column of the select list without a window function", at: g.position)
+            }
+            return e
+        }
+        let leaf = try select(inner, capsRows: false)
+        func column(_ e: Expr) -> Int { leaf.columns.firstIndex { $0.name == hidden(e) }! }
+        var functions: [WindowFunction] = []
+        for (call, spec, p) in calls {
+            guard let kind = WindowFunction.Kind(rawValue: call.name) else {
+                throw QueryError("unknown window function '\(call.name)' (there are row_number, rank, dense_rank, ntile, lag, lead, first_value, last_value, sum, avg, min, max, count)", at: p)
+            }
+            if call.distinct { throw QueryError("DISTINCT is not supported in window functions", at: p) }
+            let args = call.arguments.map(column)
+            let argTypes = args.map { leaf.columns[$0].type }
+            var f = WindowFunction(kind: kind, arguments: args, constant: 1, partition: spec.partitionBy.map(column),
+                                   order: spec.orderBy.map { (column: column($0.expr), descending: $0.descending, nullsFirst: $0.nulls == .first) },
+                                   frame: spec.frame, type: .int)
+            func arity(_ range: ClosedRange<Int>) throws {
+                guard range.contains(call.star ? 0 : args.count) else {
+                    throw QueryError("\(call.name)() takes \(range.lowerBound == range.upperBound ? "\(range.lowerBound)" : "\(range.lowerBound) to \(range.upperBound)") argument(s)", at: p)
+                }
+            }
+            func constant(_ i: Int) throws -> Int64 {
+                guard case let .literal(.int(v)) = call.arguments[i].kind, v > 0 else {
+                    throw QueryError("\(call.name)() needs a positive integer constant as argument \(i + 1)", at: call.arguments[i].position)
+                }
+                return v
+            }
+            switch kind {
+            case .rowNumber, .rank, .denseRank: try arity(0...0)
+            case .ntile: try arity(1...1); f.constant = try constant(0)
+            case .lag, .lead:
+                try arity(1...3)
+                if args.count >= 2 { f.constant = try constant(1) }
+                f.arguments = [args[0]] + (args.count == 3 ? [args[2]] : [])
+                if args.count == 3, argTypes[2] != argTypes[0] {
+                    throw QueryError("\(call.name)()'s default must have the value's type (\(argTypes[0]), not \(argTypes[2]))", at: call.arguments[2].position)
+                }
+                f.type = argTypes[0]
+            case .firstValue, .lastValue, .min, .max: try arity(1...1); f.type = argTypes[0]
+            case .count: try arity(0...1)
+            case .sum, .avg:
+                try arity(1...1)
+                guard argTypes[0] == .int || argTypes[0] == .double else {
+                    throw QueryError("\(call.name)() needs a number, got \(argTypes[0])", at: p)
+                }
+                f.type = kind == .avg ? .double : argTypes[0]
+            }
+            if let fr = f.frame {
+                if fr.unit == .range, [fr.start, fr.end].contains(where: { if case .preceding = $0 { true } else if case .following = $0 { true } else { false } }) {
+                    throw QueryError("RANGE frames with an offset are not supported: use ROWS", at: p)
+                }
+                if fr.start == .unboundedFollowing || fr.end == .unboundedPreceding {
+                    throw QueryError("the window frame cannot start at UNBOUNDED FOLLOWING or end at UNBOUNDED PRECEDING", at: p)
+                }
+            }
+            functions.append(f)
+        }
+        let window = Window(child: leaf, functions: functions, names: calls.indices.map { "\u{1}w\($0)" })
+        let input = PlanInput(columns: window.columns, star: window.columns.indices.filter { !window.columns[$0].name.hasPrefix("\u{1}") })
+        let plan = try selectPlanner().plan(outer, input: input)
+        return ScanAggregate(plan: plan, child: window, capsRows: capsRows)
     }
 
     /// `SELECT DISTINCT ON (keys) items … ORDER BY … LIMIT …`: the leaf computes the items and the keys

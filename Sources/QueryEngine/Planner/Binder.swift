@@ -23,6 +23,8 @@ struct Binder {
         case .subquery, .exists, .inSubquery:
             guard let subquery else { throw QueryError("subqueries are not allowed here", at: e.position) }
             return try subquery(e, self)
+        case .window:
+            throw QueryError("window functions are allowed only in the select list, QUALIFY and ORDER BY", at: e.position)
         case let .literal(l):
             return .constant(Self.value(l))
         case let .unary(op, x):

@@ -55,6 +55,9 @@ import Testing
         "SELECT * FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.k = t.k)",
         "SELECT * FROM t WHERE NOT EXISTS (SELECT * FROM u WHERE u.k = t.k) OR t.x > 0",
         "SELECT exists FROM t",
+        "SELECT row_number() OVER (PARTITION BY a, b ORDER BY t DESC NULLS FIRST) AS n FROM t QUALIFY n <= 3",
+        "SELECT sum(x) OVER (ORDER BY t ROWS BETWEEN 3 PRECEDING AND 1 FOLLOWING), lag(x, 2, 0) OVER (ORDER BY t) FROM t",
+        "SELECT avg(x) OVER (RANGE BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING), count(*) OVER () FROM t",
     ])
     func roundTrips(_ sql: String) { expectRoundTrip(sql) }
 }
