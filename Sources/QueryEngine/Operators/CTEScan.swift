@@ -1,7 +1,11 @@
-/// A `WITH` query, run once however many times the query reads it.
-final class CTEDefinition {
+import Foundation
+
+/// A `WITH` query, run once however many times the query reads it (subqueries that read it may run on
+/// several scan threads at once: the first runs it, the others wait for its rows).
+final class CTEDefinition: @unchecked Sendable {
     let name: String
     let plan: any Operator
+    private let lock = NSLock()
     private var result: Batch?
 
     init(name: String, plan: any Operator) {
@@ -10,10 +14,12 @@ final class CTEDefinition {
     }
 
     func rows(_ context: ExecutionContext) throws -> Batch {
-        if let result { return result }
-        let b = try plan.run(context)
-        result = b
-        return b
+        try lock.withLock {
+            if let result { return result }
+            let b = try plan.run(context)
+            result = b
+            return b
+        }
     }
 }
 
