@@ -86,7 +86,8 @@ let package = Package(
 
         .testTarget(name: "ColumnStoreTests", dependencies: ["ColumnStore", "TestSupport", "CrashWriter"]),
         .testTarget(name: "LineProtocolTests", dependencies: ["LineProtocol", "Ingest", "ColumnStore", "TestSupport"]),
-        .testTarget(name: "QueryEngineTests", dependencies: ["QueryEngine", "Ingest", "ColumnStore", "TestSupport"]),
+        .testTarget(name: "QueryEngineTests", dependencies: ["QueryEngine", "Ingest", "ColumnStore", "TestSupport"],
+                    exclude: ["SQLLogic/sqllogic"]),
         .testTarget(name: "ServerTests", dependencies: ["tsdb-server", "TestSupport", .product(name: "NIOEmbedded", package: "swift-nio")], exclude: ["Clients"]),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "ColumnStore", "TestSupport"]),
         .testTarget(name: "PGWireTests", dependencies: ["PGWire", "TestSupport", .product(name: "NIOEmbedded", package: "swift-nio")]),

@@ -8,12 +8,17 @@ struct StatementRunner {
     let control: QueryControl?
     var session = QuerySession()
 
+    /// A SELECT: its operator tree, run.
+    func runQuery(_ s: SelectStatement) throws -> QueryResult {
+        try SelectRunner(engine: engine, now: now, control: control, session: session).run(s)
+    }
+
     func run(_ sql: String) throws -> QueryResult {
         let statement: Statement
         do { statement = try SQLParser.parse(sql) } catch { throw QueryError(error) }
         switch statement {
         case let .select(s):
-            return try SelectRunner(engine: engine, now: now, control: control, session: session).run(s)
+            return try runQuery(s)
         case let .copy(c):
             return try CopyRunner(engine: engine, now: now, control: control).run(c)
         case let .explain(s):
@@ -64,8 +69,9 @@ extension StatementRunner {
         do { statement = try SQLParser.parse(sql) } catch { throw QueryError(error) }
         switch statement {
         case let .select(s):
-            let plan = try SelectPlanner(engine: engine, now: now, control: control, session: session).plan(s)
-            return zip(plan.outputNames, plan.outputs).map { ($0, $1.type.columnType) }
+            // Planning runs nothing (subqueries are plan nodes): the tree's columns are the answer's.
+            let root = try QueryPlanner(engine: engine, now: now, control: control, session: session).plan(s)
+            return root.columns.map { ($0.name, $0.type.columnType) }
         case .explain: return [("plan", .string)]
         case .showTables: return [("name", .string)]
         case .describe: return [("column_name", .string), ("column_type", .string), ("kind", .string)]
@@ -78,7 +84,8 @@ extension StatementRunner {
     }
 }
 
-/// EXPLAIN: the plan, and how much of the table the time range and block statistics pruned.
+/// EXPLAIN: the operator tree, and how much of each table the time range and block statistics pruned.
+/// Nothing runs: subqueries are nodes of the tree.
 struct Explain {
     let engine: QueryEngine
     let now: Int64
@@ -86,45 +93,9 @@ struct Explain {
     var session = QuerySession()
 
     func run(_ s: SelectStatement) throws -> QueryResult {
-        let plan = try SelectPlanner(engine: engine, now: now, control: control, session: session).plan(s)
-        var lines: [String] = []
-        func fmt(_ t: Int64) -> String { t == .min ? "-inf" : t == .max ? "+inf" : SQLTimestamp.format(t) }
-        switch plan.source {
-        case let .table(snap):
-            let st = snap.stats
-            lines.append("SCAN \(snap.schema.table)  time range [\(fmt(plan.timeRange.lowerBound)), \(fmt(plan.timeRange.upperBound))]")
-            lines.append("  partitions: \(st.partitions - st.partitionsPruned) of \(st.partitions) read (\(st.partitionsPruned) pruned by time)")
-            lines.append("  segments: \(st.segments - st.segmentsPruned) of \(st.segments) read (\(st.segmentsPruned) pruned by time)")
-            let blocks = snap.rowGroups.filter(\.isSegment)
-            let prunedBlocks = blocks.filter { SelectRunner.pruned($0, plan.prune, plan.timeRange) }.count
-            let mem = snap.rowGroups.filter { !$0.isSegment }
-            let prunedMem = mem.filter { SelectRunner.pruned($0, plan.prune, plan.timeRange) }.count
-            lines.append("  blocks: \(blocks.count - prunedBlocks) of \(blocks.count) read (\(prunedBlocks) pruned by statistics)")
-            lines.append("  memtable chunks: \(mem.count - prunedMem) of \(mem.count + st.memtableChunksPruned) read (\(st.memtableChunksPruned + prunedMem) pruned)")
-            var cols = Set<Int>()
-            plan.filter?.columns(into: &cols)
-            for k in plan.keys { k.columns(into: &cols) }
-            for a in plan.aggregates { for case let e? in a.inputs { e.columns(into: &cols) } }
-            if !plan.isAggregate { for o in plan.outputs { o.columns(into: &cols) }; for k in plan.order { k.expr.columns(into: &cols) } }
-            lines.append("  columns read: \(cols.sorted().map { snap.schema.columns[$0].name }.joined(separator: ", "))")
-            if !plan.prune.isEmpty { lines.append("  pruning predicates: \(plan.prune.count)") }
-        case .rows(_, let n):
-            lines.append("SCAN subquery (\(n) rows)")
-        case .none:
-            lines.append("ONE ROW (no FROM)")
-        }
-        if let w = s.where { lines.append("FILTER \(w)") }
-        if plan.isAggregate {
-            let keys = s.groupBy.map(\.description).joined(separator: ", ")
-            lines.append("AGGREGATE \(plan.aggregates.count) aggregate(s)" + (keys.isEmpty ? "" : " GROUP BY \(keys)")
-                + (plan.keys.count == 1 ? " (direct-indexed when the key is a tag or boolean)" : plan.keys.isEmpty ? "" : " (hash table)"))
-            if let h = s.having { lines.append("HAVING \(h)") }
-        }
-        if !s.orderBy.isEmpty { lines.append("SORT \(s.orderBy.map { $0.expr.description + ($0.descending ? " DESC" : "") }.joined(separator: ", "))" + (s.limit != nil ? " (top-N)" : "")) }
-        if let l = s.limit { lines.append("LIMIT \(l)" + (s.offset.map { " OFFSET \($0)" } ?? "")) }
-        lines.append("PARALLEL \(engine.threads) thread(s)")
+        let root = try QueryPlanner(engine: engine, now: now, control: control, session: session).plan(s)
         var col = ColumnVector(type: .string)
-        for l in lines { col.append(string: l) }
+        for l in PlanPrinter.lines(root) + ["PARALLEL \(engine.threads) thread(s)"] { col.append(string: l) }
         return QueryResult(columns: [ResultColumn(name: "plan", vector: col)])
     }
 }

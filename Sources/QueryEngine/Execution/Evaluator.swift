@@ -123,6 +123,8 @@ enum Evaluator {
             return Vec(type: .time, col: out)
         case let .scalar(f, args, t):
             return try ScalarFunctions.eval(f, try args.map { try eval($0, src) }, t, n)
+        case let .subquery(q, keys):
+            return try q.evaluate(try keys.map { try eval($0, src) }, n)
         case let .symbolPredicate(x, set):
             let v = try eval(x, src)
             if let c = v.constant, c == .null { return Vec(constant: .null, count: n) }

@@ -52,7 +52,7 @@ enum KeyHash {
     }
 
     /// Each selected row's word of one key column.
-    private static func words(_ col: ColumnVector, sel: [Int32]?, n: Int, into w: inout [UInt64]) {
+    static func words(_ col: ColumnVector, sel: [Int32]?, n: Int, into w: inout [UInt64]) {
         w.withUnsafeMutableBufferPointer { w in
             switch col.type {
             case .symbol: col.codes.withUnsafeBufferPointer { c in for j in 0..<n { w[j] = UInt64(c[row(sel, j)]) } }

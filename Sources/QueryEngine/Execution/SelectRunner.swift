@@ -12,8 +12,16 @@ struct SelectRunner {
     /// What session functions (`version()`, `current_setting()`…) answer.
     var session = QuerySession()
 
+    /// Plans `s` as an operator tree (joins, CTEs, set operations, subqueries) and runs it; the row cap
+    /// applies to its result when `capsRows`.
     func run(_ s: SelectStatement) throws -> QueryResult {
-        try execute(try SelectPlanner(engine: engine, now: now, control: control, session: session).plan(s))
+        let root = try QueryPlanner(engine: engine, now: now, control: control, session: session).plan(s, root: capsRows)
+        let batch = try root.run(ExecutionContext(engine: engine, now: now, control: control))
+        // A scan leaf enforces the row cap itself; other roots (set operations) are checked here.
+        if capsRows, !(root is ScanAggregate), let c = control, let m = c.maxRows, batch.rowCount > m {
+            throw c.tooManyRows(batch.rowCount, exact: true)
+        }
+        return QueryResult(columns: zip(root.columns, batch.columns).map { ResultColumn(name: $0.name, vector: $1) })
     }
 
     /// A unit of scan work: one row group of a table, or a slice of computed rows.

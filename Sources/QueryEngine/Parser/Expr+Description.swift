@@ -52,13 +52,40 @@ extension Expr: CustomStringConvertible {
                 + (truth ? "TRUE" : "FALSE")
         case .cast(let value, let type):
             return "CAST(\(value) AS \(type))"
+        case .subquery(let query):
+            return "(\(query))"
+        case .exists(let query, let negated):
+            return (negated ? "NOT EXISTS (" : "EXISTS (") + query.description + ")"
+        case .window(let call, let spec):
+            var text = Expr(.function(call), at: position).description + " OVER ("
+            var parts: [String] = []
+            if !spec.partitionBy.isEmpty { parts.append("PARTITION BY " + spec.partitionBy.map(\.description).joined(separator: ", ")) }
+            if !spec.orderBy.isEmpty { parts.append("ORDER BY " + spec.orderBy.map(\.description).joined(separator: ", ")) }
+            if let f = spec.frame {
+                func bound(_ b: WindowFrame.Bound) -> String {
+                    switch b {
+                    case .unboundedPreceding: "UNBOUNDED PRECEDING"
+                    case .preceding(let n): "\(n) PRECEDING"
+                    case .currentRow: "CURRENT ROW"
+                    case .following(let n): "\(n) FOLLOWING"
+                    case .unboundedFollowing: "UNBOUNDED FOLLOWING"
+                    }
+                }
+                parts.append("\(f.unit.rawValue) BETWEEN \(bound(f.start)) AND \(bound(f.end))")
+            }
+            text += parts.joined(separator: " ") + ")"
+            return text
+        case .inSubquery(let value, let query, let negated):
+            return value.printed(atLeast: Precedence.inBetweenLike + 1) + (negated ? " NOT IN (" : " IN (") + query.description + ")"
         }
     }
 
     /// How tightly the printed form binds, to decide where parentheses go.
     var printPrecedence: Int {
         switch kind {
-        case .column, .function, .caseWhen, .cast: return Precedence.atom
+        case .column, .function, .caseWhen, .cast, .subquery, .window: return Precedence.atom
+        case .exists(_, let negated): return negated ? Precedence.not : Precedence.atom
+        case .inSubquery: return Precedence.inBetweenLike
         case .literal(.int(let value)): return value < 0 ? Precedence.unary : Precedence.atom
         case .literal(.double(let value)): return value.sign == .minus ? Precedence.unary : Precedence.atom
         case .literal: return Precedence.atom

@@ -46,6 +46,14 @@ public struct Expr: Sendable, Hashable {
         case isBool(Expr, Bool, negated: Bool)
         /// `CAST(x AS type)` or `x::type`.
         case cast(Expr, SQLType)
+        /// `(SELECT …)`: a scalar subquery, one column and at most one row.
+        case subquery(SelectStatement)
+        /// `[NOT] EXISTS (SELECT …)`.
+        case exists(SelectStatement, negated: Bool)
+        /// `x [NOT] IN (SELECT …)`.
+        case inSubquery(Expr, SelectStatement, negated: Bool)
+        /// `f(args) OVER (PARTITION BY … ORDER BY … [frame])`.
+        case window(FunctionCall, WindowSpec)
 
         /// Calls `body` on each direct child, in source order.
         public func forEachChild(_ body: (Expr) throws -> Void) rethrows {
@@ -77,6 +85,13 @@ public struct Expr: Sendable, Hashable {
                 try body(pattern)
             case .isNull(let value, _), .isBool(let value, _, _), .cast(let value, _):
                 try body(value)
+            // A subquery is its own scope: its expressions are not this one's children.
+            case .subquery, .exists: break
+            case .inSubquery(let value, _, _): try body(value)
+            case .window(let call, let spec):
+                try call.arguments.forEach(body)
+                try spec.partitionBy.forEach(body)
+                try spec.orderBy.forEach { try body($0.expr) }
             }
         }
     }
@@ -126,5 +141,38 @@ public struct CaseExpr: Sendable, Hashable {
         self.operand = operand
         self.branches = branches
         self.otherwise = otherwise
+    }
+}
+
+/// The `OVER (…)` of a window function.
+public struct WindowSpec: Sendable, Hashable {
+    public var partitionBy: [Expr]
+    public var orderBy: [OrderItem]
+    /// Nil: DuckDB's default — RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW with ORDER BY, the
+    /// whole partition without.
+    public var frame: WindowFrame?
+
+    public init(partitionBy: [Expr] = [], orderBy: [OrderItem] = [], frame: WindowFrame? = nil) {
+        self.partitionBy = partitionBy
+        self.orderBy = orderBy
+        self.frame = frame
+    }
+}
+
+/// `ROWS|RANGE BETWEEN start AND end` (or just `start`, ending at the current row).
+public struct WindowFrame: Sendable, Hashable {
+    public enum Unit: String, Sendable, Hashable { case rows = "ROWS", range = "RANGE" }
+    public enum Bound: Sendable, Hashable {
+        case unboundedPreceding, preceding(Int64), currentRow, following(Int64), unboundedFollowing
+    }
+
+    public var unit: Unit
+    public var start: Bound
+    public var end: Bound
+
+    public init(unit: Unit, start: Bound, end: Bound) {
+        self.unit = unit
+        self.start = start
+        self.end = end
     }
 }

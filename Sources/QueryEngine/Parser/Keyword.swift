@@ -7,6 +7,9 @@ enum Keyword: UInt8, Sendable, CaseIterable {
          then, `true`, union, when, `where`, with
     // Contextual: identifiers everywhere except the one place the grammar looks for them.
     case describe, explain, first, interval, last, nulls, show, tables, timestamp
+    // Join words are contextual too, so `left(s, 2)` and `right(s, 2)` stay function calls; they are
+    // never taken as a bare alias.
+    case join, inner, left, right, full, outer, cross, using, natural
 
     var isReserved: Bool { rawValue <= Keyword.with.rawValue }
 

@@ -120,8 +120,10 @@ extension Parser {
         switch word {
         case .in?:
             try expect(.leftParen, ["'(' and a list of values"])
-            if current.is(.select) {
-                throw error(.syntax, at: current, "subqueries in IN are not supported: list the values")
+            if current.is(.select) || current.is(.with) {
+                let query = try parseQuery()
+                try expect(.rightParen, followers + ["')'"])
+                return try node(.inSubquery(value, query, negated: negated), at: position)
             }
             var list: [Expr] = []
             repeat {
@@ -234,9 +236,12 @@ extension Parser {
 
     @inline(never)
     private mutating func parseParenthesized() throws(SQLError) -> Expr {
+        let position = current.position
         advance()
-        if current.is(.select) {
-            throw error(.syntax, at: current, "subqueries are supported only in FROM")
+        if current.is(.select) || current.is(.with) {
+            let query = try parseQuery()
+            try expect(.rightParen, followers + ["')'"])
+            return try node(.subquery(query), at: position)
         }
         let inner = try parseExpr()
         try expect(.rightParen, ["')'"])
@@ -261,6 +266,14 @@ extension Parser {
             break
         }
         guard current.isIdentifier else { throw unexpected(["an expression"]) }
+        if name(current) == "exists", peek().kind == .leftParen, peek(2).is(.select) || peek(2).is(.with) {
+            let position = current.position
+            advance()
+            advance()
+            let query = try parseQuery()
+            try expect(.rightParen, followers + ["')'"])
+            return try node(.exists(query, negated: false), at: position)
+        }
         // DuckDB's `DATE '2026-09-01'` is a cast of the string.
         if peek().kind == .string, name(current) == "date" { return try parseDate() }
         return try parseName()
@@ -322,7 +335,10 @@ extension Parser {
         let firstName = name(current)
         advance()
         if accept(.leftParen) {
-            return try parseCall(firstName, at: position)
+            let call = try parseCall(firstName, at: position)
+            guard current.kind == .word, name(current) == "over", peek().kind == .leftParen,
+                  case let .function(f) = call.kind else { return call }
+            return try node(.window(f, try parseWindowSpec()), at: position)
         }
         guard accept(.dot) else { return try node(.column(table: nil, name: firstName), at: position) }
         guard current.isIdentifier else {
@@ -334,6 +350,67 @@ extension Parser {
         let column = name(current)
         advance()
         return try node(.column(table: firstName, name: column), at: position)
+    }
+
+    /// `OVER ([PARTITION BY e, …] [ORDER BY …] [ROWS|RANGE BETWEEN … AND …])`.
+    @inline(never)
+    private mutating func parseWindowSpec() throws(SQLError) -> WindowSpec {
+        advance()
+        advance()
+        var spec = WindowSpec()
+        if current.kind == .word, name(current) == "partition" {
+            advance()
+            try expect(.by, ["BY"])
+            repeat { spec.partitionBy.append(try parseExpr()) } while accept(.comma)
+        }
+        if accept(.order) {
+            try expect(.by, ["BY"])
+            repeat {
+                var item = OrderItem(try parseExpr())
+                if accept(.desc) { item.descending = true } else { _ = accept(.asc) }
+                if accept(.nulls) {
+                    guard current.is(.first) || current.is(.last) else { throw unexpected(["FIRST", "LAST"]) }
+                    item.nulls = current.is(.first) ? .first : .last
+                    advance()
+                }
+                spec.orderBy.append(item)
+            } while accept(.comma)
+        }
+        if current.kind == .word, ["rows", "range"].contains(name(current)) {
+            let unit: WindowFrame.Unit = name(current) == "rows" ? .rows : .range
+            advance()
+            if accept(.between) {
+                let start = try parseFrameBound()
+                try expect(.and, ["AND"])
+                spec.frame = WindowFrame(unit: unit, start: start, end: try parseFrameBound())
+            } else {
+                spec.frame = WindowFrame(unit: unit, start: try parseFrameBound(), end: .currentRow)
+            }
+        }
+        try expect(.rightParen, ["PARTITION BY", "ORDER BY", "ROWS", "RANGE", "')'"])
+        return spec
+    }
+
+    /// `UNBOUNDED PRECEDING|FOLLOWING`, `CURRENT ROW`, `n PRECEDING|FOLLOWING`.
+    private mutating func parseFrameBound() throws(SQLError) -> WindowFrame.Bound {
+        if current.kind == .word, name(current) == "unbounded" {
+            advance()
+            guard current.kind == .word, ["preceding", "following"].contains(name(current)) else { throw unexpected(["PRECEDING", "FOLLOWING"]) }
+            defer { advance() }
+            return name(current) == "preceding" ? .unboundedPreceding : .unboundedFollowing
+        }
+        if current.kind == .word, name(current) == "current" {
+            advance()
+            guard current.kind == .word, name(current) == "row" else { throw unexpected(["ROW"]) }
+            advance()
+            return .currentRow
+        }
+        guard current.kind == .integer else { throw unexpected(["UNBOUNDED", "CURRENT ROW", "a number of rows"]) }
+        let n = try integerValue(current)
+        advance()
+        guard current.kind == .word, ["preceding", "following"].contains(name(current)) else { throw unexpected(["PRECEDING", "FOLLOWING"]) }
+        defer { advance() }
+        return name(current) == "preceding" ? .preceding(n) : .following(n)
     }
 
     /// After `name(`: `*)`, `)`, or `[DISTINCT] arg, …)`.

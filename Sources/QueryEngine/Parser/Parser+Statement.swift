@@ -2,11 +2,11 @@
 extension Parser {
     mutating func parseStatement() throws(SQLError) -> Statement {
         let token = current
-        if token.is(.select) { return .select(try parseSelect()) }
+        if token.is(.select) || token.is(.with) { return .select(try parseQuery()) }
         if token.is(.explain) {
             advance()
-            guard current.is(.select) else { throw unexpected(["SELECT"]) }
-            return .explain(try parseSelect())
+            guard current.is(.select) || current.is(.with) else { throw unexpected(["SELECT", "WITH"]) }
+            return .explain(try parseQuery())
         }
         if token.is(.show) {
             advance()
@@ -22,8 +22,27 @@ extension Parser {
         if let ddl = try parseDDLStatement() { return ddl }
         if isWord("copy") { return .copy(try parseCopy()) }
         if let s = try parseLifecycleStatement() { return s }
-        throw unexpected(["SELECT", "EXPLAIN", "SHOW TABLES", "DESCRIBE", "CREATE TABLE", "INSERT", "ALTER TABLE", "COPY",
+        throw unexpected(["SELECT", "WITH", "EXPLAIN", "SHOW TABLES", "DESCRIBE", "CREATE TABLE", "INSERT", "ALTER TABLE", "COPY",
                           "DELETE", "VACUUM", "TRUNCATE", "DROP TABLE"])
+    }
+
+    /// `[WITH name AS (…), …] SELECT …`.
+    @inline(never)
+    mutating func parseQuery() throws(SQLError) -> SelectStatement {
+        guard accept(.with) else { return try parseSelect() }
+        var ctes: [CommonTableExpr] = []
+        repeat {
+            guard current.isIdentifier else { throw unexpected(["a name for the WITH query"]) }
+            let cteName = name(current)
+            advance()
+            try expect(.as, ["AS"])
+            guard current.kind == .leftParen else { throw unexpected(["'('"]) }
+            ctes.append(CommonTableExpr(name: cteName, query: try parseSubquery()))
+        } while accept(.comma)
+        guard current.is(.select) else { throw unexpected(["','", "SELECT"]) }
+        var select = try parseSelect()
+        select.with = ctes
+        return select
     }
 
     /// `SELECT …` up to the first token that can't continue it; sets `followers`.
@@ -33,11 +52,27 @@ extension Parser {
     mutating func parseSelect() throws(SQLError) -> SelectStatement {
         try enter()
         defer { depth -= 1 }
+        var select = try parseSelectCore()
+        while let op: SetOperand.Operation = current.is(.union) ? .union : current.is(.intersect) ? .intersect
+            : current.is(.except) ? .except : nil {
+            advance()
+            let all = accept(.all)
+            if !all { _ = accept(.distinct) }
+            guard current.is(.select) else { throw unexpected(["SELECT"]) }
+            select.setOperations.append(SetOperand(op, all: all, try parseSelectCore()))
+        }
+        try parseOrderAndLimit(&select)
+        return select
+    }
+
+    /// One SELECT without ORDER BY and LIMIT (an operand of UNION and the like).
+    @inline(never)
+    private mutating func parseSelectCore() throws(SQLError) -> SelectStatement {
         var select = SelectStatement(items: [], position: current.position)
         try parseSelectList(&select)
         if current.is(.from) { try parseFrom(&select) }
         try parseFilterAndGrouping(&select)
-        try parseOrderAndLimit(&select)
+        followers += ["UNION", "INTERSECT", "EXCEPT"]
         return select
     }
 
@@ -45,7 +80,13 @@ extension Parser {
     private mutating func parseSelectList(_ select: inout SelectStatement) throws(SQLError) {
         try expect(.select)
         if accept(.distinct) {
-            select.distinct = true
+            if accept(.on) {
+                try expect(.leftParen, ["'('"])
+                repeat { select.distinctOn.append(try parseExpr()) } while accept(.comma)
+                try expect(.rightParen, ["','", "')'"])
+            } else {
+                select.distinct = true
+            }
         } else {
             _ = accept(.all)
         }
@@ -58,8 +99,56 @@ extension Parser {
     @inline(never)
     private mutating func parseFrom(_ select: inout SelectStatement) throws(SQLError) {
         advance()
-        select.from = try parseTableRef()
-        followers = ["WHERE", "GROUP BY", "HAVING", "ORDER BY", "LIMIT", "OFFSET"]
+        var from = try parseTableRef()
+        while true {
+            followers = ["JOIN", "','", "WHERE", "GROUP BY", "HAVING", "ORDER BY", "LIMIT", "OFFSET"]
+            if accept(.comma) {
+                from = TableRef(.join(from, .cross, try parseTableRef(), .none))
+                continue
+            }
+            guard let kind = try parseJoinKind() else { break }
+            let right = try parseTableRef()
+            var condition = JoinCondition.none
+            if kind != .cross {
+                if accept(.on) {
+                    condition = .on(try parseExpr())
+                } else if accept(.using) {
+                    try expect(.leftParen, ["'('"])
+                    var names: [String] = []
+                    repeat {
+                        guard current.isIdentifier else { throw unexpected(["a column name"]) }
+                        names.append(name(current))
+                        advance()
+                    } while accept(.comma)
+                    try expect(.rightParen, ["','", "')'"])
+                    condition = .using(names)
+                } else {
+                    throw unexpected(["ON", "USING"])
+                }
+            }
+            from = TableRef(.join(from, kind, right, condition))
+        }
+        select.from = from
+        followers = ["JOIN", "WHERE", "GROUP BY", "HAVING", "ORDER BY", "LIMIT", "OFFSET"]
+    }
+
+    /// `[INNER] JOIN`, `LEFT|RIGHT|FULL [OUTER] JOIN`, `CROSS JOIN`; nil when no join follows.
+    private mutating func parseJoinKind() throws(SQLError) -> JoinKind? {
+        let kind: JoinKind
+        if current.is(.join) { advance(); return .inner }
+        if current.is(.natural) { throw error(.syntax, at: current, "NATURAL joins are not supported: write USING (…) or ON …") }
+        if current.is(.inner) { kind = .inner }
+        else if current.is(.left) { kind = .left }
+        else if current.is(.right) { kind = .right }
+        else if current.is(.full) { kind = .full }
+        else if current.is(.cross) { kind = .cross }
+        else { return nil }
+        // `left` and `right` are names too: only a join when JOIN or OUTER follows.
+        guard peek().is(.join) || (peek().is(.outer) && kind != .inner && kind != .cross) else { return nil }
+        advance()
+        if kind != .inner && kind != .cross { _ = accept(.outer) }
+        try expect(.join, ["JOIN"])
+        return kind
     }
 
     /// `WHERE`, `GROUP BY`, `HAVING`.
@@ -79,6 +168,11 @@ extension Parser {
         }
         if accept(.having) {
             select.having = try parseExpr()
+            followers = ["ORDER BY", "LIMIT", "OFFSET"]
+        }
+        if current.kind == .word, name(current) == "qualify" {
+            advance()
+            select.qualify = try parseExpr()
             followers = ["ORDER BY", "LIMIT", "OFFSET"]
         }
     }
@@ -123,15 +217,22 @@ extension Parser {
         }
         guard current.isIdentifier else { return nil }
         let next = peek()
+        if [Keyword.join, .inner, .left, .right, .full, .cross, .natural, .using, .outer].contains(where: current.is) {
+            return nil
+        }
         var fits = [.rightParen, .semicolon, .end].contains(next.kind)
-            || [Keyword.where, .group, .having, .order, .limit, .offset].contains(where: next.is)
+            || [Keyword.where, .group, .having, .order, .limit, .offset, .union, .intersect, .except].contains(where: next.is)
+        if !selectItem {
+            fits = fits || next.kind == .comma || next.kind == .leftParen
+                || [Keyword.on, .using, .join, .inner, .left, .right, .full, .cross, .natural].contains(where: next.is)
+        }
         if selectItem { fits = fits || next.kind == .comma || next.is(.from) }
         guard fits else { return nil }
         defer { advance() }
         return name(current)
     }
 
-    /// `table [[AS] alias]` or `(SELECT …) [[AS] alias]`; only one source (no joins).
+    /// `table`, `(SELECT …)` or `function(args)`, then `[[AS] alias [(column, …)]]`.
     @inline(never)
     private mutating func parseTableRef() throws(SQLError) -> TableRef {
         var ref: TableRef
@@ -139,37 +240,52 @@ extension Parser {
             ref = TableRef(.subquery(try parseSubquery()))
         } else {
             guard current.isIdentifier else { throw unexpected(["a table name", "'('"]) }
-            ref = TableRef(.table(try parseTableName()))
+            let position = current.position
+            if peek().kind == .leftParen {  // a table function: generate_series(…), range(…)
+                let functionName = name(current)
+                advance()
+                advance()  // (
+                var call = FunctionCall(name: functionName, arguments: [])
+                if current.kind != .rightParen {
+                    repeat { call.arguments.append(try parseExpr()) } while accept(.comma)
+                }
+                try expect(.rightParen, ["','", "')'"])
+                ref = TableRef(.function(call, at: position))
+            } else {
+                ref = TableRef(.table(try parseTableName()))
+            }
         }
         ref.alias = try parseAlias(endsItem: false)
-        if current.kind == .comma {
-            throw error(.syntax, at: current, "joins are not supported: FROM takes one table or subquery")
+        if ref.alias != nil, accept(.leftParen) {
+            repeat {
+                guard current.isIdentifier else { throw unexpected(["a column name"]) }
+                ref.columnAliases.append(name(current))
+                advance()
+            } while accept(.comma)
+            try expect(.rightParen, ["','", "')'"])
         }
         return ref
     }
 
-    /// `name` or `schema.name` (as `information_schema.tables`): the parts joined by a dot, each folded to
-    /// lower case unless double-quoted. The catalog decides which schemas exist.
-    mutating func parseTableName() throws(SQLError) -> TableName {
-        guard current.isIdentifier else { throw unexpected(["a table name"]) }
-        let position = current.position
-        var text = name(current)
-        advance()
-        if current.kind == .dot {
-            advance()
-            guard current.isIdentifier else { throw unexpected(["a table name after the schema"]) }
-            text += "." + name(current)
-            advance()
-        }
-        return TableName(text, at: position)
-    }
-
-    /// `(SELECT …)`.
+            let position = current.position
+            if peek().kind == .leftParen {  // a table function: generate_series(…), range(…)
+                let functionName = name(current)
+                advance()
+                advance()  // (
+                var call = FunctionCall(name: functionName, arguments: [])
+                if current.kind != .rightParen {
+                    repeat { call.arguments.append(try parseExpr()) } while accept(.comma)
+                }
+                try expect(.rightParen, ["','", "')'"])
+                ref = TableRef(.function(call, at: position))
+            } else {
+                ref = TableRef(.table(try parseTableName()))
+            }
     @inline(never)
-    private mutating func parseSubquery() throws(SQLError) -> SelectStatement {
+    mutating func parseSubquery() throws(SQLError) -> SelectStatement {
         advance()
-        guard current.is(.select) else { throw unexpected(["SELECT"]) }
-        let subquery = try parseSelect()
+        guard current.is(.select) || current.is(.with) else { throw unexpected(["SELECT"]) }
+        let subquery = try parseQuery()
         try expect(.rightParen, followers + ["')'"])
         return subquery
     }

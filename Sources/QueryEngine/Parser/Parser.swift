@@ -124,11 +124,7 @@ struct Parser {
     /// " (did you mean GROUP BY?)" for a near-miss of an expected keyword, or a note on an unsupported feature.
     static func hint(for word: String, expected: [String]) -> String {
         switch word {
-        case "join": return " (joins are not supported)"
-        case "union", "intersect", "except": return " (UNION, INTERSECT and EXCEPT are not supported)"
-        case "over", "window": return " (window functions are not supported)"
         case "filter": return " (FILTER clauses are not supported)"
-        case "with": return " (WITH queries are not supported)"
         default: break
         }
         let upper = Array(word.uppercased().utf8)

@@ -25,12 +25,16 @@ extension Statement: CustomStringConvertible {
 extension SelectStatement: CustomStringConvertible {
     /// The query as one line of SQL, clauses in their fixed order.
     public var description: String {
-        var text = distinct ? "SELECT DISTINCT " : "SELECT "
+        var text = with.isEmpty ? "" : "WITH " + with.map { SQLIdentifier.quoted($0.name) + " AS (\($0.query))" }.joined(separator: ", ") + " "
+        text += !distinctOn.isEmpty ? "SELECT DISTINCT ON (" + distinctOn.map(\.description).joined(separator: ", ") + ") "
+            : distinct ? "SELECT DISTINCT " : "SELECT "
         text += items.map(\.description).joined(separator: ", ")
         if let from { text += " FROM " + from.description }
         if let condition = self.where { text += " WHERE \(condition)" }
         if !groupBy.isEmpty { text += " GROUP BY " + groupBy.map(\.description).joined(separator: ", ") }
         if let having { text += " HAVING \(having)" }
+        if let qualify { text += " QUALIFY \(qualify)" }
+        for s in setOperations { text += " \(s.operation.rawValue)\(s.all ? " ALL" : "") \(s.query)" }
         if !orderBy.isEmpty { text += " ORDER BY " + orderBy.map(\.description).joined(separator: ", ") }
         if let limit { text += " LIMIT \(limit)" }
         if let offset { text += " OFFSET \(offset)" }
@@ -54,8 +58,19 @@ extension TableRef: CustomStringConvertible {
         switch source {
         case .table(let table): text = SQLIdentifier.quoted(table.name)
         case .subquery(let select): text = "(\(select))"
+        case .function(let call, _):
+            text = SQLIdentifier.quoted(call.name) + "(" + call.arguments.map(\.description).joined(separator: ", ") + ")"
+        case let .join(left, kind, right, condition):
+            text = "\(left) \(kind.rawValue) \(right)"
+            switch condition {
+            case .none: break
+            case .on(let e): text += " ON \(e)"
+            case .using(let names): text += " USING (" + names.map(SQLIdentifier.quoted).joined(separator: ", ") + ")"
+            }
+            return text
         }
         if let alias { text += " AS " + SQLIdentifier.quoted(alias) }
+        if !columnAliases.isEmpty { text += "(" + columnAliases.map(SQLIdentifier.quoted).joined(separator: ", ") + ")" }
         return text
     }
 }

@@ -55,6 +55,15 @@ public struct SelectStatement: Sendable, Hashable {
     public var offset: Int64?
     /// The `SELECT` keyword.
     public var position: SourcePosition
+    /// `WITH name AS (…), …` before this query: names visible to it and to its subqueries.
+    public var with: [CommonTableExpr] = []
+    /// `UNION`/`INTERSECT`/`EXCEPT` operands after this one (each without ORDER BY or LIMIT); when there
+    /// are any, this statement's `orderBy`, `limit` and `offset` apply to the combined rows.
+    public var setOperations: [SetOperand] = []
+    /// `SELECT DISTINCT ON (e, …)`: the first row (in ORDER BY order) of each distinct value of these.
+    public var distinctOn: [Expr] = []
+    /// `QUALIFY condition`: a filter on window function results.
+    public var qualify: Expr?
 
     public init(
         distinct: Bool = false, items: [SelectItem], from: TableRef? = nil, where: Expr? = nil,
@@ -76,7 +85,9 @@ public struct SelectStatement: Sendable, Hashable {
     public static func == (lhs: SelectStatement, rhs: SelectStatement) -> Bool {
         lhs.distinct == rhs.distinct && lhs.items == rhs.items && lhs.from == rhs.from && lhs.where == rhs.where
             && lhs.groupBy == rhs.groupBy && lhs.having == rhs.having && lhs.orderBy == rhs.orderBy
-            && lhs.limit == rhs.limit && lhs.offset == rhs.offset
+            && lhs.limit == rhs.limit && lhs.offset == rhs.offset && lhs.with == rhs.with
+            && lhs.setOperations == rhs.setOperations && lhs.distinctOn == rhs.distinctOn
+            && lhs.qualify == rhs.qualify
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -89,6 +100,41 @@ public struct SelectStatement: Sendable, Hashable {
         hasher.combine(orderBy)
         hasher.combine(limit)
         hasher.combine(offset)
+        hasher.combine(with)
+        hasher.combine(setOperations)
+        hasher.combine(distinctOn)
+        hasher.combine(qualify)
+    }
+}
+
+/// `name AS (query)` of a `WITH` clause.
+public struct CommonTableExpr: Sendable, Hashable {
+    /// Lower case unless it was double-quoted.
+    public var name: String
+    public var query: SelectStatement
+
+    public init(name: String, query: SelectStatement) {
+        self.name = name
+        self.query = query
+    }
+}
+
+/// One `UNION [ALL] | INTERSECT [ALL] | EXCEPT [ALL] <select>` after the first SELECT.
+public struct SetOperand: Sendable, Hashable {
+    /// The set operation; INTERSECT binds tighter than UNION and EXCEPT, as in PostgreSQL and DuckDB.
+    public enum Operation: String, Sendable, Hashable {
+        case union = "UNION", intersect = "INTERSECT", except = "EXCEPT"
+    }
+
+    public var operation: Operation
+    /// `ALL`: keep duplicates (bag semantics) instead of returning distinct rows.
+    public var all: Bool
+    public var query: SelectStatement
+
+    public init(_ operation: Operation, all: Bool, _ query: SelectStatement) {
+        self.operation = operation
+        self.all = all
+        self.query = query
     }
 }
 
@@ -106,10 +152,16 @@ public struct TableRef: Sendable, Hashable {
     public indirect enum Source: Sendable, Hashable {
         case table(TableName)
         case subquery(SelectStatement)
+        /// `left [kind] JOIN right [ON … | USING (…)]`, or `left, right` (a cross join).
+        case join(TableRef, JoinKind, TableRef, JoinCondition)
+        /// A table function such as `generate_series(a, b, step)` or `range(…)`.
+        case function(FunctionCall, at: SourcePosition)
     }
 
     public var source: Source
     public var alias: String?
+    /// `alias(c1, c2, …)`: names for the source's first columns.
+    public var columnAliases: [String] = []
 
     public init(_ source: Source, alias: String? = nil) {
         self.source = source
@@ -121,8 +173,24 @@ public struct TableRef: Sendable, Hashable {
         switch source {
         case .table(let name): return name.position
         case .subquery(let select): return select.position
+        case .join(let left, _, _, _): return left.position
+        case .function(_, let at): return at
         }
     }
+}
+
+/// The kind of a join.
+public enum JoinKind: String, Sendable, Hashable {
+    case inner = "JOIN", left = "LEFT JOIN", right = "RIGHT JOIN", full = "FULL JOIN", cross = "CROSS JOIN"
+}
+
+/// How a join matches rows.
+public enum JoinCondition: Sendable, Hashable {
+    /// CROSS JOIN or a comma: every pair.
+    case none
+    case on(Expr)
+    /// `USING (a, b)`: equal columns of these names, which then appear once.
+    case using([String])
 }
 
 /// A table name and where it was written (for "unknown table" errors). Equality ignores the position.

@@ -10,12 +10,22 @@ struct Binder {
     var hook: ((Expr) throws -> BoundExpr?)?
     let now: Int64
     var session = QuerySession()
+    /// Resolves `qualifier.name`; when nil the qualifier is ignored (a single table).
+    var resolveQualified: ((String, String, SourcePosition) throws -> BoundExpr)? = nil
+    /// Plans a subquery expression (scalar, EXISTS, IN); this binder binds its outer references.
+    var subquery: ((Expr, Binder) throws -> BoundExpr)? = nil
 
     func bind(_ e: Expr) throws -> BoundExpr {
         if let h = hook, let b = try h(e) { return b }
         switch e.kind {
-        case let .column(_, name):
+        case let .column(table, name):
+            if let table, let q = resolveQualified { return try q(table, name, e.position) }
             return try resolveColumn(name, e.position)
+        case .subquery, .exists, .inSubquery:
+            guard let subquery else { throw QueryError("subqueries are not allowed here", at: e.position) }
+            return try subquery(e, self)
+        case .window:
+            throw QueryError("window functions are allowed only in the select list, QUALIFY and ORDER BY", at: e.position)
         case let .literal(l):
             return .constant(Self.value(l))
         case let .unary(op, x):

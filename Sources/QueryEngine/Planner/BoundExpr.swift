@@ -26,6 +26,8 @@ indirect enum BoundExpr: Sendable {
     case scalar(ScalarFunction, [BoundExpr], ValueType)
     /// A predicate on a tag column evaluated once per dictionary entry: true where `set` holds the row's code.
     case symbolPredicate(BoundExpr, CodeSet)
+    /// A subquery (run once, when first evaluated) and the outer values it is compared with.
+    case subquery(SubqueryExpr, keys: [BoundExpr])
 
     var type: ValueType {
         switch self {
@@ -39,6 +41,7 @@ indirect enum BoundExpr: Sendable {
         case let .caseWhen(_, _, t): t
         case .timeBucket: .time
         case let .scalar(_, _, t): t
+        case let .subquery(q, _): q.type
         }
     }
 
@@ -55,7 +58,7 @@ indirect enum BoundExpr: Sendable {
         case let .caseWhen(branches, e, _):
             for (w, t) in branches { w.columns(into: &set); t.columns(into: &set) }
             e.columns(into: &set)
-        case let .scalar(_, args, _):
+        case let .scalar(_, args, _), let .subquery(_, args):
             for a in args { a.columns(into: &set) }
         }
     }

@@ -7,25 +7,38 @@ struct SelectPlanner {
     let now: Int64
     let control: QueryControl?
     var session = QuerySession()
+    /// Plans subquery expressions (set by `QueryPlanner`); without it they are refused.
+    var subquery: ((Expr, Binder) throws -> BoundExpr)? = nil
 
-    func plan(_ s: SelectStatement) throws -> SelectPlan {
+    /// Plans `s` over a base table (its FROM) or none, or over `input`: the columns of a child operator
+    /// (a subquery, join, CTE or table function) whose rows the scan receives when it runs.
+    func plan(_ s: SelectStatement, input: PlanInput? = nil) throws -> SelectPlan {
         // The source, before binding (a table's snapshot is taken after the time range is known).
         var names: [String] = [], types: [ValueType] = [], storage: [ColumnType] = []
         var tableName: String?
         var rows: PlanSource = .none
         var snapshotSchema: TableSchema?
         var virtualSnapshot: TableSnapshot?
-        if let from = s.from {
-            switch from.source {
-            case let .table(t) where engine.virtualTables.table(named: t.name) != nil:
+        var star: [Int]?
+        if let input {
+            names = input.columns.map(\.name)
+            types = input.columns.map(\.type)
+            storage = types.map(\.columnType)
+            star = input.star
+            rows = .rows([], count: 0)  // filled in by the operator when it runs
+        } else if let from = s.from {
+            guard case let .table(t) = from.source else {
+                throw QueryError("internal error: a FROM that is not a table must be planned as an input")
+            }
+            if let virtual = engine.virtualTables.table(named: t.name) {
                 // Computed now, whole: a virtual table's snapshot is its rows.
-                let snap = try engine.virtualTables.table(named: t.name)!.snapshot(engine)
+                let snap = try virtual.snapshot(engine)
                 tableName = t.name
                 virtualSnapshot = snap
                 names = snap.schema.columns.map(\.name)
                 types = snap.schema.columns.map { ValueType($0.type) }
                 storage = snap.schema.columns.map(\.type)
-            case let .table(t):
+            } else {
                 try engine.database.checkNotDamaged(t.name)
                 guard let schema = engine.database.schema(of: t.name) else {
                     let known = engine.database.tableNames()
@@ -36,32 +49,28 @@ struct SelectPlanner {
                 names = schema.columns.map(\.name)
                 types = schema.columns.map { ValueType($0.type) }
                 storage = schema.columns.map(\.type)
-            case let .subquery(sub):
-                // A subquery's rows are an intermediate: cancellable, but not capped like a result.
-                let r = try SelectRunner(engine: engine, now: now, control: control, capsRows: false, session: session).run(sub)
-                names = r.columns.map(\.name)
-                types = r.columns.map { ValueType($0.vector.type) }
-                storage = r.columns.map { $0.vector.type }
-                rows = .rows(r.columns.map { Vec(type: ValueType($0.vector.type), col: $0.vector) }, count: r.rowCount)
             }
         }
         let sourceTypes = types
-        let scan = Binder(resolveColumn: { name, pos in
+        var scan = Binder(resolveColumn: { name, pos in
+            if let input { return try input.resolve(nil, name, pos) }
             if let i = names.firstIndex(of: name) ?? names.firstIndex(where: { $0.lowercased() == name }) {
                 return .column(i, sourceTypes[i])
             }
-            let where_ = tableName.map { " in table '\($0)'" } ?? (s.from == nil ? " (the query has no FROM)" : " in the subquery")
+            let where_ = tableName.map { " in table '\($0)'" } ?? " (the query has no FROM)"
             let hint = Suggestions.closest(to: name, in: names).map { " (did you mean '\($0)'?)" } ?? ""
             throw QueryError("unknown column '\(name)'\(where_)\(hint)", at: pos)
         }, hook: nil, now: now, session: session)
+        if let input { scan.resolveQualified = { try input.resolve($0, $1, $2) } }
+        scan.subquery = subquery
 
         // Select items, with * expanded.
         var items: [(Expr?, BoundExpr?, String)] = []  // (ast, pre-bound for *, name)
         for item in s.items {
             switch item {
             case .wildcard:
-                guard s.from != nil else { throw QueryError("SELECT * needs a FROM", at: s.position) }
-                for (i, n) in names.enumerated() { items.append((nil, .column(i, types[i]), n)) }
+                guard s.from != nil || input != nil else { throw QueryError("SELECT * needs a FROM", at: s.position) }
+                for i in star ?? Array(names.indices) { items.append((nil, .column(i, types[i]), names[i])) }
             case let .expr(e, alias):
                 items.append((e, nil, alias ?? Self.name(of: e)))
             }
@@ -107,6 +116,7 @@ struct SelectPlanner {
             var post = Binder(resolveColumn: { name, pos in
                 throw QueryError("column '\(name)' must appear in the GROUP BY clause or be used in an aggregate function", at: pos)
             }, hook: nil, now: now, session: session)
+            post.subquery = subquery
             let keyCount = keyASTs.count
             // HAVING (and ORDER BY expressions) may name a select-list alias that is not a source column,
             // as DuckDB allows; `resolvingAlias` stops an alias from resolving through itself.

@@ -1,0 +1,85 @@
+import ColumnStore
+
+/// The leaf of every SELECT: today's parallel scan of a table's row groups (pruned by time and block
+/// statistics) — or of a child operator's rows — with WHERE, GROUP BY aggregation, HAVING, the select
+/// list, ORDER BY (top-N under LIMIT) and LIMIT/OFFSET, all run by `SelectRunner`.
+final class ScanAggregate: Operator {
+    let plan: SelectPlan
+    /// The rows to scan when the FROM is not a table (a subquery, join, CTE or table function).
+    let child: (any Operator)?
+    /// Whether the caller's row cap applies (the query's result, not an intermediate).
+    let capsRows: Bool
+    let columns: [PlanColumn]
+
+    init(plan: SelectPlan, child: (any Operator)?, capsRows: Bool) {
+        self.plan = plan
+        self.child = child
+        self.capsRows = capsRows
+        columns = zip(plan.outputNames, plan.outputs).map { PlanColumn(name: $0, type: $1.type) }
+    }
+
+    /// The input, then the subqueries in the plan's expressions.
+    var children: [any Operator] {
+        var subqueries: [SubqueryExpr] = []
+        plan.filter?.subqueries(into: &subqueries)
+        for k in plan.keys { k.subqueries(into: &subqueries) }
+        for a in plan.aggregates { a.argument?.subqueries(into: &subqueries) }
+        plan.having?.subqueries(into: &subqueries)
+        for o in plan.outputs { o.subqueries(into: &subqueries) }
+        for k in plan.order { k.expr.subqueries(into: &subqueries) }
+        return (child.map { [$0] } ?? []) + subqueries.map(\.node)
+    }
+
+    var label: String {
+        var parts: [String] = []
+        switch plan.source {
+        case let .table(snap): parts.append("SCAN \(snap.schema.table)")
+        case .rows: parts.append("SCAN input")
+        case .none: parts.append("ONE ROW")
+        }
+        if plan.filter != nil { parts.append("FILTER") }
+        if plan.isAggregate {
+            parts.append("AGGREGATE \(plan.aggregates.count) aggregate(s)" + (plan.keys.isEmpty ? "" : " by \(plan.keys.count) key(s)"))
+            if plan.having != nil { parts.append("HAVING") }
+        }
+        parts.append("PROJECT \(plan.outputNames.joined(separator: ", "))")
+        if !plan.order.isEmpty { parts.append(plan.limit != nil ? "TOP-N" : "SORT") }
+        if let l = plan.limit { parts.append("LIMIT \(l)" + (plan.offset > 0 ? " OFFSET \(plan.offset)" : "")) }
+        return parts.joined(separator: " → ")
+    }
+
+    var details: [String] {
+        guard case let .table(snap) = plan.source else { return [] }
+        var lines: [String] = []
+        func fmt(_ t: Int64) -> String { t == .min ? "-inf" : t == .max ? "+inf" : SQLTimestamp.format(t) }
+        let st = snap.stats
+        lines.append("time range [\(fmt(plan.timeRange.lowerBound)), \(fmt(plan.timeRange.upperBound))]")
+        lines.append("partitions: \(st.partitions - st.partitionsPruned) of \(st.partitions) read (\(st.partitionsPruned) pruned by time)")
+        lines.append("segments: \(st.segments - st.segmentsPruned) of \(st.segments) read (\(st.segmentsPruned) pruned by time)")
+        let blocks = snap.rowGroups.filter(\.isSegment)
+        let prunedBlocks = blocks.filter { SelectRunner.pruned($0, plan.prune, plan.timeRange) }.count
+        let mem = snap.rowGroups.filter { !$0.isSegment }
+        let prunedMem = mem.filter { SelectRunner.pruned($0, plan.prune, plan.timeRange) }.count
+        lines.append("blocks: \(blocks.count - prunedBlocks) of \(blocks.count) read (\(prunedBlocks) pruned by statistics)")
+        lines.append("memtable chunks: \(mem.count - prunedMem) of \(mem.count + st.memtableChunksPruned) read (\(st.memtableChunksPruned + prunedMem) pruned)")
+        var cols = Set<Int>()
+        plan.filter?.columns(into: &cols)
+        for k in plan.keys { k.columns(into: &cols) }
+        for a in plan.aggregates { a.argument?.columns(into: &cols) }
+        if !plan.isAggregate { for o in plan.outputs { o.columns(into: &cols) }; for k in plan.order { k.expr.columns(into: &cols) } }
+        lines.append("columns read: \(cols.sorted().map { snap.schema.columns[$0].name }.joined(separator: ", "))")
+        if !plan.prune.isEmpty { lines.append("pruning predicates: \(plan.prune.count)") }
+        return lines
+    }
+
+    func run(_ context: ExecutionContext) throws -> Batch {
+        var p = plan
+        if let child {
+            let input = try child.run(context)
+            p.source = .rows(input.vecs(child.columns), count: input.rowCount)
+        }
+        let runner = SelectRunner(engine: context.engine, now: context.now, control: context.control, capsRows: capsRows)
+        let r = try runner.execute(p)
+        return Batch(columns: r.columns.map(\.vector), rowCount: r.rowCount)
+    }
+}

@@ -1,0 +1,79 @@
+import ColumnStore
+
+/// One output column of a plan node: its name, the table name or alias that qualifies it, its type.
+struct PlanColumn: Sendable {
+    var name: String
+    var qualifier: String?
+    /// Always a type a result vector has (`.int`, `.double`, `.string`, …; never `.int32` or `.null`).
+    var type: ValueType
+    /// Found only as `qualifier.name`: the two inputs of a `USING` column, whose merged column answers
+    /// to the bare name.
+    var qualifiedOnly = false
+
+    init(name: String, qualifier: String? = nil, type: ValueType, qualifiedOnly: Bool = false) {
+        self.name = name
+        self.qualifier = qualifier
+        self.type = PlanColumn.resultType(type)
+        self.qualifiedOnly = qualifiedOnly
+    }
+
+    /// The type a vector of `t` values has once materialized.
+    static func resultType(_ t: ValueType) -> ValueType { ValueType((t == .null ? .int : t).columnType) }
+}
+
+/// The columns a SELECT binds its names against when its FROM is a child operator.
+struct PlanInput {
+    var columns: [PlanColumn]
+    /// The columns `*` expands to, in order.
+    var star: [Int]
+
+    init(columns: [PlanColumn], star: [Int]? = nil) {
+        self.columns = columns
+        self.star = star ?? columns.indices.filter { !columns[$0].qualifiedOnly }
+    }
+
+    /// `name` or `qualifier.name`; unknown and ambiguous names are errors at `p`.
+    func resolve(_ qualifier: String?, _ name: String, _ p: SourcePosition) throws -> BoundExpr {
+        func matches(_ c: PlanColumn) -> Bool {
+            (c.name == name || c.name.lowercased() == name)
+                && (qualifier.map { c.qualifier == $0 || c.qualifier?.lowercased() == $0 } ?? !c.qualifiedOnly)
+        }
+        let found = columns.indices.filter { matches(columns[$0]) }
+        if found.count == 1 { return .column(found[0], columns[found[0]].type) }
+        let shown = (qualifier.map { "\($0)." } ?? "") + name
+        if found.isEmpty {
+            if let q = qualifier, !columns.contains(where: { $0.qualifier == q }) {
+                throw QueryError("unknown table or alias '\(q)' in '\(shown)'", at: p)
+            }
+            throw QueryError("unknown column '\(shown)'", at: p)
+        }
+        let candidates = found.map { (columns[$0].qualifier.map { "\($0)." } ?? "") + columns[$0].name }
+        throw QueryError("column reference '\(shown)' is ambiguous (\(candidates.joined(separator: ", ")))", at: p)
+    }
+}
+
+/// Columns of equal length flowing between operators; symbols are already resolved to strings.
+struct Batch {
+    var columns: [ColumnVector]
+    var rowCount: Int
+
+    /// The columns as evaluator vectors of the given types.
+    func vecs(_ types: [PlanColumn]) -> [Vec] {
+        zip(columns, types).map { Vec(type: $1.type, col: $0) }
+    }
+
+    /// The rows `rows` of every column, in that order.
+    func gather(_ rows: [Int32]) -> Batch {
+        Batch(columns: columns.map { $0.gather(rows) }, rowCount: rows.count)
+    }
+}
+
+/// What every operator needs while it runs.
+struct ExecutionContext {
+    let engine: QueryEngine
+    let now: Int64
+    let control: QueryControl?
+
+    func check() throws { try control?.check() }
+    func charge(_ bytes: Int) throws { try control?.charge(bytes) }
+}

@@ -1,0 +1,578 @@
+import ColumnStore
+
+/// Builds a query's operator tree: WITH queries, set operations, FROM items (tables, subqueries, joins,
+/// table functions) and the SELECT leaf over them. Planning runs nothing: subqueries are nodes of the
+/// tree, so EXPLAIN shows them without running them.
+struct QueryPlanner {
+    let engine: QueryEngine
+    let now: Int64
+    let control: QueryControl?
+    /// The WITH queries in scope, by name (an inner WITH hides an outer one of the same name).
+    var ctes: [String: CTEDefinition] = [:]
+    /// What session functions (`version()`, `current_setting()`…) answer.
+    var session = QuerySession()
+
+    init(engine: QueryEngine, now: Int64, control: QueryControl?, session: QuerySession = QuerySession()) {
+        self.engine = engine
+        self.now = now
+        self.control = control
+        self.session = session
+    }
+
+    /// A SELECT planner whose subquery expressions are planned in this scope.
+    func selectPlanner() -> SelectPlanner {
+        var p = SelectPlanner(engine: engine, now: now, control: control, session: session)
+        p.subquery = { try self.subquery($0, outer: $1) }
+        return p
+    }
+
+    /// The tree of `s`; `root` marks the query's result (the caller's row cap applies to it).
+    func plan(_ s: SelectStatement, root: Bool = true) throws -> any Operator {
+        var scope = self
+        for c in s.with {
+            let op = try scope.plan(c.query, root: false)
+            scope.ctes[c.name] = CTEDefinition(name: c.name, plan: op)
+        }
+        if s.setOperations.isEmpty { return try scope.select(s, capsRows: root) }
+        var head = s
+        head.with = []
+        head.setOperations = []
+        head.orderBy = []
+        head.limit = nil
+        head.offset = nil
+        // INTERSECT binds tighter than UNION and EXCEPT; each level is left-associative.
+        var terms: [(SetOperand?, any Operator)] = [(nil, try scope.select(head, capsRows: false))]
+        for operand in s.setOperations {
+            let op = try scope.select(operand.query, capsRows: false)
+            if operand.operation == .intersect {
+                let last = terms.removeLast()
+                terms.append((last.0, try Self.setOperation(last.1, op, operand, at: operand.query.position)))
+            } else {
+                terms.append((operand, op))
+            }
+        }
+        var tree = terms[0].1
+        for (operand, op) in terms.dropFirst() {
+            tree = try Self.setOperation(tree, op, operand!, at: operand!.query.position)
+        }
+        guard !s.orderBy.isEmpty || s.limit != nil || s.offset != nil else { return tree }
+        // ORDER BY and LIMIT of a set operation: a SELECT * over its rows.
+        let outer = SelectStatement(items: [.wildcard], orderBy: s.orderBy, limit: s.limit, offset: s.offset, position: s.position)
+        let plan = try selectPlanner().plan(outer, input: PlanInput(columns: tree.columns))
+        return ScanAggregate(plan: plan, child: tree, capsRows: root)
+    }
+
+    private static func setOperation(_ l: any Operator, _ r: any Operator, _ operand: SetOperand, at p: SourcePosition) throws -> any Operator {
+        guard l.columns.count == r.columns.count else {
+            throw QueryError("\(operand.operation.rawValue) needs the same number of columns on both sides (\(l.columns.count) and \(r.columns.count))", at: p)
+        }
+        let columns = try zip(l.columns, r.columns).map { a, b in
+            PlanColumn(name: a.name, type: try Binder.commonType(a.type, b.type, p))
+        }
+        return SetOperation(left: l, right: r, operation: operand.operation, all: operand.all, columns: columns)
+    }
+
+    /// One SELECT (no set operation): the scan leaf, over a table directly or over its FROM's tree.
+    func select(_ s: SelectStatement, capsRows: Bool) throws -> any Operator {
+        if s.qualify != nil || s.items.contains(where: { if case let .expr(e, _) = $0 { e.kind.containsWindow } else { false } })
+            || s.orderBy.contains(where: { $0.expr.kind.containsWindow }) {
+            return try windowed(s, capsRows: capsRows)
+        }
+        if !s.distinctOn.isEmpty {
+            if s.distinct { throw QueryError("DISTINCT and DISTINCT ON cannot be combined", at: s.position) }
+            return try distinctOn(s, capsRows: capsRows)
+        }
+        let planner = selectPlanner()
+        if s.from == nil { return ScanAggregate(plan: try planner.plan(s), child: nil, capsRows: capsRows) }
+        if case let .table(t)? = s.from?.source, ctes[t.name] == nil {
+            return ScanAggregate(plan: try planner.plan(s), child: nil, capsRows: capsRows)  // today's fast path
+        }
+        let used = Self.hasWildcard(s) ? nil : Self.columnNames(s)
+        var leaf = 0
+        let source = try self.source(s.from!, used: used, filters: pushedFilters(s), leaf: &leaf)
+        let plan = try planner.plan(s, input: PlanInput(columns: source.columns, star: source.star))
+        return ScanAggregate(plan: plan, child: source.op, capsRows: capsRows)
+    }
+
+    /// A SELECT with window functions, in three steps: the SELECT without them computes every value they
+    /// and the rest of the select list need (FROM, WHERE, GROUP BY, HAVING); `Window` adds their columns;
+    /// a SELECT over that evaluates the select list, QUALIFY (as its WHERE), DISTINCT, ORDER BY and LIMIT.
+    private func windowed(_ s: SelectStatement, capsRows: Bool) throws -> any Operator {
+        guard s.distinctOn.isEmpty else { throw QueryError("DISTINCT ON with window functions is not supported", at: s.position) }
+        var innerItems: [SelectItem] = s.items.contains { if case .wildcard = $0 { true } else { false } } ? [.wildcard] : []
+        var calls: [(call: FunctionCall, spec: WindowSpec, position: SourcePosition)] = []
+        func hidden(_ e: Expr) -> String {
+            for case let .expr(x, alias?) in innerItems where x == e { return alias }
+            let name = "\u{1}e\(innerItems.count)"
+            innerItems.append(.expr(e, alias: name))
+            return name
+        }
+        func ref(_ name: String, _ p: SourcePosition) -> Expr { Expr(.column(table: nil, name: name), at: p) }
+        func rewrite(_ e: Expr) throws -> Expr {
+            if case let .window(call, spec) = e.kind {
+                if call.arguments.contains(where: { $0.kind.containsWindow }) || spec.partitionBy.contains(where: { $0.kind.containsWindow })
+                    || spec.orderBy.contains(where: { $0.expr.kind.containsWindow }) {
+                    throw QueryError("window functions cannot be nested", at: e.position)
+                }
+                for a in call.arguments { _ = hidden(a) }
+                for p in spec.partitionBy { _ = hidden(p) }
+                for o in spec.orderBy { _ = hidden(o.expr) }
+                calls.append((call, spec, e.position))
+                return ref("\u{1}w\(calls.count - 1)", e.position)
+            }
+            if !e.kind.containsWindow { return ref(hidden(e), e.position) }
+            return Expr(try e.kind.mapChildren(rewrite), at: e.position)
+        }
+        var outer = SelectStatement(items: [], position: s.position)
+        var names: [String] = []
+        for item in s.items {
+            switch item {
+            case .wildcard: outer.items.append(.wildcard)
+            case let .expr(e, alias):
+                outer.items.append(.expr(try rewrite(e), alias: alias ?? SelectPlanner.name(of: e)))
+                names.append(alias ?? SelectPlanner.name(of: e))
+            }
+        }
+        outer.orderBy = try s.orderBy.map { o in
+            var o = o
+            if case .literal(.int) = o.expr.kind { return o }
+            if case let .column(nil, n) = o.expr.kind, names.contains(n) { return o }
+            o.expr = try rewrite(o.expr)
+            return o
+        }
+        outer.where = try s.qualify.map(rewrite)
+        outer.distinct = s.distinct
+        outer.limit = s.limit
+        outer.offset = s.offset
+        var inner = SelectStatement(items: innerItems, from: s.from, where: s.where, groupBy: s.groupBy, having: s.having, position: s.position)
+        // GROUP BY ordinals name the original select list.
+        inner.groupBy = try s.groupBy.map { g in
+            guard case let .literal(.int(k)) = g.kind else { return g }
+            guard k >= 1, Int(k) <= s.items.count, case let .expr(e, _) = s.items[Int(k) - 1], !e.kind.containsWindow else {
+                throw QueryError("GROUP BY position \(k) is not a column of the select list without a window function", at: g.position)
+            }
+            return e
+        }
+        let leaf = try select(inner, capsRows: false)
+        func column(_ e: Expr) -> Int { leaf.columns.firstIndex { $0.name == hidden(e) }! }
+        var functions: [WindowFunction] = []
+        for (call, spec, p) in calls {
+            guard let kind = WindowFunction.Kind(rawValue: call.name) else {
+                throw QueryError("unknown window function '\(call.name)' (there are row_number, rank, dense_rank, ntile, lag, lead, first_value, last_value, sum, avg, min, max, count)", at: p)
+            }
+            if call.distinct { throw QueryError("DISTINCT is not supported in window functions", at: p) }
+            let args = call.arguments.map(column)
+            let argTypes = args.map { leaf.columns[$0].type }
+            var f = WindowFunction(kind: kind, arguments: args, constant: 1, partition: spec.partitionBy.map(column),
+                                   order: spec.orderBy.map { (column: column($0.expr), descending: $0.descending, nullsFirst: $0.nulls == .first) },
+                                   frame: spec.frame, type: .int)
+            func arity(_ range: ClosedRange<Int>) throws {
+                guard range.contains(call.star ? 0 : args.count) else {
+                    throw QueryError("\(call.name)() takes \(range.lowerBound == range.upperBound ? "\(range.lowerBound)" : "\(range.lowerBound) to \(range.upperBound)") argument(s)", at: p)
+                }
+            }
+            func constant(_ i: Int) throws -> Int64 {
+                guard case let .literal(.int(v)) = call.arguments[i].kind, v > 0 else {
+                    throw QueryError("\(call.name)() needs a positive integer constant as argument \(i + 1)", at: call.arguments[i].position)
+                }
+                return v
+            }
+            switch kind {
+            case .rowNumber, .rank, .denseRank: try arity(0...0)
+            case .ntile: try arity(1...1); f.constant = try constant(0)
+            case .lag, .lead:
+                try arity(1...3)
+                if args.count >= 2 { f.constant = try constant(1) }
+                f.arguments = [args[0]] + (args.count == 3 ? [args[2]] : [])
+                if args.count == 3, argTypes[2] != argTypes[0] {
+                    throw QueryError("\(call.name)()'s default must have the value's type (\(argTypes[0]), not \(argTypes[2]))", at: call.arguments[2].position)
+                }
+                f.type = argTypes[0]
+            case .firstValue, .lastValue, .min, .max: try arity(1...1); f.type = argTypes[0]
+            case .count: try arity(0...1)
+            case .sum, .avg:
+                try arity(1...1)
+                guard argTypes[0] == .int || argTypes[0] == .double else {
+                    throw QueryError("\(call.name)() needs a number, got \(argTypes[0])", at: p)
+                }
+                f.type = kind == .avg ? .double : argTypes[0]
+            }
+            if let fr = f.frame {
+                if fr.unit == .range, [fr.start, fr.end].contains(where: { if case .preceding = $0 { true } else if case .following = $0 { true } else { false } }) {
+                    throw QueryError("RANGE frames with an offset are not supported: use ROWS", at: p)
+                }
+                if fr.start == .unboundedFollowing || fr.end == .unboundedPreceding {
+                    throw QueryError("the window frame cannot start at UNBOUNDED FOLLOWING or end at UNBOUNDED PRECEDING", at: p)
+                }
+            }
+            functions.append(f)
+        }
+        let window = Window(child: leaf, functions: functions, names: calls.indices.map { "\u{1}w\($0)" })
+        let input = PlanInput(columns: window.columns, star: window.columns.indices.filter { !window.columns[$0].name.hasPrefix("\u{1}") })
+        let plan = try selectPlanner().plan(outer, input: input)
+        return ScanAggregate(plan: plan, child: window, capsRows: capsRows)
+    }
+
+    /// `SELECT DISTINCT ON (keys) items … ORDER BY … LIMIT …`: the leaf computes the items and the keys
+    /// (as extra columns) in ORDER BY order; `DistinctOn` keeps each key's first row, then applies LIMIT.
+    private func distinctOn(_ s: SelectStatement, capsRows: Bool) throws -> any Operator {
+        var inner = s
+        inner.distinctOn = []
+        inner.limit = nil
+        inner.offset = nil
+        let hidden = s.distinctOn.indices.map { "\u{1}distinct_on_\($0)" }
+        inner.items += zip(s.distinctOn, hidden).map { .expr($0, alias: $1) }
+        let leaf = try select(inner, capsRows: false)
+        let op = DistinctOn(child: leaf, keyCount: hidden.count, limit: s.limit, offset: s.offset ?? 0)
+        return op
+    }
+
+    /// A FROM item's operator, the columns it offers (qualified by table name or alias) and what `*` shows.
+    struct Source {
+        var op: any Operator
+        var columns: [PlanColumn]
+        var star: [Int]
+    }
+
+    func source(_ ref: TableRef, used: Set<String>?, filters: [Int: [Expr]] = [:]) throws -> Source {
+        var leaf = 0
+        return try source(ref, used: used, filters: filters, leaf: &leaf)
+    }
+
+    /// `leaf` numbers the FROM tree's leaves left to right, as `pushedFilters` does.
+    private func source(_ ref: TableRef, used: Set<String>?, filters: [Int: [Expr]], leaf: inout Int) throws -> Source {
+        if case .join = ref.source {} else { leaf += 1 }
+        let filter = filters[leaf - 1] ?? []
+        switch ref.source {
+        case let .table(t):
+            if let def = ctes[t.name] {
+                let cols = try Self.renamed(def.plan.columns, qualifier: ref.alias ?? t.name, ref)
+                return Source(op: CTEScan(def, columns: cols), columns: cols, star: Array(cols.indices))
+            }
+            return try table(t, ref, used: used, filter: filter)
+        case let .subquery(sub):
+            let op = try plan(sub, root: false)
+            let cols = try Self.renamed(op.columns, qualifier: ref.alias, ref)
+            return Source(op: op, columns: cols, star: Array(cols.indices))
+        case let .function(call, at):
+            let op = try series(call, at, ref)
+            return Source(op: op, columns: op.columns, star: [0])
+        case let .join(l, kind, r, condition):
+            let left = try source(l, used: used, filters: filters, leaf: &leaf)
+            let right = try source(r, used: used, filters: filters, leaf: &leaf)
+            return try join(left, kind, right, condition, ref)
+        }
+    }
+
+    /// A table read as an input of a join: only the columns the query names (the time column at least).
+    /// `filter`: WHERE conjuncts that only this table's columns decide, applied while scanning it (where
+    /// time ranges and block statistics prune), before the join.
+    private func table(_ t: TableName, _ ref: TableRef, used: Set<String>?, filter: [Expr] = []) throws -> Source {
+        try engine.database.checkNotDamaged(t.name)
+        guard let schema = engine.database.schema(of: t.name) else {
+            let known = engine.database.tableNames()
+            throw QueryError("unknown table '\(t.name)'" + (known.isEmpty ? "" : " (tables: \(known.joined(separator: ", ")))"), at: t.position)
+        }
+        let read = schema.columns.enumerated().filter { i, c in i == 0 || used.map { $0.contains(c.name) || $0.contains(c.name.lowercased()) } ?? true }
+        let items: [SelectItem] = read.map { _, c in .expr(Expr(.column(table: nil, name: c.name), at: t.position), alias: nil) }
+        let condition = filter.isEmpty ? nil : filter.dropFirst().reduce(filter[0]) { Expr(.binary(.and, $0, $1), at: $1.position) }
+        let s = SelectStatement(items: items, from: TableRef(.table(t)), where: condition, position: t.position)
+        let plan = try selectPlanner().plan(s)
+        let op = ScanAggregate(plan: plan, child: nil, capsRows: false)
+        let cols = try Self.renamed(op.columns, qualifier: ref.alias ?? t.name, ref)
+        return Source(op: op, columns: cols, star: Array(cols.indices))
+    }
+
+    /// `generate_series(…)` or `range(…)`.
+    private func series(_ call: FunctionCall, _ at: SourcePosition, _ ref: TableRef) throws -> SeriesScan {
+        let inclusive: Bool
+        switch call.name {
+        case "generate_series": inclusive = true
+        case "range": inclusive = false
+        default: throw QueryError("unknown table function '\(call.name)' (there are generate_series and range)", at: at)
+        }
+        let binder = Binder(resolveColumn: { name, p in throw QueryError("unknown column '\(name)' (table function arguments are constants)", at: p) },
+                            hook: nil, now: now)
+        var values: [Value] = []
+        for a in call.arguments {
+            guard let v = try binder.bind(a).constantValue else { throw QueryError("\(call.name)() takes constant arguments", at: a.position) }
+            values.append(v)
+        }
+        let name = ref.columnAliases.first ?? call.name
+        let qualifier = ref.alias ?? call.name
+        func int(_ v: Value, _ i: Int) throws -> Int64 {
+            switch v {
+            case let .int(x): return x
+            case let .uint(x) where x <= UInt64(Int64.max): return Int64(x)
+            default: throw QueryError("\(call.name)() needs BIGINT arguments, or TIMESTAMPs and an INTERVAL step", at: call.arguments[i].position)
+            }
+        }
+        func time(_ v: Value, _ i: Int) throws -> Int64 {
+            switch v {
+            case let .time(x): return x
+            case let .string(s):
+                guard let x = try? SQLTimestamp.parse(s) else { throw QueryError("'\(s)' is not a timestamp", at: call.arguments[i].position) }
+                return x
+            default: throw QueryError("\(call.name)() needs TIMESTAMP bounds with an INTERVAL step", at: call.arguments[i].position)
+            }
+        }
+        if values.contains(where: { if case .time = $0 { true } else { false } }) {
+            guard values.count == 3, case let .interval(step) = values[2] else {
+                throw QueryError("\(call.name)() over timestamps takes (start, stop, INTERVAL step)", at: at)
+            }
+            if step == SQLInterval() { throw QueryError("\(call.name)() step must not be zero", at: call.arguments[2].position) }
+            let bounds = SeriesScan.Bounds.time(try time(values[0], 0), try time(values[1], 1), step: step)
+            return SeriesScan(bounds: bounds, inclusive: inclusive, column: PlanColumn(name: name, qualifier: qualifier, type: .time))
+        }
+        let bounds: SeriesScan.Bounds
+        switch values.count {
+        case 1: bounds = .int(0, try int(values[0], 0), step: 1)
+        case 2: bounds = .int(try int(values[0], 0), try int(values[1], 1), step: 1)
+        case 3:
+            let step = try int(values[2], 2)
+            if step == 0 { throw QueryError("\(call.name)() step must not be zero", at: call.arguments[2].position) }
+            bounds = .int(try int(values[0], 0), try int(values[1], 1), step: step)
+        default: throw QueryError("\(call.name)() takes 1 to 3 arguments", at: at)
+        }
+        return SeriesScan(bounds: bounds, inclusive: inclusive, column: PlanColumn(name: name, qualifier: qualifier, type: .int))
+    }
+
+    /// WHERE conjuncts of a join query to apply at a table's scan, by leaf number: those whose columns all
+    /// belong to one base table that no outer join makes NULL (they are still applied after the join too).
+    func pushedFilters(_ s: SelectStatement) -> [Int: [Expr]] {
+        guard let w = s.where, let from = s.from else { return [:] }
+        struct Leaf { var qualifier: String?; var names: Set<String>; var pushable: Bool }
+        var leaves: [Leaf] = []
+        func collect(_ ref: TableRef, _ pushable: Bool) {
+            switch ref.source {
+            case let .table(t):
+                if ctes[t.name] == nil, let schema = engine.database.schema(of: t.name) {
+                    leaves.append(Leaf(qualifier: ref.alias ?? t.name, names: Set(schema.columns.map { $0.name.lowercased() }), pushable: pushable))
+                } else {
+                    leaves.append(Leaf(qualifier: nil, names: [], pushable: false))
+                }
+            case .subquery, .function:
+                leaves.append(Leaf(qualifier: nil, names: [], pushable: false))
+            case let .join(l, kind, r, _):
+                collect(l, pushable && kind != .right && kind != .full)
+                collect(r, pushable && kind != .left && kind != .full)
+            }
+        }
+        collect(from, true)
+        func conjuncts(_ e: Expr) -> [Expr] {
+            if case let .binary(.and, a, b) = e.kind { return conjuncts(a) + conjuncts(b) }
+            return [e]
+        }
+        var out: [Int: [Expr]] = [:]
+        for c in conjuncts(w) {
+            var owner: Int?
+            var ok = !SelectPlanner.containsAggregate(c)
+            func visit(_ e: Expr) {
+                switch e.kind {
+                case .subquery, .exists, .inSubquery: ok = false
+                case let .column(q, name):
+                    let found = leaves.indices.filter { i in
+                        q.map { leaves[i].qualifier == $0 } ?? leaves[i].names.contains(name.lowercased())
+                    }
+                    if found.count != 1 || (owner != nil && owner != found[0]) { ok = false } else { owner = found[0] }
+                default: break
+                }
+                if ok { e.kind.forEachChild(visit) }
+            }
+            visit(c)
+            if ok, let i = owner, leaves[i].pushable { out[i, default: []].append(c) }
+        }
+        return out
+    }
+
+    /// `left JOIN right ON …|USING (…)`: equality conjuncts between the two sides become hash keys.
+    private func join(_ l: Source, _ kind: JoinKind, _ r: Source, _ condition: JoinCondition, _ ref: TableRef) throws -> Source {
+        let nl = l.columns.count
+        var columns = l.columns + r.columns
+        var leftKeys: [BoundExpr] = [], rightKeys: [BoundExpr] = [], rest: [BoundExpr] = []
+        var merged: [(Int, Int)] = []
+        var star = l.star + r.star.map { $0 + nl }
+        switch condition {
+        case .none:
+            break
+        case let .on(e):
+            let input = PlanInput(columns: columns)
+            var binder = Binder(resolveColumn: { try input.resolve(nil, $0, $1) }, hook: nil, now: now)
+            binder.resolveQualified = { try input.resolve($0, $1, $2) }
+            if SelectPlanner.containsAggregate(e) { throw QueryError("aggregate functions are not allowed in JOIN conditions", at: e.position) }
+            let bound = try binder.boolean(try binder.bind(e), e.position)
+            for c in SelectPlanner.conjuncts(bound) {
+                if case let .compare(.eq, a, b) = c {
+                    let sa = a.columnSet, sb = b.columnSet
+                    if !sa.isEmpty, !sb.isEmpty {
+                        if sa.allSatisfy({ $0 < nl }) && sb.allSatisfy({ $0 >= nl }) {
+                            leftKeys.append(a); rightKeys.append(b.mapColumns { $0 - nl }); continue
+                        }
+                        if sb.allSatisfy({ $0 < nl }) && sa.allSatisfy({ $0 >= nl }) {
+                            leftKeys.append(b); rightKeys.append(a.mapColumns { $0 - nl }); continue
+                        }
+                    }
+                }
+                rest.append(c)
+            }
+        case let .using(names):
+            let li = PlanInput(columns: l.columns), ri = PlanInput(columns: r.columns)
+            for name in names {
+                guard case let .column(a, ta) = try li.resolve(nil, name, ref.position),
+                      case let .column(b, tb) = try ri.resolve(nil, name, ref.position) else { continue }
+                let t = try Binder.commonType(ta, tb, ref.position)
+                leftKeys.append(ta == t ? .column(a, ta) : .cast(.column(a, ta), t))
+                rightKeys.append(tb == t ? .column(b, tb) : .cast(.column(b, tb), t))
+                guard ta == tb else { throw QueryError("USING (\(name)) joins columns of different types (\(ta) and \(tb))", at: ref.position) }
+                columns[a].qualifiedOnly = true
+                columns[nl + b].qualifiedOnly = true
+                merged.append((a, b))
+                columns.append(PlanColumn(name: columns[a].name, type: ta))
+                // `*` shows the merged column where the left one was, and not the right one.
+                let m = columns.count - 1
+                star = star.compactMap { $0 == a ? m : $0 == nl + b ? nil : $0 }
+            }
+        }
+        let residual = rest.isEmpty ? nil : rest.dropFirst().reduce(rest[0]) { .and($0, $1) }
+        if kind == .cross, residual != nil || !leftKeys.isEmpty { throw QueryError("CROSS JOIN takes no condition", at: ref.position) }
+        let op = HashJoin(left: l.op, right: r.op, kind: kind, leftKeys: leftKeys, rightKeys: rightKeys, residual: residual,
+                          merged: merged, columns: columns)
+        return Source(op: op, columns: columns, star: star)
+    }
+
+    /// A scalar, EXISTS or IN subquery inside an expression bound by `outer`.
+    func subquery(_ e: Expr, outer: Binder) throws -> BoundExpr {
+        let context = ExecutionContext(engine: engine, now: now, control: control)
+        switch e.kind {
+        case let .subquery(q):
+            let op = try plan(q, root: false)
+            guard op.columns.count == 1 else {
+                throw QueryError("a subquery used as a value must return one column, not \(op.columns.count)", at: e.position)
+            }
+            return .subquery(SubqueryExpr(kind: .scalar, plan: op, keyTypes: [], context: context), keys: [])
+        case let .inSubquery(x, q, negated):
+            let op = try plan(q, root: false)
+            guard op.columns.count == 1 else {
+                throw QueryError("a subquery in IN must return one column, not \(op.columns.count)", at: q.position)
+            }
+            let value = try outer.bind(x)
+            let t = try Binder.commonType(value.type, op.columns[0].type, e.position)
+            let key = try outer.coerce(value, to: t, e.position)
+            return .subquery(SubqueryExpr(kind: .in(negated: negated), plan: op, keyTypes: [t], context: context), keys: [key])
+        case let .exists(q, negated):
+            let (inner, outerExprs) = try decorrelate(q, outer: outer)
+            let op = try plan(inner, root: false)
+            var keys: [BoundExpr] = [], types: [ValueType] = []
+            for (i, o) in outerExprs.enumerated() {
+                let b = try outer.bind(o)
+                let t = try Binder.commonType(b.type, op.columns[i].type, o.position)
+                keys.append(try outer.coerce(b, to: t, o.position))
+                types.append(t)
+            }
+            return .subquery(SubqueryExpr(kind: .exists(negated: negated), plan: op, keyTypes: types, context: context), keys: keys)
+        default:
+            throw QueryError("internal error: not a subquery", at: e.position)
+        }
+    }
+
+    /// A correlated EXISTS as an uncorrelated query: each WHERE conjunct `inner = outer` is taken out,
+    /// its inner side becomes an output column and its outer side a key the outer row looks up.
+    /// Other references to the outer query are refused.
+    private func decorrelate(_ q: SelectStatement, outer: Binder) throws -> (SelectStatement, [Expr]) {
+        guard let w = q.where, let from = q.from, q.setOperations.isEmpty else { return (q, []) }
+        // The inner query's own columns: names found there are inner, others outer if the outer query has them.
+        let innerColumns: [PlanColumn]
+        if case let .table(t) = from.source, ctes[t.name] == nil {
+            guard let schema = engine.database.schema(of: t.name) else { return (q, []) }
+            innerColumns = schema.columns.map { PlanColumn(name: $0.name, qualifier: from.alias ?? t.name, type: ValueType($0.type)) }
+        } else {
+            innerColumns = try source(from, used: nil).columns
+        }
+        let scope = PlanInput(columns: innerColumns)
+        enum Side { case inner, outer, unknown }
+        func side(_ e: Expr) -> Side {
+            guard case let .column(table, name) = e.kind else { return .inner }
+            if (try? scope.resolve(table, name, e.position)) != nil { return .inner }
+            if (try? outer.bind(e)) != nil { return .outer }
+            return .unknown
+        }
+        func sides(_ e: Expr) -> Set<Side> {
+            var out = Set<Side>()
+            func visit(_ x: Expr) {
+                if case .column = x.kind { out.insert(side(x)) }
+                x.kind.forEachChild(visit)
+            }
+            visit(e)
+            return out
+        }
+        func conjuncts(_ e: Expr) -> [Expr] {
+            if case let .binary(.and, a, b) = e.kind { return conjuncts(a) + conjuncts(b) }
+            return [e]
+        }
+        var kept: [Expr] = [], innerKeys: [Expr] = [], outerKeys: [Expr] = []
+        for c in conjuncts(w) {
+            guard sides(c).contains(.outer) else { kept.append(c); continue }
+            if case let .binary(.equal, a, b) = c.kind {
+                let sa = sides(a), sb = sides(b)
+                if sa == [.inner] && sb == [.outer] { innerKeys.append(a); outerKeys.append(b); continue }
+                if sb == [.inner] && sa == [.outer] { innerKeys.append(b); outerKeys.append(a); continue }
+            }
+            throw QueryError("a correlated subquery may refer to the outer query only in equality conditions of its WHERE (inner = outer)", at: c.position)
+        }
+        if innerKeys.isEmpty { return (q, []) }
+        let aggregated = !q.groupBy.isEmpty || q.having != nil
+            || q.items.contains { if case let .expr(e, _) = $0 { SelectPlanner.containsAggregate(e) } else { false } }
+        if aggregated || q.limit != nil || q.offset != nil {
+            throw QueryError("a correlated EXISTS subquery with GROUP BY, aggregates or LIMIT is not supported", at: q.position)
+        }
+        var inner = q
+        inner.items = innerKeys.map { .expr($0, alias: nil) }
+        inner.distinct = false
+        inner.orderBy = []
+        inner.where = kept.isEmpty ? nil : kept.dropFirst().reduce(kept[0]) { Expr(.binary(.and, $0, $1), at: $1.position) }
+        return (inner, outerKeys)
+    }
+
+    /// An input's columns under a FROM item's alias, with `alias(c1, c2, …)` renaming the first ones.
+    private static func renamed(_ cols: [PlanColumn], qualifier: String?, _ ref: TableRef) throws -> [PlanColumn] {
+        guard ref.columnAliases.count <= cols.count else {
+            throw QueryError("\(ref.columnAliases.count) column names for \(cols.count) column(s)", at: ref.position)
+        }
+        return cols.enumerated().map { i, c in
+            PlanColumn(name: i < ref.columnAliases.count ? ref.columnAliases[i] : c.name, qualifier: qualifier, type: c.type)
+        }
+    }
+
+    private static func hasWildcard(_ s: SelectStatement) -> Bool {
+        s.items.contains { if case .wildcard = $0 { true } else { false } }
+    }
+
+    /// Every column name `s` mentions (unqualified part), its join conditions included.
+    static func columnNames(_ s: SelectStatement) -> Set<String> {
+        var names = Set<String>()
+        func visit(_ e: Expr) {
+            switch e.kind {
+            case let .column(_, n): names.insert(n)
+            // A correlated subquery may name this query's columns.
+            case let .subquery(q), let .exists(q, _), let .inSubquery(_, q, _): names.formUnion(columnNames(q))
+            default: break
+            }
+            e.kind.forEachChild(visit)
+        }
+        func visitRef(_ r: TableRef) {
+            if case let .join(a, _, b, c) = r.source {
+                visitRef(a)
+                visitRef(b)
+                if case let .on(e) = c { visit(e) }
+                if case let .using(n) = c { names.formUnion(n) }
+            }
+        }
+        for item in s.items { if case let .expr(e, _) = item { visit(e) } }
+        s.where.map(visit)
+        s.groupBy.forEach(visit)
+        s.having.map(visit)
+        s.orderBy.forEach { visit($0.expr) }
+        s.from.map(visitRef)
+        return names
+    }
+}

@@ -1,0 +1,143 @@
+import ColumnStore
+import Foundation
+
+/// A subquery inside an expression: planned with the query, run once when first evaluated (never by
+/// EXPLAIN), its rows kept for every batch that needs them.
+///
+/// Correlated `EXISTS` is decorrelated by the planner: the subquery returns its sides of the equality
+/// conditions, and each outer row's values are looked up among them (a semi-join).
+final class SubqueryExpr: @unchecked Sendable {
+    enum Kind {
+        /// `(SELECT x …)`: NULL without rows, an error with more than one.
+        case scalar
+        /// `[NOT] EXISTS`: with keys, whether the outer row's keys are among the subquery's rows.
+        case exists(negated: Bool)
+        /// `x [NOT] IN (SELECT y …)`, with SQL's NULLs: unknown when not found and either side has a NULL.
+        case `in`(negated: Bool)
+    }
+
+    let kind: Kind
+    let node: SubqueryNode
+    /// The types the subquery's key columns are compared in (the outer keys are cast to them when planned).
+    let keyTypes: [ValueType]
+    private let context: ExecutionContext
+    private let lock = NSLock()
+    private var result: Rows?
+
+    /// The subquery's rows, hashed for lookups.
+    private struct Rows {
+        var scalar: Value = .null
+        var count = 0
+        var keys: [ColumnVector] = []
+        var hashes: [UInt64] = []
+        var head: [Int32] = []
+        var next: [Int32] = []
+        var hasNull = false
+    }
+
+    init(kind: Kind, plan: any Operator, keyTypes: [ValueType], context: ExecutionContext) {
+        self.kind = kind
+        self.keyTypes = keyTypes
+        self.context = context
+        node = SubqueryNode(plan: plan, kind: kind)
+    }
+
+    var type: ValueType {
+        if case .scalar = kind { return node.plan.columns[0].type }
+        return .bool
+    }
+
+    func evaluate(_ keys: [Vec], _ n: Int) throws -> Vec {
+        let rows = try load()
+        switch kind {
+        case .scalar:
+            // A NULL keeps the column's type (a bare NULL constant would materialize as BIGINT).
+            if rows.scalar == .null { return Vec(type: type, col: ColumnVector(type: type.columnType, nulls: n)) }
+            return Vec(constant: rows.scalar, count: n)
+        case let .exists(negated) where keys.isEmpty:
+            return Vec(constant: .bool((rows.count > 0) != negated), count: n)
+        case let .exists(negated), let .in(negated):
+            let isIn: Bool = if case .in = kind { true } else { false }
+            let outer = keys.map { Worker.gather($0, nil, n) }
+            let h = RowKeys.hashes(outer, rows: n)
+            var out = ColumnVector(type: .bool, capacity: n)
+            let mask = UInt64(max(rows.head.count, 1) - 1)
+            for i in 0..<n {
+                let null = RowKeys.anyNull(outer, i)
+                var found = false
+                if !null, !rows.head.isEmpty {
+                    var b = rows.head[Int(h[i] & mask)]
+                    while b >= 0 {
+                        if rows.hashes[Int(b)] == h[i] && RowKeys.equal(rows.keys, Int(b), outer, i) { found = true; break }
+                        b = rows.next[Int(b)]
+                    }
+                }
+                if isIn && !found && rows.count > 0 && (null || rows.hasNull) {
+                    out.appendNulls(1)
+                } else {
+                    out.append(bool: found != negated)
+                }
+            }
+            return Vec(type: .bool, col: out)
+        }
+    }
+
+    private func load() throws -> Rows {
+        try lock.withLock {
+            if let result { return result }
+            let b = try node.plan.run(context)
+            var r = Rows()
+            r.count = b.rowCount
+            if case .scalar = kind {
+                if b.rowCount > 1 {
+                    throw QueryError("more than one row returned by a subquery used as an expression")
+                }
+                if b.rowCount == 1 { r.scalar = Vec(type: node.plan.columns[0].type, col: b.columns[0]).value(0) }
+            } else if !keyTypes.isEmpty {
+                let types = node.plan.columns
+                let src = RowGroupColumns(rows: b.vecs(types), range: 0..<b.rowCount, types: types.map(\.type))
+                r.keys = try keyTypes.enumerated().map { i, t in
+                    let e: BoundExpr = types[i].type == t ? .column(i, t) : .cast(.column(i, types[i].type), t)
+                    return Worker.gather(try Evaluator.eval(e, src), nil, b.rowCount)
+                }
+                r.hashes = RowKeys.hashes(r.keys, rows: b.rowCount)
+                var size = 16
+                while size < b.rowCount * 2 { size <<= 1 }
+                try context.charge(size * 4 + b.rowCount * 12)
+                r.head = [Int32](repeating: -1, count: size)
+                r.next = [Int32](repeating: -1, count: b.rowCount)
+                for i in 0..<b.rowCount {
+                    if RowKeys.anyNull(r.keys, i) { r.hasNull = true; continue }
+                    let k = Int(r.hashes[i] & UInt64(size - 1))
+                    r.next[i] = r.head[k]
+                    r.head[k] = Int32(i)
+                }
+            }
+            result = r
+            return r
+        }
+    }
+}
+
+/// A subquery's tree as EXPLAIN draws it under the operator whose expressions hold it.
+final class SubqueryNode: Operator {
+    let plan: any Operator
+    let kind: SubqueryExpr.Kind
+
+    init(plan: any Operator, kind: SubqueryExpr.Kind) {
+        self.plan = plan
+        self.kind = kind
+    }
+
+    var columns: [PlanColumn] { plan.columns }
+    var children: [any Operator] { [plan] }
+    var label: String {
+        switch kind {
+        case .scalar: "SUBQUERY (scalar, runs once)"
+        case .exists: "SUBQUERY (EXISTS, runs once, hashed)"
+        case .in: "SUBQUERY (IN, runs once, hashed)"
+        }
+    }
+
+    func run(_ context: ExecutionContext) throws -> Batch { try plan.run(context) }
+}
