@@ -267,20 +267,23 @@ extension Parser {
         return ref
     }
 
-            let position = current.position
-            if peek().kind == .leftParen {  // a table function: generate_series(…), range(…)
-                let functionName = name(current)
-                advance()
-                advance()  // (
-                var call = FunctionCall(name: functionName, arguments: [])
-                if current.kind != .rightParen {
-                    repeat { call.arguments.append(try parseExpr()) } while accept(.comma)
-                }
-                try expect(.rightParen, ["','", "')'"])
-                ref = TableRef(.function(call, at: position))
-            } else {
-                ref = TableRef(.table(try parseTableName()))
-            }
+    /// `name` or `schema.name` (as `information_schema.tables`): the parts joined by a dot, each folded to
+    /// lower case unless double-quoted. The catalog decides which schemas exist.
+    mutating func parseTableName() throws(SQLError) -> TableName {
+        guard current.isIdentifier else { throw unexpected(["a table name"]) }
+        let position = current.position
+        var text = name(current)
+        advance()
+        if current.kind == .dot {
+            advance()
+            guard current.isIdentifier else { throw unexpected(["a table name after the schema"]) }
+            text += "." + name(current)
+            advance()
+        }
+        return TableName(text, at: position)
+    }
+
+    /// `(SELECT …)` or `(WITH … SELECT …)`.
     @inline(never)
     mutating func parseSubquery() throws(SQLError) -> SelectStatement {
         advance()
