@@ -83,6 +83,7 @@ public enum PGSQLState {
     public static let featureNotSupported = "0A000"
     public static let invalidAuthorization = "28000"
     public static let invalidPassword = "28P01"
+    public static let insufficientPrivilege = "42501"
     public static let syntaxError = "42601"
     public static let undefinedTable = "42P01"
     public static let undefinedColumn = "42703"

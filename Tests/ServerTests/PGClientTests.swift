@@ -153,6 +153,25 @@ import TestSupport
         #expect(status == 2 && out.contains("database \"nosuch\" does not exist"), "\(out)")
     }
 
+    /// Scoped tokens hold over PostgreSQL as over HTTP: a read-only token reads, is refused a DELETE with
+    /// 42501 (and the rows stay), and may not connect to a database it may not read.
+    @Test func scopedTokensHoldOverPostgreSQL() throws {
+        let dir = TempDirectory("tsdb-pg-tokens")
+        defer { dir.remove() }
+        let file = try SecurityEndpointTests.tokenFile(dir, [try SecurityEndpointTests.hashLine("reader-secret") + " name=reader read=pg write=-"])
+        let s = try Self.server { $0.tokens = ["admin-secret"]; $0.tokenFile = file }
+        defer { s.stop() }
+        var (status, out) = try Self.psql(s.pgPort, ["-A", "-t", "-c", "SELECT count(*) FROM plays"], password: "reader-secret")
+        #expect(status == 0 && out == "4\n", "\(out)")
+        (status, out) = try Self.psql(s.pgPort, ["-v", "VERBOSITY=verbose", "-c", "DELETE FROM plays"], password: "reader-secret")
+        #expect(status != 0 && out.contains("42501") && out.contains("may not run statements that change data"), "\(out)")
+        (status, out) = try Self.psql(s.pgPort, ["-A", "-t", "-c", "SELECT count(*) FROM plays"], password: "admin-secret")
+        #expect(status == 0 && out == "4\n", "the refused DELETE removed nothing: \(out)")
+        (status, out) = try runProgram("/usr/bin/psql", ["-X", "-v", "VERBOSITY=verbose", "host=127.0.0.1 port=\(s.pgPort) user=tester dbname=other", "-c", "SELECT 1"],
+                                       in: NSTemporaryDirectory(), environment: ["PGPASSWORD": "reader-secret", "PSQLRC": "/dev/null", "PGSSLMODE": "prefer"])
+        #expect(status == 2 && out.contains("permission denied for database \"other\""), "\(out)")
+    }
+
     @Test func psycopg3TextAndBinary() throws {
         let s = try Self.server()
         defer { s.stop() }

@@ -261,6 +261,15 @@ extension PGConnectionHandler {
     /// Executes the portal's query on the query pool under the server's limits (row cap, memory
     /// budget, `--query-timeout` or a shorter `statement_timeout`); the result is kept in the portal.
     func startQuery(_ portal: PGPortal, extended: Bool = true, done: @escaping (Bool) -> Void) {
+        // Statements that change data (and COPY) need a token with admin and write rights, as over HTTP.
+        if let p = principal, StatementAccess.changesData(portal.substituted.sql), !p.mayChange(database) {
+            server.metrics.forbidden.increment()
+            sendError(PGErrorFields(code: PGSQLState.insufficientPrivilege,
+                                    message: "permission denied: token '\(p.name)' may not run statements that change data in database \"\(database)\" (it needs admin=yes and write access)"),
+                      extended: extended)
+            done(false)
+            return
+        }
         guard let engine = engineOrError(extended: extended) else { done(false); return }
         let control = QueryControl(maxRows: server.config.maxResultRows, memoryLimit: server.config.queryMemory)
         self.control = control

@@ -235,6 +235,13 @@ final class PGConnectionHandler: ChannelInboundHandler {
 
     func finishStartup() {
         startupTimer?.cancel()
+        // The token's rights, as over HTTP: a database it may not read is refused at connection.
+        if let p = principal, !p.mayRead(database) {
+            server.metrics.forbidden.increment()
+            fatal(PGErrorFields(code: PGSQLState.insufficientPrivilege,
+                                message: "permission denied for database \"\(database)\": token '\(p.name)' may not read it"))
+            return
+        }
         do {
             guard try server.databases.engine(database) != nil else {
                 fatal(PGErrorFields(code: PGSQLState.invalidDatabase, message: "database \"\(database)\" does not exist",
