@@ -75,17 +75,10 @@ struct IngestCommand: ParsableCommand {
         pipeline.maxErrors = maxErrors
 
         let clock = Stopwatch()
-        var summary: IngestSummary
-        do {
+        var summary = IngestSummary()
+        try Self.closing(backend, progress) {
             summary = try pipeline.run(inputs, sinks: sinks, progress: progress.update)
-            progress.flushing()
-            try backend.close()
-        } catch {
-            progress.finish()
-            try? backend.close()
-            throw error
         }
-        progress.finish()
         summary.seconds = clock.elapsed
         report(summary, into: backend.label)
         if summary.linesRejected > 0 { throw ExitCode(2) }
@@ -105,7 +98,7 @@ struct IngestCommand: ParsableCommand {
         let progress = IngestProgress(style: IngestProgress.automatic(quiet: quiet || json), totalBytes: bytes)
         let clock = Stopwatch()
         var summary = IngestSummary()
-        do {
+        try Self.closing(backend, progress) {
             for file in files {
                 let size = FileIO.fileSize(file) ?? 0, before = summary.bytes, rowsBefore = summary.rowsWritten
                 summary.rowsWritten += try ingest.run(file, into: backend.database) { rows, total in
@@ -116,6 +109,16 @@ struct IngestCommand: ParsableCommand {
                 }
                 summary.bytes += size
             }
+        }
+        summary.seconds = clock.elapsed
+        report(summary, into: backend.label)
+    }
+
+    /// Runs the load, then flushes and closes `backend` (its close writes what is still buffered); the
+    /// progress line ends either way, and a failed load still closes the store.
+    static func closing(_ backend: Backend, _ progress: IngestProgress, _ load: () throws -> Void) throws {
+        do {
+            try load()
             progress.flushing()
             try backend.close()
         } catch {
@@ -124,8 +127,6 @@ struct IngestCommand: ParsableCommand {
             throw error
         }
         progress.finish()
-        summary.seconds = clock.elapsed
-        report(summary, into: backend.label)
     }
 
     func report(_ s: IngestSummary, into label: String) {
