@@ -3,10 +3,13 @@ extension Database {
     /// before returning: after a crash the table exists, or (the save never renamed) it does not.
     /// Returns false when the table exists and `ifNotExists` is set; throws `SchemaError` for a bad
     /// definition or an existing table.
+    ///
+    /// `creating` marks the table in the MANIFEST as being filled (`CREATE TABLE … AS SELECT`): until
+    /// `finishCreating` clears the mark, a crash leaves no table (open drops it, and its rows in the WAL).
     @discardableResult
-    public func createTable(_ schema: TableSchema, options: TableOptions, ifNotExists: Bool = false) throws -> Bool {
+    public func createTable(_ schema: TableSchema, options: TableOptions, ifNotExists: Bool = false, creating: Bool = false) throws -> Bool {
         let name = schema.table
-        if let problem = FileNames.tableNameProblem(name) { throw SchemaError("table name '\(name)' \(problem)") }
+        if let problem = FileNames.newTableNameProblem(name) { throw SchemaError("table name '\(name)' \(problem)") }
         var seen: Set<String> = []
         for c in schema.columns {
             if c.name == TableSchema.timeColumn {
@@ -40,7 +43,7 @@ extension Database {
             }
             guard created else { return false }
             do {
-                try saveManifest { _ in }
+                try saveManifest { m in if creating { m.tables[name]?.creating = true } }
             } catch {
                 // Not persisted: take the table back unless a write already put rows in it.
                 state.withLock {
@@ -51,6 +54,45 @@ extension Database {
             }
             return true
         }
+    }
+
+    /// Ends a `createTable(…, creating: true)`: flushes the rows written into it to segments (so none of them
+    /// is left only in the WAL), then saves the MANIFEST without the mark. A crash before that save leaves
+    /// no table; after it, the whole table.
+    public func finishCreating(_ table: String) throws {
+        try maintenance.withLock {
+            try flushHoldingMaintenance()
+            guard state.withLock({ tables[table] != nil }) else { throw StorageError.unknownTable(table) }
+            try saveManifest { m in m.tables[table]?.creating = nil }
+        }
+    }
+
+    /// Tables a crash left half-created (`creating` in the MANIFEST), which open leaves out.
+    static func unfinishedCreates(_ m: Manifest) -> Set<String> {
+        Set(m.tables.filter { $0.value.creating == true }.keys)
+    }
+
+    /// Drops, during open, the tables a crash left half-created: their rows were kept out of the replay, a
+    /// flush moves the WAL checkpoint past them (so no later open replays them into a new table of that
+    /// name), then a manifest without the tables is saved and their folders go. A crash in between leaves
+    /// them marked, to be dropped by the next open.
+    func dropUnfinishedCreates(_ names: Set<String>) throws {
+        guard !names.isEmpty else { return }
+        try maintenance.withLock {
+            try flushHoldingMaintenance(evenIfEmpty: true)
+            try saveManifest { m in
+                m.retired = []
+                for name in names {
+                    m.tables[name] = nil
+                    if !(m.droppedTables ?? []).contains(name) { m.droppedTables = (m.droppedTables ?? []) + [name] }
+                }
+            }
+        }
+        for name in names.sorted() {
+            FileIO.removeTree(path + "/" + name)
+            logBackground("dropped table '\(name)': a CREATE TABLE … AS SELECT did not finish before the process stopped")
+        }
+        try FileIO.fsyncDirectory(path)
     }
 
     /// Appends a column to a table's schema (`ALTER TABLE … ADD COLUMN`) and persists the schema in the

@@ -12,14 +12,16 @@ extension Database {
         try maintenance.withLock { try flushHoldingMaintenance() }
     }
 
-    /// `flush`, for a caller that holds `maintenance` (DELETE, VACUUM, DROP flush first).
-    func flushHoldingMaintenance() throws {
+    /// `flush`, for a caller that holds `maintenance` (DELETE, VACUUM, DROP flush first). `evenIfEmpty`
+    /// rotates the WAL and moves the checkpoint past it also when the memtable holds no row (open uses it to
+    /// retire WAL records it left out of the replay).
+    func flushHoldingMaintenance(evenIfEmpty: Bool = false) throws {
         try refuseIfReadOnly()
         do {
             // The state lock only switches the memtable and the WAL file; the sealed file's fsyncs happen
             // after it is released, so writers never wait behind them.
             try state.withLock {
-                if active.isEmpty { return }
+                if active.isEmpty && !evenIfEmpty { return }
                 let mt = active
                 mt.lastWALSequence = try wal.rotate()
                 flushing.append(mt)

@@ -136,7 +136,9 @@ extension Database {
         catalog.symbolsLoaded = []
         catalog.days = [:]
         var listed: Set<String> = []
-        for (name, t) in m.tables {
+        // A table a CREATE TABLE … AS SELECT is still filling (or a crash left half-filled) is not shown.
+        let unfinished = Self.unfinishedCreates(m)
+        for (name, t) in m.tables where !unfinished.contains(name) {
             tables[name] = Table(schema: TableSchema(table: name, columns: t.columns), options: t.options)
             var byDay: [Int32: [Manifest.Segment]] = [:]
             for s in t.segments {
@@ -157,7 +159,7 @@ extension Database {
             throw StorageError.corrupt(path: manifestPath, detail: "walCheckpoint \(m.walCheckpoint) is at or above every WAL file present; WAL file \(m.walCheckpoint + 1) is missing, or the checkpoint does not describe this log")
         }
         catalog.walSizes = try wal.replayReadOnly(after: m.oldestCheckpoint) { seq, batches in
-            var pending = batches.filter { seq > m.checkpoint(of: $0.table) && damaged[$0.table] == nil }
+            var pending = batches.filter { seq > m.checkpoint(of: $0.table) && damaged[$0.table] == nil && !unfinished.contains($0.table) }
             for b in pending where tables[b.table] != nil && !catalog.symbolsLoaded.contains(b.table) {
                 do { try loadSymbolsLocked(b.table) } catch let e as StorageError { damaged[b.table] = e; tables[b.table] = nil }
             }

@@ -91,7 +91,8 @@ public final class Database: @unchecked Sendable {
                 manifest = Manifest()
             }
             wal = try WriteAheadLog(directory: path + "/" + FileNames.walDirectory, counters: counters)
-            openTables()
+            let unfinished = Self.unfinishedCreates(manifest)
+            openTables(except: unfinished)
             let m = manifest
             // A flush rotates to a new WAL file before it publishes a checkpoint, so a file above the checkpoint
             // always exists; if none does, the checkpoint does not describe this log: never trim on its strength.
@@ -103,7 +104,7 @@ public final class Database: @unchecked Sendable {
             }
             let report = try wal.replay(after: m.oldestCheckpoint, appendAfter: m.walCheckpoint) { seq, batches in
                 // A table's rows in files up to its checkpoint are in its segments; a damaged table's stay in the log.
-                let pending = batches.filter { seq > m.checkpoint(of: $0.table) && self.damaged[$0.table] == nil }
+                let pending = batches.filter { seq > m.checkpoint(of: $0.table) && self.damaged[$0.table] == nil && !unfinished.contains($0.table) }
                 if !pending.isEmpty { _ = try self.applyLocked(pending, logged: false) }
             }
             if let c = report.cut {
@@ -112,6 +113,7 @@ public final class Database: @unchecked Sendable {
             active.lastWALSequence = wal.sequence
             removeGarbage()
             wal.trim(upTo: m.oldestCheckpoint)
+            try dropUnfinishedCreates(unfinished)
         } catch {
             Glibc.close(fd)
             throw error
@@ -147,9 +149,9 @@ public final class Database: @unchecked Sendable {
                                    detail: "the manifest is missing but the database holds \(held.joined(separator: " and ")); restore MANIFEST from a backup (see docs/operations.md, Recovery rules)")
     }
 
-    /// Opens every table the manifest lists; a table that fails verification is recorded in `damaged`.
-    private func openTables() {
-        for (name, t) in manifest.tables.sorted(by: { $0.key < $1.key }) {
+    /// Opens every table the manifest lists (but `skipped`); a table that fails verification is recorded in `damaged`.
+    private func openTables(except skipped: Set<String>) {
+        for (name, t) in manifest.tables.sorted(by: { $0.key < $1.key }) where !skipped.contains(name) {
             do {
                 tables[name] = try openTable(name, t)
             } catch let e as StorageError {

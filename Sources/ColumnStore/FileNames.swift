@@ -71,6 +71,20 @@ public enum FileNames {
         return nil
     }
 
+    /// Prefix of the system tables (`tsdb_tables`, `tsdb_partitions`, …); no stored table is created with it,
+    /// so a query never finds a system table hiding a stored one of the same name.
+    public static let systemTablePrefix = "tsdb_"
+
+    /// Why no new table may be called `name` (`CREATE TABLE`, the first line of a measurement), nil when
+    /// one may: `tableNameProblem`, and the system tables' prefix (any case) is reserved.
+    public static func newTableNameProblem(_ name: String) -> String? {
+        if let p = tableNameProblem(name) { return p }
+        if name.lowercased().hasPrefix(systemTablePrefix) {
+            return "starts with '\(systemTablePrefix)', which is reserved for system tables (tsdb_tables, tsdb_columns, tsdb_partitions, tsdb_segments)"
+        }
+        return nil
+    }
+
     /// Why `name` cannot name a column (a symbol file `symbols/<name>.sym`), nil when it can.
     public static func columnNameProblem(_ name: String) -> String? {
         if let p = pathComponentProblem(name) { return p }

@@ -8,6 +8,16 @@ extension Database {
         try refuseIfReadOnly()
         return try maintenance.withLock {
             let today = Day.of(now)
+            // Expired days still in the memtable go too: the flush leaves them out of the segments it writes.
+            let expiredInMemory: Bool = state.withLock {
+                ([active] + flushing).contains { mt in
+                    mt.tables.contains { name, days in
+                        guard let keep = tables[name]?.options.retentionDays else { return false }
+                        return days.keys.contains { $0 < today - Int32(clamping: keep) }
+                    }
+                }
+            }
+            if expiredInMemory { try flushHoldingMaintenance() }
             let doomed: [(String, Int32, [String])] = state.withLock {
                 var d: [(String, Int32, [String])] = []
                 for (name, t) in tables {

@@ -1,18 +1,20 @@
 import Foundation
+import Synchronization
 
 extension Database {
     /// Deletes the rows `select` picks and returns how many it deleted.
     ///
     /// The memtable is flushed first, so every row written before the call is in a segment; then each
     /// segment block whose time range meets `timeRange` is offered to `select` as a `RowGroup` (its live rows
-    /// only), which answers the offsets of the rows to delete (nil: all of them, []: none). The result is
-    /// one new delete vector file per segment touched, made durable, then published by one atomic manifest
-    /// save: a crash leaves the table as before the call or as after it. Queries from then on skip the
-    /// rows; `vacuum` (or the background purge, `options.purgeAfter`) removes their bytes.
+    /// only), which answers the offsets of the rows to delete (nil: all of them, []: none). `threads` threads
+    /// offer blocks at once, so `select` must be safe to call concurrently. The result is one new delete
+    /// vector file per segment touched, made durable, then published by one atomic manifest save: a crash
+    /// leaves the table as before the call or as after it. Queries from then on skip the rows; `vacuum` (or
+    /// the background purge, `options.purgeAfter`) removes their bytes.
     ///
     /// Rows written while the call runs are not offered (they are after it). Runs beside writes and queries;
     /// flush, compaction and retention wait for it.
-    public func delete(from table: String, timeRange: ClosedRange<Int64> = Int64.min...Int64.max,
+    public func delete(from table: String, timeRange: ClosedRange<Int64> = Int64.min...Int64.max, threads: Int = 1,
                        select: (RowGroup) throws -> [Int32]?) throws -> Int {
         try checkNotDamaged(table)
         return try maintenance.withLock {
@@ -29,29 +31,44 @@ extension Database {
                 return out
             }
             guard let segs else { throw StorageError.unknownTable(table) }
+            // The blocks to offer, in segment order: the scan is spread over threads, the marking is not.
+            var units: [DeleteUnit] = []
+            for (si, (_, s, _)) in segs.enumerated() {
+                var first = 0
+                for (b, rows) in s.reader.footer.blockRowCounts.enumerated() {
+                    defer { first += rows }
+                    if s.deletes?.keep[b]?.isEmpty == true { continue }
+                    let ts = s.reader.footer.blocks[0][b].stats
+                    guard ts.minInt <= timeRange.upperBound && ts.maxInt >= timeRange.lowerBound else { continue }
+                    units.append(DeleteUnit(segment: si, block: b, first: first, rows: rows))
+                }
+            }
+            let picks = try Self.offer(units, threads: threads) { u in
+                let (_, s, map) = segs[u.segment]
+                let keep = s.deletes?.keep[u.block]
+                let ts = s.reader.footer.blocks[0][u.block].stats
+                let g = RowGroup(source: .segment(s.reader, block: u.block, columns: map), rowCount: keep?.count ?? u.rows,
+                                 minTime: ts.minInt, maxTime: ts.maxInt, keep: keep)
+                return try select(g)
+            }
             var changed: [DeleteChange] = []
             var total = 0
-            for (day, s, map) in segs {
-                let r = s.reader
+            var next = 0
+            for (si, (day, s, _)) in segs.enumerated() {
                 var bits: Bitmap?
-                var first = 0
-                for (b, rows) in r.footer.blockRowCounts.enumerated() {
-                    defer { first += rows }
-                    let keep = s.deletes?.keep[b]
-                    if keep?.isEmpty == true { continue }
-                    let ts = r.footer.blocks[0][b].stats
-                    guard ts.minInt <= timeRange.upperBound && ts.maxInt >= timeRange.lowerBound else { continue }
-                    let g = RowGroup(source: .segment(r, block: b, columns: map), rowCount: keep?.count ?? rows,
-                                     minTime: ts.minInt, maxTime: ts.maxInt, keep: keep)
-                    let picked = try select(g)
+                while next < units.count && units[next].segment == si {
+                    let u = units[next]
+                    let picked = picks[next]
+                    next += 1
                     if picked?.isEmpty == true { continue }
-                    if bits == nil { bits = s.deletes?.vector.deleted ?? Bitmap(count: r.rowCount, value: false) }
+                    let keep = s.deletes?.keep[u.block]
+                    if bits == nil { bits = s.deletes?.vector.deleted ?? Bitmap(count: s.reader.rowCount, value: false) }
                     if let picked {
-                        for i in picked { bits![first + Int(keep.map { $0[Int(i)] } ?? i)] = true }
+                        for i in picked { bits![u.first + Int(keep.map { $0[Int(i)] } ?? i)] = true }
                     } else if let keep {
-                        for i in keep { bits![first + Int(i)] = true }
+                        for i in keep { bits![u.first + Int(i)] = true }
                     } else {
-                        for i in 0..<rows { bits![first + i] = true }
+                        for i in 0..<u.rows { bits![u.first + i] = true }
                     }
                 }
                 guard let bits else { continue }
@@ -63,6 +80,19 @@ extension Database {
             guard !changed.isEmpty else { return 0 }
             try publishDeletes(table: table, changed)
             return total
+        }
+    }
+
+    /// `select`'s answer for each unit, asked from `threads` threads at once (each unit once; the answers
+    /// in the units' order). The first error stops the others and is thrown.
+    static func offer(_ units: [DeleteUnit], threads: Int, _ select: (DeleteUnit) throws -> [Int32]?) throws -> [[Int32]?] {
+        let workers = max(1, min(threads, units.count))
+        if workers == 1 { return try units.map(select) }
+        return try withoutActuallyEscaping(select) { select in
+            let offer = ParallelOffer(units, select)
+            defer { offer.release() }
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in offer.work() }
+            return try offer.result()
         }
     }
 
@@ -136,4 +166,55 @@ struct DeleteChange {
     var vector: DeleteVector
     /// The vector's file name.
     var file: String
+}
+
+/// One segment block a DELETE offers to its row selection.
+struct DeleteUnit {
+    /// Index into the DELETE's list of segments.
+    var segment: Int
+    var block: Int
+    /// The block's first row in the segment.
+    var first: Int
+    /// Rows in the block, deleted ones included.
+    var rows: Int
+}
+
+/// The shared state of a parallel DELETE scan: threads take units from `cursor` and each writes its
+/// unit's answer into its own slot, so the slots need no lock. `@unchecked Sendable` for that reason; the
+/// closure does not outlive `Database.offer`, which waits for every thread.
+private final class ParallelOffer: @unchecked Sendable {
+    let units: [DeleteUnit]
+    let select: (DeleteUnit) throws -> [Int32]?
+    let answers: UnsafeMutableBufferPointer<[Int32]?>
+    let cursor = Atomic<Int>(0)
+    let failure = Mutex<(any Error)?>(nil)
+
+    init(_ units: [DeleteUnit], _ select: @escaping (DeleteUnit) throws -> [Int32]?) {
+        self.units = units
+        self.select = select
+        answers = .allocate(capacity: units.count)
+        answers.initialize(repeating: [])
+    }
+
+    func work() {
+        while true {
+            let i = cursor.wrappingAdd(1, ordering: .relaxed).oldValue
+            guard i < units.count, failure.withLock({ $0 == nil }) else { return }
+            do {
+                answers[i] = try select(units[i])
+            } catch {
+                failure.withLock { if $0 == nil { $0 = error } }
+            }
+        }
+    }
+
+    func result() throws -> [[Int32]?] {
+        if let e = failure.withLock({ $0 }) { throw e }
+        return Array(answers)
+    }
+
+    func release() {
+        answers.deinitialize()
+        answers.deallocate()
+    }
 }

@@ -1,15 +1,15 @@
 import Foundation
 
-/// The `MANIFEST` file format, version 3 (the layout of version 2; see `Manifest.currentVersion`).
+/// The `MANIFEST` file format, version 4 (the layout of version 2; see `Manifest.currentVersion`).
 ///
 /// ```
 /// offset 0      body:    JSON (UTF-8, keys sorted, pretty-printed) followed by "\n"
 /// offset n      trailer: "crc32c " (7 bytes) | 8 lowercase hex digits | "\n"   — 16 bytes
 /// ```
 /// The hex digits are the CRC-32C of the body (bytes 0..<n), so the file stays readable with `cat` and an
-/// edit that still parses as JSON is caught. The JSON's `version` must be 2 or 3 (a version-2 manifest without a
-/// trailer is cut short, and refused; so is a version-3 one). Version 1 files — plain JSON, no trailer — still open and are
-/// rewritten as version 3 by the next save. A version above `currentVersion` refuses.
+/// edit that still parses as JSON is caught. The JSON's `version` must be 2, 3 or 4 (a manifest of version 2 or later without a
+/// trailer is cut short, and refused). Version 1 files — plain JSON, no trailer — still open and are
+/// rewritten as version 4 by the next save. A version above `currentVersion` refuses.
 extension Manifest {
     static let trailerPrefix: [UInt8] = Array("crc32c ".utf8)
     static let trailerSize = 16

@@ -13,8 +13,9 @@ struct Manifest: Codable, Equatable {
     /// 1: plain JSON. 2: JSON followed by a CRC-32C trailer line. 3: segments may carry delete vectors
     /// (`deletes`, `deletedRows`), the manifest `droppedTables`, and table options `declaredSchema` and
     /// `dedupKeys`; a build that reads only 2 would ignore them (bringing deleted rows back, dropping the
-    /// schema on its next save), so it must refuse a version-3 manifest.
-    static let currentVersion = 3
+    /// schema on its next save), so it must refuse a version-3 manifest. 4: a table may carry `creating`
+    /// (a `CREATE TABLE … AS SELECT` not finished); a build that reads only 3 would keep the half-filled table.
+    static let currentVersion = 4
 
     var version = Manifest.currentVersion
     /// Every WAL file with a sequence up to this one is fully contained in the listed segments.
@@ -38,6 +39,9 @@ struct Manifest: Codable, Equatable {
         /// Set while the table is damaged: WAL files up to this sequence are in its segments, later ones still
         /// hold its rows (the database's `walCheckpoint` moved on for the other tables). Absent: the database's.
         var walCheckpoint: UInt64?
+        /// Set while `CREATE TABLE … AS SELECT` fills the table, cleared once its rows are in segments. Open
+        /// drops a table still marked, with its rows in the WAL: the statement never finished. Absent: false.
+        var creating: Bool?
     }
 
     struct Segment: Codable, Equatable {

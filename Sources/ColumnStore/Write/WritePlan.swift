@@ -70,7 +70,10 @@ extension Database {
             if let problem = FileNames.tableNameProblem(b.table) {
                 rejectAll("measurement name '\(b.table)' \(problem)")
             } else if existing == nil && !newTables.contains(b.table) {
-                if let limits, tables.count + newTables.count >= limits.tables {
+                // A new table only (not a replayed write, `limits` nil): one an older build made keeps its rows.
+                if limits != nil, let problem = FileNames.newTableNameProblem(b.table) {
+                    rejectAll("measurement name '\(b.table)' \(problem)")
+                } else if let limits, tables.count + newTables.count >= limits.tables {
                     rejectAll("table '\(b.table)' not created: the database holds \(tables.count + newTables.count) tables, the most allowed (maxTables)")
                 } else if let limits, newTables.count >= limits.newTables {
                     rejectAll("table '\(b.table)' not created: this write already creates \(newTables.count) tables, the most one write may (maxNewTablesPerWrite)")

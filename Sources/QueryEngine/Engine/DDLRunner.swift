@@ -36,14 +36,31 @@ struct DDLRunner {
         let schema = TableSchema(table: name, columns: columns)
         let created: Bool
         do {
-            created = try database.createTable(schema, options: options, ifNotExists: c.ifNotExists)
+            created = try database.createTable(schema, options: options, ifNotExists: c.ifNotExists, creating: source != nil)
         } catch let e as SchemaError {
             throw QueryError(e.message, at: c.table.position)
         }
         guard created else { return status("table \(name) exists") }
         guard let source else { return status("created table \(name)") }
-        let n = try Inserter(engine: engine, now: now).insert(source, into: name, columns: source.columns.map(\.name), at: c.table.position)
+        // All or nothing: the table stays marked as being created until its rows are in segments; a failure
+        // drops it here, a crash makes the next open drop it.
+        let n: Int
+        do {
+            n = try Inserter(engine: engine, now: now).insert(source, into: name, columns: source.columns.map(\.name), at: c.table.position)
+            try database.finishCreating(name)
+        } catch {
+            _ = try? database.dropTable(name)
+            throw Self.withoutPartialNote(error)
+        }
         return status("created table \(name) with \(n) rows")
+    }
+
+    /// An INSERT error, without its note that earlier rows were inserted: the table they went to is dropped.
+    static func withoutPartialNote(_ error: Error) -> Error {
+        guard var q = error as? QueryError else { return error }
+        if let r = q.message.range(of: "; the first ") { q.message = String(q.message[..<r.lowerBound]) }
+        q.message += "; the table was not created"
+        return q
     }
 
     /// Declared columns: `time` must be a TIMESTAMP and the only one; names once each. A table without a

@@ -18,7 +18,7 @@ struct DeleteRunner {
         let storage = snap.schema.columns.map(\.type)
         let dicts = (0..<snap.schema.count).map { snap.dictionary($0) }
         let types = plan.sourceTypes
-        let n = try db.delete(from: d.table.name, timeRange: plan.timeRange) { g in
+        let n = try db.delete(from: d.table.name, timeRange: plan.timeRange, threads: engine.threads) { g in
             if SelectRunner.pruned(g, plan.prune, plan.timeRange) { return [] }
             guard let f = Worker.residualFilter(plan, g) else { return nil }
             let src = RowGroupColumns(group: g, types: types, storage: storage, dicts: dicts,

@@ -25,7 +25,7 @@ struct ManifestTests {
         m.walCheckpoint = 3
         m.nextSegmentID = 7
         let text = String(decoding: m.encoded(), as: UTF8.self)
-        let body = "{\n  \"nextSegmentID\" : 7,\n  \"tables\" : {\n\n  },\n  \"version\" : 3,\n  \"walCheckpoint\" : 3\n}\n"
+        let body = "{\n  \"nextSegmentID\" : 7,\n  \"tables\" : {\n\n  },\n  \"version\" : 4,\n  \"walCheckpoint\" : 3\n}\n"
         #expect(text == body + "crc32c " + Manifest.hex(CRC32C.checksum(Array(body.utf8))) + "\n")
         #expect(try Manifest.decode(m.encoded(), path: "m") == m)
     }
@@ -57,9 +57,9 @@ struct ManifestTests {
         #expect(m.version == 1 && m.walCheckpoint == 7 && m.nextSegmentID == 3 && m.retired == nil)
         #expect(m.tables["t"]?.segments.map(\.file) == ["0000000000000002.seg"] && m.tables["t"]?.walCheckpoint == nil)
         let again = try Manifest.decode(m.encoded(), path: "re-encoded")
-        #expect(again.version == 3)
+        #expect(again.version == Manifest.currentVersion)
         var expected = m
-        expected.version = 3
+        expected.version = Manifest.currentVersion
         #expect(again == expected)
     }
 
@@ -103,13 +103,13 @@ struct ManifestTests {
     @Test func unknownVersionIsRefused() throws {
         let dir = try F.flushedDatabase(); defer { dir.remove() }
         var m = try Manifest.load(manifestPath(dir.path))!
-        m.version = 4
+        m.version = 5
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys, .prettyPrinted]
         var body = Array(try enc.encode(m)) + [10]
         body += Array("crc32c \(Manifest.hex(CRC32C.checksum(body)))\n".utf8)
         try FileIO.writeFileAtomically(manifestPath(dir.path), body)
-        F.expectRefusal(dir.path, ["manifest version 4"])
+        F.expectRefusal(dir.path, ["manifest version 5"])
     }
 
     @Test func currentVersionWithoutItsTrailerIsRefused() throws {
@@ -127,7 +127,7 @@ struct ManifestTests {
         try db.write([F.rows("t", 1, first: 100)])
         try db.close()
         let text = String(decoding: try FileIO.readFile(manifestPath(dir.path)), as: UTF8.self)
-        #expect(text.contains("\"version\" : 3") && text.contains("\ncrc32c "))
+        #expect(text.contains("\"version\" : 4") && text.contains("\ncrc32c "))
     }
 
     @Test func missingManifestRefusesAndDeletesNothing() throws {
