@@ -21,25 +21,34 @@ extension Database {
             for k in keys where schema.index(of: k) == nil { throw StorageError.invalidDedupKeys("table '\(table)' has no column '\(k)'") }
         }
         try maintenance.withLock {
-            let found: Bool = state.withLock {
-                guard let t = tables[table] else { return false }
-                t.options.dedupKeys = keys  // snapshots dedup the memtable from now on
-                return true
+            guard let old: [String]? = state.withLock({ tables[table].map { $0.options.dedupKeys } }) else { throw StorageError.unknownTable(table) }
+            guard let keys else {
+                state.withLock { tables[table]?.options.dedupKeys = nil }
+                try saveManifest { _ in }
+                return
             }
-            guard found else { throw StorageError.unknownTable(table) }
-            try flushHoldingMaintenance()  // the flush dedups what was in the memtable against the segments
-            try saveManifest { _ in }
-            guard keys != nil else { return }
-            let (schema, options, days): (TableSchema, TableOptions, [(Int32, [LiveSegment])]) = state.withLock {
-                let t = tables[table]!
-                return (t.schema, t.options, t.segments.map { ($0.key, $0.value) })
+            // The keys and the delete vectors that leave one row per key are published by one manifest save,
+            // so a crash leaves the table without keys (every row) or with them (one row per key), never keys
+            // over duplicates. The flush goes first, without the keys: the segment pass below covers its rows.
+            try flushHoldingMaintenance()
+            let (schema, days): (TableSchema, [(Int32, [LiveSegment])]) = try state.withLock {
+                guard let t = tables[table] else { throw StorageError.unknownTable(table) }
+                return (t.schema, t.segments.map { ($0.key, $0.value) })
             }
-            guard let key = DedupKey(schema: schema, options: options) else { return }
+            var options = TableOptions()
+            options.dedupKeys = keys
+            guard let key = DedupKey(schema: schema, options: options) else { throw StorageError.invalidDedupKeys("no dedup key columns") }
             var changed: [DeleteChange] = []
             for (day, segs) in days.sorted(by: { $0.0 < $1.0 }) where segs.count > 0 {
                 changed += try dedupSegments(day: day, segs, key: key, schema: schema)
             }
-            if !changed.isEmpty { try publishDeletes(table: table, changed) }
+            state.withLock { tables[table]?.options.dedupKeys = keys }  // snapshots dedup the memtable from now on
+            do {
+                if changed.isEmpty { try saveManifest { _ in } } else { try publishDeletes(table: table, changed) }
+            } catch {
+                state.withLock { tables[table]?.options.dedupKeys = old }
+                throw error
+            }
         }
     }
 
