@@ -126,20 +126,37 @@ struct MaterializedViewTests {
         try withEngine { e, db, _ in
             _ = try e.execute(Self.schema)
             var r = SeededRandom(seed: 11)
-            try Self.insertRows(e, &r, count: 400, days: 1...28)
+            // Four weeks up to today (retention counts from the wall clock's day).
+            let today = Int64(Date().timeIntervalSince1970) / 86_400 * 86_400
+            func insert(_ n: Int, days: ClosedRange<Int>) throws {
+                let rows = (0..<n).map { _ in
+                    let t = (today - Int64(days.lowerBound + r.below(days.count)) * 86_400 + Int64(r.below(86_400))) * 1_000_000_000
+                    return "('\(SQLTimestamp.format(t))', 'a\(r.below(5))', 'u\(r.below(30))', 't\(r.below(8))', \(r.below(300_000)), \(r.chance(0.4)))"
+                }
+                _ = try e.execute("INSERT INTO plays VALUES " + rows.joined(separator: ", "))
+            }
+            try insert(400, days: 0...27)
             _ = try e.execute("CREATE MATERIALIZED VIEW daily WITH (retention = '400 days') AS \(Self.views[0].sql)")
             try db.flush()
-            let before = try e.rows("SELECT * FROM daily WHERE day < '2026-09-21' ORDER BY day, artist")
-            // 7 days of raw: September 22 on stays (now is 2026-09-29).
-            let now = try SQLTimestamp.parse("2026-09-29 12:00:00")
-            _ = try e.execute("ALTER TABLE plays SET (retention = '7 days')", now: now)
-            #expect(try e.rows("SELECT min(time) >= '2026-09-22' FROM plays") == [["true"]])
-            // Late rows into expired days are not kept by raw, and the frozen buckets keep their rows.
-            try Self.insertRows(e, &r, count: 20, days: 1...5)
+            let cutoff = "'\(SQLTimestamp.format((today - 7 * 86_400) * 1_000_000_000))'"
+            let frozen = "SELECT * FROM daily WHERE day < \(cutoff) ORDER BY day, artist"
+            let before = try e.rows(frozen)
+            #expect(before.count > 40)
+            // 7 days of raw, 400 days of aggregates.
+            _ = try e.execute("ALTER TABLE plays SET (retention = '7 days')")
+            #expect(try e.rows("SELECT min(time) >= \(cutoff) FROM plays") == [["true"]])
+            #expect(try e.rows(frozen) == before)
+            // Late rows into retained days, a delete, maintenance: the frozen buckets keep their rows.
+            try insert(30, days: 0...6)
+            _ = try e.execute("DELETE FROM plays WHERE artist = 'a2'")
+            #expect(try e.rows(frozen) == before)
             try ViewCatalog.of(db).maintainAll()
-            #expect(try e.rows("SELECT * FROM daily WHERE day < '2026-09-21' ORDER BY day, artist") == before)
+            #expect(try e.rows(frozen) == before)
+            // A full rebuild recomputes what raw still has and leaves frozen buckets alone.
+            _ = try e.execute("REFRESH MATERIALIZED VIEW daily")
+            #expect(try e.rows(frozen) == before)
             // Retained days still equal raw.
-            let recent = "WHERE day >= '2026-09-22'"
+            let recent = "WHERE day >= \(cutoff)"
             #expect(Self.sorted(try e.rows("SELECT * FROM daily \(recent)")) == Self.sorted(try e.rows("SELECT * FROM (\(Self.views[0].sql)) \(recent)")))
             #expect(try e.rows("SELECT frozen_before IS NOT NULL, retention_days FROM tsdb_views") == [["true", "400"]])
         }
