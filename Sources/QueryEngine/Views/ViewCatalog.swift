@@ -66,6 +66,14 @@ final class ViewCatalog: @unchecked Sendable {
         guard FileIO.exists(path), let bytes = try? FileIO.readFile(path),
               let f = try? JSONDecoder().decode(FileContents.self, from: Data(bytes)) else { return }
         let unflushed = database.unflushedDays()
+        var records: [String: Record] = [:], definitions: [String: ViewDefinition] = [:], pendingSince: [String: Double] = [:]
+        defer {
+            lock.withLock {
+                self.records = records
+                self.definitions = definitions
+                self.pendingSince.merge(pendingSince) { old, _ in old }
+            }
+        }
         for var r in f.views {
             guard case let .select(q)? = try? SQLParser.parse(r.sql), let d = try? ViewDefinition(name: r.name, query: q, engine: engine, checkingSource: false) else {
                 records[r.name] = r  // kept as is; `tsdb_views` shows it, nothing maintains it
@@ -103,6 +111,11 @@ final class ViewCatalog: @unchecked Sendable {
 
     // MARK: reading
 
+    /// A read-only open (beside a writer) rereads `VIEWS` before it answers: the writer changes it.
+    func reloadIfReadOnly() {
+        if database.isReadOnly { load() }
+    }
+
     func definition(_ name: String) -> ViewDefinition? { lock.withLock { definitions[name] } }
     var names: [String] { lock.withLock { records.keys.sorted() } }
     func record(_ name: String) -> Record? { lock.withLock { records[name] } }
@@ -123,6 +136,7 @@ final class ViewCatalog: @unchecked Sendable {
 
     /// The query that answers `SELECT … FROM name` now; nil when `name` is no view.
     func realTimeQuery(_ name: String) -> SelectStatement? {
+        reloadIfReadOnly()
         guard let d = definition(name) else { return nil }
         return d.realTimeQuery(pending: unmaterialized(name))
     }

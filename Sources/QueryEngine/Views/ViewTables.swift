@@ -22,6 +22,7 @@ enum ViewTables {
     static func rows(_ engine: QueryEngine) throws -> [ColumnVector] {
         let db = engine.database
         let catalog = ViewCatalog.of(db)
+        catalog.reloadIfReadOnly()
         var v = columns.map { ColumnVector(type: $0.type) }
         var sizes: [String: (rows: Int, partitions: Int, bytes: Int)] = [:]
         for p in db.partitions() {
