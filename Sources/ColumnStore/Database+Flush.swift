@@ -47,6 +47,8 @@ extension Database {
 
     private func flushLocked(_ mt: Memtable) throws {
         let parts = mt.partitions()
+        // Listeners record the days durably before the rows leave the WAL.
+        for (table, days) in Dictionary(grouping: parts, by: { $0.table }) { try notifyDays(table, days.map(\.day), .flush) }
         var added: [(table: String, day: Int32, entry: Manifest.Segment, reader: SegmentReader)] = []
         // Dedup tables: older segment rows the flushed rows replace, deleted in the same manifest save.
         var replaced: [(table: String, changes: [DeleteChange])] = []

@@ -49,6 +49,8 @@ public final class Database: @unchecked Sendable {
     var maintenanceFailure: String?
     let wal: WriteAheadLog
     let counters = DatabaseCounters()
+    /// Who hears of changes (`addChangeListener`), and objects kept beside the database.
+    let changeListeners = DatabaseListeners()
     private var lockFD: Int32 = -1
     /// Set on a read-only open (`Database+ReadOnly.swift`): the manifest's segments, opened on first touch.
     var readOnly: ReadOnlyCatalog?

@@ -29,6 +29,7 @@ extension Database {
                 return d
             }
             guard !doomed.isEmpty else { return 0 }
+            for (name, days) in Dictionary(grouping: doomed, by: { $0.0 }) { try notifyDays(name, days.map(\.1), .expire) }
             try saveManifest { m in
                 m.retired = []
                 for (name, day, files) in doomed {

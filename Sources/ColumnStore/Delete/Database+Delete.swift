@@ -99,6 +99,7 @@ extension Database {
     /// Writes the delete vector files, syncs them, saves the manifest that names them, then swaps them in
     /// memory and unlinks the files they replace. Called with `maintenance` held.
     func publishDeletes(table: String, _ changed: [DeleteChange]) throws {
+        try notifyDays(table, changed.map(\.day), .delete)
         let paths = changed.map { segmentPath(table: table, day: Day.name($0.day), file: $0.file) }
         let uncertainBefore = maintenanceFailure != nil
         do {

@@ -114,6 +114,10 @@ extension Database {
                 return t
             }
             guard let gone else { return false }
+            do { try notifyChange(TableChange(table: table, days: Int32.min...Int32.max, kind: .drop)) } catch {
+                state.withLock { if tables[table] == nil { tables[table] = gone } }
+                throw error
+            }
             do {
                 try saveManifest { m in
                     // The whole folder goes: `droppedTables` lets open finish removing it after a crash.

@@ -2,7 +2,7 @@ import ColumnStore
 
 /// The `tsdb_*` system tables: the catalog and storage layout as queryable rows.
 enum SystemTables {
-    static var all: [VirtualTable] { [tables, columns, partitions, segments] }
+    static var all: [VirtualTable] { [tables, columns, partitions, segments, ViewTables.views] }
 
     /// `tsdb_tables`: one row per table with its settings and size.
     static let tables = VirtualTable(name: "tsdb_tables", columns: tableColumns) { engine in

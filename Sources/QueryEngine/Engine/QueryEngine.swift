@@ -12,12 +12,32 @@ public final class QueryEngine: @unchecked Sendable {
     /// Tables computed at query time (the `tsdb_*` system tables, catalogs), resolved before stored tables.
     public let virtualTables: VirtualTableRegistry
 
-    public init(database: Database, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
-                partitionAfterGroups: Int = 16_384, virtualTables: VirtualTableRegistry = .standard) {
+    /// Views expand in queries (`FROM v` reads the view's real-time answer); false for the engine that
+    /// maintains them, whose `FROM v` reads the view's stored table.
+    let expandsViews: Bool
+
+    /// Also attaches the database's materialized views (`ViewCatalog`): from now on writes mark their buckets
+    /// dirty, and with background work on, a thread keeps them materialized.
+    public convenience init(database: Database, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+                            partitionAfterGroups: Int = 16_384, virtualTables: VirtualTableRegistry = .standard) {
+        self.init(database: database, threads: threads, partitionAfterGroups: partitionAfterGroups, virtualTables: virtualTables,
+                  attachingViews: true)
+    }
+
+    init(database: Database, threads: Int, partitionAfterGroups: Int = 16_384, virtualTables: VirtualTableRegistry = .standard,
+         attachingViews: Bool) {
         self.database = database
         self.virtualTables = virtualTables
         self.threads = max(1, threads)
         self.partitionAfterGroups = max(0, partitionAfterGroups)
+        self.expandsViews = attachingViews
+        if attachingViews { _ = ViewCatalog.of(database) }
+    }
+
+    /// The real-time query of view `name`, when this engine expands views and `name` is one.
+    func viewQuery(_ name: String) -> SelectStatement? {
+        guard expandsViews else { return nil }
+        return ViewCatalog.of(database).realTimeQuery(name)
     }
 
     /// Runs one statement (SELECT, SHOW TABLES, DESCRIBE, EXPLAIN) and returns its result.

@@ -16,9 +16,12 @@ struct StatementRunner {
     func run(_ sql: String) throws -> QueryResult {
         let statement: Statement
         do { statement = try SQLParser.parse(sql) } catch { throw QueryError(error) }
+        try ViewTables.refuseOnView(statement, engine)
         switch statement {
         case let .select(s):
             return try runQuery(s)
+        case let .materializedView(v):
+            return try ViewRunner(engine: engine, now: now).run(v)
         case let .copy(c):
             return try CopyRunner(engine: engine, now: now, control: control).run(c)
         case let .explain(s):
@@ -80,6 +83,8 @@ extension StatementRunner {
         case .insert: return [("rows", .int64)]
         case .copy, .delete, .truncate, .dropTable, .alterDedup: return [("count", .int64)]
         case .vacuum: return [("rows_purged", .int64), ("segments_rewritten", .int64), ("symbols_erased", .int64)]
+        case .materializedView(.show): return ViewTables.columns.map { ($0.name, $0.type) }
+        case .materializedView: return [("status", .string)]
         }
     }
 }

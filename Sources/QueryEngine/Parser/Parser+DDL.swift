@@ -22,7 +22,7 @@ extension Parser {
     }
 
     /// `IF NOT EXISTS`, when it comes next.
-    private mutating func acceptIfNotExists() throws(SQLError) -> Bool {
+    mutating func acceptIfNotExists() throws(SQLError) -> Bool {
         guard acceptWord("if") else { return false }
         try expect(.not, ["NOT"])
         try expectWord("exists")
@@ -93,7 +93,7 @@ extension Parser {
     }
 
     /// `(name = value, …)`; a value is a string, a number or a word.
-    private mutating func parseSettings() throws(SQLError) -> [TableSetting] {
+    mutating func parseSettings() throws(SQLError) -> [TableSetting] {
         try expect(.leftParen, ["'('"])
         var settings: [TableSetting] = []
         repeat {

@@ -2,6 +2,7 @@
 extension Parser {
     mutating func parseStatement() throws(SQLError) -> Statement {
         let token = current
+        if let view = try parseMaterializedViewStatement() { return view }
         if token.is(.select) || token.is(.with) { return .select(try parseQuery()) }
         if token.is(.explain) {
             advance()

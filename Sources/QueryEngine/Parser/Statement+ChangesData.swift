@@ -6,6 +6,7 @@ extension Statement {
         case .select, .explain, .showTables, .describe, .showPartitions, .copy: return false
         case .createTable, .insert, .alterTable: return true
         case .delete, .vacuum, .truncate, .dropTable, .alterDedup: return true
+        case let .materializedView(v): if case .show = v { return false } else { return true }
         }
     }
 

@@ -17,6 +17,7 @@ extension Statement: CustomStringConvertible {
         case let .alterDedup(t, keys):
             return "ALTER TABLE " + SQLIdentifier.quoted(t.name) + " DEDUP "
                 + (keys.map { "ENABLE UPSERT KEYS (" + $0.map(SQLIdentifier.quoted).joined(separator: ", ") + ")" } ?? "DISABLE")
+        case let .materializedView(v): return v.description
         case let .dropTable(t, ifExists): return "DROP TABLE " + (ifExists ? "IF EXISTS " : "") + SQLIdentifier.quoted(t.name)
         }
     }

@@ -24,6 +24,8 @@ public enum Statement: Sendable, Hashable {
     case dropTable(TableName, ifExists: Bool)
     /// `ALTER TABLE t DEDUP ENABLE UPSERT KEYS (…)` (keys) or `ALTER TABLE t DEDUP DISABLE` (nil).
     case alterDedup(TableName, keys: [String]?)
+    /// `CREATE / DROP / REFRESH MATERIALIZED VIEW`, `SHOW MATERIALIZED VIEWS`.
+    case materializedView(MaterializedViewStatement)
 }
 
 /// `DELETE FROM t [WHERE condition]`; without WHERE every row goes.

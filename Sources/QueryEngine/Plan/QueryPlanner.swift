@@ -11,6 +11,8 @@ struct QueryPlanner {
     var ctes: [String: CTEDefinition] = [:]
     /// What session functions (`version()`, `current_setting()`…) answer.
     var session = QuerySession()
+    /// Views being expanded: inside one, its own name is its stored table.
+    var expandingViews: Set<String> = []
 
     init(engine: QueryEngine, now: Int64, control: QueryControl?, session: QuerySession = QuerySession()) {
         self.engine = engine
@@ -84,7 +86,7 @@ struct QueryPlanner {
         }
         let planner = selectPlanner()
         if s.from == nil { return ScanAggregate(plan: try planner.plan(s), child: nil, capsRows: capsRows) }
-        if case let .table(t)? = s.from?.source, ctes[t.name] == nil {
+        if case let .table(t)? = s.from?.source, ctes[t.name] == nil, viewQuery(t.name) == nil {
             return ScanAggregate(plan: try planner.plan(s), child: nil, capsRows: capsRows)  // today's fast path
         }
         let used = Self.hasWildcard(s) ? nil : Self.columnNames(s)
@@ -249,6 +251,7 @@ struct QueryPlanner {
                 let cols = try Self.renamed(def.plan.columns, qualifier: ref.alias ?? t.name, ref)
                 return Source(op: CTEScan(def, columns: cols), columns: cols, star: Array(cols.indices))
             }
+            if let q = viewQuery(t.name) { return try view(t, q, ref) }
             return try table(t, ref, used: used, filter: filter)
         case let .subquery(sub):
             let op = try plan(sub, root: false)
@@ -482,7 +485,7 @@ struct QueryPlanner {
         guard let w = q.where, let from = q.from, q.setOperations.isEmpty else { return (q, []) }
         // The inner query's own columns: names found there are inner, others outer if the outer query has them.
         let innerColumns: [PlanColumn]
-        if case let .table(t) = from.source, ctes[t.name] == nil {
+        if case let .table(t) = from.source, ctes[t.name] == nil, viewQuery(t.name) == nil {
             guard let schema = engine.database.schema(of: t.name) else { return (q, []) }
             innerColumns = schema.columns.map { PlanColumn(name: $0.name, qualifier: from.alias ?? t.name, type: ValueType($0.type)) }
         } else {
@@ -534,7 +537,7 @@ struct QueryPlanner {
     }
 
     /// An input's columns under a FROM item's alias, with `alias(c1, c2, …)` renaming the first ones.
-    private static func renamed(_ cols: [PlanColumn], qualifier: String?, _ ref: TableRef) throws -> [PlanColumn] {
+    static func renamed(_ cols: [PlanColumn], qualifier: String?, _ ref: TableRef) throws -> [PlanColumn] {
         guard ref.columnAliases.count <= cols.count else {
             throw QueryError("\(ref.columnAliases.count) column names for \(cols.count) column(s)", at: ref.position)
         }

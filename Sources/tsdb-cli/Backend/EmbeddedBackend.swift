@@ -43,6 +43,8 @@ final class EmbeddedBackend: Backend, @unchecked Sendable {
                 guard let db = try registry.database(name, create: create) else {
                     throw CLIError("no database '\(name)' in \(root)")
                 }
+                // Every change from now on reaches the database's materialized views.
+                QueryEngine.attachMaterializedViews(db)
                 return db
             } catch let e as StorageError {
                 guard case .locked = e else { throw e }
@@ -96,6 +98,8 @@ final class EmbeddedBackend: Backend, @unchecked Sendable {
     func makeControl() -> QueryControl { QueryControl(memoryLimit: queryMemory) }
 
     func close() throws {
+        // A one-shot command (ingest, DELETE, retention) leaves the views current before it exits.
+        if !readOnly { try QueryEngine.maintainMaterializedViews(database) }
         try registry.closeAll()
     }
 }

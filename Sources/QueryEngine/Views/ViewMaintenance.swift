@@ -1,0 +1,47 @@
+import ColumnStore
+import Foundation
+
+/// One maintenance step of one view: recompute whole buckets from raw and replace the view's rows for them.
+struct ViewMaintenance {
+    let catalog: ViewCatalog
+    let definition: ViewDefinition
+
+    var engine: QueryEngine { catalog.engine }
+    var database: Database { catalog.database }
+    static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1e9) }
+
+    /// Creates the view's table when it is missing (a new view, or a crash between saving the definition
+    /// and creating the table): the columns of the defining query, the bucket as `time`, tags stay tags.
+    func ensureTable(settings: [String: String]) throws {
+        let name = definition.name
+        guard database.schema(of: name) == nil else { return }
+        let q = definition.materializeQuery(BucketRanges())
+        let root = try QueryPlanner(engine: engine, now: Self.now(), control: nil).plan(q)
+        let empty = QueryResult(columns: root.columns.map { ResultColumn(name: $0.name, vector: ColumnVector(type: $0.type.columnType)) })
+        let columns = try DDLRunner.columns(of: empty, select: q, engine: engine, at: q.position)
+        var options = database.options.tableDefaults
+        let p = q.position
+        try TableSettings.apply(settings.sorted { $0.key < $1.key }.map { TableSetting(name: $0.key, value: $0.value, at: p) }, to: &options)
+        options.declaredSchema = true
+        options.dedupKeys = nil
+        _ = try database.createTable(TableSchema(table: name, columns: columns), options: options, ifNotExists: true)
+    }
+
+    /// Replaces the view's rows in `ranges` with the defining query's answer there; returns the rows written.
+    func recompute(_ ranges: BucketRanges) throws -> Int {
+        let settings = catalog.record(definition.name)?.settings ?? [:]
+        try ensureTable(settings: settings)
+        let now = Self.now()
+        let q = definition.materializeQuery(ranges)
+        let rows = try SelectRunner(engine: engine, now: now, control: nil, capsRows: false).run(q)
+        let p = q.position
+        let target = TableName(definition.name, at: p)
+        _ = try DeleteRunner(engine: engine, now: now, control: nil)
+            .delete(DeleteStatement(table: target, where: ViewDefinition.predicate(ranges, column: TableSchema.timeColumn, at: p)))
+        guard rows.rowCount > 0 else { return 0 }
+        let n = try Inserter(engine: engine, now: now).insert(rows, into: definition.name, columns: rows.columns.map(\.name), at: p)
+        // The view's rows must outlive a crash before the ranges leave `VIEWS`, whatever the durability setting.
+        try database.syncWAL()
+        return n
+    }
+}
