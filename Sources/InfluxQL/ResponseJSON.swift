@@ -76,10 +76,8 @@ public struct InfluxResponseJSON: Sendable {
         var out = Array("{\"results\":[".utf8)
         result(r, partial: partial, seriesPartial: seriesPartial, into: &out)
         out.append(contentsOf: Array("]}".utf8))
-        var b = finish(out)
-        if pretty { b.removeLast() }
-        b.append(0x0A)
-        return b
+        // finish() ends the object with the newline that separates chunks.
+        return finish(out)
     }
 
     private func finish(_ compact: [UInt8]) -> [UInt8] {
