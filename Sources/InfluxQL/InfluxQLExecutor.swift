@@ -103,8 +103,13 @@ public struct InfluxQLExecutor: Sendable {
                 }
             }
         }
-        // Series by measurement, then tags; SLIMIT/SOFFSET count series.
-        series.sort { ($0.name ?? "", $0.tagKey) < ($1.name ?? "", $1.tagKey) }
+        // Series by measurement, then tags; SLIMIT/SOFFSET count series, which InfluxDB then orders by
+        // series key, where a missing tag is absent rather than empty.
+        if s.slimit > 0 || s.soffset > 0 {
+            series.sort { ($0.name ?? "", $0.presentTagKey) < ($1.name ?? "", $1.presentTagKey) }
+        } else {
+            series.sort { ($0.name ?? "", $0.tagKey) < ($1.name ?? "", $1.tagKey) }
+        }
         if s.soffset > 0 { series = Array(series.dropFirst(s.soffset)) }
         if s.slimit > 0 { series = Array(series.prefix(s.slimit)) }
         return series

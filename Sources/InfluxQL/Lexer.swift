@@ -54,7 +54,12 @@ struct InfluxQLLexer {
     /// The token starting at or after `offset` and the offset after it.
     func token(at offset: Int) -> (InfluxQLToken, Int) {
         let start = skipSpace(offset)
-        guard start < bytes.count else { return (make(.eof, "", start), start) }
+        guard start < bytes.count else {
+            // InfluxDB's scanner reports end of input one character past the last one's successor.
+            var t = make(.eof, "", start)
+            t.char += 1
+            return (t, start)
+        }
         let b = bytes[start]
         if isIdentStart(b) {
             var i = start + 1

@@ -32,6 +32,9 @@ public struct InfluxSeries: Sendable, Equatable {
 
     /// The text InfluxDB orders series by: `k1=v1,k2=v2`.
     var tagKey: String { (tags ?? []).map { "\($0.0)=\($0.1)" }.joined(separator: ",") }
+
+    /// The series key's tag part: only the tags the series has.
+    var presentTagKey: String { (tags ?? []).filter { !$0.1.isEmpty }.map { "\($0.0)=\($0.1)" }.joined(separator: ",") }
 }
 
 /// The answer to one statement: its series, or an error.

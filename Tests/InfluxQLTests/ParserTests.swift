@@ -60,7 +60,7 @@ import Testing
     @Test(arguments: [
         ("SELEC x", "found SELEC, expected SELECT, DELETE, SHOW, CREATE, DROP, EXPLAIN, GRANT, REVOKE, ALTER, SET, KILL at line 1, char 1"),
         ("SELECT FROM plays", "found FROM, expected identifier, string, number, bool at line 1, char 8"),
-        ("SELECT x FROM m WHERE", "found EOF, expected identifier, string, number, bool at line 1, char 22"),
+        ("SELECT x FROM m WHERE", "found EOF, expected identifier, string, number, bool at line 1, char 23"),
         ("SELECT x\nFROM m GROUP BY time(5)", "found 5, expected duration at line 2, char 22"),
         ("SELECT x FROM m WHERE a =~ 'b'", "found 'b', expected regex at line 1, char 28"),
         ("SELECT 'x FROM m", "found unterminated string, expected identifier, string, number, bool at line 1, char 8"),
