@@ -4,7 +4,8 @@ public struct InfluxQLParseError: Error, Sendable, Equatable, CustomStringConver
     public var message: String
     public var line: Int
     public var char: Int
-    public var description: String { "\(message) at line \(line), char \(char)" }
+    /// Line 0: an error InfluxDB reports without a position (an unknown time zone).
+    public var description: String { line == 0 ? message : "\(message) at line \(line), char \(char)" }
 }
 
 /// Parses InfluxQL text into statements (recursive descent, one function per grammar rule).
@@ -207,6 +208,9 @@ public struct InfluxQLParser {
         if acceptKeyword("TZ") {
             try expectSymbol("(")
             guard current.kind == .string else { throw unexpected(["string"]) }
+            guard ZoneClock(current.text) != nil else {
+                throw InfluxQLParseError(message: "unable to find time zone \(current.text)", line: 0, char: 0)
+            }
             s.timeZone = current.text
             advance()
             try expectSymbol(")")

@@ -166,6 +166,12 @@ public struct InfluxResponseJSON: Sendable {
             } else {
                 Self.string(formatRFC3339(ns), into: &out)
             }
+        case .zonedTime(let ns, let offset):
+            if let unit = epochUnit {
+                out.append(contentsOf: Array(String(ns / unit).utf8))
+            } else {
+                Self.string(Self.zonedRFC3339(ns, offset), into: &out)
+            }
         }
     }
 
@@ -180,6 +186,15 @@ public struct InfluxResponseJSON: Sendable {
         }
         out.append(0x7D)
         return out
+    }
+
+    /// RFC 3339 on a zone's clock: `2026-01-01T01:00:00+01:00` (`Z` when the offset is 0), as Go writes it.
+    static func zonedRFC3339(_ ns: Int64, _ offset: Int32) -> String {
+        guard offset != 0 else { return formatRFC3339(ns) }
+        var s = formatRFC3339(ns + Int64(offset) * 1_000_000_000)
+        s.removeLast()
+        let a = abs(Int(offset))
+        return s + (offset < 0 ? "-" : "+") + String(format: "%02d:%02d", a / 3600, a / 60 % 60)
     }
 
     /// A float as Go's encoding/json writes it: no `.0` on whole numbers, exponents only outside 1e-6…1e21.

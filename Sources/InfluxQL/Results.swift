@@ -8,6 +8,8 @@ public enum InfluxValue: Sendable, Equatable {
     case string(String)
     /// A timestamp in nanoseconds: RFC 3339 text, or a number in the `epoch=` unit.
     case time(Int64)
+    /// A timestamp shown on a `tz()` zone's clock: RFC 3339 with that offset (seconds east of UTC).
+    case zonedTime(Int64, offset: Int32)
 }
 
 /// One series of a statement's result: a measurement and tag set with its rows.

@@ -30,6 +30,8 @@ struct SelectPlan {
     var upper: Int64?
     var now: Int64
     var descending: Bool
+    /// `tz()`: buckets of a day or more follow this clock, and times are shown on it.
+    var zone: ZoneClock?
     /// Per-series LIMIT/OFFSET, or 0 when the SQL applied them already.
     var limit: Int
     var offset: Int

@@ -24,13 +24,14 @@ struct SelectTranslator {
         if select.interval != nil && !isAggregate {
             throw InfluxQLError("GROUP BY requires at least one aggregate function")
         }
-        if let tz = select.timeZone, tz != "UTC" && tz != "Etc/UTC" {
-            throw InfluxQLError("tz('\(tz)') is not supported: tsdb answers InfluxQL in UTC only")
+        let zone = select.timeZone.flatMap(ZoneClock.init)
+        if zone != nil && relation.timeIsNanoseconds && select.interval != nil {
+            throw InfluxQLError("tz() with GROUP BY time over a subquery is not supported")
         }
         var plan = SelectPlan(kind: isAggregate ? .aggregate : .raw, sql: "", measurement: relation.name, groupTags: groupTags,
                               knownTags: knownTags, columns: [], countColumns: [], interval: select.interval,
                               intervalOffset: select.intervalOffset, fill: select.fill, lower: lower, upper: upper, now: now,
-                              descending: select.descending, limit: select.limit, offset: select.offset)
+                              descending: select.descending, zone: zone, limit: select.limit, offset: select.offset)
         let tagSQL = knownTags.map { SQLText.ident($0) }
         if isAggregate {
             guard try aggregatePlan(&plan, condition: condition, tagSQL: tagSQL, lower: lower) else { return nil }
@@ -269,6 +270,12 @@ struct SelectTranslator {
     private func bucketSQL() -> String? {
         guard let w = select.interval else { return nil }
         let off = ((select.intervalOffset % w) + w) % w
+        if let tz = select.timeZone, let zone = ZoneClock(tz), !relation.timeIsNanoseconds {
+            // Buckets on the zone's clock: bucket the wall-clock reading, then back to the instant it shows.
+            let z = SQLText.string(zone.name)
+            let local = "epoch_ns(\"time\" AT TIME ZONE 'UTC' AT TIME ZONE \(z))"
+            return "epoch_ns(make_timestamp((((\(local) - \(off)) // \(w)) * \(w) + \(off)) // 1000) AT TIME ZONE \(z))"
+        }
         return "((\(relation.timeNanoseconds) - \(off)) // \(w)) * \(w) + \(off)"
     }
 

@@ -51,6 +51,9 @@ struct SeriesShaper {
                     [InfluxValue.time(cols[0].vector.isNull(r) ? 0 : cols[0].vector.int64s[r])] + (0..<valueCount).map { Self.value(cols[1 + tagCount + $0].vector, r) }
                 }
             }
+            if let zone = plan.zone {
+                for i in values.indices { if case .time(let t) = values[i][0] { values[i][0] = .zonedTime(t, offset: zone.offsetSeconds(at: t)) } }
+            }
             if plan.offset > 0 { values = Array(values.dropFirst(plan.offset)) }
             if plan.limit > 0 { values = Array(values.prefix(plan.limit)) }
             if values.isEmpty { continue }
@@ -74,28 +77,34 @@ struct SeriesShaper {
         }
         if byBucket.isEmpty { return [] }
         let off = ((plan.intervalOffset % w) + w) % w
+        // Buckets are cut on the tz() clock's readings (UTC's when there is none), then shown as instants.
+        let zone = plan.zone
+        func local(_ t: Int64) -> Int64 { zone?.local(t) ?? t }
+        func instant(_ l: Int64) -> Int64 { zone?.instant(l) ?? l }
         func bucket(_ t: Int64) -> Int64 {
-            let x = t - off
+            let x = local(t) - off
             let q = x >= 0 || x % w == 0 ? x / w : x / w - 1
             return q * w + off
         }
-        guard let start = plan.lower.map(bucket) ?? firstBucket else { return [] }
+        guard let startLocal = plan.lower.map(bucket) ?? firstBucket.map(bucket) else { return [] }
         let end = plan.upper ?? plan.now
-        guard end >= start else { return [] }
-        let count = (end - start) / w + 1
+        guard end >= instant(startLocal) else { return [] }
+        let count = (local(end) - startLocal) / w + 1
         guard count <= Int64(Self.maxBuckets) else {
             throw InfluxQLError("GROUP BY time(\(Duration.goText(w))) makes \(count) buckets in the time range, more than \(Self.maxBuckets); narrow the WHERE time range or widen the interval")
         }
         var out: [[InfluxValue]] = []
         out.reserveCapacity(Int(count))
         var previous = [InfluxValue](repeating: .null, count: valueCount)
-        var t = start
-        while t <= end {
+        var l = startLocal
+        while instant(l) <= end {
+            let t = instant(l)
+            l += w
             var row: [InfluxValue] = [.time(t)]
             if let r = byBucket[t] {
                 for v in 0..<valueCount { row.append(Self.value(cols[1 + tagCount + v].vector, r)) }
             } else {
-                if plan.fill == .none { t += w; continue }
+                if plan.fill == .none { continue }
                 for v in 0..<valueCount { row.append(plan.countColumns.contains(v) && plan.fill == .null ? .int(0) : .null) }
             }
             for v in 0..<valueCount {
@@ -107,7 +116,6 @@ struct SeriesShaper {
                 if row[1 + v] != .null { previous[v] = row[1 + v] }
             }
             out.append(row)
-            t += w
         }
         if plan.fill == .linear { Self.interpolate(&out, valueCount) }
         if plan.descending { out.reverse() }

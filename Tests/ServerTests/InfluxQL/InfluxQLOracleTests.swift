@@ -96,6 +96,12 @@ struct InfluxQLOracleTests {
         "SELECT count(duration_ms) FROM plays WHERE time >= \(start) AND time <= \(end) GROUP BY time(10m) ORDER BY time DESC",
         "SELECT count(duration_ms) FROM plays WHERE time >= \(start) AND time <= \(end) GROUP BY time(10m) LIMIT 3 OFFSET 2",
         "SELECT count(duration_ms) FROM plays WHERE time >= \(start) AND time <= \(end) GROUP BY time(20m), * SLIMIT 3",
+        // tz(): times on the zone's clock, buckets cut on it
+        "SELECT duration_ms FROM plays LIMIT 3 tz('Europe/Berlin')",
+        "SELECT count(duration_ms) FROM plays GROUP BY artist tz('Europe/Berlin')",
+        "SELECT count(duration_ms) FROM plays WHERE time >= \(start) AND time <= \(end) GROUP BY time(1h) tz('Asia/Kolkata')",
+        "SELECT sum(duration_ms) FROM plays WHERE time >= \(start) AND time <= \(end) GROUP BY time(1d) tz('America/New_York')",
+        "SELECT duration_ms FROM plays LIMIT 1 tz('Nope/X')",
         // Grafana's InfluxQL data source
         "SELECT mean(\"duration_ms\") FROM \"plays\" WHERE (\"platform\" =~ /^ios$/) AND time >= 1767225600000ms and time <= 1767232800000ms GROUP BY time(1m) fill(null)",
         "SELECT count(\"rating\") FROM \"plays\" WHERE time >= 1767225600000ms and time <= 1767232800000ms GROUP BY time(15m), \"artist\" fill(null)",
