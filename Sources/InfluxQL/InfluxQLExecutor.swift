@@ -118,7 +118,7 @@ public struct InfluxQLExecutor: Sendable {
     private func selectOne(_ s: InfluxSelect, _ relation: Relation, _ engine: QueryEngine) throws(InfluxQLError) -> [InfluxSeries] {
         guard let plan = try SelectTranslator(select: s, relation: relation, now: now).plan() else { return [] }
         let result = try sql(engine, plan.sql)
-        return try SeriesShaper(plan: plan).series(result)
+        return try SeriesShaper(plan: plan, maxRows: control?.maxRows).series(result)
     }
 
     /// A subquery in FROM as a relation the outer SELECT reads: its SQL (with `time` in nanoseconds,

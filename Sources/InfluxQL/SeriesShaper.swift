@@ -5,6 +5,8 @@ import QueryEngine
 /// GROUP BY time buckets completed over the WHERE range and filled as `fill()` says, LIMIT/OFFSET per series.
 struct SeriesShaper {
     let plan: SelectPlan
+    /// At most this many rows in all (filled buckets included); nil: no cap beyond `maxBuckets`.
+    var maxRows: Int? = nil
 
     /// More buckets than this in one series is refused rather than built (a typo such as time(1s) over years).
     static let maxBuckets = 1_000_000
@@ -41,10 +43,15 @@ struct SeriesShaper {
                 firstBucket = min(firstBucket ?? .max, cols[0].vector.int64s[r])
             }
         }
+        var total = 0
         for (g, tagValues) in keys.enumerated() {
             var values: [[InfluxValue]]
             if let w = plan.interval {
                 values = try buckets(w, members[g], cols, firstBucket: firstBucket)
+                total += values.count
+                if let cap = maxRows, total > cap {
+                    throw InfluxQLError("the result has more than \(cap) rows with its filled GROUP BY time buckets (--max-result-rows); narrow the time range, widen the interval or use fill(none)")
+                }
                 if values.isEmpty { continue }
             } else {
                 values = members[g].map { r in

@@ -117,6 +117,19 @@ import TestSupport
             + #"{"iox::measurement":"plays","time":"1970-01-01T00:00:00Z","platform":"web","count":3}"# + "\n", "\(v3grouped.text)")
     }
 
+    /// --max-result-rows caps InfluxQL answers too, filled buckets included: an error, not a huge answer.
+    @Test func resultRowCap() throws {
+        let s = try RunningServer { $0.maxResultRows = 100 }
+        defer { s.stop() }
+        let c = try s.client()
+        _ = try c.request("POST", "/write?db=music", body: Self.lines)
+        let q = "SELECT count(duration_ms) FROM plays WHERE time >= '2026-01-01T00:00:00Z' AND time < '2026-01-01T01:00:00Z' GROUP BY time(1s)"
+        let r = try c.request("GET", "/query?db=music&q=\(urlEncode(q))")
+        #expect(r.status == 200 && r.text.contains("more than 100 rows"), "\(r.text)")
+        let ok = try c.request("GET", "/query?db=music&q=\(urlEncode(q.replacingOccurrences(of: "time(1s)", with: "time(1m)")))")
+        #expect(ok.text.contains(#"["2026-01-01T00:59:00Z",0]"#), "\(ok.text.prefix(300))")
+    }
+
     /// Seeded mangled InfluxQL sent to the server: every request gets an HTTP answer (no crash), and
     /// the server still answers afterwards.
     @Test func fuzzedQueriesNeverCrashTheServer() throws {
