@@ -92,6 +92,9 @@ struct SelectTranslator {
         if select.fields.count == 1, case .call("distinct", let args) = select.fields[0].expr {
             return try distinctPlan(&plan, args, alias: select.fields[0].alias, condition: condition, tagSQL: tagSQL, lower: lower)
         }
+        if select.fields.count == 1, case .call(let fn, let args) = select.fields[0].expr, fn == "top" || fn == "bottom" {
+            return try topPlan(&plan, fn, args, alias: select.fields[0].alias, condition: condition, tagSQL: tagSQL)
+        }
         var exprs: [String] = [], names: [String] = []
         var fieldRefs: [String] = []
         var selectorTime: String?
@@ -171,6 +174,32 @@ struct SelectTranslator {
         sql += ", \(c) AS \"__v0\", min(\(relation.timeNanoseconds)) AS \"__first\", count(*) AS \"__n\" FROM \(relation.from) WHERE "
         sql += (condition.map { $0 + " AND " } ?? "") + "\(c) IS NOT NULL"
         sql += " GROUP BY " + (tagSQL + [c]).joined(separator: ", ") + " ORDER BY \"__first\""
+        plan.sql = sql
+        return true
+    }
+
+    /// `SELECT top(f, n)` / `bottom(f, n)`: the n largest (smallest) points of each series, earliest first
+    /// among equal values, listed in time order with their own times.
+    private func topPlan(_ plan: inout SelectPlan, _ fn: String, _ args: [InfluxExpr], alias: String?, condition: String?,
+                         tagSQL: [String]) throws(InfluxQLError) -> Bool {
+        guard args.count == 2, case .ref(let field, _) = args[0], case .integer(let n) = args[1] else {
+            throw InfluxQLError("\(fn)() takes a field and a number of points, as in \(fn)(duration_ms, 3) (tsdb does not support tag arguments)")
+        }
+        guard n > 0 else { throw InfluxQLError("limit (\(n)) in \(fn) function must be at least 1") }
+        guard select.interval == nil else { throw InfluxQLError("\(fn)() with GROUP BY time is not supported by tsdb's InfluxQL") }
+        guard let type = relation.fields[field] else { return false }
+        guard type == .int64 || type == .uint64 || type == .float64 else { throw InfluxQLError("\(fn)() needs a numeric field") }
+        let c = SQLText.ident(field), t = relation.timeNanoseconds
+        plan.columns = [alias ?? fn]
+        let partition = tagSQL.isEmpty ? "" : "PARTITION BY " + tagSQL.joined(separator: ", ") + " "
+        let rank = "row_number() OVER (\(partition)ORDER BY \(c) \(fn == "top" ? "DESC" : "ASC"), \(t) ASC)"
+        var inner = "SELECT \(t) AS \"__t\""
+        for tag in tagSQL { inner += ", " + tag }
+        inner += ", \(c) AS \"__v0\", \(rank) AS \"__r\" FROM \(relation.from) WHERE "
+        inner += (condition.map { $0 + " AND " } ?? "") + "\(c) IS NOT NULL"
+        var sql = "SELECT \"__t\""
+        for tag in tagSQL { sql += ", " + tag }
+        sql += ", \"__v0\", 1 AS \"__n\" FROM (\(inner)) AS \"__top\" WHERE \"__r\" <= \(n) ORDER BY \"__t\""
         plan.sql = sql
         return true
     }
