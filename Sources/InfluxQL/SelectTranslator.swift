@@ -1,5 +1,14 @@
 import ColumnStore
 
+/// Window columns an aggregate query needs before it aggregates: `first` over the filtered rows,
+/// `second` over those (ranks of values by their counts, for mode).
+struct WindowColumns {
+    var first: [String] = []
+    var second: [String] = []
+    var percentiles = 0
+    var modes = 0
+}
+
 /// Translates a SELECT on one relation into SQL for tsdb's engine (one engine: InfluxQL is planned
 /// and executed as SQL is) and a `SelectPlan` for shaping its rows into series.
 struct SelectTranslator {
@@ -99,7 +108,7 @@ struct SelectTranslator {
         var fieldRefs: [String] = []
         var selectorTime: String?
         var countColumns = Set<Int>()
-        var windows: [String] = []
+        var windows = WindowColumns()
         for f in select.fields {
             // count(*), mean(/re/): one column per matching field, named fn_field.
             if case .call(let fn, let args) = f.expr, let arg = args.first, arg == .wildcard || isRegex(arg) {
@@ -125,7 +134,7 @@ struct SelectTranslator {
             case "max": selectorTime = "arg_max(\(t), \(c))"
             case "first": selectorTime = "min(\(t)) FILTER (WHERE \(c) IS NOT NULL)"
             case "last": selectorTime = "max(\(t)) FILTER (WHERE \(c) IS NOT NULL)"
-            case "percentile": selectorTime = windows.isEmpty ? nil : "min(\(t)) FILTER (WHERE \"__r0\" = floor(\"__c0\" * \(percentileArgument(args)) / 100.0 + 0.5))"
+            case "percentile": selectorTime = windows.percentiles == 0 ? nil : "min(\(t)) FILTER (WHERE \"__r0\" = floor(\"__c0\" * \(percentileArgument(args)) / 100.0 + 0.5))"
             default: selectorTime = nil
             }
         }
@@ -144,14 +153,18 @@ struct SelectTranslator {
         for (i, e) in exprs.enumerated() { sql += ", \(e) AS \"__v\(i)\"" }
         let present = Set(fieldRefs).sorted().map { "\(SQLText.ident($0)) IS NOT NULL" }.joined(separator: " OR ")
         sql += ", count(*) FILTER (WHERE \(present)) AS \"__n\""
-        if windows.isEmpty {
+        if windows.first.isEmpty {
             sql += " FROM \(relation.from)"
             if let condition { sql += " WHERE " + condition }
         } else {
-            // Percentiles rank rows in windows over the filtered rows, then aggregate picks the ranked one.
-            sql += " FROM (SELECT *, " + windows.joined(separator: ", ") + " FROM \(relation.from)"
-            if let condition { sql += " WHERE " + condition }
-            sql += ") AS \"__w\""
+            // Percentiles and modes rank rows in windows over the filtered rows; the aggregate picks the ranked one.
+            var from = "(SELECT *, " + windows.first.joined(separator: ", ") + " FROM \(relation.from)"
+            if let condition { from += " WHERE " + condition }
+            from += ") AS \"__w\""
+            if !windows.second.isEmpty {
+                from = "(SELECT *, " + windows.second.joined(separator: ", ") + " FROM \(from)) AS \"__w2\""
+            }
+            sql += " FROM " + from
         }
         var keys = tagSQL
         if select.interval != nil { keys.insert("\"__t\"", at: 0) }
@@ -205,7 +218,7 @@ struct SelectTranslator {
     }
 
     /// SQL for an expression over aggregates: calls become the engine's aggregates, math stays math.
-    private func aggregateSQL(_ e: InfluxExpr, fieldRefs: inout [String], windows: inout [String]) throws(InfluxQLError) -> String {
+    private func aggregateSQL(_ e: InfluxExpr, fieldRefs: inout [String], windows: inout WindowColumns) throws(InfluxQLError) -> String {
         switch e {
         case .call(let fn, let args):
             return try callSQL(fn, args, fieldRefs: &fieldRefs, windows: &windows)
@@ -222,7 +235,7 @@ struct SelectTranslator {
         }
     }
 
-    private func callSQL(_ fn: String, _ args: [InfluxExpr], fieldRefs: inout [String], windows: inout [String]) throws(InfluxQLError) -> String {
+    private func callSQL(_ fn: String, _ args: [InfluxExpr], fieldRefs: inout [String], windows: inout WindowColumns) throws(InfluxQLError) -> String {
         // count(distinct(f))
         if fn == "count", args.count == 1, case .call("distinct", let inner) = args[0] {
             guard inner.count == 1, case .ref(let f, _) = inner[0] else { throw InfluxQLError("expected field argument in distinct()") }
@@ -270,18 +283,30 @@ struct SelectTranslator {
             default: throw InfluxQLError("expected float argument in percentile()")
             }
             return "min(\(c)) FILTER (WHERE \(percentileRank(&windows, c, p)))"
+        case "mode":
+            // The most frequent value, the smallest among equally frequent ones: count each value in a
+            // window, then rank values by that count in a second one. (InfluxDB agrees when one value is
+            // most frequent or all are unique; its other ties follow its sort's order of equal values.)
+            let k = windows.modes
+            windows.modes += 1
+            let keys = partitionKeys()
+            windows.first.append("count(\(c)) OVER (PARTITION BY \((keys + [c]).joined(separator: ", "))) AS \"__mf\(k)\"")
+            let partition = keys.isEmpty ? "" : "PARTITION BY " + keys.joined(separator: ", ") + " "
+            windows.second.append("row_number() OVER (\(partition)ORDER BY \"__mf\(k)\" DESC, \(c) ASC) AS \"__mr\(k)\"")
+            return "min(\(c)) FILTER (WHERE \"__mr\(k)\" = 1)"
         default:
             throw InfluxQLError("\(fn)() is not supported yet by tsdb's InfluxQL")
         }
     }
 
     /// Adds the rank and count windows of `column` and returns the condition that picks the p-th percentile row.
-    private func percentileRank(_ windows: inout [String], _ column: String, _ p: Double) -> String {
-        let k = windows.count / 2
+    private func percentileRank(_ windows: inout WindowColumns, _ column: String, _ p: Double) -> String {
+        let k = windows.percentiles
+        windows.percentiles += 1
         let keys = partitionKeys()
         let partition = keys.isEmpty ? "" : "PARTITION BY " + keys.joined(separator: ", ")
-        windows.append("row_number() OVER (\(partition) ORDER BY \(column)) AS \"__r\(k)\"")
-        windows.append("count(\(column)) OVER (\(partition)) AS \"__c\(k)\"")
+        windows.first.append("row_number() OVER (\(partition) ORDER BY \(column)) AS \"__r\(k)\"")
+        windows.first.append("count(\(column)) OVER (\(partition)) AS \"__c\(k)\"")
         return "\"__r\(k)\" = floor(\"__c\(k)\" * \(SQLText.number(p)) / 100.0 + 0.5)"
     }
 
