@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "QueryEngine", targets: ["QueryEngine"]),
         .library(name: "Parquet", targets: ["Parquet"]),
         .library(name: "PGWire", targets: ["PGWire"]),
+        .library(name: "InfluxQL", targets: ["InfluxQL"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -53,10 +54,12 @@ let package = Package(
             name: "QueryEngine",
             dependencies: ["ColumnStore", "Parquet"]
         ),
+        // InfluxQL: lexer, parser, translation to the engine's SQL, InfluxDB's series JSON; one engine.
+        .target(name: "InfluxQL", dependencies: ["ColumnStore", "QueryEngine"]),
         .executableTarget(
             name: "tsdb-server",
             dependencies: [
-                "ColumnStore", "Ingest", "QueryEngine", "Parquet", "CZlib", "PGWire",
+                "ColumnStore", "Ingest", "QueryEngine", "Parquet", "CZlib", "PGWire", "InfluxQL",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -91,6 +94,7 @@ let package = Package(
         .testTarget(name: "ServerTests", dependencies: ["tsdb-server", "TestSupport", .product(name: "NIOEmbedded", package: "swift-nio")], exclude: ["Clients"]),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "ColumnStore", "TestSupport"]),
         .testTarget(name: "PGWireTests", dependencies: ["PGWire", "TestSupport", .product(name: "NIOEmbedded", package: "swift-nio")]),
+        .testTarget(name: "InfluxQLTests", dependencies: ["InfluxQL", "QueryEngine", "Ingest", "ColumnStore", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["tsdb-cli", "TestSupport"]),
     ]
 )

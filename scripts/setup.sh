@@ -13,6 +13,8 @@ for p in liblz4-dev libzstd-dev zlib1g-dev libedit-dev libsnappy-dev pkg-config 
          postgresql-client postgresql-contrib libpostgresql-jdbc-java default-jdk-headless openssl curl hyperfine; do
     dpkg -s "$p" >/dev/null 2>&1 || need_apt+=("$p")
 done
+# InfluxQL tests: a real InfluxDB 1.x as the oracle, and the influx 1.x CLI as a client.
+for p in influxdb influxdb-client; do dpkg -s "$p" >/dev/null 2>&1 || need_apt+=("$p"); done
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
 if [ ${#need_apt[@]} -gt 0 ]; then
     echo "setup: installing ${need_apt[*]}" >&2

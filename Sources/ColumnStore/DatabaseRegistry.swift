@@ -37,6 +37,19 @@ public final class DatabaseRegistry: @unchecked Sendable {
         }
     }
 
+    /// Closes database `name` (flushing it) and deletes its directory; false when there is none.
+    /// Callers must drop their own references first: a closed database refuses further use.
+    public func drop(_ name: String) throws -> Bool {
+        guard FileNames.isValidName(name), !readOnly else { throw StorageError.invalidName(name) }
+        return try lock.withLock {
+            let p = root + "/" + name
+            if let db = open.removeValue(forKey: name) { try db.close() }
+            guard FileIO.isDirectory(p) else { return false }
+            try FileManager.default.removeItem(atPath: p)
+            return true
+        }
+    }
+
     /// Flushes and closes every open database.
     public func closeAll() throws {
         let dbs = lock.withLock { let d = Array(open.values); open.removeAll(); return d }

@@ -243,6 +243,10 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             let control = QueryRoutes.control(server.config)
             activeQuery = control
             future = QueryRoutes.handle(request, server: server, eventLoop: el, control: control, principal: principal ?? .anonymous)
+        case .influxQL(let api):
+            let control = QueryRoutes.control(server.config)
+            activeQuery = control
+            future = InfluxQLRoutes.handle(request, api: api, server: server, eventLoop: el, control: control, principal: principal ?? .anonymous)
         case .console:
             future = el.makeSucceededFuture(.full(ConsoleRoutes.handle(request, server: server)))
         case .write:

@@ -5,6 +5,7 @@ import NIOHTTP1
 enum HTTPRoute: Sendable, Equatable {
     case write(WriteAPI)
     case query
+    case influxQL(InfluxQLAPI)
     case ping
     case health
     case metrics
@@ -31,6 +32,8 @@ enum HTTPRoute: Sendable, Equatable {
         case "/api/v2/write": return (.write(.v2), [.POST])
         case "/api/v3/write_lp": return (.write(.v3), [.POST])
         case "/api/v3/query_sql": return (.query, [.GET, .HEAD, .POST])
+        case "/query": return (.influxQL(.v1), [.GET, .HEAD, .POST])
+        case "/api/v3/query_influxql": return (.influxQL(.v3), [.GET, .HEAD, .POST])
         case "/ping": return (.ping, [.GET, .HEAD])
         case "/health": return (.health, [.GET, .HEAD])
         case "/metrics": return (.metrics, [.GET, .HEAD])
@@ -49,7 +52,7 @@ enum HTTPRoute: Sendable, Equatable {
     /// pages never do (the console's queries do).
     var needsAuth: Bool {
         switch self {
-        case .write, .query: true
+        case .write, .query, .influxQL: true
         case .ping, .health, .metrics, .console: false
         }
     }
@@ -58,7 +61,7 @@ enum HTTPRoute: Sendable, Equatable {
     var unauthorized: HTTPResponse {
         var r: HTTPResponse
         switch self {
-        case .write(.v1): r = .error(.unauthorized, "authorization failed")
+        case .write(.v1), .influxQL(.v1): r = .error(.unauthorized, "authorization failed")
         case .write(.v2): r = .v2Error(.unauthorized, code: "unauthorized", "unauthorized access")
         default: r = .error(.unauthorized, "unauthorized access: a valid token is required (Authorization: Token …)")
         }

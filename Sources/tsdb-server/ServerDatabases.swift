@@ -84,6 +84,14 @@ final class ServerDatabases: @unchecked Sendable {
         lock.withLock { opened.map { ($0.key, $0.value.0) }.sorted { $0.name < $1.name } }
     }
 
+    /// Forgets database `name`, closes it and deletes its data (InfluxQL's DROP DATABASE); false when
+    /// there was none.
+    func drop(_ name: String) throws -> Bool {
+        lock.withLock { _ = opened.removeValue(forKey: name) }
+        health.databaseOpened(name)
+        return try registry.drop(name)
+    }
+
     /// Flushes and closes every database.
     func closeAll() throws {
         lock.withLock { opened.removeAll() }
