@@ -21,6 +21,10 @@ struct BenchQueriesCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Run only the queries whose name contains this text.", valueName: "text"))
     var only: String?
 
+    @Option(help: ArgumentHelp("The table the queries read: the data directory must hold it (default: plays, generated when absent).",
+                               valueName: "name"))
+    var table: String?
+
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
@@ -35,7 +39,7 @@ struct BenchQueriesCommand: ParsableCommand {
         }
         if let only { list = list.filter { $0.name.contains(only) } }
         guard !list.isEmpty else { throw CLIError("no query matches --only '\(only ?? "")'") }
-        let target = try BenchTarget.open(global, data)
+        let target = try BenchTarget.open(global, data, table: table ?? "plays")
         defer { try? target.backend.close(); target.cleanup() }
         let rows = try Self.count(target.backend)
         var results: [(query: NamedQuery, timing: TimingSummary?, rows: Int?, error: String?)] = []
