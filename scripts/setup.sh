@@ -13,6 +13,8 @@ for p in liblz4-dev libzstd-dev zlib1g-dev libedit-dev libsnappy-dev pkg-config 
          postgresql-client postgresql-contrib libpostgresql-jdbc-java default-jdk-headless openssl curl hyperfine; do
     dpkg -s "$p" >/dev/null 2>&1 || need_apt+=("$p")
 done
+# libcurl's development link: a static-runtime CLI (swift build --static-swift-stdlib) links Foundation's networking against it.
+dpkg -s libcurl4-openssl-dev >/dev/null 2>&1 || need_apt+=(libcurl4-openssl-dev)
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
 if [ ${#need_apt[@]} -gt 0 ]; then
     echo "setup: installing ${need_apt[*]}" >&2
