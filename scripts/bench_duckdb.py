@@ -7,7 +7,12 @@ warm-up run, and prints best and median per query as a table, plus JSON (to stdo
 to a file with --json-out).
 
 Usage: bench_duckdb.py --parquet DIR/plays.parquet [--queries FILE] [--runs 5] [--threads N]
-                       [--view] [--json | --json-out FILE]
+                       [--view] [--json | --json-out FILE] [--table NAME] [--answers-out FILE]
+
+--table names the table the queries read (default plays; `cpu` for bench/devops/queries.sql on
+`tsdb-cli generate --dataset devops --format parquet`). --answers-out writes each query's answer as
+JSON ({name: {"columns": [...], "rows": [[...]]}}, timestamps as RFC 3339 UTC text), for the
+differential tests.
 
 Times are wall-clock seconds of `con.execute(sql).fetchall()` in this process. The `time` column is
 cast to TIMESTAMP (microseconds), which DuckDB's time_bucket/date_trunc take; --view queries the
@@ -56,6 +61,20 @@ def default_queries():
     return None
 
 
+def answer_cell(v):
+    """A result value as JSON: timestamps as RFC 3339 UTC text (`2026-01-01T05:00:00Z`, a fraction only
+    when there is one), as tsdb prints them; numbers, text and NULL as they are."""
+    import datetime
+    if isinstance(v, datetime.datetime):
+        if v.tzinfo is not None:
+            v = v.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+        text = v.strftime("%Y-%m-%dT%H:%M:%S")
+        if v.microsecond:
+            text += f".{v.microsecond:06d}".rstrip("0")
+        return text + "Z"
+    return v
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--parquet", required=True, help="plays.parquet from gen_plays.py")
@@ -66,6 +85,8 @@ def main():
     ap.add_argument("--only", help="run only the queries whose name contains this text")
     ap.add_argument("--json", action="store_true", help="print JSON instead of a table")
     ap.add_argument("--json-out", help="also write the JSON to this file")
+    ap.add_argument("--table", default="plays", help="the table's name in the queries")
+    ap.add_argument("--answers-out", help="write each query's answer rows to this JSON file")
     a = ap.parse_args()
     if not a.queries:
         ap.error("no --queries given and no shared/bench/queries.sql found")
@@ -82,14 +103,18 @@ def main():
     kind = "VIEW" if a.view else "TABLE"
     # Prepared parameters are not allowed in a view's definition: quote the path instead.
     path = a.parquet.replace("'", "''")
-    con.execute(f"CREATE {kind} plays AS SELECT * REPLACE (CAST(time AS TIMESTAMP) AS time) FROM read_parquet('{path}')")
+    table = '"' + a.table.replace('"', '""') + '"'
+    con.execute(f"CREATE {kind} {table} AS SELECT * REPLACE (CAST(time AS TIMESTAMP) AS time) FROM read_parquet('{path}')")
     load = time.perf_counter() - t0
-    rows = con.execute("SELECT count(*) FROM plays").fetchone()[0]
+    rows = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
-    results = []
+    results, answers = [], {}
     for name, sql in queries:
         try:
-            answer = con.execute(sql).fetchall()
+            cur = con.execute(sql)
+            columns = [d[0] for d in cur.description]
+            answer = cur.fetchall()
+            answers[name] = {"columns": columns, "rows": [[answer_cell(v) for v in r] for r in answer]}
             times = []
             for _ in range(a.runs):
                 t = time.perf_counter()
@@ -102,6 +127,9 @@ def main():
 
     report = {"engine": "duckdb", "version": duckdb.__version__, "parquet": a.parquet, "rows": rows,
               "threads": a.threads, "runs": a.runs, "load_s": load, "mode": kind.lower(), "queries": results}
+    if a.answers_out:
+        with open(a.answers_out, "w", encoding="utf-8") as f:
+            json.dump(answers, f)
     if a.json_out:
         with open(a.json_out, "w", encoding="utf-8") as f:
             json.dump(report, f, indent=2)

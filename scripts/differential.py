@@ -643,6 +643,25 @@ FUNCS = [
 ]
 
 
+# Hand-written shapes of issue 10's slow queries (cases sNNN): grouped count(DISTINCT) over strings of
+# every length class tsdb keys differently (under 8 bytes, exactly 8 like user_id, longer), NULLs, a
+# constant, and many groups.
+SHAPES = [
+    "SELECT time_bucket(INTERVAL '1 day', time) AS day, count(DISTINCT user_id) AS listeners FROM plays "
+    "WHERE time >= '2026-03-01' AND time < '2026-03-31' GROUP BY day ORDER BY day",
+    "SELECT count(*) AS plays, count(DISTINCT user_id) AS listeners FROM plays "
+    "WHERE time >= '2026-05-05' AND time < '2026-05-06'",
+    "SELECT platform, count(DISTINCT user_id) AS u8, count(DISTINCT user_id || 'x') AS u9, "
+    "count(DISTINCT CASE WHEN liked THEN '' WHEN skipped THEN 'ab' ELSE country || device END) AS short, "
+    "count(DISTINCT CASE WHEN completed THEN user_id END) AS with_nulls, count(DISTINCT 'k') AS one, "
+    "count(*) AS n FROM plays GROUP BY platform ORDER BY platform",
+    "SELECT user_id, count(DISTINCT track) AS tracks, count(DISTINCT platform || device) AS kinds "
+    "FROM plays GROUP BY user_id ORDER BY user_id LIMIT 300",
+    "SELECT date_trunc('week', time) AS week, country, count(DISTINCT user_id) AS listeners FROM plays "
+    "WHERE country IN ('US', 'BR', 'DE') GROUP BY week, country ORDER BY week, country",
+]
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--parquet", required=True)
@@ -708,6 +727,10 @@ def main():
     for i, sql in enumerate(FUNCS):
         names, kinds, rows = answer(con, sql)
         cases.append(dict(id=f"f{i:03d}", sql=sql, ordered=" ORDER BY " in sql.upper(), names=names, kinds=kinds, rows=rows))
+
+    for i, sql in enumerate(SHAPES):
+        names, kinds, rows = answer(con, sql)
+        cases.append(dict(id=f"s{i:03d}", sql=sql, ordered=" ORDER BY " in sql.upper(), names=names, kinds=kinds, rows=rows))
 
     approx = []
     for i, sql in enumerate(APPROX):

@@ -33,7 +33,8 @@ extension Manifest {
         }
         let m: Manifest
         do {
-            m = try JSONDecoder().decode(Manifest.self, from: Data(body))
+            // The direct reader handles what this build writes; anything else takes JSONDecoder's path.
+            m = try ManifestFastDecoder.decode(body) ?? JSONDecoder().decode(Manifest.self, from: Data(body))
         } catch {
             throw StorageError.corrupt(path: path, detail: "manifest does not parse (\(checked ? "checksum valid" : "no checksum trailer")): \(error)")
         }

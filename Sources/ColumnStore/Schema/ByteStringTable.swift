@@ -37,8 +37,12 @@ public struct ByteStringTable: Sendable {
         return h
     }
 
+    /// Entries `appendUnindexed` added that lookups cannot find until `buildIndex`.
+    public private(set) var unindexed = 0
+
     /// The code of `p`, or nil when absent.
     public func find(_ p: UnsafeRawBufferPointer) -> UInt32? {
+        precondition(unindexed == 0, "BUG: a lookup before buildIndex")
         let r = probe(p, Self.hash(p))
         return r >= 0 ? UInt32(r) : nil
     }
@@ -86,6 +90,7 @@ public struct ByteStringTable: Sendable {
     /// The code of `p`, adding it when absent.
     @discardableResult
     public mutating func intern(_ p: UnsafeRawBufferPointer) -> UInt32 {
+        precondition(unindexed == 0, "BUG: an intern before buildIndex")
         let h = Self.hash(p)
         let found = probe(p, h)
         if found >= 0 { return UInt32(found) }
@@ -116,6 +121,78 @@ public struct ByteStringTable: Sendable {
         slots = s
     }
 
+    /// Appends `p` as the next code without entering it in the lookup index: a bulk load (a symbol
+    /// file) whose strings may only ever be read by code. `buildIndex` must run before any lookup.
+    public mutating func appendUnindexed(_ p: UnsafeRawBufferPointer) {
+        arena.append(contentsOf: p)
+        offsets.append(UInt32(truncatingIfNeeded: arena.count))
+        hashes.append(Self.hash(p))
+        unindexed += 1
+    }
+
+    /// Enters every entry in the lookup index, the slots sized once for all of them.
+    public mutating func buildIndex() {
+        guard unindexed > 0 else { return }
+        var n = slots.count
+        while count * 2 > n { n *= 2 }
+        slots = [UInt64](repeating: 0, count: n / 2)  // grow() doubles it and enters every entry
+        unindexed = 0
+        grow()
+    }
+
+    /// The first code whose bytes repeat an earlier entry's, or nil — without the index: entries with
+    /// different hashes differ, so only a repeated hash needs a byte check. The hashes are counting-sorted
+    /// by their top bits into about one bucket per entry (two sequential passes, no random probing of a
+    /// large table), and only hashes within a bucket are compared.
+    public func firstRepeat() -> UInt32? {
+        let n = hashes.count
+        guard n > 1 else { return nil }
+        var bits = 1
+        while 1 << bits < n { bits += 1 }
+        let shift = UInt64(64 - bits)
+        let anyErased = !erased.isEmpty
+        var starts = [Int32](repeating: 0, count: (1 << bits) + 1)
+        var sorted = [UInt64](repeating: 0, count: n)
+        let collision: Bool = hashes.withUnsafeBufferPointer { h in
+            starts.withUnsafeMutableBufferPointer { st in
+                sorted.withUnsafeMutableBufferPointer { out in
+                    for code in 0..<n where !(anyErased && erased.contains(UInt32(code))) {
+                        st[Int(h[code] >> shift) &+ 1] &+= 1
+                    }
+                    for b in 0..<(1 << bits) { st[b &+ 1] &+= st[b] }
+                    var fill = Array(st)
+                    for code in 0..<n where !(anyErased && erased.contains(UInt32(code))) {
+                        let b = Int(h[code] >> shift)
+                        out[Int(fill[b])] = h[code]
+                        fill[b] &+= 1
+                    }
+                    for b in 0..<(1 << bits) {
+                        let lo = Int(st[b]), hi = Int(st[b &+ 1])
+                        guard hi &- lo > 1 else { continue }
+                        if hi &- lo > 32 {  // a crowded bucket (hashes alike in their top bits): sort it
+                            var bucket = UnsafeMutableBufferPointer(rebasing: out[lo..<hi])
+                            bucket.sort()
+                            for i in 1..<bucket.count where bucket[i] == bucket[i &- 1] { return true }
+                            continue
+                        }
+                        for i in lo..<hi {
+                            for j in (i &+ 1)..<hi where out[i] == out[j] { return true }
+                        }
+                    }
+                    return false
+                }
+            }
+        }
+        guard collision else { return nil }
+        // Equal hashes: compare the bytes, as interning does.
+        var check = ByteStringTable()
+        for code in 0..<UInt32(count) where !erased.contains(code) {
+            let before = check.count
+            if withBytes(code, { check.intern($0) }) < before { return code }
+        }
+        return nil
+    }
+
     /// The bytes of `code`.
     @inlinable public func withBytes<R>(_ code: UInt32, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         let lo = Int(offsets[Int(code)]), hi = Int(offsets[Int(code) + 1])
@@ -137,6 +214,7 @@ public struct ByteStringTable: Sendable {
 
     public mutating func removeAll() {
         offsets = [0]; arena.removeAll(keepingCapacity: true); hashes.removeAll(keepingCapacity: true); erased = []
+        unindexed = 0
         slots = [UInt64](repeating: 0, count: 16)
     }
 }

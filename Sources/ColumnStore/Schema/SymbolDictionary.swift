@@ -28,7 +28,7 @@ public final class SymbolDictionary: @unchecked Sendable {
     public var count: Int { lock.withLock { table.count } }
 
     /// The code of `s`, or nil when the column never held it.
-    public func code(of s: String) -> UInt32? { lock.withLock { table.find(s) } }
+    public func code(of s: String) -> UInt32? { lock.withLock { indexedTable().find(s) } }
 
     public func string(_ code: UInt32) -> String {
         lock.withLock { Int(code) < table.count ? table.string(code) : "" }
@@ -36,12 +36,13 @@ public final class SymbolDictionary: @unchecked Sendable {
 
     /// Runs `body` on the current table (e.g. to evaluate LIKE over every distinct value once).
     public func withTable<R>(_ body: (ByteStringTable) throws -> R) rethrows -> R {
-        try lock.withLock { try body(table) }
+        try lock.withLock { try body(indexedTable()) }
     }
 
     /// Interns every string of a batch-local dictionary; `result[local] = global`.
     public func intern(_ local: ByteStringTable) -> [UInt32] {
         lock.withLock {
+            table.buildIndex()
             var map = [UInt32](repeating: 0, count: local.count)
             for i in 0..<local.count { map[i] = local.withBytes(UInt32(i)) { table.intern($0) } }
             return map
@@ -49,7 +50,15 @@ public final class SymbolDictionary: @unchecked Sendable {
     }
 
     @discardableResult
-    public func intern(_ s: String) -> UInt32 { lock.withLock { table.intern(s) } }
+    public func intern(_ s: String) -> UInt32 { lock.withLock { table.buildIndex(); return table.intern(s) } }
+
+    /// The table with its lookup index built (a loaded file's strings are indexed on the first lookup:
+    /// most queries only turn codes into strings, and a large tag column's index is most of its load
+    /// time). Called with `lock` held.
+    private func indexedTable() -> ByteStringTable {
+        table.buildIndex()
+        return table
+    }
 
     /// Appends the entries not yet on disk to `path` and fsyncs it. Returns the durable entry count.
     @discardableResult
@@ -169,15 +178,14 @@ public final class SymbolDictionary: @unchecked Sendable {
                     guard let s = try? p.bytes(Int(l)) else {
                         throw StorageError.corrupt(path: path, detail: "symbol chunk entry out of bounds")
                     }
-                    let before = d.table.count
-                    d.table.intern(s)
-                    // A duplicate would shift every later code: the file is not one this store wrote.
-                    guard d.table.count == before + 1 else {
-                        throw StorageError.corrupt(path: path, detail: "symbol entry \(before) repeats an earlier entry")
-                    }
+                    d.table.appendUnindexed(s)
                 }
                 validEnd = r.offset
             }
+        }
+        // A duplicate would make lookups miss the later code: the file is not one this store wrote.
+        if let repeated = d.table.firstRepeat() {
+            throw StorageError.corrupt(path: path, detail: "symbol entry \(repeated) repeats an earlier entry")
         }
         d.persisted = d.table.count
         if d.table.count < required {

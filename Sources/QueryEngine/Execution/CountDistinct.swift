@@ -1,10 +1,17 @@
 import ColumnStore
 
-/// count(DISTINCT x), exact: a set of (group, value key) pairs. Without GROUP BY, strings go straight
-/// into a table of their own (its size is the count) and other values into the pair set under group 0.
+/// count(DISTINCT x), exact: a set of (group, value key) pairs — the first phase of DuckDB's two-phase
+/// plan (group by the keys and x, then count the pairs of each group). Strings of up to 8 bytes are keyed
+/// by their packed bytes (`packed`, `packed8`): no interning per row and nothing to translate when threads
+/// merge; longer strings are per-thread pool codes in `set`. Without GROUP BY, strings go straight into a
+/// table of their own (its size is the count) and other values into the pair set under group 0.
 final class CountDistinctAccumulator: Accumulator {
     var groups = 0
     var set = PairSet()
+    /// (group, string of up to 7 bytes packed little-endian with its length in the top byte).
+    var packed = PairSet()
+    /// (group, string of exactly 8 bytes as a little-endian word).
+    var packed8 = PairSet()
     /// Whether keys are per-thread pool codes (strings) that merges must translate.
     var pooled = false
     /// The distinct strings longer than 8 bytes seen by `reduce` (no GROUP BY); shorter ones go into
@@ -13,7 +20,9 @@ final class CountDistinctAccumulator: Accumulator {
     var short = PairSet()
 
     func resize(_ groups: Int) { self.groups = max(self.groups, groups) }
-    var memoryBytes: Int { self.set.memoryBytes + short.memoryBytes + MemorySize.of(strings) }
+    var memoryBytes: Int {
+        self.set.memoryBytes + packed.memoryBytes + packed8.memoryBytes + short.memoryBytes + MemorySize.of(strings)
+    }
     func update(_ gids: [Int32], _ sel: [Int32]?, _ arg: Vec?, _ pool: inout StringPool) {
         guard let a = arg, a.constant != .null else { return }
         // Only strings become pool codes; a constant number's key is its bits (count(DISTINCT 1)).
@@ -27,6 +36,19 @@ final class CountDistinctAccumulator: Accumulator {
         var setL = set
         set = PairSet()
         defer { set = setL }
+        if a.constant == nil, a.col.type == .string {
+            return updateStrings(gids, sel, a.col, &setL, &pool)
+        }
+        if case var .string(text)? = a.constant {
+            var p7 = packed, p8 = packed8
+            packed = PairSet(); packed8 = PairSet()
+            defer { packed = p7; packed8 = p8 }
+            text.withUTF8 { t in
+                let p = UnsafeRawBufferPointer(t)
+                for g in gids { Self.addString(UInt32(bitPattern: g), p, &setL, &p7, &p8, &pool) }
+            }
+            return
+        }
         if a.constant == nil, a.col.type == .symbol {
             a.col.codes.withUnsafeBufferPointer { codes in
                 for (j, g) in gids.enumerated() {
@@ -43,11 +65,55 @@ final class CountDistinctAccumulator: Accumulator {
             setL.insert(UInt32(bitPattern: g), distinctKey(a, r, &pool))
         }
     }
+    /// A string column's rows: packed words for strings of up to 8 bytes, pool codes for longer ones.
+    private func updateStrings(_ gids: [Int32], _ sel: [Int32]?, _ col: ColumnVector, _ setL: inout PairSet,
+                               _ pool: inout StringPool) {
+        var p7 = packed, p8 = packed8
+        packed = PairSet(); packed8 = PairSet()
+        defer { packed = p7; packed8 = p8 }
+        let valid = col.validity
+        col.bytes.withUnsafeBytes { b in
+            col.offsets.withUnsafeBufferPointer { o in
+                gids.withUnsafeBufferPointer { gs in
+                    for j in 0..<gs.count {
+                        let r = row(sel, j)
+                        if let valid, !valid[r] { continue }
+                        let p = UnsafeRawBufferPointer(rebasing: b[Int(o[r])..<Int(o[r &+ 1])])
+                        Self.addString(UInt32(bitPattern: gs[j]), p, &setL, &p7, &p8, &pool)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds one string of group `g` to the set its length picks.
+    @inline(__always) private static func addString(_ g: UInt32, _ p: UnsafeRawBufferPointer, _ set: inout PairSet,
+                                                    _ p7: inout PairSet, _ p8: inout PairSet, _ pool: inout StringPool) {
+        let n = p.count
+        if n == 8 {
+            p8.insert(g, UInt64(littleEndian: p.loadUnaligned(as: UInt64.self)))
+        } else if n < 8 {
+            var word = UInt64(n) << 56
+            for i in 0..<n { word |= UInt64(p[i]) << UInt64(8 &* i) }
+            p7.insert(g, word)
+        } else {
+            set.insert(g, UInt64(pool.intern(p)))
+        }
+    }
+
     func merge(_ other: Accumulator, map: [Int32], from: StringPool, into pool: inout StringPool) {
         let o = other as! CountDistinctAccumulator
         if map.first.map({ $0 >= 0 }) ?? false {
             for code in 0..<o.strings.count { _ = o.strings.withBytes(UInt32(code)) { strings.intern($0) } }
             o.short.forEach { short.insert($0, $1) }
+        }
+        // Packed strings are the same words in every thread: only the group ids change.
+        var p7 = packed, p8 = packed8
+        packed = PairSet(); packed8 = PairSet()
+        defer { packed = p7; packed8 = p8 }
+        map.withUnsafeBufferPointer { m in
+            o.packed.forEach { g, v in if m[Int(g)] >= 0 { p7.insert(UInt32(bitPattern: m[Int(g)]), v) } }
+            o.packed8.forEach { g, v in if m[Int(g)] >= 0 { p8.insert(UInt32(bitPattern: m[Int(g)]), v) } }
         }
         pooled = pooled || o.pooled
         o.set.forEach { g, v in
@@ -59,6 +125,8 @@ final class CountDistinctAccumulator: Accumulator {
     func finalize(_ pool: StringPool) -> ColumnVector {
         var counts = [Int64](repeating: 0, count: groups)
         set.forEach { g, _ in counts[Int(g)] += 1 }
+        packed.forEach { g, _ in counts[Int(g)] += 1 }
+        packed8.forEach { g, _ in counts[Int(g)] += 1 }
         if strings.count + short.count > 0 { counts[0] += Int64(strings.count + short.count) }
         var out = ColumnVector(type: .int64)
         out.int64s = counts

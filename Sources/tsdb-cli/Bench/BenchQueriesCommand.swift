@@ -21,6 +21,10 @@ struct BenchQueriesCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Run only the queries whose name contains this text.", valueName: "text"))
     var only: String?
 
+    @Option(help: ArgumentHelp("The table the queries read: the data directory must hold it (default: plays, generated when absent).",
+                               valueName: "name"))
+    var table: String?
+
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
@@ -35,9 +39,9 @@ struct BenchQueriesCommand: ParsableCommand {
         }
         if let only { list = list.filter { $0.name.contains(only) } }
         guard !list.isEmpty else { throw CLIError("no query matches --only '\(only ?? "")'") }
-        let target = try BenchTarget.open(global, data)
+        let target = try BenchTarget.open(global, data, table: table ?? "plays")
         defer { try? target.backend.close(); target.cleanup() }
-        let rows = try Self.count(target.backend)
+        let rows = try Self.count(target.backend, table: table ?? "plays")
         var results: [(query: NamedQuery, timing: TimingSummary?, rows: Int?, error: String?)] = []
         for q in list {
             do {
@@ -84,8 +88,9 @@ struct BenchQueriesCommand: ParsableCommand {
     }
 
     /// Rows of the `plays` table.
-    static func count(_ backend: Backend) throws -> Int {
-        let answer = try backend.query("SELECT count(*) FROM plays", format: .csv, threads: nil)
+    static func count(_ backend: Backend, table: String = "plays") throws -> Int {
+        let quoted = "\"" + table.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        let answer = try backend.query("SELECT count(*) FROM \(quoted)", format: .csv, threads: nil)
         if case let .result(r) = answer, r.rowCount == 1, let c = r.columns.first {
             switch c.type {
             case .int64: return Int(c.vector.int64s[0])

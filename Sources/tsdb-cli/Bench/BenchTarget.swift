@@ -31,6 +31,8 @@ struct BenchTarget {
                 try existing.close()
             }
         }
+        // Generated and given inputs are play events: another table must be in the data directory.
+        guard table == "plays" else { throw CLIError("no table '\(table)' in \(global.dataDirectory) (database \(global.db))") }
         let (lp, what) = try data.lineProtocol()
         let dir = try FileManagerLite.makeTemporaryDirectory("tsdb-bench")
         do {

@@ -37,6 +37,15 @@ struct DifferentialTests {
         if let report = try fixture.check(id, partitioned: true) { Issue.record(Comment(rawValue: report)) }
     }
 
+    /// scripts/differential.py's SHAPES: grouped count(DISTINCT) over strings of every length class.
+    @Test("slow shapes of issue 10, direct and partitioned", arguments: 0..<DifferentialSetup.shapeQueries)
+    func shapes(_ index: Int) throws {
+        let fixture = try DifferentialFixture.shared.get()
+        let id = String(format: "s%03d", index)
+        if let report = try fixture.check(id) { Issue.record(Comment(rawValue: report)) }
+        if let report = try fixture.check(id, partitioned: true) { Issue.record(Comment(rawValue: report)) }
+    }
+
     @Test("queries.sql and every other random query, aggregated in hash partitions from the first group",
           arguments: DifferentialSetup.namedQueries + stride(from: 0, to: DifferentialSetup.randomQueries, by: 2).map { String(format: "r%03d", $0) })
     func partitioned(_ id: String) throws {
@@ -62,6 +71,7 @@ struct DifferentialTests {
         #expect(fixture.loaded.memtableRows > 0)
         #expect(fixture.loaded.memtableRows < fixture.loaded.rows)
         #expect(fixture.answers.cases.count == DifferentialSetup.namedQueries.count + DifferentialSetup.randomQueries
-                + DifferentialSetup.edgeQueries + DifferentialSetup.functionQueries)
+                + DifferentialSetup.edgeQueries + DifferentialSetup.functionQueries
+                + DifferentialSetup.shapeQueries)
     }
 }
