@@ -11,6 +11,9 @@ struct SelectRunner {
     var capsRows = true
     /// What session functions (`version()`, `current_setting()`…) answer.
     var session = QuerySession()
+    /// Whether output columns that are a tag as read stay dictionary codes (`executeBatch`, for a join's
+    /// input) instead of becoming strings.
+    var keepSymbols = false
 
     /// Plans `s` as an operator tree (joins, CTEs, set operations, subqueries) and runs it; the row cap
     /// applies to its result when `capsRows`.
@@ -50,6 +53,13 @@ struct SelectRunner {
     }
 
     func execute(_ plan: SelectPlan) throws -> QueryResult {
+        let b = try executeBatch(plan)
+        return QueryResult(columns: zip(plan.outputNames, b.columns).map { ResultColumn(name: $0, vector: $1) })
+    }
+
+    /// The plan's output rows; with `keepSymbols`, a column that is a tag as read holds its codes and
+    /// the batch its dictionary.
+    func executeBatch(_ plan: SelectPlan) throws -> Batch {
         // count(*) of a whole source: its row count, no scan.
         if plan.isAggregate, plan.filter == nil, plan.keys.isEmpty, plan.aggregates.allSatisfy({ $0.kind == .count && $0.argument == nil && $0.filter == nil }) {
             let w = Worker(plan: plan, partitionAfter: engine.partitionAfterGroups)
@@ -59,7 +69,7 @@ struct SelectRunner {
             case .none: 1
             }
             try w.aggregate!.consume([], plan.aggregates.flatMap { $0.inputs.map { _ in nil } }, sel: nil, rows: rows)
-            return try finish(plan, [w])
+            return try finish(plan, [w], symbolDicts: [])
         }
         let work = units(plan)
         let threads = max(1, min(engine.threads, work.count))
@@ -77,10 +87,20 @@ struct SelectRunner {
             types = v.map(\.type)
         case .none: break
         }
+        // Outputs that are a tag as read, kept as codes with the column's one dictionary.
+        let symbolDicts: [SymbolDictionary?] = plan.outputs.map { e in
+            guard keepSymbols, !plan.isAggregate, case let .column(c, .string) = e else { return nil }
+            switch plan.source {
+            case .table: return dicts[c]
+            case let .rows(v, _): return v[c].col.type == .symbol ? v[c].dict : nil
+            case .none: return nil
+            }
+        }
         let partitionTables = plan.isAggregate && !plan.keys.isEmpty
             ? PartitionTables(keyTypes: plan.keys.map(\.type), specs: plan.aggregates, control: control) : nil
         let workers: [Worker] = (0..<threads).map { _ in
-            Worker(plan: plan, partitionAfter: engine.partitionAfterGroups, tables: partitionTables, control: control)
+            Worker(plan: plan, partitionAfter: engine.partitionAfterGroups, tables: partitionTables, control: control,
+                   symbolDicts: symbolDicts)
         }
         // What the workers hold is freed when this returns; the result built from it stays charged.
         defer {
@@ -126,13 +146,13 @@ struct SelectRunner {
             } catch { shared.fail(error) }
         }
         if let e = shared.error { throw e }
-        return try finish(plan, workers)
+        return try finish(plan, workers, symbolDicts: symbolDicts)
     }
 
     /// Charges `bytes` to the query's budget (nothing without a control).
     private func charge(_ bytes: Int) throws { try control?.charge(bytes) }
 
-    private func finish(_ plan: SelectPlan, _ workers: [Worker]) throws -> QueryResult {
+    private func finish(_ plan: SelectPlan, _ workers: [Worker], symbolDicts: [SymbolDictionary?]) throws -> Batch {
         guard plan.isAggregate else {
             // The other workers' rows are copied onto the first's: a second copy while both are alive.
             try charge(workers.dropFirst().reduce(0) { $0 + $1.memoryBytes })
@@ -148,11 +168,11 @@ struct SelectRunner {
             let perm = Self.ordered(plan, keyCols, rows: rows)
             try checkRowCap(perm.count)
             let identity = perm.count == rows && perm.enumerated().allSatisfy { Int($0.element) == $0.offset }
-            return QueryResult(columns: try outCols.enumerated().map { i, c in
+            return Batch(columns: try outCols.map { c in
                 let v = identity ? c : c.gather(perm)
                 if !identity { try charge(MemorySize.of(v)) }
-                return ResultColumn(name: plan.outputNames[i], vector: v)
-            })
+                return v
+            }, rowCount: perm.count, dicts: symbolDicts)
         }
         let grouped: [Vec]
         let n: Int
@@ -182,11 +202,11 @@ struct SelectRunner {
         try checkRowCap(perm.count)
         var rows: [Int32]? = sel.map { s in perm.map { s[Int($0)] } } ?? perm
         if rows!.count == n && rows!.enumerated().allSatisfy({ Int($0.element) == $0.offset }) { rows = nil }
-        return QueryResult(columns: try plan.outputs.enumerated().map { i, e in
+        return Batch(columns: try plan.outputs.map { e in
             let v = Worker.gather(try Evaluator.eval(e, batch), rows, n)
             try charge(MemorySize.of(v))
-            return ResultColumn(name: plan.outputNames[i], vector: v)
-        })
+            return v
+        }, rowCount: rows?.count ?? n)
     }
 
     /// Fails a result of more rows than the caller allows, before its columns are built.
@@ -253,14 +273,21 @@ final class Worker: @unchecked Sendable {
     let control: QueryControl?
     private var charged = 0
 
-    init(plan: SelectPlan, partitionAfter: Int, tables: PartitionTables? = nil, control: QueryControl? = nil) {
+    /// Per output: the dictionary of a tag kept as codes (`SelectRunner.keepSymbols`), else nil.
+    let symbolDicts: [SymbolDictionary?]
+
+    init(plan: SelectPlan, partitionAfter: Int, tables: PartitionTables? = nil, control: QueryControl? = nil,
+         symbolDicts: [SymbolDictionary?] = []) {
         self.partitionAfter = partitionAfter
+        self.symbolDicts = symbolDicts
         partitionTables = tables
         self.control = control
         if plan.isAggregate {
             aggregate = HashAggregate(keyTypes: plan.keys.map(\.type), specs: plan.aggregates)
         } else {
-            outputs = plan.outputs.map { ColumnVector(type: ($0.type == .null ? .int : $0.type).columnType) }
+            outputs = plan.outputs.enumerated().map { i, e in
+                ColumnVector(type: i < symbolDicts.count && symbolDicts[i] != nil ? .symbol : (e.type == .null ? .int : e.type).columnType)
+            }
             orderKeys = plan.order.map { ColumnVector(type: ($0.expr.type == .null ? .int : $0.expr.type).columnType) }
         }
     }
@@ -355,12 +382,13 @@ final class Worker: @unchecked Sendable {
         }
         let gathered = picked.map { GatheredColumns(base: src, rows: $0) }
         let rowCount = picked?.count ?? n
-        func evalRows(_ e: BoundExpr) throws -> ColumnVector {
-            if let gathered { return Self.gather(try Evaluator.eval(e, gathered), nil, rowCount) }
-            return Self.gather(try Evaluator.eval(e, src), nil, rowCount)
+        func evalRows(_ e: BoundExpr, codes: Bool = false) throws -> ColumnVector {
+            let v = try gathered.map { try Evaluator.eval(e, $0) } ?? Evaluator.eval(e, src)
+            if codes, v.isSymbol { return v.col }
+            return Self.gather(v, nil, rowCount)
         }
         for (i, e) in plan.outputs.enumerated() {
-            let g = try evalRows(e)
+            let g = try evalRows(e, codes: i < symbolDicts.count && symbolDicts[i] != nil)
             let before = MemorySize.of(outputs[i])
             outputs[i].append(contentsOf: g, range: 0..<g.count)
             if let control { try control.recharge(&charged, to: charged + MemorySize.of(outputs[i]) - before) }

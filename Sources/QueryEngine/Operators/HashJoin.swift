@@ -1,7 +1,7 @@
 import ColumnStore
 
 /// A join of two inputs: a hash table on the smaller side's equality keys, probed with the other's
-/// rows; extra ON conditions filter the matched pairs; outer joins add the unmatched rows with NULLs.
+/// rows (one string key, a tag's included: `StringKeyJoin`, on key numbers); extra ON conditions filter the matched pairs; outer joins add the unmatched rows with NULLs.
 /// Without equality keys (CROSS JOIN, ON with no `=` between the sides) every pair is a candidate.
 ///
 /// Output columns: the left input's, then the right's, then one merged column per `USING` name.
@@ -41,14 +41,26 @@ final class HashJoin: Operator {
     }
 
     func run(_ context: ExecutionContext) throws -> Batch {
-        let l = try left.run(context)
-        let r = try right.run(context)
+        var l = try left.run(context)
+        var r = try right.run(context)
         try context.check()
+        // Codes need a dictionary holding them: an empty side (whose NULL rows would carry code 0) and
+        // a right column whose dictionary the left also uses (a self-join: an expression over both would
+        // read one dictionary twice at once) become strings.
+        if l.rowCount == 0 { l = l.resolved() }
+        if r.rowCount == 0 { r = r.resolved() }
+        l.dicts = l.columns.indices.map(l.dict)
+        r.dicts = r.columns.indices.map(r.dict)
+        for i in r.dicts.indices {
+            guard let d = r.dicts[i], l.dicts.contains(where: { $0 === d }) else { continue }
+            r.columns[i] = Vec(type: .string, col: r.columns[i], dict: d).materialized()
+            r.dicts[i] = nil
+        }
         var (li, ri) = try pairs(l, r, context)
         if let residual {
             try context.charge(saturatingMultiply(li.count, 8))
             let both = Batch(columns: l.columns.map { RowKeys.gatherOrNull($0, li) } + r.columns.map { RowKeys.gatherOrNull($0, ri) },
-                             rowCount: li.count)
+                             rowCount: li.count, dicts: l.dicts + r.dicts)
             let types = left.columns + right.columns
             let src = RowGroupColumns(rows: both.vecs(types), range: 0..<both.rowCount, types: types.map(\.type))
             if let keep = Worker.selection(try Evaluator.eval(residual, src), both.rowCount) {
@@ -68,20 +80,53 @@ final class HashJoin: Operator {
             for i in 0..<r.rowCount where !matched[i] { li.append(-1); ri.append(Int32(i)) }
         }
         try context.check()
+        // A side whose rows repeat many times in the output (the small dimension table) passes its strings
+        // on as codes of a dictionary of its own: a 4-byte gather per output row instead of a string copy.
+        if li.count >= 4 * l.rowCount { l = Self.encodeStrings(l) }
+        if ri.count >= 4 * r.rowCount { r = Self.encodeStrings(r) }
         var out: [ColumnVector] = []
-        for c in l.columns { out.append(RowKeys.gatherOrNull(c, li)); try context.charge(MemorySize.of(out[out.count - 1])) }
-        for c in r.columns { out.append(RowKeys.gatherOrNull(c, ri)); try context.charge(MemorySize.of(out[out.count - 1])) }
+        // A side whose every row appears once, in order (a fact table meeting its dimension), passes its
+        // columns on without a copy.
+        for (side, rows) in [(l, li), (r, ri)] {
+            let whole = rows.count == side.rowCount && rows.enumerated().allSatisfy { $0.offset == Int($0.element) }
+            for c in side.columns {
+                out.append(whole ? c : RowKeys.gatherOrNull(c, rows))
+                if !whole { try context.charge(MemorySize.of(out[out.count - 1])) }
+            }
+        }
+        var dicts = l.dicts + r.dicts
         for (a, b) in merged {
-            var m = out[a]
-            let fill = out[l.columns.count + b]
+            // A USING column is the left value, or the right one where the left is NULL (an outer join).
+            var m = dicts[a].map { Vec(type: .string, col: out[a], dict: $0).materialized() } ?? out[a]
             if m.validity != nil {
+                let bi = l.columns.count + b
+                let fill = dicts[bi].map { Vec(type: .string, col: out[bi], dict: $0).materialized() } ?? out[bi]
                 var v = ColumnVector(type: m.type, capacity: m.count)
                 for k in 0..<m.count { v.append(contentsOf: m.isNull(k) ? fill : m, range: k..<k + 1) }
                 m = v
             }
             out.append(m)
+            dicts.append(nil)
         }
-        return Batch(columns: out, rowCount: li.count)
+        return Batch(columns: out, rowCount: li.count, dicts: dicts)
+    }
+
+    /// `b` with each string column dictionary-coded (a new dictionary per column, duplicates sharing a code).
+    static func encodeStrings(_ b: Batch) -> Batch {
+        var b = b
+        for i in b.columns.indices where b.columns[i].type == .string && b.columns[i].nullCount < b.rowCount {
+            let c = b.columns[i]
+            var table = ByteStringTable()
+            var codes = ColumnVector(type: .symbol, capacity: c.count)
+            for k in 0..<c.count {
+                if c.isNull(k) { codes.appendNulls(1) } else { codes.append(code: c.withStringBytes(k) { table.intern($0) }) }
+            }
+            let dict = SymbolDictionary()
+            _ = dict.intern(table)  // a new dictionary: its codes are the table's
+            b.columns[i] = codes
+            b.dicts[i] = dict
+        }
+        return b
     }
 
     /// Row pairs (left row, right row) whose keys are equal, from a hash table on the smaller side.
@@ -97,6 +142,10 @@ final class HashJoin: Operator {
                 if i & 1023 == 0 { try context.check() }
             }
             return (li, ri)
+        }
+        if leftKeys.count == 1, leftKeys[0].type == .string, rightKeys[0].type == .string {
+            return try StringKeyJoin.pairs(try keyVec(leftKeys[0], l, left.columns), try keyVec(rightKeys[0], r, right.columns),
+                                           leftRows: l.rowCount, rightRows: r.rowCount, context)
         }
         let lk = try keys(leftKeys, l, left.columns)
         let rk = try keys(rightKeys, r, right.columns)
@@ -130,6 +179,13 @@ final class HashJoin: Operator {
         }
         try context.charge(saturatingMultiply(li.count, 8))
         return (li, ri)
+    }
+
+    /// One key expression's values for every row of one side, a tag's as its codes.
+    private func keyVec(_ e: BoundExpr, _ b: Batch, _ types: [PlanColumn]) throws -> Vec {
+        let src = RowGroupColumns(rows: b.vecs(types), range: 0..<b.rowCount, types: types.map(\.type))
+        let v = try Evaluator.eval(e, src)
+        return v.isSymbol ? v : Vec(type: .string, col: Worker.gather(v, nil, b.rowCount))
     }
 
     /// The key expressions' values for every row of one side.

@@ -10,6 +10,9 @@ final class ScanAggregate: Operator {
     /// Whether the caller's row cap applies (the query's result, not an intermediate).
     let capsRows: Bool
     let columns: [PlanColumn]
+    /// Whether a tag column passed through stays dictionary codes (set by the planner when a join reads
+    /// this node, which takes codes; every other reader gets strings).
+    var keepsSymbols = false
 
     init(plan: SelectPlan, child: (any Operator)?, capsRows: Bool) {
         self.plan = plan
@@ -78,8 +81,8 @@ final class ScanAggregate: Operator {
             let input = try child.run(context)
             p.source = .rows(input.vecs(child.columns), count: input.rowCount)
         }
-        let runner = SelectRunner(engine: context.engine, now: context.now, control: context.control, capsRows: capsRows)
-        let r = try runner.execute(p)
-        return Batch(columns: r.columns.map(\.vector), rowCount: r.rowCount)
+        var runner = SelectRunner(engine: context.engine, now: context.now, control: context.control, capsRows: capsRows)
+        runner.keepSymbols = keepsSymbols
+        return try runner.executeBatch(p)
     }
 }

@@ -65,7 +65,9 @@ final class Window: Operator {
             partEnd[k] = last ? k : partEnd[k + 1]
             peerEnd[k] = last || peerStart[k + 1] != peerStart[k] ? k : peerEnd[k + 1]
         }
+        let ranged = try Self.rangeFrames(f, b, perm: perm, partStart: partStart, partEnd: partEnd, peerStart: peerStart, peerEnd: peerEnd)
         func frame(_ k: Int) -> (Int, Int) {
+            if let ranged { return (ranged.lo[k], ranged.hi[k]) }
             guard let fr = f.frame else {
                 return f.order.isEmpty ? (partStart[k], partEnd[k]) : (partStart[k], peerEnd[k])
             }
@@ -76,6 +78,7 @@ final class Window: Operator {
                 case .currentRow: return fr.unit == .rows ? k : (start ? peerStart[k] : peerEnd[k])
                 case let .preceding(m): return k - Int(clamping: m)
                 case let .following(m): return k + Int(clamping: m)
+                case .precedingInterval, .followingInterval: return k  // RANGE only (rangeFrames); refused for ROWS when planned
                 }
             }
             return (Swift.max(bound(fr.start, start: true), partStart[k]), Swift.min(bound(fr.end, start: false), partEnd[k]))

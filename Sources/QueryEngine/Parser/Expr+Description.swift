@@ -68,6 +68,8 @@ extension Expr: CustomStringConvertible {
                     case .preceding(let n): "\(n) PRECEDING"
                     case .currentRow: "CURRENT ROW"
                     case .following(let n): "\(n) FOLLOWING"
+                    case .precedingInterval(let i): "INTERVAL '\(i)' PRECEDING"
+                    case .followingInterval(let i): "INTERVAL '\(i)' FOLLOWING"
                     case .unboundedFollowing: "UNBOUNDED FOLLOWING"
                     }
                 }

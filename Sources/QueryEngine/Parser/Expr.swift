@@ -164,6 +164,8 @@ public struct WindowFrame: Sendable, Hashable {
     public enum Unit: String, Sendable, Hashable { case rows = "ROWS", range = "RANGE" }
     public enum Bound: Sendable, Hashable {
         case unboundedPreceding, preceding(Int64), currentRow, following(Int64), unboundedFollowing
+        /// `INTERVAL '…' PRECEDING|FOLLOWING`: a RANGE frame's offset over a timestamp ORDER BY key.
+        case precedingInterval(SQLInterval), followingInterval(SQLInterval)
     }
 
     public var unit: Unit

@@ -391,7 +391,7 @@ extension Parser {
         return spec
     }
 
-    /// `UNBOUNDED PRECEDING|FOLLOWING`, `CURRENT ROW`, `n PRECEDING|FOLLOWING`.
+    /// `UNBOUNDED PRECEDING|FOLLOWING`, `CURRENT ROW`, `n PRECEDING|FOLLOWING`, `INTERVAL '…' PRECEDING|FOLLOWING`.
     private mutating func parseFrameBound() throws(SQLError) -> WindowFrame.Bound {
         if current.kind == .word, name(current) == "unbounded" {
             advance()
@@ -405,7 +405,14 @@ extension Parser {
             advance()
             return .currentRow
         }
-        guard current.kind == .integer else { throw unexpected(["UNBOUNDED", "CURRENT ROW", "a number of rows"]) }
+        if current.is(.interval), peek().kind == .string || peek().kind == .integer {
+            let e = try parseInterval()
+            guard case let .literal(.interval(i)) = e.kind else { throw unexpected(["an interval"]) }
+            guard current.kind == .word, ["preceding", "following"].contains(name(current)) else { throw unexpected(["PRECEDING", "FOLLOWING"]) }
+            defer { advance() }
+            return name(current) == "preceding" ? .precedingInterval(i) : .followingInterval(i)
+        }
+        guard current.kind == .integer else { throw unexpected(["UNBOUNDED", "CURRENT ROW", "a number of rows", "INTERVAL"]) }
         let n = try integerValue(current)
         advance()
         guard current.kind == .word, ["preceding", "following"].contains(name(current)) else { throw unexpected(["PRECEDING", "FOLLOWING"]) }

@@ -52,19 +52,45 @@ struct PlanInput {
     }
 }
 
-/// Columns of equal length flowing between operators; symbols are already resolved to strings.
+/// Columns of equal length flowing between operators.
+///
+/// A column may hold dictionary codes (`.symbol`) with its dictionary in `dicts` — a tag read for a join,
+/// or a join side's repeated strings — so tags are not turned into strings per row on their way through
+/// joins. Only operators the planner marks (scans feeding a join, joins) produce such columns, and only
+/// joins and scans consume them; `resolved()` turns them into strings.
 struct Batch {
     var columns: [ColumnVector]
     var rowCount: Int
+    /// Per column: the dictionary of a `.symbol` column, nil for every other (columns appended past
+    /// its end, as `Window` appends, have none).
+    var dicts: [SymbolDictionary?]
+
+    /// Column `i`'s dictionary, if it holds codes.
+    func dict(_ i: Int) -> SymbolDictionary? { i < dicts.count ? dicts[i] : nil }
+
+    init(columns: [ColumnVector], rowCount: Int, dicts: [SymbolDictionary?]? = nil) {
+        self.columns = columns
+        self.rowCount = rowCount
+        self.dicts = dicts ?? columns.map { _ in nil }
+    }
 
     /// The columns as evaluator vectors of the given types.
     func vecs(_ types: [PlanColumn]) -> [Vec] {
-        zip(columns, types).map { Vec(type: $1.type, col: $0) }
+        zip(columns.indices, types).map { Vec(type: $1.type, col: columns[$0], dict: dict($0)) }
     }
 
     /// The rows `rows` of every column, in that order.
     func gather(_ rows: [Int32]) -> Batch {
-        Batch(columns: columns.map { $0.gather(rows) }, rowCount: rows.count)
+        Batch(columns: columns.map { $0.gather(rows) }, rowCount: rows.count, dicts: columns.indices.map(dict))
+    }
+
+    /// The batch with every dictionary-coded column turned into strings.
+    func resolved() -> Batch {
+        guard dicts.contains(where: { $0 != nil }) else { return self }
+        let cols = columns.indices.map { i in
+            dict(i).map { Vec(type: .string, col: columns[i], dict: $0).materialized() } ?? columns[i]
+        }
+        return Batch(columns: cols, rowCount: rowCount)
     }
 }
 

@@ -200,8 +200,20 @@ struct QueryPlanner {
                 f.type = kind == .avg ? .double : argTypes[0]
             }
             if let fr = f.frame {
-                if fr.unit == .range, [fr.start, fr.end].contains(where: { if case .preceding = $0 { true } else if case .following = $0 { true } else { false } }) {
-                    throw QueryError("RANGE frames with an offset are not supported: use ROWS", at: p)
+                for bound in [fr.start, fr.end] {
+                    switch bound {
+                    case .precedingInterval, .followingInterval:
+                        guard fr.unit == .range else { throw QueryError("a ROWS frame takes a number of rows, not an INTERVAL", at: p) }
+                        guard f.order.count == 1, leaf.columns[f.order[0].column].type == .time else {
+                            throw QueryError("a RANGE frame with an INTERVAL offset needs exactly one ORDER BY key, a TIMESTAMP", at: p)
+                        }
+                    case .preceding, .following:
+                        guard fr.unit == .range else { continue }
+                        guard f.order.count == 1, [.int, .double].contains(leaf.columns[f.order[0].column].type) else {
+                            throw QueryError("a RANGE frame with a numeric offset needs exactly one ORDER BY key, a number (over a TIMESTAMP, write INTERVAL '…')", at: p)
+                        }
+                    default: break
+                    }
                 }
                 if fr.start == .unboundedFollowing || fr.end == .unboundedPreceding {
                     throw QueryError("the window frame cannot start at UNBOUNDED FOLLOWING or end at UNBOUNDED PRECEDING", at: p)
@@ -438,6 +450,8 @@ struct QueryPlanner {
         }
         let residual = rest.isEmpty ? nil : rest.dropFirst().reduce(rest[0]) { .and($0, $1) }
         if kind == .cross, residual != nil || !leftKeys.isEmpty { throw QueryError("CROSS JOIN takes no condition", at: ref.position) }
+        // A join takes tags as dictionary codes: its scans need not turn them into strings per row.
+        for input in [l.op, r.op] { (input as? ScanAggregate)?.keepsSymbols = true }
         let op = HashJoin(left: l.op, right: r.op, kind: kind, leftKeys: leftKeys, rightKeys: rightKeys, residual: residual,
                           merged: merged, columns: columns)
         return Source(op: op, columns: columns, star: star)
@@ -448,11 +462,26 @@ struct QueryPlanner {
         let context = ExecutionContext(engine: engine, now: now, control: control)
         switch e.kind {
         case let .subquery(q):
-            let op = try plan(q, root: false)
-            guard op.columns.count == 1 else {
+            let (inner, outerExprs) = try decorrelate(q, outer: outer, scalar: true)
+            let op = try plan(inner, root: false)
+            guard op.columns.count == outerExprs.count + 1 else {
                 throw QueryError("a subquery used as a value must return one column, not \(op.columns.count)", at: e.position)
             }
-            return .subquery(SubqueryExpr(kind: .scalar, plan: op, keyTypes: [], context: context), keys: [])
+            if outerExprs.isEmpty {
+                return .subquery(SubqueryExpr(kind: .scalar, plan: op, keyTypes: [], context: context), keys: [])
+            }
+            // Correlated: the subquery returns (inner keys…, value), grouped by the keys when it aggregates;
+            // an outer row with no group gets the value of the aggregates over no rows (count → 0), which
+            // the same query over `WHERE false` computes.
+            var empty: (any Operator)?
+            if q.items.contains(where: { if case let .expr(x, _) = $0 { SelectPlanner.containsAggregate(x) } else { false } }) {
+                var none = q
+                none.where = Expr(.literal(.bool(false)), at: q.position)
+                empty = try plan(none, root: false)
+            }
+            let (keys, types) = try correlationKeys(outerExprs, op, outer)
+            let sub = SubqueryExpr(kind: .correlatedScalar, plan: op, keyTypes: types, context: context, empty: empty)
+            return .subquery(sub, keys: keys)
         case let .inSubquery(x, q, negated):
             let op = try plan(q, root: false)
             guard op.columns.count == 1 else {
@@ -465,23 +494,31 @@ struct QueryPlanner {
         case let .exists(q, negated):
             let (inner, outerExprs) = try decorrelate(q, outer: outer)
             let op = try plan(inner, root: false)
-            var keys: [BoundExpr] = [], types: [ValueType] = []
-            for (i, o) in outerExprs.enumerated() {
-                let b = try outer.bind(o)
-                let t = try Binder.commonType(b.type, op.columns[i].type, o.position)
-                keys.append(try outer.coerce(b, to: t, o.position))
-                types.append(t)
-            }
+            let (keys, types) = try correlationKeys(outerExprs, op, outer)
             return .subquery(SubqueryExpr(kind: .exists(negated: negated), plan: op, keyTypes: types, context: context), keys: keys)
         default:
             throw QueryError("internal error: not a subquery", at: e.position)
         }
     }
 
-    /// A correlated EXISTS as an uncorrelated query: each WHERE conjunct `inner = outer` is taken out,
-    /// its inner side becomes an output column and its outer side a key the outer row looks up.
-    /// Other references to the outer query are refused.
-    private func decorrelate(_ q: SelectStatement, outer: Binder) throws -> (SelectStatement, [Expr]) {
+    /// The outer sides of a decorrelated subquery's equalities, bound in the outer query and cast to the
+    /// type each is compared in with the subquery's matching column.
+    private func correlationKeys(_ outerExprs: [Expr], _ op: any Operator, _ outer: Binder) throws -> ([BoundExpr], [ValueType]) {
+        var keys: [BoundExpr] = [], types: [ValueType] = []
+        for (i, o) in outerExprs.enumerated() {
+            let b = try outer.bind(o)
+            let t = try Binder.commonType(b.type, op.columns[i].type, o.position)
+            keys.append(try outer.coerce(b, to: t, o.position))
+            types.append(t)
+        }
+        return (keys, types)
+    }
+
+    /// A correlated EXISTS or scalar subquery as an uncorrelated query: each WHERE conjunct
+    /// `inner = outer` is taken out, its inner side becomes an output column and its outer side a key
+    /// the outer row looks up. A scalar subquery keeps its value as the last column, grouped by the inner
+    /// sides when it aggregates. Other references to the outer query are refused.
+    private func decorrelate(_ q: SelectStatement, outer: Binder, scalar: Bool = false) throws -> (SelectStatement, [Expr]) {
         guard let w = q.where, let from = q.from, q.setOperations.isEmpty else { return (q, []) }
         // The inner query's own columns: names found there are inner, others outer if the outer query has them.
         let innerColumns: [PlanColumn]
@@ -525,6 +562,18 @@ struct QueryPlanner {
         if innerKeys.isEmpty { return (q, []) }
         let aggregated = !q.groupBy.isEmpty || q.having != nil
             || q.items.contains { if case let .expr(e, _) = $0 { SelectPlanner.containsAggregate(e) } else { false } }
+        if scalar {
+            guard q.groupBy.isEmpty, q.having == nil, q.limit == nil, q.offset == nil, !q.distinct, q.distinctOn.isEmpty,
+                  q.qualify == nil, q.items.count == 1, case .expr? = q.items.first else {
+                throw QueryError("a correlated scalar subquery with GROUP BY, HAVING, DISTINCT, LIMIT or * is not supported", at: q.position)
+            }
+            var inner = q
+            inner.items = innerKeys.map { .expr($0, alias: nil) } + q.items
+            inner.orderBy = []
+            inner.where = kept.isEmpty ? nil : kept.dropFirst().reduce(kept[0]) { Expr(.binary(.and, $0, $1), at: $1.position) }
+            if aggregated { inner.groupBy = innerKeys }
+            return (inner, outerKeys)
+        }
         if aggregated || q.limit != nil || q.offset != nil {
             throw QueryError("a correlated EXISTS subquery with GROUP BY, aggregates or LIMIT is not supported", at: q.position)
         }

@@ -4,8 +4,9 @@ import Foundation
 /// A subquery inside an expression: planned with the query, run once when first evaluated (never by
 /// EXPLAIN), its rows kept for every batch that needs them.
 ///
-/// Correlated `EXISTS` is decorrelated by the planner: the subquery returns its sides of the equality
-/// conditions, and each outer row's values are looked up among them (a semi-join).
+/// Correlated `EXISTS` and scalar subqueries are decorrelated by the planner: the subquery returns its
+/// sides of the equality conditions (and a scalar one its value, per group of them when it aggregates),
+/// and each outer row's values are looked up among them (a semi-join, or a lookup join).
 final class SubqueryExpr: @unchecked Sendable {
     enum Kind {
         /// `(SELECT x …)`: NULL without rows, an error with more than one.
@@ -14,12 +15,17 @@ final class SubqueryExpr: @unchecked Sendable {
         case exists(negated: Bool)
         /// `x [NOT] IN (SELECT y …)`, with SQL's NULLs: unknown when not found and either side has a NULL.
         case `in`(negated: Bool)
+        /// A correlated `(SELECT x … WHERE inner = outer …)`: the row whose keys equal the outer row's
+        /// gives the value; without one, the value over no rows (`empty`); with several, an error.
+        case correlatedScalar
     }
 
     let kind: Kind
     let node: SubqueryNode
     /// The types the subquery's key columns are compared in (the outer keys are cast to them when planned).
     let keyTypes: [ValueType]
+    /// A correlated scalar aggregate's query over no rows, which gives the value where no row matches.
+    let empty: (any Operator)?
     private let context: ExecutionContext
     private let lock = NSLock()
     private var result: Rows?
@@ -33,18 +39,24 @@ final class SubqueryExpr: @unchecked Sendable {
         var head: [Int32] = []
         var next: [Int32] = []
         var hasNull = false
+        /// A correlated scalar's values, one per row, then the value for no match.
+        var values: ColumnVector?
     }
 
-    init(kind: Kind, plan: any Operator, keyTypes: [ValueType], context: ExecutionContext) {
+    init(kind: Kind, plan: any Operator, keyTypes: [ValueType], context: ExecutionContext, empty: (any Operator)? = nil) {
         self.kind = kind
         self.keyTypes = keyTypes
         self.context = context
+        self.empty = empty
         node = SubqueryNode(plan: plan, kind: kind)
     }
 
     var type: ValueType {
-        if case .scalar = kind { return node.plan.columns[0].type }
-        return .bool
+        switch kind {
+        case .scalar: node.plan.columns[0].type
+        case .correlatedScalar: node.plan.columns[keyTypes.count].type
+        case .exists, .in: .bool
+        }
     }
 
     func evaluate(_ keys: [Vec], _ n: Int) throws -> Vec {
@@ -54,6 +66,24 @@ final class SubqueryExpr: @unchecked Sendable {
             // A NULL keeps the column's type (a bare NULL constant would materialize as BIGINT).
             if rows.scalar == .null { return Vec(type: type, col: ColumnVector(type: type.columnType, nulls: n)) }
             return Vec(constant: rows.scalar, count: n)
+        case .correlatedScalar:
+            let outer = keys.map { Worker.gather($0, nil, n) }
+            let h = RowKeys.hashes(outer, rows: n)
+            let values = rows.values!
+            let noMatch = Int32(values.count - 1)
+            var picked = [Int32](repeating: noMatch, count: n)
+            let mask = UInt64(max(rows.head.count, 1) - 1)
+            for i in 0..<n where !RowKeys.anyNull(outer, i) && !rows.head.isEmpty {
+                var b = rows.head[Int(h[i] & mask)]
+                while b >= 0 {
+                    if rows.hashes[Int(b)] == h[i] && RowKeys.equal(rows.keys, Int(b), outer, i) {
+                        if picked[i] != noMatch { throw QueryError("more than one row returned by a subquery used as an expression") }
+                        picked[i] = b
+                    }
+                    b = rows.next[Int(b)]
+                }
+            }
+            return Vec(type: type, col: values.gather(picked))
         case let .exists(negated) where keys.isEmpty:
             return Vec(constant: .bool((rows.count > 0) != negated), count: n)
         case let .exists(negated), let .in(negated):
@@ -94,6 +124,17 @@ final class SubqueryExpr: @unchecked Sendable {
                 }
                 if b.rowCount == 1 { r.scalar = Vec(type: node.plan.columns[0].type, col: b.columns[0]).value(0) }
             } else if !keyTypes.isEmpty {
+                if case .correlatedScalar = kind {
+                    let t = node.plan.columns[keyTypes.count].type
+                    var values = ColumnVector(type: t.columnType, capacity: b.rowCount + 1)
+                    values.append(contentsOf: b.columns[keyTypes.count], range: 0..<b.rowCount)
+                    if let none = try empty?.run(context), none.rowCount == 1 {
+                        values.append(contentsOf: none.columns[0], range: 0..<1)
+                    } else {
+                        values.appendNulls(1)
+                    }
+                    r.values = values
+                }
                 let types = node.plan.columns
                 let src = RowGroupColumns(rows: b.vecs(types), range: 0..<b.rowCount, types: types.map(\.type))
                 r.keys = try keyTypes.enumerated().map { i, t in
@@ -136,6 +177,7 @@ final class SubqueryNode: Operator {
         case .scalar: "SUBQUERY (scalar, runs once)"
         case .exists: "SUBQUERY (EXISTS, runs once, hashed)"
         case .in: "SUBQUERY (IN, runs once, hashed)"
+        case .correlatedScalar: "SUBQUERY (correlated scalar, runs once, hashed by its correlation keys)"
         }
     }
 
