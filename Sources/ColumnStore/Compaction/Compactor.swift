@@ -27,8 +27,9 @@ extension Database {
                         if rewriteAll || (purge && segs.contains { $0.deletes != nil }) { w.append((name, day, segs, t.schema, t.options)); continue }
                         let small = segs.filter { $0.entry.rows < options.compactionMaxRows }
                         if small.count >= max(2, minSegments) { w.append((name, day, small, t.schema, t.options)); continue }
-                        // A day's flushed segments are recompressed once (LZ4 → zstd by default), however few; not the
-                        // newest day, which is likely still being written and would be rewritten at every flush.
+                        // With a compaction compression of its own (LZ4 flushes, zstd compactions), a day's flushed
+                        // segments are recompressed once, however few; not the newest day, which is likely still
+                        // being written and would be rewritten at every flush.
                         guard !purge, day != newest else { continue }
                         let stale = segs.filter { Self.compressedOtherwise($0.reader.footer, t.options.compacted) }
                         if !stale.isEmpty { w.append((name, day, stale, t.schema, t.options)) }

@@ -3,7 +3,8 @@ import Testing
 @testable import ColumnStore
 import TestSupport
 
-/// Compacted segments are compressed with zstd by default while flushes keep LZ4; an explicit choice is kept.
+/// Compaction keeps the table's compression by default; `compactedCompression` gives compacted segments their
+/// own (zstd after LZ4 flushes), and then even a lone flushed segment of an older day is recompressed once.
 @Suite struct CompactionCompressionTests {
     static let t0: Int64 = 1_767_225_600_000_000_000  // 2026-01-01T00:00:00Z
 
@@ -47,15 +48,16 @@ import TestSupport
         return (before.compressions, after.compressions)
     }
 
-    @Test func compactedSegmentsUseZstdByDefault() throws {
+    @Test func compactedSegmentsKeepTheTableCompressionByDefault() throws {
         let r = try run(nil)
         #expect(r.flushed.contains(CompressionKind.lz4.rawValue) && !r.flushed.contains(CompressionKind.zstd.rawValue))
-        #expect(r.compacted.contains(CompressionKind.zstd.rawValue) && !r.compacted.contains(CompressionKind.lz4.rawValue))
+        #expect(r.compacted.contains(CompressionKind.lz4.rawValue) && !r.compacted.contains(CompressionKind.zstd.rawValue))
     }
 
-    @Test func anExplicitCompactionCompressionIsKept() throws {
-        let lz4 = try run { $0.compactedCompression = .lz4 }
-        #expect(lz4.compacted.contains(CompressionKind.lz4.rawValue) && !lz4.compacted.contains(CompressionKind.zstd.rawValue))
+    @Test func aCompactionCompressionIsUsedByCompaction() throws {
+        let zstdAfterLZ4 = try run { $0.compactedCompression = .zstd }
+        #expect(zstdAfterLZ4.flushed.contains(CompressionKind.lz4.rawValue))
+        #expect(zstdAfterLZ4.compacted.contains(CompressionKind.zstd.rawValue) && !zstdAfterLZ4.compacted.contains(CompressionKind.lz4.rawValue))
         let none = try run { $0.compactedCompression = CompressionKind.none }
         #expect(none.compacted == [CompressionKind.none.rawValue])
         // A table compressed with zstd throughout stays zstd when compacted.
@@ -67,6 +69,26 @@ import TestSupport
         let old = #"{ "columnCompression" : { }, "compression" : "lz4", "sortKey" : [ ], "zstdLevel" : 3 }"#
         let o = try JSONDecoder().decode(TableOptions.self, from: Data(old.utf8))
         #expect(o.compactedCompression == nil)
-        #expect(o.compacted.compression == .zstd && o.compression == .lz4)
+        #expect(o.compacted.compression == .lz4 && o.compression == .lz4)
+    }
+
+    @Test func aLoneFlushedSegmentOfAnOlderDayIsRecompressedOnceNotTheNewestDay() throws {
+        let dir = TempDirectory(); defer { dir.remove() }
+        var o = DatabaseOptions()
+        o.background = false
+        o.durability = .batch
+        let db = try Database(path: dir.path, options: o)
+        defer { try? db.close() }
+        // Day 1 and day 2, one flushed segment each.
+        try db.write([Self.batch(3_000, from: 0), Self.batch(3_000, from: 86_400)])
+        try db.flush()
+        #expect(try db.compact() == 0, "nothing to merge, nothing to recompress: compaction keeps LZ4")
+        try db.setTableOptions("m") { $0.compactedCompression = .zstd }
+        #expect(try db.compact() == 1, "the older day is rewritten with zstd")
+        #expect(try db.compact() == 0, "once")
+        let kinds = db.segments(of: "m").map { s in Set(s.footer.blocks.flatMap { $0.map(\.compression) }) }
+        #expect(kinds.contains { $0.contains(CompressionKind.zstd.rawValue) && !$0.contains(CompressionKind.lz4.rawValue) })
+        #expect(kinds.contains { $0.contains(CompressionKind.lz4.rawValue) }, "the newest day keeps its flushed segment")
+        #expect(try TableReader.rows(db, table: "m").count == 6_000)
     }
 }

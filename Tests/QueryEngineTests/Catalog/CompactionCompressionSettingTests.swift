@@ -14,14 +14,14 @@ import TestSupport
         defer { try? db.close() }
         let e = QueryEngine(database: db, threads: 2)
         _ = try e.rows("CREATE TABLE a (time TIMESTAMP, x DOUBLE)")
-        #expect(db.tableOptions(of: "a")?.compactedCompression == nil, "the default: zstd for compacted segments")
-        #expect(db.tableOptions(of: "a")?.compacted.compression == .zstd)
+        #expect(db.tableOptions(of: "a")?.compactedCompression == nil, "the default: the table's compression")
+        #expect(db.tableOptions(of: "a")?.compacted.compression == .lz4)
         _ = try e.rows("CREATE TABLE b (time TIMESTAMP, x DOUBLE) WITH (compression = 'lz4')")
         #expect(db.tableOptions(of: "b")?.compacted.compression == .lz4, "an explicit compression covers compaction too")
         _ = try e.rows("CREATE TABLE c (time TIMESTAMP, x DOUBLE) WITH (compaction_compression = 'none', compression = 'lz4')")
         #expect(db.tableOptions(of: "c")?.compression == .lz4 && db.tableOptions(of: "c")?.compactedCompression == CompressionKind.none)
-        _ = try e.rows("ALTER TABLE a SET (compaction_compression = 'lz4')")
-        #expect(db.tableOptions(of: "a")?.compression == .lz4 && db.tableOptions(of: "a")?.compactedCompression == .lz4)
+        _ = try e.rows("ALTER TABLE a SET (compaction_compression = 'zstd')")
+        #expect(db.tableOptions(of: "a")?.compression == .lz4 && db.tableOptions(of: "a")?.compacted.compression == .zstd)
         do {
             _ = try e.rows("ALTER TABLE a SET (compaction_compression = 'brotli')")
             Issue.record("accepted an unknown compression")
