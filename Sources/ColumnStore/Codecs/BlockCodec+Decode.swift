@@ -105,6 +105,7 @@ extension BlockCodec {
                 case .gorilla: try GorillaCodec.decode(&r, count: n, into: bits)
                 case .byteShuffle: try ByteShuffleCodec.decode(&r, count: n, into: bits)
                 case .decimal: try DecimalCodec.decode(&r, count: n, into: bits)
+                case .alp: try ALPCodec.decode(&r, count: n, into: bits)
                 default: throw CodecError("encoding \(id) does not apply to floats")
                 }
             }

@@ -17,9 +17,12 @@
 public enum BlockCodec {
     /// Bytes before the body.
     public static let headerSize = 12
+    /// A zstd-compressed body counts as its size plus 1/7 when compared with bodies stored uncompressed,
+    /// so zstd wins only where it is at least 1/8 smaller.
+    static let zstdPenaltyDivisor = 7
     static let hasValidityFlag: UInt8 = 1
 
-    /// One encoding tried for a block; `inner` is the integer encoding under `.decimal` and `.prefixedInteger`.
+    /// One encoding tried for a block; `inner` is the integer encoding under `.decimal`, `.alp` and `.prefixedInteger`.
     struct Candidate {
         var id: EncodingID
         var inner: EncodingID? = nil
@@ -30,7 +33,7 @@ public enum BlockCodec {
             switch id {
             case .frameOfReference, .delta, .deltaZigZag, .deltaOfDelta: 1
             case .narrow, .deltaNarrow: 2
-            case .decimal, .prefixedInteger: inner == .narrow ? 2 : 1
+            case .decimal, .alp, .prefixedInteger: inner == .narrow ? 2 : 1
             case .plain: type.isIntegerLike ? 2 : type == .string ? 3 : type == .bool ? 4 : 10
             case .stringLengths: 3
             case .bitmap: 4
@@ -58,6 +61,7 @@ public enum BlockCodec {
 
         var packed: [UInt8] = [], best: [UInt8] = []
         var bestCandidate: Candidate? = nil, bestRank = 0, bestCompression = CompressionKind.none, bestBodyLength = 0
+        var bestCost = 0
         // A body this many times larger than the best stored block so far is not worth compressing:
         // LZ4 rarely halves bit-packed data; zstd's entropy coder can do more on byte-aligned data.
         let reach = switch options.compression { case .none: 1; case .lz4: 2; case .zstd: 4 }
@@ -81,10 +85,14 @@ public enum BlockCodec {
                                               sections: layout.starts, bytePlanes: layout.bytePlanes, into: &packed)
                 }
                 let size = compressed ? packed.count : body.count
+                // zstd must save an eighth over a body read straight from the file: decompressing it costs scans
+                // more than the bytes save (bit-packed time and durations stay raw, tags and money compress).
+                let cost = compressed && options.compression == .zstd ? size + size / zstdPenaltyDivisor : size
                 // Ties go to the candidate listed first: it decodes faster.
-                if bestCandidate == nil || (size, rank) < (best.count, bestRank) {
+                if bestCandidate == nil || (cost, rank) < (bestCost, bestRank) {
                     bestCandidate = c
                     bestRank = rank
+                    bestCost = cost
                     bestCompression = compressed ? options.compression : .none
                     bestBodyLength = body.count
                     if compressed { swap(&best, &packed) } else { swap(&best, &body) }
@@ -92,7 +100,7 @@ public enum BlockCodec {
             }
         }
         if let forced = options.forcedEncoding, forced.applies(to: column.type) {
-            let inner: EncodingID? = forced == .decimal || forced == .prefixedInteger ? .frameOfReference : nil
+            let inner: EncodingID? = [.decimal, .alp, .prefixedInteger].contains(forced) ? .frameOfReference : nil
             tryEach([Candidate(id: forced, inner: inner)])
         }
         if bestCandidate == nil { tryEach(candidates(for: column.type)) }
@@ -120,6 +128,7 @@ public enum BlockCodec {
         case (.narrow, _): (v + 8, n, 0)
         case (.deltaNarrow, _): (v + 16, Swift.max(n - 1, 0), 0)
         case (.decimal, .narrow?): (v + 2 + 8, n, 0)
+        case (.alp, .narrow?): (ALPCodec.innerPayloadOffset(body, payloadAt: v) + 8, n, 0)
         case (.prefixedInteger, .narrow?): (PrefixedIntegerCodec.innerPayloadOffset(body, payloadAt: v) + 8, n, 0)
         case (.byteShuffle, _): (nil, n, 8)
         default: nil
@@ -138,7 +147,8 @@ public enum BlockCodec {
     static func candidates(for type: ColumnType) -> [Candidate] {
         EncodingID.candidates(for: type).flatMap { id in
             switch id {
-            case .decimal: [Candidate(id: id, inner: .frameOfReference), Candidate(id: id, inner: .narrow)]
+            // deltaZigZag for gauges that move a little from row to row (a host's CPU in a series-sorted segment).
+            case .decimal, .alp: [.frameOfReference, .narrow, .deltaZigZag].map { Candidate(id: id, inner: $0) }
             // delta for ids that rise with the sort order (sequence numbers); it packs like frameOfReference.
             case .prefixedInteger: [.frameOfReference, .delta, .narrow].map { Candidate(id: id, inner: $0) }
             default: [Candidate(id: id)]
@@ -170,6 +180,7 @@ public enum BlockCodec {
     /// (the outer nil: not computed yet; the inner nil: the values do not fit).
     struct Derived {
         var decimal: (exponent: Int, ints: [UInt64])?? = nil
+        var alp: ALPCodec.Split?? = nil
         var prefixed: PrefixedIntegerCodec.Split?? = nil
     }
 
@@ -201,6 +212,10 @@ public enum BlockCodec {
                         if derived.decimal == nil { derived.decimal = .some(DecimalCodec.scale(v)) }
                         guard let scaled = derived.decimal!, let inner = c.inner else { return false }
                         return DecimalCodec.encode(scaled, inner: inner, into: &out)
+                    case .alp:
+                        if derived.alp == nil { derived.alp = .some(ALPCodec.split(v)) }
+                        guard let split = derived.alp!, let inner = c.inner else { return false }
+                        return ALPCodec.encode(split, inner: inner, into: &out)
                     default: return false
                     }
                 }

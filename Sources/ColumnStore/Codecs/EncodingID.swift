@@ -33,6 +33,8 @@ public enum EncodingID: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case stringDictionary = 13
     /// Strings that are one prefix and a decimal number ("u0463182"): the prefix once, the numbers as integers.
     case prefixedInteger = 14
+    /// Floats that are mostly decimals: value × 10^e as integers, the rest stored aside as exceptions (ALP).
+    case alp = 15
 
     public var description: String {
         switch self {
@@ -51,6 +53,7 @@ public enum EncodingID: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .stringLengths: "string-lengths"
         case .stringDictionary: "string-dictionary"
         case .prefixedInteger: "prefixed-int"
+        case .alp: "alp"
         }
     }
 
@@ -59,7 +62,7 @@ public enum EncodingID: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         switch self {
         case .plain, .constant: true
         case .frameOfReference, .delta, .deltaZigZag, .deltaOfDelta, .narrow, .deltaNarrow: type.isIntegerLike
-        case .gorilla, .byteShuffle, .decimal: type == .float64
+        case .gorilla, .byteShuffle, .decimal, .alp: type == .float64
         case .bitmap: type == .bool
         case .stringLengths, .stringDictionary, .prefixedInteger: type == .string
         }
@@ -70,7 +73,7 @@ public enum EncodingID: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         switch type {
         case .time, .int64, .uint64, .symbol:
             [.constant, .frameOfReference, .delta, .narrow, .deltaNarrow, .deltaZigZag, .deltaOfDelta, .plain]
-        case .float64: [.constant, .decimal, .byteShuffle, .plain, .gorilla]
+        case .float64: [.constant, .decimal, .alp, .byteShuffle, .plain, .gorilla]
         case .bool: [.constant, .bitmap, .plain]
         case .string: [.constant, .stringLengths, .prefixedInteger, .stringDictionary, .plain]
         }

@@ -16,7 +16,7 @@ enum IntegerCodecs {
         case .deltaOfDelta: DeltaOfDeltaCodec.encode(v, into: &out)
         case .narrow: NarrowIntCodec.encode(v, signed: signed, into: &out)
         case .deltaNarrow: NarrowIntCodec.encodeDelta(v, into: &out)
-        case .gorilla, .byteShuffle, .decimal, .bitmap, .stringLengths, .stringDictionary, .prefixedInteger: return false
+        case .gorilla, .byteShuffle, .decimal, .alp, .bitmap, .stringLengths, .stringDictionary, .prefixedInteger: return false
         }
         return true
     }
@@ -38,7 +38,7 @@ enum IntegerCodecs {
         case .deltaOfDelta: try DeltaOfDeltaCodec.decode(&r, count: n, into: out)
         case .narrow: try NarrowIntCodec.decode(&r, count: n, into: out)
         case .deltaNarrow: try NarrowIntCodec.decodeDelta(&r, count: n, into: out)
-        case .gorilla, .byteShuffle, .decimal, .bitmap, .stringLengths, .stringDictionary, .prefixedInteger:
+        case .gorilla, .byteShuffle, .decimal, .alp, .bitmap, .stringLengths, .stringDictionary, .prefixedInteger:
             throw CodecError("encoding \(id) is not an integer encoding")
         }
     }

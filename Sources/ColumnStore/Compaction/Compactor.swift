@@ -22,10 +22,17 @@ extension Database {
             let work: [(String, Int32, [LiveSegment], TableSchema, TableOptions)] = state.withLock {
                 var w: [(String, Int32, [LiveSegment], TableSchema, TableOptions)] = []
                 for (name, t) in tables where only == nil || only == name {
+                    let newest = t.segments.keys.max()
                     for (day, segs) in t.segments {
                         if rewriteAll || (purge && segs.contains { $0.deletes != nil }) { w.append((name, day, segs, t.schema, t.options)); continue }
                         let small = segs.filter { $0.entry.rows < options.compactionMaxRows }
-                        if small.count >= max(2, minSegments) { w.append((name, day, small, t.schema, t.options)) }
+                        if small.count >= max(2, minSegments) { w.append((name, day, small, t.schema, t.options)); continue }
+                        // With a compaction compression of its own (LZ4 flushes, zstd compactions), a day's flushed
+                        // segments are recompressed once, however few; not the newest day, which is likely still
+                        // being written and would be rewritten at every flush.
+                        guard !purge, day != newest else { continue }
+                        let stale = segs.filter { Self.compressedOtherwise($0.reader.footer, t.options.compacted) }
+                        if !stale.isEmpty { w.append((name, day, stale, t.schema, t.options)) }
                     }
                 }
                 return w.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
@@ -77,6 +84,16 @@ extension Database {
         }
     }
 
+    /// True when a block of the segment is compressed with another kind than `target` gives its column
+    /// (blocks stored uncompressed did not shrink, and would not under the target either).
+    static func compressedOtherwise(_ footer: SegmentFooter, _ target: TableOptions) -> Bool {
+        for (c, blocks) in footer.blocks.enumerated() {
+            let want = target.codecOptions(for: footer.columns[c].name).compression.rawValue
+            for b in blocks where b.compression != CompressionKind.none.rawValue && b.compression != want { return true }
+        }
+        return false
+    }
+
     struct Merged {
         var table: String
         var day: Int32
@@ -120,7 +137,7 @@ extension Database {
         manifest.nextSegmentID += 1
         let file = FileNames.segmentFile(id)
         let p = segmentPath(table: table, day: dayName, file: file)
-        let (footer, bytes) = try SegmentWriter.write(path: p, columns: schema.columns, vectors: vectors, options: opts)
+        let (footer, bytes) = try SegmentWriter.write(path: p, columns: schema.columns, vectors: vectors, options: opts.compacted)
         let entry = Manifest.Segment(day: dayName, file: file, rows: footer.rowCount, minTime: footer.minTime, maxTime: footer.maxTime, bytes: bytes)
         return Merged(table: table, day: day, entry: entry, reader: try SegmentReader(path: p, mappings: options.segmentMappings),
                       gone: Set(segments.map { $0.entry.file }), goneFiles: goneFiles, oldPaths: oldPaths)

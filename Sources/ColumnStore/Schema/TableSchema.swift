@@ -70,6 +70,9 @@ public struct TableOptions: Sendable, Equatable, Codable {
     public var compression: CompressionKind = .lz4
     public var zstdLevel: Int32 = 3
     public var columnCompression: [String: CompressionKind] = [:]
+    /// Compression of the blocks compaction writes (e.g. zstd where flushes write LZ4: ~10% smaller, slower
+    /// scans). Nil (the default): `compression`. Columns named in `columnCompression` keep theirs.
+    public var compactedCompression: CompressionKind?
     /// Day partitions older than this many days (by their UTC date, against the clock) are dropped.
     public var retentionDays: Int?
     /// Columns the rows of a segment are sorted by; time always ends the key.
@@ -82,6 +85,13 @@ public struct TableOptions: Sendable, Equatable, Codable {
     public var dedupKeys: [String]?
 
     public init() {}
+
+    /// What compaction writes with: `compression` replaced by the compacted one.
+    public var compacted: TableOptions {
+        var o = self
+        o.compression = compactedCompression ?? compression
+        return o
+    }
 
     public func codecOptions(for column: String) -> CodecOptions {
         var o = CodecOptions()

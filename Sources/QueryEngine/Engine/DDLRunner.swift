@@ -136,6 +136,7 @@ struct DDLRunner {
             try database.setTableOptions(name) { o in
                 o.retentionDays = final.retentionDays
                 o.compression = final.compression
+                o.compactedCompression = final.compactedCompression
                 o.zstdLevel = final.zstdLevel
             }
             // A shorter retention takes effect now: expired day partitions go before the statement returns.

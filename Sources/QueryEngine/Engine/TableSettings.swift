@@ -1,8 +1,9 @@
 import ColumnStore
 
-/// `WITH (…)` / `SET (…)` settings applied to `TableOptions`: `retention`, `compression`, `zstd_level`.
+/// `WITH (…)` / `SET (…)` settings applied to `TableOptions`: `retention`, `compression`,
+/// `compaction_compression`, `zstd_level`.
 enum TableSettings {
-    static let names = ["retention", "compression", "zstd_level"]
+    static let names = ["retention", "compression", "compaction_compression", "zstd_level"]
 
     /// Applies `settings` to `options`, refusing unknown names and bad values (with their position).
     static func apply(_ settings: [TableSetting], to options: inout ColumnStore.TableOptions) throws {
@@ -13,7 +14,14 @@ enum TableSettings {
                 guard let c = CompressionKind(name: s.value) else {
                     throw QueryError("compression must be 'lz4', 'zstd' or 'none', not '\(s.value)'", at: s.position)
                 }
+                // A compression asked for is what every segment gets, compacted ones too (unless set apart below).
                 options.compression = c
+                if !settings.contains(where: { $0.name == "compaction_compression" }) { options.compactedCompression = c }
+            case "compaction_compression":
+                guard let c = CompressionKind(name: s.value) else {
+                    throw QueryError("compaction_compression must be 'lz4', 'zstd' or 'none', not '\(s.value)'", at: s.position)
+                }
+                options.compactedCompression = c
             case "zstd_level":
                 guard let l = Int32(s.value), (1...22).contains(l) else {
                     throw QueryError("zstd_level must be an integer from 1 to 22, not '\(s.value)'", at: s.position)

@@ -48,7 +48,7 @@ struct CompactCommand: ParsableCommand {
         let before = count()
         var rewrite = false
         if let c = compression, let (kind, level) = Self.parseCompression(c) {
-            for t in names { try db.setTableOptions(t) { $0.compression = kind; if let level { $0.zstdLevel = level } } }
+            for t in names { try db.setTableOptions(t) { $0.compression = kind; $0.compactedCompression = kind; if let level { $0.zstdLevel = level } } }
             rewrite = true
         }
         let merged = try db.compact(table: table, minSegments: minSegments, rewriteAll: rewrite)

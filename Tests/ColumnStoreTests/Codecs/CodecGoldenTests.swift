@@ -65,6 +65,21 @@ import Testing
         }
     }
 
+    /// A decimal block over delta-zigzag (e = 2, inner 4): the gauges 12.34, 12.35, 12.31, 12.40 as the
+    /// integers 1234… — first value, then the zigzagged deltas 2, 7, 18 packed 5 bits wide.
+    @Test func decimalOverDeltaZigZagDecodes() throws {
+        let bytes = try #require(Self.bytes("0a00000004000000" + "0d000000" + "0204" + "d204000000000000" + "05e248"))
+        var d = ColumnVector(type: .float64)
+        try bytes.withUnsafeBytes { try BlockCodec.decode($0, type: .float64, rowCount: 4, into: &d) }
+        #expect(d.float64s.map(\.bitPattern) == [12.34, 12.35, 12.31, 12.40].map(\.bitPattern))
+        // A cut payload or a wider bit width than the bytes hold is refused, not misread.
+        for bad in ["0a000000040000000c0000000204d204000000000000" + "05e2", "0a000000040000000d0000000204d204000000000000" + "41e248"] {
+            let b = try #require(Self.bytes(bad))
+            var v = ColumnVector(type: .float64)
+            #expect(throws: CodecError.self) { try b.withUnsafeBytes { try BlockCodec.decode($0, type: .float64, rowCount: 4, into: &v) } }
+        }
+    }
+
     static func bytes(_ hex: String) -> [UInt8]? {
         let u = Array(hex.utf8)
         guard u.count % 2 == 0 else { return nil }

@@ -56,6 +56,26 @@ import TestSupport
         }
     }
 
+    /// Two-decimal gauges that move a little from row to row (one host's CPU): decimal over delta-zigzag,
+    /// ~9 bits a row where frame of reference would need 14.
+    @Test func randomWalkGaugesUseDecimalOverDeltaZigZag() throws {
+        var rng = SeededRandom(seed: 6)
+        var c = ColumnVector(type: .float64)
+        var v = 5_000
+        for _ in 0..<20_000 {
+            v = min(max(v + Int(rng.below(201)) - 100, 0), 10_000)
+            c.append(float64: Double(v) / 100)
+        }
+        for comp in CodecFixtures.compressions {
+            var out: [UInt8] = []
+            let s = BlockCodec.encode(c, range: 0..<c.count, options: CodecOptions(compression: comp), into: &out)
+            #expect(s.encoding == .decimal)
+            if s.compression == CompressionKind.none { #expect(out[BlockCodec.headerSize + 1] == EncodingID.deltaZigZag.rawValue) }
+            #expect(s.storedBytes < 20_000 * 10 / 8, "\(comp): \(s.storedBytes) bytes")
+            _ = try CodecFixtures.roundTrip(c, options: CodecOptions(compression: comp))
+        }
+    }
+
     @Test func repeatedStringsUseTheDictionary() throws {
         var rng = SeededRandom(seed: 4)
         var c = ColumnVector(type: .string)
@@ -98,7 +118,7 @@ import TestSupport
         let ids: [(EncodingID, UInt8)] = [(.plain, 0), (.constant, 1), (.frameOfReference, 2), (.delta, 3), (.deltaZigZag, 4),
                                           (.deltaOfDelta, 5), (.narrow, 6), (.deltaNarrow, 7), (.gorilla, 8), (.byteShuffle, 9),
                                           (.decimal, 10), (.bitmap, 11), (.stringLengths, 12), (.stringDictionary, 13),
-                                          (.prefixedInteger, 14)]
+                                          (.prefixedInteger, 14), (.alp, 15)]
         #expect(ids.count == EncodingID.allCases.count)
         for (id, raw) in ids { #expect(id.rawValue == raw) }
         #expect([CompressionKind.none, .lz4, .zstd].map(\.rawValue) == [0, 1, 2])

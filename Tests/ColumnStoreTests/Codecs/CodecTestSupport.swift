@@ -18,7 +18,7 @@ enum CodecFixtures {
         var t = Int64(1_763_683_200_000_000_000) + Int64(rng.below(1 << 40))
         let constantInt = Int64(bitPattern: rng.next())
         for i in 0..<n {
-            if withNulls && rng.chance(nullRate) && !constant { c.appendNulls(1); continue }
+            if withNulls && rng.chance(nullRate) && !constant && !(id == .alp && i % 8 == 1) { c.appendNulls(1); continue }
             switch type {
             case .time, .int64:
                 let v: Int64
@@ -60,6 +60,9 @@ enum CodecFixtures {
                 let v: Double
                 if constant { v = Double(bitPattern: UInt64(bitPattern: constantInt)) } else if id == .decimal {
                     v = Double(rng.below(2_000_000) - 1_000_000) / 1_000_000
+                } else if id == .alp {
+                    // Two-decimal gauges with an exception every 8th row (one in a block of 2 or 3).
+                    v = i % 8 == 1 ? [.nan, -0.0, .infinity, 1.0 / 3, 5e-324][rng.below(5)] : Double(rng.below(10_001)) / 100
                 } else {
                     switch shape {
                     case 0: v = Double(bitPattern: rng.next())  // includes NaN payloads and infinities
