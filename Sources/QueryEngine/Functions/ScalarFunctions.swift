@@ -6,6 +6,7 @@ import Foundation
 enum ScalarFunctions {
     static func eval(_ f: ScalarFunction, _ args: [Vec], _ t: ValueType, _ n: Int) throws -> Vec {
         if let v = try TimeFunctions.eval(f, args, n) { return v }
+        if let v = try PGCatalogFunctions.eval(f, args, n) { return v }
         // Row-at-a-time over Values; constant inputs give a constant.
         if args.allSatisfy({ $0.constant != nil }) {
             return Vec(constant: try apply(f, args.map { $0.constant! }, t), count: n)
@@ -85,6 +86,8 @@ enum ScalarFunctions {
         case .length:
             guard case let .string(s) = a[0] else { return .null }
             return .int(Int64(s.unicodeScalars.count))
+        case .pgGetUserByID, .pgEncodingToChar, .formatType, .arrayToString:
+            return PGCatalogFunctions.apply(f, a)
         case .epochNs, .epochMs, .epoch:
             guard case let .time(x) = a[0] else { return .null }
             return f == .epochNs ? .int(x) : f == .epochMs ? .int(TimeBucket.floorDiv(x, 1_000_000)) : .double(Double(x) / 1e9)

@@ -374,6 +374,38 @@ struct Binder {
             try arity(1...1)
             guard args[0].type.isNumeric || args[0].type == .null else { throw QueryError("to_timestamp() needs seconds as a number, got \(args[0].type)", at: p) }
             return .scalar(.toTimestamp, args, .time)
+        case "regexp_matches":
+            try arity(2...3)
+            for a in args where a.type != .string && a.type != .null { throw QueryError("\(call.name)() needs strings, got \(a.type)", at: p) }
+            if args.count == 3 {
+                guard case let .constant(.string(flags)) = args[2], flags.allSatisfy({ $0 == "i" || $0 == "c" }) else {
+                    throw QueryError("regexp_matches() flags must be a constant of 'i' (ignore case) or 'c'", at: call.arguments[2].position)
+                }
+            }
+            if case let .constant(.string(pattern)) = args[1] {
+                do { _ = try PGCatalogFunctions.regex(pattern, flags: "") } catch let error as QueryError { throw QueryError(error.message, at: call.arguments[1].position) }
+            }
+            return .scalar(.regexpMatches, args, .bool)
+        case "pg_get_userbyid", "pg_encoding_to_char":
+            try arity(1...1)
+            guard args[0].type.isNumeric || args[0].type == .null else { throw QueryError("\(call.name)() needs an OID", at: p) }
+            return .scalar(call.name == "pg_get_userbyid" ? .pgGetUserByID : .pgEncodingToChar, [try coerce(args[0], to: .int, p)], .string)
+        case "format_type":
+            try arity(2...2)
+            return .scalar(.formatType, [try coerce(args[0], to: .int, p), try coerce(args[1], to: .int, p)], .string)
+        case "pg_table_is_visible":
+            // Every table is in schema public, on the search path: visible whenever it exists.
+            try arity(1...1)
+            return .isNull(args[0], negated: true)
+        case "obj_description", "col_description", "shobj_description", "pg_get_expr":
+            // tsdb keeps no comments and no column defaults: PostgreSQL's answer for none is NULL.
+            try arity(2...3)
+            return .constant(.null)
+        case "array_to_string":
+            // tsdb has no arrays; catalog columns that are arrays in PostgreSQL (ACLs, options) hold
+            // NULL or one element here.
+            try arity(2...3)
+            return .scalar(.arrayToString, [args[0]], .string)
         case "timezone":
             try arity(2...2)
             guard case let .constant(.string(zone)) = args[0] else { throw QueryError("the time zone must be a constant string such as 'America/New_York'", at: call.arguments[0].position) }
@@ -394,7 +426,9 @@ struct Binder {
     static let functionNames = ["now", "current_timestamp", "time_bucket", "date_trunc", "datetrunc", "abs", "floor", "ceil",
                                 "ceiling", "round", "lower", "upper", "length", "coalesce", "greatest", "least", "nullif",
                                 "concat", "epoch_ns", "epoch_ms", "epoch", "date_part", "datepart", "extract", "strftime",
-                                "strptime", "make_timestamp", "to_timestamp", "timezone"] + DatePart.allCases.map(\.rawValue)
+                                "strptime", "make_timestamp", "to_timestamp", "timezone", "regexp_matches", "pg_get_userbyid",
+                                "pg_encoding_to_char", "format_type", "pg_table_is_visible", "obj_description", "col_description",
+                                "shobj_description", "pg_get_expr", "array_to_string"] + DatePart.allCases.map(\.rawValue)
 
     /// Whether `e` is a TIMESTAMP WITH TIME ZONE in DuckDB's typing (an instant, not a wall time): what
     /// `AT TIME ZONE`, `to_timestamp` and `now()` give, and truncations and shifts of those. Stored

@@ -3,7 +3,7 @@ import PGWire
 import QueryEngine
 
 /// The parts of PostgreSQL's catalogs clients read to discover tables and columns — `pg_catalog`'s
-/// `pg_namespace`, `pg_class`, `pg_attribute`, `pg_type`, `pg_database`, and `information_schema`'s
+/// `pg_namespace`, `pg_class`, `pg_attribute`, `pg_type`, `pg_database`, `pg_am`, and `information_schema`'s
 /// `schemata`, `tables`, `columns` — as virtual tables computed from tsdb's own catalog at query time.
 ///
 /// Every stored table is a table (`relkind = 'r'`) of schema `public`; its OID is derived from its name,
@@ -19,7 +19,7 @@ enum PGCatalog {
     /// The virtual tables of a server whose databases are listed by `databases`.
     static func tables(databases: @escaping @Sendable () -> [String]) -> [VirtualTable] {
         var out: [VirtualTable] = []
-        for t in [namespace, classes, attributes, types, database(databases)] {
+        for t in [namespace, classes, attributes, types, database(databases), accessMethods] {
             out.append(t)
             out.append(VirtualTable(name: String(t.name.dropFirst("pg_catalog.".count)), columns: t.columns, rows: t.rows))
         }
@@ -59,6 +59,12 @@ enum PGCatalog {
         return v
     }
 
+    private static func nulls(_ n: Int) -> ColumnVector {
+        var v = ColumnVector(type: .string)
+        v.appendNulls(n)
+        return v
+    }
+
     private static func ints(_ values: [Int64]) -> ColumnVector {
         var v = ColumnVector(type: .int64)
         v.append(int64s: values[...])
@@ -88,14 +94,24 @@ enum PGCatalog {
     static let classes = VirtualTable(name: "pg_catalog.pg_class", columns: [
         def("oid", .int64), def("relname", .string), def("relnamespace", .int64), def("relkind", .string),
         def("relowner", .int64), def("relnatts", .int64), def("relhasindex", .bool), def("relpersistence", .string),
-        def("relispartition", .bool), def("reltuples", .float64),
+        def("relispartition", .bool), def("reltuples", .float64), def("relam", .int64),
     ]) { engine in
         let tables = schemas(engine)
         var reltuples = ColumnVector(type: .float64)
         for _ in tables { reltuples.append(float64: -1) }  // never analysed, as PostgreSQL says
         return [ints(tables.map { oid(ofTable: $0.0) }), strings(tables.map(\.0)), ints(tables.map { _ in publicOID }),
                 strings(tables.map { _ in "r" }), ints(tables.map { _ in ownerOID }), ints(tables.map { Int64($0.1.count) }),
-                bools(tables.map { _ in false }), strings(tables.map { _ in "p" }), bools(tables.map { _ in false }), reltuples]
+                bools(tables.map { _ in false }), strings(tables.map { _ in "p" }), bools(tables.map { _ in false }), reltuples,
+                ints(tables.map { _ in heapAccessMethodOID })]
+    }
+
+    /// PostgreSQL's table access method `heap`, which every table reports as its `relam`.
+    static let heapAccessMethodOID: Int64 = 2
+
+    static let accessMethods = VirtualTable(name: "pg_catalog.pg_am", columns: [
+        def("oid", .int64), def("amname", .string), def("amtype", .string),
+    ]) { _ in
+        [ints([heapAccessMethodOID]), strings(["heap"]), strings(["t"])]
     }
 
     static let attributes = VirtualTable(name: "pg_catalog.pg_attribute", columns: [
@@ -144,14 +160,15 @@ enum PGCatalog {
         VirtualTable(name: "pg_catalog.pg_database", columns: [
             def("oid", .int64), def("datname", .string), def("datdba", .int64), def("encoding", .int64),
             def("datcollate", .string), def("datctype", .string), def("datistemplate", .bool), def("datallowconn", .bool),
-            def("datconnlimit", .int64),
+            def("datconnlimit", .int64), def("datlocprovider", .string), def("daticulocale", .string), def("datacl", .string),
         ]) { _ in
             let dbs = names().sorted()
             let n = dbs.count
             return [ints(dbs.map { oid(ofTable: "database " + $0) }), strings(dbs), ints(Array(repeating: ownerOID, count: n)),
                     ints(Array(repeating: 6, count: n)),  // 6: UTF8
                     strings(Array(repeating: "C", count: n)), strings(Array(repeating: "C", count: n)),
-                    bools(Array(repeating: false, count: n)), bools(Array(repeating: true, count: n)), ints(Array(repeating: -1, count: n))]
+                    bools(Array(repeating: false, count: n)), bools(Array(repeating: true, count: n)), ints(Array(repeating: -1, count: n)),
+                    strings(Array(repeating: "c", count: n)), nulls(n), nulls(n)]  // libc locale "C", no ICU locale, default privileges
         }
     }
 

@@ -1,0 +1,74 @@
+import ColumnStore
+import Foundation
+
+/// PostgreSQL's regular-expression match (`~`, `regexp_matches`) and the catalog functions its
+/// clients call in their metadata queries (psql's `\d` family, JDBC, Grafana): `pg_get_userbyid`,
+/// `pg_encoding_to_char`, `format_type`, `array_to_string`.
+enum PGCatalogFunctions {
+    /// The owner every catalog object reports (PostgreSQL's bootstrap superuser, OID 10).
+    static let ownerOID: Int64 = 10
+    static let ownerName = "tsdb"
+
+    /// A vector for the functions that are not row-at-a-time over `Value`s, else nil.
+    static func eval(_ f: ScalarFunction, _ args: [Vec], _ n: Int) throws -> Vec? {
+        guard f == .regexpMatches else { return nil }
+        var flags = ""
+        if args.count == 3, case let .string(s)? = args[2].constant { flags = s }
+        // The pattern compiles once per batch when it is a constant (the usual case), else per row.
+        let constantPattern: NSRegularExpression?
+        switch args[1].constant {
+        case let .string(p)?: constantPattern = try regex(p, flags: flags)
+        case .null?: return Vec(constant: .null, count: n)
+        default: constantPattern = nil
+        }
+        var out = [UInt8](repeating: 0, count: n)
+        var validity = Bitmap(count: n, value: true)
+        var anyNull = false
+        for i in 0..<n {
+            if args[0].value(i) == .null || (constantPattern == nil && args[1].value(i) == .null) {
+                validity[i] = false
+                anyNull = true
+                continue
+            }
+            let re = try constantPattern ?? regex(args[1].string(i), flags: flags)
+            let s = args[0].string(i)
+            out[i] = re.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil ? 1 : 0
+        }
+        return Vec.bools(out, anyNull ? validity : nil)
+    }
+
+    /// A compiled pattern; `flags` `i` ignores case.
+    static func regex(_ pattern: String, flags: String) throws -> NSRegularExpression {
+        do {
+            return try NSRegularExpression(pattern: pattern, options: flags.contains("i") ? [.caseInsensitive] : [])
+        } catch {
+            throw QueryError("invalid regular expression '\(pattern)'")
+        }
+    }
+
+    static func apply(_ f: ScalarFunction, _ a: [Value]) -> Value {
+        switch f {
+        case .pgGetUserByID:
+            guard case let .int(oid) = a[0] else { return .null }
+            return .string(oid == ownerOID ? ownerName : "unknown (OID=\(oid))")
+        case .pgEncodingToChar:
+            guard case let .int(code) = a[0] else { return .null }
+            return .string(code == 6 ? "UTF8" : code == 0 ? "SQL_ASCII" : "")
+        case .formatType:
+            guard case let .int(oid) = a[0] else { return .null }
+            return .string(typeNames[oid] ?? "???")
+        case .arrayToString:
+            return a[0]
+        default:
+            return .null
+        }
+    }
+
+    /// `format_type` of PostgreSQL's built-in types (the ones tsdb's catalogs and parameters use).
+    static let typeNames: [Int64: String] = [
+        16: "boolean", 17: "bytea", 19: "name", 20: "bigint", 21: "smallint", 23: "integer", 25: "text", 26: "oid",
+        700: "real", 701: "double precision", 705: "unknown", 1043: "character varying", 1042: "character",
+        1082: "date", 1114: "timestamp without time zone", 1184: "timestamp with time zone", 1186: "interval",
+        1700: "numeric",
+    ]
+}
