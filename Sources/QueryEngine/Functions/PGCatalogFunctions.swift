@@ -3,7 +3,7 @@ import Foundation
 
 /// PostgreSQL's regular-expression match (`~`, `regexp_matches`) and the catalog functions its
 /// clients call in their metadata queries (psql's `\d` family, JDBC, Grafana): `pg_get_userbyid`,
-/// `pg_encoding_to_char`, `format_type`, `array_to_string`.
+/// `pg_encoding_to_char`, `format_type`, `array_to_string`, `quote_ident`.
 enum PGCatalogFunctions {
     /// The owner every catalog object reports (PostgreSQL's bootstrap superuser, OID 10).
     static let ownerOID: Int64 = 10
@@ -59,9 +59,20 @@ enum PGCatalogFunctions {
             return .string(typeNames[oid] ?? "???")
         case .arrayToString:
             return a[0]
+        case .quoteIdent:
+            guard case let .string(name) = a[0] else { return .null }
+            return .string(quoteIdent(name))
         default:
             return .null
         }
+    }
+
+    /// PostgreSQL's `quote_ident`: the name as is when it is a plain lower-case identifier, else in
+    /// double quotes with `"` doubled.
+    static func quoteIdent(_ name: String) -> String {
+        let plain = name.utf8.first.map { ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x5F } ?? false
+            && name.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F }
+        return plain ? name : "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     /// `format_type` of PostgreSQL's built-in types (the ones tsdb's catalogs and parameters use).

@@ -44,6 +44,8 @@ enum ScalarFunctions {
             default: v.description
             }
         }.joined())
+        // format_type(oid, NULL) is the type's name, as PostgreSQL answers.
+        case .formatType: return a[0] == .null ? .null : PGCatalogFunctions.apply(f, a)
         case .nullif: return Kernels.compareValues(.eq, a[0], a[1]) == .bool(true) ? .null : a[0]
         case .greatest, .least:
             var best: Value = .null
@@ -86,7 +88,7 @@ enum ScalarFunctions {
         case .length:
             guard case let .string(s) = a[0] else { return .null }
             return .int(Int64(s.unicodeScalars.count))
-        case .pgGetUserByID, .pgEncodingToChar, .formatType, .arrayToString:
+        case .pgGetUserByID, .pgEncodingToChar, .formatType, .arrayToString, .quoteIdent:
             return PGCatalogFunctions.apply(f, a)
         case .epochNs, .epochMs, .epoch:
             guard case let .time(x) = a[0] else { return .null }

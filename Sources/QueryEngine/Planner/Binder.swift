@@ -401,6 +401,10 @@ struct Binder {
             // tsdb keeps no comments and no column defaults: PostgreSQL's answer for none is NULL.
             try arity(2...3)
             return .constant(.null)
+        case "quote_ident":
+            try arity(1...1)
+            guard args[0].type == .string || args[0].type == .null else { throw QueryError("quote_ident() needs a string", at: p) }
+            return .scalar(.quoteIdent, args, .string)
         case "array_to_string":
             // tsdb has no arrays; catalog columns that are arrays in PostgreSQL (ACLs, options) hold
             // NULL or one element here.
@@ -428,7 +432,7 @@ struct Binder {
                                 "concat", "epoch_ns", "epoch_ms", "epoch", "date_part", "datepart", "extract", "strftime",
                                 "strptime", "make_timestamp", "to_timestamp", "timezone", "regexp_matches", "pg_get_userbyid",
                                 "pg_encoding_to_char", "format_type", "pg_table_is_visible", "obj_description", "col_description",
-                                "shobj_description", "pg_get_expr", "array_to_string"] + DatePart.allCases.map(\.rawValue)
+                                "shobj_description", "pg_get_expr", "array_to_string", "quote_ident"] + DatePart.allCases.map(\.rawValue)
 
     /// Whether `e` is a TIMESTAMP WITH TIME ZONE in DuckDB's typing (an instant, not a wall time): what
     /// `AT TIME ZONE`, `to_timestamp` and `now()` give, and truncations and shifts of those. Stored

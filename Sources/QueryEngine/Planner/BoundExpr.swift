@@ -96,7 +96,7 @@ enum ScalarFunction: String, Sendable {
     /// `regexp_matches(s, pattern [, flags])`, PostgreSQL's `~`; and the catalog functions clients
     /// call (`PGCatalogFunctions`).
     case regexpMatches = "regexp_matches", pgGetUserByID = "pg_get_userbyid", pgEncodingToChar = "pg_encoding_to_char"
-    case formatType = "format_type", arrayToString = "array_to_string"
+    case formatType = "format_type", arrayToString = "array_to_string", quoteIdent = "quote_ident"
 }
 
 /// The codes of a tag column that satisfy a predicate: one byte per code (1 = match).
