@@ -88,7 +88,7 @@ enum ScalarFunctions {
         case .length:
             guard case let .string(s) = a[0] else { return .null }
             return .int(Int64(s.unicodeScalars.count))
-        case .pgGetUserByID, .pgEncodingToChar, .formatType, .arrayToString, .quoteIdent:
+        case .pgGetUserByID, .pgEncodingToChar, .formatType, .arrayToString, .quoteIdent, .regclass:
             return PGCatalogFunctions.apply(f, a)
         case .epochNs, .epochMs, .epoch:
             guard case let .time(x) = a[0] else { return .null }

@@ -1,4 +1,5 @@
 import ColumnStore
+import Foundation
 
 /// Resolves names and types of expressions: AST `Expr` → `BoundExpr`.
 ///
@@ -118,6 +119,14 @@ struct Binder {
                 // A DATE is a timestamp at midnight here.
                 return .timeBucket(.fixed(width: TimeBucket.nanosPerDay, origin: 0), try coerce(b, to: .time, e.position))
             case .interval: throw QueryError("CAST to INTERVAL is not supported", at: e.position)
+            case .oid: t = .int
+            case .regclass:
+                // A relation's name becomes its OID; a number already is one.
+                if b.type == .string { return .scalar(.regclass, [b], .int) }
+                t = .int
+            case .regtype:
+                // A type's OID becomes its name, as PostgreSQL prints a regtype.
+                return .scalar(.formatType, [try coerce(b, to: .int, e.position), .constant(.null)], .string)
             }
             return try cast(b, to: t, e.position)
         }
@@ -153,6 +162,27 @@ struct Binder {
         case (.time, .string), (.string, .time): return .time
         default: throw QueryError("cannot combine \(a) and \(b)", at: p)
         }
+    }
+
+    /// A quoted literal read as a number or boolean, or an error naming the type it did not fit.
+    static func literal(_ s: String, as t: ValueType, _ p: SourcePosition) throws -> Value {
+        let text = s.trimmingCharacters(in: .whitespaces)
+        let v: Value?
+        switch t {
+        case .int: v = Int64(text).map(Value.int)
+        case .int32: v = Int32(text).map { .int(Int64($0)) }
+        case .uint: v = UInt64(text).map(Value.uint)
+        case .double: v = Double(text).map(Value.double)
+        case .bool:
+            switch text.lowercased() {
+            case "t", "true", "yes", "on", "1": v = .bool(true)
+            case "f", "false", "no", "off", "0": v = .bool(false)
+            default: v = nil
+            }
+        default: v = nil
+        }
+        guard let v else { throw QueryError("invalid input syntax for type \(t): '\(s)'", at: p) }
+        return v
     }
 
     static func convert(_ v: Value, to t: ValueType, _ p: SourcePosition) throws -> Value {
@@ -193,6 +223,14 @@ struct Binder {
 
     func compare(_ op: CompareOp, _ l: BoundExpr, _ r: BoundExpr, _ p: SourcePosition) throws -> BoundExpr {
         if l.type == .null || r.type == .null { return .constant(.null) }
+        // A quoted constant compared with a number or boolean is read as one, as PostgreSQL reads an
+        // untyped literal (psql's catalog queries write `c.oid = '16384'`).
+        if case let .constant(.string(s)) = r, l.type.isNumeric || l.type == .bool {
+            return .compare(op, l, .constant(try Self.literal(s, as: l.type, p)))
+        }
+        if case let .constant(.string(s)) = l, r.type.isNumeric || r.type == .bool {
+            return .compare(op, .constant(try Self.literal(s, as: r.type, p)), r)
+        }
         let t = try Self.commonType(l.type, r.type, p)
         return .compare(op, try coerce(l, to: t, p), try coerce(r, to: t, p))
     }

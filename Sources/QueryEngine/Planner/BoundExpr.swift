@@ -97,6 +97,8 @@ enum ScalarFunction: String, Sendable {
     /// call (`PGCatalogFunctions`).
     case regexpMatches = "regexp_matches", pgGetUserByID = "pg_get_userbyid", pgEncodingToChar = "pg_encoding_to_char"
     case formatType = "format_type", arrayToString = "array_to_string", quoteIdent = "quote_ident"
+    /// `'name'::regclass`: the OID of the relation named.
+    case regclass
 }
 
 /// The codes of a tag column that satisfy a predicate: one byte per code (1 = match).
