@@ -53,4 +53,35 @@ struct PGOperatorTests {
         #expect(throws: SQLError.self) { try SQLParser.parse("SELECT E'unterminated") }
         #expect(throws: QueryError.self) { try withEngine { e, _, _ in _ = try e.execute("SELECT 'a' ~ '('") } }
     }
+
+    /// A quoted constant compared with a number is read as a number (PostgreSQL's untyped literal;
+    /// DuckDB's implicit cast), and `::oid` is BIGINT: the same rows as DuckDB's.
+    @Test func untypedLiteralsAgreeWithDuckDB() throws {
+        let pairs = [
+            ("SELECT n FROM t WHERE n = '2'", "SELECT n FROM t WHERE n = '2'"),
+            ("SELECT n FROM t WHERE '3' <= n ORDER BY n", "SELECT n FROM t WHERE '3' <= n ORDER BY n"),
+            ("SELECT n FROM t WHERE n::pg_catalog.oid <> ' 4 ' ORDER BY n", "SELECT n FROM t WHERE n::BIGINT <> 4 ORDER BY n"),
+        ]
+        let expected = try DDLDifferentialTests.duckdb(Self.setup + pairs.map(\.1))
+        try withEngine { e, _, _ in
+            for s in Self.setup { _ = try e.execute(s) }
+            for (i, (sql, _)) in pairs.enumerated() {
+                let got: [[String?]] = textRows(try e.execute(sql)).map { row in row.map { (v: String) -> String? in v == "NULL" ? nil : v } }
+                #expect(got == expected[Self.setup.count + i], "\(sql)")
+            }
+            #expect(throws: QueryError.self) { _ = try e.execute("SELECT n FROM t WHERE n = 'plays'") }
+        }
+    }
+
+    @Test func regclassAndRegtype() throws {
+        try withEngine { e, _, _ in
+            let r = textRows(try e.execute("""
+                SELECT 'plays'::regclass = \(PGCatalogFunctions.tableOID("plays")), 'public."Plays"'::pg_catalog.regclass = \(PGCatalogFunctions.tableOID("Plays")),
+                       'pg_class'::regclass, 16384::regclass, 23::regtype, 1184::pg_catalog.regtype::pg_catalog.text, 'x'::name
+                """))
+            #expect(r == [["true", "true", "1259", "16384", "integer", "timestamp with time zone", "x"]], "\(r)")
+        }
+        // Not column types.
+        #expect(throws: SQLError.self) { try SQLParser.parse("CREATE TABLE u (time TIMESTAMP, r REGCLASS)") }
+    }
 }
