@@ -108,6 +108,8 @@ public enum PGSQLState {
     public static let insufficientResources = "53000"
     public static let outOfMemory = "53200"
     public static let tooManyConnections = "53300"
+    /// Over a rate limit (PostgreSQL's configuration_limit_exceeded).
+    public static let configurationLimitExceeded = "53400"
     public static let programLimitExceeded = "54000"
     public static let internalError = "XX000"
     public static let ioError = "58030"

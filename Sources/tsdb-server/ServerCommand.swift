@@ -33,7 +33,10 @@ struct ServerCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("HTTPS listen address, served when --tls-cert and --tls-key are given, or 'off'.", valueName: "host:port"))
     var https = "127.0.0.1:8443"
 
-    @Option(name: .long, help: ArgumentHelp("PEM certificate chain (leaf first) for HTTPS.", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("TLS on the PostgreSQL port when --tls-cert is given: 'optional' (clients choose with sslmode) or 'require' (plain connections are refused).", valueName: "mode"))
+    var pgTls = "optional"
+
+    @Option(name: .long, help: ArgumentHelp("PEM certificate chain (leaf first) for HTTPS and TLS on the PostgreSQL port.", valueName: "path"))
     var tlsCert: String?
 
     @Option(name: .long, help: ArgumentHelp("PEM private key of --tls-cert.", valueName: "path"))
@@ -172,6 +175,8 @@ struct ServerCommand: ParsableCommand {
         guard http == "off" || HostPort(parsing: http) != nil else { throw ValidationError("--http: bad address '\(http)'") }
         guard https == "off" || HostPort(parsing: https) != nil else { throw ValidationError("--https: bad address '\(https)'") }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+        guard ["optional", "require"].contains(pgTls) else { throw ValidationError("--pg-tls must be optional or require, not '\(pgTls)'") }
+        guard pgTls == "optional" || tlsCert != nil else { throw ValidationError("--pg-tls require needs --tls-cert and --tls-key") }
         guard requestsPerSecond >= 0, linesPerSecond >= 0 else { throw ValidationError("--requests-per-second and --lines-per-second must not be negative") }
         guard http != "off" || (https != "off" && tlsCert != nil) || tcp != "off" || pg != "off" else {
             throw ValidationError("--http off leaves nothing to serve: give --https with --tls-cert and --tls-key, or --tcp")
@@ -198,6 +203,7 @@ struct ServerCommand: ParsableCommand {
         c.https = https == "off" ? nil : HostPort(parsing: https)
         c.tlsCertificate = tlsCert
         c.tlsKey = tlsKey
+        c.pgRequireTLS = pgTls == "require"
         c.tokens = Set(token)
         c.tokenFile = tokenFile
         c.rateLimits = RateLimits(requestsPerSecond: requestsPerSecond, linesPerSecond: linesPerSecond)

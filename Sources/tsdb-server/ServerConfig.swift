@@ -24,6 +24,8 @@ struct ServerConfig: Sendable {
     var tlsKey: String?
     /// HTTPS listener, bound when TLS is configured (nil: off).
     var https: HostPort? = HostPort(host: "127.0.0.1", port: 8443)
+    /// PostgreSQL clients must switch to TLS (SSLRequest) before startup (`--pg-require-tls`).
+    var pgRequireTLS = false
     var durability: Durability = .batch
     /// Database for `/write` without `db=` (QuestDB's clients send none) and for TCP; "" requires `db=`.
     var defaultDatabase = "default"

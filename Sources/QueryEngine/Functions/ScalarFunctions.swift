@@ -6,6 +6,7 @@ import Foundation
 enum ScalarFunctions {
     static func eval(_ f: ScalarFunction, _ args: [Vec], _ t: ValueType, _ n: Int) throws -> Vec {
         if let v = try TimeFunctions.eval(f, args, n) { return v }
+        if let v = try PGCatalogFunctions.eval(f, args, n) { return v }
         // Row-at-a-time over Values; constant inputs give a constant.
         if args.allSatisfy({ $0.constant != nil }) {
             return Vec(constant: try apply(f, args.map { $0.constant! }, t), count: n)
@@ -43,6 +44,8 @@ enum ScalarFunctions {
             default: v.description
             }
         }.joined())
+        // format_type(oid, NULL) is the type's name, as PostgreSQL answers.
+        case .formatType: return a[0] == .null ? .null : PGCatalogFunctions.apply(f, a)
         case .nullif: return Kernels.compareValues(.eq, a[0], a[1]) == .bool(true) ? .null : a[0]
         case .greatest, .least:
             var best: Value = .null
@@ -85,6 +88,8 @@ enum ScalarFunctions {
         case .length:
             guard case let .string(s) = a[0] else { return .null }
             return .int(Int64(s.unicodeScalars.count))
+        case .pgGetUserByID, .pgEncodingToChar, .formatType, .arrayToString, .quoteIdent, .regclass:
+            return PGCatalogFunctions.apply(f, a)
         case .epochNs, .epochMs, .epoch:
             guard case let .time(x) = a[0] else { return .null }
             return f == .epochNs ? .int(x) : f == .epochMs ? .int(TimeBucket.floorDiv(x, 1_000_000)) : .double(Double(x) / 1e9)

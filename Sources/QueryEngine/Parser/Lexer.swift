@@ -33,6 +33,20 @@ struct Lexer {
         let byte = bytes[start]
         index &+= 1
         switch byte {
+        case UInt8(ascii: "E"), UInt8(ascii: "e"):
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "'") else { fallthrough }
+            // PostgreSQL's escape string E'…': backslash escapes (`Parser.unquote` decodes them).
+            index &+= 1
+            while index < bytes.count {
+                if bytes[index] == UInt8(ascii: "\\") { index &+= 2; continue }
+                if bytes[index] == UInt8(ascii: "'") {
+                    if peek(1) == UInt8(ascii: "'") { index &+= 2; continue }
+                    index &+= 1
+                    return make(.string, from: start)
+                }
+                index &+= 1
+            }
+            throw error(at: start, "unterminated string literal")
         case _ where isWordStart(byte):
             while index < bytes.count, isWordPart(bytes[index]) { index &+= 1 }
             var token = make(.word, from: start)
@@ -69,6 +83,13 @@ struct Lexer {
         case UInt8(ascii: "="): return make(.equal, from: start)
         case UInt8(ascii: "!"):
             if consume(UInt8(ascii: "=")) { return make(.notEqual, from: start) }
+            if consume(UInt8(ascii: "~")) {
+                _ = consume(UInt8(ascii: "*"))
+                return make(.notTilde, from: start)
+            }
+        case UInt8(ascii: "~"):
+            _ = consume(UInt8(ascii: "*"))
+            return make(.tilde, from: start)
         case UInt8(ascii: "<"):
             if consume(UInt8(ascii: "=")) { return make(.lessEqual, from: start) }
             if consume(UInt8(ascii: ">")) { return make(.notEqual, from: start) }

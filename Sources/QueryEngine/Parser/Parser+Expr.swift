@@ -23,6 +23,12 @@ extension Parser {
         case predicate(negated: Bool)
         /// `x AT TIME ZONE zone`.
         case atTimeZone
+        /// `x ~ pattern`, `x !~ pattern` (and `~*`, `!~*`).
+        case regex
+        /// `x OPERATOR(pg_catalog.op) y`: PostgreSQL's spelled-out operator, as psql writes it.
+        case spelledOperator
+        /// `x COLLATE name`: accepted and ignored (tsdb compares strings by their bytes).
+        case collate
     }
 
     @inline(never)
@@ -32,6 +38,11 @@ extension Parser {
             return op.precedence >= minimum ? .binary(op) : nil
         }
         if token.kind == .doubleColon { return Precedence.cast >= minimum ? .cast : nil }
+        if token.kind == .tilde || token.kind == .notTilde { return Precedence.inBetweenLike >= minimum ? .regex : nil }
+        if token.kind == .word, name(token) == "operator", peek().kind == .leftParen {
+            return Precedence.inBetweenLike >= minimum ? .spelledOperator : nil
+        }
+        if token.kind == .word, name(token) == "collate" { return Precedence.cast >= minimum ? .collate : nil }
         if token.is(.is) { return Precedence.is >= minimum ? .is : nil }
         // AT TIME ZONE binds tighter than * and /, looser than unary minus (PostgreSQL's order).
         if token.isIdentifier, name(token) == "at", peek().isIdentifier, name(peek()) == "time" {
@@ -53,7 +64,66 @@ extension Parser {
         case .is: return try parseIsSuffix(left)
         case .predicate(let negated): return try parsePredicate(left, negated: negated)
         case .atTimeZone: return try parseAtTimeZone(left)
+        case .regex: return try parseRegex(left)
+        case .spelledOperator: return try parseSpelledOperator(left, compared: &compared)
+        case .collate: return try parseCollate(left)
         }
+    }
+
+    /// `x ~ p` as `regexp_matches(x, p)`, `~*` with the `'i'` flag, `!~` negated (PostgreSQL's
+    /// operators, DuckDB's function).
+    @inline(never)
+    private mutating func parseRegex(_ left: Expr) throws(SQLError) -> Expr {
+        let token = current
+        advance()
+        return try regexMatch(left, token, at: token.position)
+    }
+
+    private mutating func regexMatch(_ left: Expr, _ token: Token, at position: SourcePosition) throws(SQLError) -> Expr {
+        let ignoreCase = token.end - token.start == (token.kind == .tilde ? 2 : 3)
+        let pattern = try parseExpr(Precedence.inBetweenLike + 1)
+        var arguments = [left, pattern]
+        if ignoreCase { arguments.append(try node(.literal(.string("i")), at: position)) }
+        let match = try node(.function(FunctionCall(name: "regexp_matches", arguments: arguments)), at: position)
+        return token.kind == .notTilde ? try node(.unary(.not, match), at: position) : match
+    }
+
+    /// `OPERATOR([schema.]op)` followed by the right operand: the operator `op` (a comparison,
+    /// arithmetic, `||` or a regular-expression match).
+    @inline(never)
+    private mutating func parseSpelledOperator(_ left: Expr, compared: inout Bool) throws(SQLError) -> Expr {
+        let position = current.position
+        advance()  // OPERATOR
+        advance()  // (
+        if current.isIdentifier, peek().kind == .dot {
+            guard name(current) == "pg_catalog" else { throw error(.syntax, at: current, "unknown operator schema '\(name(current))'") }
+            advance()
+            advance()
+        }
+        let token = current
+        if token.kind == .tilde || token.kind == .notTilde {
+            advance()
+            try expect(.rightParen, ["')'"])
+            return try regexMatch(left, token, at: position)
+        }
+        guard let op = binaryOperator(token), token.kind != .word else { throw unexpected(["an operator such as = or ~"]) }
+        advance()
+        try expect(.rightParen, ["')'"])
+        let right = try parseExpr(op.precedence + 1)
+        return try node(.binary(op, left, right), at: position)
+    }
+
+    /// `COLLATE [schema.]name` after an expression: accepted, and the expression is unchanged.
+    @inline(never)
+    private mutating func parseCollate(_ left: Expr) throws(SQLError) -> Expr {
+        advance()
+        guard current.isIdentifier else { throw unexpected(["a collation name"]) }
+        advance()
+        if accept(.dot) {
+            guard current.isIdentifier else { throw unexpected(["a collation name"]) }
+            advance()
+        }
+        return left
     }
 
     /// `x AT TIME ZONE zone`, read as DuckDB does: `timezone(zone, x)`.
@@ -349,6 +419,8 @@ extension Parser {
         }
         let column = name(current)
         advance()
+        // `pg_catalog.fn(…)`: PostgreSQL's schema of built-in functions, as catalog queries spell them.
+        if firstName == "pg_catalog", accept(.leftParen) { return try parseCall(column, at: position) }
         return try node(.column(table: firstName, name: column), at: position)
     }
 

@@ -67,6 +67,8 @@ extension Parser {
 
     /// A type name after `::` or `CAST(x AS`.
     mutating func parseType() throws(SQLError) -> SQLType {
+        // PostgreSQL's clients qualify types with their schema: `x::pg_catalog.text`.
+        if current.kind == .word, name(current) == "pg_catalog", peek().kind == .dot { advance(); advance() }
         let token = current
         guard token.kind == .word || token.kind == .quotedIdentifier, let type = SQLType.named(name(token)) else {
             throw unexpected(["a type such as BIGINT, DOUBLE, VARCHAR, BOOLEAN or TIMESTAMP"])

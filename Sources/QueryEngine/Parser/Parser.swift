@@ -81,12 +81,39 @@ struct Parser {
 
     /// The content between the quotes, each doubled quote read as one.
     func unquote(_ token: Token, quote: UInt8) -> String {
+        if bytes[token.start] != quote { return unescape(token) }
         var content: [UInt8] = []
         content.reserveCapacity(token.end - token.start - 2)
         var at = token.start + 1
         while at < token.end - 1 {
             content.append(bytes[at])
             at += bytes[at] == quote ? 2 : 1
+        }
+        return String(decoding: content, as: UTF8.self)
+    }
+
+    /// The text of an escape string `E'…'`: `\n`, `\t`, `\r`, `\b`, `\f`, `\\`, `\'` and `''`; a
+    /// backslash before any other character stands for that character.
+    func unescape(_ token: Token) -> String {
+        var content: [UInt8] = []
+        var at = token.start + 2
+        while at < token.end - 1 {
+            var b = bytes[at]
+            if b == UInt8(ascii: "\\"), at + 1 < token.end - 1 {
+                at += 1
+                switch bytes[at] {
+                case UInt8(ascii: "n"): b = 0x0A
+                case UInt8(ascii: "t"): b = 0x09
+                case UInt8(ascii: "r"): b = 0x0D
+                case UInt8(ascii: "b"): b = 0x08
+                case UInt8(ascii: "f"): b = 0x0C
+                default: b = bytes[at]
+                }
+            } else if b == UInt8(ascii: "'") {
+                at += 1  // '' stands for one quote
+            }
+            content.append(b)
+            at += 1
         }
         return String(decoding: content, as: UTF8.self)
     }

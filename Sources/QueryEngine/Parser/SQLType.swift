@@ -16,6 +16,9 @@ public enum SQLType: String, Sendable, Hashable, CaseIterable, CustomStringConve
     case timestamp = "TIMESTAMP"
     case date = "DATE"
     case interval = "INTERVAL"
+    /// PostgreSQL's `oid` (an object's number: a BIGINT here), and `regclass`/`regtype`, which turn a
+    /// relation's name into its OID and a type's OID into its name (catalog queries of psql and JDBC).
+    case oid = "OID", regclass = "REGCLASS", regtype = "REGTYPE"
 
     public var description: String { rawValue }
 
@@ -33,6 +36,10 @@ public enum SQLType: String, Sendable, Hashable, CaseIterable, CustomStringConve
         case "timestamp", "datetime": return .timestamp
         case "date": return .date
         case "interval": return .interval
+        case "name": return .varchar
+        case "oid": return .oid
+        case "regclass": return .regclass
+        case "regtype": return .regtype
         default: return nil
         }
     }

@@ -8,6 +8,8 @@ enum TokenKind: UInt8, Sendable {
     case comma, dot, semicolon, leftParen, rightParen
     case plus, minus, star, slash, slashSlash, percent, concat, doubleColon
     case equal, notEqual, less, lessEqual, greater, greaterEqual
+    /// PostgreSQL's regular-expression match `~` (`~*` ignores case) and its negation `!~` (`!~*`).
+    case tilde, notTilde
     case end               // after the last token
 
     /// How the token is named in "expected …" messages.
@@ -36,6 +38,8 @@ enum TokenKind: UInt8, Sendable {
         case .lessEqual: return "'<='"
         case .greater: return "'>'"
         case .greaterEqual: return "'>='"
+        case .tilde: return "'~'"
+        case .notTilde: return "'!~'"
         case .end: return "end of query"
         }
     }

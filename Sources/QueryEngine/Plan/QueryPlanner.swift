@@ -283,12 +283,14 @@ struct QueryPlanner {
     /// `filter`: WHERE conjuncts that only this table's columns decide, applied while scanning it (where
     /// time ranges and block statistics prune), before the join.
     private func table(_ t: TableName, _ ref: TableRef, used: Set<String>?, filter: [Expr] = []) throws -> Source {
-        try engine.database.checkNotDamaged(t.name)
-        guard let schema = engine.database.schema(of: t.name) else {
+        // A virtual table (a catalog) joins like a stored one: every column, computed when planned.
+        let virtual = engine.virtualTables.table(named: t.name)
+        if virtual == nil { try engine.database.checkNotDamaged(t.name) }
+        guard let schema = virtual?.schema ?? engine.database.schema(of: t.name) else {
             let known = engine.database.tableNames()
             throw QueryError("unknown table '\(t.name)'" + (known.isEmpty ? "" : " (tables: \(known.joined(separator: ", ")))"), at: t.position)
         }
-        let read = schema.columns.enumerated().filter { i, c in i == 0 || used.map { $0.contains(c.name) || $0.contains(c.name.lowercased()) } ?? true }
+        let read = virtual != nil ? Array(schema.columns.enumerated()) : schema.columns.enumerated().filter { i, c in i == 0 || used.map { $0.contains(c.name) || $0.contains(c.name.lowercased()) } ?? true }
         let items: [SelectItem] = read.map { _, c in .expr(Expr(.column(table: nil, name: c.name), at: t.position), alias: nil) }
         let condition = filter.isEmpty ? nil : filter.dropFirst().reduce(filter[0]) { Expr(.binary(.and, $0, $1), at: $1.position) }
         let s = SelectStatement(items: items, from: TableRef(.table(t)), where: condition, position: t.position)

@@ -1,4 +1,5 @@
 import ColumnStore
+import Foundation
 
 /// Resolves names and types of expressions: AST `Expr` → `BoundExpr`.
 ///
@@ -118,6 +119,14 @@ struct Binder {
                 // A DATE is a timestamp at midnight here.
                 return .timeBucket(.fixed(width: TimeBucket.nanosPerDay, origin: 0), try coerce(b, to: .time, e.position))
             case .interval: throw QueryError("CAST to INTERVAL is not supported", at: e.position)
+            case .oid: t = .int
+            case .regclass:
+                // A relation's name becomes its OID; a number already is one.
+                if b.type == .string { return .scalar(.regclass, [b], .int) }
+                t = .int
+            case .regtype:
+                // A type's OID becomes its name, as PostgreSQL prints a regtype.
+                return .scalar(.formatType, [try coerce(b, to: .int, e.position), .constant(.null)], .string)
             }
             return try cast(b, to: t, e.position)
         }
@@ -153,6 +162,27 @@ struct Binder {
         case (.time, .string), (.string, .time): return .time
         default: throw QueryError("cannot combine \(a) and \(b)", at: p)
         }
+    }
+
+    /// A quoted literal read as a number or boolean, or an error naming the type it did not fit.
+    static func literal(_ s: String, as t: ValueType, _ p: SourcePosition) throws -> Value {
+        let text = s.trimmingCharacters(in: .whitespaces)
+        let v: Value?
+        switch t {
+        case .int: v = Int64(text).map(Value.int)
+        case .int32: v = Int32(text).map { .int(Int64($0)) }
+        case .uint: v = UInt64(text).map(Value.uint)
+        case .double: v = Double(text).map(Value.double)
+        case .bool:
+            switch text.lowercased() {
+            case "t", "true", "yes", "on", "1": v = .bool(true)
+            case "f", "false", "no", "off", "0": v = .bool(false)
+            default: v = nil
+            }
+        default: v = nil
+        }
+        guard let v else { throw QueryError("invalid input syntax for type \(t): '\(s)'", at: p) }
+        return v
     }
 
     static func convert(_ v: Value, to t: ValueType, _ p: SourcePosition) throws -> Value {
@@ -193,6 +223,14 @@ struct Binder {
 
     func compare(_ op: CompareOp, _ l: BoundExpr, _ r: BoundExpr, _ p: SourcePosition) throws -> BoundExpr {
         if l.type == .null || r.type == .null { return .constant(.null) }
+        // A quoted constant compared with a number or boolean is read as one, as PostgreSQL reads an
+        // untyped literal (psql's catalog queries write `c.oid = '16384'`).
+        if case let .constant(.string(s)) = r, l.type.isNumeric || l.type == .bool {
+            return .compare(op, l, .constant(try Self.literal(s, as: l.type, p)))
+        }
+        if case let .constant(.string(s)) = l, r.type.isNumeric || r.type == .bool {
+            return .compare(op, .constant(try Self.literal(s, as: r.type, p)), r)
+        }
         let t = try Self.commonType(l.type, r.type, p)
         return .compare(op, try coerce(l, to: t, p), try coerce(r, to: t, p))
     }
@@ -374,6 +412,42 @@ struct Binder {
             try arity(1...1)
             guard args[0].type.isNumeric || args[0].type == .null else { throw QueryError("to_timestamp() needs seconds as a number, got \(args[0].type)", at: p) }
             return .scalar(.toTimestamp, args, .time)
+        case "regexp_matches":
+            try arity(2...3)
+            for a in args where a.type != .string && a.type != .null { throw QueryError("\(call.name)() needs strings, got \(a.type)", at: p) }
+            if args.count == 3 {
+                guard case let .constant(.string(flags)) = args[2], flags.allSatisfy({ $0 == "i" || $0 == "c" }) else {
+                    throw QueryError("regexp_matches() flags must be a constant of 'i' (ignore case) or 'c'", at: call.arguments[2].position)
+                }
+            }
+            if case let .constant(.string(pattern)) = args[1] {
+                do { _ = try PGCatalogFunctions.regex(pattern, flags: "") } catch let error as QueryError { throw QueryError(error.message, at: call.arguments[1].position) }
+            }
+            return .scalar(.regexpMatches, args, .bool)
+        case "pg_get_userbyid", "pg_encoding_to_char":
+            try arity(1...1)
+            guard args[0].type.isNumeric || args[0].type == .null else { throw QueryError("\(call.name)() needs an OID", at: p) }
+            return .scalar(call.name == "pg_get_userbyid" ? .pgGetUserByID : .pgEncodingToChar, [try coerce(args[0], to: .int, p)], .string)
+        case "format_type":
+            try arity(2...2)
+            return .scalar(.formatType, [try coerce(args[0], to: .int, p), try coerce(args[1], to: .int, p)], .string)
+        case "pg_table_is_visible":
+            // Every table is in schema public, on the search path: visible whenever it exists.
+            try arity(1...1)
+            return .isNull(args[0], negated: true)
+        case "obj_description", "col_description", "shobj_description", "pg_get_expr":
+            // tsdb keeps no comments and no column defaults: PostgreSQL's answer for none is NULL.
+            try arity(2...3)
+            return .constant(.null)
+        case "quote_ident":
+            try arity(1...1)
+            guard args[0].type == .string || args[0].type == .null else { throw QueryError("quote_ident() needs a string", at: p) }
+            return .scalar(.quoteIdent, args, .string)
+        case "array_to_string":
+            // tsdb has no arrays; catalog columns that are arrays in PostgreSQL (ACLs, options) hold
+            // NULL or one element here.
+            try arity(2...3)
+            return .scalar(.arrayToString, [args[0]], .string)
         case "timezone":
             try arity(2...2)
             guard case let .constant(.string(zone)) = args[0] else { throw QueryError("the time zone must be a constant string such as 'America/New_York'", at: call.arguments[0].position) }
@@ -394,7 +468,9 @@ struct Binder {
     static let functionNames = ["now", "current_timestamp", "time_bucket", "date_trunc", "datetrunc", "abs", "floor", "ceil",
                                 "ceiling", "round", "lower", "upper", "length", "coalesce", "greatest", "least", "nullif",
                                 "concat", "epoch_ns", "epoch_ms", "epoch", "date_part", "datepart", "extract", "strftime",
-                                "strptime", "make_timestamp", "to_timestamp", "timezone"] + DatePart.allCases.map(\.rawValue)
+                                "strptime", "make_timestamp", "to_timestamp", "timezone", "regexp_matches", "pg_get_userbyid",
+                                "pg_encoding_to_char", "format_type", "pg_table_is_visible", "obj_description", "col_description",
+                                "shobj_description", "pg_get_expr", "array_to_string", "quote_ident"] + DatePart.allCases.map(\.rawValue)
 
     /// Whether `e` is a TIMESTAMP WITH TIME ZONE in DuckDB's typing (an instant, not a wall time): what
     /// `AT TIME ZONE`, `to_timestamp` and `now()` give, and truncations and shifts of those. Stored

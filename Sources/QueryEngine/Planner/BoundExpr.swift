@@ -93,6 +93,12 @@ enum ScalarFunction: String, Sendable {
     /// Time functions (`TimeFunctions`); constant arguments (field, format, zone) come first or as noted.
     case datePart = "date_part", strftime, strptime, makeTimestamp = "make_timestamp", epochMsToTime = "epoch_ms_to_timestamp"
     case toTimestamp = "to_timestamp", zoneToLocal = "timezone_to_local", zoneFromLocal = "timezone_from_local"
+    /// `regexp_matches(s, pattern [, flags])`, PostgreSQL's `~`; and the catalog functions clients
+    /// call (`PGCatalogFunctions`).
+    case regexpMatches = "regexp_matches", pgGetUserByID = "pg_get_userbyid", pgEncodingToChar = "pg_encoding_to_char"
+    case formatType = "format_type", arrayToString = "array_to_string", quoteIdent = "quote_ident"
+    /// `'name'::regclass`: the OID of the relation named.
+    case regclass
 }
 
 /// The codes of a tag column that satisfy a predicate: one byte per code (1 = match).

@@ -270,6 +270,11 @@ extension PGConnectionHandler {
             done(false)
             return
         }
+        if let refusal = rateLimitRefusal() {
+            sendError(refusal, extended: extended)
+            done(false)
+            return
+        }
         guard let engine = engineOrError(extended: extended) else { done(false); return }
         let control = QueryControl(maxRows: server.config.maxResultRows, memoryLimit: server.config.queryMemory)
         self.control = control
@@ -315,6 +320,22 @@ extension PGConnectionHandler {
                         extended: extended)
             done(false)
         }
+    }
+
+    /// The error for a query over the client's requests-per-second limit (its token's, or the
+    /// defaults per client address when anonymous), from the same buckets and counter as HTTP's 429:
+    /// each statement the engine runs is one request.
+    func rateLimitRefusal() -> PGErrorFields? {
+        guard let p = principal else { return nil }
+        let address = context.channel.remoteAddress?.ipAddress ?? peer
+        let (key, limits) = server.rateLimit(p, address: address)
+        guard let wait = server.rateLimiter.admitRequest(key, limits) else { return nil }
+        server.metrics.rateLimited.increment()
+        let seconds = RateLimiter.retryAfter(wait)
+        return PGErrorFields(code: PGSQLState.configurationLimitExceeded,
+                             message: "rate limit exceeded: more than \(limits.requestsPerSecond) queries per second for \(server.auth.isEnabled ? "token '\(p.name)'" : "address \(address)"); retry in \(seconds) s",
+                             detail: "Retry after \(seconds) seconds.",
+                             hint: "the limit is --requests-per-second or the token file's requests-per-second")
     }
 
     /// Sends the portal's rows from where the last Execute stopped, a slice at a time while the channel

@@ -1,6 +1,7 @@
 import ColumnStore
 import Foundation
 import NIOCore
+import NIOSSL
 import PGWire
 import QueryEngine
 
@@ -48,6 +49,8 @@ final class PGConnectionHandler: ChannelInboundHandler {
     var resumeWhenWritable: (() -> Void)?
     var quiescing = false
     var startupTimer: Scheduled<Void>?
+    /// The connection switched to TLS after SSLRequest.
+    var encrypted = false
 
     init(server: ServerContext, peer: String, rowsPerSlice: Int = 512) {
         self.server = server
@@ -179,8 +182,16 @@ final class PGConnectionHandler: ChannelInboundHandler {
 
     func handleStartup(_ m: PGFrontendMessage) {
         switch m {
-        case .sslRequest, .gssEncRequest:
-            // No TLS configured: the client goes on in plain text (sslmode=prefer) or gives up (require).
+        case .sslRequest:
+            guard let tls = server.tls, !encrypted else {
+                // No TLS configured (or asked twice): the client goes on in plain text
+                // (sslmode=prefer) or gives up (sslmode=require).
+                send(.encryptionResponse(accepted: false))
+                flush()
+                return
+            }
+            upgradeToTLS(tls)
+        case .gssEncRequest:
             send(.encryptionResponse(accepted: false))
             flush()
         case let .cancelRequest(pid, key):
@@ -188,6 +199,11 @@ final class PGConnectionHandler: ChannelInboundHandler {
             phase = .closed
             context.close(promise: nil)
         case let .startup(s):
+            if server.config.pgRequireTLS, !encrypted {
+                fatal(PGErrorFields(code: PGSQLState.invalidAuthorization, message: "this server accepts only TLS connections on the PostgreSQL port",
+                                    hint: "connect with sslmode=require (or verify-ca, verify-full)"))
+                return
+            }
             startup = s
             user = s["user"] ?? ""
             guard !user.isEmpty else {
@@ -224,7 +240,7 @@ final class PGConnectionHandler: ChannelInboundHandler {
             return
         }
         guard let p = server.auth.authenticate(token: token) else {
-            server.logger.warning("PostgreSQL authentication failed", metadata: ["client": .string(peer), "user": .string(user)])
+            server.authenticationFailed(client: peer, front: "pg", detail: "user \(user) database \(database)")
             fatal(PGErrorFields(code: PGSQLState.invalidPassword, message: "password authentication failed for user \"\(user)\"",
                                 hint: "the password is an API token (--token)"))
             return
@@ -264,6 +280,21 @@ final class PGConnectionHandler: ChannelInboundHandler {
         send(.backendKeyData(processID: processID, secretKey: secretKey))
         phase = .ready
         ready()
+    }
+
+    /// Answers `S` to SSLRequest, then puts TLS under the decoder: the client starts its handshake
+    /// only after reading the `S`, so no plaintext byte can follow it, and the `S` is already queued
+    /// on the socket below the TLS handler when that is added.
+    func upgradeToTLS(_ tls: NIOSSLContext) {
+        send(.encryptionResponse(accepted: true))
+        flush()
+        do {
+            try context.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls), position: .first)
+            encrypted = true
+        } catch {
+            phase = .closed
+            context.close(promise: nil)
+        }
     }
 
     /// `-c name=value` and `--name=value` pairs of the startup `options` parameter.

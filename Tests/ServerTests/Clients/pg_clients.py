@@ -2,7 +2,8 @@
 with the HTTP API's answer (values as strings, the way the HTTP CSV shows them after normalising).
 
 usage: pg_clients.py MODE PORT DB [TOKEN]
-modes: psycopg3, psycopg3-binary, psycopg2, asyncpg, asyncpg-cursor, cancel, errors
+modes: psycopg3, psycopg3-binary, psycopg2, asyncpg, asyncpg-cursor, cancel, errors, tls, ratelimit
+(libpq's PGSSLMODE/PGSSLROOTCERT variables reach psycopg's connections.)
 """
 import asyncio
 import datetime
@@ -114,6 +115,35 @@ elif mode == "cancel":
         # The session is usable after the cancel.
         result["after"] = conn.execute("SELECT count(*) FROM plays").fetchone()[0]
         print(json.dumps(result))
+elif mode == "tls":
+    import psycopg
+    import psycopg2
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        n3 = conn.execute("SELECT count(*) FROM plays").fetchone()[0]
+        ssl3 = conn.pgconn.ssl_in_use
+    conn2 = psycopg2.connect(dsn)
+    cur = conn2.cursor()
+    cur.execute("SELECT count(*) FROM plays")
+    n2 = cur.fetchone()[0]
+    ssl2 = conn2.info.ssl_in_use
+    conn2.close()
+    print(json.dumps({"psycopg": [n3, int(ssl3)], "psycopg2": [n2, int(ssl2)]}))
+elif mode == "ratelimit":
+    import psycopg
+    # Queries back to back until one is refused (the limit is far below what a loop reaches).
+    res = {"ok": 0, "sqlstate": None}
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        for _ in range(50):
+            try:
+                conn.execute("SELECT count(*) FROM plays").fetchone()
+                res["ok"] += 1
+            except psycopg.Error as e:
+                res.update(sqlstate=e.sqlstate, message=e.diag.message_primary, detail=e.diag.message_detail)
+                break
+        # The refusal is an error of the statement, not of the connection: SET still answers.
+        conn.execute("SET application_name = 'after'")
+        res["after"] = conn.execute("SHOW application_name").fetchone()[0]
+    print(json.dumps(res))
 elif mode == "errors":
     import psycopg
     res = {}
