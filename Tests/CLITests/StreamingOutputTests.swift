@@ -104,7 +104,8 @@ import TestSupport
         for path in [file, copied] {
             let check = try python("""
                 import duckdb
-                con = duckdb.connect(config={"enable_progress_bar": False})
+                con = duckdb.connect()
+                con.execute("SET enable_progress_bar = false")
                 r = con.execute("SELECT count(*), count(DISTINCT v), sum(v), epoch_ns(min(time)), epoch_ns(max(time)), max(note) FROM read_parquet('\(path)')").fetchone()
                 print(",".join(str(x) for x in r))
                 """)

@@ -57,15 +57,16 @@ final class InputStream: @unchecked Sendable {
                 guard inflateReset(&stream) == Z_OK else { throw CLIError("cannot decompress \(name)") }
                 memberEnded = false
             }
-            let (produced, rc) = input.withUnsafeMutableBytes { inp -> (Int, Int32) in
-                stream.next_in = inp.baseAddress!.assumingMemoryBound(to: Bytef.self) + inputAt
-                stream.avail_in = uInt(input.count - inputAt)
+            let at = inputAt
+            let (used, produced, rc) = input.withUnsafeMutableBytes { inp -> (Int, Int, Int32) in
+                stream.next_in = inp.baseAddress!.assumingMemoryBound(to: Bytef.self) + at
+                stream.avail_in = uInt(inp.count - at)
                 stream.next_out = p.assumingMemoryBound(to: Bytef.self)
                 stream.avail_out = uInt(count)
                 let rc = inflate(&stream, Z_NO_FLUSH)
-                inputAt = input.count - Int(stream.avail_in)
-                return (count - Int(stream.avail_out), rc)
+                return (inp.count - at - Int(stream.avail_in), count - Int(stream.avail_out), rc)
             }
+            inputAt = at + used
             switch rc {
             case Z_STREAM_END: memberEnded = true
             case Z_OK, Z_BUF_ERROR: break
@@ -90,9 +91,9 @@ final class InputStream: @unchecked Sendable {
 
     private func readRaw(_ p: UnsafeMutableRawPointer, _ count: Int) throws -> Int {
         if inputAt < input.count {
-            let k = min(count, input.count - inputAt)
-            input.withUnsafeBytes { p.copyMemory(from: $0.baseAddress! + inputAt, byteCount: k) }
-            inputAt += k
+            let at = inputAt, k = min(count, input.count - inputAt)
+            input.withUnsafeBytes { p.copyMemory(from: $0.baseAddress! + at, byteCount: k) }
+            inputAt = at + k
             return k
         }
         return try readFD(p, count)
