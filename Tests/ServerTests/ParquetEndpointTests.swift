@@ -65,9 +65,11 @@ import Testing
         p.waitUntilExit()
         let lines = text.split(separator: "\n")
         #expect(lines.count == 2, "\(text)")
-        #expect(lines.first == #"Result [[["s", "artist"], ["s", "duration_ms"], ["s", "liked"], ["s", "revenue"], ["s", "user_id"]], "#
-            + #"[["s", "A"], ["n", 100], ["b", true], ["n", 0.5], ["s", "u1"]], [["s", "B"], ["n", 200], ["b", false], ["n", 1.25], ["s", "u,2"]], "#
-            + #"[["s", "A"], ["n", 300], ["b", true], ["n", 2], ["s", "u\"3"]]]"#, "\(text)")
+        let header = #"Result [[["s", "artist"], ["s", "duration_ms"], ["s", "liked"], ["s", "revenue"], ["s", "user_id"]], "#
+        let first = #"[["s", "A"], ["n", 100], ["b", true], ["n", 0.5], ["s", "u1"]], "#
+        let second = #"[["s", "B"], ["n", 200], ["b", false], ["n", 1.25], ["s", "u,2"]], "#
+        let third = #"[["s", "A"], ["n", 300], ["b", true], ["n", 2], ["s", "u\"3"]]]"#
+        #expect(lines.first.map(String.init) == header + first + second + third, "\(text)")
         #expect(lines.last?.hasPrefix(#"Query [[["s", "sheet"], ["s", "query"], ["s", "ran_at"], ["s", "rows"]], [["s", "Result"], ["s", "SELECT artist"#) == true, "\(text)")
         #expect(leftovers().isEmpty, "\(leftovers())")
         // An error is JSON, and leaves no file either.
