@@ -43,7 +43,7 @@ struct IngestCommand: ParsableCommand {
     @Option(name: .customLong("time-column"), help: ArgumentHelp("Parquet: the column holding each row's time.", valueName: "name"))
     var timeColumn = "time"
 
-    @Argument(help: ArgumentHelp("Line-protocol or Parquet (.parquet) files; '-' reads standard input.", valueName: "file"), completion: .file())
+    @Argument(help: ArgumentHelp("Line-protocol (gzip too: .gz or gzip's magic bytes) or Parquet (.parquet) files; '-' reads standard input.", valueName: "file"), completion: .file())
     var files: [String]
 
     func validate() throws {

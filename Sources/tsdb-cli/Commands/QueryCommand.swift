@@ -4,7 +4,8 @@ import Foundation
 import Parquet
 import QueryEngine
 
-/// `tsdb-cli query SQL`: one statement, its answer as a table, CSV, JSON, JSON Lines or (to a file) Parquet.
+/// `tsdb-cli query SQL`: one statement, its answer as a table, CSV, JSON, JSON Lines or (to a file) Parquet
+/// or Excel (several statements: several sheets). Embedded, answers stream as the engine produces them.
 struct QueryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "query",
@@ -12,15 +13,16 @@ struct QueryCommand: ParsableCommand {
         discussion: """
             'table' draws aligned columns with each column's type under its name; 'csv' has a header row; \
             'json' is an array of objects, 'jsonl' one object per line. Timestamps print as RFC 3339 UTC. \
-            'parquet' writes a Parquet file and needs --output. SQL '-' reads the statement from standard input.
+            'parquet' writes a Parquet file and 'xlsx' an Excel workbook (several ';'-separated statements, one sheet each); \
+            both need --output. Rows are written as they are produced. SQL '-' reads the statement from standard input.
             """
     )
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var memory: QueryMemoryOption
 
-    @Option(name: [.customShort("f"), .long], help: ArgumentHelp("Output format: table, csv, json, jsonl or parquet.", valueName: "format"),
-            completion: .list(["table", "csv", "json", "jsonl", "parquet"]))
+    @Option(name: [.customShort("f"), .long], help: ArgumentHelp("Output format: table, csv, json, jsonl, parquet or xlsx.", valueName: "format"),
+            completion: .list(["table", "csv", "json", "jsonl", "parquet", "xlsx"]))
     var format = "table"
 
     @Option(name: [.customShort("o"), .long], help: ArgumentHelp("Write the answer to this file instead of standard output (whole or not at all).", valueName: "file"),
@@ -125,8 +127,9 @@ struct QueryCommand: ParsableCommand {
             try ShellInterrupt.run(control) {
                 let (backend, sql, threads, sink) = run.value
                 try backend.stream(sql, threads: threads, control: control) { try sink.add($0) }
-                try sink.finish()
             }
+            // After the progress line (standard error, on a terminal) was erased: a table prints here.
+            try sink.finish()
         } catch let e as CLIError {
             sink.abandon()
             throw e
