@@ -35,6 +35,7 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
+        .systemLibrary(name: "CXlsxWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
         .systemLibrary(name: "CLibedit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         // CRC-32C with the CPU's instructions (SSE4.2 / ARMv8 CRC32), chosen at run time by ColumnStore.
         .target(name: "CCRC32C"),
@@ -46,13 +47,15 @@ let package = Package(
         ),
         // Parquet files over column vectors: writer and reader; knows no SQL.
         .target(name: "Parquet", dependencies: ["ColumnStore", "CZstd", "CSnappy", "CZlib"]),
+        // Excel workbooks over column vectors through libxlsxwriter; knows no SQL.
+        .target(name: "XLSX", dependencies: ["ColumnStore", "CXlsxWriter"]),
         .target(name: "LineProtocol"),
         // PostgreSQL wire protocol v3: messages, framing, value formats; knows no storage and no SQL.
         .target(name: "PGWire", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         .target(name: "Ingest", dependencies: ["LineProtocol", "ColumnStore", "Parquet"]),
         .target(
             name: "QueryEngine",
-            dependencies: ["ColumnStore", "Parquet"]
+            dependencies: ["ColumnStore", "Parquet", "XLSX"]
         ),
         // InfluxQL: lexer, parser, translation to the engine's SQL, InfluxDB's series JSON; one engine.
         .target(name: "InfluxQL", dependencies: ["ColumnStore", "QueryEngine"]),
@@ -77,7 +80,7 @@ let package = Package(
         .executableTarget(
             name: "tsdb-cli",
             dependencies: [
-                "ColumnStore", "Ingest", "QueryEngine", "Parquet", "CLibedit",
+                "ColumnStore", "Ingest", "QueryEngine", "Parquet", "CLibedit", "CZlib",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

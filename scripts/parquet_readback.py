@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Reads a Parquet file with DuckDB, pyarrow and polars and prints what each sees, for tsdb's tests.
+"""Reads a Parquet file with DuckDB, pyarrow, polars and chDB (ClickHouse) and prints what each sees, for tsdb's tests.
 
-Usage: parquet_readback.py FILE [READER...]   (readers: duckdb pyarrow polars; default all three)
+Usage: parquet_readback.py FILE [READER...]   (readers: duckdb pyarrow polars chdb; default the first three)
 
 Prints one JSON object: {reader: {"names": [...], "types": [...], "columns": [[cell, ...], ...]}}.
 Cells are canonical text so that tests compare exactly: integers in decimal, doubles as the hex of
@@ -69,13 +69,32 @@ def read_polars(path):
     return {"names": df.columns, "types": [str(d) for d in df.dtypes], "columns": cols}
 
 
+def read_chdb(path):
+    """ClickHouse's Parquet reader (chDB, in process); its answer comes back as an Arrow table."""
+    import chdb
+    quoted = path.replace("\\", "\\\\").replace("'", "\\'")
+    t = chdb.query(f"SELECT * FROM file('{quoted}', Parquet)", "ArrowTable")
+    out = read_arrow_table(t)
+    return out
+
+
+def read_arrow_table(t):
+    import pyarrow as pa
+    cols = []
+    for col in t.columns:
+        if pa.types.is_timestamp(col.type):
+            col = col.cast(pa.timestamp("ns", tz=col.type.tz)).cast(pa.int64())
+        cols.append([cell(v) for v in col.to_pylist()])
+    return {"names": t.column_names, "types": [str(f.type) for f in t.schema], "columns": cols}
+
+
 def main():
     path = sys.argv[1]
     readers = sys.argv[2:] or ["duckdb", "pyarrow", "polars"]
     out = {}
     for r in readers:
         try:
-            out[r] = {"duckdb": read_duckdb, "pyarrow": read_pyarrow, "polars": read_polars}[r](path)
+            out[r] = {"duckdb": read_duckdb, "pyarrow": read_pyarrow, "polars": read_polars, "chdb": read_chdb}[r](path)
         except Exception as e:  # reported to the test, which fails naming the reader
             out[r] = {"error": f"{type(e).__name__}: {e}"}
     json.dump(out, sys.stdout)

@@ -9,7 +9,7 @@
 set -euo pipefail
 
 need_apt=()
-for p in liblz4-dev libzstd-dev zlib1g-dev libedit-dev libsnappy-dev pkg-config tzdata chromium chromium-driver \
+for p in liblz4-dev libzstd-dev zlib1g-dev libedit-dev libsnappy-dev libxlsxwriter-dev pkg-config tzdata chromium chromium-driver \
          postgresql-client postgresql-contrib libpostgresql-jdbc-java default-jdk-headless openssl curl hyperfine; do
     dpkg -s "$p" >/dev/null 2>&1 || need_apt+=("$p")
 done
@@ -30,7 +30,8 @@ import importlib.util
 mods = {"duckdb": "duckdb", "pyarrow": "pyarrow", "numpy": "numpy",
         "influxdb_client": "influxdb-client", "influxdb": "influxdb", "questdb": "questdb",
         "selenium": "selenium", "polars": "polars", "psycopg": "psycopg[binary]", "psycopg2": "psycopg2-binary",
-        "asyncpg": "asyncpg", "duckdb_cli": "duckdb-cli"}
+        "asyncpg": "asyncpg", "duckdb_cli": "duckdb-cli",
+        "openpyxl": "openpyxl", "chdb": "chdb"}
 print(" ".join(pkg for mod, pkg in mods.items() if importlib.util.find_spec(mod) is None))
 PY
 )

@@ -16,6 +16,7 @@ struct TSDBCommand: ParsableCommand {
         subcommands: [
             IngestCommand.self, QueryCommand.self, ShellCommand.self, GenerateCommand.self,
             BenchCommand.self, InspectCommand.self, CompactCommand.self, RetentionCommand.self, ExportCommand.self,
+            ArchiveCommand.self,
         ]
     )
 

@@ -350,7 +350,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     /// Writes the head, then chunks formatted on the query pool, each sent once the previous one was
     /// written to the socket (so a slow reader slows the formatting instead of filling memory).
-    private func stream(_ status: HTTPResponseStatus, _ headers: HTTPHeaders, _ stream: ResultStream, _ context: ChannelHandlerContext) {
+    private func stream(_ status: HTTPResponseStatus, _ headers: HTTPHeaders, _ stream: any ChunkSource, _ context: ChannelHandlerContext) {
         let channel = context.channel
         if head.method == .HEAD {
             // GET's head (chunked), no body: nothing is formatted.

@@ -42,7 +42,7 @@ struct HTTPResponse: Sendable, Error {
 /// What a route answers: a whole response, or a head followed by a body produced in pieces.
 enum HTTPReply: Sendable {
     case full(HTTPResponse)
-    case stream(HTTPResponseStatus, HTTPHeaders, ResultStream)
+    case stream(HTTPResponseStatus, HTTPHeaders, any ChunkSource)
 }
 
 /// JSON text for the server's small response bodies.

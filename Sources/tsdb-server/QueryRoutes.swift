@@ -18,6 +18,8 @@ enum QueryRoutes {
         /// `format=parquet`: the answer is a Parquet file compressed with this codec (`compression=`,
         /// default zstd) instead of text in `format`.
         var parquet: ParquetCompression? = nil
+        /// `format=xlsx`: the answer is an Excel workbook (the rows, then a sheet with the query).
+        var xlsx = false
     }
 
     /// Reads the parameters of a query request; the error response when they are missing or bad.
@@ -52,8 +54,11 @@ enum QueryRoutes {
             }
             return .success(Parameters(database: db, sql: sql, format: .json, parquet: codec))
         }
+        if formatName.lowercased() == "xlsx" {
+            return .success(Parameters(database: db, sql: sql, format: .json, xlsx: true))
+        }
         guard let format = ResultFormat(name: formatName.isEmpty ? "json" : formatName) else {
-            return .failure(.error(.badRequest, "invalid format '\(formatName)': use json, jsonl, csv, pretty or parquet"))
+            return .failure(.error(.badRequest, "invalid format '\(formatName)': use json, jsonl, csv, pretty, parquet or xlsx"))
         }
         return .success(Parameters(database: db, sql: sql, format: format))
     }
@@ -154,6 +159,7 @@ enum QueryRoutes {
             guard let engine = try server.databases.engine(p.database, create: creates) else {
                 return (.full(.error(.notFound, "database not found: \(p.database)")), false)
             }
+            if p.parquet != nil || p.xlsx { return file(p, engine: engine, server: server, control: control) }
             result = try engine.execute(p.sql, control: control)
         } catch {
             return (.full(errorResponse(error)), false)
@@ -162,22 +168,37 @@ enum QueryRoutes {
             return (.full(.error(.badRequest, "the result has \(result.rowCount) rows, more than the limit of \(server.config.maxResultRows) (--max-result-rows); add a LIMIT or aggregate")), false)
         }
         var headers = HTTPHeaders()
-        if let codec = p.parquet {
-            // A Parquet footer comes after every row group, so the file is built whole, then sent.
-            do {
-                let bytes = try ResultParquet.bytes(result, options: ParquetWriterOptions(compression: codec))
-                headers.add(name: "Content-Type", value: "application/vnd.apache.parquet")
-                return (.full(HTTPResponse(.ok, headers: headers, body: bytes)), true)
-            } catch {
-                return (.full(errorResponse(error)), false)
-            }
-        }
         headers.add(name: "Content-Type", value: p.format.contentType)
         if p.format.isStreamable {
             return (.stream(.ok, headers, ResultStream(result: result, format: p.format)), true)
         }
         let table = TableStyle(maxRows: 0, maxCellWidth: 0, ascii: true, showTypes: false, footer: false)
         return (.full(HTTPResponse(.ok, headers: headers, body: ResultFormatter.format(result, as: .table, table: table))), true)
+    }
+
+    /// A Parquet file or an Excel workbook of the answer: the engine streams its rows into a temporary
+    /// file (a footer follows every row, so the file is finished before its first byte is sent), which
+    /// is then sent in pieces (`SpooledFile`). Memory stays bounded however large the answer.
+    static func file(_ p: Parameters, engine: QueryEngine, server: ServerContext, control: QueryControl?) -> (HTTPReply, Bool) {
+        let path = SpooledFile.temporaryPath(suffix: p.xlsx ? ".xlsx" : ".parquet")
+        let format: ResultFile.Format = p.parquet.map { .parquet(ParquetWriterOptions(compression: $0)) } ?? .xlsx(query: p.sql)
+        let file = ResultFile(path: path, format: format)
+        let maxRows = server.config.maxResultRows
+        do {
+            try engine.stream(p.sql, control: control) { batch in
+                if file.rowCount + batch.rowCount > maxRows {
+                    throw QueryError("the result has more rows than the limit of \(maxRows) (--max-result-rows); add a LIMIT or aggregate")
+                }
+                try file.write(batch)
+            }
+            try file.finish()
+            var headers = HTTPHeaders()
+            headers.add(name: "Content-Type", value: p.xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "application/vnd.apache.parquet")
+            return (.stream(.ok, headers, try SpooledFile(path: path)), true)
+        } catch {
+            file.abandon()
+            return (.full(errorResponse(error)), false)
+        }
     }
 
     /// A query error as JSON: `{"error": text, "line": L, "column": C, "offset": O}` (position when known).

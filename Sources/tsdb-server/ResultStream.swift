@@ -1,10 +1,16 @@
 import QueryEngine
 
+/// A response body produced in pieces on a query thread: `nextChunk` until it returns nil.
+protocol ChunkSource: AnyObject, Sendable {
+    /// The next piece of the body; nil once everything was returned.
+    func nextChunk() -> [UInt8]?
+}
+
 /// A query result written out a slice of rows at a time (CSV, JSON, JSON Lines), so a large answer
 /// streams as a chunked response instead of being built whole in memory.
 ///
 /// Used by one thread at a time: the streaming loop asks for chunks until it gets nil.
-final class ResultStream: @unchecked Sendable {
+final class ResultStream: ChunkSource, @unchecked Sendable {
     let result: QueryResult
     private var writer: ResultWriter
     private var nextRow = 0

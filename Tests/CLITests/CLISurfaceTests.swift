@@ -43,7 +43,7 @@ import Testing
         #expect(bash.stdout.contains("'table'$'\\n''csv'$'\\n''json'$'\\n''jsonl'"), "--format values")
         #expect(bash.stdout.contains("'--data')\n        __tsdb-cli_add_completions -d"), "--data completes directories")
         let zsh = try CLI.run(["--generate-completion-script", "zsh"])
-        #expect(zsh.stdout.contains("('table' 'csv' 'json' 'jsonl' 'parquet')"), "zsh --format values of query")
+        #expect(zsh.stdout.contains("('table' 'csv' 'json' 'jsonl' 'parquet' 'xlsx')"), "zsh --format values of query")
         #expect(zsh.stdout.contains(":_files"), "zsh completes files")
     }
 

@@ -26,11 +26,14 @@ enum TableFormatter {
         func text(_ i: Int) -> ArraySlice<UInt8> { bytes[(i == 0 ? 0 : ends[i - 1])..<ends[i]] }
     }
 
-    static func render(_ result: QueryResult, _ o: TableStyle) -> [UInt8] {
+    /// `totalRows`, when given, is the length of an answer of which `result` holds only the shown rows
+    /// (its first and last halves, as `TableRows` keeps them).
+    static func render(_ result: QueryResult, _ o: TableStyle, totalRows: Int? = nil) -> [UInt8] {
         let n = result.rowCount
-        let truncated = o.maxRows > 0 && n > o.maxRows
+        let total = totalRows ?? n
+        let truncated = o.maxRows > 0 && total > o.maxRows
         let top = truncated ? (o.maxRows + 1) / 2 : n
-        let bottomStart = truncated ? n - o.maxRows / 2 : n
+        let bottomStart = truncated ? n - min(n - top, o.maxRows / 2) : n
         let shownRows = Array(0..<top) + Array(bottomStart..<n)
         let ellipsis: [UInt8] = o.ascii ? Array("...".utf8) : Array("…".utf8)
         let ellipsisWidth = o.ascii ? 3 : 1
@@ -106,8 +109,8 @@ enum TableFormatter {
             rule(box[6], box[7], box[8])
         }
         if o.footer {
-            ValueText.append(Int64(n), to: &out)
-            out.append(contentsOf: (n == 1 ? " row" : " rows").utf8)
+            ValueText.append(Int64(total), to: &out)
+            out.append(contentsOf: (total == 1 ? " row" : " rows").utf8)
             if truncated {
                 out.append(contentsOf: " (".utf8)
                 ValueText.append(Int64(shownRows.count), to: &out)

@@ -2,7 +2,7 @@ import Parquet
 
 /// `COPY (query) TO 'path' [(options)]` or `COPY table TO 'path' [(options)]`, DuckDB's syntax.
 ///
-/// Options, comma separated, names in any case: `FORMAT parquet|csv|json` (default: from the file's
+/// Options, comma separated, names in any case: `FORMAT parquet|csv|json|xlsx` (default: from the file's
 /// extension, else csv), `HEADER [true|false]` (CSV; default true), `COMPRESSION
 /// zstd|snappy|uncompressed` (Parquet; default zstd), `ROW_GROUP_SIZE n` (Parquet rows per row group),
 /// `ARRAY [true|false]` (JSON: one array instead of one object per line; default false).
@@ -15,7 +15,7 @@ public struct CopyStatement: Sendable, Hashable {
 
     /// The file format written.
     public enum Format: String, Sendable, Hashable {
-        case parquet, csv, json
+        case parquet, csv, json, xlsx
     }
 
     public var source: Source
@@ -36,6 +36,7 @@ public struct CopyStatement: Sendable, Hashable {
     public static func format(forPath path: String) -> Format {
         let lower = path.lowercased()
         if lower.hasSuffix(".parquet") { return .parquet }
+        if lower.hasSuffix(".xlsx") { return .xlsx }
         if lower.hasSuffix(".json") || lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { return .json }
         return .csv
     }
@@ -56,6 +57,7 @@ extension CopyStatement: CustomStringConvertible {
             text += ", COMPRESSION \(compression.name)"
             if let rowGroupSize { text += ", ROW_GROUP_SIZE \(rowGroupSize)" }
         case .json: text += ", ARRAY \(jsonArray)"
+        case .xlsx: break
         }
         return text + ")"
     }

@@ -43,7 +43,7 @@ extension Parser {
             case "format":
                 let value = try optionWord()
                 guard let f = CopyStatement.Format(rawValue: value) else {
-                    throw error(.syntax, at: option, "unknown COPY format '\(value)': expected parquet, csv or json")
+                    throw error(.syntax, at: option, "unknown COPY format '\(value)': expected parquet, csv, json or xlsx")
                 }
                 copy.format = f
             case "header":

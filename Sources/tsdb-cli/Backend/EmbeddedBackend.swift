@@ -72,12 +72,18 @@ final class EmbeddedBackend: Backend, @unchecked Sendable {
     }
 
     func query(_ sql: String, format: ResultFormat, threads: Int?, control: QueryControl?) throws -> QueryAnswer {
-        if readOnly, let statement = try? SQLParser.parse(sql), statement.hasEffects {
-            try reopenForWriting(create: { if case .createTable = statement { true } else { false } }())
-        }
+        try prepare(sql)
         // Read-only: on the writer's latest state, again on a new one if compaction replaced a file under it.
         let e = engine(threads: threads)
         return .result(try database.consistentRead { try e.execute(sql, control: control ?? makeControl()) })
+    }
+
+    /// Before a statement that changes data, trades a read-only view for the writer's lock. COPY only
+    /// reads the database (the file it writes is not the database's), so it runs on the read-only view.
+    func prepare(_ sql: String) throws {
+        if readOnly, let statement = try? SQLParser.parse(sql), statement.changesData {
+            try reopenForWriting(create: { if case .createTable = statement { true } else { false } }())
+        }
     }
 
     /// Trades the read-only view for the writer's lock, for a statement that changes data (CREATE,

@@ -12,7 +12,11 @@ struct IngestCommand: ParsableCommand {
             A .parquet file loads into one table (--table, default the file's base name): its --time-column \
             (default 'time') is the timestamp, the string columns named by --tags become tags, every other \
             column a field. It is read and checked whole before anything is written, so a damaged file \
-            imports nothing. Shows progress on standard error (a bar on a terminal, plain lines otherwise) and a summary \
+            imports nothing. CSV (--format csv, or a .csv / .csv.gz name) needs a header line and loads into \
+            one table the same way; column types are inferred from the first 10000 records or given with \
+            --types col:type,… (integer, float, boolean, timestamp, string); the time is RFC 3339 or an epoch \
+            number in --precision units; a record that does not fit is rejected with its line number and the \
+            rest are written, as with line protocol. Shows progress on standard error (a bar on a terminal, plain lines otherwise) and a summary \
             on standard output. Exit status: 0 every line accepted, 2 some lines rejected, 1 failure.
             """
     )
@@ -34,16 +38,22 @@ struct IngestCommand: ParsableCommand {
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
-    @Option(help: ArgumentHelp("Parquet: the table to load into (default: the file's base name).", valueName: "name"))
+    @Option(help: ArgumentHelp("Input format: lp (line protocol), csv or parquet (default: by the file's name).", valueName: "format"))
+    var format: String?
+
+    @Option(help: ArgumentHelp("CSV: column types, e.g. 'v:float,ok:boolean' (integer, float, boolean, timestamp, string); others are inferred.", valueName: "col:type,…"))
+    var types: String?
+
+    @Option(help: ArgumentHelp("Parquet to load into (default: the file's base name).", valueName: "name"))
     var table: String?
 
-    @Option(help: ArgumentHelp("Parquet: string columns that become tags, comma separated.", valueName: "a,b"))
+    @Option(help: ArgumentHelp("Parquet and CSV: columns that become tags, comma separated.", valueName: "a,b"))
     var tags: String?
 
-    @Option(name: .customLong("time-column"), help: ArgumentHelp("Parquet: the column holding each row's time.", valueName: "name"))
+    @Option(name: .customLong("time-column"), help: ArgumentHelp("Parquet and CSV: the column holding each row's time.", valueName: "name"))
     var timeColumn = "time"
 
-    @Argument(help: ArgumentHelp("Line-protocol or Parquet (.parquet) files; '-' reads standard input.", valueName: "file"), completion: .file())
+    @Argument(help: ArgumentHelp("Line-protocol (gzip too: .gz or gzip's magic bytes) or Parquet (.parquet) files; '-' reads standard input.", valueName: "file"), completion: .file())
     var files: [String]
 
     func validate() throws {
@@ -54,15 +64,29 @@ struct IngestCommand: ParsableCommand {
         guard (1...1024).contains(chunkMB) else { throw ValidationError("--chunk-mb must be between 1 and 1024") }
         guard !files.isEmpty else { throw ValidationError("name at least one file, or '-' for standard input") }
         if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input ('-') can be read once only") }
-        let parquet = files.filter(ParquetIngest.isParquet).count
-        if parquet > 0 && parquet < files.count { throw ValidationError("ingest Parquet files and line protocol in separate commands") }
-        if parquet == 0 && (table != nil || tags != nil || timeColumn != "time") {
-            throw ValidationError("--table, --tags and --time-column apply to Parquet files")
+        if let format, !["lp", "csv", "parquet"].contains(format) {
+            throw ValidationError("invalid --format '\(format)': expected lp, csv or parquet")
+        }
+        let kinds = Set(files.map(kind))
+        if kinds.count > 1 { throw ValidationError("ingest line protocol, CSV and Parquet files in separate commands") }
+        if kinds == ["lp"] && (table != nil || tags != nil || timeColumn != "time") {
+            throw ValidationError("--table, --tags and --time-column apply to CSV and Parquet files")
+        }
+        if types != nil && kinds != ["csv"] { throw ValidationError("--types applies to CSV input") }
+        if kinds == ["csv"] && files.contains("-") && table == nil {
+            throw ValidationError("name the table with --table when CSV comes from standard input")
         }
     }
 
+    /// What a file holds: --format, else its name says.
+    func kind(_ path: String) -> String {
+        if let format { return format }
+        return ParquetIngest.isParquet(path) ? "parquet" : CSVIngest.isCSV(path) ? "csv" : "lp"
+    }
+
     func run() throws {
-        if files.allSatisfy(ParquetIngest.isParquet) { return try runParquet() }
+        if files.allSatisfy({ kind($0) == "parquet" }) { return try runParquet() }
+        if files.allSatisfy({ kind($0) == "csv" }) { return try runCSV() }
         let inputs = try files.map(IngestInput.open)
         let backend = try global.openBackend(create: true, forWriting: true)
         let p = Precision(rawValue: precision)!
@@ -112,6 +136,33 @@ struct IngestCommand: ParsableCommand {
         }
         summary.seconds = clock.elapsed
         report(summary, into: backend.label)
+    }
+
+    /// Loads CSV files, each into its table (embedded only).
+    func runCSV() throws {
+        if global.effectiveServer != nil {
+            throw CLIError("CSV files load into an embedded data directory only; run ingest on the server's machine with --data DIR")
+        }
+        let given = try types.map(CSVIngest.parseTypes) ?? [:]
+        let inputs = try files.map(IngestInput.open)
+        guard let backend = try global.openBackend(create: true, forWriting: true) as? EmbeddedBackend else {
+            throw CLIError("BUG: no embedded backend")
+        }
+        let csv = CSVIngest(table: table, tags: (tags ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
+                            timeColumn: timeColumn, types: given, precision: Precision(rawValue: precision)!, maxErrors: maxErrors)
+        let sizes = inputs.map(\.size)
+        let total: Int? = sizes.contains { $0 == nil } ? nil : sizes.reduce(0) { $0 + $1! }
+        let progress = IngestProgress(style: IngestProgress.automatic(quiet: quiet || json), totalBytes: total)
+        let clock = Stopwatch()
+        var summary = IngestSummary()
+        try Self.closing(backend, progress) {
+            for (path, input) in zip(files, inputs) {
+                try csv.run(path, input, into: backend.database, summary: &summary, progress: progress.update)
+            }
+        }
+        summary.seconds = clock.elapsed
+        report(summary, into: backend.label)
+        if summary.linesRejected > 0 { throw ExitCode(2) }
     }
 
     /// Runs the load, then flushes and closes `backend` (its close writes what is still buffered); the

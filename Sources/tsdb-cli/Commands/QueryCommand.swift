@@ -4,7 +4,8 @@ import Foundation
 import Parquet
 import QueryEngine
 
-/// `tsdb-cli query SQL`: one statement, its answer as a table, CSV, JSON, JSON Lines or (to a file) Parquet.
+/// `tsdb-cli query SQL`: one statement, its answer as a table, CSV, JSON, JSON Lines or (to a file) Parquet
+/// or Excel (several statements: several sheets). Embedded, answers stream as the engine produces them.
 struct QueryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "query",
@@ -12,15 +13,16 @@ struct QueryCommand: ParsableCommand {
         discussion: """
             'table' draws aligned columns with each column's type under its name; 'csv' has a header row; \
             'json' is an array of objects, 'jsonl' one object per line. Timestamps print as RFC 3339 UTC. \
-            'parquet' writes a Parquet file and needs --output. SQL '-' reads the statement from standard input.
+            'parquet' writes a Parquet file and 'xlsx' an Excel workbook (several ';'-separated statements, one sheet each); \
+            both need --output. Rows are written as they are produced. SQL '-' reads the statement from standard input.
             """
     )
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var memory: QueryMemoryOption
 
-    @Option(name: [.customShort("f"), .long], help: ArgumentHelp("Output format: table, csv, json, jsonl or parquet.", valueName: "format"),
-            completion: .list(["table", "csv", "json", "jsonl", "parquet"]))
+    @Option(name: [.customShort("f"), .long], help: ArgumentHelp("Output format: table, csv, json, jsonl, parquet or xlsx.", valueName: "format"),
+            completion: .list(["table", "csv", "json", "jsonl", "parquet", "xlsx"]))
     var format = "table"
 
     @Option(name: [.customShort("o"), .long], help: ArgumentHelp("Write the answer to this file instead of standard output (whole or not at all).", valueName: "file"),
@@ -44,10 +46,10 @@ struct QueryCommand: ParsableCommand {
     var sql: String
 
     func validate() throws {
-        if format.lowercased() == "parquet" {
-            guard output != nil else { throw ValidationError("--format parquet needs --output FILE") }
+        if ["parquet", "xlsx"].contains(format.lowercased()) {
+            guard output != nil else { throw ValidationError("--format \(format.lowercased()) needs --output FILE") }
         } else if ResultFormat(name: format) == nil {
-            throw ValidationError("invalid --format '\(format)': expected table, csv, json, jsonl or parquet")
+            throw ValidationError("invalid --format '\(format)': expected table, csv, json, jsonl, parquet or xlsx")
         }
         guard let codec = ParquetCompression(name: compression), codec != .gzip else {
             throw ValidationError("invalid --compression '\(compression)': expected zstd, snappy or uncompressed")
@@ -65,7 +67,8 @@ struct QueryCommand: ParsableCommand {
         while text.hasSuffix(";") { text.removeLast(); text = text.trimmingCharacters(in: .whitespacesAndNewlines) }
         guard !text.isEmpty else { throw CLIError("empty query") }
         let parquet = format.lowercased() == "parquet"
-        let fmt = ResultFormat(name: parquet ? "csv" : format)!
+        let xlsx = format.lowercased() == "xlsx"
+        let fmt = ResultFormat(name: parquet || xlsx ? "csv" : format)!
         let codec = ParquetCompression(name: compression)!
         // CREATE TABLE on a data directory without the database makes it; anything else needs it to exist.
         let creates = if case .createTable? = try? SQLParser.parse(text) { true } else { false }
@@ -73,6 +76,16 @@ struct QueryCommand: ParsableCommand {
         memory.apply(to: backend)
         defer { try? backend.close() }
         let clock = Stopwatch()
+        if xlsx {
+            let rows = try writeWorkbook(backend, text)
+            if timing { Terminal.err("Time: \(Units.plural(rows, "row")), \(ResultFormatter.formatDuration(seconds: clock.elapsed))\n") }
+            return
+        }
+        if let embedded = backend as? EmbeddedBackend, parquet || fmt != .table || output == nil {
+            let rows = try streamAnswer(embedded, text, format: parquet ? nil : fmt, codec: codec)
+            if timing { Terminal.err("Time: \(Units.plural(rows, "row")), \(ResultFormatter.formatDuration(seconds: clock.elapsed))\n") }
+            return
+        }
         let answer: QueryAnswer
         var bytes: [UInt8]
         do {
@@ -100,5 +113,71 @@ struct QueryCommand: ParsableCommand {
             let rows = answer.rowCount.map { Units.plural($0, "row") + ", " } ?? ""
             Terminal.err("Time: \(rows)\(ResultFormatter.formatDuration(seconds: seconds))\n")
         }
+    }
+
+    /// Runs `sql` on the embedded store and writes its answer as the engine produces it: to `--output`
+    /// (Parquet when `format` is nil, else CSV or JSON) or to standard output (CSV and JSON as batches
+    /// come; a table from its first and last rows), so memory stays bounded however long the answer.
+    /// Returns the rows written.
+    func streamAnswer(_ backend: EmbeddedBackend, _ sql: String, format: ResultFormat?, codec: ParquetCompression) throws -> Int {
+        let control = backend.makeControl()
+        let sink = QueryOutputSink(output: output, format: format, codec: codec, maxRows: maxRows)
+        let run = UnsafeTransfer((backend, sql, threads, sink))
+        do {
+            try ShellInterrupt.run(control) {
+                let (backend, sql, threads, sink) = run.value
+                try backend.stream(sql, threads: threads, control: control) { try sink.add($0) }
+            }
+            // After the progress line (standard error, on a terminal) was erased: a table prints here.
+            try sink.finish()
+        } catch let e as CLIError {
+            sink.abandon()
+            throw e
+        } catch {
+            sink.abandon()
+            throw CLIError(QueryErrorText.describe(error, sql: sql))
+        }
+        return sink.rows
+    }
+
+    /// `--format xlsx`: each statement's answer on a sheet of one workbook (a report), then a sheet with
+    /// the statements and when they ran. Embedded, the answers stream into the workbook; from a server,
+    /// one statement's workbook is asked of it (`format=xlsx`).
+    func writeWorkbook(_ backend: Backend, _ text: String) throws -> Int {
+        guard let output else { preconditionFailure("BUG: validate() lets xlsx through only with --output") }
+        var splitter = StatementSplitter()
+        var statements = text.components(separatedBy: "\n").flatMap { splitter.feed($0) }
+        statements += splitter.feed(";")
+        guard let embedded = backend as? EmbeddedBackend else {
+            guard statements.count == 1, let remote = backend as? RemoteBackend else {
+                throw CLIError("a workbook of several statements is written from --data only; from --server, run one statement at a time")
+            }
+            let bytes = try remote.queryFile(text, format: "xlsx")
+            do { try FileIO.writeFileAtomically(output, bytes) } catch { throw CLIError("cannot write \(output): \(error)") }
+            return 0
+        }
+        let control = backend.makeControl()
+        let book = try ResultWorkbook(path: output, results: statements.count)
+        var rows = 0
+        for sql in statements {
+            let run = UnsafeTransfer((embedded, sql, threads, book))
+            do {
+                rows += try ShellInterrupt.run(control) {
+                    let (backend, sql, threads, book) = run.value
+                    var began = false, n = 0
+                    try backend.stream(sql, threads: threads, control: control) { batch in
+                        if !began { try book.begin(query: sql, columns: batch); began = true }
+                        try book.write(batch)
+                        n += batch.rowCount
+                    }
+                    return n
+                }
+            } catch {
+                book.abandon()
+                throw CLIError(QueryErrorText.describe(error, sql: sql))
+            }
+        }
+        do { try book.close() } catch { throw CLIError("cannot write \(output): \(error)") }
+        return rows
     }
 }

@@ -10,9 +10,12 @@ struct IngestInput: Sendable {
     var source: ChunkReader.Source
     var size: Int?
 
-    /// Opens `path` (`-` is standard input).
+    /// Opens `path` (`-` is standard input); gzip (a `.gz` name or gzip's magic bytes) is decompressed
+    /// as it is read.
     static func open(_ path: String) throws -> IngestInput {
-        if path == "-" { return IngestInput(name: "stdin", source: .fd(STDIN_FILENO), size: nil) }
+        if path == "-" {
+            return IngestInput(name: "stdin", source: .stream(try InputStream(fd: STDIN_FILENO, name: "stdin", gzipName: false)), size: nil)
+        }
         let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw CLIError("cannot open \(path): \(String(cString: strerror(errno)))") }
         var st = stat()
@@ -20,8 +23,10 @@ struct IngestInput: Sendable {
             Glibc.close(fd)
             throw CLIError("\(path) is a directory, not a line-protocol file")
         }
-        let size = (st.st_mode & S_IFMT) == S_IFREG ? Int(st.st_size) : nil
-        return IngestInput(name: path, source: .fd(fd), size: size)
+        let stream = try InputStream(fd: fd, name: path, gzipName: path.lowercased().hasSuffix(".gz"))
+        // A compressed file's size says nothing of the text's: its progress has no total.
+        let size = (st.st_mode & S_IFMT) == S_IFREG && !stream.isGzip ? Int(st.st_size) : nil
+        return IngestInput(name: path, source: .stream(stream), size: size)
     }
 }
 

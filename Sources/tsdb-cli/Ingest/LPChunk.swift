@@ -34,6 +34,8 @@ struct ChunkReader {
     /// Where the bytes come from: a file descriptor, or memory (for benchmarks).
     enum Source: Sendable {
         case fd(Int32)
+        /// A file or stdin that may be gzip (`InputStream`).
+        case stream(InputStream)
         case memory([UInt8])
     }
 
@@ -107,6 +109,11 @@ struct ChunkReader {
                         if errno == EINTR { continue }
                         throw CLIError("read failed: \(String(cString: strerror(errno)))")
                     }
+                    if r == 0 { atEnd = true; return }
+                    n += r
+                    readBytes += r
+                case let .stream(input):
+                    let r = try input.read(p.baseAddress! + n, capacity - n)
                     if r == 0 { atEnd = true; return }
                     n += r
                     readBytes += r

@@ -70,7 +70,7 @@ private func readback(_ path: String) throws -> [String: View] {
     defer { try? FileManager.default.removeItem(atPath: out) }
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["python3", script, path]
+    p.arguments = ["python3", script, path, "duckdb", "pyarrow", "polars", "chdb"]
     p.standardInput = FileHandle.nullDevice
     p.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
     try p.run()
@@ -122,7 +122,7 @@ private func readback(_ path: String) throws -> [String: View] {
 
 @Suite struct CopyRunnerTests {
     @Test(arguments: ["zstd", "snappy", "uncompressed"])
-    func parquetReadsBackInDuckDBPyarrowAndPolars(_ codec: String) throws {
+    func parquetReadsBackInDuckDBPyarrowPolarsAndChDB(_ codec: String) throws {
         try fixture { e, dir in
             let path = dir + "/out.parquet"
             let query = "SELECT time, artist, n, u, f, ok, s, n * 0 + 1 AS one FROM plays ORDER BY time"
@@ -130,7 +130,7 @@ private func readback(_ path: String) throws -> [String: View] {
             #expect(r.columns.map(\.name) == ["count"] && r.columns[0].vector.int64s == [300])
             let expected = try e.execute(query)
             let views = try readback(path)
-            for reader in ["duckdb", "pyarrow", "polars"] {
+            for reader in ["duckdb", "pyarrow", "polars", "chdb"] {
                 let v = try #require(views[reader])
                 #expect(v.error == nil, "\(reader): \(v.error ?? "")")
                 #expect(v.names == expected.columns.map(\.name), "\(reader)")
