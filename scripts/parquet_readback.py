@@ -73,7 +73,10 @@ def read_chdb(path):
     """ClickHouse's Parquet reader (chDB, in process); its answer comes back as an Arrow table."""
     import chdb
     quoted = path.replace("\\", "\\\\").replace("'", "\\'")
-    t = chdb.query(f"SELECT * FROM file('{quoted}', Parquet)", "ArrowTable")
+    # ClickHouse reads row groups on several threads and may hand them back in any order; the tests
+    # compare row by row, so ask for the file's own order.
+    t = chdb.query(f"SELECT * FROM file('{quoted}', Parquet) "
+                   "SETTINGS max_threads = 1, input_format_parquet_preserve_order = 1", "ArrowTable")
     out = read_arrow_table(t)
     return out
 
