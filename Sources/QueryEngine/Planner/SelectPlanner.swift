@@ -81,7 +81,21 @@ struct SelectPlanner {
             || s.orderBy.contains { Self.containsAggregate($0.expr) }
         let isAggregate = hasAggregate || !s.groupBy.isEmpty || s.distinct || s.having != nil
 
-        var filter = try s.where.map { try scan.boolean(try scan.bind($0), $0.position) }
+        // WHERE sees the source's columns first; a name no column has may be a select-list alias (DuckDB's
+        // fallback), bound to the item's expression over the source rows.
+        var whereBinder = scan
+        whereBinder.hook = { [scan] e in
+            guard case let .column(nil, name) = e.kind, (try? scan.resolveColumn(name, e.position)) == nil,
+                  let ast = items.first(where: { $0.2 == name && $0.0 != nil })?.0 else { return nil }
+            if Self.containsAggregate(ast) {
+                throw QueryError("WHERE cannot use '\(name)': it names an aggregate of the select list (use HAVING)", at: e.position)
+            }
+            if ast.kind.containsWindow {
+                throw QueryError("WHERE cannot use '\(name)': it names a window function of the select list (use QUALIFY)", at: e.position)
+            }
+            return try scan.bind(ast)
+        }
+        var filter = try s.where.map { try whereBinder.boolean(try whereBinder.bind($0), $0.position) }
         var plan = SelectPlan(source: rows, sourceNames: names, sourceTypes: types, filter: nil, timeRange: Int64.min...Int64.max,
                               prune: [], isAggregate: isAggregate, keys: [], aggregates: [], having: nil, outputs: [],
                               outputNames: items.map(\.2), order: [], limit: s.limit, offset: s.offset ?? 0)
