@@ -525,8 +525,12 @@ struct QueryPlanner {
         // The inner query's own columns: names found there are inner, others outer if the outer query has them.
         let innerColumns: [PlanColumn]
         if case let .table(t) = from.source, ctes[t.name] == nil, viewQuery(t.name) == nil {
-            guard let schema = engine.database.schema(of: t.name) else { return (q, []) }
-            innerColumns = schema.columns.map { PlanColumn(name: $0.name, qualifier: from.alias ?? t.name, type: ValueType($0.type)) }
+            if let schema = engine.database.schema(of: t.name) {
+                innerColumns = schema.columns.map { PlanColumn(name: $0.name, qualifier: from.alias ?? t.name, type: ValueType($0.type)) }
+            } else {
+                // Not a stored table (a pg_catalog or information_schema table): its planned source names the columns.
+                innerColumns = try source(from, used: nil).columns
+            }
         } else {
             innerColumns = try source(from, used: nil).columns
         }
@@ -551,15 +555,25 @@ struct QueryPlanner {
             if case let .binary(.and, a, b) = e.kind { return conjuncts(a) + conjuncts(b) }
             return [e]
         }
-        var kept: [Expr] = [], innerKeys: [Expr] = [], outerKeys: [Expr] = []
+        var kept: [Expr] = [], innerKeys: [Expr] = [], outerKeys: [Expr] = [], outerOnly: [Expr] = []
         for c in conjuncts(w) {
-            guard sides(c).contains(.outer) else { kept.append(c); continue }
+            let s = sides(c)
+            guard s.contains(.outer) else { kept.append(c); continue }
+            if s == [.outer] { outerOnly.append(c); continue }
             if case let .binary(.equal, a, b) = c.kind {
                 let sa = sides(a), sb = sides(b)
                 if sa == [.inner] && sb == [.outer] { innerKeys.append(a); outerKeys.append(b); continue }
                 if sb == [.inner] && sa == [.outer] { innerKeys.append(b); outerKeys.append(a); continue }
             }
-            throw QueryError("a correlated subquery may refer to the outer query only in equality conditions of its WHERE (inner = outer)", at: c.position)
+            throw QueryError("a correlated subquery may refer to the outer query only in equality conditions of its WHERE (inner = outer) and in conditions on the outer query alone", at: c.position)
+        }
+        // Conditions on the outer row alone (`… AND a.atthasdef`) become one more key: the subquery's side is
+        // the constant true, the outer side their conjunction, so a row where they are false or NULL matches
+        // nothing, as the subquery would then have no rows.
+        let groupKeys = innerKeys
+        if let first = outerOnly.first {
+            innerKeys.append(Expr(.literal(.bool(true)), at: first.position))
+            outerKeys.append(outerOnly.dropFirst().reduce(first) { Expr(.binary(.and, $0, $1), at: $1.position) })
         }
         if innerKeys.isEmpty { return (q, []) }
         let aggregated = !q.groupBy.isEmpty || q.having != nil
@@ -573,7 +587,7 @@ struct QueryPlanner {
             inner.items = innerKeys.map { .expr($0, alias: nil) } + q.items
             inner.orderBy = []
             inner.where = kept.isEmpty ? nil : kept.dropFirst().reduce(kept[0]) { Expr(.binary(.and, $0, $1), at: $1.position) }
-            if aggregated { inner.groupBy = innerKeys }
+            if aggregated { inner.groupBy = groupKeys }
             return (inner, outerKeys)
         }
         if aggregated || q.limit != nil || q.offset != nil {
