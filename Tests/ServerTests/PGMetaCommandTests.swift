@@ -102,6 +102,43 @@ import TestSupport
     }
 
     /// Grafana's PostgreSQL data source: its connection test, pickers and macro expansions.
+    /// psql 15's third `\d table` query, as it sends it: correlated subqueries over pg_attrdef (an outer-only
+    /// condition beside the keys) and pg_collation × pg_type (a condition mixing both sides, `<>`). Its column
+    /// names and types are DESCRIBE's; no column has a default or a collation other than its type's.
+    @Test func describeColumnListQuery() throws {
+        let s = try Self.server()
+        defer { s.stop() }
+        func pg(_ sql: String) throws -> [[String]] {
+            let (status, out) = try PGClientTests.psql(s.pgPort, ["-A", "-t", "-F", "|", "-c", sql])
+            #expect(status == 0, "\(sql): \(out)")
+            return out.split(separator: "\n").map { $0.split(separator: "|", omittingEmptySubsequences: false).map(String.init) }
+        }
+        let oid = try pg("SELECT oid FROM pg_catalog.pg_class WHERE relname = 'plays'")
+        guard oid.count == 1, let relid = oid[0].first, Int64(relid) != nil else { throw TestError("no OID for plays: \(oid)") }
+        let rows = try pg("""
+            SELECT a.attname,
+              pg_catalog.format_type(a.atttypid, a.atttypmod),
+              (SELECT pg_catalog.pg_get_expr(d.adbin, d.adrelid, true)
+               FROM pg_catalog.pg_attrdef d
+               WHERE d.adrelid = a.attrelid AND d.adnum = a.attnum AND a.atthasdef),
+              a.attnotnull,
+              (SELECT c.collname FROM pg_catalog.pg_collation c, pg_catalog.pg_type t
+               WHERE c.oid = a.attcollation AND t.oid = a.atttypid AND a.attcollation <> t.typcollation) AS attcollation,
+              a.attidentity,
+              a.attgenerated
+            FROM pg_catalog.pg_attribute a
+            WHERE a.attrelid = '\(relid)' AND a.attnum > 0 AND NOT a.attisdropped
+            ORDER BY a.attnum;
+            """)
+        let pgType = ["TIMESTAMP": "timestamp with time zone", "VARCHAR": "text", "BIGINT": "bigint", "DOUBLE": "double precision",
+                      "BOOLEAN": "boolean", "UBIGINT": "numeric(20,0)"]
+        let describe = try pg("DESCRIBE plays")
+        #expect(!describe.isEmpty)
+        #expect(rows.map { Array($0.prefix(2)) } == describe.map { [$0[0], pgType[$0[1]] ?? "unmapped \($0[1])"] }, "\(rows) vs \(describe)")
+        // No default, no collation of its own (the residual `<>` is false for every text column), not generated.
+        for r in rows { #expect(r.count == 7 && r[2] == "" && r[4] == "" && r[5] == "" && r[6] == "", "\(r)") }
+    }
+
     @Test func grafanaQueriesAnswerLikeHTTP() throws {
         let s = try Self.server()
         defer { s.stop() }

@@ -464,9 +464,9 @@ struct QueryPlanner {
         let context = ExecutionContext(engine: engine, now: now, control: control)
         switch e.kind {
         case let .subquery(q):
-            let (inner, outerExprs) = try decorrelate(q, outer: outer, scalar: true)
+            let (inner, outerExprs, residual) = try decorrelate(q, outer: outer, scalar: true)
             let op = try plan(inner, root: false)
-            guard op.columns.count == outerExprs.count + 1 else {
+            guard op.columns.count == outerExprs.count + 1 + (residual?.inner.count ?? 0) else {
                 throw QueryError("a subquery used as a value must return one column, not \(op.columns.count)", at: e.position)
             }
             if outerExprs.isEmpty {
@@ -482,8 +482,10 @@ struct QueryPlanner {
                 empty = try plan(none, root: false)
             }
             let (keys, types) = try correlationKeys(outerExprs, op, outer)
-            let sub = SubqueryExpr(kind: .correlatedScalar, plan: op, keyTypes: types, context: context, empty: empty)
-            return .subquery(sub, keys: keys)
+            let (check, outerValues) = try bindResidual(residual, op, innerStart: keys.count + 1, outer)
+            let sub = SubqueryExpr(kind: .correlatedScalar, plan: op, keyTypes: types, context: context, empty: empty,
+                                   residual: check, residualInnerStart: keys.count + 1)
+            return .subquery(sub, keys: keys + outerValues)
         case let .inSubquery(x, q, negated):
             let op = try plan(q, root: false)
             guard op.columns.count == 1 else {
@@ -494,13 +496,35 @@ struct QueryPlanner {
             let key = try outer.coerce(value, to: t, e.position)
             return .subquery(SubqueryExpr(kind: .in(negated: negated), plan: op, keyTypes: [t], context: context), keys: [key])
         case let .exists(q, negated):
-            let (inner, outerExprs) = try decorrelate(q, outer: outer)
+            let (inner, outerExprs, residual) = try decorrelate(q, outer: outer)
             let op = try plan(inner, root: false)
             let (keys, types) = try correlationKeys(outerExprs, op, outer)
-            return .subquery(SubqueryExpr(kind: .exists(negated: negated), plan: op, keyTypes: types, context: context), keys: keys)
+            let (check, outerValues) = try bindResidual(residual, op, innerStart: keys.count, outer)
+            let sub = SubqueryExpr(kind: .exists(negated: negated), plan: op, keyTypes: types, context: context,
+                                   residual: check, residualInnerStart: keys.count)
+            return .subquery(sub, keys: keys + outerValues)
         default:
             throw QueryError("internal error: not a subquery", at: e.position)
         }
+    }
+
+    /// A residual condition bound over one candidate pair's columns (the outer ones, then the subquery's),
+    /// and the outer columns bound in the outer query.
+    private func bindResidual(_ r: CorrelatedResidual?, _ op: any Operator, innerStart: Int, _ outer: Binder) throws -> (BoundExpr?, [BoundExpr]) {
+        guard let r else { return (nil, []) }
+        let outerValues = try r.outer.map { try outer.bind($0.1) }
+        var index: [String: BoundExpr] = [:]
+        for (i, o) in r.outer.enumerated() { index[o.0] = .column(i, outerValues[i].type) }
+        for (j, c) in r.inner.enumerated() { index[c.0] = .column(r.outer.count + j, op.columns[innerStart + j].type) }
+        func resolve(_ table: String?, _ name: String, _ at: SourcePosition) throws -> BoundExpr {
+            guard let b = index[CorrelatedResidual.key(table, name)] else { throw QueryError("unknown column '\(name)'", at: at) }
+            return b
+        }
+        let binder = Binder(resolveColumn: { try resolve(nil, $0, $1) }, hook: nil, now: now,
+                            resolveQualified: { try resolve($0, $1, $2) })
+        let check = try binder.bind(r.condition)
+        guard check.type == .bool else { throw QueryError("a condition must be boolean, not \(check.type)", at: r.condition.position) }
+        return (check, outerValues)
     }
 
     /// The outer sides of a decorrelated subquery's equalities, bound in the outer query and cast to the
@@ -520,13 +544,17 @@ struct QueryPlanner {
     /// `inner = outer` is taken out, its inner side becomes an output column and its outer side a key
     /// the outer row looks up. A scalar subquery keeps its value as the last column, grouped by the inner
     /// sides when it aggregates. Other references to the outer query are refused.
-    private func decorrelate(_ q: SelectStatement, outer: Binder, scalar: Bool = false) throws -> (SelectStatement, [Expr]) {
-        guard let w = q.where, let from = q.from, q.setOperations.isEmpty else { return (q, []) }
+    private func decorrelate(_ q: SelectStatement, outer: Binder, scalar: Bool = false) throws -> (SelectStatement, [Expr], CorrelatedResidual?) {
+        guard let w = q.where, let from = q.from, q.setOperations.isEmpty else { return (q, [], nil) }
         // The inner query's own columns: names found there are inner, others outer if the outer query has them.
         let innerColumns: [PlanColumn]
         if case let .table(t) = from.source, ctes[t.name] == nil, viewQuery(t.name) == nil {
-            guard let schema = engine.database.schema(of: t.name) else { return (q, []) }
-            innerColumns = schema.columns.map { PlanColumn(name: $0.name, qualifier: from.alias ?? t.name, type: ValueType($0.type)) }
+            if let schema = engine.database.schema(of: t.name) {
+                innerColumns = schema.columns.map { PlanColumn(name: $0.name, qualifier: from.alias ?? t.name, type: ValueType($0.type)) }
+            } else {
+                // Not a stored table (a pg_catalog or information_schema table): its planned source names the columns.
+                innerColumns = try source(from, used: nil).columns
+            }
         } else {
             innerColumns = try source(from, used: nil).columns
         }
@@ -551,17 +579,51 @@ struct QueryPlanner {
             if case let .binary(.and, a, b) = e.kind { return conjuncts(a) + conjuncts(b) }
             return [e]
         }
-        var kept: [Expr] = [], innerKeys: [Expr] = [], outerKeys: [Expr] = []
+        var kept: [Expr] = [], innerKeys: [Expr] = [], outerKeys: [Expr] = [], outerOnly: [Expr] = [], mixed: [Expr] = []
         for c in conjuncts(w) {
-            guard sides(c).contains(.outer) else { kept.append(c); continue }
+            let s = sides(c)
+            guard s.contains(.outer) else { kept.append(c); continue }
+            if s == [.outer] { outerOnly.append(c); continue }
             if case let .binary(.equal, a, b) = c.kind {
                 let sa = sides(a), sb = sides(b)
                 if sa == [.inner] && sb == [.outer] { innerKeys.append(a); outerKeys.append(b); continue }
                 if sb == [.inner] && sa == [.outer] { innerKeys.append(b); outerKeys.append(a); continue }
             }
-            throw QueryError("a correlated subquery may refer to the outer query only in equality conditions of its WHERE (inner = outer)", at: c.position)
+            guard !s.contains(.unknown) else {
+                throw QueryError("a correlated subquery may refer only to columns of its own tables and of the outer query", at: c.position)
+            }
+            mixed.append(c)
         }
-        if innerKeys.isEmpty { return (q, []) }
+        // Conditions on the outer row alone (`… AND a.atthasdef`) become one more key: the subquery's side is
+        // the constant true, the outer side their conjunction, so a row where they are false or NULL matches
+        // nothing, as the subquery would then have no rows.
+        let groupKeys = innerKeys
+        if let first = outerOnly.first {
+            innerKeys.append(Expr(.literal(.bool(true)), at: first.position))
+            outerKeys.append(outerOnly.dropFirst().reduce(first) { Expr(.binary(.and, $0, $1), at: $1.position) })
+        }
+        if innerKeys.isEmpty && !mixed.isEmpty {
+            // Only mixed conditions: every row is a candidate (one constant key), the condition then decides.
+            innerKeys.append(Expr(.literal(.bool(true)), at: mixed[0].position))
+            outerKeys.append(Expr(.literal(.bool(true)), at: mixed[0].position))
+        }
+        if innerKeys.isEmpty { return (q, [], nil) }
+        // Conditions mixing both sides other than `inner = outer` are checked on each candidate pair:
+        // the subquery also returns the inner columns they name, the outer row the outer ones.
+        var residual: CorrelatedResidual?
+        if let first = mixed.first {
+            var r = CorrelatedResidual(condition: mixed.dropFirst().reduce(first) { Expr(.binary(.and, $0, $1), at: $1.position) })
+            func collect(_ x: Expr) {
+                if case let .column(table, name) = x.kind {
+                    let key = CorrelatedResidual.key(table, name)
+                    if side(x) == .outer { if !r.outer.contains(where: { $0.0 == key }) { r.outer.append((key, x)) } }
+                    else if !r.inner.contains(where: { $0.0 == key }) { r.inner.append((key, x)) }
+                }
+                x.kind.forEachChild(collect)
+            }
+            mixed.forEach(collect)
+            residual = r
+        }
         let aggregated = !q.groupBy.isEmpty || q.having != nil
             || q.items.contains { if case let .expr(e, _) = $0 { SelectPlanner.containsAggregate(e) } else { false } }
         if scalar {
@@ -569,22 +631,25 @@ struct QueryPlanner {
                   q.qualify == nil, q.items.count == 1, case .expr? = q.items.first else {
                 throw QueryError("a correlated scalar subquery with GROUP BY, HAVING, DISTINCT, LIMIT or * is not supported", at: q.position)
             }
+            if aggregated && residual != nil {
+                throw QueryError("a correlated aggregate subquery may compare inner and outer columns only with = (inner = outer)", at: q.position)
+            }
             var inner = q
-            inner.items = innerKeys.map { .expr($0, alias: nil) } + q.items
+            inner.items = innerKeys.map { .expr($0, alias: nil) } + q.items + (residual?.inner ?? []).map { .expr($0.1, alias: nil) }
             inner.orderBy = []
             inner.where = kept.isEmpty ? nil : kept.dropFirst().reduce(kept[0]) { Expr(.binary(.and, $0, $1), at: $1.position) }
-            if aggregated { inner.groupBy = innerKeys }
-            return (inner, outerKeys)
+            if aggregated { inner.groupBy = groupKeys }
+            return (inner, outerKeys, residual)
         }
         if aggregated || q.limit != nil || q.offset != nil {
             throw QueryError("a correlated EXISTS subquery with GROUP BY, aggregates or LIMIT is not supported", at: q.position)
         }
         var inner = q
-        inner.items = innerKeys.map { .expr($0, alias: nil) }
+        inner.items = innerKeys.map { .expr($0, alias: nil) } + (residual?.inner ?? []).map { .expr($0.1, alias: nil) }
         inner.distinct = false
         inner.orderBy = []
         inner.where = kept.isEmpty ? nil : kept.dropFirst().reduce(kept[0]) { Expr(.binary(.and, $0, $1), at: $1.position) }
-        return (inner, outerKeys)
+        return (inner, outerKeys, residual)
     }
 
     /// An input's columns under a FROM item's alias, with `alias(c1, c2, …)` renaming the first ones.
@@ -629,4 +694,14 @@ struct QueryPlanner {
         s.from.map(visitRef)
         return names
     }
+}
+
+/// The conditions of a correlated subquery that compare inner and outer columns other than by `=`:
+/// checked on each (outer row, subquery row) pair the keys matched.
+struct CorrelatedResidual {
+    var outer: [(String, Expr)] = []
+    var inner: [(String, Expr)] = []
+    var condition: Expr
+
+    static func key(_ table: String?, _ name: String) -> String { "\(table ?? "")\u{0}\(name)" }
 }

@@ -26,6 +26,10 @@ final class SubqueryExpr: @unchecked Sendable {
     let keyTypes: [ValueType]
     /// A correlated scalar aggregate's query over no rows, which gives the value where no row matches.
     let empty: (any Operator)?
+    /// Conditions comparing inner and outer columns other than by `=`, bound over a candidate pair's
+    /// columns: the outer values (passed after the keys), then the subquery's from `residualInnerStart`.
+    let residual: BoundExpr?
+    let residualInnerStart: Int
     private let context: ExecutionContext
     private let lock = NSLock()
     private var result: Rows?
@@ -41,10 +45,45 @@ final class SubqueryExpr: @unchecked Sendable {
         var hasNull = false
         /// A correlated scalar's values, one per row, then the value for no match.
         var values: ColumnVector?
+        /// The subquery's columns a residual condition reads, one row per subquery row.
+        var residualColumns: [Vec] = []
     }
 
-    init(kind: Kind, plan: any Operator, keyTypes: [ValueType], context: ExecutionContext, empty: (any Operator)? = nil) {
+    /// The (outer row, subquery row) pairs whose keys are equal and, with a residual, whose condition holds.
+    private func matches(_ rows: Rows, _ keys: [Vec], _ n: Int) throws -> (outer: [Int32], inner: [Int32]) {
+        let outer = keys.prefix(keyTypes.count).map { Worker.gather($0, nil, n) }
+        let h = RowKeys.hashes(outer, rows: n)
+        var pi: [Int32] = [], pb: [Int32] = []
+        let mask = UInt64(max(rows.head.count, 1) - 1)
+        for i in 0..<n where !RowKeys.anyNull(outer, i) && !rows.head.isEmpty {
+            var b = rows.head[Int(h[i] & mask)]
+            while b >= 0 {
+                if rows.hashes[Int(b)] == h[i] && RowKeys.equal(rows.keys, Int(b), outer, i) {
+                    pi.append(Int32(i))
+                    pb.append(b)
+                }
+                b = rows.next[Int(b)]
+            }
+        }
+        guard let residual, !pi.isEmpty else { return (pi, pb) }
+        // The condition runs once over all candidate pairs, their columns gathered side by side.
+        let sides = keys.dropFirst(keyTypes.count).map { Vec(type: $0.type, col: Worker.gather($0, nil, n).gather(pi)) }
+            + rows.residualColumns.map { Vec(type: $0.type, col: $0.col.gather(pb)) }
+        let src = RowGroupColumns(rows: sides, range: 0..<pi.count, types: sides.map(\.type))
+        let ok = Worker.gather(try Evaluator.eval(residual, src), nil, pi.count)
+        var oi: [Int32] = [], ob: [Int32] = []
+        for k in 0..<pi.count where !ok.isNull(k) && ok.bools[k] != 0 {
+            oi.append(pi[k])
+            ob.append(pb[k])
+        }
+        return (oi, ob)
+    }
+
+    init(kind: Kind, plan: any Operator, keyTypes: [ValueType], context: ExecutionContext, empty: (any Operator)? = nil,
+         residual: BoundExpr? = nil, residualInnerStart: Int = 0) {
         self.kind = kind
+        self.residual = residual
+        self.residualInnerStart = residualInnerStart
         self.keyTypes = keyTypes
         self.context = context
         self.empty = empty
@@ -67,25 +106,24 @@ final class SubqueryExpr: @unchecked Sendable {
             if rows.scalar == .null { return Vec(type: type, col: ColumnVector(type: type.columnType, nulls: n)) }
             return Vec(constant: rows.scalar, count: n)
         case .correlatedScalar:
-            let outer = keys.map { Worker.gather($0, nil, n) }
-            let h = RowKeys.hashes(outer, rows: n)
             let values = rows.values!
             let noMatch = Int32(values.count - 1)
             var picked = [Int32](repeating: noMatch, count: n)
-            let mask = UInt64(max(rows.head.count, 1) - 1)
-            for i in 0..<n where !RowKeys.anyNull(outer, i) && !rows.head.isEmpty {
-                var b = rows.head[Int(h[i] & mask)]
-                while b >= 0 {
-                    if rows.hashes[Int(b)] == h[i] && RowKeys.equal(rows.keys, Int(b), outer, i) {
-                        if picked[i] != noMatch { throw QueryError("more than one row returned by a subquery used as an expression") }
-                        picked[i] = b
-                    }
-                    b = rows.next[Int(b)]
-                }
+            let (pi, pb) = try matches(rows, keys, n)
+            for k in 0..<pi.count {
+                let i = Int(pi[k])
+                if picked[i] != noMatch { throw QueryError("more than one row returned by a subquery used as an expression") }
+                picked[i] = pb[k]
             }
             return Vec(type: type, col: values.gather(picked))
         case let .exists(negated) where keys.isEmpty:
             return Vec(constant: .bool((rows.count > 0) != negated), count: n)
+        case let .exists(negated) where residual != nil:
+            var found = [Bool](repeating: false, count: n)
+            for i in try matches(rows, keys, n).outer { found[Int(i)] = true }
+            var out = ColumnVector(type: .bool, capacity: n)
+            for i in 0..<n { out.append(bool: found[i] != negated) }
+            return Vec(type: .bool, col: out)
         case let .exists(negated), let .in(negated):
             let isIn: Bool = if case .in = kind { true } else { false }
             let outer = keys.map { Worker.gather($0, nil, n) }
@@ -140,6 +178,11 @@ final class SubqueryExpr: @unchecked Sendable {
                 r.keys = try keyTypes.enumerated().map { i, t in
                     let e: BoundExpr = types[i].type == t ? .column(i, t) : .cast(.column(i, types[i].type), t)
                     return Worker.gather(try Evaluator.eval(e, src), nil, b.rowCount)
+                }
+                if residual != nil {
+                    r.residualColumns = b.vecs(types)[residualInnerStart...].map {
+                        Vec(type: $0.type, col: Worker.gather($0, nil, b.rowCount))
+                    }
                 }
                 r.hashes = RowKeys.hashes(r.keys, rows: b.rowCount)
                 var size = 16

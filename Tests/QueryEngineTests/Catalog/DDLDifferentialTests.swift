@@ -20,7 +20,7 @@ struct DDLDifferentialTests {
                 out.append([[None if v is None else (repr(v) if isinstance(v, float) else str(v).lower() if isinstance(v, bool) else str(v)) for v in r] for r in rows])
             print(json.dumps(out))
             """
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("tsdb-ddl-diff-\(getpid()).json")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("tsdb-ddl-diff-\(getpid())-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: file) }
         try JSONSerialization.data(withJSONObject: statements).write(to: file)
         let out = try DifferentialSetup.run(DifferentialSetup.python, ["-c", script, file.path])
