@@ -44,6 +44,6 @@ enum HealthRoutes {
     static func metrics(_ server: ServerContext) -> HTTPResponse {
         var h = HTTPHeaders()
         h.add(name: "Content-Type", value: "text/plain; version=0.0.4; charset=utf-8")
-        return HTTPResponse(.ok, headers: h, body: server.metrics.render(databases: server.databases.openDatabases()))
+        return HTTPResponse(.ok, headers: h, body: server.metrics.render(databases: server.databases.openDatabases(), cache: server.queryCache))
     }
 }

@@ -85,6 +85,51 @@ enum QueryRoutes {
             return eventLoop.makeSucceededFuture(.full(refused))
         }
         if let r = refusedMethod(request.head.method, p.sql) { return eventLoop.makeSucceededFuture(.full(r)) }
+        if let cache = server.queryCache, p.parquet == nil, !p.xlsx, QueryCachePolicy.isCacheable(p.sql) {
+            return cached(p, cache: cache, request: request, server: server, eventLoop: eventLoop, control: control, principal: principal)
+        }
+        return execute(p, server: server, eventLoop: eventLoop, control: control)
+    }
+
+    /// A cacheable query: the stored answer, the answer of the identical query already running, or a run
+    /// whose answer is kept (`QueryResultCache`). `X-Tsdb-Cache` says which: hit, miss or bypass.
+    static func cached(_ p: Parameters, cache: QueryResultCache, request: HTTPRequest, server: ServerContext, eventLoop: EventLoop,
+                       control: QueryControl?, principal: Principal) -> EventLoopFuture<HTTPReply> {
+        let key = QueryResultCache.Key(database: p.database, scope: "\(principal.name)|\(principal.read)", sql: p.sql)
+        let directives = QueryCachePolicy.directives(request.head.headers["Cache-Control"] + request.head.headers["Pragma"])
+        if directives.bypass {
+            let store: (@Sendable (QueryResult) -> Void)? = directives.store ? { @Sendable r in cache.store(key, r) } : nil
+            return execute(p, server: server, eventLoop: eventLoop, control: control, cacheStatus: "bypass", onResult: store)
+        }
+        let started = DispatchTime.now().uptimeNanoseconds
+        @Sendable func hit(_ result: QueryResult, age: Int) -> HTTPReply {
+            server.metrics.queryCacheHits.increment()
+            server.metrics.recordQuery(.ok, nanoseconds: Int64(DispatchTime.now().uptimeNanoseconds - started))
+            return reply(result, p, server: server, cacheStatus: "hit", age: age).0
+        }
+        switch cache.lookup(key, on: eventLoop) {
+        case .hit(let result, let age):
+            return eventLoop.makeSucceededFuture(hit(result, age: age))
+        case .pending(let answer):
+            return answer.hop(to: eventLoop).flatMap { result in
+                if let result { return eventLoop.makeSucceededFuture(hit(result, age: 0)) }
+                // The run this request waited for failed (or its client left): run it here.
+                return execute(p, server: server, eventLoop: eventLoop, control: control, cacheStatus: "miss")
+            }
+        case .miss(let lease):
+            server.metrics.queryCacheMisses.increment()
+            let answer = execute(p, server: server, eventLoop: eventLoop, control: control, cacheStatus: "miss",
+                                 onResult: { lease.finish($0) })
+            // Whatever happened (error, timeout, shutdown), the waiters must go on.
+            answer.whenComplete { _ in lease.finish(nil) }
+            return answer
+        }
+    }
+
+    /// Runs the query on the query pool, racing `--query-timeout` (see `handle`). `onResult` receives the
+    /// answer when it succeeded and fits the limits.
+    static func execute(_ p: Parameters, server: ServerContext, eventLoop: EventLoop, control: QueryControl?,
+                        cacheStatus: String? = nil, onResult: (@Sendable (QueryResult) -> Void)? = nil) -> EventLoopFuture<HTTPReply> {
         let started = DispatchTime.now().uptimeNanoseconds
         let promise = eventLoop.makePromise(of: HTTPReply.self)
         let done = NIOLoopBoundBox(false, eventLoop: eventLoop)
@@ -102,7 +147,7 @@ enum QueryRoutes {
             promise.succeed(timedOut)
         }
         server.queryPool.runIfActive(eventLoop: eventLoop) {
-            run(p, server: server, control: control)
+            run(p, server: server, control: control, cacheStatus: cacheStatus, onResult: onResult)
         }.whenComplete { result in
             timeout.cancel()
             guard !done.value else { return }
@@ -152,14 +197,20 @@ enum QueryRoutes {
     }
 
     /// Executes and prepares the answer (blocking). The flag is false when the query failed.
-    static func run(_ p: Parameters, server: ServerContext, control: QueryControl? = nil) -> (HTTPReply, Bool) {
+    static func run(_ p: Parameters, server: ServerContext, control: QueryControl? = nil, cacheStatus: String? = nil,
+                    onResult: (@Sendable (QueryResult) -> Void)? = nil) -> (HTTPReply, Bool) {
         let result: QueryResult
+        let statement = try? SQLParser.parse(p.sql)
         do {
-            let creates = if case .createTable? = try? SQLParser.parse(p.sql) { true } else { false }
+            let creates = if case .createTable? = statement { true } else { false }
             guard let engine = try server.databases.engine(p.database, create: creates) else {
                 return (.full(.error(.notFound, "database not found: \(p.database)")), false)
             }
+            if let cache = server.queryCache { watchDeletions(p.database, cache: cache, server: server) }
             if p.parquet != nil || p.xlsx { return file(p, engine: engine, server: server, control: control) }
+            // After a statement with effects (ended well or not), answers from before it are gone: the
+            // deletion listener already dropped them, this also drops any stored while it ran.
+            defer { if statement?.hasEffects == true { server.queryCache?.invalidate(database: p.database) } }
             result = try engine.execute(p.sql, control: control)
         } catch {
             return (.full(errorResponse(error)), false)
@@ -167,13 +218,37 @@ enum QueryRoutes {
         if result.rowCount > server.config.maxResultRows {
             return (.full(.error(.badRequest, "the result has \(result.rowCount) rows, more than the limit of \(server.config.maxResultRows) (--max-result-rows); add a LIMIT or aggregate")), false)
         }
+        onResult?(result)
+        return reply(result, p, server: server, cacheStatus: cacheStatus)
+    }
+
+    /// The answer's response in the requested format; `cacheStatus` and `age` become `X-Tsdb-Cache` and
+    /// `Age` headers.
+    static func reply(_ result: QueryResult, _ p: Parameters, server: ServerContext, cacheStatus: String? = nil,
+                      age: Int? = nil) -> (HTTPReply, Bool) {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: p.format.contentType)
+        if let cacheStatus { headers.add(name: "X-Tsdb-Cache", value: cacheStatus) }
+        if let age { headers.add(name: "Age", value: String(age)) }
         if p.format.isStreamable {
             return (.stream(.ok, headers, ResultStream(result: result, format: p.format)), true)
         }
         let table = TableStyle(maxRows: 0, maxCellWidth: 0, ascii: true, showTypes: false, footer: false)
         return (.full(HTTPResponse(.ok, headers: headers, body: ResultFormatter.format(result, as: .table, table: table))), true)
+    }
+
+    /// Drops `database`'s cached answers whenever it deletes rows, expires days or drops a table, from
+    /// any front (HTTP, PostgreSQL, retention). Appends and flushes leave them to their TTL.
+    static func watchDeletions(_ database: String, cache: QueryResultCache, server: ServerContext) {
+        guard let db = try? server.databases.database(database, create: false) else { return }
+        cache.watch(db, name: database) { invalidate in
+            db.addChangeListener { change in
+                switch change.kind {
+                case .write, .flush: break
+                case .delete, .expire, .drop: invalidate()
+                }
+            }
+        }
     }
 
     /// A Parquet file or an Excel workbook of the answer: the engine streams its rows into a temporary

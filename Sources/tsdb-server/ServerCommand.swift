@@ -93,6 +93,12 @@ struct ServerCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Refuse query results of more rows (400).", valueName: "n"))
     var maxResultRows = 10_000_000
 
+    @Option(name: .long, help: ArgumentHelp("Serve identical read-only SQL queries (same text, database and token scope) from memory for this long: 30s, 500ms, 2m; 0 or off: no cache. Cache-Control: no-cache bypasses it.", valueName: "duration"))
+    var queryCacheTtl = Seconds(0)
+
+    @Option(name: .long, help: ArgumentHelp("Memory the query result cache may hold (e.g. 256MB).", valueName: "bytes"))
+    var queryCacheSize = ByteSize(256 << 20)
+
     @Option(name: .long, help: ArgumentHelp("Memory one query may hold; a query needing more fails (400).", valueName: "bytes"))
     var queryMemory = ByteSize(4 << 30)
 
@@ -220,6 +226,8 @@ struct ServerCommand: ParsableCommand {
         c.minBodyRate = minBodyRate.bytes
         c.bodyRateGrace = bodyRateGrace
         c.maxResultRows = maxResultRows
+        c.queryCacheTTL = queryCacheTtl.seconds
+        c.queryCacheBytes = queryCacheSize.bytes
         c.queryMemory = max(1, queryMemory.bytes)
         c.memtableBytes = memtableSize.bytes
         c.maxPendingFlushes = maxPendingFlushes
@@ -295,6 +303,32 @@ extension ServerCommand {
         default: nil
         }
     }
+}
+
+/// A duration with an optional unit: `500ms`, `30s`, `2m`, `1h`; a bare number is seconds; `off` is 0.
+struct Seconds: ExpressibleByArgument, Sendable, CustomStringConvertible {
+    var seconds: Double
+
+    init(_ seconds: Double) { self.seconds = seconds }
+
+    init?(argument: String) {
+        let s = argument.lowercased().trimmingCharacters(in: .whitespaces)
+        if s == "off" { seconds = 0; return }
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        var number = Substring(s)
+        var scale = 1.0
+        for (suffix, factor) in units where s.hasSuffix(suffix) {
+            number = s.dropLast(suffix.count)
+            scale = factor
+            break
+        }
+        guard let n = Double(number), n >= 0, n.isFinite else { return nil }
+        seconds = n * scale
+    }
+
+    var description: String { seconds == 0 ? "off" : "\(seconds)s" }
+
+    var defaultValueDescription: String { description }
 }
 
 /// A byte count with an optional K/M/G suffix (powers of 1024): `32M`, `1G`, `65536`.

@@ -51,6 +51,10 @@ struct ServerConfig: Sendable {
     var queryTimeout: Double = 60
     /// A query result of more rows than this is refused (400) instead of sent.
     var maxResultRows = 10_000_000
+    /// Seconds the result cache serves an answer (`--query-cache-ttl`); 0: no cache.
+    var queryCacheTTL: Double = 0
+    /// Bytes the result cache may hold (`--query-cache-size`).
+    var queryCacheBytes = 256 << 20
     /// Bytes one query may hold (`QueryControl`'s memory budget); a query needing more fails (400).
     var queryMemory = 4 << 30
     /// Threads that parse and write ingested data (they block on fsync).

@@ -28,6 +28,8 @@ final class ServerContext: @unchecked Sendable {
     let logger: Logger
     /// The access and slow-query logs.
     let operationsLog: OperationsLog
+    /// Answers of read-only queries kept for `--query-cache-ttl` (nil: no cache).
+    let queryCache: QueryResultCache?
     /// Open PostgreSQL sessions by their cancel key.
     let pgSessions = PGSessionRegistry()
     private let lock = NSLock()
@@ -53,6 +55,8 @@ final class ServerContext: @unchecked Sendable {
         queryPool = NIOThreadPool(numberOfThreads: max(1, config.queryConcurrency))
         self.logger = logger
         operationsLog = OperationsLog(config: config)
+        queryCache = config.queryCacheTTL > 0 && config.queryCacheBytes > 0
+            ? QueryResultCache(ttl: config.queryCacheTTL, capacity: config.queryCacheBytes) : nil
     }
 
     /// Set once shutdown began: `/health` fails so load balancers stop sending.

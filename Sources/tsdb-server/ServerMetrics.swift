@@ -35,6 +35,10 @@ final class ServerMetrics: Sendable {
     private let queryFailed: Counter
     private let queryTimedOut: Counter
     private let writeFailures: [WriteFailureCause: Counter]
+    /// Queries answered from the result cache (also those that waited for the same query to finish).
+    let queryCacheHits: Counter
+    /// Cacheable queries that had to run.
+    let queryCacheMisses: Counter
 
     init() {
         func d(_ name: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
@@ -65,6 +69,8 @@ final class ServerMetrics: Sendable {
         queryOK = registry.makeCounter(descriptor: d("queries", "total", "Queries by outcome."), labels: [("status", "ok")])
         queryFailed = registry.makeCounter(descriptor: d("queries", "total", "Queries by outcome."), labels: [("status", "error")])
         queryTimedOut = registry.makeCounter(descriptor: d("queries", "total", "Queries by outcome."), labels: [("status", "timeout")])
+        queryCacheHits = registry.makeCounter(descriptor: d("query_cache_hits", "total", "Queries answered from the result cache (--query-cache-ttl), including those that waited for an identical running query."))
+        queryCacheMisses = registry.makeCounter(descriptor: d("query_cache_misses", "total", "Cacheable queries that ran because no fresh answer was stored."))
         writeFailures = Dictionary(uniqueKeysWithValues: WriteFailureCause.allCases.map {
             ($0, registry.makeCounter(descriptor: d("write_failures", "total", "Writes that failed as a whole, by cause (nothing of them was stored)."),
                                       labels: [("cause", $0.rawValue)]))
@@ -115,7 +121,7 @@ final class ServerMetrics: Sendable {
     }
 
     /// The exposition text, with storage gauges refreshed from `databases`.
-    func render(databases: [(name: String, database: Database)]) -> [UInt8] {
+    func render(databases: [(name: String, database: Database)], cache: QueryResultCache? = nil) -> [UInt8] {
         func d(_ name: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
             MetricNameDescriptor(namespace: "tsdb", metricName: name, unitName: unit, helpText: help)
         }
@@ -128,6 +134,11 @@ final class ServerMetrics: Sendable {
             registry.makeGauge(descriptor: d("segments", "", "Live segments on disk."), labels: l).set(Double(s.segments))
             registry.makeGauge(descriptor: d("segment", "bytes", "Bytes of live segments on disk."), labels: l).set(Double(s.segmentBytes))
             registry.makeGauge(descriptor: d("segment", "rows", "Rows in live segments."), labels: l).set(Double(s.segmentRows))
+        }
+        if let cache {
+            let c = cache.stats
+            registry.makeGauge(descriptor: d("query_cache", "bytes", "Bytes held by the query result cache.")).set(Double(c.bytes))
+            registry.makeGauge(descriptor: d("query_cache_entries", "", "Answers held by the query result cache.")).set(Double(c.entries))
         }
         var out = registry.emitToBuffer()
         RunningTotals.render(databases, into: &out)

@@ -118,7 +118,7 @@ import Testing
     /// (scripts/setup.sh installs them, so CI runs it). Screenshots land in a temp directory it prints.
     @Test(.enabled(if: browserMissing == nil, "browser test skipped: \(browserMissing ?? "")"))
     func consoleDashboardAndReportInChromium() throws {
-        let s = try RunningServer { $0.tokens = ["br0wser"]; $0.queryConcurrency = 2 }
+        let s = try RunningServer { $0.tokens = ["br0wser"]; $0.queryConcurrency = 2; $0.queryCacheTTL = 30 }
         defer { s.stop() }
         let c = try s.client()
         for batch in PlayEvents.lines(count: 6000, now: Date()).chunked(1000) {

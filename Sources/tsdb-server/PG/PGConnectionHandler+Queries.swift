@@ -306,6 +306,7 @@ extension PGConnectionHandler {
                 server.metrics.recordQuery(.ok, nanoseconds: elapsed)
                 server.operationsLog.query(database: database, sql: sql, nanoseconds: elapsed, outcome: "ok")
                 portal.result = r
+                server.queryCache?.forget(database: database, after: sql)
                 done(true)
                 return
             }

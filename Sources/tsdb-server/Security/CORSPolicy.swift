@@ -30,7 +30,7 @@ struct CORSPolicy: Sendable {
         var h = HTTPHeaders()
         responseHeaders(origin, into: &h)
         h.add(name: "Access-Control-Allow-Methods", value: allowed.map { "\($0)" }.joined(separator: ", "))
-        h.add(name: "Access-Control-Allow-Headers", value: "Authorization, Content-Type, Content-Encoding, Accept, Accept-Encoding")
+        h.add(name: "Access-Control-Allow-Headers", value: "Authorization, Content-Type, Content-Encoding, Accept, Accept-Encoding, Cache-Control")
         h.add(name: "Access-Control-Max-Age", value: "600")
         return h
     }

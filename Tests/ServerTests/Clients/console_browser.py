@@ -38,6 +38,16 @@ def api(sql, db="default", fmt="json"):
         return json.loads(body) if fmt == "json" else body.decode()
 
 
+def metric(name):
+    """A value of the server's /metrics (0 when absent)."""
+    req = urllib.request.Request(base + "/metrics", headers={"Authorization": f"Token {token}"} if token else {})
+    with urllib.request.urlopen(req) as r:
+        for line in r.read().decode().splitlines():
+            if line.startswith(name + " "):
+                return float(line.split()[-1])
+    return 0.0
+
+
 downloads = os.path.join(shots, "downloads")
 
 
@@ -271,6 +281,8 @@ try:
     first = [int(p.get_attribute("data-updates")) for p in panels]
     wait.until(lambda d: all(int(p.get_attribute("data-updates")) > f for p, f in zip(panels, first)))
     check(all(p.get_attribute("data-state") == "ok" for p in panels), "refreshed panels still answer")
+    # The server runs with --query-cache-ttl: a refresh within the TTL is answered from its cache.
+    check(metric("tsdb_query_cache_hits_total") > 0, "dashboard refreshes hit the result cache")
     rate = next(p for p in panels if p.get_attribute("data-title").startswith("Ingest rate"))
     wait.until(lambda d: rate.find_elements(By.CSS_SELECTOR, "svg path.line"))
     shot("dashboard.png")

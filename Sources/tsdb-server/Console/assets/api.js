@@ -89,15 +89,20 @@ function queryBody(db, sql, format) {
 /**
  * Runs `sql` and returns its rows (JSON). With `maxRows`, reads the answer as JSON Lines, as it
  * streams, and stops after that many rows (`truncated` says so), so a huge result never freezes the
- * page. Resolves to `{rows, truncated, ms}`; rejects with an APIError.
+ * page. With `fresh`, the server's result cache is bypassed. Resolves to `{rows, truncated, ms}`;
+ * rejects with an APIError.
  */
-export async function query(sql, { db, maxRows = 0, signal } = {}) {
+export async function query(sql, { db, maxRows = 0, signal, fresh = false } = {}) {
   const database_ = db ?? (await database());
   const started = performance.now();
   const format = maxRows > 0 ? 'jsonl' : 'json';
+  // Dashboards and reports may be answered from the server's result cache (--query-cache-ttl);
+  // what a user runs by hand asks for a fresh answer.
+  const headers = { 'Content-Type': 'application/json' };
+  if (fresh) headers['Cache-Control'] = 'no-cache';
   const r = await fetchWithToken('/api/v3/query_sql', {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
+    headers,
     body: queryBody(database_, sql, format),
     signal,
   });

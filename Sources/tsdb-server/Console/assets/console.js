@@ -47,7 +47,7 @@ async function run() {
   setStatus('running…', 'busy');
   document.body.dataset.state = 'running';
   try {
-    const { rows, truncated, ms } = await api.query(sql, { maxRows: MAX_ROWS, signal: controller.signal });
+    const { rows, truncated, ms } = await api.query(sql, { maxRows: MAX_ROWS, signal: controller.signal, fresh: true });
     if (running !== controller) return;
     const columns = inferColumns(rows);
     last = { sql, rows, columns, choice: chooseChart(columns) };
@@ -161,7 +161,7 @@ function insert(text) {
 async function loadSchema() {
   const body = $('schema-body');
   try {
-    const { rows } = await api.query('SHOW TABLES');
+    const { rows } = await api.query('SHOW TABLES', { fresh: true });
     if (rows.length === 0) {
       body.innerHTML = '<p class="muted">no tables yet: write some line protocol</p>';
       return;
@@ -207,7 +207,7 @@ async function loadTable(name, content, d) {
   d.dataset.loaded = '1';
   content.innerHTML = '<p class="muted">loading…</p>';
   try {
-    const { rows: cols } = await api.query(`DESCRIBE ${sqlName(name)}`);
+    const { rows: cols } = await api.query(`DESCRIBE ${sqlName(name)}`, { fresh: true });
     const ul = document.createElement('ul');
     ul.className = 'columns';
     for (const c of cols) {
@@ -232,7 +232,7 @@ async function loadTable(name, content, d) {
     content.replaceChildren(ul, h, parts);
     // Until system tables exist, a day's partition is what date_trunc('day', time) groups.
     const { rows } = await api.query(
-      `SELECT date_trunc('day', time) AS day, count(*) AS rows, min(time) AS first, max(time) AS last\nFROM ${sqlName(name)}\nGROUP BY day\nORDER BY day DESC`);
+      `SELECT date_trunc('day', time) AS day, count(*) AS rows, min(time) AS first, max(time) AS last\nFROM ${sqlName(name)}\nGROUP BY day\nORDER BY day DESC`, { fresh: true });
     const t = document.createElement('table');
     t.className = 'grid compact';
     t.innerHTML = '<thead><tr><th>day</th><th class="k-number">rows</th><th title="first and last event (UTC)">first–last</th></tr></thead>';
