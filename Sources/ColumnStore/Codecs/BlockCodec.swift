@@ -20,6 +20,9 @@ public enum BlockCodec {
     /// A zstd-compressed body counts as its size plus 1/7 when compared with bodies stored uncompressed,
     /// so zstd wins only where it is at least 1/8 smaller.
     static let zstdPenaltyDivisor = 7
+    /// A Huffman-coded body counts as its size plus 1/15: it decodes a few times slower than bit packing, so it
+    /// wins only where it is at least 1/16 smaller (tags, durations, money; not timestamps, ~4% smaller).
+    static let huffmanPenaltyDivisor = 15
     static let hasValidityFlag: UInt8 = 1
 
     /// One encoding tried for a block; `inner` is the integer encoding under `.decimal`, `.alp` and `.prefixedInteger`.
@@ -30,7 +33,8 @@ public enum BlockCodec {
         /// Candidates of one family compress alike (same layout family), so only the family's smallest
         /// body is compressed: bit-packed integers, byte-aligned integers, concatenated strings, bool bits.
         func family(_ type: ColumnType) -> Int {
-            switch id {
+            if isHuffman { return 11 }
+            return switch id {
             case .frameOfReference, .delta, .deltaZigZag, .deltaOfDelta: 1
             case .narrow, .deltaNarrow: 2
             case .decimal, .alp, .prefixedInteger: inner == .narrow ? 2 : 1
@@ -41,8 +45,12 @@ public enum BlockCodec {
             case .stringDictionary: 6
             case .byteShuffle: 7
             case .gorilla: 8
+            case .huffman, .deltaHuffman: 11
             }
         }
+
+        /// Huffman-coded bodies are entropy-coded already: never compressed, and priced for their slower decode.
+        var isHuffman: Bool { id == .huffman || id == .deltaHuffman || inner == .huffman }
     }
 
     /// Encodes rows `range` of `column` into one self-describing block appended to `out`
@@ -80,14 +88,15 @@ public enum BlockCodec {
                 packed.removeAll(keepingCapacity: true)
                 let layout: (starts: [Int], bytePlanes: Bool) =
                     options.compression == .zstd ? planes(c, body, validityBytes: validity.count, rows: n) : ([], false)
-                let compressed = body.withUnsafeBytes {
+                let compressed = !c.isHuffman && body.withUnsafeBytes {
                     BlockCompression.compress($0, options.compression, level: options.zstdLevel, zstd: zstd,
                                               sections: layout.starts, bytePlanes: layout.bytePlanes, into: &packed)
                 }
                 let size = compressed ? packed.count : body.count
                 // zstd must save an eighth over a body read straight from the file: decompressing it costs scans
                 // more than the bytes save (bit-packed time and durations stay raw, tags and money compress).
-                let cost = compressed && options.compression == .zstd ? size + size / zstdPenaltyDivisor : size
+                var cost = compressed && options.compression == .zstd ? size + size / zstdPenaltyDivisor : size
+                if c.isHuffman { cost = size + size / huffmanPenaltyDivisor }
                 // Ties go to the candidate listed first: it decodes faster.
                 if bestCandidate == nil || (cost, rank) < (bestCost, bestRank) {
                     bestCandidate = c
@@ -100,10 +109,15 @@ public enum BlockCodec {
             }
         }
         if let forced = options.forcedEncoding, forced.applies(to: column.type) {
-            let inner: EncodingID? = [.decimal, .alp, .prefixedInteger].contains(forced) ? .frameOfReference : nil
+            let inner: EncodingID? = [.decimal, .alp, .prefixedInteger].contains(forced) ? options.forcedInner ?? .frameOfReference : nil
             tryEach([Candidate(id: forced, inner: inner)])
         }
-        if bestCandidate == nil { tryEach(candidates(for: column.type)) }
+        if bestCandidate == nil {
+            // The Huffman encodings are tried where the table chose zstd (smaller, slower scans); under LZ4 (the
+            // default) their ~2.5–3.5 ns a value decode cost the public query set ~20% more CPU.
+            let all = candidates(for: column.type)
+            tryEach(options.compression == .zstd ? all : all.filter { !$0.isHuffman })
+        }
         guard let winner = bestCandidate else { preconditionFailure("BUG: plain encoding refused a \(column.type) block") }
         precondition(bestBodyLength <= Int(UInt32.max), "BUG: block body of \(bestBodyLength) bytes")
 
@@ -148,9 +162,9 @@ public enum BlockCodec {
         EncodingID.candidates(for: type).flatMap { id in
             switch id {
             // deltaZigZag for gauges that move a little from row to row (a host's CPU in a series-sorted segment).
-            case .decimal, .alp: [.frameOfReference, .narrow, .deltaZigZag].map { Candidate(id: id, inner: $0) }
+            case .decimal, .alp: [.frameOfReference, .narrow, .deltaZigZag, .huffman].map { Candidate(id: id, inner: $0) }
             // delta for ids that rise with the sort order (sequence numbers); it packs like frameOfReference.
-            case .prefixedInteger: [.frameOfReference, .delta, .narrow].map { Candidate(id: id, inner: $0) }
+            case .prefixedInteger: [.frameOfReference, .delta, .narrow, .huffman].map { Candidate(id: id, inner: $0) }
             default: [Candidate(id: id)]
             }
         }

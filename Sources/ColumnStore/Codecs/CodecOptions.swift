@@ -14,11 +14,15 @@ public struct CodecOptions: Sendable, Equatable {
     /// Forces this encoding when it applies to the column type and data (tests prove each is used);
     /// otherwise the block's smallest candidate wins as usual.
     public var forcedEncoding: EncodingID?
+    /// The integer encoding under a forced `decimal`, `alp` or `prefixedInteger` (nil: frame of reference).
+    public var forcedInner: EncodingID?
 
-    public init(compression: CompressionKind = .lz4, zstdLevel: Int32 = 3, forcedEncoding: EncodingID? = nil) {
+    public init(compression: CompressionKind = .lz4, zstdLevel: Int32 = 3, forcedEncoding: EncodingID? = nil,
+                forcedInner: EncodingID? = nil) {
         self.compression = compression
         self.zstdLevel = zstdLevel
         self.forcedEncoding = forcedEncoding
+        self.forcedInner = forcedInner
     }
 }
 

@@ -35,6 +35,10 @@ public enum EncodingID: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case prefixedInteger = 14
     /// Floats that are mostly decimals: value × 10^e as integers, the rest stored aside as exceptions (ALP).
     case alp = 15
+    /// Integers minus the block minimum, split into tokens and extra bits, the tokens Huffman-coded per block.
+    case huffman = 16
+    /// First value, then deltas minus the smallest delta, Huffman-coded as `huffman` (sorted timestamps).
+    case deltaHuffman = 17
 
     public var description: String {
         switch self {
@@ -54,6 +58,8 @@ public enum EncodingID: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .stringDictionary: "string-dictionary"
         case .prefixedInteger: "prefixed-int"
         case .alp: "alp"
+        case .huffman: "huffman"
+        case .deltaHuffman: "delta-huffman"
         }
     }
 
@@ -61,7 +67,7 @@ public enum EncodingID: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     public func applies(to type: ColumnType) -> Bool {
         switch self {
         case .plain, .constant: true
-        case .frameOfReference, .delta, .deltaZigZag, .deltaOfDelta, .narrow, .deltaNarrow: type.isIntegerLike
+        case .frameOfReference, .delta, .deltaZigZag, .deltaOfDelta, .narrow, .deltaNarrow, .huffman, .deltaHuffman: type.isIntegerLike
         case .gorilla, .byteShuffle, .decimal, .alp: type == .float64
         case .bitmap: type == .bool
         case .stringLengths, .stringDictionary, .prefixedInteger: type == .string
@@ -72,7 +78,7 @@ public enum EncodingID: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     static func candidates(for type: ColumnType) -> [EncodingID] {
         switch type {
         case .time, .int64, .uint64, .symbol:
-            [.constant, .frameOfReference, .delta, .narrow, .deltaNarrow, .deltaZigZag, .deltaOfDelta, .plain]
+            [.constant, .frameOfReference, .delta, .narrow, .deltaNarrow, .deltaZigZag, .deltaOfDelta, .huffman, .deltaHuffman, .plain]
         case .float64: [.constant, .decimal, .alp, .byteShuffle, .plain, .gorilla]
         case .bool: [.constant, .bitmap, .plain]
         case .string: [.constant, .stringLengths, .prefixedInteger, .stringDictionary, .plain]

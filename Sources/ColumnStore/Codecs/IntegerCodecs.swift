@@ -16,6 +16,8 @@ enum IntegerCodecs {
         case .deltaOfDelta: DeltaOfDeltaCodec.encode(v, into: &out)
         case .narrow: NarrowIntCodec.encode(v, signed: signed, into: &out)
         case .deltaNarrow: NarrowIntCodec.encodeDelta(v, into: &out)
+        case .huffman: return HuffmanCodec.encode(v, signed: signed, into: &out)
+        case .deltaHuffman: return HuffmanCodec.encodeDelta(v, into: &out)
         case .gorilla, .byteShuffle, .decimal, .alp, .bitmap, .stringLengths, .stringDictionary, .prefixedInteger: return false
         }
         return true
@@ -38,6 +40,8 @@ enum IntegerCodecs {
         case .deltaOfDelta: try DeltaOfDeltaCodec.decode(&r, count: n, into: out)
         case .narrow: try NarrowIntCodec.decode(&r, count: n, into: out)
         case .deltaNarrow: try NarrowIntCodec.decodeDelta(&r, count: n, into: out)
+        case .huffman: try HuffmanCodec.decode(&r, count: n, into: out)
+        case .deltaHuffman: try HuffmanCodec.decodeDelta(&r, count: n, into: out)
         case .gorilla, .byteShuffle, .decimal, .alp, .bitmap, .stringLengths, .stringDictionary, .prefixedInteger:
             throw CodecError("encoding \(id) is not an integer encoding")
         }

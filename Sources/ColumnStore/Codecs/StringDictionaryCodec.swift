@@ -10,14 +10,28 @@ enum StringDictionaryCodec {
         var codes = [UInt32](repeating: 0, count: s.count)
         for (k, i) in s.range.enumerated() { codes[k] = table.intern(s.bytes(i)) }
         let d = table.count
-        // Sort the distinct strings by bytes, then renumber the codes by rank.
-        let order = table.arena.withUnsafeBytes { a in
+        // Sort the distinct strings by bytes, then renumber the codes by rank. Each string's first 8 bytes,
+        // big-endian and zero-padded, order any two strings whose keys differ exactly as their bytes do (a
+        // string that ends first pads with 0, below any byte it could have had, or ties); only equal keys
+        // compare the bytes.
+        let order: [Int] = table.arena.withUnsafeBytes { a in
             table.offsets.withUnsafeBufferPointer { o in
-                (0..<d).sorted { x, y in
+                var keyed = [(key: UInt64, code: UInt32)]()
+                keyed.reserveCapacity(d)
+                for x in 0..<d {
+                    let lo = Int(o[x]), len = Int(o[x + 1]) - lo
+                    var key: UInt64 = 0
+                    for j in 0..<Swift.min(len, 8) { key |= UInt64(a[lo + j]) << UInt64(56 - 8 * j) }
+                    keyed.append((key, UInt32(x)))
+                }
+                keyed.sort { l, r in
+                    if l.key != r.key { return l.key < r.key }
+                    let x = Int(l.code), y = Int(r.code)
                     let lx = Int(o[x + 1] - o[x]), ly = Int(o[y + 1] - o[y])
                     let c = Swift.min(lx, ly) == 0 ? 0 : memcmp(a.baseAddress! + Int(o[x]), a.baseAddress! + Int(o[y]), Swift.min(lx, ly))
                     return c != 0 ? c < 0 : lx < ly
                 }
+                return keyed.map { Int($0.code) }
             }
         }
         var rank = [UInt32](repeating: 0, count: d)

@@ -40,14 +40,46 @@ final class Memtable: @unchecked Sendable {
         if oneDay {
             appendRange(batch, 0..<n, day: firstDay, parts: &parts, schema: schema, map: map, codeMaps: codeMaps)
         } else {
-            var byDay: [Int32: [Int32]] = [:]
-            for (i, v) in batch.time.enumerated() { byDay[Day.of(v), default: []].append(Int32(i)) }
-            for (day, rows) in byDay.sorted(by: { $0.key < $1.key }) {
+            for (day, rows) in Self.rowsByDay(batch.time) {
                 appendRows(batch, rows, day: day, parts: &parts, schema: schema, map: map, codeMaps: codeMaps)
             }
         }
         tables[batch.table] = parts
         rowCount += n
+    }
+
+    /// The rows of each day in `time`, days ascending, rows in order. A batch spans few days (arrival order,
+    /// with some late rows), so days are found in a short list, remembered from the previous row: no hashing
+    /// or array growth per row.
+    static func rowsByDay(_ time: [Int64]) -> [(day: Int32, rows: [Int32])] {
+        let n = time.count
+        var days: [Int32] = []
+        var counts: [Int] = []
+        // Past a few days (a backfill), a dictionary keeps the lookup constant.
+        var index: [Int32: Int] = [:]
+        let slot = [UInt32](unsafeUninitializedCapacity: n) { s, done in
+            time.withUnsafeBufferPointer { t in
+                var lastDay = Int32.min, last = -1
+                for i in 0..<n {
+                    let d = Day.of(t[i])
+                    if d != lastDay {
+                        if let k = days.count <= 16 ? days.firstIndex(of: d) : index[d] {
+                            last = k
+                        } else {
+                            days.append(d); counts.append(0); last = days.count - 1
+                            if days.count == 17 { for (k, x) in days.enumerated() { index[x] = k } } else if days.count > 17 { index[d] = last }
+                        }
+                        lastDay = d
+                    }
+                    s[i] = UInt32(truncatingIfNeeded: last)
+                    counts[last] &+= 1
+                }
+            }
+            done = n
+        }
+        var rows = counts.map { c -> [Int32] in var r = [Int32](); r.reserveCapacity(c); return r }
+        for i in 0..<n { rows[Int(slot[i])].append(Int32(truncatingIfNeeded: i)) }
+        return days.indices.map { (days[$0], rows[$0]) }.sorted { $0.day < $1.day }
     }
 
     private func partition(_ day: Int32, _ parts: inout [Int32: Partition], _ schema: TableSchema) -> Partition {

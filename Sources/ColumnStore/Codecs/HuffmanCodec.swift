@@ -1,0 +1,493 @@
+import Foundation
+
+/// Huffman-coded integers: each value split into a token and raw extra bits, the tokens canonical-Huffman
+/// coded with a table chosen per block, decoded by one table lookup a value.
+///
+/// `EncodingID.huffman` — payload `base u64` (the block minimum, as in frame of reference) · stream of the
+/// `n` offsets `value - base`.
+/// `EncodingID.deltaHuffman` — payload `first u64` · `minDelta u64` · stream of the `n-1` values
+/// `delta - minDelta` (as `DeltaCodec.encode`, but the deltas Huffman-coded: sorted timestamps).
+///
+/// A stream of `n` unsigned values (n known to the reader) is
+/// ```
+/// split       u8   s (0…8): a value below 2^s is its own token
+/// msbBits     u8   m (0…2, m ≤ s): bits after a larger value's leading one that go into its token
+/// tokenCount  u16  T: tokens 0..<T have a code length (0 when n = 0); tokens name values that fit the lane
+/// lengths     ceil(T/2) bytes: 4-bit code lengths, token 2i in the low nibble, 2i+1 in the high; 0 = unused,
+///                  1…12 otherwise; together a prefix code (Kraft sum ≤ 1)
+/// streamBytes u32  bytes of the bit stream
+/// stream      per value: its token's canonical Huffman code, then the token's extra bits; LSB-first
+/// ```
+/// Tokens (JPEG XL's "hybrid uint" with no low bits): a value v < 2^s is token v; otherwise, with its leading
+/// one at bit k (k ≥ s), token = 2^s + ((k - s) << m) + the m bits below the leading one, followed by the k - m
+/// bits below those as extra bits. Canonical codes are assigned by (length, token); each code is written
+/// bit-reversed, so the decoder peeks 12 bits LSB-first and looks the token and its length up in one table.
+///
+/// Wins on skewed values that bit packing stores at full width: tag codes (a popular artist's code recurs,
+/// and codes are numbered in first-seen order, so small ones are frequent), durations, money, and the
+/// roughly exponential gaps between sorted timestamps.
+enum HuffmanCodec {
+    /// Longest code: the decode table has 2^12 entries (8 KiB of UInt16), which stays in L1.
+    static let maxCodeLength = 12
+    static let maxSplit = 8
+    static let maxMSBBits = 2
+
+    // MARK: payloads
+
+    /// Appends the payload; false (out untouched) when it would not be clearly smaller than bit packing.
+    static func encode<T: FixedWidthInteger & UnsignedInteger>(_ v: UnsafeBufferPointer<T>, signed: Bool, into out: inout [UInt8]) -> Bool {
+        let base: T = v.isEmpty ? 0 : IntegerTransforms.minMax(v, signed: signed).min
+        let offsets = [UInt64](unsafeUninitializedCapacity: v.count) { o, done in
+            for i in 0..<v.count { o[i] = UInt64(v[i] &- base) }
+            done = v.count
+        }
+        let at = out.count
+        out.appendLittleEndian(UInt64(base))
+        guard offsets.withUnsafeBufferPointer({ encodeStream($0, into: &out) }) else { out.removeSubrange(at...); return false }
+        return true
+    }
+
+    static func decode<T: FixedWidthInteger & UnsignedInteger>(_ r: inout PayloadReader, count n: Int, into out: UnsafeMutablePointer<T>) throws(CodecError) {
+        let base = try IntegerTransforms.field(&r, "huffman base", as: T.self)
+        try decodeStream(&r, count: n, into: out, adding: base)
+    }
+
+    /// Appends the payload; false (out untouched) when it would not be clearly smaller than bit packing.
+    static func encodeDelta<T: FixedWidthInteger & UnsignedInteger>(_ v: UnsafeBufferPointer<T>, into out: inout [UInt8]) -> Bool {
+        let d = IntegerTransforms.deltas(v)
+        let minDelta: T = d.isEmpty ? 0 : d.withUnsafeBufferPointer { IntegerTransforms.minMax($0, signed: true).min }
+        let at = out.count
+        out.appendLittleEndian(UInt64(v.first ?? 0))
+        out.appendLittleEndian(UInt64(minDelta))
+        let offsets = d.map { UInt64($0 &- minDelta) }
+        guard offsets.withUnsafeBufferPointer({ encodeStream($0, into: &out) }) else { out.removeSubrange(at...); return false }
+        return true
+    }
+
+    static func decodeDelta<T: FixedWidthInteger & UnsignedInteger>(_ r: inout PayloadReader, count n: Int, into out: UnsafeMutablePointer<T>) throws(CodecError) {
+        let first = try IntegerTransforms.field(&r, "delta-huffman first value", as: T.self)
+        let minDelta = try IntegerTransforms.field(&r, "delta-huffman minimum", as: T.self)
+        guard n > 0 else { try decodeStream(&r, count: 0, into: out); return }
+        out[0] = first
+        try decodeStream(&r, count: n - 1, into: out + 1)
+        var acc = first
+        for i in 1..<n {
+            acc = acc &+ minDelta &+ out[i]
+            out[i] = acc
+        }
+    }
+
+    // MARK: tokens
+
+    /// How values become tokens: `split` s and `msbBits` m (see the type's comment).
+    struct Tokens: Equatable {
+        var split: Int
+        var msbBits: Int
+
+        /// Tokens that name values of up to `bits` bits.
+        func alphabet(bits: Int) -> Int { (1 << split) + ((bits - split) << msbBits) }
+
+        /// The token of `v`, and how many extra bits follow it.
+        @inline(__always)
+        func token(_ v: UInt64) -> (token: Int, extra: Int) {
+            if v < UInt64(1) << UInt64(split) { return (Int(v), 0) }
+            let k = 63 - v.leadingZeroBitCount
+            let nb = k - msbBits
+            let msb = Int(truncatingIfNeeded: v >> UInt64(nb)) & ((1 << msbBits) - 1)
+            return ((1 << split) + ((k - split) << msbBits) + msb, nb)
+        }
+    }
+
+    // MARK: stream encoder
+
+    /// Histograms that price every `Tokens` choice in one pass: `small[v]` for v < 256, and per leading-one
+    /// position k the count of values ≥ 1 with their two bits below the leading one (`top[k * 4 + bits]`).
+    struct Histogram {
+        var small = [Int](repeating: 0, count: 256)
+        var top = [Int](repeating: 0, count: 64 * 4)
+
+        init(_ v: UnsafeBufferPointer<UInt64>) {
+            small.withUnsafeMutableBufferPointer { s in
+                top.withUnsafeMutableBufferPointer { t in
+                    for x in v {
+                        if x < 256 { s[Int(x)] &+= 1 }
+                        guard x != 0 else { continue }
+                        let k = 63 - x.leadingZeroBitCount
+                        let bits = k >= 2 ? Int(truncatingIfNeeded: x >> UInt64(k - 2)) & 3 : k == 1 ? Int(x & 1) << 1 : 0
+                        t[k &* 4 &+ bits] &+= 1
+                    }
+                }
+            }
+        }
+
+        /// The token counts under `t` (alphabet sized for the largest value seen) and the extra bits in all.
+        func tokenCounts(_ t: Tokens) -> (counts: [Int], extraBits: Int) {
+            var maxK = -1
+            for k in stride(from: 63, through: 0, by: -1) where top[k * 4] + top[k * 4 + 1] + top[k * 4 + 2] + top[k * 4 + 3] > 0 { maxK = k; break }
+            let size = maxK < t.split ? max(1, (1 << t.split)) : t.alphabet(bits: maxK + 1)
+            var counts = [Int](repeating: 0, count: size)
+            for v in 0..<min(1 << t.split, 256) { counts[v] = small[v] }
+            var extra = 0
+            if maxK >= t.split {
+                for k in t.split...maxK {
+                    for b in 0..<4 {
+                        let c = top[k * 4 + b]
+                        guard c > 0 else { continue }
+                        let msb = t.msbBits == 0 ? 0 : t.msbBits == 1 ? b >> 1 : b
+                        counts[(1 << t.split) + ((k - t.split) << t.msbBits) + msb] += c
+                        extra += c * (k - t.msbBits)
+                    }
+                }
+            }
+            return (counts, extra)
+        }
+    }
+
+    /// Bits of `counts` under an ideal entropy coder, plus the code-length table.
+    static func estimatedBits(_ counts: [Int], extraBits: Int) -> Double {
+        var total = 0, used = 0
+        for (i, c) in counts.enumerated() where c > 0 { total += c; used = i + 1 }
+        guard total > 0 else { return 0 }
+        var bits = 0.0
+        let n = Double(total)
+        for c in counts where c > 0 { bits -= Double(c) * log2(Double(c) / n) }
+        return bits + Double(extraBits) + Double(used * 4)
+    }
+
+    /// The token split that codes `v` in the fewest bits, priced from one histogram pass.
+    static func chooseTokens(_ h: Histogram) -> Tokens {
+        var best = Tokens(split: 0, msbBits: 0)
+        var bestBits = Double.infinity
+        for s in 0...maxSplit {
+            for m in 0...min(maxMSBBits, s) {
+                let t = Tokens(split: s, msbBits: m)
+                let (counts, extra) = h.tokenCounts(t)
+                let bits = estimatedBits(counts, extraBits: extra)
+                if bits < bestBits { bestBits = bits; best = t }
+            }
+        }
+        return best
+    }
+
+    /// Values from which a stream is only written when its estimated size is a sixteenth below bit packing's
+    /// (the block encoder would not pick it otherwise): saves the encoding pass on values it cannot win on.
+    static let estimateFrom = 256
+
+    /// Appends a stream of `v`: tokens chosen by their histogram, the code built for their counts, the values
+    /// dealt round-robin into `streamCount` bit streams. False (nothing appended) for `estimateFrom` or more
+    /// values that bit packing stores about as small.
+    static func encodeStream(_ v: UnsafeBufferPointer<UInt64>, into out: inout [UInt8]) -> Bool {
+        guard !v.isEmpty else {
+            out.append(0); out.append(0); out.appendLittleEndian(UInt16(0))
+            for _ in 0..<streamCount { out.appendLittleEndian(UInt32(0)) }
+            return true
+        }
+        let h = Histogram(v)
+        let t = chooseTokens(h)
+        var (counts, extraBits) = h.tokenCounts(t)
+        if v.count >= estimateFrom {
+            let estimate = Int(estimatedBits(counts, extraBits: extraBits) / 8) + 4 + 4 * streamCount
+            if estimate * 16 >= BitPacking.packedSize(v) * 15 { return false }
+        }
+        // Trailing unused tokens need no length.
+        while counts.count > 1 && counts[counts.count - 1] == 0 { counts.removeLast() }
+        let lengths = codeLengths(counts, limit: maxCodeLength)
+        let codes = canonicalCodes(lengths)
+        out.append(UInt8(t.split))
+        out.append(UInt8(t.msbBits))
+        out.appendLittleEndian(UInt16(lengths.count))
+        for i in stride(from: 0, to: lengths.count, by: 2) {
+            out.append(lengths[i] | (i + 1 < lengths.count ? lengths[i + 1] << 4 : 0))
+        }
+        var bits = [Int](repeating: 0, count: streamCount)
+        for (i, x) in v.enumerated() {
+            let (tok, extra) = t.token(x)
+            bits[i & (streamCount - 1)] += Int(lengths[tok]) + extra
+        }
+        var starts: [Int] = []
+        var total = 0
+        for b in bits {
+            let bytes = (b + 7) >> 3
+            out.appendLittleEndian(UInt32(bytes))
+            starts.append(total)
+            total += bytes
+        }
+        let at = out.count
+        // 8 bytes of slack: the writers store whole words (each stream's slack is overwritten by the next).
+        out.append(contentsOf: repeatElement(0, count: total + 8))
+        out.withUnsafeMutableBytes { o in
+            // Streams are written one after another, so a writer's slack never clobbers a later stream's bits.
+            for s in 0..<streamCount {
+                var w = BitWriter(o.baseAddress! + at + starts[s])
+                lengths.withUnsafeBufferPointer { len in
+                    codes.withUnsafeBufferPointer { code in
+                        var i = s
+                        while i < v.count {
+                            let x = v[i]
+                            let (tok, extra) = t.token(x)
+                            let l = Int(len[tok])
+                            let rest = x & ((UInt64(1) << UInt64(extra)) &- 1)
+                            if extra <= 44 {
+                                w.put(UInt64(code[tok]) | rest << UInt64(l), l + extra)
+                            } else {
+                                w.put(UInt64(code[tok]), l)
+                                w.put(rest & 0xFFFF_FFFF, 32)
+                                w.put(rest >> 32, extra - 32)
+                            }
+                            i += streamCount
+                        }
+                    }
+                }
+                w.finish()
+            }
+        }
+        out.removeLast(8)
+        return true
+    }
+
+    /// A little-endian, LSB-first bit writer over a buffer with 8 bytes of slack after its end.
+    struct BitWriter {
+        var p: UnsafeMutableRawPointer
+        var acc: UInt64 = 0
+        var bits = 0
+
+        init(_ p: UnsafeMutableRawPointer) { self.p = p }
+
+        /// Appends the low `n` bits of `v` (n ≤ 56; `v` has no bits above them).
+        @inline(__always)
+        mutating func put(_ v: UInt64, _ n: Int) {
+            acc |= v &<< UInt64(bits)
+            bits &+= n
+            p.storeBytes(of: acc.littleEndian, as: UInt64.self)
+            let whole = bits >> 3
+            p += whole
+            acc = whole == 8 ? 0 : acc &>> UInt64(whole << 3)
+            bits &= 7
+        }
+
+        mutating func finish() {
+            if bits > 0 { p.storeBytes(of: acc.littleEndian, as: UInt64.self) }
+        }
+    }
+
+    /// Huffman code lengths (0 for unused symbols) of at most `limit` bits. When the optimal code is longer,
+    /// the counts are flattened (halved, keeping every used symbol at 1 or more) until it fits.
+    static func codeLengths(_ counts: [Int], limit: Int) -> [UInt8] {
+        var c = counts
+        while true {
+            let lengths = unlimitedLengths(c)
+            if lengths.allSatisfy({ Int($0) <= limit }) { return lengths }
+            for i in c.indices where c[i] > 0 { c[i] = max(1, c[i] >> 1) }
+        }
+    }
+
+    /// Optimal code lengths by the two-queue Huffman construction; a single used symbol gets length 1.
+    static func unlimitedLengths(_ counts: [Int]) -> [UInt8] {
+        var lengths = [UInt8](repeating: 0, count: counts.count)
+        let used = counts.indices.filter { counts[$0] > 0 }.sorted { (counts[$0], $0) < (counts[$1], $1) }
+        if used.count == 1 { lengths[used[0]] = 1 }
+        guard used.count > 1 else { return lengths }
+        // Nodes 0..<used.count are leaves (ascending weight); internal nodes follow in creation order,
+        // which is also ascending weight.
+        var weight = used.map { counts[$0] }
+        var parent = [Int](repeating: -1, count: 2 * used.count - 1)
+        var leaf = 0, inner = used.count
+        weight.reserveCapacity(2 * used.count - 1)
+        func takeSmallest() -> Int {
+            if leaf < used.count && (inner >= weight.count || weight[leaf] <= weight[inner]) { leaf += 1; return leaf - 1 }
+            inner += 1
+            return inner - 1
+        }
+        for _ in 0..<(used.count - 1) {
+            let a = takeSmallest(), b = takeSmallest()
+            parent[a] = weight.count
+            parent[b] = weight.count
+            weight.append(weight[a] + weight[b])
+        }
+        // Depth of each node, from the root (the last node) down.
+        var depth = [Int](repeating: 0, count: weight.count)
+        for i in stride(from: weight.count - 2, through: 0, by: -1) { depth[i] = depth[parent[i]] + 1 }
+        for (k, sym) in used.enumerated() { lengths[sym] = UInt8(min(depth[k], 255)) }
+        return lengths
+    }
+
+    /// Canonical codes for `lengths` (by length, then symbol), bit-reversed for an LSB-first stream.
+    static func canonicalCodes(_ lengths: [UInt8]) -> [UInt16] {
+        var countOfLength = [Int](repeating: 0, count: maxCodeLength + 1)
+        for l in lengths where l > 0 { countOfLength[Int(l)] += 1 }
+        var next = [Int](repeating: 0, count: maxCodeLength + 2)
+        var code = 0
+        for l in 1...maxCodeLength {
+            code = (code + countOfLength[l - 1]) << 1
+            next[l] = code
+        }
+        var codes = [UInt16](repeating: 0, count: lengths.count)
+        for (sym, l) in lengths.enumerated() where l > 0 {
+            let c = next[Int(l)]
+            next[Int(l)] += 1
+            var rev = 0
+            for b in 0..<Int(l) where c >> b & 1 != 0 { rev |= 1 << (Int(l) - 1 - b) }
+            codes[sym] = UInt16(rev)
+        }
+        return codes
+    }
+
+    // MARK: stream decoder
+
+    /// Values are dealt round-robin into this many bit streams, so a decoder follows four independent chains
+    /// of (load, table lookup, advance) at once instead of one (as zstd's Huffman decoder does).
+    static let streamCount = 4
+
+    /// One stream's read position, over a buffer of `count` bytes.
+    struct BitCursor {
+        let base: UnsafeRawPointer
+        let count: Int
+        var pos = 0
+
+        /// At least 57 valid bits from `pos` on (zeros past the end of the stream).
+        @inline(__always)
+        func peek() -> UInt64 {
+            let byte = pos &>> 3
+            if byte &+ 8 <= count {
+                return UInt64(littleEndian: base.loadUnaligned(fromByteOffset: byte, as: UInt64.self)) &>> UInt64(pos & 7)
+            }
+            return tail(byte) &>> UInt64(pos & 7)
+        }
+
+        func tail(_ byte: Int) -> UInt64 {
+            var w: UInt64 = 0
+            var i = 0
+            while byte + i < count && i < 8 {
+                w |= UInt64(base.load(fromByteOffset: byte + i, as: UInt8.self)) << UInt64(8 * i)
+                i += 1
+            }
+            return w
+        }
+    }
+
+    /// The decode tables of one stream header.
+    struct DecodeTables {
+        /// Indexed by the next `bits` stream bits: token << 10 | extra bits << 4 | code length; 0 marks a pattern
+        /// no code starts with.
+        var table: [UInt32]
+        var bits: Int
+        /// Per token: the value with its extra bits zero, and how many extra bits follow.
+        var lead: [UInt64]
+        var extra: [UInt8]
+        /// True when some token has more than 44 extra bits (they need a second load).
+        var wide: Bool
+    }
+
+    static func decodeTables(_ lengths: [UInt8], _ t: Tokens, at: Int) throws(CodecError) -> DecodeTables {
+        // Kraft: the lengths must form a prefix code; an incomplete code leaves table entries 0 (invalid).
+        var kraft = 0
+        var longest = 0
+        for l in lengths where l > 0 {
+            guard Int(l) <= maxCodeLength else { throw CodecError("huffman code length \(l) exceeds \(maxCodeLength) at offset \(at + 4)") }
+            kraft += 1 << (maxCodeLength - Int(l))
+            longest = max(longest, Int(l))
+        }
+        guard longest > 0, kraft <= 1 << maxCodeLength else {
+            throw CodecError("huffman code lengths at offset \(at + 4) do not form a prefix code")
+        }
+        let codes = canonicalCodes(lengths)
+        var table = [UInt32](repeating: 0, count: 1 << longest)
+        var lead = [UInt64](repeating: 0, count: lengths.count)
+        var extra = [UInt8](repeating: 0, count: lengths.count)
+        var wide = false
+        let small = 1 << t.split
+        for (tok, l) in lengths.enumerated() {
+            if tok < small {
+                lead[tok] = UInt64(tok)
+            } else {
+                let u = tok - small
+                let nb = t.split + (u >> t.msbBits) - t.msbBits
+                lead[tok] = UInt64((1 << t.msbBits) | (u & ((1 << t.msbBits) - 1))) << UInt64(nb)
+                extra[tok] = UInt8(nb)
+                if nb > 44 && l > 0 { wide = true }
+            }
+            if l > 0 {
+                let entry = UInt32(tok << 10) | UInt32(extra[tok]) << 4 | UInt32(l)
+                for j in stride(from: Int(codes[tok]), to: 1 << longest, by: 1 << Int(l)) { table[j] = entry }
+            }
+        }
+        return DecodeTables(table: table, bits: longest, lead: lead, extra: extra, wide: wide)
+    }
+
+    /// Reads a stream of `n` values into `out`, each plus `base` (wrapping in the lane's width).
+    static func decodeStream<T: FixedWidthInteger & UnsignedInteger>(
+        _ r: inout PayloadReader, count n: Int, into out: UnsafeMutablePointer<T>, adding base: T = 0
+    ) throws(CodecError) {
+        let at = r.offset
+        let s = Int(try r.u8("huffman split"))
+        let m = Int(try r.u8("huffman msb bits"))
+        guard s <= maxSplit, m <= maxMSBBits, m <= s else {
+            throw CodecError("huffman token split \(s)/\(m) is out of range at offset \(at)")
+        }
+        let tokens = Tokens(split: s, msbBits: m)
+        let tokenCount = Int(UInt16(littleEndian: try r.take(2, "huffman token count").loadUnaligned(as: UInt16.self)))
+        // Tokens may only name values that fit the lane.
+        guard tokenCount <= tokens.alphabet(bits: T.bitWidth), n == 0 || tokenCount > 0 else {
+            throw CodecError("huffman token count \(tokenCount) does not fit \(T.bitWidth)-bit values at offset \(at + 2)")
+        }
+        let packed = try r.take((tokenCount + 1) >> 1, "huffman code lengths")
+        var lengths = [UInt8](repeating: 0, count: tokenCount)
+        for i in 0..<tokenCount {
+            let b = packed.load(fromByteOffset: i >> 1, as: UInt8.self)
+            lengths[i] = i & 1 == 0 ? b & 15 : b >> 4
+        }
+        let streamsAt = r.offset
+        var sizes: [Int] = []
+        for _ in 0..<streamCount { sizes.append(Int(try r.u32("huffman stream length"))) }
+        let all = try r.take(sizes.reduce(0, +), "huffman streams")
+        guard n > 0 else { return }
+        let tables = try decodeTables(lengths, tokens, at: at)
+        var c0 = BitCursor(base: all, count: sizes[0])
+        var c1 = BitCursor(base: all + sizes[0], count: sizes[1])
+        var c2 = BitCursor(base: all + sizes[0] + sizes[1], count: sizes[2])
+        var c3 = BitCursor(base: all + sizes[0] + sizes[1] + sizes[2], count: sizes[3])
+        let mask = (UInt64(1) << UInt64(tables.bits)) &- 1
+        var failed = false
+        tables.table.withUnsafeBufferPointer { tab in
+            tables.lead.withUnsafeBufferPointer { lead in
+                let wide = tables.wide
+                /// The next value of `c`; sets `failed` at a pattern no code starts with (the cursor then stalls,
+                /// and the values are thrown away).
+                @inline(__always) func next(_ c: inout BitCursor) -> UInt64 {
+                    let w = c.peek()
+                    let e = Int(tab[Int(truncatingIfNeeded: w & mask)])
+                    let l = e & 15
+                    let nb = (e &>> 4) & 63
+                    let tok = e &>> 10
+                    failed = failed || l == 0
+                    c.pos &+= l &+ nb
+                    if wide && nb > 44 {
+                        var d = c
+                        d.pos &-= nb
+                        let lo = d.peek() & 0xFFFF_FFFF
+                        d.pos &+= 32
+                        let hi = d.peek() & ((UInt64(1) &<< UInt64(nb - 32)) &- 1)
+                        return lead[tok] | lo | hi &<< 32
+                    }
+                    return lead[tok] | (w &>> UInt64(l)) & ((UInt64(1) &<< UInt64(nb)) &- 1)
+                }
+                var i = 0
+                while i &+ 4 <= n {
+                    let a = next(&c0), b = next(&c1), c = next(&c2), d = next(&c3)
+                    out[i] = base &+ T(truncatingIfNeeded: a)
+                    out[i &+ 1] = base &+ T(truncatingIfNeeded: b)
+                    out[i &+ 2] = base &+ T(truncatingIfNeeded: c)
+                    out[i &+ 3] = base &+ T(truncatingIfNeeded: d)
+                    i &+= 4
+                }
+                if i < n { out[i] = base &+ T(truncatingIfNeeded: next(&c0)) }
+                if i + 1 < n { out[i + 1] = base &+ T(truncatingIfNeeded: next(&c1)) }
+                if i + 2 < n { out[i + 2] = base &+ T(truncatingIfNeeded: next(&c2)) }
+            }
+        }
+        if failed { throw CodecError("huffman streams at offset \(streamsAt) hold a bit pattern no code starts with") }
+        for (k, c) in [c0, c1, c2, c3].enumerated() where c.pos > 8 * c.count {
+            throw CodecError("huffman stream \(k) at offset \(streamsAt) ends \(c.pos - 8 * c.count) bits before its values")
+        }
+    }
+}
