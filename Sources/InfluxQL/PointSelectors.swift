@@ -29,19 +29,25 @@ extension SelectTranslator {
         let c = SQLText.ident(field), t = relation.timeNanoseconds
         let order = "\(c) \(fn == "top" ? "DESC" : "ASC"), \(t) ASC"
         let keys = partitionKeys()
-        var source = "(SELECT * FROM \(relation.from) WHERE " + (condition.map { $0 + " AND " } ?? "") + "\(c) IS NOT NULL) AS \"__f\""
+        let (exprs, names) = try pointColumns(selector: index, selectorSQL: c, tagArgs: tagArgs)
+        plan.columns = Self.deduplicated(names)
+        let needed = neededColumns(field, tagArgs)
+        var source = "(SELECT \(needed) FROM \(relation.from) WHERE " + (condition.map { $0 + " AND " } ?? "") + "\(c) IS NOT NULL) AS \"__f\""
+        if keys.isEmpty && tagArgs.isEmpty {
+            // One group: the engine's top-k (ORDER BY … LIMIT) instead of ranking every point.
+            source = "(SELECT * FROM \(source) ORDER BY \(order) LIMIT \(n)) AS \"__k\""
+        }
         if !tagArgs.isEmpty {
             // Each tag value's best point first (InfluxDB's max/min per tag value, the earliest among ties).
             let perValue = keys + tagArgs.map { try? scalarSQL(.ref($0, hint: nil)) }.compactMap { $0 }
             source = "(SELECT * FROM (SELECT *, \(Self.rowNumber(perValue, order)) AS \"__s1\" FROM \(source)) AS \"__p\" WHERE \"__s1\" = 1) AS \"__f1\""
         }
-        let ranked = "(SELECT *, \(Self.rowNumber(keys, order)) AS \"__s\" FROM \(source)) AS \"__r\""
-        let (exprs, names) = try pointColumns(selector: index, selectorSQL: c, tagArgs: tagArgs)
-        plan.columns = Self.deduplicated(names)
+        let ranked = keys.isEmpty && tagArgs.isEmpty ? source
+            : "(SELECT *, \(Self.rowNumber(keys, order)) AS \"__s\" FROM \(source)) AS \"__r\""
         var sql = "SELECT \(t) AS \"__t\""
         for tag in tagSQL { sql += ", " + tag }
         for (i, e) in exprs.enumerated() { sql += ", \(e) AS \"__v\(i)\"" }
-        sql += ", 1 AS \"__n\" FROM \(ranked) WHERE \"__s\" <= \(n) ORDER BY "
+        sql += ", 1 AS \"__n\" FROM \(ranked)" + (keys.isEmpty && tagArgs.isEmpty ? "" : " WHERE \"__s\" <= \(n)") + " ORDER BY "
         if let b = bucketSQL() { sql += b + (select.descending ? " DESC, " : ", ") }
         sql += "\"__t\""
         plan.sql = sql
@@ -75,7 +81,7 @@ extension SelectTranslator {
             pick = "\"__s\" = floor(\"__c\" * \(percentileArgument(args)) / 100.0 + 0.5)"
             extra = ", count(*) OVER (\(keys.isEmpty ? "" : "PARTITION BY " + keys.joined(separator: ", "))) AS \"__c\""
         }
-        let source = "(SELECT * FROM \(relation.from) WHERE " + (condition.map { $0 + " AND " } ?? "") + "\(c) IS NOT NULL) AS \"__f\""
+        let source = "(SELECT \(neededColumns(field, [])) FROM \(relation.from) WHERE " + (condition.map { $0 + " AND " } ?? "") + "\(c) IS NOT NULL) AS \"__f\""
         let ranked = "(SELECT *, \(Self.rowNumber(keys, order)) AS \"__s\"\(extra) FROM \(source)) AS \"__r\""
         let (exprs, names) = try pointColumns(selector: index, selectorSQL: c, tagArgs: [])
         plan.columns = Self.deduplicated(names)
@@ -131,6 +137,16 @@ extension SelectTranslator {
             names.append(f.alias ?? name)
         }
         return (exprs, names)
+    }
+
+    /// The columns a point query reads: time, the tags, the selected field and the names beside it (only
+    /// those, so the ranking carries no other column).
+    private func neededColumns(_ field: String, _ tagArgs: [String]) -> String {
+        var names = Set(relation.tags.filter { select.groupAllTags || select.groupTags.contains($0) || tagArgs.contains($0) })
+        names.insert(field)
+        for f in select.fields { if case .ref(let n, _) = f.expr, relation.fields[n] != nil || relation.tags.contains(n) { names.insert(n) } }
+        names.remove("time")
+        return (["\"time\""] + names.sorted().map(SQLText.ident)).joined(separator: ", ")
     }
 
     /// `row_number() OVER (PARTITION BY keys ORDER BY order)`.
