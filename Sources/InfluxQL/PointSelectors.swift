@@ -49,7 +49,8 @@ extension SelectTranslator {
         for (i, e) in exprs.enumerated() { sql += ", \(e) AS \"__v\(i)\"" }
         sql += ", 1 AS \"__n\" FROM \(ranked)" + (keys.isEmpty && tagArgs.isEmpty ? "" : " WHERE \"__s\" <= \(n)") + " ORDER BY "
         if let b = bucketSQL() { sql += b + (select.descending ? " DESC, " : ", ") }
-        sql += "\"__t\""
+        // Points at the same time (a subquery's rows all have one) come in rank order, as InfluxDB's.
+        sql += "\"__t\", \"__v\(exprs.firstIndex(of: c) ?? 0)\" " + (fn == "top" ? "DESC" : "ASC")
         plan.sql = sql
         // Points keep their own times: rows are shaped as points, buckets are not filled.
         plan.interval = nil

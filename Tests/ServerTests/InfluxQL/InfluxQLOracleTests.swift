@@ -141,6 +141,8 @@ struct InfluxQLOracleTests {
         "SELECT count(\"rating\") FROM \"plays\" WHERE time >= 1767225600000ms and time <= 1767232800000ms GROUP BY time(15m), \"artist\" fill(null)",
         // subqueries
         "SELECT max(m) FROM (SELECT mean(duration_ms) AS m FROM plays GROUP BY artist)",
+        "SELECT top(c, artist, 3) FROM (SELECT count(duration_ms) AS c FROM plays GROUP BY artist)",
+        "SELECT bottom(m, platform, 2) FROM (SELECT mean(duration_ms) AS m FROM plays GROUP BY platform)",
         "SELECT mean(rating) FROM (SELECT rating FROM plays WHERE platform = 'ios')",
         "SELECT sum(c) FROM (SELECT count(duration_ms) AS c FROM plays WHERE time >= \(start) AND time <= \(end) GROUP BY time(1h), platform)",
         // the inner fill() and per-series LIMIT/OFFSET of a subquery
