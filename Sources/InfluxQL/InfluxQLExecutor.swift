@@ -132,8 +132,14 @@ public struct InfluxQLExecutor: Sendable {
         guard let plan = try SelectTranslator(select: inner, relation: base, now: now).plan() else { return nil }
         var columns = ["\"__t\" AS \"time\""] + plan.knownTags.map(SQLText.ident)
         for (i, c) in plan.columns.enumerated() { columns.append("\"__v\(i)\" AS \(SQLText.ident(c))") }
-        var sql = "SELECT " + columns.joined(separator: ", ") + " FROM (\(plan.sql)) AS \"__inner\""
-        if plan.kind == .aggregate { sql += " WHERE \"__n\" > 0" }
+        // The inner fill() and per-series LIMIT/OFFSET shape the rows the outer query reads.
+        let rows = try SubqueryRows(plan: plan).sql { () throws(InfluxQLError) -> Int64? in
+            let first = try self.sql(engine, "SELECT min(\"__t\") FROM (\(plan.sql)) AS \"__a\" WHERE \"__n\" > 0")
+            guard first.rowCount == 1, !first.columns[0].vector.isNull(0) else { return nil }
+            return first.columns[0].vector.int64s[0]
+        }
+        guard let rows else { return nil }
+        let sql = "SELECT " + columns.joined(separator: ", ") + " FROM (\(rows)) AS \"__inner\""
         let types: [(name: String, type: ColumnType)]
         do { types = try engine.describe(sql) } catch { throw InfluxQLError("\(error)") }
         var fields: [String: ColumnType] = [:]

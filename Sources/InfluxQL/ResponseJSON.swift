@@ -45,31 +45,28 @@ public struct InfluxResponseJSON: Sendable {
     }
 
     /// chunked=true: one JSON object a line, each with at most `size` rows of one series; `partial`
-    /// marks a series (and a statement) that continues in the next chunk.
+    /// marks a series (and a statement) that continues in the next chunk. Lines are made one at a time
+    /// (`InfluxChunks`); this collects them all.
     public func chunks(_ results: [InfluxStatementResult], size: Int) -> [[UInt8]] {
+        let chunks = InfluxChunks(results: results, json: self, size: size)
         var out: [[UInt8]] = []
-        let size = max(1, size)
-        for r in results {
-            if r.error != nil || r.series.isEmpty {
-                out.append(line(r, partial: false))
-                continue
-            }
-            for (si, s) in r.series.enumerated() {
-                var start = 0
-                repeat {
-                    let end = min(s.values.count, start + size)
-                    var piece = s
-                    piece.values = Array(s.values[start..<end])
-                    let seriesPartial = end < s.values.count
-                    let statementPartial = seriesPartial || si < r.series.count - 1
-                    var chunk = InfluxStatementResult(statementID: r.statementID, series: [piece])
-                    chunk.error = nil
-                    out.append(line(chunk, partial: statementPartial, seriesPartial: seriesPartial))
-                    start = end
-                } while start < s.values.count
-            }
-        }
+        while let line = chunks.next() { out.append(line) }
         return out
+    }
+
+    /// One chunk line: `rows` of series `si` of `r` (or, for a statement without series, the statement).
+    func chunkLine(_ r: InfluxStatementResult, series si: Int, rows: Range<Int>) -> [UInt8] {
+        if r.error != nil || r.series.isEmpty { return line(r, partial: false) }
+        let s = r.series[si]
+        let seriesPartial = rows.upperBound < s.rowCount
+        let statementPartial = seriesPartial || si < r.series.count - 1
+        var out = Array("{\"results\":[".utf8)
+        out.append(contentsOf: Array("{\"statement_id\":\(r.statementID),\"series\":[".utf8))
+        series(s, rows: rows, partial: seriesPartial, into: &out)
+        out.append(0x5D)
+        if statementPartial { out.append(contentsOf: Array(",\"partial\":true".utf8)) }
+        out.append(contentsOf: Array("}]}".utf8))
+        return finish(out)
     }
 
     private func line(_ r: InfluxStatementResult, partial: Bool, seriesPartial: Bool = false) -> [UInt8] {
@@ -94,7 +91,7 @@ public struct InfluxResponseJSON: Sendable {
             out.append(contentsOf: Array(",\"series\":[".utf8))
             for (i, s) in r.series.enumerated() {
                 if i > 0 { out.append(0x2C) }
-                series(s, partial: seriesPartial, into: &out)
+                series(s, rows: 0..<s.rowCount, partial: seriesPartial, into: &out)
             }
             out.append(0x5D)
         }
@@ -106,7 +103,7 @@ public struct InfluxResponseJSON: Sendable {
         out.append(0x7D)
     }
 
-    private func series(_ s: InfluxSeries, partial: Bool, into out: inout [UInt8]) {
+    private func series(_ s: InfluxSeries, rows: Range<Int>, partial: Bool, into out: inout [UInt8]) {
         out.append(0x7B)
         var first = true
         func key(_ k: String) {
@@ -133,15 +130,22 @@ public struct InfluxResponseJSON: Sendable {
             Self.string(c, into: &out)
         }
         out.append(0x5D)
-        if !s.values.isEmpty {
+        if !rows.isEmpty {
             key("values")
             out.append(0x5B)
-            for (i, row) in s.values.enumerated() {
-                if i > 0 { out.append(0x2C) }
+            for i in rows {
+                if i > rows.lowerBound { out.append(0x2C) }
                 out.append(0x5B)
-                for (j, v) in row.enumerated() {
-                    if j > 0 { out.append(0x2C) }
-                    value(v, into: &out)
+                if let p = s.points {
+                    for c in 0...p.valueCount {
+                        if c > 0 { out.append(0x2C) }
+                        value(p.value(i, c), into: &out)
+                    }
+                } else {
+                    for (j, v) in s.values[i].enumerated() {
+                        if j > 0 { out.append(0x2C) }
+                        value(v, into: &out)
+                    }
                 }
                 out.append(0x5D)
             }

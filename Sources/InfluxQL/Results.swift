@@ -1,3 +1,5 @@
+import QueryEngine
+
 /// One value of a result row, typed as InfluxDB's JSON prints it.
 public enum InfluxValue: Sendable, Equatable {
     case null
@@ -18,7 +20,10 @@ public struct InfluxSeries: Sendable, Equatable {
     /// Tag keys and values, in key order; nil prints no `tags` member.
     public var tags: [(String, String)]?
     public var columns: [String]
+    /// The rows, when built as values (aggregates, buckets, meta queries); empty when `points` holds them.
     public var values: [[InfluxValue]]
+    /// Raw points read from the engine's columnar result as they are written out, never built as values.
+    public var points: InfluxPointRows?
 
     public init(name: String?, tags: [(String, String)]? = nil, columns: [String], values: [[InfluxValue]]) {
         self.name = name
@@ -27,8 +32,23 @@ public struct InfluxSeries: Sendable, Equatable {
         self.values = values
     }
 
+    init(name: String?, tags: [(String, String)]?, columns: [String], points: InfluxPointRows) {
+        self.init(name: name, tags: tags, columns: columns, values: [])
+        self.points = points
+    }
+
+    /// The number of rows.
+    public var rowCount: Int { points?.rows.count ?? values.count }
+
+    /// Row `i` as values (building it for points).
+    public func row(_ i: Int) -> [InfluxValue] {
+        guard let p = points else { return values[i] }
+        return (0...p.valueCount).map { p.value(i, $0) }
+    }
+
     public static func == (a: InfluxSeries, b: InfluxSeries) -> Bool {
-        a.name == b.name && a.columns == b.columns && a.values == b.values
+        a.name == b.name && a.columns == b.columns && a.rowCount == b.rowCount
+            && (0..<a.rowCount).allSatisfy { a.row($0) == b.row($0) }
             && a.tags?.map { "\($0.0)=\($0.1)" } == b.tags?.map { "\($0.0)=\($0.1)" }
     }
 
@@ -57,4 +77,34 @@ public struct InfluxQLError: Error, Sendable, CustomStringConvertible {
     public var message: String
     public init(_ message: String) { self.message = message }
     public var description: String { message }
+}
+
+/// The rows of one raw series: indexes into the engine's result, whose columns are `__t`, the tags,
+/// then the values. Cells become `InfluxValue`s only as they are written out, so a large answer costs
+/// the engine's columnar result and one chunk, not a boxed value per cell.
+public final class InfluxPointRows: Sendable {
+    let result: QueryResult
+    let rows: [Int]
+    let tagCount: Int
+    let valueCount: Int
+    let zone: ZoneClock?
+
+    init(result: QueryResult, rows: [Int], tagCount: Int, valueCount: Int, zone: ZoneClock?) {
+        self.result = result
+        self.rows = rows
+        self.tagCount = tagCount
+        self.valueCount = valueCount
+        self.zone = zone
+    }
+
+    /// Column `c` of row `i`: 0 is the time, 1… the values.
+    func value(_ i: Int, _ c: Int) -> InfluxValue {
+        let r = rows[i]
+        if c == 0 {
+            let v = result.columns[0].vector
+            let t = v.isNull(r) ? 0 : v.int64s[r]
+            return zone.map { .zonedTime(t, offset: $0.offsetSeconds(at: t)) } ?? .time(t)
+        }
+        return SeriesShaper.value(result.columns[tagCount + c].vector, r)
+    }
 }

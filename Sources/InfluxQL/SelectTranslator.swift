@@ -98,11 +98,24 @@ struct SelectTranslator {
     // MARK: aggregates
 
     private func aggregatePlan(_ plan: inout SelectPlan, condition: String?, tagSQL: [String], lower: Int64?) throws(InfluxQLError) -> Bool {
-        if select.fields.count == 1, case .call("distinct", let args) = select.fields[0].expr {
-            return try distinctPlan(&plan, args, alias: select.fields[0].alias, condition: condition, tagSQL: tagSQL, lower: lower)
+        // Queries whose rows are points: top/bottom, distinct, a selector with fields or tags beside it.
+        let calls = select.fields.indices.filter { containsCall(select.fields[$0].expr) }
+        let beside = select.fields.count - calls.count
+        if calls.count == 1, case .call(let fn, let args) = select.fields[calls[0]].expr {
+            if fn == "distinct" && beside == 0 {
+                return try distinctPlan(&plan, args, alias: select.fields[calls[0]].alias, condition: condition, tagSQL: tagSQL, lower: lower)
+            }
+            if fn == "top" || fn == "bottom" {
+                return try topPlan(&plan, fn, args, at: calls[0], condition: condition, tagSQL: tagSQL)
+            }
+            if beside > 0 && Self.selectors.contains(fn) {
+                return try selectedPointPlan(&plan, fn, args, at: calls[0], condition: condition, tagSQL: tagSQL)
+            }
         }
-        if select.fields.count == 1, case .call(let fn, let args) = select.fields[0].expr, fn == "top" || fn == "bottom" {
-            return try topPlan(&plan, fn, args, alias: select.fields[0].alias, condition: condition, tagSQL: tagSQL)
+        if beside > 0 {
+            let allSelectors = calls.allSatisfy { if case .call(let fn, _) = select.fields[$0].expr { Self.selectors.contains(fn) } else { false } }
+            throw InfluxQLError(allSelectors && calls.count > 1 ? "mixing multiple selector functions with tags or fields is not supported"
+                                                                : "mixing aggregate and non-aggregate queries is not supported")
         }
         var exprs: [String] = [], names: [String] = []
         var fieldRefs: [String] = []
@@ -169,50 +182,6 @@ struct SelectTranslator {
         var keys = tagSQL
         if select.interval != nil { keys.insert("\"__t\"", at: 0) }
         if !keys.isEmpty { sql += " GROUP BY " + keys.joined(separator: ", ") }
-        plan.sql = sql
-        return true
-    }
-
-    /// `SELECT distinct(f)`: each distinct value of a series as its own row, in the order the values
-    /// first appear, all at the range's start time.
-    private func distinctPlan(_ plan: inout SelectPlan, _ args: [InfluxExpr], alias: String?, condition: String?,
-                              tagSQL: [String], lower: Int64?) throws(InfluxQLError) -> Bool {
-        guard args.count == 1, case .ref(let field, _) = args[0] else { throw InfluxQLError("distinct function requires at least one argument") }
-        guard select.interval == nil else { throw InfluxQLError("distinct() with GROUP BY time is not supported by tsdb's InfluxQL") }
-        guard relation.fields[field] != nil else { return false }
-        let c = SQLText.ident(field)
-        plan.columns = [alias ?? "distinct"]
-        var sql = "SELECT \(lower ?? 0) AS \"__t\""
-        for t in tagSQL { sql += ", " + t }
-        sql += ", \(c) AS \"__v0\", min(\(relation.timeNanoseconds)) AS \"__first\", count(*) AS \"__n\" FROM \(relation.from) WHERE "
-        sql += (condition.map { $0 + " AND " } ?? "") + "\(c) IS NOT NULL"
-        sql += " GROUP BY " + (tagSQL + [c]).joined(separator: ", ") + " ORDER BY \"__first\""
-        plan.sql = sql
-        return true
-    }
-
-    /// `SELECT top(f, n)` / `bottom(f, n)`: the n largest (smallest) points of each series, earliest first
-    /// among equal values, listed in time order with their own times.
-    private func topPlan(_ plan: inout SelectPlan, _ fn: String, _ args: [InfluxExpr], alias: String?, condition: String?,
-                         tagSQL: [String]) throws(InfluxQLError) -> Bool {
-        guard args.count == 2, case .ref(let field, _) = args[0], case .integer(let n) = args[1] else {
-            throw InfluxQLError("\(fn)() takes a field and a number of points, as in \(fn)(duration_ms, 3) (tsdb does not support tag arguments)")
-        }
-        guard n > 0 else { throw InfluxQLError("limit (\(n)) in \(fn) function must be at least 1") }
-        guard select.interval == nil else { throw InfluxQLError("\(fn)() with GROUP BY time is not supported by tsdb's InfluxQL") }
-        guard let type = relation.fields[field] else { return false }
-        guard type == .int64 || type == .uint64 || type == .float64 else { throw InfluxQLError("\(fn)() needs a numeric field") }
-        let c = SQLText.ident(field), t = relation.timeNanoseconds
-        plan.columns = [alias ?? fn]
-        let partition = tagSQL.isEmpty ? "" : "PARTITION BY " + tagSQL.joined(separator: ", ") + " "
-        let rank = "row_number() OVER (\(partition)ORDER BY \(c) \(fn == "top" ? "DESC" : "ASC"), \(t) ASC)"
-        var inner = "SELECT \(t) AS \"__t\""
-        for tag in tagSQL { inner += ", " + tag }
-        inner += ", \(c) AS \"__v0\", \(rank) AS \"__r\" FROM \(relation.from) WHERE "
-        inner += (condition.map { $0 + " AND " } ?? "") + "\(c) IS NOT NULL"
-        var sql = "SELECT \"__t\""
-        for tag in tagSQL { sql += ", " + tag }
-        sql += ", \"__v0\", 1 AS \"__n\" FROM (\(inner)) AS \"__top\" WHERE \"__r\" <= \(n) ORDER BY \"__t\""
         plan.sql = sql
         return true
     }
@@ -311,7 +280,7 @@ struct SelectTranslator {
     }
 
     /// The groups of an aggregate query as SQL: the time bucket, then the GROUP BY tags.
-    private func partitionKeys() -> [String] {
+    func partitionKeys() -> [String] {
         var keys: [String] = []
         if let b = bucketSQL() { keys.append(b) }
         let groupTags = select.groupAllTags ? relation.tags.sorted() : Array(Set(select.groupTags)).sorted()
@@ -321,7 +290,7 @@ struct SelectTranslator {
 
     /// GROUP BY time's bucket of a row: aligned to the epoch plus the offset, as InfluxDB's (floor
     /// division on instants ≥ 0).
-    private func bucketSQL() -> String? {
+    func bucketSQL() -> String? {
         guard let w = select.interval else { return nil }
         let off = ((select.intervalOffset % w) + w) % w
         if let tz = select.timeZone, let zone = ZoneClock(tz), !relation.timeIsNanoseconds {
@@ -334,7 +303,7 @@ struct SelectTranslator {
     }
 
     /// SQL for a raw expression: field and tag references, literals and arithmetic.
-    private func scalarSQL(_ e: InfluxExpr) throws(InfluxQLError) -> String {
+    func scalarSQL(_ e: InfluxExpr) throws(InfluxQLError) -> String {
         switch e {
         case .ref(let n, _):
             return relation.fields[n] != nil || relation.tags.contains(n) ? SQLText.ident(n) : "CAST(NULL AS DOUBLE)"
@@ -364,7 +333,7 @@ struct SelectTranslator {
         }
     }
 
-    private func percentileArgument(_ args: [InfluxExpr]) -> String {
+    func percentileArgument(_ args: [InfluxExpr]) -> String {
         switch args.count > 1 ? args[1] : .integer(0) {
         case .integer(let v): "\(v).0"
         case .number(let v): SQLText.number(v)
@@ -374,7 +343,7 @@ struct SelectTranslator {
 
     private func isRegex(_ e: InfluxExpr) -> Bool { if case .regex = e { true } else { false } }
 
-    private func containsCall(_ e: InfluxExpr) -> Bool {
+    func containsCall(_ e: InfluxExpr) -> Bool {
         switch e {
         case .call: true
         case .binary(_, let l, let r): containsCall(l) || containsCall(r)

@@ -45,18 +45,24 @@ struct SeriesShaper {
         }
         var total = 0
         for (g, tagValues) in keys.enumerated() {
-            var values: [[InfluxValue]]
-            if let w = plan.interval {
-                values = try buckets(w, members[g], cols, firstBucket: firstBucket)
-                total += values.count
-                if let cap = maxRows, total > cap {
-                    throw InfluxQLError("the result has more than \(cap) rows with its filled GROUP BY time buckets (--max-result-rows); narrow the time range, widen the interval or use fill(none)")
-                }
-                if values.isEmpty { continue }
-            } else {
-                values = members[g].map { r in
-                    [InfluxValue.time(cols[0].vector.isNull(r) ? 0 : cols[0].vector.int64s[r])] + (0..<valueCount).map { Self.value(cols[1 + tagCount + $0].vector, r) }
-                }
+            var tags: [(String, String)]?
+            if !plan.groupTags.isEmpty {
+                tags = plan.groupTags.map { t in (t, plan.knownTags.firstIndex(of: t).map { tagValues[$0] } ?? "") }
+            }
+            guard let w = plan.interval else {
+                // Points (or one row per series): read from the result as they are written out.
+                var rows = members[g]
+                if plan.offset > 0 { rows = Array(rows.dropFirst(plan.offset)) }
+                if plan.limit > 0 { rows = Array(rows.prefix(plan.limit)) }
+                if rows.isEmpty { continue }
+                let points = InfluxPointRows(result: result, rows: rows, tagCount: tagCount, valueCount: valueCount, zone: plan.zone)
+                out.append(InfluxSeries(name: plan.measurement, tags: tags, columns: ["time"] + plan.columns, points: points))
+                continue
+            }
+            var values = try buckets(w, members[g], cols, firstBucket: firstBucket)
+            total += values.count
+            if let cap = maxRows, total > cap {
+                throw InfluxQLError("the result has more than \(cap) rows with its filled GROUP BY time buckets (--max-result-rows); narrow the time range, widen the interval or use fill(none)")
             }
             if let zone = plan.zone {
                 for i in values.indices { if case .time(let t) = values[i][0] { values[i][0] = .zonedTime(t, offset: zone.offsetSeconds(at: t)) } }
@@ -64,10 +70,6 @@ struct SeriesShaper {
             if plan.offset > 0 { values = Array(values.dropFirst(plan.offset)) }
             if plan.limit > 0 { values = Array(values.prefix(plan.limit)) }
             if values.isEmpty { continue }
-            var tags: [(String, String)]?
-            if !plan.groupTags.isEmpty {
-                tags = plan.groupTags.map { t in (t, plan.knownTags.firstIndex(of: t).map { tagValues[$0] } ?? "") }
-            }
             out.append(InfluxSeries(name: plan.measurement, tags: tags, columns: ["time"] + plan.columns, values: values))
         }
         out.sort { $0.tagKey < $1.tagKey }

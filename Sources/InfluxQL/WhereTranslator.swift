@@ -89,9 +89,13 @@ struct WhereTranslator {
         }
         let column = SQLText.ident(name)
         let type = relation.fields[name]!
-        if case .regex = value {
-            guard type == .string else { return "FALSE" }
-            throw InfluxQLError("regex conditions on string fields are not supported (only on tags)")
+        if case .regex(let pattern) = value {
+            // Only string fields match a regex; a point without the field matches neither =~ nor !~
+            // (the engine's NULL), as in InfluxDB.
+            guard type == .string, o == .match || o == .notMatch else { return "FALSE" }
+            _ = try regex(pattern)
+            let match = "regexp_matches(\(column), \(SQLText.string(pattern)))"
+            return o == .match ? match : "(NOT \(match))"
         }
         let literal: String
         switch value {

@@ -95,7 +95,7 @@ enum InfluxQLRoutes {
             let elapsed = Int64(DispatchTime.now().uptimeNanoseconds - started)
             server.metrics.recordQuery(failed ? .error : .ok, nanoseconds: elapsed)
             server.operationsLog.query(database: p.database ?? "", sql: p.query, nanoseconds: elapsed, outcome: failed ? "error" : "ok")
-            return .full(answer(results, p, api: api))
+            return answer(results, p, api: api)
         }.always { _ in timeout.cancel() }
     }
 
@@ -124,16 +124,18 @@ enum InfluxQLRoutes {
         return nil
     }
 
-    static func answer(_ results: [InfluxStatementResult], _ p: Parameters, api: InfluxQLAPI) -> HTTPResponse {
+    /// The answer: whole, or with `chunked=true` streamed a chunk line at a time (each line's rows are
+    /// read from the engine's result as the connection takes it, so the JSON is never built whole).
+    static func answer(_ results: [InfluxStatementResult], _ p: Parameters, api: InfluxQLAPI) -> HTTPReply {
         var headers = HTTPHeaders()
-        if api == .v3 { return v3Answer(results, p) }
+        if api == .v3 { return .full(v3Answer(results, p)) }
         let json = InfluxResponseJSON(epochUnit: p.epoch, pretty: p.pretty)
         headers.add(name: "Content-Type", value: "application/json")
         headers.add(name: "X-Influxdb-Version", value: "1.8.10-tsdb")
         if let size = p.chunkSize {
-            return HTTPResponse(.ok, headers: headers, body: json.chunks(results, size: size).flatMap { $0 })
+            return .stream(.ok, headers, InfluxChunkSource(InfluxChunks(results: results, json: json, size: size)))
         }
-        return HTTPResponse(.ok, headers: headers, body: json.body(results))
+        return .full(HTTPResponse(.ok, headers: headers, body: json.body(results)))
     }
 
     /// InfluxDB 3's shape: rows as objects with `iox::measurement`, `time`, the tags and the columns;
@@ -144,7 +146,8 @@ enum InfluxQLRoutes {
         let json = InfluxResponseJSON(epochUnit: p.epoch)
         for r in results {
             for s in r.series {
-                for values in s.values {
+                for i in 0..<s.rowCount {
+                    let values = s.row(i)
                     var members: [(String, InfluxValue)] = [("iox::measurement", s.name.map { .string($0) } ?? .null)]
                     if let c = s.columns.first, c == "time", let t = values.first { members.append(("time", t)) }
                     for (k, v) in s.tags ?? [] { members.append((k, .string(v))) }
@@ -166,6 +169,13 @@ enum InfluxQLRoutes {
         }
         return HTTPResponse(.ok, headers: headers, body: body)
     }
+}
+
+/// A chunked InfluxQL answer as the HTTP handler streams it.
+final class InfluxChunkSource: ChunkSource, @unchecked Sendable {
+    let chunks: InfluxChunks
+    init(_ chunks: InfluxChunks) { self.chunks = chunks }
+    func nextChunk() -> [UInt8]? { chunks.next() }
 }
 
 /// The two InfluxQL endpoints.

@@ -2,8 +2,8 @@ import Foundation
 import Testing
 import TestSupport
 
-/// CREATE TABLE, INSERT, ALTER TABLE and the system tables over HTTP `query_sql`, against the built server;
-/// and an INSERT acknowledged before a SIGKILL is there after the restart.
+/// CREATE TABLE, INSERT, ALTER TABLE and the system tables over HTTP `query_sql`; and an INSERT
+/// acknowledged before a SIGKILL of the built server is there after the restart.
 @Suite(.serialized) struct DDLEndpointTests {
     /// POSTs `sql` to `/api/v3/query_sql` as a JSON body; the response.
     static func post(_ c: TestHTTPClient, _ sql: String, db: String = "ddl", format: String = "csv") throws -> TestResponse {
@@ -12,11 +12,9 @@ import TestSupport
     }
 
     @Test func statementsOverHTTP() throws {
-        let dir = TempDirectory("tsdb-ddl-http")
-        defer { dir.remove() }
-        let server = try ServerProcess(data: dir.path)
-        defer { _ = server.stop(signal: SIGTERM) }
-        let c = try TestHTTPClient(port: server.httpPort)
+        let server = try RunningServer()
+        defer { server.stop() }
+        let c = try server.client()
         var r = try Self.post(c, "CREATE TABLE plays (time TIMESTAMP, artist SYMBOL, user_id VARCHAR, duration_ms BIGINT) WITH (retention = '3650 days')")
         #expect(r.status == 200 && r.text == "status\ncreated table plays\n", "\(r.status) \(r.text)")
         r = try Self.post(c, "INSERT INTO plays VALUES ('2026-09-01 10:00', 'A', 'u1', 100), ('2026-09-02 10:00', 'B', 'u2', 200)")
@@ -43,42 +41,25 @@ import TestSupport
         let dir = TempDirectory("tsdb-ddl-kill")
         defer { dir.remove() }
         // Interval durability: the WAL is not synced per write, so INSERT must sync before it answers.
-        var server = try ServerProcess(data: dir.path, extra: ["--durability", "interval:60000"])
-        let c = try TestHTTPClient(port: server.httpPort)
-        #expect(try Self.post(c, "CREATE TABLE events (time TIMESTAMP, k SYMBOL, seq BIGINT)").status == 200)
-        let acked = LockedSet()
-        let port = server.httpPort
-        let done = DispatchSemaphore(value: 0)
-        Thread {
-            defer { done.signal() }
-            guard let c = try? TestHTTPClient(port: port, timeout: 10) else { return }
-            for b in 0..<100_000 {
-                let values = (0..<20).map { j in "(TIMESTAMP '2026-09-01 00:00:00' + INTERVAL \(b * 20 + j) SECOND, 'k\(j % 3)', \(b * 20 + j))" }
-                guard let r = try? Self.post(c, "INSERT INTO events VALUES " + values.joined(separator: ", ")), r.status == 200,
-                      r.text == "rows\n20\n" else { return }
-                acked.insert(b)
-            }
-        }.start()
-        _ = eventually(timeout: 60) { acked.count >= 30 }
-        let killed = server.stop(signal: SIGKILL)
-        #expect(killed.reason == .uncaughtSignal)
-        done.wait()
-        #expect(acked.count >= 30, "only \(acked.count) INSERTs answered before the kill")
-
-        server = try ServerProcess(data: dir.path)
-        let c2 = try TestHTTPClient(port: server.httpPort)
+        let run = try SigkillRun.run(data: dir.path, extra: ["--durability", "interval:60000"], killAfter: 30, timeout: 60, setUp: { (c: TestHTTPClient) throws in
+            let r = try Self.post(c, "CREATE TABLE events (time TIMESTAMP, k SYMBOL, seq BIGINT)")
+            guard r.status == 200 else { throw TestError("CREATE TABLE failed: \(r.text)") }
+        }) { c, _, b in
+            let values = (0..<20).map { j in "(TIMESTAMP '2026-09-01 00:00:00' + INTERVAL \(b * 20 + j) SECOND, 'k\(j % 3)', \(b * 20 + j))" }
+            guard let r = try? Self.post(c, "INSERT INTO events VALUES " + values.joined(separator: ", ")) else { return false }
+            return r.status == 200 && r.text == "rows\n20\n"
+        }
+        #expect(run.killed.reason == .uncaughtSignal)
+        #expect(run.acked.count >= 30, "only \(run.acked.count) INSERTs answered before the kill")
+        let c2 = try TestHTTPClient(port: run.restarted.httpPort)
         let r = try c2.request("GET", "/api/v3/query_sql?db=ddl&format=csv&q=\(urlEncode("SELECT seq FROM events ORDER BY seq"))")
         #expect(r.status == 200)
         let seqs = r.text.split(separator: "\n").dropFirst().compactMap { Int($0) }
-        let present = Set(seqs)
-        #expect(present.count == seqs.count, "duplicated rows after recovery")
-        var missing = 0
-        for b in acked.values { for j in 0..<20 where !present.contains(b * 20 + j) { missing += 1 } }
-        #expect(missing == 0, "\(missing) rows of answered INSERTs lost")
         // An INSERT in flight at the kill is all or nothing.
-        #expect((seqs.count - acked.count * 20) % 20 == 0 && seqs.count - acked.count * 20 <= 20)
+        let problems = run.problems(recovered: seqs, rowsPerBatch: 20) { _, b, j in b * 20 + j }
+        #expect(problems.isEmpty, "\(problems)")
         let schema = try c2.request("GET", "/api/v3/query_sql?db=ddl&format=csv&q=\(urlEncode("SELECT declared_schema FROM tsdb_tables WHERE table_name = 'events'"))")
         #expect(schema.text == "declared_schema\ntrue\n", "\(schema.text)")
-        _ = server.stop(signal: SIGTERM)
+        _ = run.restarted.stop(signal: SIGTERM)
     }
 }

@@ -20,54 +20,19 @@ import TestSupport
         let dir = TempDirectory("tsdb-durability")
         defer { dir.remove() }
         let rowsPerBatch = 500
-        let writers = 2
-        var server = try ServerProcess(data: dir.path, extra: ["--durability", "batch"])
-
-        // Each writer streams batches and records the ones acknowledged (204) and the one in flight.
-        let acked = LockedSet()
-        let inFlight = LockedSet()
-        let port = server.httpPort
-        let group = DispatchGroup()
-        for w in 0..<writers {
-            group.enter()
-            Thread {
-                defer { group.leave() }
-                guard let c = try? TestHTTPClient(port: port, timeout: 10) else { return }
-                for b in 0..<10_000 {
-                    inFlight.insert(w * 100_000 + b)
-                    guard let r = try? c.request("POST", "/write?db=dur", body: Self.batch(writer: w, index: b, rows: rowsPerBatch)),
-                          r.status == 204 else { return }
-                    acked.insert(w * 100_000 + b)
-                    inFlight.remove(w * 100_000 + b)
-                }
-            }.start()
+        // Two writers stream batches; the kill comes once a fair number were acknowledged (204).
+        let run = try SigkillRun.run(data: dir.path, extra: ["--durability", "batch"], writers: 2, killAfter: 40, timeout: 20) { c, w, b in
+            (try? c.request("POST", "/write?db=dur", body: Self.batch(writer: w, index: b, rows: rowsPerBatch)))?.status == 204
         }
-        // Kill once a fair number of batches were acknowledged (bounded in time either way).
-        _ = eventually(timeout: 20) { acked.count >= 40 }
-        let killed = server.stop(signal: SIGKILL)
-        #expect(killed.reason == .uncaughtSignal)
-        group.wait()
-        #expect(acked.count >= 40, "only \(acked.count) batches acknowledged before the kill")
-
-        server = try ServerProcess(data: dir.path)
-        let c = try TestHTTPClient(port: server.httpPort)
+        #expect(run.killed.reason == .uncaughtSignal)
+        #expect(run.acked.count >= 40, "only \(run.acked.count) batches acknowledged before the kill")
+        let c = try TestHTTPClient(port: run.restarted.httpPort)
         let r = try c.request("GET", "/api/v3/query_sql?db=dur&format=csv&q=\(urlEncode("SELECT seq FROM d ORDER BY seq"))")
         #expect(r.status == 200)
         let seqs = r.text.split(separator: "\n").dropFirst().compactMap { Int($0) }
-        let present = Set(seqs)
-        #expect(present.count == seqs.count, "duplicated rows after recovery")
-        // Every acknowledged batch is there whole.
-        var missing = 0
-        for key in acked.values {
-            let (w, b) = (key / 100_000, key % 100_000)
-            for j in 0..<rowsPerBatch where !present.contains(w * 1_000_000 + b * rowsPerBatch + j) { missing += 1 }
-        }
-        #expect(missing == 0, "\(missing) acknowledged rows lost")
-        // Anything else is from a batch in flight at the kill, and such a batch is all or nothing.
-        let ackedRows = acked.count * rowsPerBatch
-        let extra = seqs.count - ackedRows
-        #expect(extra >= 0 && extra % rowsPerBatch == 0 && extra / rowsPerBatch <= inFlight.count, "\(extra) extra rows")
-        let stopped = server.stop(signal: SIGTERM)
+        let problems = run.problems(recovered: seqs, rowsPerBatch: rowsPerBatch) { w, b, j in w * 1_000_000 + b * rowsPerBatch + j }
+        #expect(problems.isEmpty, "\(problems)")
+        let stopped = run.restarted.stop(signal: SIGTERM)
         #expect(stopped.reason == .exit && stopped.status == 0)
     }
 
