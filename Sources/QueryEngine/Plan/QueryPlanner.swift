@@ -274,12 +274,12 @@ struct QueryPlanner {
                 let cols = try Self.renamed(def.plan.columns, qualifier: ref.alias ?? t.name, ref)
                 return Source(op: CTEScan(def, columns: cols), columns: cols, star: Array(cols.indices))
             }
+            // Column aliases rename a view's columns by position: keep every column and push nothing by name.
+            let plain = ref.columnAliases.isEmpty
             switch viewRead(t.name) {
             case nil: return try table(t, ref, used: used, filter: filter)
-            case let .stored(cols)?: return try table(t, ref, used: used, filter: filter, viewColumns: cols)
+            case let .stored(cols)?: return try table(t, ref, used: plain ? used : nil, filter: plain ? filter : [], viewColumns: cols)
             case let .realTime(d, pending)?:
-                // Column aliases rename by position: keep every column and push nothing by name.
-                let plain = ref.columnAliases.isEmpty
                 return try view(t, d, pending: pending, ref, used: plain ? used : nil, filter: plain ? filter : [])
             }
         case let .subquery(sub):

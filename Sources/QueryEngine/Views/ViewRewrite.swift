@@ -13,7 +13,8 @@ import ColumnStore
 ///   `time` bounded by `>=`/`<` constants that start a view bucket;
 /// - each aggregate is derivable: `count` as the sum of a count column, `sum` of integers as a sum of
 ///   sums, `min`/`max` of mins/maxes, `avg` of integers as sum over count; any other aggregate (exact
-///   distinct counts, quantiles, float sums) only at the view's own grain, where a query group is one view row.
+///   distinct counts, quantiles, float sums) only at the view's own grain, where a query group is one view row
+///   (grouped by the view's bucket and every key, or with a key pinned by `key = constant`).
 /// The view's HAVING, if any, rules it out (it drops groups a rollup would need).
 struct ViewRewrite {
     let engine: QueryEngine
@@ -258,9 +259,15 @@ struct ViewRewrite {
                 rest.remove(at: i)
             }
             var filter: Expr?
+            // Keys the WHERE pins to one value (`key = constant`): as good as grouped by, for the view's grain.
+            var pinned: Set<String> = []
             for c in rest {
                 guard let x = condition(c) else { return nil }
                 filter = ViewDefinition.and(filter, x)
+                if case let .binary(.equal, a, b) = x.kind {
+                    if case let .column(nil, n) = a.kind, case .literal = b.kind { pinned.insert(n) }
+                    if case let .column(nil, n) = b.kind, case .literal = a.kind { pinned.insert(n) }
+                }
             }
             // Output names and what GROUP BY ordinals and aliases name.
             var items: [(Expr, String)] = []
@@ -284,7 +291,7 @@ struct ViewRewrite {
                 return !SelectPlanner.containsAggregate(x)
             }.map(\.element)
             let plain = Set(groups.compactMap { if case let .column(nil, n) = $0.kind { n } else { nil } })
-            let sameGrain = plain.contains(view.bucketName) && keyNames.allSatisfy(plain.contains) && groupsByItsColumns
+            let sameGrain = plain.contains(view.bucketName) && keyNames.allSatisfy { plain.contains($0) || pinned.contains($0) } && groupsByItsColumns
             let global = s.groupBy.isEmpty
             var out = SelectStatement(items: [], from: TableRef(.table(TableName(view.name, at: s.position))), position: s.position)
             for (e, name) in items {

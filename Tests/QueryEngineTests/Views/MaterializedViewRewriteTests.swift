@@ -52,6 +52,9 @@ struct MaterializedViewRewriteTests {
                 ("SELECT time_bucket(INTERVAL '2 days', time) AS d, track, sum(duration_ms) FROM plays WHERE track IN ('t1', 't2') GROUP BY d, track", "daily"),
                 // Distinct counts at the view's own grain only.
                 ("SELECT date_trunc('day', time) AS day, artist, track, count(DISTINCT user_id) FROM plays GROUP BY day, artist, track", "daily"),
+                // … or with the keys not grouped by pinned to one value.
+                ("SELECT date_trunc('day', time) AS day, count(DISTINCT user_id) FROM plays WHERE artist = 'a1' AND track = 't2' GROUP BY day", "daily"),
+                ("SELECT date_trunc('day', time) AS day, count(DISTINCT user_id) FROM plays WHERE artist = 'a1' GROUP BY day", nil),
                 // The view's WHERE is part of the query's: the hourly view of liked plays (coarsest wins otherwise).
                 ("SELECT date_trunc('hour', time) AS h, count(*) FROM plays WHERE liked AND artist = 'a2' GROUP BY h", "liked_hourly"),
                 // Not answerable.
@@ -87,7 +90,7 @@ struct MaterializedViewRewriteTests {
         let keys = ["artist", "track", "user_id"]
         let aggregates = ["count(*)", "count(duration_ms)", "sum(duration_ms)", "min(duration_ms)", "max(duration_ms)", "avg(duration_ms)",
                           "count(*) FILTER (WHERE liked)", "count(DISTINCT user_id)", "median(duration_ms)", "sum(duration_ms) FILTER (WHERE liked)"]
-        let conditions = ["artist = 'a1'", "artist IN ('a0', 'a2')", "track <> 't3'", "time >= '2026-09-05'", "time < '2026-09-20'",
+        let conditions = ["artist = 'a1'", "artist IN ('a0', 'a2')", "track = 't3'", "time >= '2026-09-05'", "time < '2026-09-20'", "track <> 't3'",
                           "time >= '2026-09-05 06:00:00'", "liked", "duration_ms > 1000", "date_trunc('week', time) = '2026-09-07'"]
         var groups: [String] = []
         if r.chance(0.75) { groups.append(r.chance(0.7) ? buckets[r.below(5)] : buckets[r.below(buckets.count)]) }
