@@ -15,17 +15,22 @@ public final class QueryEngine: @unchecked Sendable {
     /// Views expand in queries (`FROM v` reads the view's real-time answer); false for the engine that
     /// maintains them, whose `FROM v` reads the view's stored table.
     let expandsViews: Bool
+    /// Whether a query on a raw table that a materialized view answers exactly is answered from the view
+    /// (a session's `view_rewrite` setting overrides it).
+    public let viewRewrite: Bool
 
     /// Also attaches the database's materialized views (`ViewCatalog`): from now on writes mark their buckets
     /// dirty, and with background work on, a thread keeps them materialized.
     public convenience init(database: Database, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
-                            partitionAfterGroups: Int = 16_384, virtualTables: VirtualTableRegistry = .standard) {
+                            partitionAfterGroups: Int = 16_384, virtualTables: VirtualTableRegistry = .standard,
+                            viewRewrite: Bool = QueryEngine.viewRewriteFromEnvironment) {
         self.init(database: database, threads: threads, partitionAfterGroups: partitionAfterGroups, virtualTables: virtualTables,
-                  attachingViews: true)
+                  attachingViews: true, viewRewrite: viewRewrite)
     }
 
     init(database: Database, threads: Int, partitionAfterGroups: Int = 16_384, virtualTables: VirtualTableRegistry = .standard,
-         attachingViews: Bool) {
+         attachingViews: Bool, viewRewrite: Bool = true) {
+        self.viewRewrite = viewRewrite
         self.database = database
         self.virtualTables = virtualTables
         self.threads = max(1, threads)
@@ -34,10 +39,11 @@ public final class QueryEngine: @unchecked Sendable {
         if attachingViews { _ = ViewCatalog.of(database) }
     }
 
-    /// The real-time query of view `name`, when this engine expands views and `name` is one.
-    func viewQuery(_ name: String) -> SelectStatement? {
-        guard expandsViews else { return nil }
-        return ViewCatalog.of(database).realTimeQuery(name)
+    /// `TSDB_VIEW_REWRITE=off` (or `false`, `0`) in the environment turns view rewriting off for the
+    /// server's and the CLI's engines.
+    public static var viewRewriteFromEnvironment: Bool {
+        guard let v = ProcessInfo.processInfo.environment["TSDB_VIEW_REWRITE"]?.lowercased() else { return true }
+        return !["off", "false", "0", "no"].contains(v)
     }
 
     /// Runs one statement (SELECT, SHOW TABLES, DESCRIBE, EXPLAIN) and returns its result.

@@ -45,8 +45,11 @@ struct StatementRunner {
                 throw QueryError("unknown table '\(t.name)'", at: t.position)
             }
             var names = ColumnVector(type: .string), types = ColumnVector(type: .string), kinds = ColumnVector(type: .string)
-            for c in schema.columns {
-                names.append(string: c.name)
+            // A materialized view shows its columns as queries see them: the bucket under its alias, in its order.
+            let view = engine.expandsViews ? ViewCatalog.of(engine.database).definition(t.name).flatMap { ViewColumns($0, schema: schema) } : nil
+            for i in view?.star ?? Array(schema.columns.indices) {
+                let c = schema.columns[i]
+                names.append(string: view?.names[i] ?? c.name)
                 types.append(string: ValueType(c.type).description)
                 kinds.append(string: SQLColumnType.kind(c.type))
             }

@@ -13,6 +13,8 @@ final class ScanAggregate: Operator {
     /// Whether a tag column passed through stays dictionary codes (set by the planner when a join reads
     /// this node, which takes codes; every other reader gets strings).
     var keepsSymbols = false
+    /// EXPLAIN lines the planner adds (such as which materialized view answers the query).
+    var notes: [String] = []
 
     init(plan: SelectPlan, child: (any Operator)?, capsRows: Bool) {
         self.plan = plan
@@ -52,8 +54,8 @@ final class ScanAggregate: Operator {
     }
 
     var details: [String] {
-        guard case let .table(snap) = plan.source else { return [] }
-        var lines: [String] = []
+        guard case let .table(snap) = plan.source else { return notes }
+        var lines: [String] = notes
         func fmt(_ t: Int64) -> String { t == .min ? "-inf" : t == .max ? "+inf" : SQLTimestamp.format(t) }
         let st = snap.stats
         lines.append("time range [\(fmt(plan.timeRange.lowerBound)), \(fmt(plan.timeRange.upperBound))]")

@@ -86,8 +86,19 @@ struct QueryPlanner {
         }
         let planner = selectPlanner()
         if s.from == nil { return ScanAggregate(plan: try planner.plan(s), child: nil, capsRows: capsRows) }
-        if case let .table(t)? = s.from?.source, ctes[t.name] == nil, viewQuery(t.name) == nil {
-            return ScanAggregate(plan: try planner.plan(s), child: nil, capsRows: capsRows)  // today's fast path
+        if case let .table(t)? = s.from?.source, ctes[t.name] == nil {
+            switch viewRead(t.name) {
+            case nil:
+                if let op = answeredFromView(s, capsRows: capsRows) { return op }
+                return ScanAggregate(plan: try planner.plan(s), child: nil, capsRows: capsRows)  // today's fast path
+            case let .stored(cols)? where s.from!.columnAliases.isEmpty:
+                // A view with nothing pending: its stored table, scanned directly under the view's names.
+                var direct = planner
+                direct.viewColumns = cols
+                return ScanAggregate(plan: try direct.plan(s), child: nil, capsRows: capsRows)
+            default:
+                break
+            }
         }
         let used = Self.hasWildcard(s) ? nil : Self.columnNames(s)
         var leaf = 0
@@ -263,8 +274,14 @@ struct QueryPlanner {
                 let cols = try Self.renamed(def.plan.columns, qualifier: ref.alias ?? t.name, ref)
                 return Source(op: CTEScan(def, columns: cols), columns: cols, star: Array(cols.indices))
             }
-            if let q = viewQuery(t.name) { return try view(t, q, ref) }
-            return try table(t, ref, used: used, filter: filter)
+            // Column aliases rename a view's columns by position: keep every column and push nothing by name.
+            let plain = ref.columnAliases.isEmpty
+            switch viewRead(t.name) {
+            case nil: return try table(t, ref, used: used, filter: filter)
+            case let .stored(cols)?: return try table(t, ref, used: plain ? used : nil, filter: plain ? filter : [], viewColumns: cols)
+            case let .realTime(d, pending)?:
+                return try view(t, d, pending: pending, ref, used: plain ? used : nil, filter: plain ? filter : [])
+            }
         case let .subquery(sub):
             let op = try plan(sub, root: false)
             let cols = try Self.renamed(op.columns, qualifier: ref.alias, ref)
@@ -282,7 +299,8 @@ struct QueryPlanner {
     /// A table read as an input of a join: only the columns the query names (the time column at least).
     /// `filter`: WHERE conjuncts that only this table's columns decide, applied while scanning it (where
     /// time ranges and block statistics prune), before the join.
-    private func table(_ t: TableName, _ ref: TableRef, used: Set<String>?, filter: [Expr] = []) throws -> Source {
+    /// `viewColumns`: a view's stored table read as the view (nothing pending).
+    private func table(_ t: TableName, _ ref: TableRef, used: Set<String>?, filter: [Expr] = [], viewColumns: ViewColumns? = nil) throws -> Source {
         // A virtual table (a catalog) joins like a stored one: every column, computed when planned.
         let virtual = engine.virtualTables.table(named: t.name)
         if virtual == nil { try engine.database.checkNotDamaged(t.name) }
@@ -290,11 +308,14 @@ struct QueryPlanner {
             let known = engine.database.tableNames()
             throw QueryError("unknown table '\(t.name)'" + (known.isEmpty ? "" : " (tables: \(known.joined(separator: ", ")))"), at: t.position)
         }
-        let read = virtual != nil ? Array(schema.columns.enumerated()) : schema.columns.enumerated().filter { i, c in i == 0 || used.map { $0.contains(c.name) || $0.contains(c.name.lowercased()) } ?? true }
-        let items: [SelectItem] = read.map { _, c in .expr(Expr(.column(table: nil, name: c.name), at: t.position), alias: nil) }
+        let names = viewColumns.map { v in v.star.map { v.names[$0] } } ?? schema.columns.map(\.name)
+        let read = virtual != nil ? Array(names.enumerated()) : names.enumerated().filter { i, c in i == 0 || used.map { $0.contains(c) || $0.contains(c.lowercased()) } ?? true }
+        let items: [SelectItem] = read.map { _, c in .expr(Expr(.column(table: nil, name: c), at: t.position), alias: nil) }
         let condition = filter.isEmpty ? nil : filter.dropFirst().reduce(filter[0]) { Expr(.binary(.and, $0, $1), at: $1.position) }
         let s = SelectStatement(items: items, from: TableRef(.table(t)), where: condition, position: t.position)
-        let plan = try selectPlanner().plan(s)
+        var planner = selectPlanner()
+        planner.viewColumns = viewColumns
+        let plan = try planner.plan(s)
         let op = ScanAggregate(plan: plan, child: nil, capsRows: false)
         let cols = try Self.renamed(op.columns, qualifier: ref.alias ?? t.name, ref)
         return Source(op: op, columns: cols, star: Array(cols.indices))
@@ -363,7 +384,9 @@ struct QueryPlanner {
         func collect(_ ref: TableRef, _ pushable: Bool) {
             switch ref.source {
             case let .table(t):
-                if ctes[t.name] == nil, let schema = engine.database.schema(of: t.name) {
+                if let view = viewColumnNames(t.name) {
+                    leaves.append(Leaf(qualifier: ref.alias ?? t.name, names: Set(view.map { $0.lowercased() }), pushable: pushable))
+                } else if ctes[t.name] == nil, let schema = engine.database.schema(of: t.name) {
                     leaves.append(Leaf(qualifier: ref.alias ?? t.name, names: Set(schema.columns.map { $0.name.lowercased() }), pushable: pushable))
                 } else {
                     leaves.append(Leaf(qualifier: nil, names: [], pushable: false))
@@ -548,7 +571,7 @@ struct QueryPlanner {
         guard let w = q.where, let from = q.from, q.setOperations.isEmpty else { return (q, [], nil) }
         // The inner query's own columns: names found there are inner, others outer if the outer query has them.
         let innerColumns: [PlanColumn]
-        if case let .table(t) = from.source, ctes[t.name] == nil, viewQuery(t.name) == nil {
+        if case let .table(t) = from.source, ctes[t.name] == nil, viewRead(t.name) == nil {
             if let schema = engine.database.schema(of: t.name) {
                 innerColumns = schema.columns.map { PlanColumn(name: $0.name, qualifier: from.alias ?? t.name, type: ValueType($0.type)) }
             } else {

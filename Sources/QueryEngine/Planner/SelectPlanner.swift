@@ -9,6 +9,9 @@ struct SelectPlanner {
     var session = QuerySession()
     /// Plans subquery expressions (set by `QueryPlanner`); without it they are refused.
     var subquery: ((Expr, Binder) throws -> BoundExpr)? = nil
+    /// Set when the FROM table is a materialized view's stored table read as the view: its columns go
+    /// by the view's names (the bucket, stored as `time`, under its alias) and `*` lists them in the view's order.
+    var viewColumns: ViewColumns? = nil
 
     /// Plans `s` over a base table (its FROM) or none, or over `input`: the columns of a child operator
     /// (a subquery, join, CTE or table function) whose rows the scan receives when it runs.
@@ -47,6 +50,10 @@ struct SelectPlanner {
                 tableName = t.name
                 snapshotSchema = schema
                 names = schema.columns.map(\.name)
+                if let v = viewColumns, v.names.count == names.count {
+                    names = v.names
+                    star = v.star
+                }
                 types = schema.columns.map { ValueType($0.type) }
                 storage = schema.columns.map(\.type)
             }

@@ -134,12 +134,6 @@ final class ViewCatalog: @unchecked Sendable {
     /// Seconds since the oldest change the view has not materialized yet; 0 when it is current.
     func lag(_ name: String) -> Double { lock.withLock { pendingSince[name].map { Self.clock() - $0 } ?? 0 } }
 
-    /// The query that answers `SELECT … FROM name` now; nil when `name` is no view.
-    func realTimeQuery(_ name: String) -> SelectStatement? {
-        reloadIfReadOnly()
-        guard let d = definition(name) else { return nil }
-        return d.realTimeQuery(pending: unmaterialized(name))
-    }
 
     // MARK: changes
 

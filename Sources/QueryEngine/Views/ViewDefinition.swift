@@ -85,7 +85,7 @@ struct ViewDefinition: Sendable {
     }
 
     /// The bucket of `time_bucket(INTERVAL, time)` or `date_trunc('unit', time)`; nil for other expressions.
-    private static func bucket(of e: Expr, engine: QueryEngine) throws -> TimeBucket? {
+    static func bucket(of e: Expr, engine: QueryEngine) throws -> TimeBucket? {
         guard case let .function(call) = e.kind, ["time_bucket", "date_trunc", "datetrunc"].contains(call.name) else { return nil }
         guard call.arguments.count == 2, case let .column(_, c) = call.arguments[1].kind, c == TableSchema.timeColumn else {
             throw QueryError("a materialized view's bucket is \(call.name)(…, time) of the raw table's time column, in UTC (no time zone argument)", at: e.position)
@@ -159,7 +159,7 @@ struct ViewDefinition: Sendable {
         return terms.dropFirst().reduce(terms[0]) { Expr(.binary(.or, $0, $1), at: p) }
     }
 
-    private static func and(_ a: Expr?, _ b: Expr?) -> Expr? {
+    static func and(_ a: Expr?, _ b: Expr?) -> Expr? {
         guard let a else { return b }
         guard let b else { return a }
         return Expr(.binary(.and, a, b), at: a.position)
@@ -182,23 +182,4 @@ struct ViewDefinition: Sendable {
 
     /// The query that computes the stored rows of `ranges`: the bucket named `time`.
     func materializeQuery(_ ranges: BucketRanges) -> SelectStatement { rawQuery(ranges, bucketAs: TableSchema.timeColumn) }
-
-    /// The view as queries see it: the stored rows outside `pending`, and the defining query on raw for
-    /// the buckets in `pending` (not yet materialized), as one UNION ALL.
-    func realTimeQuery(pending: BucketRanges) -> SelectStatement {
-        let p = query.position
-        let items: [SelectItem] = columnNames.enumerated().map { i, n in
-            .expr(Expr(.column(table: nil, name: i == bucketItem ? TableSchema.timeColumn : n), at: p), alias: n)
-        }
-        var stored = SelectStatement(items: items, from: TableRef(.table(TableName(name, at: p))), position: p)
-        guard !pending.isEmpty else { return stored }
-        if let cond = Self.predicate(pending, column: TableSchema.timeColumn, at: p) {
-            // A bucket start in a pending range means the whole bucket is pending.
-            stored.where = Expr(.unary(.not, cond), at: p)
-        } else {
-            stored.where = Expr(.literal(.bool(false)), at: p)
-        }
-        stored.setOperations = [SetOperand(.union, all: true, rawQuery(pending))]
-        return stored
-    }
 }
