@@ -115,6 +115,8 @@ struct CookbookTests {
     func materializedViews() throws {
         let (db, engine, dir) = try Self.freshPlays()
         defer { try? db.close(); try? FileManager.default.removeItem(atPath: dir) }
+        // Raw answers with the automatic rewrite off, or a view would answer its own defining query.
+        let raw = QueryEngine(database: db, threads: 2, viewRewrite: false)
         let blocks = try Self.blocks().filter { $0.tag == "run" && $0.value == "views" }
         #expect(blocks.count == 2)
         let creates = blocks[0].statements
@@ -123,19 +125,19 @@ struct CookbookTests {
             _ = try engine.execute(create)
             let name = try #require(create.firstMatch(of: /CREATE MATERIALIZED VIEW (\w+) AS/)?.1)
             let defining = String(create[try #require(create.range(of: " AS\n"))!.upperBound...])
-            #expect(Self.rows(try engine.execute("SELECT * FROM \(name)")) == Self.rows(try engine.execute(defining)), "\(name)")
+            #expect(Self.rows(try engine.execute("SELECT * FROM \(name)")) == Self.rows(try raw.execute(defining)), "\(name)")
         }
         let asks = blocks[1].statements
         #expect(asks.count == 2)
         let monthly = try engine.execute(asks[0])
         #expect(monthly.rowCount > 0)
-        #expect(Self.rows(monthly) == Self.rows(try engine.execute("""
+        #expect(Self.rows(monthly) == Self.rows(try raw.execute("""
             SELECT date_trunc('month', time) AS month, track, count(*) AS plays, count(DISTINCT user_id) AS listeners
             FROM plays WHERE track = 'Track 172894' GROUP BY month, track
             """)))
         let rollUp = try engine.execute(asks[1])
         #expect(rollUp.rowCount > 0)
-        #expect(Self.rows(rollUp) == Self.rows(try engine.execute("""
+        #expect(Self.rows(rollUp) == Self.rows(try raw.execute("""
             SELECT date_trunc('month', time) AS month, track, count(*) AS plays,
                    sum(CASE WHEN liked THEN 1 ELSE 0 END) AS likes,
                    round(sum(CASE WHEN completed THEN 1 ELSE 0 END) * 1.0 / count(*), 4) AS completion_rate
