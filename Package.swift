@@ -37,6 +37,8 @@ let package = Package(
         .systemLibrary(name: "CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
         .systemLibrary(name: "CXlsxWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
         .systemLibrary(name: "CLibedit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+        // libcurl: tsdb-cli reads a server's answers as they stream (HTTP/1.1 chunks, TLS, gzip).
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // CRC-32C with the CPU's instructions (SSE4.2 / ARMv8 CRC32), chosen at run time by ColumnStore.
         .target(name: "CCRC32C"),
 
@@ -80,7 +82,7 @@ let package = Package(
         .executableTarget(
             name: "tsdb-cli",
             dependencies: [
-                "ColumnStore", "Ingest", "QueryEngine", "Parquet", "CLibedit", "CZlib",
+                "ColumnStore", "Ingest", "QueryEngine", "Parquet", "CLibedit", "CZlib", "CCurl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

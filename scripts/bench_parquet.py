@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Parquet export and import throughput and peak memory, tsdb beside DuckDB, on gen_plays.py's data.
+"""Parquet and CSV export and import throughput and peak memory, tsdb beside DuckDB, on gen_plays.py's data.
 
 Usage: bench_parquet.py DATA_DIR [--cli .build/release/tsdb-cli]
 
@@ -11,6 +11,10 @@ plays.lp into a tsdb data directory under DATA_DIR (once), then times, each in i
   tsdb   import:  tsdb-cli ingest plays.parquet --tags … into a fresh directory
   DuckDB export:  COPY plays TO 'duck.parquet' (FORMAT parquet, COMPRESSION zstd) from a DuckDB table
   DuckDB import:  CREATE TABLE plays AS SELECT * FROM read_parquet('plays.parquet') into a database file
+  tsdb   COPY csv: COPY plays TO 'one.csv' (FORMAT csv, HEADER)
+  DuckDB COPY csv: COPY plays TO 'duck.csv' (FORMAT csv, HEADER)
+  tsdb   CSV import: tsdb-cli ingest --format csv --table plays --tags … one.csv into a fresh directory
+  DuckDB CSV import: CREATE TABLE plays AS SELECT * FROM read_csv('one.csv') into a database file
 and prints a Markdown table. Rows/s are the table's rows over wall time.
 """
 import argparse, os, re, shutil, subprocess, sys, time
@@ -73,6 +77,25 @@ def main():
     code = f"import duckdb; duckdb.connect('{duck_in}').execute(\"CREATE TABLE plays AS SELECT * FROM read_parquet('{d}/plays.parquet')\")"
     w, m = timed([sys.executable, "-c", code])
     results.append(("DuckDB `CREATE TABLE … AS SELECT * FROM read_parquet(…)`", w, m, size(duck_in)))
+
+    csv = os.path.join(d, "one.csv")
+    w, m = timed([cli, "query", "--data", db, f"COPY plays TO '{csv}' (FORMAT csv, HEADER)"])
+    results.append(("tsdb `COPY plays TO … (FORMAT csv, HEADER)`", w, m, size(csv)))
+
+    duck_csv = os.path.join(d, "duck.csv")
+    code = f"import duckdb; duckdb.connect('{duck_db}', read_only=True).execute(\"COPY plays TO '{duck_csv}' (FORMAT csv, HEADER)\")"
+    w, m = timed([sys.executable, "-c", code])
+    results.append(("DuckDB `COPY plays TO … (FORMAT csv, HEADER)`", w, m, size(duck_csv)))
+
+    fresh = os.path.join(d, "tsdb-import-csv"); shutil.rmtree(fresh, ignore_errors=True)
+    w, m = timed([cli, "ingest", "-q", "--data", fresh, "--format", "csv", "--table", "plays", "--tags", TAGS, csv])
+    results.append(("tsdb `ingest --format csv one.csv`", w, m, size(fresh)))
+
+    duck_in = os.path.join(d, "duck-import-csv.db")
+    if os.path.exists(duck_in): os.remove(duck_in)
+    code = f"import duckdb; duckdb.connect('{duck_in}').execute(\"CREATE TABLE plays AS SELECT * FROM read_csv('{csv}')\")"
+    w, m = timed([sys.executable, "-c", code])
+    results.append(("DuckDB `CREATE TABLE … AS SELECT * FROM read_csv(…)`", w, m, size(duck_in)))
 
     print(f"{rows:,} rows; plays.parquet {size(os.path.join(d, 'plays.parquet')) / 1e6:.0f} MB (pyarrow, zstd)\n")
     print("| operation | wall | rows/s | peak RSS | output |")

@@ -3,8 +3,10 @@ import ColumnStore
 import Foundation
 
 /// One worksheet: a header row, then typed cells a batch of column vectors at a time. Numbers are
-/// Excel numbers (doubles: integers past 2^53 round), timestamps Excel dates (days since 1899-12-30,
-/// UTC) in the workbook's date format, booleans Excel booleans, strings text; NULL leaves the cell empty.
+/// Excel numbers (doubles), except integers past ±2^53, which a double would round: those are text
+/// cells of their exact digits. Timestamps are Excel dates (days since 1899-12-30, UTC) in the
+/// workbook's date format, which Excel shows and keeps to the millisecond; booleans are Excel booleans,
+/// strings text; NULL leaves the cell empty.
 public final class XLSXSheet {
     let sheet: UnsafeMutablePointer<lxw_worksheet>
     let types: [ColumnType]
@@ -45,6 +47,24 @@ public final class XLSXSheet {
         }
     }
 
+    /// The largest magnitude up to which every integer is an exact double (2^53). Excel numbers are
+    /// doubles: integers past it are written as text cells of their digits instead, which lose nothing.
+    public static let exactIntegers: UInt64 = 1 << 53
+
+    /// An integer as a text cell of its decimal digits (one Excel cannot hold exactly as a number).
+    func writeDigits(_ magnitude: UInt64, negative: Bool, _ r: UInt32, _ col: lxw_col_t) -> lxw_error {
+        scratch.removeAll(keepingCapacity: true)
+        var m = magnitude
+        repeat {
+            scratch.append(CChar(48 + Int(m % 10)))
+            m /= 10
+        } while m > 0
+        if negative { scratch.append(CChar(45)) }
+        scratch.reverse()
+        scratch.append(0)
+        return worksheet_write_string(sheet, r, col, scratch, nil)
+    }
+
     /// Excel's serial date of `ns` nanoseconds since 1970 (UTC): days since 1899-12-30.
     @inline(__always) public static func excelDate(_ ns: Int64) -> Double {
         Double(ns) / 86_400_000_000_000 + 25_569
@@ -67,11 +87,15 @@ public final class XLSXSheet {
                 var width = 0
                 switch v.type {
                 case .int64:
-                    rc = worksheet_write_number(sheet, r, col, Double(v.int64s[i]), nil)
-                    width = Self.digits(v.int64s[i].magnitude) + (v.int64s[i] < 0 ? 1 : 0)
+                    let x = v.int64s[i]
+                    rc = x.magnitude <= Self.exactIntegers ? worksheet_write_number(sheet, r, col, Double(x), nil)
+                        : writeDigits(x.magnitude, negative: x < 0, r, col)
+                    width = Self.digits(x.magnitude) + (x < 0 ? 1 : 0)
                 case .uint64:
-                    rc = worksheet_write_number(sheet, r, col, Double(v.uint64s[i]), nil)
-                    width = Self.digits(v.uint64s[i])
+                    let x = v.uint64s[i]
+                    rc = x <= Self.exactIntegers ? worksheet_write_number(sheet, r, col, Double(x), nil)
+                        : writeDigits(x, negative: false, r, col)
+                    width = Self.digits(x)
                 case .float64:
                     let d = v.float64s[i]
                     // Excel has no NaN or infinity: they are written as text.

@@ -25,6 +25,10 @@ final class FakeHTTPServer: @unchecked Sendable {
         var status: Int
         var contentType = "application/json"
         var body = ""
+        /// When not empty, the body instead: sent as HTTP/1.1 chunks, `beforeChunk(i)` running before
+        /// each chunk after the first (a test holds the rest back there).
+        var chunks: [String] = []
+        var beforeChunk: (@Sendable (Int) -> Void)? = nil
     }
 
     let port: UInt16
@@ -102,6 +106,17 @@ final class FakeHTTPServer: @unchecked Sendable {
                           body: Array(data[h..<(h + contentLength)]))
         lock.withLock { _requests.append(req) }
         let r = respond(req)
+        if !r.chunks.isEmpty {
+            func send(_ bytes: [UInt8]) { _ = bytes.withUnsafeBytes { write(c, $0.baseAddress!, $0.count) } }
+            send(Array("HTTP/1.1 \(r.status) OK\r\nConnection: close\r\nTransfer-Encoding: chunked\r\nContent-Type: \(r.contentType)\r\n\r\n".utf8))
+            for (i, chunk) in r.chunks.enumerated() {
+                if i > 0 { r.beforeChunk?(i) }
+                let bytes = Array(chunk.utf8)
+                send(Array((String(bytes.count, radix: 16) + "\r\n").utf8) + bytes + [13, 10])
+            }
+            send(Array("0\r\n\r\n".utf8))
+            return
+        }
         let body = Array(r.body.utf8)
         let reason = r.status == 200 ? "OK" : r.status == 204 ? "No Content" : "Error"
         var head = "HTTP/1.1 \(r.status) \(reason)\r\nConnection: close\r\nContent-Length: \(body.count)\r\n"

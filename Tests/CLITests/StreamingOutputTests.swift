@@ -151,7 +151,7 @@ import TestSupport
         let r = try CLI.run(["query", "--data", CLIFixture.shared.dataDir, "-f", "xlsx", "-o", book,
                              "SELECT artist, count(*) AS plays FROM plays GROUP BY artist ORDER BY artist; SELECT min(time) AS first, max(time) AS last FROM plays"])
         #expect(r.status == 0, "\(r.stderr)")
-        let sheets = try CopyXLSXReadback.read(book)
+        let sheets = try XLSXReadback.read(book)
         #expect(sheets.map(\.name) == ["Result 1", "Result 2", "Query"])
         let jsonl = try CLI.run(["query", "--data", CLIFixture.shared.dataDir, "-f", "jsonl", "SELECT artist, count(*) AS plays FROM plays GROUP BY artist ORDER BY artist"])
         let want = try jsonl.stdout.split(separator: "\n").map { try #require(try String($0).json() as? [String: Any]) }
@@ -207,42 +207,5 @@ import TestSupport
         // A statement that changes data still needs the writer's lock, and says so.
         let del = try CLI.run(["query", "--data", data, "DELETE FROM plays WHERE time < '2000-01-01'"])
         CLI.expectFailure(del, mentioning: "in use")
-    }
-}
-
-/// The xlsx read-back of `CopyXLSXTests`, for the CLI's tests (a test target cannot import another).
-enum CopyXLSXReadback {
-    struct Sheet: Decodable {
-        var name: String
-        var rows: [[Cell?]]
-    }
-
-    enum Cell: Decodable, Equatable {
-        case number(Double), text(String), bool(Bool), date(String)
-        init(from decoder: Decoder) throws {
-            var c = try decoder.unkeyedContainer()
-            switch try c.decode(String.self) {
-            case "n": self = .number(try c.decode(Double.self))
-            case "b": self = .bool(try c.decode(Bool.self))
-            case "d": self = .date(try c.decode(String.self))
-            default: self = .text(try c.decode(String.self))
-            }
-        }
-    }
-
-    static func read(_ path: String) throws -> [Sheet] {
-        struct Book: Decodable { var sheets: [Sheet] }
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("scripts/xlsx_readback.py").path
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", script, path]
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        let out = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return try JSONDecoder().decode(Book.self, from: out).sheets
     }
 }

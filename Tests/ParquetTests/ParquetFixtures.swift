@@ -41,59 +41,9 @@ struct ParquetFixture {
 
     /// Canonical text of each cell, as scripts/parquet_readback.py prints it.
     func cells(column c: Int, timestampMicros: Bool = false) -> [String?] {
-        let v = vectors[c]
-        return (0..<v.count).map { r -> String? in
-            if v.isNull(r) { return nil }
-            switch v.type {
-            case .time:
-                let ns = v.int64s[r]
-                if timestampMicros {
-                    let us = ns >= 0 ? ns / 1000 : (ns - 999) / 1000
-                    return String(us * 1000)
-                }
-                return String(ns)
-            case .int64: return String(v.int64s[r])
-            case .uint64: return String(v.uint64s[r])
-            case .float64:
-                let x = v.float64s[r]
-                return x.isNaN ? "nan" : String(x.bitPattern, radix: 16).leftPadded(16)
-            case .bool: return v.bools[r] != 0 ? "true" : "false"
-            case .string, .symbol:
-                return String(decoding: v.bytes[Int(v.offsets[r])..<Int(v.offsets[r + 1])], as: UTF8.self)
-            }
-        }
+        ParquetReadback.cells(vectors[c], micros: timestampMicros)
     }
 }
 
-extension String {
-    func leftPadded(_ n: Int) -> String { count >= n ? self : String(repeating: "0", count: n - count) + self }
-}
-
-/// What one reader (DuckDB, pyarrow, polars) saw in a file.
-struct ReaderView: Decodable {
-    var names: [String]?
-    var types: [String]?
-    var columns: [[String?]]?
-    var error: String?
-}
-
-enum Readback {
-    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("scripts/parquet_readback.py").path
-
-    /// Runs scripts/parquet_readback.py on `path`; its output goes through a file so no pipe fills up.
-    static func read(_ path: String, readers: [String] = []) throws -> [String: ReaderView] {
-        let out = path + ".readback.json"
-        defer { try? FileManager.default.removeItem(atPath: out) }
-        _ = FileManager.default.createFile(atPath: out, contents: nil)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", script, path] + readers
-        p.standardInput = FileHandle.nullDevice
-        p.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
-        try p.run()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else { throw ParquetError.io("parquet_readback.py exited \(p.terminationStatus)") }
-        return try JSONDecoder().decode([String: ReaderView].self, from: Data(contentsOf: URL(fileURLWithPath: out)))
-    }
-}
+typealias ReaderView = ParquetReadback.View
+typealias Readback = ParquetReadback

@@ -12,6 +12,15 @@ public struct TableRows {
 
     public init(maxRows: Int) { self.maxRows = maxRows }
 
+    /// Rows kept elsewhere (a server's CSV answer read as it streamed): `shown` holds the first and last
+    /// rows, as `add` keeps them, of an answer of `totalRows` rows.
+    public init(maxRows: Int, shown: QueryResult, totalRows: Int) {
+        self.maxRows = maxRows
+        head = shown.columns
+        tail = shown.columns.map { ColumnVector(type: $0.type) }
+        self.totalRows = totalRows
+    }
+
     private var headRows: Int { maxRows == 0 ? Int.max : (maxRows + 1) / 2 }
     private var tailRows: Int { maxRows / 2 }
 

@@ -18,11 +18,13 @@ struct ArchiveCommand: ParsableCommand {
         commandName: "archive",
         abstract: "Move a table's day partitions older than a cutoff to Hive-partitioned Parquet, verified, then delete them.",
         discussion: """
-            Exports the whole UTC days before now minus --older-than to DIR/TABLE/day=YYYY-MM-DD/part-N.parquet \\
-            (the layout of 'tsdb-cli export'), reads the files back and checks every row (row count and a \\
-            checksum of all values per day) against the rows being deleted, and deletes them only if all match, \\
-            in one atomic step. Interrupted at any point, no row is lost: it is in tsdb, or verified in DIR \\
-            (an interrupted run can leave files whose rows are still in tsdb; a rerun writes new part files).
+            Exports the whole UTC days before now minus --older-than to DIR/TABLE/day=YYYY-MM-DD/part-N.parquet \
+            (the layout of 'tsdb-cli export'), reads the files back and checks every row (row count and a \
+            checksum of all values per day) against the rows being deleted, and deletes them only if all match, \
+            in one atomic step. Interrupted at any point, no row is lost: it is in tsdb, or verified in DIR. \
+            The files being written are listed in DIR/TABLE/_archive_pending until the delete commits; a rerun \
+            after an interruption removes those files when tsdb still holds their rows (and archives them again), \
+            so the archive holds each row once.
             """
     )
 
@@ -77,11 +79,32 @@ struct ArchiveCommand: ParsableCommand {
         let db = backend.database
         guard let snapshot = db.snapshot(table: table, range: Int64.min...(hi - 1)) else { throw CLIError("unknown table '\(table)'") }
         let clock = Stopwatch()
-        let export = TableExport(snapshot: snapshot, range: Int64.min..<hi,
-                                 options: ParquetWriterOptions(compression: ParquetCompression(name: compression)!))
+        let options = ParquetWriterOptions(compression: ParquetCompression(name: compression)!)
+        // Files an interrupted run left: removed if their rows are still in tsdb (they are exported again
+        // below), kept if its delete committed. Either way the archive ends with each row once.
+        let journal = ArchiveJournal(tableDir: to + "/" + snapshot.schema.table)
+        if let whole = db.snapshot(table: table, range: Int64.min...Int64.max) {
+            let outcome: ArchiveJournal.Outcome
+            do { outcome = try journal.recover(TableExport(snapshot: whole, range: Int64.min..<Int64.max, options: options)) } catch let e as CLIError {
+                throw CLIError("archive of \(table): \(e)")
+            } catch {
+                throw CLIError("archive of \(table): cannot settle the files of an interrupted run (\(journal.path)): \(error); nothing was changed")
+            }
+            if !quiet {
+                switch outcome {
+                case .none: break
+                case let .removed(files, rows):
+                    Terminal.err("an interrupted archive left \(Units.plural(files, "file")) of \(Units.plural(rows, "row")) still in tsdb; removed them, archiving again\n")
+                case let .kept(files, rows):
+                    Terminal.err("an interrupted archive had already deleted its \(Units.plural(rows, "row")); its \(Units.plural(files, "file")) stay in the archive\n")
+                }
+            }
+        }
+        let export = TableExport(snapshot: snapshot, range: Int64.min..<hi, options: options)
         let summary: TableExport.Summary
-        do { summary = try export.run(to: to) { _ in } } catch { throw CLIError("archive of \(table) failed while exporting: \(error); nothing was deleted") }
+        do { summary = try export.run(to: to, willWrite: journal.append) { _ in } } catch { throw CLIError("archive of \(table) failed while exporting: \(error); nothing was deleted") }
         if summary.rows == 0 {
+            try journal.remove()
             if !quiet { Terminal.out("nothing in \(table) is older than \(Day.name(Day.of(hi))); nothing archived\n") }
             return
         }
@@ -99,12 +122,7 @@ struct ArchiveCommand: ParsableCommand {
         // The rows the delete will take, read the way it reads them: this process holds the data
         // directory's write lock, so nothing changes between this pass and the delete.
         func pick(_ g: RowGroup, into digest: inout ArchiveDigest) throws -> [Int32] {
-            var vectors: [ColumnVector] = []
-            var raw = ColumnVector(type: .int64)
-            for (c, def) in snapshot.schema.columns.enumerated() {
-                try g.read(c, type: def.type, into: &raw)
-                vectors.append(def.type == .symbol ? try export.resolve(raw, column: c) : raw)
-            }
+            let vectors = try export.read(g)
             let keep = export.rows(vectors[0])
             digest.add(vectors, keep: keep)
             return keep
@@ -127,6 +145,9 @@ struct ArchiveCommand: ParsableCommand {
         } catch {
             throw CLIError("archive of \(table): deleting the archived rows failed: \(error); the files stay in \(to)")
         }
+        ArchiveFault.hit("deleted")
+        // The delete committed: the files are the archive of those rows now.
+        try journal.remove()
         if deleting != archived || deleted != archived.rows {
             throw CLIError("archive of \(table): BUG: deleted \(deleted) rows but archived \(archived.rows); the archive in \(to) holds what was verified")
         }
@@ -138,7 +159,7 @@ struct ArchiveCommand: ParsableCommand {
     }
 }
 
-/// Test-only fault points: `TSDB_ARCHIVE_KILL_AT=exported|verified|deleting` kills the process there.
+/// Test-only fault points: `TSDB_ARCHIVE_KILL_AT=exported|verified|deleting|deleted` kills the process there.
 enum ArchiveFault {
     static let at = ProcessInfo.processInfo.environment["TSDB_ARCHIVE_KILL_AT"]
     static func hit(_ point: String) {

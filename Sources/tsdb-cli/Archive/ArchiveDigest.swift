@@ -10,17 +10,26 @@ struct ArchiveDigest: Equatable {
 
     /// Adds rows `keep` (nil: all) of `vectors` (time first; tags already resolved to strings).
     mutating func add(_ vectors: [ColumnVector], keep: [Int32]?) {
-        let count = vectors.first?.count ?? 0
-        var hashes = [UInt64](repeating: 0xCBF2_9CE4_8422_2325, count: count)
-        for v in vectors { Self.mix(v, into: &hashes) }
+        let hashes = Self.rowHashes(vectors)
         let time = vectors[0].int64s
         func one(_ r: Int) {
+            days[Day.of(time[r]), default: Entry()].rows += 1
+            days[Day.of(time[r])]!.checksum &+= hashes[r]
+        }
+        if let keep { for r in keep { one(Int(r)) } } else { for r in 0..<hashes.count { one(r) } }
+    }
+
+    /// One hash per row over all its values (time first; tags resolved to strings), the same whether
+    /// the row is read from tsdb or from a Parquet file it was exported to.
+    static func rowHashes(_ vectors: [ColumnVector]) -> [UInt64] {
+        var hashes = [UInt64](repeating: 0xCBF2_9CE4_8422_2325, count: vectors.first?.count ?? 0)
+        for v in vectors { mix(v, into: &hashes) }
+        for r in hashes.indices {
             var h = hashes[r]
             h ^= h >> 33; h &*= 0xFF51_AFD7_ED55_8CCD; h ^= h >> 33
-            days[Day.of(time[r]), default: Entry()].rows += 1
-            days[Day.of(time[r])]!.checksum &+= h
+            hashes[r] = h
         }
-        if let keep { for r in keep { one(Int(r)) } } else { for r in 0..<count { one(r) } }
+        return hashes
     }
 
     /// Folds one column's values into each row's hash (FNV-1a style, 8 bytes at a time).

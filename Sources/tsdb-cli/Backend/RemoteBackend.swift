@@ -161,9 +161,9 @@ final class RemoteIngestSink: IngestSink, @unchecked Sendable {
         return state == .data ? n + 1 : n
     }
 
-    /// The rejected lines of an InfluxDB-3-style error body (`{"error": …, "data": [{"line_number": n,
-    /// "error_message": …, "original_line": …}]}`), numbered from the start of the input.
-    static func rejectedLines(_ body: Data, offset: Int) -> [IngestError]? {
+    /// The line numbers (within the request; 0 when not given) and messages of an InfluxDB-3-style error
+    /// body's rejected lines; nil when the body is not one.
+    static func rejectedItems(_ body: Data) -> [(line: Int, message: String)]? {
         guard let obj = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else { return nil }
         let items: [[String: Any]]
         if let data = obj["data"] as? [[String: Any]] {
@@ -174,9 +174,17 @@ final class RemoteIngestSink: IngestSink, @unchecked Sendable {
             return nil
         }
         return items.map { item in
-            let n = (item["line_number"] as? Int) ?? (item["line"] as? Int) ?? 0
+            ((item["line_number"] as? Int) ?? (item["line"] as? Int) ?? 0,
+             (item["error_message"] as? String) ?? (item["message"] as? String) ?? "rejected")
+        }
+    }
+
+    /// The rejected lines of an InfluxDB-3-style error body (`{"error": …, "data": [{"line_number": n,
+    /// "error_message": …, "original_line": …}]}`), numbered from the start of the input.
+    static func rejectedLines(_ body: Data, offset: Int) -> [IngestError]? {
+        rejectedItems(body)?.map { item in
+            let (n, msg) = (item.line, item.message)
             let line = n > 0 ? n + offset : 0
-            let msg = (item["error_message"] as? String) ?? (item["message"] as? String) ?? "rejected"
             guard n > 0 else { return IngestError(line: 0, message: msg) }
             // The server numbers lines within its request; say where they are in the whole input.
             let prefix = "line \(n)"

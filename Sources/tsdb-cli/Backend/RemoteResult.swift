@@ -15,7 +15,11 @@ enum RemoteResult {
     static func decode(csv bytes: [UInt8]) -> QueryResult {
         let rows = parse(bytes)
         guard let header = rows.first else { return QueryResult(columns: []) }
-        let body = rows.dropFirst()
+        return decode(header: header, rows: rows.dropFirst())
+    }
+
+    /// Columns named by `header`, typed from the text of `body`'s cells.
+    static func decode(header: [Field], rows body: some Collection<[Field]>) -> QueryResult {
         var columns: [ResultColumn] = []
         for (c, name) in header.enumerated() {
             let cells: [Field?] = body.map { row in

@@ -108,14 +108,9 @@ struct IngestCommand: ParsableCommand {
         if summary.linesRejected > 0 { throw ExitCode(2) }
     }
 
-    /// Loads each Parquet file into its table (embedded only).
+    /// Loads each Parquet file into its table (with --server, as line protocol).
     func runParquet() throws {
-        if global.effectiveServer != nil {
-            throw CLIError("Parquet files load into an embedded data directory only; run ingest on the server's machine with --data DIR")
-        }
-        guard let backend = try global.openBackend(create: true, forWriting: true) as? EmbeddedBackend else {
-            throw CLIError("BUG: no embedded backend")
-        }
+        let (backend, destination) = try BatchDestination.open(global)
         let ingest = ParquetIngest(table: table, tags: (tags ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
                                    timeColumn: timeColumn)
         let bytes = files.reduce(0) { $0 + (FileIO.fileSize($1) ?? 0) }
@@ -125,7 +120,7 @@ struct IngestCommand: ParsableCommand {
         try Self.closing(backend, progress) {
             for file in files {
                 let size = FileIO.fileSize(file) ?? 0, before = summary.bytes, rowsBefore = summary.rowsWritten
-                summary.rowsWritten += try ingest.run(file, into: backend.database) { rows, total in
+                summary.rowsWritten += try ingest.run(file, into: destination) { rows, total in
                     var s = summary
                     s.rowsWritten = rowsBefore + rows
                     s.bytes = before + (total > 0 ? size * rows / total : size)
@@ -138,16 +133,11 @@ struct IngestCommand: ParsableCommand {
         report(summary, into: backend.label)
     }
 
-    /// Loads CSV files, each into its table (embedded only).
+    /// Loads CSV files, each into its table (with --server, as line protocol).
     func runCSV() throws {
-        if global.effectiveServer != nil {
-            throw CLIError("CSV files load into an embedded data directory only; run ingest on the server's machine with --data DIR")
-        }
         let given = try types.map(CSVIngest.parseTypes) ?? [:]
         let inputs = try files.map(IngestInput.open)
-        guard let backend = try global.openBackend(create: true, forWriting: true) as? EmbeddedBackend else {
-            throw CLIError("BUG: no embedded backend")
-        }
+        let (backend, destination) = try BatchDestination.open(global)
         let csv = CSVIngest(table: table, tags: (tags ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
                             timeColumn: timeColumn, types: given, precision: Precision(rawValue: precision)!, maxErrors: maxErrors)
         let sizes = inputs.map(\.size)
@@ -157,7 +147,7 @@ struct IngestCommand: ParsableCommand {
         var summary = IngestSummary()
         try Self.closing(backend, progress) {
             for (path, input) in zip(files, inputs) {
-                try csv.run(path, input, into: backend.database, summary: &summary, progress: progress.update)
+                try csv.run(path, input, into: destination, summary: &summary, progress: progress.update)
             }
         }
         summary.seconds = clock.elapsed

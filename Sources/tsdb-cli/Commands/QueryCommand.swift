@@ -86,20 +86,19 @@ struct QueryCommand: ParsableCommand {
             if timing { Terminal.err("Time: \(Units.plural(rows, "row")), \(ResultFormatter.formatDuration(seconds: clock.elapsed))\n") }
             return
         }
+        if let remote = backend as? RemoteBackend, parquet || fmt != .table || output == nil {
+            let rows = try streamRemote(remote, text, format: parquet ? "parquet" : fmt == .table ? "csv" : fmt.rawValue,
+                                        params: parquet ? [("compression", codec.name)] : [], table: !parquet && fmt == .table)
+            if timing { Terminal.err("Time: \(rows.map { Units.plural($0, "row") + ", " } ?? "")\(ResultFormatter.formatDuration(seconds: clock.elapsed))\n") }
+            return
+        }
         let answer: QueryAnswer
-        var bytes: [UInt8]
+        let bytes: [UInt8]
         do {
             // On a terminal a statement over a second shows its progress on standard error.
             let control = backend.makeControl(), run = UnsafeTransfer((backend, text, threads))
-            if parquet {
-                bytes = try ShellInterrupt.run(control) {
-                    try run.value.0.queryParquet(run.value.1, compression: codec, threads: run.value.2, control: control)
-                }
-                answer = .text([], rows: nil)
-            } else {
-                answer = try ShellInterrupt.run(control) { try run.value.0.query(run.value.1, format: fmt, threads: run.value.2, control: control) }
-                bytes = answer.render(fmt, maxRows: output == nil ? maxRows : 0)
-            }
+            answer = try ShellInterrupt.run(control) { try run.value.0.query(run.value.1, format: fmt, threads: run.value.2, control: control) }
+            bytes = answer.render(fmt, maxRows: output == nil ? maxRows : 0)
         } catch {
             throw CLIError(QueryErrorText.describe(error, sql: text))
         }
@@ -140,6 +139,29 @@ struct QueryCommand: ParsableCommand {
         return sink.rows
     }
 
+    /// From a server: the answer goes from the socket to `--output` as it arrives (whole or not at all),
+    /// or to standard output (CSV and JSON text as it comes; a table (`table`, the server's CSV) from its
+    /// first and last rows), so memory stays bounded however long the answer. Returns the rows when known.
+    func streamRemote(_ remote: RemoteBackend, _ sql: String, format name: String, params: [(String, String)], table: Bool) throws -> Int? {
+        let control = remote.makeControl()
+        let sink = RemoteOutput(file: try output.map { path in
+            do { return try StreamedFile(path: path) } catch { throw CLIError("cannot write \(path): \(error)") }
+        }, table: table ? RemoteTableRows(maxRows: maxRows) : nil)
+        let run = UnsafeTransfer((remote, sql, name, params, sink))
+        do {
+            try ShellInterrupt.run(control) {
+                let (remote, sql, name, params, sink) = run.value
+                try remote.stream(sql, format: name, params: params, control: control) { try sink.write($0) }
+            }
+            // After the progress line (standard error, on a terminal) was erased: a table prints here.
+            try sink.finish()
+        } catch {
+            sink.file?.abandon()
+            throw CLIError(QueryErrorText.describe(error, sql: sql))
+        }
+        return sink.table?.totalRows
+    }
+
     /// `--format xlsx`: each statement's answer on a sheet of one workbook (a report), then a sheet with
     /// the statements and when they ran. Embedded, the answers stream into the workbook; from a server,
     /// one statement's workbook is asked of it (`format=xlsx`).
@@ -152,9 +174,7 @@ struct QueryCommand: ParsableCommand {
             guard statements.count == 1, let remote = backend as? RemoteBackend else {
                 throw CLIError("a workbook of several statements is written from --data only; from --server, run one statement at a time")
             }
-            let bytes = try remote.queryFile(text, format: "xlsx")
-            do { try FileIO.writeFileAtomically(output, bytes) } catch { throw CLIError("cannot write \(output): \(error)") }
-            return 0
+            return try streamRemote(remote, text, format: "xlsx", params: [], table: false) ?? 0
         }
         let control = backend.makeControl()
         let book = try ResultWorkbook(path: output, results: statements.count)
@@ -179,5 +199,30 @@ struct QueryCommand: ParsableCommand {
         }
         do { try book.close() } catch { throw CLIError("cannot write \(output): \(error)") }
         return rows
+    }
+}
+
+/// Where a server's answer goes as it streams in: a file, a table's kept rows, or standard output.
+final class RemoteOutput {
+    let file: StreamedFile?
+    private(set) var table: RemoteTableRows?
+
+    init(file: StreamedFile?, table: RemoteTableRows?) {
+        self.file = file
+        self.table = table
+    }
+
+    func write(_ piece: UnsafeRawBufferPointer) throws {
+        if let file { return try file.write(piece) }
+        if table != nil { return table!.feed(piece) }
+        Terminal.write(STDOUT_FILENO, piece)
+    }
+
+    func finish() throws {
+        if let file {
+            do { try file.finish() } catch { throw CLIError("cannot write \(file.path): \(error)") }
+        } else if table != nil {
+            Terminal.write(STDOUT_FILENO, table!.render(TableStyle(maxRows: table!.maxRows)))
+        }
     }
 }

@@ -19,7 +19,9 @@ struct TableExport {
         var files: [String] = []
     }
 
-    func run(to directory: String, progress: (Int) -> Void) throws -> Summary {
+    /// Exports into `directory`; `willWrite` hears each file's path before the file is created (the
+    /// archive journals it there).
+    func run(to directory: String, willWrite: (String) throws -> Void = { _ in }, progress: (Int) -> Void) throws -> Summary {
         let schema = snapshot.schema
         let columns = schema.columns.map { ParquetColumn(name: $0.name, type: $0.type == .symbol ? .string : $0.type) }
         var byDay: [Int32: [RowGroup]] = [:]
@@ -35,16 +37,12 @@ struct TableExport {
             var n = 0
             while FileIO.exists(dir + "/part-\(n).parquet") { n += 1 }
             let path = dir + "/part-\(n).parquet"
+            try willWrite(path)
             let file = try ParquetFileWriter(path: path, columns: columns, options: options)
             var written = 0
             do {
-                var raw = ColumnVector(type: .int64)
                 for g in groups {
-                    var vectors: [ColumnVector] = []
-                    for (c, def) in schema.columns.enumerated() {
-                        try g.read(c, type: def.type, into: &raw)
-                        vectors.append(def.type == .symbol ? try resolve(raw, column: c) : raw)
-                    }
+                    let vectors = try read(g)
                     let keep = rows(vectors[0])
                     if keep.count == g.rowCount {
                         try file.write(vectors, rows: 0..<g.rowCount)
@@ -67,6 +65,17 @@ struct TableExport {
             summary.files.append(path)
         }
         return summary
+    }
+
+    /// Every column of `g`, time first, tags resolved to the strings they stand for.
+    func read(_ g: RowGroup) throws -> [ColumnVector] {
+        var vectors: [ColumnVector] = []
+        var raw = ColumnVector(type: .int64)
+        for (c, def) in snapshot.schema.columns.enumerated() {
+            try g.read(c, type: def.type, into: &raw)
+            vectors.append(def.type == .symbol ? try resolve(raw, column: c) : raw)
+        }
+        return vectors
     }
 
     /// The rows whose time is in `range`.

@@ -47,7 +47,7 @@ struct CSVIngest {
     }
 
     /// Loads one input; adds its rows, bytes and rejections to `summary`.
-    func run(_ path: String, _ input: IngestInput, into database: Database, summary: inout IngestSummary, progress: (IngestSummary) -> Void) throws {
+    func run(_ path: String, _ input: IngestInput, into destination: BatchDestination, summary: inout IngestSummary, progress: (IngestSummary) -> Void) throws {
         guard case .stream(let stream) = input.source else { throw CLIError("BUG: CSV input is not a stream") }
         let name = input.name
         var reader = CSVRecordReader()
@@ -116,8 +116,7 @@ struct CSVIngest {
         func flush() throws {
             guard batcher.rowCount > 0 else { return }
             let (batch, lines) = batcher.finish()
-            let result = try database.write([batch], policy: .partial)
-            let rejected = result.rejected.first ?? []
+            let rejected = try destination.write(batch, allOrNothing: false).rejected
             for r in rejected { reject(lines[r.row], r.reason) }
             summary.rowsWritten += batch.rowCount - rejected.count
             progress(summary)

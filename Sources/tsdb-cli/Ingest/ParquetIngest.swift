@@ -7,7 +7,8 @@ import Parquet
 ///
 /// Nothing is written until the whole file has been read and checked once (every page decoded, every
 /// time present), so a truncated or damaged file imports nothing; then each row group is written as
-/// one all-or-nothing batch. Memory stays at about one row group.
+/// one all-or-nothing batch (to a server: requests of about 4 MB of line protocol, each all-or-nothing,
+/// stopping at the first refused). Memory stays at about one row group.
 struct ParquetIngest {
     let table: String?
     let tags: [String]
@@ -21,7 +22,7 @@ struct ParquetIngest {
         return base.lowercased().hasSuffix(".parquet") ? String(base.dropLast(8)) : base
     }
 
-    func run(_ path: String, into database: Database, progress: (Int, Int) -> Void) throws -> Int {
+    func run(_ path: String, into destination: BatchDestination, progress: (Int, Int) -> Void) throws -> Int {
         let reader: ParquetReader
         let batcher: ParquetBatcher
         do {
@@ -46,9 +47,12 @@ struct ParquetIngest {
         var written = 0
         for g in 0..<reader.rowGroupCount {
             let batch = try batcher.batch(try reader.readRowGroup(g), firstRow: written)
-            let result = try database.write([batch], policy: WritePolicy(atomicity: .allOrNothing))
-            if let rejection = result.rejected.first(where: { !$0.isEmpty })?.first {
-                let note = written == 0 ? "nothing was imported" : "\(written) rows were imported before it"
+            let (done, rejected) = try destination.write(batch, allOrNothing: true)
+            if let rejection = rejected.first {
+                // Embedded, a row group is written whole or not at all; to a server, each request of it
+                // is, so the requests before the refused one are in.
+                let before = written + done
+                let note = before == 0 ? "nothing was imported" : "\(before) rows were imported before it"
                 throw CLIError("\(path): row \(written + rejection.row + 1) rejected: \(rejection.reason); \(note)")
             }
             written += batch.rowCount

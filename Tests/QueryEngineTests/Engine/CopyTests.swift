@@ -34,48 +34,11 @@ private func fixture(_ body: (QueryEngine, String) throws -> Void) throws {
 
 /// Canonical cells as scripts/parquet_readback.py prints them.
 private func cells(_ r: QueryResult, _ c: Int, micros: Bool) -> [String?] {
-    let v = r.columns[c].vector
-    return (0..<v.count).map { i -> String? in
-        if v.isNull(i) { return nil }
-        switch v.type {
-        case .time:
-            let ns = v.int64s[i]
-            return String(micros ? (ns >= 0 ? ns / 1000 : (ns - 999) / 1000) * 1000 : ns)
-        case .int64: return String(v.int64s[i])
-        case .uint64: return String(v.uint64s[i])
-        case .float64:
-            let x = v.float64s[i]
-            if x.isNaN { return "nan" }
-            let hex = String(x.bitPattern, radix: 16)
-            return String(repeating: "0", count: 16 - hex.count) + hex
-        case .bool: return v.bools[i] != 0 ? "true" : "false"
-        case .string: return v.string(at: i)
-        case .symbol: return "?"
-        }
-    }
+    ParquetReadback.cells(r.columns[c].vector, micros: micros)
 }
 
-private struct View: Decodable {
-    var names: [String]?
-    var types: [String]?
-    var columns: [[String?]]?
-    var error: String?
-}
-
-private func readback(_ path: String) throws -> [String: View] {
-    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("scripts/parquet_readback.py").path
-    let out = path + ".json"
-    _ = FileManager.default.createFile(atPath: out, contents: nil)
-    defer { try? FileManager.default.removeItem(atPath: out) }
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["python3", script, path, "duckdb", "pyarrow", "polars", "chdb"]
-    p.standardInput = FileHandle.nullDevice
-    p.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
-    try p.run()
-    p.waitUntilExit()
-    return try JSONDecoder().decode([String: View].self, from: Data(contentsOf: URL(fileURLWithPath: out)))
+private func readback(_ path: String) throws -> [String: ParquetReadback.View] {
+    try ParquetReadback.read(path, readers: ["duckdb", "pyarrow", "polars", "chdb"])
 }
 
 @Suite struct CopyParserTests {

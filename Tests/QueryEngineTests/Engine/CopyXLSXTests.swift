@@ -6,71 +6,11 @@ import TestSupport
 
 /// `COPY … TO 'f.xlsx' (FORMAT xlsx)` read back with openpyxl, value by value.
 @Suite struct CopyXLSXTests {
-    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("scripts/xlsx_readback.py").path
+    typealias Cell = XLSXReadback.Cell
 
-    struct Sheet: Decodable {
-        var name: String
-        var rows: [[Cell?]]
-        var widths: [String: Double]
-        var formats: [[String]]
-        var bold: [Bool]
-    }
+    static func readback(_ path: String) throws -> [XLSXReadback.Sheet] { try XLSXReadback.read(path) }
 
-    /// A cell as the script prints it: its openpyxl kind and value.
-    enum Cell: Decodable, Equatable {
-        case number(Double), text(String), bool(Bool), date(String)
-        init(from decoder: Decoder) throws {
-            var c = try decoder.unkeyedContainer()
-            switch try c.decode(String.self) {
-            case "n": self = .number(try c.decode(Double.self))
-            case "b": self = .bool(try c.decode(Bool.self))
-            case "d": self = .date(try c.decode(String.self))
-            default: self = .text(try c.decode(String.self))
-            }
-        }
-    }
-
-    static func readback(_ path: String) throws -> [Sheet] {
-        struct Book: Decodable { var sheets: [Sheet] }
-        let out = path + ".json"
-        _ = FileManager.default.createFile(atPath: out, contents: nil)
-        defer { try? FileManager.default.removeItem(atPath: out) }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", script, path]
-        p.standardInput = FileHandle.nullDevice
-        p.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
-        try p.run()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0)
-        return try JSONDecoder().decode(Book.self, from: Data(contentsOf: URL(fileURLWithPath: out))).sheets
-    }
-
-    /// What openpyxl reads for row `i` of `v`: numbers as doubles, times as dates to the millisecond.
-    static func expected(_ v: ColumnVector, _ i: Int) -> Cell? {
-        if v.isNull(i) { return nil }
-        switch v.type {
-        case .int64: return .number(Double(v.int64s[i]))
-        case .uint64: return .number(Double(v.uint64s[i]))
-        case .float64:
-            let d = v.float64s[i]
-            return d.isFinite ? .number(d) : .text(d.isNaN ? "NaN" : d < 0 ? "-Infinity" : "Infinity")
-        case .bool: return .bool(v.bools[i] != 0)
-        case .string: return .text(v.string(at: i))
-        case .time:
-            // Excel keeps a date as a double of days; openpyxl rounds it to the millisecond.
-            let ms = Int64((Double(v.int64s[i]) / 1e6).rounded())
-            let secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000
-            let f = DateFormatter()
-            f.timeZone = TimeZone(identifier: "UTC")
-            f.locale = Locale(identifier: "en_US_POSIX")
-            f.dateFormat = "yyyy-MM-dd'T'HH:mm:ss"
-            let frac = String(format: "%03d000", Int(ms - secs * 1000))
-            return .date(f.string(from: Date(timeIntervalSince1970: TimeInterval(secs))) + "." + frac)
-        case .symbol: return nil
-        }
-    }
+    static func expected(_ v: ColumnVector, _ i: Int) -> Cell? { XLSXReadback.expected(v, i) }
 
     @Test func everyTypeReadsBackFromTheSheetWithAQuerySheet() throws {
         let dir = TempDirectory("copy-xlsx"); defer { dir.remove() }
@@ -138,5 +78,42 @@ import TestSupport
         let path = dir.path + "/big.xlsx"
         #expect(throws: QueryError.self) { try e.execute("COPY t TO '\(path)'") }
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("big") }.isEmpty)
+    }
+
+    /// Excel numbers are doubles: integers past ±2^53 would round, so they are text cells of their exact
+    /// digits; those at ±2^53 and below stay numbers. Nanosecond timestamps keep their milliseconds.
+    @Test func integersPastTwoToThe53AreExactTextCells() throws {
+        let dir = TempDirectory("copy-xlsx-big"); defer { dir.remove() }
+        var o = DatabaseOptions()
+        o.background = false
+        let db = try Database(path: dir.path + "/db", options: o)
+        defer { try? db.close() }
+        let limit: Int64 = 1 << 53
+        let ints: [Int64] = [.min, .max, limit, -limit, limit + 1, -limit - 1, 1_767_225_600_123_456_789]
+        let uints: [UInt64] = [.max, UInt64(limit), UInt64(limit) + 1, 18_446_744_073_709_551_557]
+        var b = BatchBuilder(table: "big")
+        for i in 0..<ints.count {
+            var row: [(String, BatchBuilder.Value)] = [("n", .int(ints[i]))]
+            if i < uints.count { row.append(("u", .uint(uints[i]))) }
+            b.add(time: 1_767_225_600_123_456_789 + Int64(i), row)
+        }
+        try db.write([b.batch])
+        let e = QueryEngine(database: db, threads: 1)
+        let path = dir.path + "/big.xlsx"
+        _ = try e.execute("COPY (SELECT time, n, u FROM big ORDER BY time) TO '\(path)' (FORMAT xlsx)")
+        let rows = try XLSXReadback.read(path)[0].rows
+        #expect(rows.count == ints.count + 1)
+        for i in 0..<ints.count {
+            let n = ints[i]
+            #expect(rows[i + 1][1] == (n.magnitude <= 1 << 53 ? .number(Double(n)) : .text(String(n))), "n row \(i + 1)")
+            let u: Cell? = i < uints.count ? (uints[i] <= 1 << 53 ? .number(Double(uints[i])) : .text(String(uints[i]))) : nil
+            #expect((rows[i + 1].count > 2 ? rows[i + 1][2] : nil) == u, "u row \(i + 1)")
+            // The time: an Excel date, to the millisecond (Excel's limit).
+            #expect(rows[i + 1][0] == .date("2026-01-01T00:00:00.123000"), "time row \(i + 1)")
+        }
+        // Spot-check the literal digits: nothing rounded.
+        #expect(rows[1][1] == .text("-9223372036854775808") && rows[2][1] == .text("9223372036854775807"))
+        #expect(rows[3][1] == .number(9_007_199_254_740_992) && rows[5][1] == .text("9007199254740993"))
+        #expect(rows[1][2] == .text("18446744073709551615"))
     }
 }

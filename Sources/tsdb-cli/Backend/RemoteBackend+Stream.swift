@@ -1,0 +1,26 @@
+import Foundation
+import QueryEngine
+
+extension RemoteBackend {
+    /// Runs `sql` on the server with its answer in `format` (a `query_sql` format: csv, json, jsonl,
+    /// parquet, xlsx; more `params` beside) and hands the answer's bytes to `body` as they arrive, so the
+    /// CLI holds no more of it than one piece. Statements that change data (and COPY) go as a POST form.
+    func stream(_ sql: String, format: String, params: [(String, String)] = [], control: QueryControl?,
+                body: @escaping (UnsafeRawBufferPointer) throws -> Void) throws {
+        let all = [("db", database), ("q", sql), ("format", format)] + params
+        var headers: [(String, String)] = []
+        if let token { headers.append(("Authorization", "Token \(token)")) }
+        let outcome: HTTPStream.Outcome
+        if Self.changesData(sql) {
+            let form = URLComponents(url: url("/api/v3/query_sql", all), resolvingAgainstBaseURL: false)?.percentEncodedQuery ?? ""
+            outcome = try HTTPStream.send(URL(string: baseURL + "/api/v3/query_sql")!, method: "POST",
+                                          headers: headers + [("Content-Type", "application/x-www-form-urlencoded")],
+                                          form: form, control: control, body: body)
+        } else {
+            outcome = try HTTPStream.send(url("/api/v3/query_sql", all), headers: headers, control: control, body: body)
+        }
+        guard outcome.status == 200 else {
+            throw Self.queryFailure(HTTPClient.Response(status: outcome.status, body: outcome.errorBody, contentType: outcome.contentType))
+        }
+    }
+}
