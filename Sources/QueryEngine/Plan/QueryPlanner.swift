@@ -386,7 +386,7 @@ struct QueryPlanner {
             var ok = !SelectPlanner.containsAggregate(c)
             func visit(_ e: Expr) {
                 switch e.kind {
-                case .subquery, .exists, .inSubquery: ok = false
+                case .subquery, .exists, .inSubquery, .arraySubquery: ok = false
                 case let .column(q, name):
                     let found = leaves.indices.filter { i in
                         q.map { leaves[i].qualifier == $0 } ?? leaves[i].names.contains(name.lowercased())
@@ -464,6 +464,7 @@ struct QueryPlanner {
         let context = ExecutionContext(engine: engine, now: now, control: control)
         switch e.kind {
         case let .subquery(q):
+            if let perRow = try rowSubquery(q, outer: outer, at: e.position) { return perRow }
             let (inner, outerExprs, residual) = try decorrelate(q, outer: outer, scalar: true)
             let op = try plan(inner, root: false)
             guard op.columns.count == outerExprs.count + 1 + (residual?.inner.count ?? 0) else {
@@ -484,6 +485,28 @@ struct QueryPlanner {
             let (keys, types) = try correlationKeys(outerExprs, op, outer)
             let (check, outerValues) = try bindResidual(residual, op, innerStart: keys.count + 1, outer)
             let sub = SubqueryExpr(kind: .correlatedScalar, plan: op, keyTypes: types, context: context, empty: empty,
+                                   residual: check, residualInnerStart: keys.count + 1)
+            return .subquery(sub, keys: keys + outerValues)
+        case let .arraySubquery(query):
+            // ORDER BY 1 names the select item, which decorrelation moves behind the keys.
+            var q = query
+            q.orderBy = q.orderBy.map { o in
+                var o = o
+                if case let .literal(.int(n)) = o.expr.kind, n >= 1, n <= q.items.count, case let .expr(x, _) = q.items[Int(n - 1)] { o.expr = x }
+                return o
+            }
+            let (inner, outerExprs, residual) = try decorrelate(q, outer: outer, scalar: true, array: true)
+            let op = try plan(inner, root: false)
+            guard op.columns.count == outerExprs.count + 1 + (residual?.inner.count ?? 0) else {
+                throw QueryError("a subquery in ARRAY() must return one column, not \(op.columns.count)", at: e.position)
+            }
+            guard !op.columns[outerExprs.count].type.isArray, op.columns[outerExprs.count].type != .interval else {
+                throw QueryError("arrays of \(op.columns[outerExprs.count].type) are not supported", at: e.position)
+            }
+            if outerExprs.isEmpty { return .subquery(SubqueryExpr(kind: .array, plan: op, keyTypes: [], context: context), keys: []) }
+            let (keys, types) = try correlationKeys(outerExprs, op, outer)
+            let (check, outerValues) = try bindResidual(residual, op, innerStart: keys.count + 1, outer)
+            let sub = SubqueryExpr(kind: .correlatedArray, plan: op, keyTypes: types, context: context,
                                    residual: check, residualInnerStart: keys.count + 1)
             return .subquery(sub, keys: keys + outerValues)
         case let .inSubquery(x, q, negated):
@@ -544,7 +567,7 @@ struct QueryPlanner {
     /// `inner = outer` is taken out, its inner side becomes an output column and its outer side a key
     /// the outer row looks up. A scalar subquery keeps its value as the last column, grouped by the inner
     /// sides when it aggregates. Other references to the outer query are refused.
-    private func decorrelate(_ q: SelectStatement, outer: Binder, scalar: Bool = false) throws -> (SelectStatement, [Expr], CorrelatedResidual?) {
+    private func decorrelate(_ q: SelectStatement, outer: Binder, scalar: Bool = false, array: Bool = false) throws -> (SelectStatement, [Expr], CorrelatedResidual?) {
         guard let w = q.where, let from = q.from, q.setOperations.isEmpty else { return (q, [], nil) }
         // The inner query's own columns: names found there are inner, others outer if the outer query has them.
         let innerColumns: [PlanColumn]
@@ -631,12 +654,15 @@ struct QueryPlanner {
                   q.qualify == nil, q.items.count == 1, case .expr? = q.items.first else {
                 throw QueryError("a correlated scalar subquery with GROUP BY, HAVING, DISTINCT, LIMIT or * is not supported", at: q.position)
             }
+            if array && aggregated {
+                throw QueryError("a correlated ARRAY subquery with aggregates is not supported", at: q.position)
+            }
             if aggregated && residual != nil {
                 throw QueryError("a correlated aggregate subquery may compare inner and outer columns only with = (inner = outer)", at: q.position)
             }
             var inner = q
             inner.items = innerKeys.map { .expr($0, alias: nil) } + q.items + (residual?.inner ?? []).map { .expr($0.1, alias: nil) }
-            inner.orderBy = []
+            if !array { inner.orderBy = [] }
             inner.where = kept.isEmpty ? nil : kept.dropFirst().reduce(kept[0]) { Expr(.binary(.and, $0, $1), at: $1.position) }
             if aggregated { inner.groupBy = groupKeys }
             return (inner, outerKeys, residual)
@@ -673,7 +699,7 @@ struct QueryPlanner {
             switch e.kind {
             case let .column(_, n): names.insert(n)
             // A correlated subquery may name this query's columns.
-            case let .subquery(q), let .exists(q, _), let .inSubquery(_, q, _): names.formUnion(columnNames(q))
+            case let .subquery(q), let .exists(q, _), let .inSubquery(_, q, _), let .arraySubquery(q): names.formUnion(columnNames(q))
             default: break
             }
             e.kind.forEachChild(visit)

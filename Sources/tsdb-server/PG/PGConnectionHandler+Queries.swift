@@ -183,7 +183,7 @@ extension PGConnectionHandler {
         let sql = sub.sql
         let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
         server.queryPool.runIfActive(eventLoop: context.eventLoop) {
-            try engine.describe(sql, session: session)
+            try engine.describeColumns(sql, session: session)
         }.whenComplete { result in
             let h = bound.value
             switch result {
@@ -240,7 +240,7 @@ extension PGConnectionHandler {
     }
 
     func rowDescription(_ portal: PGPortal) -> [PGColumnDescription] {
-        let columns = portal.result?.columns.map { (name: $0.name, type: $0.type) } ?? []
+        let columns = portal.result?.columns.map { (name: $0.name, type: $0.type, arrayElement: $0.array?.element) } ?? []
         return PGResultRows.description(columns, formats: portal.formats)
     }
 
