@@ -67,6 +67,8 @@ enum Evaluator {
             out.validity = v.col.validity
             return Vec(type: .time, col: out)
         case let .cast(x, t):
+            // CAST(NULL AS t): NULLs of type t, so the column has t's storage.
+            if case .constant(.null) = x { return Vec(type: t, col: ColumnVector(type: t.columnType, nulls: n)) }
             return try Kernels.cast(try eval(x, src), to: t, n)
         case let .caseWhen(branches, otherwise, t):
             return try caseWhen(branches, otherwise, t, src)

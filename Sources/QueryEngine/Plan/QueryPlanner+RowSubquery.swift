@@ -18,7 +18,7 @@ extension QueryPlanner {
                 if let cte = ctes[t.name] { names.formUnion(cte.plan.columns.map(\.name)) }
             case let .function(call, _):
                 qualifiers.insert(ref.alias ?? call.name)
-                names.insert(ref.columnAliases.first ?? call.name)
+                names.insert(ref.columnAliases.first ?? ref.alias ?? call.name)
                 functionArguments += call.arguments
             case .subquery:
                 if let a = ref.alias { qualifiers.insert(a) }

@@ -42,9 +42,12 @@ struct QueryPlanner {
         head.orderBy = []
         head.limit = nil
         head.offset = nil
+        let branches = try scope.typingNulls([head] + s.setOperations.map(\.query))
+        head = branches[0]
         // INTERSECT binds tighter than UNION and EXCEPT; each level is left-associative.
         var terms: [(SetOperand?, any Operator)] = [(nil, try scope.select(head, capsRows: false))]
-        for operand in s.setOperations {
+        for (k, var operand) in s.setOperations.enumerated() {
+            operand.query = branches[k + 1]
             let op = try scope.select(operand.query, capsRows: false)
             if operand.operation == .intersect {
                 let last = terms.removeLast()
@@ -62,6 +65,31 @@ struct QueryPlanner {
         let outer = SelectStatement(items: [.wildcard], orderBy: s.orderBy, limit: s.limit, offset: s.offset, position: s.position)
         let plan = try selectPlanner().plan(outer, input: PlanInput(columns: tree.columns))
         return ScanAggregate(plan: plan, child: tree, capsRows: root)
+    }
+
+    /// The branches of a set operation with each bare `NULL` select item typed as the other branches'
+    /// column (PostgreSQL resolves an untyped NULL by them: `SELECT NULL UNION SELECT 'a'` is text).
+    private func typingNulls(_ branches: [SelectStatement]) throws -> [SelectStatement] {
+        func isNull(_ q: SelectStatement, _ i: Int) -> Bool {
+            guard i < q.items.count, case let .expr(e, _) = q.items[i], case .literal(.null) = e.kind else { return false }
+            return true
+        }
+        let width = branches.map(\.items.count).max() ?? 0
+        guard branches.contains(where: { q in (0..<width).contains { isNull(q, $0) } }) else { return branches }
+        let columns = try branches.map { try select($0, capsRows: false).columns }
+        var out = branches
+        for i in 0..<width {
+            var t = ValueType.null
+            for (k, q) in branches.enumerated() where !isNull(q, i) && i < columns[k].count {
+                t = try Binder.commonType(t, columns[k][i].type, q.position)
+            }
+            guard t != .null else { continue }
+            for (k, q) in branches.enumerated() where isNull(q, i) {
+                guard case let .expr(e, alias) = q.items[i] else { continue }
+                out[k].items[i] = .expr(try Self.literal(.null, t, at: e.position), alias: alias)
+            }
+        }
+        return out
     }
 
     private static func setOperation(_ l: any Operator, _ r: any Operator, _ operand: SetOperand, at p: SourcePosition) throws -> any Operator {
@@ -312,10 +340,12 @@ struct QueryPlanner {
                             hook: nil, now: now)
         var values: [Value] = []
         for a in call.arguments {
-            guard let v = try binder.bind(a).constantValue else { throw QueryError("\(call.name)() takes constant arguments", at: a.position) }
-            values.append(v)
+            // The binder resolves no column, so an argument is a constant or a function of constants.
+            let b = try binder.bind(a)
+            values.append(try b.constantValue ?? Evaluator.eval(b, RowGroupColumns(rows: [], range: 0..<1, types: [])).value(0))
         }
-        let name = ref.columnAliases.first ?? call.name
+        // With an alias and no column names, the column takes the alias's name (PostgreSQL's and DuckDB's rule).
+        let name = ref.columnAliases.first ?? ref.alias ?? call.name
         let qualifier = ref.alias ?? call.name
         func int(_ v: Value, _ i: Int) throws -> Int64 {
             switch v {
@@ -343,6 +373,8 @@ struct QueryPlanner {
         }
         let bounds: SeriesScan.Bounds
         switch values.count {
+        // A NULL bound or step: no rows, as PostgreSQL and DuckDB answer.
+        case 1...3 where values.contains(.null): bounds = .int(1, 0, step: 1)
         case 1: bounds = .int(0, try int(values[0], 0), step: 1)
         case 2: bounds = .int(try int(values[0], 0), try int(values[1], 1), step: 1)
         case 3:

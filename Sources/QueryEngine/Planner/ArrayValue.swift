@@ -11,6 +11,9 @@ public struct ArrayValue: Sendable, Hashable {
         self.element = element
         self.items = items
     }
+
+    /// The bytes a vector cell holds for this array (a virtual table's array column is built from them).
+    public var encoded: [UInt8] { ArrayCoding.encode(self) }
 }
 
 /// How an array travels in a vector: one `.string` cell per row holding its elements back to back, each

@@ -38,7 +38,10 @@ extension Binder {
             }
             return .scalar(.arrayQuantified, [try coerce(value, to: t, p), array, .constant(.string(symbol)), .constant(.bool(all))], .bool)
         case let .subscript(a, i):
-            let array = try bind(a)
+            var array = try bind(a)
+            if array.type == .null { return .constant(.null) }
+            // Array text (a catalog column such as pg_publication_rel.prattrs) is read as text[].
+            if array.type == .string { array = try arrayFromText(array, .string, p) }
             guard case let .array(element) = array.type else { throw QueryError("cannot subscript \(array.type): it is not an array", at: p) }
             let index = try bind(i)
             guard index.type.isSignedInteger || index.type == .null else { throw QueryError("an array subscript must be an integer, got \(index.type)", at: i.position) }
@@ -76,7 +79,7 @@ extension Binder {
     /// A string read as PostgreSQL's array text (`{1,2}`) of `element`: folded now when it is a constant.
     func arrayFromText(_ b: BoundExpr, _ element: ValueType, _ p: SourcePosition) throws -> BoundExpr {
         switch b.type {
-        case .null: return .constant(.null)
+        case .null: return .cast(.constant(.null), .array(element))
         case .string: break
         default: throw QueryError("expected an array, got \(b.type)", at: p)
         }

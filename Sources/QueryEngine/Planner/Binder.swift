@@ -220,7 +220,8 @@ struct Binder {
 
     func cast(_ b: BoundExpr, to t: ValueType, _ p: SourcePosition) throws -> BoundExpr {
         if b.type == t { return b }
-        if b.type == .null { return .constant(.null) }
+        // A NULL cast to a type is a NULL of that type (`SELECT CAST(NULL AS VARCHAR) UNION SELECT 'a'`).
+        if b.type == .null { return .cast(.constant(.null), t) }
         if case let .constant(.string(s)) = b, t == .time { return .constant(try Self.convert(.string(s), to: .time, p)) }
         switch (b.type, t) {
         case (.int, _), (.int32, _), (.uint, _), (.double, _), (.bool, .int), (.bool, .int32), (.bool, .double), (.bool, .string),
