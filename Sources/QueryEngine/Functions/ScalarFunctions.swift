@@ -9,7 +9,10 @@ enum ScalarFunctions {
         if let v = try PGCatalogFunctions.eval(f, args, n) { return v }
         // Row-at-a-time over Values; constant inputs give a constant.
         if args.allSatisfy({ $0.constant != nil }) {
-            return Vec(constant: try apply(f, args.map { $0.constant! }, t), count: n)
+            let v = try apply(f, args.map { $0.constant! }, t)
+            // A NULL keeps the function's type (a bare NULL constant would materialize as BIGINT).
+            if v == .null { return Vec(type: t, col: ColumnVector(type: t.columnType, nulls: n)) }
+            return Vec(constant: v, count: n)
         }
         var out = ColumnVector(type: t.columnType, capacity: n)
         for i in 0..<n {
