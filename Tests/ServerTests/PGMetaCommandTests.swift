@@ -171,6 +171,19 @@ import TestSupport
         #expect(try Self.psql(s, "SELECT rolname FROM pg_roles WHERE rolsuper AND NOT rolcreaterole") == ["rolname", "tsdb", "(1 row)"])
     }
 
+    /// Unnamed result columns are named as PostgreSQL names them over the PG wire (`count`, `?column?`,
+    /// a cast's type, `case`, `array`, `bool`); HTTP keeps the engine's DuckDB-like names.
+    @Test func unnamedColumnsNamedAsPostgreSQL() throws {
+        let s = try Self.server()
+        defer { s.stop() }
+        let sql = "SELECT count(*), 1 + 1, host, '5'::bigint, max(usage)::double, CASE WHEN true THEN 1 END, ARRAY[1], sum(usage) AS total, true, version() IS NULL FROM cpu GROUP BY host"
+        let out = try Self.psql(s, sql)
+        #expect(out.first == "count|?column?|host|int8|max|case|array|total|bool|?column?", "\(out)")
+        #expect(out.dropFirst().first == "1|2|h1|5|1.5|1|{1}|1.5|t|f", "\(out)")
+        let r = try s.client().request("GET", "/api/v3/query_sql?db=pg&format=csv&q=\(urlEncode("SELECT count(*), 1 + 1, ARRAY[1, 2] FROM cpu"))", headers: s.auth)
+        #expect(r.status == 200 && r.text.hasPrefix("count_star(),1 + 1,\"ARRAY[1, 2]\"\n1,2,\"[1, 2]\""), "\(r.text)")
+    }
+
     @Test func grafanaQueriesAnswerLikeHTTP() throws {
         let s = try Self.server()
         defer { s.stop() }

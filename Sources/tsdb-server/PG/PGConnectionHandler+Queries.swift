@@ -188,7 +188,7 @@ extension PGConnectionHandler {
             let h = bound.value
             switch result {
             case let .success(columns):
-                h.send(.rowDescription(PGResultRows.description(columns, formats: [])))
+                h.send(.rowDescription(PGResultRows.description(PGColumnNames.renamed(columns, sql, name: \.name), formats: [])))
             case let .failure(error):
                 h.sendError(PGErrors.fields(error, query: original, substituted: sub), extended: true)
             }
@@ -305,7 +305,9 @@ extension PGConnectionHandler {
             if case let .success(r) = result, cancelled == nil {
                 server.metrics.recordQuery(.ok, nanoseconds: elapsed)
                 server.operationsLog.query(database: database, sql: sql, nanoseconds: elapsed, outcome: "ok")
-                portal.result = r
+                var named = r
+                named.columns = PGColumnNames.renamed(r.columns, sql, name: \.name)
+                portal.result = named
                 done(true)
                 return
             }
