@@ -200,9 +200,12 @@ public struct PGDataRowWriter {
         if y <= 0 { b.writeString(" BC") }
     }
 
-    /// `HH:MM:SS[.ffffff]` of `micros` within a day, trailing zeros of the fraction dropped.
+    /// `HH:MM:SS[.ffffff]` of non-negative `micros` (a time of day, or an interval's time part, whose
+    /// hours may pass 99), trailing zeros of the fraction dropped.
     static func timeOfDay(_ micros: inout Int64, _ b: inout ByteBuffer) {
-        fixed(micros / 3_600_000_000, width: 2, &b); micros %= 3_600_000_000
+        let hours = micros / 3_600_000_000
+        if hours >= 100 { decimal(hours, &b) } else { fixed(hours, width: 2, &b) }
+        micros %= 3_600_000_000
         b.writeInteger(UInt8(ascii: ":"))
         fixed(micros / 60_000_000, width: 2, &b); micros %= 60_000_000
         b.writeInteger(UInt8(ascii: ":"))
@@ -233,19 +236,7 @@ public struct PGDataRowWriter {
             if parts > 0 { b.writeInteger(UInt8(ascii: " ")) }
             if micros < 0 { b.writeInteger(UInt8(ascii: "-")) }
             var m = Int64(micros.magnitude)
-            let hours = m / 3_600_000_000
-            m %= 3_600_000_000
-            if hours >= 100 { decimal(hours, &b) } else { fixed(hours, width: 2, &b) }
-            b.writeInteger(UInt8(ascii: ":"))
-            fixed(m / 60_000_000, width: 2, &b); m %= 60_000_000
-            b.writeInteger(UInt8(ascii: ":"))
-            fixed(m / 1_000_000, width: 2, &b); m %= 1_000_000
-            if m > 0 {
-                var frac = m, width = 6
-                while frac % 10 == 0 { frac /= 10; width -= 1 }
-                b.writeInteger(UInt8(ascii: "."))
-                fixed(frac, width: width, &b)
-            }
+            timeOfDay(&m, &b)
         }
     }
 }

@@ -235,6 +235,39 @@ import TestSupport
         #expect(lines.contains { $0.hasPrefix("version|16.0") }, "\(out)")
     }
 
+    /// JDBC's DatabaseMetaData (what DBeaver's navigator calls): getSchemas, getTables and getColumns,
+    /// each row checked against tsdb's own catalog (tsdb_tables, DESCRIBE); and an array result, typed
+    /// with the array's OID and sent as PostgreSQL's array text.
+    @Test func jdbcMetadata() throws {
+        let s = try Self.server()
+        defer { s.stop() }
+        let jar = "/usr/share/java/postgresql.jar"
+        guard FileManager.default.fileExists(atPath: jar), FileManager.default.isExecutableFile(atPath: "/usr/bin/java") else {
+            throw TestError("JDBC needs apt-get install libpostgresql-jdbc-java default-jdk-headless (scripts/setup.sh)")
+        }
+        let (status, out) = try runProgram("/usr/bin/java", ["-cp", jar, "PgJdbcMeta.java", String(s.pgPort), "pg", "plays"], in: Self.clients)
+        #expect(status == 0, "\(out)")
+        let lines = out.split(separator: "\n").map(String.init)
+        func rows(_ call: String) -> [String] { lines.filter { $0.hasPrefix(call + "|") }.map { String($0.dropFirst(call.count + 1)) } }
+        #expect(rows("schemas") == ["information_schema|null", "pg_catalog|null", "public|null"], "\(out)")
+        #expect(rows("schemas-public") == ["public"], "\(out)")
+        let tables = try Self.httpRows(s, "SELECT table_name FROM tsdb_tables ORDER BY table_name").map { $0[0] }
+        #expect(!tables.isEmpty)
+        #expect(rows("tables") == tables.map { "public|\($0)|TABLE|null" }, "\(out)")
+        #expect(rows("tables-all") == ["public|plays|TABLE"], "\(out)")
+        // getColumns: DESCRIBE's names and types, in order; java.sql.Types codes; only the time column NOT NULL.
+        let jdbcType = ["TIMESTAMP": "93|timestamptz|35", "VARCHAR": "12|text|2147483647", "BIGINT": "-5|int8|19",
+                        "DOUBLE": "8|float8|17", "BOOLEAN": "-7|bool|1", "UBIGINT": "2|numeric|1000"]
+        let describe = try Self.httpRows(s, "DESCRIBE plays")
+        let expected = describe.enumerated().map { i, d in
+            "plays|\(d[0])|\(jdbcType[d[1]] ?? "unmapped \(d[1])")|\(d[0] == "time" ? "0" : "1")|\(i + 1)|\(d[0] == "time" ? "NO" : "YES")|NO"
+        }
+        #expect(rows("columns") == expected, "\(out)")
+        // INTEGER results travel as int8 (as INTEGER columns do), so an int4[] is an _int8.
+        #expect(rows("arrays") == [#"_int8|{1,2}|_text|{x,"y z"}|_int8|{}"#], "\(out)")
+        #expect(lines.last == "done", "\(out)")
+    }
+
     @Test func errorsHaveSQLStates() throws {
         let s = try Self.server()
         defer { s.stop() }

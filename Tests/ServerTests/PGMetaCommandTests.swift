@@ -139,6 +139,51 @@ import TestSupport
         for r in rows { #expect(r.count == 7 && r[2] == "" && r[4] == "" && r[5] == "" && r[6] == "", "\(r)") }
     }
 
+    /// psql 15's `\d table` as a whole: after the column list it runs the policies, statistics,
+    /// publications and inheritance queries (arrays: `= any (polroles)`, `'{0}'`, `ARRAY(SELECT …)`,
+    /// `'d' = any(stxkind)`, a correlated `generate_series(0, array_upper(prattrs::int2[], 1))`, `prattrs[s]`).
+    /// It prints the columns and types DESCRIBE has, `time` NOT NULL, and no footer: tsdb has no index,
+    /// policy, statistics object, publication or parent table.
+    @Test func describeTableWhole() throws {
+        let s = try Self.server()
+        defer { s.stop() }
+        let pgType = ["TIMESTAMP": "timestamp with time zone", "VARCHAR": "text", "BIGINT": "bigint", "DOUBLE": "double precision",
+                      "BOOLEAN": "boolean", "UBIGINT": "numeric(20,0)"]
+        for table in ["plays", "cpu"] {
+            let describe = try Self.psql(s, "DESCRIBE \(table)").dropFirst().dropLast().map { $0.split(separator: "|").map(String.init) }
+            #expect(!describe.isEmpty)
+            let columns = describe.map { "\($0[0])|\(pgType[$0[1]] ?? "unmapped \($0[1])")||\($0[0] == "time" ? "not null" : "")|" }
+            let d = try Self.psql(s, "\\d \(table)")
+            #expect(d == ["Table \"public.\(table)\"", "Column|Type|Collation|Nullable|Default"] + columns, "\(d)")
+        }
+        // The arrays those queries build, as psql receives them (array text, array OIDs).
+        let (status, out) = try PGClientTests.psql(s.pgPort, ["-A", "-t", "-F", "|", "-c",
+            "SELECT ARRAY(SELECT rolname FROM pg_catalog.pg_roles WHERE oid = any ('{10,11}'::oid[]) ORDER BY 1), '{0}'::oid[] = '{0}', 'd' = any('{d,f}'::char[]), array_upper('{1,2,3}'::int2[], 1), ARRAY[1,NULL,3]"])
+        #expect(status == 0 && out.split(separator: "\n") == ["{tsdb}|t|t|3|{1,NULL,3}"], "\(out)")
+    }
+
+    /// psql 15's `\du`: the roles, each with `ARRAY(SELECT b.rolname … WHERE m.member = r.oid)` (a correlated
+    /// array subquery): tsdb's one role, a superuser member of no role (`{}`).
+    @Test func listRoles() throws {
+        let s = try Self.server()
+        defer { s.stop() }
+        #expect(try Self.psql(s, "\\du") == ["List of roles", "Role name|Attributes|Member of", "tsdb|Superuser|{}"])
+        #expect(try Self.psql(s, "SELECT rolname FROM pg_roles WHERE rolsuper AND NOT rolcreaterole") == ["rolname", "tsdb", "(1 row)"])
+    }
+
+    /// Unnamed result columns are named as PostgreSQL names them over the PG wire (`count`, `?column?`,
+    /// a cast's type, `case`, `array`, `bool`); HTTP keeps the engine's DuckDB-like names.
+    @Test func unnamedColumnsNamedAsPostgreSQL() throws {
+        let s = try Self.server()
+        defer { s.stop() }
+        let sql = "SELECT count(*), 1 + 1, host, '5'::bigint, max(usage)::double, CASE WHEN true THEN 1 END, ARRAY[1], sum(usage) AS total, true, version() IS NULL FROM cpu GROUP BY host"
+        let out = try Self.psql(s, sql)
+        #expect(out.first == "count|?column?|host|int8|max|case|array|total|bool|?column?", "\(out)")
+        #expect(out.dropFirst().first == "1|2|h1|5|1.5|1|{1}|1.5|t|f", "\(out)")
+        let r = try s.client().request("GET", "/api/v3/query_sql?db=pg&format=csv&q=\(urlEncode("SELECT count(*), 1 + 1, ARRAY[1, 2] FROM cpu"))", headers: s.auth)
+        #expect(r.status == 200 && r.text.hasPrefix("count_star(),1 + 1,\"ARRAY[1, 2]\"\n1,2,\"[1, 2]\""), "\(r.text)")
+    }
+
     @Test func grafanaQueriesAnswerLikeHTTP() throws {
         let s = try Self.server()
         defer { s.stop() }

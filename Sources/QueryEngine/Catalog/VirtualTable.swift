@@ -10,12 +10,22 @@ public struct VirtualTable: Sendable {
     public let columns: [ColumnDef]
     /// Computes the rows: one vector per column, all of equal length.
     public let rows: @Sendable (QueryEngine) throws -> [ColumnVector]
+    /// Columns that hold arrays, by name, with their element type: such a column is `.string` in
+    /// `columns`, each cell an array as `ArrayValue.encoded` lays it out.
+    public let arrays: [String: ValueType]
 
-    public init(name: String, columns: [ColumnDef], rows: @escaping @Sendable (QueryEngine) throws -> [ColumnVector]) {
+    public init(name: String, columns: [ColumnDef], arrays: [String: ValueType] = [:],
+                rows: @escaping @Sendable (QueryEngine) throws -> [ColumnVector]) {
+        precondition(arrays.keys.allSatisfy { k in columns.contains { $0.name == k && $0.type == .string } },
+                     "BUG: an array column of \(name) must be a string column")
         self.name = name
         self.columns = columns
+        self.arrays = arrays
         self.rows = rows
     }
+
+    /// The type each column is read as: its stored type, or the array its cells hold.
+    var valueTypes: [ValueType] { columns.map { arrays[$0.name].map(ValueType.array) ?? ValueType($0.type) } }
 
     /// The table's schema (no designated `time` column).
     public var schema: TableSchema { TableSchema(computed: name, columns: columns) }

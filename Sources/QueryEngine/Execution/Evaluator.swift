@@ -67,6 +67,8 @@ enum Evaluator {
             out.validity = v.col.validity
             return Vec(type: .time, col: out)
         case let .cast(x, t):
+            // CAST(NULL AS t): NULLs of type t, so the column has t's storage.
+            if case .constant(.null) = x { return Vec(type: t, col: ColumnVector(type: t.columnType, nulls: n)) }
             return try Kernels.cast(try eval(x, src), to: t, n)
         case let .caseWhen(branches, otherwise, t):
             return try caseWhen(branches, otherwise, t, src)
@@ -324,7 +326,7 @@ enum Evaluator {
             out.float64s = (0..<n).map { cols[Int(pick[$0])].float64s[$0] }
         case .bool:
             out.bools = (0..<n).map { cols[Int(pick[$0])].bools[$0] }
-        case .string:
+        case .string, .array:
             for i in 0..<n {
                 let c = cols[Int(pick[i])]
                 if c.isNull(i) { out.appendNulls(1) } else { c.withStringBytes(i) { out.append(string: $0) } }

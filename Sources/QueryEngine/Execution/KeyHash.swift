@@ -31,6 +31,8 @@ enum KeyHash {
         case let .double(x): return (x == 0 ? 0 : x).bitPattern
         case let .bool(b): return b ? 1 : 0
         case var .string(s): return s.withUTF8 { ByteStringTable.hash(UnsafeRawBufferPointer($0)) }
+        // An array key is hashed by its encoding, the bytes its vector holds.
+        case let .array(a): return ArrayCoding.encode(a).withUnsafeBytes { ByteStringTable.hash($0) }
         case .interval: return 0
         }
     }

@@ -21,7 +21,7 @@ extension SelectRunner {
         if capsRows, !(root is ScanAggregate), let c = control, let m = c.maxRows, batch.rowCount > m {
             throw c.tooManyRows(batch.rowCount, exact: true)
         }
-        let result = QueryResult(columns: zip(root.columns, batch.columns).map { ResultColumn(name: $0.name, vector: $1) })
+        let result = QueryResult(columns: zip(root.columns, batch.columns).map { ResultColumn(name: $0.name, type: $0.type, vector: $1) })
         try Self.emitSlices(result, emit: emit)
     }
 
@@ -35,7 +35,7 @@ extension SelectRunner {
         var lo = 0
         while lo < n {
             let hi = min(n, lo + sliceRows)
-            try emit(QueryResult(columns: result.columns.map { ResultColumn(name: $0.name, vector: $0.vector.slice(lo..<hi)) }))
+            try emit(QueryResult(columns: result.columns.map { $0.slice(lo..<hi) }))
             lo = hi
         }
     }
@@ -55,7 +55,7 @@ extension SelectRunner {
         var sent = 0
         var emitted = false
         func send(_ columns: [ColumnVector]) throws {
-            try emit(QueryResult(columns: zip(plan.outputNames, columns).map { ResultColumn(name: $0, vector: $1) }))
+            try emit(QueryResult(columns: zip(zip(plan.outputNames, plan.outputs), columns).map { ResultColumn(name: $0.0, type: $0.1.type, vector: $1) }))
             emitted = true
         }
         var next = 0

@@ -24,7 +24,7 @@ struct SelectRunner {
         if capsRows, !(root is ScanAggregate), let c = control, let m = c.maxRows, batch.rowCount > m {
             throw c.tooManyRows(batch.rowCount, exact: true)
         }
-        return QueryResult(columns: zip(root.columns, batch.columns).map { ResultColumn(name: $0.name, vector: $1) })
+        return QueryResult(columns: zip(root.columns, batch.columns).map { ResultColumn(name: $0.name, type: $0.type, vector: $1) })
     }
 
     /// A unit of scan work: one row group of a table, or a slice of computed rows.
@@ -54,7 +54,7 @@ struct SelectRunner {
 
     func execute(_ plan: SelectPlan) throws -> QueryResult {
         let b = try executeBatch(plan)
-        return QueryResult(columns: zip(plan.outputNames, b.columns).map { ResultColumn(name: $0, vector: $1) })
+        return QueryResult(columns: zip(zip(plan.outputNames, plan.outputs), b.columns).map { ResultColumn(name: $0.0, type: $0.1.type, vector: $1) })
     }
 
     /// The plan's output rows; with `keepSymbols`, a column that is a tag as read holds its codes and

@@ -46,6 +46,7 @@ struct Vec: @unchecked Sendable {
         case .uint: return .uint(col.uint64s[i])
         case .double: return .double(col.float64s[i])
         case .string: return .string(string(i))
+        case let .array(e): return .array(col.withStringBytes(i) { ArrayCoding.decode($0, element: e) })
         case .interval, .null: return .null
         }
     }
@@ -91,6 +92,9 @@ struct Vec: @unchecked Sendable {
         case var .string(s):
             s.withUTF8 { p in for _ in 0..<count { out.append(string: UnsafeRawBufferPointer(p)) } }
         case .interval: out.appendNulls(count)
+        case let .array(a):
+            let bytes = ArrayCoding.encode(a)
+            bytes.withUnsafeBytes { p in for _ in 0..<count { out.append(string: p) } }
         }
         return out
     }

@@ -3,7 +3,7 @@ import Foundation
 
 /// PostgreSQL's regular-expression match (`~`, `regexp_matches`) and the catalog functions its
 /// clients call in their metadata queries (psql's `\d` family, JDBC, Grafana): `pg_get_userbyid`,
-/// `pg_encoding_to_char`, `format_type`, `array_to_string`, `quote_ident`.
+/// `pg_encoding_to_char`, `format_type`, `quote_ident`.
 public enum PGCatalogFunctions {
     /// The owner every catalog object reports (PostgreSQL's bootstrap superuser, OID 10).
     static let ownerOID: Int64 = 10
@@ -57,14 +57,15 @@ public enum PGCatalogFunctions {
         case .formatType:
             guard case let .int(oid) = a[0] else { return .null }
             return .string(typeNames[oid] ?? "???")
-        case .arrayToString:
-            return a[0]
         case .quoteIdent:
             guard case let .string(name) = a[0] else { return .null }
             return .string(quoteIdent(name))
         case .regclass:
             guard case let .string(name) = a[0] else { return .null }
             return .int(relationOID(name))
+        case .regnamespace:
+            guard case let .int(oid) = a[0] else { return .null }
+            return .string(namespaceNames[oid] ?? "\(oid)")
         default:
             return .null
         }
@@ -109,11 +110,16 @@ public enum PGCatalogFunctions {
         "pg_publication": 6104, "pg_trigger": 2620, "pg_statistic_ext": 3381,
     ]
 
+    /// The schemas tsdb's catalog shows, by OID (PostgreSQL's fixed OIDs for pg_catalog and public).
+    static let namespaceNames: [Int64: String] = [11: "pg_catalog", 2200: "public", 13_000: "information_schema"]
+
     /// `format_type` of PostgreSQL's built-in types (the ones tsdb's catalogs and parameters use).
     static let typeNames: [Int64: String] = [
         16: "boolean", 17: "bytea", 19: "name", 20: "bigint", 21: "smallint", 23: "integer", 25: "text", 26: "oid",
         700: "real", 701: "double precision", 705: "unknown", 1043: "character varying", 1042: "character",
         1082: "date", 1114: "timestamp without time zone", 1184: "timestamp with time zone", 1186: "interval",
-        1700: "numeric",
+        1700: "numeric", 1000: "boolean[]", 1003: "name[]", 1005: "smallint[]", 1007: "integer[]", 1009: "text[]",
+        1015: "character varying[]", 1016: "bigint[]", 1021: "real[]", 1022: "double precision[]", 1028: "oid[]",
+        1185: "timestamp with time zone[]", 1231: "numeric[]",
     ]
 }

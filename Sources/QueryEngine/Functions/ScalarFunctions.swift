@@ -9,7 +9,10 @@ enum ScalarFunctions {
         if let v = try PGCatalogFunctions.eval(f, args, n) { return v }
         // Row-at-a-time over Values; constant inputs give a constant.
         if args.allSatisfy({ $0.constant != nil }) {
-            return Vec(constant: try apply(f, args.map { $0.constant! }, t), count: n)
+            let v = try apply(f, args.map { $0.constant! }, t)
+            // A NULL keeps the function's type (a bare NULL constant would materialize as BIGINT).
+            if v == .null { return Vec(type: t, col: ColumnVector(type: t.columnType, nulls: n)) }
+            return Vec(constant: v, count: n)
         }
         var out = ColumnVector(type: t.columnType, capacity: n)
         for i in 0..<n {
@@ -28,10 +31,12 @@ enum ScalarFunctions {
         case let .double(x): out.append(float64: x)
         case let .string(s): out.append(string: s)
         case .interval: out.appendNulls(1)
+        case let .array(a): ArrayCoding.encode(a).withUnsafeBytes { out.append(string: $0) }
         }
     }
 
     static func apply(_ f: ScalarFunction, _ a: [Value], _ t: ValueType) throws -> Value {
+        if let v = try ArrayFunctions.apply(f, a, t) { return v }
         switch f {
         case .coalesce: return a.first { $0 != .null } ?? .null
         case .concatOperator: return a.contains(.null) ? .null : try apply(.concat, a, t)
@@ -82,13 +87,16 @@ enum ScalarFunctions {
                 return .double(scaled.rounded(.toNearestOrAwayFromZero) / m)
             }
             return a[0]
+        case .replace:
+            guard case let .string(s) = a[0], case let .string(from) = a[1], case let .string(to) = a[2] else { return .null }
+            return .string(from.isEmpty ? s : s.replacingOccurrences(of: from, with: to))
         case .lower, .upper:
             guard case let .string(s) = a[0] else { return .null }
             return .string(f == .lower ? s.lowercased() : s.uppercased())
         case .length:
             guard case let .string(s) = a[0] else { return .null }
             return .int(Int64(s.unicodeScalars.count))
-        case .pgGetUserByID, .pgEncodingToChar, .formatType, .arrayToString, .quoteIdent, .regclass:
+        case .pgGetUserByID, .pgEncodingToChar, .formatType, .quoteIdent, .regclass, .regnamespace:
             return PGCatalogFunctions.apply(f, a)
         case .epochNs, .epochMs, .epoch:
             guard case let .time(x) = a[0] else { return .null }

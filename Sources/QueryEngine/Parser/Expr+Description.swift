@@ -79,13 +79,27 @@ extension Expr: CustomStringConvertible {
             return text
         case .inSubquery(let value, let query, let negated):
             return value.printed(atLeast: Precedence.inBetweenLike + 1) + (negated ? " NOT IN (" : " IN (") + query.description + ")"
+        case .array(let items):
+            return "ARRAY[" + items.map(\.description).joined(separator: ", ") + "]"
+        case .arraySubquery(let query):
+            return "ARRAY(\(query))"
+        case .quantified(let op, let value, let array, let all):
+            return value.printed(atLeast: op.precedence + 1) + " " + op.rawValue + (all ? " ALL (" : " ANY (") + array.description + ")"
+        case .subscript(let array, let index):
+            return array.printed(atLeast: Precedence.atom) + "[" + index.description + "]"
+        case .arrayCast(let value, let type):
+            return "CAST(\(value) AS \(type)[])"
+        case .field(let value, let name):
+            return "(" + value.description + ")." + SQLIdentifier.quoted(name)
         }
     }
 
     /// How tightly the printed form binds, to decide where parentheses go.
     var printPrecedence: Int {
         switch kind {
-        case .column, .function, .caseWhen, .cast, .subquery, .window: return Precedence.atom
+        case .column, .function, .caseWhen, .cast, .subquery, .window, .array, .arraySubquery, .subscript, .arrayCast, .field:
+            return Precedence.atom
+        case .quantified(let op, _, _, _): return op.precedence
         case .exists(_, let negated): return negated ? Precedence.not : Precedence.atom
         case .inSubquery: return Precedence.inBetweenLike
         case .literal(.int(let value)): return value < 0 ? Precedence.unary : Precedence.atom

@@ -54,6 +54,18 @@ public struct Expr: Sendable, Hashable {
         case inSubquery(Expr, SelectStatement, negated: Bool)
         /// `f(args) OVER (PARTITION BY … ORDER BY … [frame])`.
         case window(FunctionCall, WindowSpec)
+        /// `ARRAY[a, b, …]`: an array of the elements' common type.
+        case array([Expr])
+        /// `ARRAY(SELECT x …)`: the subquery's one column as an array, in its rows' order (`{}` without rows).
+        case arraySubquery(SelectStatement)
+        /// `x op ANY|SOME (array)` or `x op ALL (array)`, op a comparison.
+        case quantified(BinaryOperator, Expr, Expr, all: Bool)
+        /// `array[index]`, PostgreSQL's 1-based subscript (NULL out of range).
+        case `subscript`(Expr, Expr)
+        /// `CAST(x AS type[])` or `x::type[]`.
+        case arrayCast(Expr, SQLType)
+        /// `(record).field`: a field of a composite value (`(information_schema._pg_expandarray(a)).n`).
+        case field(Expr, String)
 
         /// Calls `body` on each direct child, in source order.
         public func forEachChild(_ body: (Expr) throws -> Void) rethrows {
@@ -88,6 +100,12 @@ public struct Expr: Sendable, Hashable {
             // A subquery is its own scope: its expressions are not this one's children.
             case .subquery, .exists: break
             case .inSubquery(let value, _, _): try body(value)
+            case .array(let items): try items.forEach(body)
+            case .arraySubquery: break
+            case .quantified(_, let value, let array, _), .subscript(let value, let array):
+                try body(value)
+                try body(array)
+            case .arrayCast(let value, _), .field(let value, _): try body(value)
             case .window(let call, let spec):
                 try call.arguments.forEach(body)
                 try spec.partitionBy.forEach(body)

@@ -70,6 +70,8 @@ struct Lexer {
         case UInt8(ascii: ";"): return make(.semicolon, from: start)
         case UInt8(ascii: "("): return make(.leftParen, from: start)
         case UInt8(ascii: ")"): return make(.rightParen, from: start)
+        case UInt8(ascii: "["): return make(.leftBracket, from: start)
+        case UInt8(ascii: "]"): return make(.rightBracket, from: start)
         case UInt8(ascii: "+"): return make(.plus, from: start)
         case UInt8(ascii: "-"): return make(.minus, from: start)
         case UInt8(ascii: "*"): return make(.star, from: start)

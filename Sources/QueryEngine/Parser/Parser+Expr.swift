@@ -29,6 +29,8 @@ extension Parser {
         case spelledOperator
         /// `x COLLATE name`: accepted and ignored (tsdb compares strings by their bytes).
         case collate
+        /// `array[index]`.
+        case `subscript`
     }
 
     @inline(never)
@@ -38,6 +40,7 @@ extension Parser {
             return op.precedence >= minimum ? .binary(op) : nil
         }
         if token.kind == .doubleColon { return Precedence.cast >= minimum ? .cast : nil }
+        if token.kind == .leftBracket { return Precedence.cast >= minimum ? .subscript : nil }
         if token.kind == .tilde || token.kind == .notTilde { return Precedence.inBetweenLike >= minimum ? .regex : nil }
         if token.kind == .word, name(token) == "operator", peek().kind == .leftParen {
             return Precedence.inBetweenLike >= minimum ? .spelledOperator : nil
@@ -67,6 +70,7 @@ extension Parser {
         case .regex: return try parseRegex(left)
         case .spelledOperator: return try parseSpelledOperator(left, compared: &compared)
         case .collate: return try parseCollate(left)
+        case .subscript: return try parseSubscript(left)
         }
     }
 
@@ -126,6 +130,16 @@ extension Parser {
         return left
     }
 
+    /// `array[index]`.
+    @inline(never)
+    private mutating func parseSubscript(_ left: Expr) throws(SQLError) -> Expr {
+        let position = current.position
+        advance()
+        let index = try parseExpr()
+        try expect(.rightBracket, ["']'"])
+        return try node(.subscript(left, index), at: position)
+    }
+
     /// `x AT TIME ZONE zone`, read as DuckDB does: `timezone(zone, x)`.
     @inline(never)
     private mutating func parseAtTimeZone(_ left: Expr) throws(SQLError) -> Expr {
@@ -148,8 +162,33 @@ extension Parser {
             compared = true
         }
         advance()
+        if op.isComparison, current.is(.all) || (current.kind == .word && (name(current) == "any" || name(current) == "some")),
+           peek().kind == .leftParen {
+            return try parseQuantified(op, left, at: position)
+        }
         let right = try parseExpr(op.precedence + 1)
         return try node(.binary(op, left, right), at: position)
+    }
+
+    /// `x op ANY|SOME|ALL (array)`, or `(SELECT …)`: `= ANY (SELECT …)` is `IN (SELECT …)` and
+    /// `<> ALL (SELECT …)` is `NOT IN (SELECT …)`, as in PostgreSQL.
+    @inline(never)
+    private mutating func parseQuantified(_ op: BinaryOperator, _ left: Expr, at position: SourcePosition) throws(SQLError) -> Expr {
+        let all = current.is(.all)
+        let word = current
+        advance()
+        advance()  // (
+        if current.is(.select) || current.is(.with) {
+            let query = try parseQuery()
+            try expect(.rightParen, followers + ["')'"])
+            guard (op == .equal && !all) || (op == .notEqual && all) else {
+                throw error(.syntax, at: word, "only = ANY (SELECT …) and <> ALL (SELECT …) are supported with a subquery; use an array")
+            }
+            return try node(.inSubquery(left, query, negated: all), at: position)
+        }
+        let array = try parseExpr()
+        try expect(.rightParen, ["')'"])
+        return try node(.quantified(op, left, array, all: all), at: position)
     }
 
     /// `x::type`.
@@ -157,7 +196,16 @@ extension Parser {
     private mutating func parseCastSuffix(_ left: Expr) throws(SQLError) -> Expr {
         let position = current.position
         advance()
-        return try node(.cast(left, try parseType()), at: position)
+        let type = try parseType()
+        return try node(parseArraySuffix() ? .arrayCast(left, type) : .cast(left, type), at: position)
+    }
+
+    /// Whether `[]` follows a type name (an array type: `text[]`), consuming it.
+    mutating func parseArraySuffix() -> Bool {
+        guard current.kind == .leftBracket, peek().kind == .rightBracket else { return false }
+        advance()
+        advance()
+        return true
     }
 
     /// `x IS [NOT] NULL | TRUE | FALSE`.
@@ -315,6 +363,14 @@ extension Parser {
         }
         let inner = try parseExpr()
         try expect(.rightParen, ["')'"])
+        // `(record).field`
+        if current.kind == .dot, peek().isIdentifier {
+            advance()
+            let field = name(current)
+            let at = current.position
+            advance()
+            return try node(.field(inner, field), at: at)
+        }
         return inner
     }
 
@@ -336,6 +392,9 @@ extension Parser {
             break
         }
         guard current.isIdentifier else { throw unexpected(["an expression"]) }
+        if name(current) == "array", peek().kind == .leftBracket || (peek().kind == .leftParen && (peek(2).is(.select) || peek(2).is(.with))) {
+            return try parseArray()
+        }
         if name(current) == "exists", peek().kind == .leftParen, peek(2).is(.select) || peek(2).is(.with) {
             let position = current.position
             advance()
@@ -347,6 +406,27 @@ extension Parser {
         // DuckDB's `DATE '2026-09-01'` is a cast of the string.
         if peek().kind == .string, name(current) == "date" { return try parseDate() }
         return try parseName()
+    }
+
+    /// `ARRAY[a, b, …]` (possibly empty) or `ARRAY(SELECT …)`.
+    @inline(never)
+    private mutating func parseArray() throws(SQLError) -> Expr {
+        let position = current.position
+        advance()
+        if accept(.leftParen) {
+            let query = try parseQuery()
+            try expect(.rightParen, followers + ["')'"])
+            return try node(.arraySubquery(query), at: position)
+        }
+        advance()  // [
+        var items: [Expr] = []
+        if current.kind != .rightBracket {
+            repeat {
+                items.append(try parseExpr())
+            } while accept(.comma)
+        }
+        try expect(.rightBracket, ["','", "']'"])
+        return try node(.array(items), at: position)
     }
 
     /// `NULL`, `TRUE`, `FALSE`.
@@ -394,8 +474,9 @@ extension Parser {
         let value = try parseExpr()
         try expect(.as, ["AS"])
         let type = try parseType()
+        let array = parseArraySuffix()
         try expect(.rightParen)
-        return try node(.cast(value, type), at: position)
+        return try node(array ? .arrayCast(value, type) : .cast(value, type), at: position)
     }
 
     /// A column (`name`, `table.name`) or a function call (`name(…)`).

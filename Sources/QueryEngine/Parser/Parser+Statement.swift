@@ -242,6 +242,11 @@ extension Parser {
         } else {
             guard current.isIdentifier else { throw unexpected(["a table name", "'('"]) }
             let position = current.position
+            // `pg_catalog.generate_series(…)`: PostgreSQL's schema of built-in functions, as psql spells it.
+            if name(current) == "pg_catalog", peek().kind == .dot, peek(2).isIdentifier, peek(3).kind == .leftParen {
+                advance()
+                advance()
+            }
             if peek().kind == .leftParen {  // a table function: generate_series(…), range(…)
                 let functionName = name(current)
                 advance()

@@ -19,6 +19,8 @@ public enum SQLType: String, Sendable, Hashable, CaseIterable, CustomStringConve
     /// PostgreSQL's `oid` (an object's number: a BIGINT here), and `regclass`/`regtype`, which turn a
     /// relation's name into its OID and a type's OID into its name (catalog queries of psql and JDBC).
     case oid = "OID", regclass = "REGCLASS", regtype = "REGTYPE"
+    /// `regnamespace`: a schema's OID printed as its name.
+    case regnamespace = "REGNAMESPACE"
 
     public var description: String { rawValue }
 
@@ -40,6 +42,9 @@ public enum SQLType: String, Sendable, Hashable, CaseIterable, CustomStringConve
         case "oid": return .oid
         case "regclass": return .regclass
         case "regtype": return .regtype
+        case "regnamespace": return .regnamespace
+        // PostgreSQL's 16-bit integer, held as an INTEGER.
+        case "smallint", "int2": return .integer
         default: return nil
         }
     }

@@ -10,6 +10,8 @@ enum TokenKind: UInt8, Sendable {
     case equal, notEqual, less, lessEqual, greater, greaterEqual
     /// PostgreSQL's regular-expression match `~` (`~*` ignores case) and its negation `!~` (`!~*`).
     case tilde, notTilde
+    /// `[` and `]`: array constructors (`ARRAY[…]`), subscripts (`a[1]`) and array types (`text[]`).
+    case leftBracket, rightBracket
     case end               // after the last token
 
     /// How the token is named in "expected …" messages.
@@ -40,6 +42,8 @@ enum TokenKind: UInt8, Sendable {
         case .greaterEqual: return "'>='"
         case .tilde: return "'~'"
         case .notTilde: return "'!~'"
+        case .leftBracket: return "'['"
+        case .rightBracket: return "']'"
         case .end: return "end of query"
         }
     }

@@ -3,7 +3,12 @@ extension Expr.Kind {
     /// This node with each direct child `c` replaced by `transform(c)`; subqueries are left alone.
     func mapChildren(_ transform: (Expr) throws -> Expr) rethrows -> Expr.Kind {
         switch self {
-        case .column, .literal, .subquery, .exists: return self
+        case .column, .literal, .subquery, .exists, .arraySubquery: return self
+        case let .array(items): return .array(try items.map(transform))
+        case let .quantified(op, x, a, all): return .quantified(op, try transform(x), try transform(a), all: all)
+        case let .subscript(a, i): return .subscript(try transform(a), try transform(i))
+        case let .arrayCast(x, t): return .arrayCast(try transform(x), t)
+        case let .field(x, name): return .field(try transform(x), name)
         case let .unary(op, x): return .unary(op, try transform(x))
         case let .binary(op, a, b): return .binary(op, try transform(a), try transform(b))
         case var .function(call):

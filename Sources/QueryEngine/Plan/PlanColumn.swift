@@ -4,7 +4,7 @@ import ColumnStore
 struct PlanColumn: Sendable {
     var name: String
     var qualifier: String?
-    /// Always a type a result vector has (`.int`, `.double`, `.string`, …; never `.int32` or `.null`).
+    /// Always a type a result vector has (`.int`, `.double`, `.string`, an array of them…; never `.int32` or `.null`).
     var type: ValueType
     /// Found only as `qualifier.name`: the two inputs of a `USING` column, whose merged column answers
     /// to the bare name.
@@ -18,7 +18,10 @@ struct PlanColumn: Sendable {
     }
 
     /// The type a vector of `t` values has once materialized.
-    static func resultType(_ t: ValueType) -> ValueType { ValueType((t == .null ? .int : t).columnType) }
+    static func resultType(_ t: ValueType) -> ValueType {
+        if case let .array(e) = t { return .array(e == .int32 ? .int : e) }
+        return ValueType((t == .null ? .int : t).columnType)
+    }
 }
 
 /// The columns a SELECT binds its names against when its FROM is a child operator.

@@ -42,9 +42,12 @@ struct QueryPlanner {
         head.orderBy = []
         head.limit = nil
         head.offset = nil
+        let branches = try scope.typingNulls([head] + s.setOperations.map(\.query))
+        head = branches[0]
         // INTERSECT binds tighter than UNION and EXCEPT; each level is left-associative.
         var terms: [(SetOperand?, any Operator)] = [(nil, try scope.select(head, capsRows: false))]
-        for operand in s.setOperations {
+        for (k, var operand) in s.setOperations.enumerated() {
+            operand.query = branches[k + 1]
             let op = try scope.select(operand.query, capsRows: false)
             if operand.operation == .intersect {
                 let last = terms.removeLast()
@@ -62,6 +65,31 @@ struct QueryPlanner {
         let outer = SelectStatement(items: [.wildcard], orderBy: s.orderBy, limit: s.limit, offset: s.offset, position: s.position)
         let plan = try selectPlanner().plan(outer, input: PlanInput(columns: tree.columns))
         return ScanAggregate(plan: plan, child: tree, capsRows: root)
+    }
+
+    /// The branches of a set operation with each bare `NULL` select item typed as the other branches'
+    /// column (PostgreSQL resolves an untyped NULL by them: `SELECT NULL UNION SELECT 'a'` is text).
+    private func typingNulls(_ branches: [SelectStatement]) throws -> [SelectStatement] {
+        func isNull(_ q: SelectStatement, _ i: Int) -> Bool {
+            guard i < q.items.count, case let .expr(e, _) = q.items[i], case .literal(.null) = e.kind else { return false }
+            return true
+        }
+        let width = branches.map(\.items.count).max() ?? 0
+        guard branches.contains(where: { q in (0..<width).contains { isNull(q, $0) } }) else { return branches }
+        let columns = try branches.map { try select($0, capsRows: false).columns }
+        var out = branches
+        for i in 0..<width {
+            var t = ValueType.null
+            for (k, q) in branches.enumerated() where !isNull(q, i) && i < columns[k].count {
+                t = try Binder.commonType(t, columns[k][i].type, q.position)
+            }
+            guard t != .null else { continue }
+            for (k, q) in branches.enumerated() where isNull(q, i) {
+                guard case let .expr(e, alias) = q.items[i] else { continue }
+                out[k].items[i] = .expr(try Self.literal(.null, t, at: e.position), alias: alias)
+            }
+        }
+        return out
     }
 
     private static func setOperation(_ l: any Operator, _ r: any Operator, _ operand: SetOperand, at p: SourcePosition) throws -> any Operator {
@@ -333,10 +361,12 @@ struct QueryPlanner {
                             hook: nil, now: now)
         var values: [Value] = []
         for a in call.arguments {
-            guard let v = try binder.bind(a).constantValue else { throw QueryError("\(call.name)() takes constant arguments", at: a.position) }
-            values.append(v)
+            // The binder resolves no column, so an argument is a constant or a function of constants.
+            let b = try binder.bind(a)
+            values.append(try b.constantValue ?? Evaluator.eval(b, RowGroupColumns(rows: [], range: 0..<1, types: [])).value(0))
         }
-        let name = ref.columnAliases.first ?? call.name
+        // With an alias and no column names, the column takes the alias's name (PostgreSQL's and DuckDB's rule).
+        let name = ref.columnAliases.first ?? ref.alias ?? call.name
         let qualifier = ref.alias ?? call.name
         func int(_ v: Value, _ i: Int) throws -> Int64 {
             switch v {
@@ -364,6 +394,8 @@ struct QueryPlanner {
         }
         let bounds: SeriesScan.Bounds
         switch values.count {
+        // A NULL bound or step: no rows, as PostgreSQL and DuckDB answer.
+        case 1...3 where values.contains(.null): bounds = .int(1, 0, step: 1)
         case 1: bounds = .int(0, try int(values[0], 0), step: 1)
         case 2: bounds = .int(try int(values[0], 0), try int(values[1], 1), step: 1)
         case 3:
@@ -409,7 +441,7 @@ struct QueryPlanner {
             var ok = !SelectPlanner.containsAggregate(c)
             func visit(_ e: Expr) {
                 switch e.kind {
-                case .subquery, .exists, .inSubquery: ok = false
+                case .subquery, .exists, .inSubquery, .arraySubquery: ok = false
                 case let .column(q, name):
                     let found = leaves.indices.filter { i in
                         q.map { leaves[i].qualifier == $0 } ?? leaves[i].names.contains(name.lowercased())
@@ -487,6 +519,7 @@ struct QueryPlanner {
         let context = ExecutionContext(engine: engine, now: now, control: control)
         switch e.kind {
         case let .subquery(q):
+            if let perRow = try rowSubquery(q, outer: outer, at: e.position) { return perRow }
             let (inner, outerExprs, residual) = try decorrelate(q, outer: outer, scalar: true)
             let op = try plan(inner, root: false)
             guard op.columns.count == outerExprs.count + 1 + (residual?.inner.count ?? 0) else {
@@ -507,6 +540,28 @@ struct QueryPlanner {
             let (keys, types) = try correlationKeys(outerExprs, op, outer)
             let (check, outerValues) = try bindResidual(residual, op, innerStart: keys.count + 1, outer)
             let sub = SubqueryExpr(kind: .correlatedScalar, plan: op, keyTypes: types, context: context, empty: empty,
+                                   residual: check, residualInnerStart: keys.count + 1)
+            return .subquery(sub, keys: keys + outerValues)
+        case let .arraySubquery(query):
+            // ORDER BY 1 names the select item, which decorrelation moves behind the keys.
+            var q = query
+            q.orderBy = q.orderBy.map { o in
+                var o = o
+                if case let .literal(.int(n)) = o.expr.kind, n >= 1, n <= q.items.count, case let .expr(x, _) = q.items[Int(n - 1)] { o.expr = x }
+                return o
+            }
+            let (inner, outerExprs, residual) = try decorrelate(q, outer: outer, scalar: true, array: true)
+            let op = try plan(inner, root: false)
+            guard op.columns.count == outerExprs.count + 1 + (residual?.inner.count ?? 0) else {
+                throw QueryError("a subquery in ARRAY() must return one column, not \(op.columns.count)", at: e.position)
+            }
+            guard !op.columns[outerExprs.count].type.isArray, op.columns[outerExprs.count].type != .interval else {
+                throw QueryError("arrays of \(op.columns[outerExprs.count].type) are not supported", at: e.position)
+            }
+            if outerExprs.isEmpty { return .subquery(SubqueryExpr(kind: .array, plan: op, keyTypes: [], context: context), keys: []) }
+            let (keys, types) = try correlationKeys(outerExprs, op, outer)
+            let (check, outerValues) = try bindResidual(residual, op, innerStart: keys.count + 1, outer)
+            let sub = SubqueryExpr(kind: .correlatedArray, plan: op, keyTypes: types, context: context,
                                    residual: check, residualInnerStart: keys.count + 1)
             return .subquery(sub, keys: keys + outerValues)
         case let .inSubquery(x, q, negated):
@@ -567,7 +622,7 @@ struct QueryPlanner {
     /// `inner = outer` is taken out, its inner side becomes an output column and its outer side a key
     /// the outer row looks up. A scalar subquery keeps its value as the last column, grouped by the inner
     /// sides when it aggregates. Other references to the outer query are refused.
-    private func decorrelate(_ q: SelectStatement, outer: Binder, scalar: Bool = false) throws -> (SelectStatement, [Expr], CorrelatedResidual?) {
+    private func decorrelate(_ q: SelectStatement, outer: Binder, scalar: Bool = false, array: Bool = false) throws -> (SelectStatement, [Expr], CorrelatedResidual?) {
         guard let w = q.where, let from = q.from, q.setOperations.isEmpty else { return (q, [], nil) }
         // The inner query's own columns: names found there are inner, others outer if the outer query has them.
         let innerColumns: [PlanColumn]
@@ -654,12 +709,15 @@ struct QueryPlanner {
                   q.qualify == nil, q.items.count == 1, case .expr? = q.items.first else {
                 throw QueryError("a correlated scalar subquery with GROUP BY, HAVING, DISTINCT, LIMIT or * is not supported", at: q.position)
             }
+            if array && aggregated {
+                throw QueryError("a correlated ARRAY subquery with aggregates is not supported", at: q.position)
+            }
             if aggregated && residual != nil {
                 throw QueryError("a correlated aggregate subquery may compare inner and outer columns only with = (inner = outer)", at: q.position)
             }
             var inner = q
             inner.items = innerKeys.map { .expr($0, alias: nil) } + q.items + (residual?.inner ?? []).map { .expr($0.1, alias: nil) }
-            inner.orderBy = []
+            if !array { inner.orderBy = [] }
             inner.where = kept.isEmpty ? nil : kept.dropFirst().reduce(kept[0]) { Expr(.binary(.and, $0, $1), at: $1.position) }
             if aggregated { inner.groupBy = groupKeys }
             return (inner, outerKeys, residual)
@@ -696,7 +754,7 @@ struct QueryPlanner {
             switch e.kind {
             case let .column(_, n): names.insert(n)
             // A correlated subquery may name this query's columns.
-            case let .subquery(q), let .exists(q, _), let .inSubquery(_, q, _): names.formUnion(columnNames(q))
+            case let .subquery(q), let .exists(q, _), let .inSubquery(_, q, _), let .arraySubquery(q): names.formUnion(columnNames(q))
             default: break
             }
             e.kind.forEachChild(visit)

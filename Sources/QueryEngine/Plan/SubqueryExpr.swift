@@ -18,6 +18,13 @@ final class SubqueryExpr: @unchecked Sendable {
         /// A correlated `(SELECT x … WHERE inner = outer …)`: the row whose keys equal the outer row's
         /// gives the value; without one, the value over no rows (`empty`); with several, an error.
         case correlatedScalar
+        /// `ARRAY(SELECT x …)`: every row's value, in the subquery's order (`{}` without rows).
+        case array
+        /// A correlated `ARRAY(SELECT x … WHERE inner = outer …)`: the values of the rows whose keys equal
+        /// the outer row's, in the subquery's order.
+        case correlatedArray
+        /// A correlated scalar subquery run once per outer row (`perRow`), the outer values its keys.
+        case perRow
     }
 
     let kind: Kind
@@ -31,6 +38,8 @@ final class SubqueryExpr: @unchecked Sendable {
     let residual: BoundExpr?
     let residualInnerStart: Int
     private let context: ExecutionContext
+    /// For `.perRow`: runs the subquery for one outer row's values.
+    let perRow: (@Sendable ([Value], ExecutionContext) throws -> Value)?
     private let lock = NSLock()
     private var result: Rows?
 
@@ -80,8 +89,9 @@ final class SubqueryExpr: @unchecked Sendable {
     }
 
     init(kind: Kind, plan: any Operator, keyTypes: [ValueType], context: ExecutionContext, empty: (any Operator)? = nil,
-         residual: BoundExpr? = nil, residualInnerStart: Int = 0) {
+         residual: BoundExpr? = nil, residualInnerStart: Int = 0, perRow: (@Sendable ([Value], ExecutionContext) throws -> Value)? = nil) {
         self.kind = kind
+        self.perRow = perRow
         self.residual = residual
         self.residualInnerStart = residualInnerStart
         self.keyTypes = keyTypes
@@ -94,13 +104,34 @@ final class SubqueryExpr: @unchecked Sendable {
         switch kind {
         case .scalar: node.plan.columns[0].type
         case .correlatedScalar: node.plan.columns[keyTypes.count].type
+        case .array: .array(node.plan.columns[0].type)
+        case .perRow: node.plan.columns[0].type
+        case .correlatedArray: .array(node.plan.columns[keyTypes.count].type)
         case .exists, .in: .bool
         }
     }
 
     func evaluate(_ keys: [Vec], _ n: Int) throws -> Vec {
+        if case .perRow = kind {
+            var out = ColumnVector(type: type.columnType, capacity: n)
+            for i in 0..<n { ScalarFunctions.append(try perRow!(keys.map { $0.value(i) }, context), to: &out) }
+            return Vec(type: type, col: out)
+        }
         let rows = try load()
         switch kind {
+        case .array, .perRow:
+            return Vec(constant: rows.scalar, count: n)
+        case .correlatedArray:
+            guard case let .array(element) = type else { preconditionFailure("BUG: an array subquery of \(type)") }
+            let values = Vec(type: element, col: rows.values!)
+            let (pi, pb) = try matches(rows, keys, n)
+            // Each outer row's matches in the subquery's row order.
+            let order = (0..<pi.count).sorted { (pi[$0], pb[$0]) < (pi[$1], pb[$1]) }
+            var items = [[Value]](repeating: [], count: n)
+            for k in order { items[Int(pi[k])].append(values.value(Int(pb[k]))) }
+            var out = ColumnVector(type: .string, capacity: n)
+            for i in 0..<n { ArrayCoding.encode(ArrayValue(element: element, items: items[i])).withUnsafeBytes { out.append(string: $0) } }
+            return Vec(type: type, col: out)
         case .scalar:
             // A NULL keeps the column's type (a bare NULL constant would materialize as BIGINT).
             if rows.scalar == .null { return Vec(type: type, col: ColumnVector(type: type.columnType, nulls: n)) }
@@ -161,7 +192,16 @@ final class SubqueryExpr: @unchecked Sendable {
                     throw QueryError("more than one row returned by a subquery used as an expression")
                 }
                 if b.rowCount == 1 { r.scalar = Vec(type: node.plan.columns[0].type, col: b.columns[0]).value(0) }
+            } else if case .array = kind {
+                let element = node.plan.columns[0].type
+                let column = Vec(type: element, col: b.columns[0])
+                r.scalar = .array(ArrayValue(element: element, items: (0..<b.rowCount).map(column.value)))
             } else if !keyTypes.isEmpty {
+                if case .correlatedArray = kind {
+                    var values = ColumnVector(type: node.plan.columns[keyTypes.count].type.columnType, capacity: b.rowCount)
+                    values.append(contentsOf: b.columns[keyTypes.count], range: 0..<b.rowCount)
+                    r.values = values
+                }
                 if case .correlatedScalar = kind {
                     let t = node.plan.columns[keyTypes.count].type
                     var values = ColumnVector(type: t.columnType, capacity: b.rowCount + 1)
@@ -221,6 +261,9 @@ final class SubqueryNode: Operator {
         case .exists: "SUBQUERY (EXISTS, runs once, hashed)"
         case .in: "SUBQUERY (IN, runs once, hashed)"
         case .correlatedScalar: "SUBQUERY (correlated scalar, runs once, hashed by its correlation keys)"
+        case .array: "SUBQUERY (ARRAY, runs once)"
+        case .correlatedArray: "SUBQUERY (correlated ARRAY, runs once, hashed by its correlation keys)"
+        case .perRow: "SUBQUERY (correlated scalar, runs once per outer row)"
         }
     }
 

@@ -22,7 +22,7 @@ struct Binder {
         case let .column(table, name):
             if let table, let q = resolveQualified { return try q(table, name, e.position) }
             return try resolveColumn(name, e.position)
-        case .subquery, .exists, .inSubquery:
+        case .subquery, .exists, .inSubquery, .arraySubquery:
             guard let subquery else { throw QueryError("subqueries are not allowed here", at: e.position) }
             return try subquery(e, self)
         case .window:
@@ -101,8 +101,14 @@ struct Binder {
             return .isNull(try bind(x), negated: negated)
         case let .isBool(x, value, negated):
             return .isBool(try boolean(try bind(x), e.position), value, negated: negated)
+        case .array, .quantified, .subscript, .arrayCast, .field:
+            return try bindArray(e)
         case let .cast(x, type):
             let b = try bind(x)
+            if case .array = b.type {
+                guard type == .varchar else { throw QueryError("cannot cast \(b.type) to \(type)", at: e.position) }
+                return .scalar(.arrayText, [b], .string)
+            }
             let t: ValueType
             switch type {
             case .boolean: t = .bool
@@ -124,6 +130,9 @@ struct Binder {
                 // A relation's name becomes its OID; a number already is one.
                 if b.type == .string { return .scalar(.regclass, [b], .int) }
                 t = .int
+            case .regnamespace:
+                // A schema's OID becomes its name.
+                return .scalar(.regnamespace, [try coerce(b, to: .int, e.position)], .string)
             case .regtype:
                 // A type's OID becomes its name, as PostgreSQL prints a regtype.
                 return .scalar(.formatType, [try coerce(b, to: .int, e.position), .constant(.null)], .string)
@@ -211,7 +220,8 @@ struct Binder {
 
     func cast(_ b: BoundExpr, to t: ValueType, _ p: SourcePosition) throws -> BoundExpr {
         if b.type == t { return b }
-        if b.type == .null { return .constant(.null) }
+        // A NULL cast to a type is a NULL of that type (`SELECT CAST(NULL AS VARCHAR) UNION SELECT 'a'`).
+        if b.type == .null { return .cast(.constant(.null), t) }
         if case let .constant(.string(s)) = b, t == .time { return .constant(try Self.convert(.string(s), to: .time, p)) }
         switch (b.type, t) {
         case (.int, _), (.int32, _), (.uint, _), (.double, _), (.bool, .int), (.bool, .int32), (.bool, .double), (.bool, .string),
@@ -223,6 +233,7 @@ struct Binder {
 
     func compare(_ op: CompareOp, _ l: BoundExpr, _ r: BoundExpr, _ p: SourcePosition) throws -> BoundExpr {
         if l.type == .null || r.type == .null { return .constant(.null) }
+        if l.type.isArray || r.type.isArray { return try compareArrays(op, l, r, p) }
         // A quoted constant compared with a number or boolean is read as one, as PostgreSQL reads an
         // untyped literal (psql's catalog queries write `c.oid = '16384'`).
         if case let .constant(.string(s)) = r, l.type.isNumeric || l.type == .bool {
@@ -366,6 +377,10 @@ struct Binder {
             return .scalar(.nullif, [try coerce(args[0], to: t, p), try coerce(args[1], to: t, p)], t)
         case "concat":
             return .scalar(.concat, args, .string)
+        case "replace":
+            try arity(3...3)
+            for a in args where a.type != .string && a.type != .null { throw QueryError("replace() needs strings, got \(a.type)", at: p) }
+            return .scalar(.replace, args, .string)
         case "epoch_ns", "epoch_ms", "epoch":
             try arity(1...1)
             // epoch_ms(BIGINT) is the other way round: milliseconds since 1970 to a TIMESTAMP.
@@ -431,6 +446,14 @@ struct Binder {
         case "format_type":
             try arity(2...2)
             return .scalar(.formatType, [try coerce(args[0], to: .int, p), try coerce(args[1], to: .int, p)], .string)
+        case "pg_relation_is_publishable":
+            // A table could be published (PostgreSQL's answer for an ordinary table); tsdb has no publications.
+            try arity(1...1)
+            return .isNull(args[0], negated: true)
+        case "pg_get_statisticsobjdef_columns":
+            // tsdb keeps no extended statistics objects: there is none to describe.
+            try arity(1...1)
+            return .constant(.null)
         case "pg_table_is_visible":
             // Every table is in schema public, on the search path: visible whenever it exists.
             try arity(1...1)
@@ -443,11 +466,8 @@ struct Binder {
             try arity(1...1)
             guard args[0].type == .string || args[0].type == .null else { throw QueryError("quote_ident() needs a string", at: p) }
             return .scalar(.quoteIdent, args, .string)
-        case "array_to_string":
-            // tsdb has no arrays; catalog columns that are arrays in PostgreSQL (ACLs, options) hold
-            // NULL or one element here.
-            try arity(2...3)
-            return .scalar(.arrayToString, [args[0]], .string)
+        case "array_to_string", "array_length", "array_upper", "array_lower", "cardinality", "current_schemas":
+            return try arrayFunction(call.name, args, p)
         case "timezone":
             try arity(2...2)
             guard case let .constant(.string(zone)) = args[0] else { throw QueryError("the time zone must be a constant string such as 'America/New_York'", at: call.arguments[0].position) }
@@ -467,10 +487,12 @@ struct Binder {
     /// The scalar function names `function` knows, for suggestions.
     static let functionNames = ["now", "current_timestamp", "time_bucket", "date_trunc", "datetrunc", "abs", "floor", "ceil",
                                 "ceiling", "round", "lower", "upper", "length", "coalesce", "greatest", "least", "nullif",
-                                "concat", "epoch_ns", "epoch_ms", "epoch", "date_part", "datepart", "extract", "strftime",
+                                "concat", "replace", "epoch_ns", "epoch_ms", "epoch", "date_part", "datepart", "extract", "strftime",
                                 "strptime", "make_timestamp", "to_timestamp", "timezone", "regexp_matches", "pg_get_userbyid",
                                 "pg_encoding_to_char", "format_type", "pg_table_is_visible", "obj_description", "col_description",
-                                "shobj_description", "pg_get_expr", "array_to_string", "quote_ident"] + DatePart.allCases.map(\.rawValue)
+                                "shobj_description", "pg_get_expr", "array_to_string", "quote_ident", "array_length", "array_upper",
+                                "array_lower", "cardinality", "current_schemas", "pg_relation_is_publishable",
+                                "pg_get_statisticsobjdef_columns"] + DatePart.allCases.map(\.rawValue)
 
     /// Whether `e` is a TIMESTAMP WITH TIME ZONE in DuckDB's typing (an instant, not a wall time): what
     /// `AT TIME ZONE`, `to_timestamp` and `now()` give, and truncations and shifts of those. Stored

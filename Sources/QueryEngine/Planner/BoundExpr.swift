@@ -87,6 +87,8 @@ enum CompareOp: Sendable {
 enum ScalarFunction: String, Sendable {
     case abs, round, floor, ceil, lower, upper, length, coalesce, epochNs = "epoch_ns", epochMs = "epoch_ms", epoch
     case greatest, least, concat
+    /// `replace(s, from, to)`: every occurrence of `from` in `s` replaced (PostgreSQL's and DuckDB's).
+    case replace
     /// `a || b`: NULL when either side is NULL (the function `concat()` skips NULLs instead).
     case concatOperator = "||"
     case nullif
@@ -99,6 +101,14 @@ enum ScalarFunction: String, Sendable {
     case formatType = "format_type", arrayToString = "array_to_string", quoteIdent = "quote_ident"
     /// `'name'::regclass`: the OID of the relation named.
     case regclass
+    /// `oid::regnamespace`: the name of the schema with that OID.
+    case regnamespace
+    /// Arrays (`ArrayFunctions`): `ARRAY[…]`, array text read as an array, `a[i]`, `x op ANY|ALL (a)`
+    /// (arguments: x, a, the operator's symbol, whether ALL), `a = b`, casts of the elements and to text,
+    /// and PostgreSQL's array functions.
+    case arrayValue = "array_value", arrayFromText = "array_in", arraySubscript = "array_extract"
+    case arrayQuantified = "quantified", arrayEquals = "array_equals", arrayElements = "array_cast", arrayText = "array_out"
+    case arrayLength = "array_length", cardinality, arrayUpper = "array_upper", arrayLower = "array_lower"
 }
 
 /// The codes of a tag column that satisfy a predicate: one byte per code (1 = match).

@@ -39,7 +39,7 @@ struct SelectPlanner {
                 tableName = t.name
                 virtualSnapshot = snap
                 names = snap.schema.columns.map(\.name)
-                types = snap.schema.columns.map { ValueType($0.type) }
+                types = virtual.valueTypes
                 storage = snap.schema.columns.map(\.type)
             } else {
                 try engine.database.checkNotDamaged(t.name)

@@ -1,10 +1,13 @@
 import ColumnStore
 
 /// The type of a value during planning and execution.
-public enum ValueType: Sendable, Equatable, CustomStringConvertible {
+public indirect enum ValueType: Sendable, Hashable, CustomStringConvertible {
     /// `int` is BIGINT; `int32` is INTEGER, held in the same 64-bit storage but range-checked to 32 bits
     /// by casts and arithmetic (as DuckDB's INTEGER).
     case bool, int, int32, uint, double, string, time, interval, null
+    /// A one-dimensional array of the element type (a scalar type), `ArrayValue`s held in a string
+    /// vector as `ArrayCoding` lays them out.
+    case array(ValueType)
 
     public var description: String {
         switch self {
@@ -17,8 +20,11 @@ public enum ValueType: Sendable, Equatable, CustomStringConvertible {
         case .time: "TIMESTAMP"
         case .interval: "INTERVAL"
         case .null: "NULL"
+        case let .array(e): "\(e)[]"
         }
     }
+
+    var isArray: Bool { if case .array = self { true } else { false } }
 
     var isNumeric: Bool { self == .int || self == .int32 || self == .uint || self == .double }
 
@@ -32,7 +38,7 @@ public enum ValueType: Sendable, Equatable, CustomStringConvertible {
         case .int, .int32, .null, .interval: .int64
         case .uint: .uint64
         case .double: .float64
-        case .string: .string
+        case .string, .array: .string
         case .time: .time
         }
     }
@@ -59,6 +65,7 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
     case string(String)
     case time(Int64)
     case interval(SQLInterval)
+    case array(ArrayValue)
 
     var type: ValueType {
         switch self {
@@ -70,6 +77,7 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         case .string: .string
         case .time: .time
         case .interval: .interval
+        case let .array(a): .array(a.element)
         }
     }
 
@@ -83,6 +91,7 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         case let .string(s): "'\(s)'"
         case let .time(t): "TIMESTAMP '\(SQLTimestamp.format(t))'"
         case let .interval(i): "INTERVAL '\(i)'"
+        case let .array(a): "'\(ArrayText.postgres(a).replacingOccurrences(of: "'", with: "''"))'::\(a.element)[]"
         }
     }
 

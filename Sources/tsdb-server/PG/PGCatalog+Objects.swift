@@ -14,8 +14,9 @@ extension PGCatalog {
     }
 
     /// A table with no rows.
-    private static func empty(_ name: String, _ columns: [ColumnDef]) -> VirtualTable {
-        VirtualTable(name: "pg_catalog." + name, columns: columns) { _ in
+    /// `arrays`: the columns that are arrays in PostgreSQL (`oid[]`, `int2vector`, `"char"[]`), by element type.
+    private static func empty(_ name: String, _ columns: [ColumnDef], arrays: [String: ValueType] = [:]) -> VirtualTable {
+        VirtualTable(name: "pg_catalog." + name, columns: columns, arrays: arrays) { _ in
             columns.map { c in ColumnVector(type: c.type) }
         }
     }
@@ -34,7 +35,7 @@ extension PGCatalog {
         def("indisunique", .bool), def("indisprimary", .bool), def("indisexclusion", .bool), def("indimmediate", .bool),
         def("indisclustered", .bool), def("indisvalid", .bool), def("indisreplident", .bool), def("indkey", .string),
         def("indexprs", .string), def("indpred", .string),
-    ])
+    ], arrays: ["indkey": .int32])
 
     /// Constraints (primary, unique, foreign keys, checks): none.
     static let constraint = empty("pg_constraint", [
@@ -44,7 +45,7 @@ extension PGCatalog {
         def("confupdtype", .string), def("confdeltype", .string), def("confmatchtype", .string), def("conislocal", .bool),
         def("coninhcount", .int64), def("connoinherit", .bool), def("conkey", .string), def("confkey", .string),
         def("conbin", .string),
-    ])
+    ], arrays: ["conkey": .int32, "confkey": .int32])
 
     /// Table inheritance and partitions: none.
     static let inherits = empty("pg_inherits", [
@@ -55,7 +56,7 @@ extension PGCatalog {
     static let policy = empty("pg_policy", [
         def("oid", .int64), def("polname", .string), def("polrelid", .int64), def("polcmd", .string),
         def("polpermissive", .bool), def("polroles", .string), def("polqual", .string), def("polwithcheck", .string),
-    ])
+    ], arrays: ["polroles": .int])
 
     /// Logical-replication publications: none.
     static let publication = empty("pg_publication", [
@@ -65,7 +66,7 @@ extension PGCatalog {
     ])
     static let publicationRel = empty("pg_publication_rel", [
         def("oid", .int64), def("prpubid", .int64), def("prrelid", .int64), def("prqual", .string), def("prattrs", .string),
-    ])
+    ], arrays: ["prattrs": .int32])
     static let publicationNamespace = empty("pg_publication_namespace", [
         def("oid", .int64), def("pnpubid", .int64), def("pnnspid", .int64),
     ])
@@ -75,7 +76,7 @@ extension PGCatalog {
         def("oid", .int64), def("stxrelid", .int64), def("stxname", .string), def("stxnamespace", .int64),
         def("stxowner", .int64), def("stxstattarget", .int64), def("stxkeys", .string), def("stxkind", .string),
         def("stxexprs", .string),
-    ])
+    ], arrays: ["stxkeys": .int32, "stxkind": .string])
 
     /// Triggers: none.
     static let trigger = empty("pg_trigger", [

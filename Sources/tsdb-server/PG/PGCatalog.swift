@@ -153,9 +153,11 @@ enum PGCatalog {
         def("typcategory", .string), def("typrelid", .int64), def("typelem", .int64), def("typbasetype", .int64),
         def("typtypmod", .int64), def("typnotnull", .bool), def("typcollation", .int64),
     ]) { _ in
-        let all = PGType.all
+        let all = PGType.all + PGType.arrays.map(\.array)
+        func element(_ t: PGType) -> Int64 { PGType.arrays.first { $0.array == t }.map { Int64($0.element.oid) } ?? 0 }
         func category(_ t: PGType) -> String {
-            switch t.oid {
+            if element(t) != 0 { return "A" }
+            return switch t.oid {
             case PGType.bool.oid: "B"
             case PGType.int2.oid, PGType.int4.oid, PGType.int8.oid, PGType.float4.oid, PGType.float8.oid, PGType.numeric.oid, PGType.oidType.oid: "N"
             case PGType.date.oid, PGType.timestamp.oid, PGType.timestamptz.oid: "D"
@@ -167,7 +169,7 @@ enum PGCatalog {
         let n = all.count
         return [ints(all.map { Int64($0.oid) }), strings(all.map(\.name)), ints(Array(repeating: pgCatalogOID, count: n)),
                 ints(all.map { Int64($0.size) }), strings(Array(repeating: "b", count: n)), strings(all.map(category)),
-                ints(Array(repeating: 0, count: n)), ints(Array(repeating: 0, count: n)), ints(Array(repeating: 0, count: n)),
+                ints(Array(repeating: 0, count: n)), ints(all.map(element)), ints(Array(repeating: 0, count: n)),
                 ints(Array(repeating: -1, count: n)), bools(Array(repeating: false, count: n)), ints(all.map(collationOID))]
     }
 

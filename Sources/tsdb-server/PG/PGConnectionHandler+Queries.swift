@@ -183,12 +183,12 @@ extension PGConnectionHandler {
         let sql = sub.sql
         let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
         server.queryPool.runIfActive(eventLoop: context.eventLoop) {
-            try engine.describe(sql, session: session)
+            try engine.describeColumns(sql, session: session)
         }.whenComplete { result in
             let h = bound.value
             switch result {
             case let .success(columns):
-                h.send(.rowDescription(PGResultRows.description(columns, formats: [])))
+                h.send(.rowDescription(PGResultRows.description(PGColumnNames.renamed(columns, sql, name: \.name), formats: [])))
             case let .failure(error):
                 h.sendError(PGErrors.fields(error, query: original, substituted: sub), extended: true)
             }
@@ -240,7 +240,7 @@ extension PGConnectionHandler {
     }
 
     func rowDescription(_ portal: PGPortal) -> [PGColumnDescription] {
-        let columns = portal.result?.columns.map { (name: $0.name, type: $0.type) } ?? []
+        let columns = portal.result?.columns.map { (name: $0.name, type: $0.type, arrayElement: $0.array?.element) } ?? []
         return PGResultRows.description(columns, formats: portal.formats)
     }
 
@@ -305,7 +305,9 @@ extension PGConnectionHandler {
             if case let .success(r) = result, cancelled == nil {
                 server.metrics.recordQuery(.ok, nanoseconds: elapsed)
                 server.operationsLog.query(database: database, sql: sql, nanoseconds: elapsed, outcome: "ok")
-                portal.result = r
+                var named = r
+                named.columns = PGColumnNames.renamed(r.columns, sql, name: \.name)
+                portal.result = named
                 server.queryCache?.forget(database: database, after: sql)
                 done(true)
                 return

@@ -18,10 +18,19 @@ enum PGResultRows {
         }
     }
 
-    /// A RowDescription's columns.
-    static func description(_ columns: [(name: String, type: ColumnType)], formats: [PGFormat]) -> [PGColumnDescription] {
+    /// The type of a result column: an array column is sent as the array type of its elements (`_int8`,
+    /// `_text`…), in PostgreSQL's text form.
+    static func type(of c: ColumnType, arrayElement: ColumnType?) -> PGType {
+        guard let e = arrayElement else { return type(of: c) }
+        return PGType.array(of: type(of: e)) ?? .text
+    }
+
+    /// A RowDescription's columns. Array columns are described in text format whatever the client asked:
+    /// the server writes no binary array encoding.
+    static func description(_ columns: [(name: String, type: ColumnType, arrayElement: ColumnType?)], formats: [PGFormat]) -> [PGColumnDescription] {
         columns.enumerated().map { i, c in
-            PGColumnDescription(name: c.name, type: type(of: c.type), format: PGFormat.pick(formats, i))
+            PGColumnDescription(name: c.name, type: type(of: c.type, arrayElement: c.arrayElement),
+                                format: c.arrayElement == nil ? PGFormat.pick(formats, i) : .text)
         }
     }
 
@@ -32,7 +41,7 @@ enum PGResultRows {
         for r in rows {
             writer.beginRow(columns: columns.count)
             for (i, c) in columns.enumerated() {
-                let v = c.vector
+                let v = c.array?.postgresText ?? c.vector
                 if v.isNull(r) { writer.writeNull(); continue }
                 switch v.type {
                 case .time: writer.writeTimestamp(nanoseconds: v.int64s[r], as: .timestamptz, f[i])
