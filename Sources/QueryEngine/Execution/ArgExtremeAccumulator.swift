@@ -83,14 +83,16 @@ final class ArgExtremeAccumulator: Accumulator {
     private func updateByInt64(_ gids: [Int32], _ sel: [Int32]?, _ x: Vec, _ b: Vec) {
         var best = by.takeInts(), hasL = has, pend = pending
         has = []; pending = []
-        var touched: [Int32] = []
         let xValid = keepNullValues ? nil : x.col.validity, bValid = b.col.validity
         let isMax = isMax
-        b.col.int64s.withUnsafeBufferPointer { bv in
+        // Every variable the loop writes is declared inside the closures (a captured `var` would be boxed
+        // and checked for exclusive access on each row).
+        let touched: [Int32] = b.col.int64s.withUnsafeBufferPointer { bv in
             gids.withUnsafeBufferPointer { gs in
                 best.withUnsafeMutableBufferPointer { bb in
                     hasL.withUnsafeMutableBufferPointer { h in
                         pend.withUnsafeMutableBufferPointer { p in
+                            var touched: [Int32] = []
                             for j in 0..<gs.count {
                                 let r = row(sel, j)
                                 if let xValid, !xValid[r] { continue }
@@ -103,6 +105,7 @@ final class ArgExtremeAccumulator: Accumulator {
                                 if p[g] < 0 { touched.append(gs[j]) }
                                 p[g] = Int32(truncatingIfNeeded: r)
                             }
+                            return touched
                         }
                     }
                 }
