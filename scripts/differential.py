@@ -659,6 +659,18 @@ SHAPES = [
     "FROM plays GROUP BY user_id ORDER BY user_id LIMIT 300",
     "SELECT date_trunc('week', time) AS week, country, count(DISTINCT user_id) AS listeners FROM plays "
     "WHERE country IN ('US', 'BR', 'DE') GROUP BY week, country ORDER BY week, country",
+    # a distinct set per hour: tag codes, 8-byte strings and integers, a thread's groups shared or not
+    "SELECT time_bucket(INTERVAL '1 hour', time) AS hour, count(DISTINCT artist) AS artists, "
+    "count(DISTINCT user_id) AS users, count(DISTINCT duration_ms) AS lengths FROM plays "
+    "WHERE time >= '2026-02-01' AND time < '2026-02-08' GROUP BY hour ORDER BY hour",
+    # DevOps' last values per group: arg_max/arg_min ordered by time (integer, string, float and tag
+    # values; an ordering with NULLs), with a FILTER and values that are NULL
+    "SELECT platform, device, max(time) AS t, arg_max(duration_ms, time) AS last_ms, arg_min(user_id, time) AS first_user, "
+    "arg_max(revenue, time) AS last_rev, arg_max(track, CASE WHEN liked THEN time END) AS last_liked FROM plays "
+    "GROUP BY platform, device ORDER BY platform, device",
+    "SELECT country, arg_max(CASE WHEN skipped THEN duration_ms END, time) AS last_skip_ms, "
+    "arg_min(revenue, time) FILTER (WHERE completed) AS first_done_rev, arg_min(time, time) AS first_t, count(*) AS n "
+    "FROM plays GROUP BY country ORDER BY country",
 ]
 
 

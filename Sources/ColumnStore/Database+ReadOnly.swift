@@ -209,11 +209,21 @@ extension Database {
 
     /// `snapshot` on a read-only view: prunes by the manifest's time ranges, opens only the segments
     /// that may hold rows in `range`. Counts what it pruned exactly as a writable open does.
-    func readOnlySnapshotLocked(_ name: String, range: ClosedRange<Int64>) throws -> TableSnapshot? {
+    func readOnlySnapshotLocked(_ name: String, range: ClosedRange<Int64>, symbolColumns: Set<Int>? = nil) throws -> TableSnapshot? {
         if let why = damaged[name] { throw StorageError.tableDamaged(table: name, cause: why.description) }
         guard let t = tables[name] else { return nil }
+        var lazy: LazySymbols?
         if !readOnly!.symbolsLoaded.contains(name) {
-            do { try loadSymbolsLocked(name) } catch let e as StorageError { throw tableFailed(name, e) }
+            do {
+                if let symbolColumns {
+                    // Only the tags the query reads: a large dictionary it never looks at (a 172K-entry
+                    // `track`) is not read at all.
+                    try loadSymbols(t, name: name, required: manifest.tables[name]?.symbolCounts ?? [:], columns: symbolColumns)
+                    lazy = LazySymbols(database: self, table: t, name: name)
+                } else {
+                    try loadSymbolsLocked(name)
+                }
+            } catch let e as StorageError { throw tableFailed(name, e) }
         }
         var st = SnapshotStats()
         var groups: [RowGroup] = []
@@ -231,7 +241,19 @@ extension Database {
         }
         appendMemtableGroups(table: name, schema: t.schema, range: range, stats: &st, to: &groups)
         if let key = DedupKey(schema: t.schema, options: t.options) { groups = Self.dedupGroups(groups, key: key, schema: t.schema) }
-        return TableSnapshot(schema: t.schema, options: t.options, rowGroups: groups, symbols: t.symbols, stats: st)
+        return TableSnapshot(schema: t.schema, options: t.options, rowGroups: groups, symbols: t.symbols, stats: st,
+                             lazySymbols: lazy)
+    }
+
+    /// Loads one tag column's dictionary of `table` (a table object of this view or an earlier one) if it
+    /// is not loaded yet; nil when it cannot be read.
+    func loadSymbolColumn(_ table: Table, name: String, column: Int) -> SymbolDictionary? {
+        state.withLock {
+            if table.symbols[column] == nil {
+                try? loadSymbols(table, name: name, required: manifest.tables[name]?.symbolCounts ?? [:], columns: [column])
+            }
+            return table.symbols[column]
+        }
     }
 
     /// `segments(of:)` on a read-only view: opens every segment of the table.
@@ -243,5 +265,23 @@ extension Database {
                 return (e.day, s.reader.path, e.rows, e.bytes, s.reader.footer)
             }
         }
+    }
+}
+
+/// The tag dictionaries a read-only snapshot did not load up front, loaded into the table they belong to
+/// when first asked for.
+final class LazySymbols: @unchecked Sendable {  // immutable; loading goes through the database's lock
+    private let database: Database
+    private let table: Database.Table
+    private let name: String
+
+    init(database: Database, table: Database.Table, name: String) {
+        self.database = database
+        self.table = table
+        self.name = name
+    }
+
+    func dictionary(_ column: Int) -> SymbolDictionary? {
+        database.loadSymbolColumn(table, name: name, column: column)
     }
 }

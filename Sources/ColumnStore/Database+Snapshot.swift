@@ -26,9 +26,12 @@ extension Database {
 
     /// `snapshot`, with the reason when a read-only database cannot open a file the table needs
     /// (e.g. a segment that compaction replaced: `consistentRead` retries on a fresh view).
-    public func readSnapshot(table name: String, range: ClosedRange<Int64> = Int64.min...Int64.max) throws -> TableSnapshot? {
+    /// `symbolColumns` names the tag columns a query reads: on a read-only view only their dictionaries
+    /// are loaded now (the others on first use); nil loads every one.
+    public func readSnapshot(table name: String, range: ClosedRange<Int64> = Int64.min...Int64.max,
+                             symbolColumns: Set<Int>? = nil) throws -> TableSnapshot? {
         guard readOnly != nil else { return snapshot(table: name, range: range) }
-        return try state.withLock { try readOnlySnapshotLocked(name, range: range) }
+        return try state.withLock { try readOnlySnapshotLocked(name, range: range, symbolColumns: symbolColumns) }
     }
 
     /// Appends one row group per block of `s`, mapping the schema's columns to the segment's first

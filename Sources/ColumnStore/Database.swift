@@ -230,8 +230,9 @@ public final class Database: @unchecked Sendable {
     }
 
     /// Loads (or creates) the dictionaries of a table's tag columns.
-    func loadSymbols(_ table: Table, name: String, required: [String: Int] = [:]) throws {
+    func loadSymbols(_ table: Table, name: String, required: [String: Int] = [:], columns: Set<Int>? = nil) throws {
         for (i, c) in table.schema.columns.enumerated() where c.type == .symbol && table.symbols[i] == nil {
+            if let columns, !columns.contains(i) { continue }
             let p = symbolPath(table: name, column: c.name)
             let d = try SymbolDictionary.load(path: p, required: required[c.name] ?? 0, repair: readOnly == nil)
             table.symbols[i] = d

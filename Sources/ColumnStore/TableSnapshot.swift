@@ -9,9 +9,12 @@ public struct TableSnapshot: Sendable {
     public let symbols: [Int: SymbolDictionary]
     /// What was considered and skipped, for EXPLAIN.
     public let stats: SnapshotStats
+    /// On a read-only view, the tag dictionaries `symbols` left out (the query reads other columns),
+    /// loaded if asked for after all.
+    var lazySymbols: LazySymbols? = nil
 
     /// The dictionary of a tag column.
-    public func dictionary(_ column: Int) -> SymbolDictionary? { symbols[column] }
+    public func dictionary(_ column: Int) -> SymbolDictionary? { symbols[column] ?? lazySymbols?.dictionary(column) }
 }
 
 /// Counts of what a snapshot's time range selected and pruned.

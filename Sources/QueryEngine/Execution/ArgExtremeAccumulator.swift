@@ -44,6 +44,9 @@ final class ArgExtremeAccumulator: Accumulator {
         if !keepNullValues, arg.constant == .null { return }
         if b == nil && by.type != .null { return }
         if let c = second?.constant, c == .null { return }
+        if let b, by.storesInt64, b.col.type == .int64 || b.col.type == .time {
+            return updateByInt64(gids, sel, x, b)
+        }
         let sign = isMax ? 1 : -1
         var touched: [Int32] = []
         for (j, g) in gids.enumerated() {
@@ -72,6 +75,51 @@ final class ArgExtremeAccumulator: Accumulator {
             has[gi] = true
             pending[gi] = -1
         }
+    }
+
+    /// `update` for an integer or timestamp `by` (`arg_max(x, time)`, `first`, `last`): one pass over buffer
+    /// pointers keeping each group's best `by` in place, with the tables as locals (no exclusivity check or
+    /// value comparison through `Vec` per row); the winning rows' values are copied once per batch.
+    private func updateByInt64(_ gids: [Int32], _ sel: [Int32]?, _ x: Vec, _ b: Vec) {
+        var best = by.takeInts(), hasL = has, pend = pending
+        has = []; pending = []
+        let xValid = keepNullValues ? nil : x.col.validity, bValid = b.col.validity
+        let isMax = isMax
+        // Every variable the loop writes is declared inside the closures (a captured `var` would be boxed
+        // and checked for exclusive access on each row).
+        let touched: [Int32] = b.col.int64s.withUnsafeBufferPointer { bv in
+            gids.withUnsafeBufferPointer { gs in
+                best.withUnsafeMutableBufferPointer { bb in
+                    hasL.withUnsafeMutableBufferPointer { h in
+                        pend.withUnsafeMutableBufferPointer { p in
+                            var touched: [Int32] = []
+                            for j in 0..<gs.count {
+                                let r = row(sel, j)
+                                if let xValid, !xValid[r] { continue }
+                                if let bValid, !bValid[r] { continue }
+                                let g = Int(truncatingIfNeeded: gs[j]), v = bv[r]
+                                // Strictly better only: on ties the row seen first stays.
+                                if h[g] && (isMax ? v <= bb[g] : v >= bb[g]) { continue }
+                                h[g] = true
+                                bb[g] = v
+                                if p[g] < 0 { touched.append(gs[j]) }
+                                p[g] = Int32(truncatingIfNeeded: r)
+                            }
+                            return touched
+                        }
+                    }
+                }
+            }
+        }
+        by.putInts(best)
+        for g in touched {
+            let gi = Int(g), r = Int(pend[gi])
+            values.set(gi, x, r)
+            by.set(gi, b, r)
+            pend[gi] = -1
+        }
+        has = hasL
+        pending = pend
     }
 
     func merge(_ other: Accumulator, map: [Int32], from: StringPool, into: inout StringPool) {

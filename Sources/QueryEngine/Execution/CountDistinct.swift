@@ -1,17 +1,18 @@
 import ColumnStore
 
 /// count(DISTINCT x), exact: a set of (group, value key) pairs — the first phase of DuckDB's two-phase
-/// plan (group by the keys and x, then count the pairs of each group). Strings of up to 8 bytes are keyed
-/// by their packed bytes (`packed`, `packed8`): no interning per row and nothing to translate when threads
-/// merge; longer strings are per-thread pool codes in `set`. Without GROUP BY, strings go straight into a
+/// plan (group by the keys and x, then count the pairs of each group), kept per group while groups are few
+/// (`DistinctPairs`). Strings of up to 8 bytes are keyed by their packed bytes (`packed`, `packed8`): no
+/// interning per row and nothing to translate when threads merge; longer strings are per-thread pool
+/// codes in `set`. Without GROUP BY, strings go straight into a
 /// table of their own (its size is the count) and other values into the pair set under group 0.
 final class CountDistinctAccumulator: Accumulator {
     var groups = 0
-    var set = PairSet()
+    var set = DistinctPairs()
     /// (group, string of up to 7 bytes packed little-endian with its length in the top byte).
-    var packed = PairSet()
+    var packed = DistinctPairs()
     /// (group, string of exactly 8 bytes as a little-endian word).
-    var packed8 = PairSet()
+    var packed8 = DistinctPairs()
     /// Whether keys are per-thread pool codes (strings) that merges must translate.
     var pooled = false
     /// The distinct strings longer than 8 bytes seen by `reduce` (no GROUP BY); shorter ones go into
@@ -19,7 +20,13 @@ final class CountDistinctAccumulator: Accumulator {
     var strings = ByteStringTable()
     var short = PairSet()
 
-    func resize(_ groups: Int) { self.groups = max(self.groups, groups) }
+    func resize(_ groups: Int) {
+        guard groups > self.groups else { return }
+        self.groups = groups
+        set.reserveGroups(groups)
+        packed.reserveGroups(groups)
+        packed8.reserveGroups(groups)
+    }
     var memoryBytes: Int {
         self.set.memoryBytes + packed.memoryBytes + packed8.memoryBytes + short.memoryBytes + MemorySize.of(strings)
     }
@@ -34,14 +41,14 @@ final class CountDistinctAccumulator: Accumulator {
         let valid = a.constant == nil ? a.col.validity : nil
         // The set as a local for the loop (uniquely owned): no exclusivity check per insert.
         var setL = set
-        set = PairSet()
+        set = DistinctPairs()
         defer { set = setL }
         if a.constant == nil, a.col.type == .string {
             return updateStrings(gids, sel, a.col, &setL, &pool)
         }
         if case var .string(text)? = a.constant {
             var p7 = packed, p8 = packed8
-            packed = PairSet(); packed8 = PairSet()
+            packed = DistinctPairs(); packed8 = DistinctPairs()
             defer { packed = p7; packed8 = p8 }
             text.withUTF8 { t in
                 let p = UnsafeRawBufferPointer(t)
@@ -66,10 +73,10 @@ final class CountDistinctAccumulator: Accumulator {
         }
     }
     /// A string column's rows: packed words for strings of up to 8 bytes, pool codes for longer ones.
-    private func updateStrings(_ gids: [Int32], _ sel: [Int32]?, _ col: ColumnVector, _ setL: inout PairSet,
+    private func updateStrings(_ gids: [Int32], _ sel: [Int32]?, _ col: ColumnVector, _ setL: inout DistinctPairs,
                                _ pool: inout StringPool) {
         var p7 = packed, p8 = packed8
-        packed = PairSet(); packed8 = PairSet()
+        packed = DistinctPairs(); packed8 = DistinctPairs()
         defer { packed = p7; packed8 = p8 }
         let valid = col.validity
         col.bytes.withUnsafeBytes { b in
@@ -87,8 +94,9 @@ final class CountDistinctAccumulator: Accumulator {
     }
 
     /// Adds one string of group `g` to the set its length picks.
-    @inline(__always) private static func addString(_ g: UInt32, _ p: UnsafeRawBufferPointer, _ set: inout PairSet,
-                                                    _ p7: inout PairSet, _ p8: inout PairSet, _ pool: inout StringPool) {
+    @inline(__always) private static func addString(_ g: UInt32, _ p: UnsafeRawBufferPointer, _ set: inout DistinctPairs,
+                                                    _ p7: inout DistinctPairs, _ p8: inout DistinctPairs,
+                                                    _ pool: inout StringPool) {
         let n = p.count
         if n == 8 {
             p8.insert(g, UInt64(littleEndian: p.loadUnaligned(as: UInt64.self)))
@@ -108,25 +116,20 @@ final class CountDistinctAccumulator: Accumulator {
             o.short.forEach { short.insert($0, $1) }
         }
         // Packed strings are the same words in every thread: only the group ids change.
-        var p7 = packed, p8 = packed8
-        packed = PairSet(); packed8 = PairSet()
-        defer { packed = p7; packed8 = p8 }
-        map.withUnsafeBufferPointer { m in
-            o.packed.forEach { g, v in if m[Int(g)] >= 0 { p7.insert(UInt32(bitPattern: m[Int(g)]), v) } }
-            o.packed8.forEach { g, v in if m[Int(g)] >= 0 { p8.insert(UInt32(bitPattern: m[Int(g)]), v) } }
-        }
+        packed.merge(o.packed, map: map)
+        packed8.merge(o.packed8, map: map)
         pooled = pooled || o.pooled
-        o.set.forEach { g, v in
-            guard map[Int(g)] >= 0 else { return }
-            let key = o.pooled ? UInt64(from.withBytes(UInt32(v)) { pool.intern($0) }) : v
-            set.insert(UInt32(bitPattern: map[Int(g)]), key)
+        if o.pooled {
+            set.merge(o.set, map: map) { v in UInt64(from.withBytes(UInt32(v)) { pool.intern($0) }) }
+        } else {
+            set.merge(o.set, map: map)
         }
     }
     func finalize(_ pool: StringPool) -> ColumnVector {
         var counts = [Int64](repeating: 0, count: groups)
-        set.forEach { g, _ in counts[Int(g)] += 1 }
-        packed.forEach { g, _ in counts[Int(g)] += 1 }
-        packed8.forEach { g, _ in counts[Int(g)] += 1 }
+        set.addCounts(to: &counts)
+        packed.addCounts(to: &counts)
+        packed8.addCounts(to: &counts)
         if strings.count + short.count > 0 { counts[0] += Int64(strings.count + short.count) }
         var out = ColumnVector(type: .int64)
         out.int64s = counts

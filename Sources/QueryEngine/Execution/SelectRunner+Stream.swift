@@ -47,7 +47,7 @@ extension SelectRunner {
         let groups = snap.rowGroups.filter { !Self.pruned($0, plan.prune, plan.timeRange) }
         let types = plan.sourceTypes
         let storage = snap.schema.columns.map(\.type)
-        let dicts = (0..<snap.schema.count).map { snap.dictionary($0) }
+        let dicts = plan.readDictionaries(snap)
         let threads = max(1, min(engine.threads, groups.count))
         var skip = plan.offsetRows
         var remaining = plan.limit.map { Int(clamping: $0) }

@@ -81,7 +81,7 @@ struct SelectRunner {
         switch plan.source {
         case let .table(snap):
             storage = snap.schema.columns.map(\.type)
-            dicts = (0..<snap.schema.count).map { snap.dictionary($0) }
+            dicts = plan.readDictionaries(snap)
         case let .rows(v, _):
             rowVecs = v
             types = v.map(\.type)

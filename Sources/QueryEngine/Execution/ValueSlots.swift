@@ -30,6 +30,18 @@ struct ValueSlots {
         }
     }
 
+    /// Whether the values live in `ints` as Int64 (integers and timestamps; not booleans, stored as bytes).
+    var storesInt64: Bool { type == .int || type == .int32 || type == .time }
+
+    /// Moves the Int64 values out (for a loop that updates them in place without exclusivity checks);
+    /// `putInts` puts them back.
+    mutating func takeInts() -> [Int64] {
+        defer { ints = [] }
+        return ints
+    }
+
+    mutating func putInts(_ values: [Int64]) { ints = values }
+
     /// Slot g takes row r of `a` (NULL included). `a` is a full vector (no constant).
     mutating func set(_ g: Int, _ a: Vec, _ r: Int) {
         if a.col.isNull(r) || type == .null { valid[g] = false; return }

@@ -191,10 +191,11 @@ struct SelectPlanner {
         // Snapshot with the time range, then rewrite tag predicates onto its dictionaries.
         if let schema = snapshotSchema, let t = tableName {
             if let f = filter { plan.timeRange = Self.timeRange(f) }
-            guard let snap = try engine.database.readSnapshot(table: t, range: plan.timeRange) else {
+            let used = plan.sourceColumns(filter: filter)
+            guard let snap = try engine.database.readSnapshot(table: t, range: plan.timeRange, symbolColumns: used) else {
                 throw QueryError("table '\(t)' was dropped while planning")
             }
-            let dicts = (0..<schema.count).map { snap.dictionary($0) }
+            let dicts = (0..<schema.count).map { used.contains($0) ? snap.dictionary($0) : nil }
             let sym = SymbolRewriter(storage: storage, dicts: dicts)
             filter = filter.map(sym.rewrite)
             plan.keys = plan.keys.map(sym.rewrite)

@@ -37,7 +37,7 @@ struct DifferentialTests {
         if let report = try fixture.check(id, partitioned: true) { Issue.record(Comment(rawValue: report)) }
     }
 
-    /// scripts/differential.py's SHAPES: grouped count(DISTINCT) over strings of every length class.
+    /// scripts/differential.py's SHAPES: grouped count(DISTINCT) over strings of every length class, and arg_max/arg_min by time per group.
     @Test("slow shapes of issue 10, direct and partitioned", arguments: 0..<DifferentialSetup.shapeQueries)
     func shapes(_ index: Int) throws {
         let fixture = try DifferentialFixture.shared.get()
