@@ -487,6 +487,24 @@ struct QueryPlanner {
                                    residual: check, residualInnerStart: keys.count + 1)
             return .subquery(sub, keys: keys + outerValues)
         case let .inSubquery(x, q, negated):
+            let (inner, outerExprs, residual) = try decorrelate(q, outer: outer, valueOfIn: true)
+            if !outerExprs.isEmpty {
+                // Correlated: the subquery returns (inner keys…, value, residual columns…); the outer row
+                // looks up its keys and value.
+                let op = try plan(inner, root: false)
+                let m = outerExprs.count
+                guard op.columns.count == m + 1 + (residual?.inner.count ?? 0) else {
+                    throw QueryError("a subquery in IN must return one column, not \(op.columns.count - m - (residual?.inner.count ?? 0))", at: q.position)
+                }
+                let (keys, types) = try correlationKeys(outerExprs, op, outer)
+                let value = try outer.bind(x)
+                let t = try Binder.commonType(value.type, op.columns[m].type, e.position)
+                let key = try outer.coerce(value, to: t, e.position)
+                let (check, outerValues) = try bindResidual(residual, op, innerStart: m + 1, outer)
+                let sub = SubqueryExpr(kind: .correlatedIn(negated: negated), plan: op, keyTypes: types + [t], context: context,
+                                       residual: check, residualInnerStart: m + 1)
+                return .subquery(sub, keys: keys + [key] + outerValues)
+            }
             let op = try plan(q, root: false)
             guard op.columns.count == 1 else {
                 throw QueryError("a subquery in IN must return one column, not \(op.columns.count)", at: q.position)
@@ -544,7 +562,8 @@ struct QueryPlanner {
     /// `inner = outer` is taken out, its inner side becomes an output column and its outer side a key
     /// the outer row looks up. A scalar subquery keeps its value as the last column, grouped by the inner
     /// sides when it aggregates. Other references to the outer query are refused.
-    private func decorrelate(_ q: SelectStatement, outer: Binder, scalar: Bool = false) throws -> (SelectStatement, [Expr], CorrelatedResidual?) {
+    private func decorrelate(_ q: SelectStatement, outer: Binder, scalar: Bool = false,
+                             valueOfIn: Bool = false) throws -> (SelectStatement, [Expr], CorrelatedResidual?) {
         guard let w = q.where, let from = q.from, q.setOperations.isEmpty else { return (q, [], nil) }
         // The inner query's own columns: names found there are inner, others outer if the outer query has them.
         let innerColumns: [PlanColumn]
@@ -641,11 +660,19 @@ struct QueryPlanner {
             if aggregated { inner.groupBy = groupKeys }
             return (inner, outerKeys, residual)
         }
-        if aggregated || q.limit != nil || q.offset != nil {
-            throw QueryError("a correlated EXISTS subquery with GROUP BY, aggregates or LIMIT is not supported", at: q.position)
+        if aggregated || q.limit != nil || q.offset != nil || !q.distinctOn.isEmpty || q.qualify != nil {
+            let what = valueOfIn ? "IN" : "EXISTS"
+            throw QueryError("a correlated \(what) subquery with GROUP BY, aggregates, DISTINCT ON, QUALIFY or LIMIT is not supported", at: q.position)
         }
         var inner = q
-        inner.items = innerKeys.map { .expr($0, alias: nil) } + (residual?.inner ?? []).map { .expr($0.1, alias: nil) }
+        // IN compares its value with the subquery's one column, which comes right after the keys.
+        let value: [SelectItem] = valueOfIn ? q.items : []
+        if valueOfIn {
+            guard q.items.count == 1, case .expr? = q.items.first else {
+                throw QueryError("a subquery in IN must return one column", at: q.position)
+            }
+        }
+        inner.items = innerKeys.map { .expr($0, alias: nil) } + value + (residual?.inner ?? []).map { .expr($0.1, alias: nil) }
         inner.distinct = false
         inner.orderBy = []
         inner.where = kept.isEmpty ? nil : kept.dropFirst().reduce(kept[0]) { Expr(.binary(.and, $0, $1), at: $1.position) }
