@@ -13,6 +13,8 @@ struct QueryPlanner {
     var session = QuerySession()
     /// Views being expanded: inside one, its own name is its stored table.
     var expandingViews: Set<String> = []
+    /// EXPLAIN ANALYZE: every operator planned is wrapped in an `AnalyzedOperator` that records its rows and time.
+    var analyze = false
 
     init(engine: QueryEngine, now: Int64, control: QueryControl?, session: QuerySession = QuerySession()) {
         self.engine = engine
@@ -48,20 +50,20 @@ struct QueryPlanner {
             let op = try scope.select(operand.query, capsRows: false)
             if operand.operation == .intersect {
                 let last = terms.removeLast()
-                terms.append((last.0, try Self.setOperation(last.1, op, operand, at: operand.query.position)))
+                terms.append((last.0, node(try Self.setOperation(last.1, op, operand, at: operand.query.position))))
             } else {
                 terms.append((operand, op))
             }
         }
         var tree = terms[0].1
         for (operand, op) in terms.dropFirst() {
-            tree = try Self.setOperation(tree, op, operand!, at: operand!.query.position)
+            tree = node(try Self.setOperation(tree, op, operand!, at: operand!.query.position))
         }
         guard !s.orderBy.isEmpty || s.limit != nil || s.offset != nil else { return tree }
         // ORDER BY and LIMIT of a set operation: a SELECT * over its rows.
         let outer = SelectStatement(items: [.wildcard], orderBy: s.orderBy, limit: s.limit, offset: s.offset, position: s.position)
         let plan = try selectPlanner().plan(outer, input: PlanInput(columns: tree.columns))
-        return ScanAggregate(plan: plan, child: tree, capsRows: root)
+        return node(ScanAggregate(plan: plan, child: tree, capsRows: root))
     }
 
     private static func setOperation(_ l: any Operator, _ r: any Operator, _ operand: SetOperand, at p: SourcePosition) throws -> any Operator {
@@ -85,15 +87,15 @@ struct QueryPlanner {
             return try distinctOn(s, capsRows: capsRows)
         }
         let planner = selectPlanner()
-        if s.from == nil { return ScanAggregate(plan: try planner.plan(s), child: nil, capsRows: capsRows) }
+        if s.from == nil { return node(ScanAggregate(plan: try planner.plan(s), child: nil, capsRows: capsRows)) }
         if case let .table(t)? = s.from?.source, ctes[t.name] == nil, viewQuery(t.name) == nil {
-            return ScanAggregate(plan: try planner.plan(s), child: nil, capsRows: capsRows)  // today's fast path
+            return node(ScanAggregate(plan: try planner.plan(s), child: nil, capsRows: capsRows))  // today's fast path
         }
         let used = Self.hasWildcard(s) ? nil : Self.columnNames(s)
         var leaf = 0
         let source = try self.source(s.from!, used: used, filters: pushedFilters(s), leaf: &leaf)
         let plan = try planner.plan(s, input: PlanInput(columns: source.columns, star: source.star))
-        return ScanAggregate(plan: plan, child: source.op, capsRows: capsRows)
+        return node(ScanAggregate(plan: plan, child: source.op, capsRows: capsRows))
     }
 
     /// A SELECT with window functions, in three steps: the SELECT without them computes every value they
@@ -110,7 +112,27 @@ struct QueryPlanner {
             return name
         }
         func ref(_ name: String, _ p: SourcePosition) -> Expr { Expr(.column(table: nil, name: name), at: p) }
-        func rewrite(_ e: Expr) throws -> Expr {
+        // Select-list names, and whether a name is a column of the FROM (which WHERE and QUALIFY see first;
+        // a name no column has falls back to the select item it names, as DuckDB does).
+        let named: [(name: String, expr: Expr)] = s.items.compactMap {
+            if case let .expr(e, alias) = $0 { (alias ?? SelectPlanner.name(of: e), e) } else { nil }
+        }
+        var fromColumns: PlanInput?
+        func aliased(_ e: Expr) throws -> Expr? {
+            guard case let .column(nil, n) = e.kind, let item = named.first(where: { $0.name == n }) else { return nil }
+            if fromColumns == nil, let from = s.from { fromColumns = PlanInput(columns: try fromColumnList(from)) }
+            if let fromColumns, (try? fromColumns.resolve(nil, n, e.position)) != nil { return nil }
+            return item.expr
+        }
+        func mentionsAlias(_ e: Expr) throws -> Bool {
+            if try aliased(e) != nil { return true }
+            var found = false
+            try e.kind.forEachChild { if !found { found = try mentionsAlias($0) } }
+            return found
+        }
+        /// `keepAliases` (QUALIFY): a bare select-list alias stays a name, which the outer SELECT binds to its item.
+        func rewrite(_ e: Expr, keepAliases: Bool = false) throws -> Expr {
+            if keepAliases, try aliased(e) != nil { return e }
             if case let .window(call, spec) = e.kind {
                 if call.arguments.contains(where: { $0.kind.containsWindow }) || spec.partitionBy.contains(where: { $0.kind.containsWindow })
                     || spec.orderBy.contains(where: { $0.expr.kind.containsWindow }) {
@@ -122,8 +144,23 @@ struct QueryPlanner {
                 calls.append((call, spec, e.position))
                 return ref("\u{1}w\(calls.count - 1)", e.position)
             }
-            if !e.kind.containsWindow { return ref(hidden(e), e.position) }
-            return Expr(try e.kind.mapChildren(rewrite), at: e.position)
+            if !e.kind.containsWindow, !(keepAliases ? try mentionsAlias(e) : false) { return ref(hidden(e), e.position) }
+            return Expr(try e.kind.mapChildren { try rewrite($0, keepAliases: keepAliases) }, at: e.position)
+        }
+        // WHERE runs below the window: an alias there is replaced by its item, which must not be a window
+        // function or an aggregate.
+        func whereAliases(_ e: Expr) throws -> Expr {
+            if let item = try aliased(e) {
+                guard case let .column(nil, n) = e.kind else { return e }
+                if item.kind.containsWindow {
+                    throw QueryError("WHERE cannot use '\(n)': it names a window function of the select list (use QUALIFY)", at: e.position)
+                }
+                if SelectPlanner.containsAggregate(item) {
+                    throw QueryError("WHERE cannot use '\(n)': it names an aggregate of the select list (use HAVING)", at: e.position)
+                }
+                return item
+            }
+            return Expr(try e.kind.mapChildren(whereAliases), at: e.position)
         }
         var outer = SelectStatement(items: [], position: s.position)
         var names: [String] = []
@@ -142,11 +179,12 @@ struct QueryPlanner {
             o.expr = try rewrite(o.expr)
             return o
         }
-        outer.where = try s.qualify.map(rewrite)
+        outer.where = try s.qualify.map { try rewrite($0, keepAliases: true) }
         outer.distinct = s.distinct
         outer.limit = s.limit
         outer.offset = s.offset
-        var inner = SelectStatement(items: innerItems, from: s.from, where: s.where, groupBy: s.groupBy, having: s.having, position: s.position)
+        var inner = SelectStatement(items: innerItems, from: s.from, where: try s.where.map(whereAliases), groupBy: s.groupBy,
+                                    having: s.having, position: s.position)
         // GROUP BY ordinals name the original select list.
         inner.groupBy = try s.groupBy.map { g in
             guard case let .literal(.int(k)) = g.kind else { return g }
@@ -221,10 +259,10 @@ struct QueryPlanner {
             }
             functions.append(f)
         }
-        let window = Window(child: leaf, functions: functions, names: calls.indices.map { "\u{1}w\($0)" })
+        let window = node(Window(child: leaf, functions: functions, names: calls.indices.map { "\u{1}w\($0)" }))
         let input = PlanInput(columns: window.columns, star: window.columns.indices.filter { !window.columns[$0].name.hasPrefix("\u{1}") })
         let plan = try selectPlanner().plan(outer, input: input)
-        return ScanAggregate(plan: plan, child: window, capsRows: capsRows)
+        return node(ScanAggregate(plan: plan, child: window, capsRows: capsRows))
     }
 
     /// `SELECT DISTINCT ON (keys) items … ORDER BY … LIMIT …`: the leaf computes the items and the keys
@@ -237,8 +275,7 @@ struct QueryPlanner {
         let hidden = s.distinctOn.indices.map { "\u{1}distinct_on_\($0)" }
         inner.items += zip(s.distinctOn, hidden).map { .expr($0, alias: $1) }
         let leaf = try select(inner, capsRows: false)
-        let op = DistinctOn(child: leaf, keyCount: hidden.count, limit: s.limit, offset: s.offset ?? 0)
-        return op
+        return node(DistinctOn(child: leaf, keyCount: hidden.count, limit: s.limit, offset: s.offset ?? 0))
     }
 
     /// A FROM item's operator, the columns it offers (qualified by table name or alias) and what `*` shows.
@@ -261,7 +298,7 @@ struct QueryPlanner {
         case let .table(t):
             if let def = ctes[t.name] {
                 let cols = try Self.renamed(def.plan.columns, qualifier: ref.alias ?? t.name, ref)
-                return Source(op: CTEScan(def, columns: cols), columns: cols, star: Array(cols.indices))
+                return Source(op: node(CTEScan(def, columns: cols)), columns: cols, star: Array(cols.indices))
             }
             if let q = viewQuery(t.name) { return try view(t, q, ref) }
             return try table(t, ref, used: used, filter: filter)
@@ -271,7 +308,7 @@ struct QueryPlanner {
             return Source(op: op, columns: cols, star: Array(cols.indices))
         case let .function(call, at):
             let op = try series(call, at, ref)
-            return Source(op: op, columns: op.columns, star: [0])
+            return Source(op: node(op), columns: op.columns, star: [0])
         case let .join(l, kind, r, condition):
             let left = try source(l, used: used, filters: filters, leaf: &leaf)
             let right = try source(r, used: used, filters: filters, leaf: &leaf)
@@ -297,7 +334,7 @@ struct QueryPlanner {
         let plan = try selectPlanner().plan(s)
         let op = ScanAggregate(plan: plan, child: nil, capsRows: false)
         let cols = try Self.renamed(op.columns, qualifier: ref.alias ?? t.name, ref)
-        return Source(op: op, columns: cols, star: Array(cols.indices))
+        return Source(op: node(op), columns: cols, star: Array(cols.indices))
     }
 
     /// `generate_series(…)` or `range(…)`.
@@ -453,10 +490,10 @@ struct QueryPlanner {
         let residual = rest.isEmpty ? nil : rest.dropFirst().reduce(rest[0]) { .and($0, $1) }
         if kind == .cross, residual != nil || !leftKeys.isEmpty { throw QueryError("CROSS JOIN takes no condition", at: ref.position) }
         // A join takes tags as dictionary codes: its scans need not turn them into strings per row.
-        for input in [l.op, r.op] { (input as? ScanAggregate)?.keepsSymbols = true }
+        for input in [l.op, r.op] { (AnalyzedOperator.unwrapped(input) as? ScanAggregate)?.keepsSymbols = true }
         let op = HashJoin(left: l.op, right: r.op, kind: kind, leftKeys: leftKeys, rightKeys: rightKeys, residual: residual,
                           merged: merged, columns: columns)
-        return Source(op: op, columns: columns, star: star)
+        return Source(op: node(op), columns: columns, star: star)
     }
 
     /// A scalar, EXISTS or IN subquery inside an expression bound by `outer`.
@@ -566,18 +603,7 @@ struct QueryPlanner {
                              valueOfIn: Bool = false) throws -> (SelectStatement, [Expr], CorrelatedResidual?) {
         guard let w = q.where, let from = q.from, q.setOperations.isEmpty else { return (q, [], nil) }
         // The inner query's own columns: names found there are inner, others outer if the outer query has them.
-        let innerColumns: [PlanColumn]
-        if case let .table(t) = from.source, ctes[t.name] == nil, viewQuery(t.name) == nil {
-            if let schema = engine.database.schema(of: t.name) {
-                innerColumns = schema.columns.map { PlanColumn(name: $0.name, qualifier: from.alias ?? t.name, type: ValueType($0.type)) }
-            } else {
-                // Not a stored table (a pg_catalog or information_schema table): its planned source names the columns.
-                innerColumns = try source(from, used: nil).columns
-            }
-        } else {
-            innerColumns = try source(from, used: nil).columns
-        }
-        let scope = PlanInput(columns: innerColumns)
+        let scope = PlanInput(columns: try fromColumnList(from))
         enum Side { case inner, outer, unknown }
         func side(_ e: Expr) -> Side {
             guard case let .column(table, name) = e.kind else { return .inner }
@@ -677,6 +703,17 @@ struct QueryPlanner {
         inner.orderBy = []
         inner.where = kept.isEmpty ? nil : kept.dropFirst().reduce(kept[0]) { Expr(.binary(.and, $0, $1), at: $1.position) }
         return (inner, outerKeys, residual)
+    }
+
+    /// The columns a FROM item offers, for deciding what a name means before planning the query
+    /// (a stored table's come from its schema, without a snapshot).
+    func fromColumnList(_ from: TableRef) throws -> [PlanColumn] {
+        if case let .table(t) = from.source, ctes[t.name] == nil, viewQuery(t.name) == nil,
+           let schema = engine.database.schema(of: t.name) {
+            return schema.columns.map { PlanColumn(name: $0.name, qualifier: from.alias ?? t.name, type: ValueType($0.type)) }
+        }
+        // Anything else (a pg_catalog table, subquery, join): its planned source names the columns.
+        return try source(from, used: nil).columns
     }
 
     /// An input's columns under a FROM item's alias, with `alias(c1, c2, …)` renaming the first ones.
