@@ -330,7 +330,8 @@ struct QueryPlanner {
         let read = virtual != nil ? Array(schema.columns.enumerated()) : schema.columns.enumerated().filter { i, c in i == 0 || used.map { $0.contains(c.name) || $0.contains(c.name.lowercased()) } ?? true }
         let items: [SelectItem] = read.map { _, c in .expr(Expr(.column(table: nil, name: c.name), at: t.position), alias: nil) }
         let condition = filter.isEmpty ? nil : filter.dropFirst().reduce(filter[0]) { Expr(.binary(.and, $0, $1), at: $1.position) }
-        let s = SelectStatement(items: items, from: TableRef(.table(t)), where: condition, position: t.position)
+        // Under the join's alias: the pushed conditions name the table by it.
+        let s = SelectStatement(items: items, from: TableRef(.table(t), alias: ref.alias), where: condition, position: t.position)
         let plan = try selectPlanner().plan(s)
         let op = ScanAggregate(plan: plan, child: nil, capsRows: false)
         let cols = try Self.renamed(op.columns, qualifier: ref.alias ?? t.name, ref)
