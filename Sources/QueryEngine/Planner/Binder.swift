@@ -470,7 +470,8 @@ struct Binder {
                                 "concat", "epoch_ns", "epoch_ms", "epoch", "date_part", "datepart", "extract", "strftime",
                                 "strptime", "make_timestamp", "to_timestamp", "timezone", "regexp_matches", "pg_get_userbyid",
                                 "pg_encoding_to_char", "format_type", "pg_table_is_visible", "obj_description", "col_description",
-                                "shobj_description", "pg_get_expr", "array_to_string", "quote_ident"] + DatePart.allCases.map(\.rawValue)
+                                "shobj_description", "pg_get_expr", "array_to_string", "quote_ident", "version", "current_database",
+                                "current_catalog", "current_schema", "pg_backend_pid", "current_setting"] + DatePart.allCases.map(\.rawValue)
 
     /// Whether `e` is a TIMESTAMP WITH TIME ZONE in DuckDB's typing (an instant, not a wall time): what
     /// `AT TIME ZONE`, `to_timestamp` and `now()` give, and truncations and shifts of those. Stored

@@ -64,3 +64,17 @@ import TestSupport
         }
     }
 }
+
+/// Every scalar function the binder knows is a "did you mean" candidate, session functions included.
+@Suite struct FunctionSuggestionTests {
+    @Test func sessionFunctionsAreSuggested() throws {
+        try withPlays(rows: 10) { e in
+            do {
+                _ = try e.execute("SELECT curent_database()")
+                Issue.record("no error")
+            } catch {
+                #expect("\(error)".contains("did you mean current_database()?"), "\(error)")
+            }
+        }
+    }
+}
