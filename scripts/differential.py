@@ -2,6 +2,7 @@
 """DuckDB's answers for tsdb's differential test.
 
 Usage: differential.py --parquet FILE --queries-sql FILE --out ANSWERS.json [--random N] [--edge N] [--seed S]
+                       [--relational N --artists-lp FILE]
        differential.py ... --print      (also print every query, numbered, to stdout)
 
 Runs every query of queries.sql (`-- name:` headers) and N randomly generated queries (seeded,
@@ -25,6 +26,10 @@ same query with count(DISTINCT …) (`reference`).
 and NaN doubles, timestamps near the end of the nanosecond range). A case with "error" is one DuckDB
 refused (its message), or answered beyond 64 bits (a HUGEINT, a timestamp past 2262), which tsdb
 refuses by design: tsdb must refuse it too, and "both refuse" counts as agreement.
+
+`--relational N --artists-lp FILE` writes a dimension table `artists` (artist tag; genre, label, fans
+fields) as line protocol to FILE, creates it in DuckDB, and adds N cases `jNNN`: joins, windows, WITH
+queries, set operations, correlated IN/EXISTS and generate_series over the plays and `artists`.
 
 Every generated query is run on DuckDB first; one that DuckDB rejects, whose ORDER BY … LIMIT would cut
 through ties, or whose answer is too big, is dropped and another drawn.
@@ -565,6 +570,138 @@ class EdgeGenerator(Generator):
         return f"SELECT {key}, {call} AS v FROM plays{where} GROUP BY {key} ORDER BY {key}", "", [0]
 
 
+# ---------------------------------------------------------------- joins, windows, CTEs, set operations
+
+GENRES = ["pop", "rock", "jazz", "hip-hop", "electronic", "folk", "classical"]
+
+
+def lp_tag(s):
+    return s.replace("\\", "\\\\").replace(",", "\\,").replace("=", "\\=").replace(" ", "\\ ")
+
+
+def lp_string(s):
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def write_artists(con, path):
+    """The dimension table `artists` (most of the plays' artists and a few without plays, some labels NULL),
+    written as line protocol for tsdb and created in DuckDB from the same rows."""
+    names = [r[0] for r in con.execute("SELECT DISTINCT artist FROM plays ORDER BY artist").fetchall()]
+    rng = random.Random(20260101)
+    rows = []
+    for name in names + ["Artist 9999", "Nobody, Really", "Zero=Plays"]:
+        if rng.random() < 0.15:
+            continue  # an artist the dimension table lacks: inner and outer joins differ
+        genre = rng.choice(GENRES)
+        label = None if rng.random() < 0.2 else f"L{rng.randrange(12)}"
+        rows.append((name, genre, label, rng.randrange(1, 2_000_000)))
+    con.execute("CREATE TABLE artists (time TIMESTAMP, artist VARCHAR, genre VARCHAR, label VARCHAR, fans BIGINT)")
+    con.executemany("INSERT INTO artists VALUES (TIMESTAMP '1970-01-01', ?, ?, ?, ?)", [list(r) for r in rows])
+    with open(path, "w", encoding="utf-8") as f:
+        for name, genre, label, fans in rows:
+            fields = [f"genre={lp_string(genre)}"] + ([f"label={lp_string(label)}"] if label else []) + [f"fans={fans}i"]
+            f.write(f"artists,artist={lp_tag(name)} {','.join(fields)} 0\n")
+
+
+class RelationalGenerator(Generator):
+    """Queries beyond one table (cases jNNN): joins of the plays with `artists` (inner, outer, USING, extra
+    conditions), window functions and QUALIFY, WITH queries (one read twice), set operations, correlated
+    IN/EXISTS and generate_series filled with a LEFT JOIN. Plays predicates go inside a subquery or WITH
+    query, where their bare column names are unambiguous."""
+
+    def filtered(self):
+        return f"(SELECT * FROM plays WHERE {self.predicate()})" if self.r() < 0.7 else "plays"
+
+    def query(self):
+        k = self.rng.randrange(12)
+        key = self.pick(TAGS_LOW + BOOLS)
+        src = self.filtered()
+        if k == 0:
+            kind = self.pick(["JOIN", "LEFT JOIN", "INNER JOIN", "LEFT OUTER JOIN"])
+            return (f"SELECT a.genre, count(*) AS plays, count(DISTINCT p.user_id) AS listeners, sum(p.duration_ms) AS ms "
+                    f"FROM {src} p {kind} artists a ON a.artist = p.artist GROUP BY a.genre ORDER BY a.genre"), "", [0]
+        if k == 1:
+            cond = self.pick(["a.fans > 1000000", "a.label = 'L3'", "a.label IS NULL", "p.duration_ms > a.fans // 10"])
+            return (f"SELECT p.{key}, a.label, count(*) AS n FROM {src} p JOIN artists a ON p.artist = a.artist AND {cond} "
+                    f"GROUP BY p.{key}, a.label ORDER BY p.{key}, a.label"), "", [0, 1]
+        if k == 2:
+            kind = self.pick(["RIGHT JOIN", "FULL JOIN", "LEFT JOIN"])
+            return (f"SELECT count(*) AS n, count(p.artist) AS matched, count(a.artist) AS known, count(DISTINCT a.genre) AS genres "
+                    f"FROM (SELECT artist, count(*) AS c FROM {src} GROUP BY artist) p {kind} artists a USING (artist)"), "", None
+        if k == 3:
+            b = self.pick(["day", "week", "month"])
+            f = self.pick(["lag(n) OVER w", "lead(n, 2, 0) OVER w", "sum(n) OVER (PARTITION BY k ORDER BY d ROWS BETWEEN 6 PRECEDING AND CURRENT ROW)",
+                           "avg(n) OVER (PARTITION BY k ORDER BY d ROWS BETWEEN 2 PRECEDING AND 2 FOLLOWING)",
+                           "n - first_value(n) OVER w", "max(n) OVER (PARTITION BY k)", "count(*) OVER (PARTITION BY k ORDER BY d)",
+                           "row_number() OVER w", "ntile(4) OVER w"])
+            f = f.replace("OVER w", "OVER (PARTITION BY k ORDER BY d)")
+            return (f"SELECT k, d, n, {f} AS v FROM (SELECT {key} AS k, date_trunc('{b}', time) AS d, count(*) AS n "
+                    f"FROM {src} GROUP BY k, d) t ORDER BY k, d"), self.limit(), [0, 1]
+        if k == 4:
+            c = self.pick(["artist", "track", "country"])
+            fn = self.pick(["rank()", "dense_rank()"])
+            return (f"SELECT platform, {c}, count(*) AS n, {fn} OVER (PARTITION BY platform ORDER BY count(*) DESC) AS r "
+                    f"FROM {src} GROUP BY platform, {c} QUALIFY r <= {self.pick([1, 2, 3, 5])} ORDER BY platform, r, {c}"), "", [0, 1]
+        if k == 5:
+            return (f"WITH d AS (SELECT artist, count(*) AS n, sum(duration_ms) AS ms FROM {src} GROUP BY artist) "
+                    f"SELECT a.genre, count(*) AS artists, sum(d.n) AS plays, max(d.ms) AS top_ms FROM d JOIN artists a ON a.artist = d.artist "
+                    f"GROUP BY a.genre ORDER BY a.genre"), "", [0]
+        if k == 6:
+            c = self.pick(["artist", "user_id", "country"])
+            return (f"WITH d AS (SELECT {c}, count(*) AS n FROM {src} GROUP BY {c}) "
+                    f"SELECT count(*) AS above, min(n) AS least FROM d WHERE n > (SELECT avg(n) FROM d)"), "", None
+        if k == 7:
+            op = self.pick(["UNION", "UNION ALL", "INTERSECT", "EXCEPT", "INTERSECT ALL", "EXCEPT ALL"])
+            c = self.pick(["user_id", "artist", "country", "track"])
+            return (f"SELECT count(*) AS n, min(x) AS lo, max(x) AS hi FROM (SELECT {c} AS x FROM plays WHERE {self.predicate()} "
+                    f"{op} SELECT {c} FROM plays WHERE {self.predicate()}) s"), "", None
+        if k == 8:
+            neg = self.pick(["", "NOT "])
+            plat = self.quote(self.pick(self.pools["platform"]))
+            return (f"SELECT a.genre, count(*) AS n FROM artists a WHERE {neg}EXISTS (SELECT 1 FROM plays p "
+                    f"WHERE p.artist = a.artist AND p.platform = {plat}) GROUP BY a.genre ORDER BY a.genre"), "", [0]
+        if k == 9:
+            neg = self.pick(["", "NOT "])
+            c = self.pick(["country", "platform", "device"])
+            return (f"SELECT p.{key}, count(*) AS n FROM {src} p WHERE p.user_id {neg}IN (SELECT q.user_id FROM plays q "
+                    f"WHERE q.{c} = p.{c} AND q.liked) GROUP BY p.{key} ORDER BY p.{key}"), "", [0]
+        if k == 10:
+            a = FIRST_DAY + datetime.timedelta(days=self.rng.randrange(-5, DAYS))
+            b = a + datetime.timedelta(days=self.pick([6, 13, 30]))
+            artist = self.quote(self.pick(self.pools["artist"]))
+            return (f"SELECT d.day, count(p.time) AS plays FROM generate_series(TIMESTAMP '{a.isoformat()}', TIMESTAMP '{b.isoformat()}', "
+                    f"INTERVAL '1 day') AS d(day) LEFT JOIN plays p ON date_trunc('day', p.time) = d.day AND p.artist = {artist} "
+                    f"GROUP BY d.day ORDER BY d.day"), "", [0]
+        return (f"SELECT p.artist, p.track, count(*) AS n FROM {src} p JOIN plays q ON q.user_id = p.user_id AND q.track = p.track "
+                f"AND q.time > p.time WHERE p.country = {self.quote(self.pick(self.pools['country']))} GROUP BY p.artist, p.track "
+                f"ORDER BY n DESC, p.artist, p.track"), self.limit(force=True), [2, 0, 1]
+
+
+def relational_cases(con, n, seed, max_rows):
+    """n cases jNNN from RelationalGenerator, each answered by DuckDB (refused or oversized ones redrawn)."""
+    gen = RelationalGenerator(con, seed + 104729)
+    cases, tries = [], 0
+    while len(cases) < n:
+        tries += 1
+        if tries > n * 20:
+            sys.exit(f"differential.py: only {len(cases)} usable relational queries after {tries} tries")
+        base, tail, order_cols = gen.query()
+        sql = base + tail
+        try:
+            names, kinds, rows = answer(con, sql)
+            if order_cols is not None and has_ties(con, base, len(names), order_cols):
+                if tail:
+                    continue
+                order_cols = None
+        except Exception as e:
+            print(f"differential.py: DuckDB refused a relational query ({str(e).splitlines()[0]}): {sql}", file=sys.stderr)
+            continue
+        if len(rows) > max_rows:
+            continue
+        cases.append(dict(id=f"j{len(cases):03d}", sql=sql, ordered=order_cols is not None, names=names, kinds=kinds, rows=rows))
+    return cases
+
+
 def beyond_64_bits(kinds, rows):
     """Whether DuckDB's answer holds an int or a time (ns) that tsdb's 64-bit types cannot."""
     for row in rows:
@@ -682,6 +819,8 @@ def main():
     ap.add_argument("--random", type=int, default=300)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--edge", type=int, default=0)
+    ap.add_argument("--relational", type=int, default=0)
+    ap.add_argument("--artists-lp", help="write the dimension table `artists` here as line protocol (for --relational)")
     ap.add_argument("--max-rows", type=int, default=1500)
     ap.add_argument("--print", action="store_true")
     a = ap.parse_args()
@@ -735,6 +874,12 @@ def main():
         made += 1
 
     cases += edge_cases(con, a.edge, a.seed, a.max_rows)
+
+    if a.relational:
+        if not a.artists_lp:
+            sys.exit("differential.py: --relational needs --artists-lp")
+        write_artists(con, a.artists_lp)
+        cases += relational_cases(con, a.relational, a.seed, a.max_rows)
 
     for i, sql in enumerate(FUNCS):
         names, kinds, rows = answer(con, sql)

@@ -1,4 +1,5 @@
 import ColumnStore
+import Foundation
 
 /// Dispatches one parsed statement: SELECT, EXPLAIN, SHOW TABLES, DESCRIBE, SHOW PARTITIONS, CREATE TABLE,
 /// ALTER TABLE, INSERT, COPY, DELETE, VACUUM, TRUNCATE, DROP TABLE.
@@ -26,6 +27,8 @@ struct StatementRunner {
             return try CopyRunner(engine: engine, now: now, control: control).run(c)
         case let .explain(s):
             return try Explain(engine: engine, now: now, control: control, session: session).run(s)
+        case let .explainAnalyze(s):
+            return try Explain(engine: engine, now: now, control: control, session: session).analyze(s)
         case let .delete(d):
             return try DeleteRunner(engine: engine, now: now, control: control).delete(d)
         case let .vacuum(t):
@@ -92,7 +95,7 @@ extension StatementRunner {
             // Planning runs nothing (subqueries are plan nodes): the tree's columns are the answer's.
             let root = try QueryPlanner(engine: engine, now: now, control: control, session: session).plan(s)
             return root.columns.map { ($0.name, $0.type.columnType) }
-        case .explain: return [("plan", .string)]
+        case .explain, .explainAnalyze: return [("plan", .string)]
         case .showTables: return [("name", .string)]
         case .describe: return [("column_name", .string), ("column_type", .string), ("kind", .string)]
         case .showPartitions: return SystemTables.partitionColumns.map { ($0.name, $0.type) }
@@ -118,6 +121,23 @@ struct Explain {
         let root = try QueryPlanner(engine: engine, now: now, control: control, session: session).plan(s)
         var col = ColumnVector(type: .string)
         for l in PlanPrinter.lines(root) + ["PARALLEL \(engine.threads) thread(s)"] { col.append(string: l) }
+        return QueryResult(columns: [ResultColumn(name: "plan", vector: col)])
+    }
+
+    /// EXPLAIN ANALYZE: the query runs (its rows are counted, not returned) with every operator
+    /// instrumented, then the tree is drawn with each one's rows and own time.
+    func analyze(_ s: SelectStatement) throws -> QueryResult {
+        var planner = QueryPlanner(engine: engine, now: now, control: control, session: session)
+        planner.analyze = true
+        // Not the result: its rows are counted, so the caller's row cap does not apply.
+        let root = try planner.plan(s, root: false)
+        let start = DispatchTime.now().uptimeNanoseconds
+        let batch = try root.run(ExecutionContext(engine: engine, now: now, control: control))
+        let total = DispatchTime.now().uptimeNanoseconds &- start
+        var col = ColumnVector(type: .string)
+        let lines = PlanPrinter.lines(root) + ["PARALLEL \(engine.threads) thread(s)",
+                                               "RESULT \(batch.rowCount) row(s) in \(PlanPrinter.milliseconds(total)) ms"]
+        for l in lines { col.append(string: l) }
         return QueryResult(columns: [ResultColumn(name: "plan", vector: col)])
     }
 }

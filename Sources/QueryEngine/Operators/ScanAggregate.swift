@@ -53,7 +53,10 @@ final class ScanAggregate: Operator {
         return parts.joined(separator: " → ")
     }
 
-    var details: [String] {
+    var details: [String] { scanDetails + (plan.aggregationStrategy.map { [$0] } ?? []) }
+
+    /// What the time range and block statistics leave of the table, and the columns read.
+    private var scanDetails: [String] {
         guard case let .table(snap) = plan.source else { return notes }
         var lines: [String] = notes
         func fmt(_ t: Int64) -> String { t == .min ? "-inf" : t == .max ? "+inf" : SQLTimestamp.format(t) }

@@ -6,8 +6,11 @@ extension Parser {
         if token.is(.select) || token.is(.with) { return .select(try parseQuery()) }
         if token.is(.explain) {
             advance()
-            guard current.is(.select) || current.is(.with) else { throw unexpected(["SELECT", "WITH"]) }
-            return .explain(try parseQuery())
+            let analyze = isWord("analyze")
+            if analyze { advance() }
+            guard current.is(.select) || current.is(.with) else { throw unexpected(analyze ? ["SELECT", "WITH"] : ["SELECT", "WITH", "ANALYZE"]) }
+            let query = try parseQuery()
+            return analyze ? .explainAnalyze(query) : .explain(query)
         }
         if token.is(.show) {
             advance()

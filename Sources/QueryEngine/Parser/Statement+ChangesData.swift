@@ -3,7 +3,7 @@ extension Statement {
     /// tokens allowed to change the database may run them.
     public var changesData: Bool {
         switch self {
-        case .select, .explain, .showTables, .describe, .showPartitions, .copy: return false
+        case .select, .explain, .explainAnalyze, .showTables, .describe, .showPartitions, .copy: return false
         case .createTable, .insert, .alterTable: return true
         case .delete, .vacuum, .truncate, .dropTable, .alterDedup: return true
         case let .materializedView(v): if case .show = v { return false } else { return true }

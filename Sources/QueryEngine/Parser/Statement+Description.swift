@@ -4,6 +4,7 @@ extension Statement: CustomStringConvertible {
         switch self {
         case .select(let select): return select.description
         case .explain(let select): return "EXPLAIN " + select.description
+        case .explainAnalyze(let select): return "EXPLAIN ANALYZE " + select.description
         case .showTables: return "SHOW TABLES"
         case .describe(let table): return "DESCRIBE " + SQLIdentifier.quoted(table.name)
         case .showPartitions(let table): return "SHOW PARTITIONS FROM " + SQLIdentifier.quoted(table.name)

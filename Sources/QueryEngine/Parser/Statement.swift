@@ -3,6 +3,8 @@ public enum Statement: Sendable, Hashable {
     case select(SelectStatement)
     /// `EXPLAIN <select>`: show the plan instead of running it.
     case explain(SelectStatement)
+    /// `EXPLAIN ANALYZE <select>`: run the query, then show the plan with each operator's rows and time.
+    case explainAnalyze(SelectStatement)
     /// `SHOW TABLES`.
     case showTables
     /// `DESCRIBE <table>`: the table's columns and types.

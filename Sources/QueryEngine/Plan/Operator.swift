@@ -16,7 +16,9 @@ extension Operator {
     var details: [String] { [] }
 }
 
-/// EXPLAIN's drawing of an operator tree, one node a line, children indented under their parent.
+/// EXPLAIN's drawing of an operator tree, one node a line, children indented under their parent. After
+/// EXPLAIN ANALYZE ran the tree, each instrumented node also shows its rows and its own time (its
+/// children's time taken out).
 enum PlanPrinter {
     static func lines(_ root: any Operator) -> [String] {
         var out: [String] = []
@@ -24,8 +26,9 @@ enum PlanPrinter {
         func visit(_ op: any Operator, _ depth: Int) {
             let pad = String(repeating: "  ", count: depth)
             out.append(pad + op.label)
+            if let a = op as? AnalyzedOperator { out.append(pad + "    " + actual(a)) }
             for d in op.details { out.append(pad + "    " + d) }
-            if let cte = op as? CTEScan {
+            if let cte = AnalyzedOperator.unwrapped(op) as? CTEScan {
                 // A WITH query read several times runs once: its tree is drawn at its first reader.
                 guard shared.insert(ObjectIdentifier(cte.definition)).inserted else { return }
             }
@@ -33,5 +36,24 @@ enum PlanPrinter {
         }
         visit(root, 0)
         return out
+    }
+
+    /// `actual: rows N, time X ms` — the node's own time: its runs' time less its children's, which ran
+    /// inside it (a WITH query read twice ran once, in its first reader).
+    static func actual(_ a: AnalyzedOperator) -> String {
+        let r = a.recorded
+        guard r.runs > 0 else { return "actual: never ran" }
+        var inner: UInt64 = 0
+        for c in a.children {
+            let node = (c as? SubqueryNode)?.plan ?? c
+            if let ca = node as? AnalyzedOperator { inner &+= ca.recorded.nanoseconds }
+        }
+        let own = r.nanoseconds > inner ? r.nanoseconds - inner : 0
+        let runs = r.runs > 1 ? ", \(r.runs) runs" : ""
+        return "actual: rows \(r.rows), time \(milliseconds(own)) ms\(runs)"
+    }
+
+    static func milliseconds(_ ns: UInt64) -> String {
+        String(format: "%.3f", Double(ns) / 1e6)
     }
 }

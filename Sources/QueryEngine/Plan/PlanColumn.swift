@@ -45,10 +45,20 @@ struct PlanInput {
         if found.count == 1 { return .column(found[0], columns[found[0]].type) }
         let shown = (qualifier.map { "\($0)." } ?? "") + name
         if found.isEmpty {
-            if let q = qualifier, !columns.contains(where: { $0.qualifier == q }) {
-                throw QueryError("unknown table or alias '\(q)' in '\(shown)'", at: p)
+            func named(_ c: PlanColumn) -> String { (c.qualifier.map { "\($0)." } ?? "") + c.name }
+            if let q = qualifier, !columns.contains(where: { $0.qualifier == q || $0.qualifier?.lowercased() == q }) {
+                var aliases: [String] = []
+                for c in columns { if let a = c.qualifier, !aliases.contains(a) { aliases.append(a) } }
+                let hint = (q.count > 1 ? Suggestions.closest(to: q, in: aliases) : nil).map { " (did you mean '\($0)'?)" }
+                    ?? (aliases.isEmpty ? "" : " (the FROM has \(aliases.map { "'\($0)'" }.joined(separator: ", ")))")
+                throw QueryError("unknown table or alias '\(q)' in '\(shown)'\(hint)", at: p)
             }
-            throw QueryError("unknown column '\(shown)'", at: p)
+            // The nearest name among the columns the qualifier (or, without one, the FROM) offers.
+            let pool = columns.filter { c in qualifier.map { c.qualifier == $0 || c.qualifier?.lowercased() == $0 } ?? true }
+            let hint = Suggestions.closest(to: name, in: pool.map(\.name)).flatMap { n in
+                pool.first { $0.name == n }.map { " (did you mean '\(qualifier == nil ? n : named($0))'?)" }
+            } ?? ""
+            throw QueryError("unknown column '\(shown)'\(hint)", at: p)
         }
         let candidates = found.map { (columns[$0].qualifier.map { "\($0)." } ?? "") + columns[$0].name }
         throw QueryError("column reference '\(shown)' is ambiguous (\(candidates.joined(separator: ", ")))", at: p)

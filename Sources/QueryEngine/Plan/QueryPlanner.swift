@@ -13,6 +13,8 @@ struct QueryPlanner {
     var session = QuerySession()
     /// Views being expanded: inside one, its own name is its stored table.
     var expandingViews: Set<String> = []
+    /// EXPLAIN ANALYZE: every operator planned is wrapped in an `AnalyzedOperator` that records its rows and time.
+    var analyze = false
 
     init(engine: QueryEngine, now: Int64, control: QueryControl?, session: QuerySession = QuerySession()) {
         self.engine = engine
@@ -51,20 +53,20 @@ struct QueryPlanner {
             let op = try scope.select(operand.query, capsRows: false)
             if operand.operation == .intersect {
                 let last = terms.removeLast()
-                terms.append((last.0, try Self.setOperation(last.1, op, operand, at: operand.query.position)))
+                terms.append((last.0, node(try Self.setOperation(last.1, op, operand, at: operand.query.position))))
             } else {
                 terms.append((operand, op))
             }
         }
         var tree = terms[0].1
         for (operand, op) in terms.dropFirst() {
-            tree = try Self.setOperation(tree, op, operand!, at: operand!.query.position)
+            tree = node(try Self.setOperation(tree, op, operand!, at: operand!.query.position))
         }
         guard !s.orderBy.isEmpty || s.limit != nil || s.offset != nil else { return tree }
         // ORDER BY and LIMIT of a set operation: a SELECT * over its rows.
         let outer = SelectStatement(items: [.wildcard], orderBy: s.orderBy, limit: s.limit, offset: s.offset, position: s.position)
         let plan = try selectPlanner().plan(outer, input: PlanInput(columns: tree.columns))
-        return ScanAggregate(plan: plan, child: tree, capsRows: root)
+        return node(ScanAggregate(plan: plan, child: tree, capsRows: root))
     }
 
     /// The branches of a set operation with each bare `NULL` select item typed as the other branches'
@@ -113,17 +115,17 @@ struct QueryPlanner {
             return try distinctOn(s, capsRows: capsRows)
         }
         let planner = selectPlanner()
-        if s.from == nil { return ScanAggregate(plan: try planner.plan(s), child: nil, capsRows: capsRows) }
+        if s.from == nil { return node(ScanAggregate(plan: try planner.plan(s), child: nil, capsRows: capsRows)) }
         if case let .table(t)? = s.from?.source, ctes[t.name] == nil {
             switch viewRead(t.name) {
             case nil:
                 if let op = answeredFromView(s, capsRows: capsRows) { return op }
-                return ScanAggregate(plan: try planner.plan(s), child: nil, capsRows: capsRows)  // today's fast path
+                return node(ScanAggregate(plan: try planner.plan(s), child: nil, capsRows: capsRows))  // today's fast path
             case let .stored(cols)? where s.from!.columnAliases.isEmpty:
                 // A view with nothing pending: its stored table, scanned directly under the view's names.
                 var direct = planner
                 direct.viewColumns = cols
-                return ScanAggregate(plan: try direct.plan(s), child: nil, capsRows: capsRows)
+                return node(ScanAggregate(plan: try direct.plan(s), child: nil, capsRows: capsRows))
             default:
                 break
             }
@@ -132,7 +134,7 @@ struct QueryPlanner {
         var leaf = 0
         let source = try self.source(s.from!, used: used, filters: pushedFilters(s), leaf: &leaf)
         let plan = try planner.plan(s, input: PlanInput(columns: source.columns, star: source.star))
-        return ScanAggregate(plan: plan, child: source.op, capsRows: capsRows)
+        return node(ScanAggregate(plan: plan, child: source.op, capsRows: capsRows))
     }
 
     /// A SELECT with window functions, in three steps: the SELECT without them computes every value they
@@ -149,7 +151,27 @@ struct QueryPlanner {
             return name
         }
         func ref(_ name: String, _ p: SourcePosition) -> Expr { Expr(.column(table: nil, name: name), at: p) }
-        func rewrite(_ e: Expr) throws -> Expr {
+        // Select-list names, and whether a name is a column of the FROM (which WHERE and QUALIFY see first;
+        // a name no column has falls back to the select item it names, as DuckDB does).
+        let named: [(name: String, expr: Expr)] = s.items.compactMap {
+            if case let .expr(e, alias) = $0 { (alias ?? SelectPlanner.name(of: e), e) } else { nil }
+        }
+        var fromColumns: PlanInput?
+        func aliased(_ e: Expr) throws -> Expr? {
+            guard case let .column(nil, n) = e.kind, let item = named.first(where: { $0.name == n }) else { return nil }
+            if fromColumns == nil, let from = s.from { fromColumns = PlanInput(columns: try fromColumnList(from)) }
+            if let fromColumns, (try? fromColumns.resolve(nil, n, e.position)) != nil { return nil }
+            return item.expr
+        }
+        func mentionsAlias(_ e: Expr) throws -> Bool {
+            if try aliased(e) != nil { return true }
+            var found = false
+            try e.kind.forEachChild { if !found { found = try mentionsAlias($0) } }
+            return found
+        }
+        /// `keepAliases` (QUALIFY): a bare select-list alias stays a name, which the outer SELECT binds to its item.
+        func rewrite(_ e: Expr, keepAliases: Bool = false) throws -> Expr {
+            if keepAliases, try aliased(e) != nil { return e }
             if case let .window(call, spec) = e.kind {
                 if call.arguments.contains(where: { $0.kind.containsWindow }) || spec.partitionBy.contains(where: { $0.kind.containsWindow })
                     || spec.orderBy.contains(where: { $0.expr.kind.containsWindow }) {
@@ -161,8 +183,23 @@ struct QueryPlanner {
                 calls.append((call, spec, e.position))
                 return ref("\u{1}w\(calls.count - 1)", e.position)
             }
-            if !e.kind.containsWindow { return ref(hidden(e), e.position) }
-            return Expr(try e.kind.mapChildren(rewrite), at: e.position)
+            if !e.kind.containsWindow, !(keepAliases ? try mentionsAlias(e) : false) { return ref(hidden(e), e.position) }
+            return Expr(try e.kind.mapChildren { try rewrite($0, keepAliases: keepAliases) }, at: e.position)
+        }
+        // WHERE runs below the window: an alias there is replaced by its item, which must not be a window
+        // function or an aggregate.
+        func whereAliases(_ e: Expr) throws -> Expr {
+            if let item = try aliased(e) {
+                guard case let .column(nil, n) = e.kind else { return e }
+                if item.kind.containsWindow {
+                    throw QueryError("WHERE cannot use '\(n)': it names a window function of the select list (use QUALIFY)", at: e.position)
+                }
+                if SelectPlanner.containsAggregate(item) {
+                    throw QueryError("WHERE cannot use '\(n)': it names an aggregate of the select list (use HAVING)", at: e.position)
+                }
+                return item
+            }
+            return Expr(try e.kind.mapChildren(whereAliases), at: e.position)
         }
         var outer = SelectStatement(items: [], position: s.position)
         var names: [String] = []
@@ -181,11 +218,12 @@ struct QueryPlanner {
             o.expr = try rewrite(o.expr)
             return o
         }
-        outer.where = try s.qualify.map(rewrite)
+        outer.where = try s.qualify.map { try rewrite($0, keepAliases: true) }
         outer.distinct = s.distinct
         outer.limit = s.limit
         outer.offset = s.offset
-        var inner = SelectStatement(items: innerItems, from: s.from, where: s.where, groupBy: s.groupBy, having: s.having, position: s.position)
+        var inner = SelectStatement(items: innerItems, from: s.from, where: try s.where.map(whereAliases), groupBy: s.groupBy,
+                                    having: s.having, position: s.position)
         // GROUP BY ordinals name the original select list.
         inner.groupBy = try s.groupBy.map { g in
             guard case let .literal(.int(k)) = g.kind else { return g }
@@ -260,10 +298,10 @@ struct QueryPlanner {
             }
             functions.append(f)
         }
-        let window = Window(child: leaf, functions: functions, names: calls.indices.map { "\u{1}w\($0)" })
+        let window = node(Window(child: leaf, functions: functions, names: calls.indices.map { "\u{1}w\($0)" }))
         let input = PlanInput(columns: window.columns, star: window.columns.indices.filter { !window.columns[$0].name.hasPrefix("\u{1}") })
         let plan = try selectPlanner().plan(outer, input: input)
-        return ScanAggregate(plan: plan, child: window, capsRows: capsRows)
+        return node(ScanAggregate(plan: plan, child: window, capsRows: capsRows))
     }
 
     /// `SELECT DISTINCT ON (keys) items … ORDER BY … LIMIT …`: the leaf computes the items and the keys
@@ -276,8 +314,7 @@ struct QueryPlanner {
         let hidden = s.distinctOn.indices.map { "\u{1}distinct_on_\($0)" }
         inner.items += zip(s.distinctOn, hidden).map { .expr($0, alias: $1) }
         let leaf = try select(inner, capsRows: false)
-        let op = DistinctOn(child: leaf, keyCount: hidden.count, limit: s.limit, offset: s.offset ?? 0)
-        return op
+        return node(DistinctOn(child: leaf, keyCount: hidden.count, limit: s.limit, offset: s.offset ?? 0))
     }
 
     /// A FROM item's operator, the columns it offers (qualified by table name or alias) and what `*` shows.
@@ -300,7 +337,7 @@ struct QueryPlanner {
         case let .table(t):
             if let def = ctes[t.name] {
                 let cols = try Self.renamed(def.plan.columns, qualifier: ref.alias ?? t.name, ref)
-                return Source(op: CTEScan(def, columns: cols), columns: cols, star: Array(cols.indices))
+                return Source(op: node(CTEScan(def, columns: cols)), columns: cols, star: Array(cols.indices))
             }
             // Column aliases rename a view's columns by position: keep every column and push nothing by name.
             let plain = ref.columnAliases.isEmpty
@@ -316,7 +353,7 @@ struct QueryPlanner {
             return Source(op: op, columns: cols, star: Array(cols.indices))
         case let .function(call, at):
             let op = try series(call, at, ref)
-            return Source(op: op, columns: op.columns, star: [0])
+            return Source(op: node(op), columns: op.columns, star: [0])
         case let .join(l, kind, r, condition):
             let left = try source(l, used: used, filters: filters, leaf: &leaf)
             let right = try source(r, used: used, filters: filters, leaf: &leaf)
@@ -340,13 +377,14 @@ struct QueryPlanner {
         let read = virtual != nil ? Array(names.enumerated()) : names.enumerated().filter { i, c in i == 0 || used.map { $0.contains(c) || $0.contains(c.lowercased()) } ?? true }
         let items: [SelectItem] = read.map { _, c in .expr(Expr(.column(table: nil, name: c), at: t.position), alias: nil) }
         let condition = filter.isEmpty ? nil : filter.dropFirst().reduce(filter[0]) { Expr(.binary(.and, $0, $1), at: $1.position) }
-        let s = SelectStatement(items: items, from: TableRef(.table(t)), where: condition, position: t.position)
+        // Under the join's alias: the pushed conditions name the table by it.
+        let s = SelectStatement(items: items, from: TableRef(.table(t), alias: ref.alias), where: condition, position: t.position)
         var planner = selectPlanner()
         planner.viewColumns = viewColumns
         let plan = try planner.plan(s)
         let op = ScanAggregate(plan: plan, child: nil, capsRows: false)
         let cols = try Self.renamed(op.columns, qualifier: ref.alias ?? t.name, ref)
-        return Source(op: op, columns: cols, star: Array(cols.indices))
+        return Source(op: node(op), columns: cols, star: Array(cols.indices))
     }
 
     /// `generate_series(…)` or `range(…)`.
@@ -508,10 +546,10 @@ struct QueryPlanner {
         let residual = rest.isEmpty ? nil : rest.dropFirst().reduce(rest[0]) { .and($0, $1) }
         if kind == .cross, residual != nil || !leftKeys.isEmpty { throw QueryError("CROSS JOIN takes no condition", at: ref.position) }
         // A join takes tags as dictionary codes: its scans need not turn them into strings per row.
-        for input in [l.op, r.op] { (input as? ScanAggregate)?.keepsSymbols = true }
+        for input in [l.op, r.op] { (AnalyzedOperator.unwrapped(input) as? ScanAggregate)?.keepsSymbols = true }
         let op = HashJoin(left: l.op, right: r.op, kind: kind, leftKeys: leftKeys, rightKeys: rightKeys, residual: residual,
                           merged: merged, columns: columns)
-        return Source(op: op, columns: columns, star: star)
+        return Source(op: node(op), columns: columns, star: star)
     }
 
     /// A scalar, EXISTS or IN subquery inside an expression bound by `outer`.
@@ -565,6 +603,24 @@ struct QueryPlanner {
                                    residual: check, residualInnerStart: keys.count + 1)
             return .subquery(sub, keys: keys + outerValues)
         case let .inSubquery(x, q, negated):
+            let (inner, outerExprs, residual) = try decorrelate(q, outer: outer, valueOfIn: true)
+            if !outerExprs.isEmpty {
+                // Correlated: the subquery returns (inner keys…, value, residual columns…); the outer row
+                // looks up its keys and value.
+                let op = try plan(inner, root: false)
+                let m = outerExprs.count
+                guard op.columns.count == m + 1 + (residual?.inner.count ?? 0) else {
+                    throw QueryError("a subquery in IN must return one column, not \(op.columns.count - m - (residual?.inner.count ?? 0))", at: q.position)
+                }
+                let (keys, types) = try correlationKeys(outerExprs, op, outer)
+                let value = try outer.bind(x)
+                let t = try Binder.commonType(value.type, op.columns[m].type, e.position)
+                let key = try outer.coerce(value, to: t, e.position)
+                let (check, outerValues) = try bindResidual(residual, op, innerStart: m + 1, outer)
+                let sub = SubqueryExpr(kind: .correlatedIn(negated: negated), plan: op, keyTypes: types + [t], context: context,
+                                       residual: check, residualInnerStart: m + 1)
+                return .subquery(sub, keys: keys + [key] + outerValues)
+            }
             let op = try plan(q, root: false)
             guard op.columns.count == 1 else {
                 throw QueryError("a subquery in IN must return one column, not \(op.columns.count)", at: q.position)
@@ -622,21 +678,11 @@ struct QueryPlanner {
     /// `inner = outer` is taken out, its inner side becomes an output column and its outer side a key
     /// the outer row looks up. A scalar subquery keeps its value as the last column, grouped by the inner
     /// sides when it aggregates. Other references to the outer query are refused.
-    private func decorrelate(_ q: SelectStatement, outer: Binder, scalar: Bool = false, array: Bool = false) throws -> (SelectStatement, [Expr], CorrelatedResidual?) {
+    private func decorrelate(_ q: SelectStatement, outer: Binder, scalar: Bool = false, array: Bool = false,
+                             valueOfIn: Bool = false) throws -> (SelectStatement, [Expr], CorrelatedResidual?) {
         guard let w = q.where, let from = q.from, q.setOperations.isEmpty else { return (q, [], nil) }
         // The inner query's own columns: names found there are inner, others outer if the outer query has them.
-        let innerColumns: [PlanColumn]
-        if case let .table(t) = from.source, ctes[t.name] == nil, viewRead(t.name) == nil {
-            if let schema = engine.database.schema(of: t.name) {
-                innerColumns = schema.columns.map { PlanColumn(name: $0.name, qualifier: from.alias ?? t.name, type: ValueType($0.type)) }
-            } else {
-                // Not a stored table (a pg_catalog or information_schema table): its planned source names the columns.
-                innerColumns = try source(from, used: nil).columns
-            }
-        } else {
-            innerColumns = try source(from, used: nil).columns
-        }
-        let scope = PlanInput(columns: innerColumns)
+        let scope = PlanInput(columns: try fromColumnList(from))
         enum Side { case inner, outer, unknown }
         func side(_ e: Expr) -> Side {
             guard case let .column(table, name) = e.kind else { return .inner }
@@ -722,15 +768,34 @@ struct QueryPlanner {
             if aggregated { inner.groupBy = groupKeys }
             return (inner, outerKeys, residual)
         }
-        if aggregated || q.limit != nil || q.offset != nil {
-            throw QueryError("a correlated EXISTS subquery with GROUP BY, aggregates or LIMIT is not supported", at: q.position)
+        if aggregated || q.limit != nil || q.offset != nil || !q.distinctOn.isEmpty || q.qualify != nil {
+            let what = valueOfIn ? "IN" : "EXISTS"
+            throw QueryError("a correlated \(what) subquery with GROUP BY, aggregates, DISTINCT ON, QUALIFY or LIMIT is not supported", at: q.position)
         }
         var inner = q
-        inner.items = innerKeys.map { .expr($0, alias: nil) } + (residual?.inner ?? []).map { .expr($0.1, alias: nil) }
+        // IN compares its value with the subquery's one column, which comes right after the keys.
+        let value: [SelectItem] = valueOfIn ? q.items : []
+        if valueOfIn {
+            guard q.items.count == 1, case .expr? = q.items.first else {
+                throw QueryError("a subquery in IN must return one column", at: q.position)
+            }
+        }
+        inner.items = innerKeys.map { .expr($0, alias: nil) } + value + (residual?.inner ?? []).map { .expr($0.1, alias: nil) }
         inner.distinct = false
         inner.orderBy = []
         inner.where = kept.isEmpty ? nil : kept.dropFirst().reduce(kept[0]) { Expr(.binary(.and, $0, $1), at: $1.position) }
         return (inner, outerKeys, residual)
+    }
+
+    /// The columns a FROM item offers, for deciding what a name means before planning the query
+    /// (a stored table's come from its schema, without a snapshot).
+    func fromColumnList(_ from: TableRef) throws -> [PlanColumn] {
+        if case let .table(t) = from.source, ctes[t.name] == nil, viewRead(t.name) == nil,
+           let schema = engine.database.schema(of: t.name) {
+            return schema.columns.map { PlanColumn(name: $0.name, qualifier: from.alias ?? t.name, type: ValueType($0.type)) }
+        }
+        // Anything else (a pg_catalog table, subquery, join): its planned source names the columns.
+        return try source(from, used: nil).columns
     }
 
     /// An input's columns under a FROM item's alias, with `alias(c1, c2, …)` renaming the first ones.

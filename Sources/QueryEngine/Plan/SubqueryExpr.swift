@@ -25,6 +25,9 @@ final class SubqueryExpr: @unchecked Sendable {
         case correlatedArray
         /// A correlated scalar subquery run once per outer row (`perRow`), the outer values its keys.
         case perRow
+        /// A correlated `x [NOT] IN (SELECT y … WHERE inner = outer …)`: the subquery returns its keys, then
+        /// `y`; the outer row's set is the rows with its keys, and SQL's NULLs apply to that set alone.
+        case correlatedIn(negated: Bool)
     }
 
     let kind: Kind
@@ -56,11 +59,19 @@ final class SubqueryExpr: @unchecked Sendable {
         var values: ColumnVector?
         /// The subquery's columns a residual condition reads, one row per subquery row.
         var residualColumns: [Vec] = []
+        /// A correlated IN's distinct correlation keys and, per distinct key, whether its set holds a NULL.
+        var groups: KeyTable?
+        var groupHasNull: [Bool] = []
+    }
+
+    /// How many leading keys correlate (the rest of `keyTypes`, for a correlated IN, is the compared value).
+    private var correlationCount: Int {
+        if case .correlatedIn = kind { keyTypes.count - 1 } else { keyTypes.count }
     }
 
     /// The (outer row, subquery row) pairs whose keys are equal and, with a residual, whose condition holds.
     private func matches(_ rows: Rows, _ keys: [Vec], _ n: Int) throws -> (outer: [Int32], inner: [Int32]) {
-        let outer = keys.prefix(keyTypes.count).map { Worker.gather($0, nil, n) }
+        let outer = keys.prefix(correlationCount).map { Worker.gather($0, nil, n) }
         let h = RowKeys.hashes(outer, rows: n)
         var pi: [Int32] = [], pb: [Int32] = []
         let mask = UInt64(max(rows.head.count, 1) - 1)
@@ -107,7 +118,7 @@ final class SubqueryExpr: @unchecked Sendable {
         case .array: .array(node.plan.columns[0].type)
         case .perRow: node.plan.columns[0].type
         case .correlatedArray: .array(node.plan.columns[keyTypes.count].type)
-        case .exists, .in: .bool
+        case .exists, .in, .correlatedIn: .bool
         }
     }
 
@@ -147,6 +158,10 @@ final class SubqueryExpr: @unchecked Sendable {
                 picked[i] = pb[k]
             }
             return Vec(type: type, col: values.gather(picked))
+        case let .correlatedIn(negated) where residual != nil:
+            return try correlatedInByPairs(rows, keys, n, negated: negated)
+        case let .correlatedIn(negated):
+            return correlatedIn(rows, keys, n, negated: negated)
         case let .exists(negated) where keys.isEmpty:
             return Vec(constant: .bool((rows.count > 0) != negated), count: n)
         case let .exists(negated) where residual != nil:
@@ -179,6 +194,64 @@ final class SubqueryExpr: @unchecked Sendable {
             }
             return Vec(type: .bool, col: out)
         }
+    }
+
+    /// A correlated IN without residual: found when (keys, x) is among the subquery's rows; otherwise
+    /// NULL when the outer row's set is not empty and x or a value of the set is NULL, else false.
+    private func correlatedIn(_ rows: Rows, _ keys: [Vec], _ n: Int, negated: Bool) -> Vec {
+        let m = correlationCount
+        let outer = keys.prefix(m + 1).map { Worker.gather($0, nil, n) }
+        let corr = Array(outer.prefix(m))
+        let h = RowKeys.hashes(outer, rows: n)
+        let hc = RowKeys.hashes(corr, rows: n)
+        let mask = UInt64(max(rows.head.count, 1) - 1)
+        var out = ColumnVector(type: .bool, capacity: n)
+        for i in 0..<n {
+            if RowKeys.anyNull(corr, i) { out.append(bool: negated); continue }
+            var found = false
+            if !outer[m].isNull(i), !rows.head.isEmpty {
+                var b = rows.head[Int(h[i] & mask)]
+                while b >= 0 {
+                    if rows.hashes[Int(b)] == h[i] && RowKeys.equal(rows.keys, Int(b), outer, i) { found = true; break }
+                    b = rows.next[Int(b)]
+                }
+            }
+            if found { out.append(bool: !negated); continue }
+            let g = rows.groups!.find(corr, i, hash: hc[i])
+            if g >= 0 && (outer[m].isNull(i) || rows.groupHasNull[Int(g)]) {
+                out.appendNulls(1)
+            } else {
+                out.append(bool: negated)
+            }
+        }
+        return Vec(type: .bool, col: out)
+    }
+
+    /// A correlated IN with a residual condition: the pairs the keys and the condition match are the
+    /// outer row's set, and x is compared with each pair's value.
+    private func correlatedInByPairs(_ rows: Rows, _ keys: [Vec], _ n: Int, negated: Bool) throws -> Vec {
+        let m = correlationCount
+        let x = Worker.gather(keys[m], nil, n)
+        let values = rows.values!
+        // 0: empty set, 1: not found (no NULL seen), 2: not found with a NULL, 3: found.
+        var state = [UInt8](repeating: 0, count: n)
+        let (pi, pb) = try matches(rows, keys, n)
+        for k in 0..<pi.count {
+            let i = Int(pi[k]), j = Int(pb[k])
+            if state[i] == 3 { continue }
+            if x.isNull(i) || values.isNull(j) { state[i] = 2 }
+            else if RowKeys.equal(x, i, values, j) { state[i] = 3 }
+            else if state[i] == 0 { state[i] = 1 }
+        }
+        var out = ColumnVector(type: .bool, capacity: n)
+        for i in 0..<n {
+            switch state[i] {
+            case 3: out.append(bool: !negated)
+            case 2: out.appendNulls(1)
+            default: out.append(bool: negated)
+            }
+        }
+        return Vec(type: .bool, col: out)
     }
 
     private func load() throws -> Rows {
@@ -218,6 +291,22 @@ final class SubqueryExpr: @unchecked Sendable {
                 r.keys = try keyTypes.enumerated().map { i, t in
                     let e: BoundExpr = types[i].type == t ? .column(i, t) : .cast(.column(i, types[i].type), t)
                     return Worker.gather(try Evaluator.eval(e, src), nil, b.rowCount)
+                }
+                if case .correlatedIn = kind {
+                    // The compared value is kept per row; with a residual, pairs are matched by the
+                    // correlation keys alone and the value compared on each pair.
+                    let m = correlationCount
+                    r.values = r.keys[m]
+                    if residual != nil {
+                        r.keys.removeLast()
+                    } else {
+                        let groups = KeyTable(Array(r.keys.prefix(m)), rows: b.rowCount)
+                        try context.charge(groups.memory)
+                        var hasNull = [Bool](repeating: false, count: groups.firsts.count)
+                        for i in 0..<b.rowCount where r.keys[m].isNull(i) { hasNull[Int(groups.ids[i])] = true }
+                        r.groups = groups
+                        r.groupHasNull = hasNull
+                    }
                 }
                 if residual != nil {
                     r.residualColumns = b.vecs(types)[residualInnerStart...].map {
@@ -264,6 +353,7 @@ final class SubqueryNode: Operator {
         case .array: "SUBQUERY (ARRAY, runs once)"
         case .correlatedArray: "SUBQUERY (correlated ARRAY, runs once, hashed by its correlation keys)"
         case .perRow: "SUBQUERY (correlated scalar, runs once per outer row)"
+        case .correlatedIn: "SUBQUERY (correlated IN, runs once, hashed by its correlation keys and value)"
         }
     }
 

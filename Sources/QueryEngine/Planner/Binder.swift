@@ -492,7 +492,8 @@ struct Binder {
                                 "pg_encoding_to_char", "format_type", "pg_table_is_visible", "obj_description", "col_description",
                                 "shobj_description", "pg_get_expr", "array_to_string", "quote_ident", "array_length", "array_upper",
                                 "array_lower", "cardinality", "current_schemas", "pg_relation_is_publishable",
-                                "pg_get_statisticsobjdef_columns"] + DatePart.allCases.map(\.rawValue)
+                                "pg_get_statisticsobjdef_columns", "version", "current_database",
+                                "current_catalog", "current_schema", "pg_backend_pid", "current_setting"] + DatePart.allCases.map(\.rawValue)
 
     /// Whether `e` is a TIMESTAMP WITH TIME ZONE in DuckDB's typing (an instant, not a wall time): what
     /// `AT TIME ZONE`, `to_timestamp` and `now()` give, and truncations and shifts of those. Stored

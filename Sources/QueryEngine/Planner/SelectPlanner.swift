@@ -69,6 +69,20 @@ struct SelectPlanner {
             throw QueryError("unknown column '\(name)'\(where_)\(hint)", at: pos)
         }, hook: nil, now: now, session: session)
         if let input { scan.resolveQualified = { try input.resolve($0, $1, $2) } }
+        if input == nil, let from = s.from, case let .table(t) = from.source {
+            // `q.column` over one table: `q` must be its alias, or its name when it has none (as in DuckDB,
+            // an alias hides the name).
+            let bare = scan.resolveColumn
+            let own = from.alias ?? t.name
+            scan.resolveQualified = { q, name, pos in
+                guard q == own || q.lowercased() == own.lowercased() || (from.alias == nil && t.name.hasSuffix("." + q)) else {
+                    let hint = (q.count > 1 ? Suggestions.closest(to: q, in: [own]) : nil).map { " (did you mean '\($0)'?)" }
+                        ?? " (the FROM has '\(own)')"
+                    throw QueryError("unknown table or alias '\(q)' in '\(q).\(name)'\(hint)", at: pos)
+                }
+                return try bare(name, pos)
+            }
+        }
         scan.subquery = subquery
 
         // Select items, with * expanded.

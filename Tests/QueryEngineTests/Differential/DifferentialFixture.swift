@@ -13,6 +13,8 @@ final class DifferentialFixture: Sendable {
     let answers: DuckDBAnswers
     let cases: [String: DuckDBAnswers.Case]
     let loaded: PlaysLoader.Loaded
+    /// Rows of the dimension table `artists`, written as line protocol.
+    let artists: Int
 
     /// Built on first use; a setup failure (e.g. a missing Python package) fails every test that uses it.
     static let shared: Result<DifferentialFixture, any Error> = Result { try DifferentialFixture() }
@@ -22,7 +24,7 @@ final class DifferentialFixture: Sendable {
         let t0 = clock.now
         try DifferentialSetup.checkPython()
         let data = try DifferentialSetup.playsData()
-        let answerPath = try DifferentialSetup.duckdbAnswers(data: data)
+        let (answerPath, artistsPath) = try DifferentialSetup.duckdbAnswers(data: data)
         answers = try DuckDBAnswers.load(answerPath)
         cases = Dictionary((answers.cases + answers.approx).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let t1 = clock.now, cpu1 = Self.cpuSeconds()
@@ -34,6 +36,8 @@ final class DifferentialFixture: Sendable {
         options.memtableMaxBytes = Int.max / 4  // flushes happen where the loader says, nowhere else
         database = try Database(path: dir, options: options)
         loaded = try PlaysLoader.load(lp: data + "/plays.lp", into: database)
+        // The dimension table of the jNNN queries, left in the memtable (a flush would take the plays' rows too).
+        artists = try PlaysLoader.load(lp: artistsPath, into: database, flushFractions: []).rows
         engine = QueryEngine(database: database, threads: 2)
         partitionedEngine = QueryEngine(database: database, threads: 2, partitionAfterGroups: 0)
         let t2 = clock.now, cpu2 = Self.cpuSeconds()

@@ -5,7 +5,7 @@ import Foundation
 /// Environment overrides (to reproduce or widen a run): `TSDB_DIFF_ROWS` (rows of play events, default
 /// 200000), `TSDB_DIFF_DATA_SEED` (gen_plays.py's seed, default 42), `TSDB_DIFF_QUERIES` (random queries,
 /// default 300), `TSDB_DIFF_QUERY_SEED` (the random queries' seed, default 1), `TSDB_DIFF_EDGE` (edge-value
-/// queries, default 150), `TSDB_SHARED_BENCH`
+/// queries, default 150), `TSDB_DIFF_RELATIONAL` (joins, windows, CTEs, set operations, default 60), `TSDB_SHARED_BENCH`
 /// (the folder holding gen_plays.py and queries.sql, default `<repo>/../shared/bench`, else `<repo>/bench/public`),
 /// `PYTHON`.
 enum DifferentialSetup {
@@ -21,6 +21,9 @@ enum DifferentialSetup {
     static let querySeed = setting("TSDB_DIFF_QUERY_SEED", 1)
     /// `TSDB_DIFF_EDGE`: edge-value queries (`eNNN`: overflowing integers, INTEGER, ±inf/NaN, far timestamps).
     static let edgeQueries = setting("TSDB_DIFF_EDGE", 150)
+    /// `TSDB_DIFF_RELATIONAL`: `jNNN` queries over the plays and the dimension table `artists` (joins, windows,
+    /// WITH, set operations, correlated IN/EXISTS, generate_series).
+    static let relationalQueries = setting("TSDB_DIFF_RELATIONAL", 60)
     /// The hand-written `fNNN` queries of scripts/differential.py's FUNCS list.
     static let functionQueries = 13
     /// The hand-written `sNNN` queries of scripts/differential.py's SHAPES list (issue 10's slow shapes).
@@ -112,22 +115,28 @@ enum DifferentialSetup {
         return dir
     }
 
-    /// DuckDB's answers for queries.sql and the random queries, cached by a hash of everything they depend on.
-    static func duckdbAnswers(data: String) throws -> String {
-        var key = Data("\(rows) \(dataSeed) \(randomQueries) \(querySeed) \(edgeQueries)".utf8)
+    /// DuckDB's answers for queries.sql and the random queries, cached by a hash of everything they depend on,
+    /// and the dimension table `artists` as line protocol (`<answers>.artists.lp`), written with them.
+    static func duckdbAnswers(data: String) throws -> (answers: String, artists: String) {
+        var key = Data("\(rows) \(dataSeed) \(randomQueries) \(querySeed) \(edgeQueries) \(relationalQueries)".utf8)
         key += try Data(contentsOf: URL(fileURLWithPath: oracle))
         key += try Data(contentsOf: URL(fileURLWithPath: queriesSQL))
         let path = cacheDirectory + "/answers-" + String(fnv1a(key), radix: 16) + ".json"
-        if FileManager.default.fileExists(atPath: path) { return path }
+        let artists = path + ".artists.lp"
+        let fm = FileManager.default
+        if fm.fileExists(atPath: path) && fm.fileExists(atPath: artists) { return (path, artists) }
         let tmp = path + ".tmp-\(getpid())"
         let out = try run(python, [oracle, "--parquet", data + "/plays.parquet", "--queries-sql", queriesSQL,
                                    "--out", tmp, "--random", "\(randomQueries)", "--seed", "\(querySeed)",
-                                   "--edge", "\(edgeQueries)"])
+                                   "--edge", "\(edgeQueries)", "--relational", "\(relationalQueries)",
+                                   "--artists-lp", tmp + ".artists.lp"])
         guard out.status == 0 else {
             throw DifferentialError("differential.py failed (exit \(out.status)): \(out.stderr)")
         }
-        if (try? FileManager.default.moveItem(atPath: tmp, toPath: path)) == nil { try? FileManager.default.removeItem(atPath: tmp) }
-        return path
+        // The line protocol first: the answers' presence says both are complete.
+        if (try? fm.moveItem(atPath: tmp + ".artists.lp", toPath: artists)) == nil { try? fm.removeItem(atPath: tmp + ".artists.lp") }
+        if (try? fm.moveItem(atPath: tmp, toPath: path)) == nil { try? fm.removeItem(atPath: tmp) }
+        return (path, artists)
     }
 
     static func fnv1a(_ data: Data) -> UInt64 {

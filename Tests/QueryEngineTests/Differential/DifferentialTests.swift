@@ -28,6 +28,17 @@ struct DifferentialTests {
         }
     }
 
+    /// scripts/differential.py's RelationalGenerator: joins with the dimension table `artists` (written as line
+    /// protocol), windows and QUALIFY, WITH queries, set operations, correlated IN/EXISTS, generate_series.
+    @Test("joins, windows, WITH queries and set operations, direct and partitioned",
+          arguments: 0..<DifferentialSetup.relationalQueries)
+    func relational(_ index: Int) throws {
+        let fixture = try DifferentialFixture.shared.get()
+        let id = String(format: "j%03d", index)
+        if let report = try fixture.check(id) { Issue.record(Comment(rawValue: report)) }
+        if index % 2 == 1, let report = try fixture.check(id, partitioned: true) { Issue.record(Comment(rawValue: report)) }
+    }
+
     /// scripts/differential.py's FUNCS: quantiles, statistics, FILTER, arg_max, time functions and zones.
     @Test("aggregate and time-function queries, direct and partitioned", arguments: 0..<DifferentialSetup.functionQueries)
     func functions(_ index: Int) throws {
@@ -70,8 +81,9 @@ struct DifferentialTests {
         #expect(fixture.loaded.rows == DifferentialSetup.rows)
         #expect(fixture.loaded.memtableRows > 0)
         #expect(fixture.loaded.memtableRows < fixture.loaded.rows)
+        #expect(fixture.artists > 3_000)
         #expect(fixture.answers.cases.count == DifferentialSetup.namedQueries.count + DifferentialSetup.randomQueries
-                + DifferentialSetup.edgeQueries + DifferentialSetup.functionQueries
+                + DifferentialSetup.edgeQueries + DifferentialSetup.relationalQueries + DifferentialSetup.functionQueries
                 + DifferentialSetup.shapeQueries)
     }
 }

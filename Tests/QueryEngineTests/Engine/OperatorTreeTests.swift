@@ -30,7 +30,7 @@ import TestSupport
             let r = try e.execute("EXPLAIN " + sql, control: control)
             let lines = (0..<r.rowCount).map { r.columns[0].vector.string(at: $0) }
             #expect(lines[0].hasPrefix("SCAN input → AGGREGATE"), "\(lines)")
-            #expect(lines[1].hasPrefix("  SCAN plays → FILTER → PROJECT x"), "\(lines)")
+            #expect(lines.first { !$0.hasPrefix("    ") && $0 != lines[0] }?.hasPrefix("  SCAN plays → FILTER → PROJECT x") == true, "\(lines)")
             #expect(control.rowsScanned == 0)
         }
     }
@@ -73,7 +73,7 @@ import TestSupport
                 WHERE p.time >= '2026-01-02' AND q.artist = 'A'
                 """)
             let lines = (0..<r.rowCount).map { r.columns[0].vector.string(at: $0) }
-            #expect(lines[1].contains("HASH JOIN on 1 key(s)"), "\(lines)")
+            #expect(lines.first { !$0.hasPrefix("    ") && $0 != lines[0] }?.contains("HASH JOIN on 1 key(s)") == true, "\(lines)")
             let scans = lines.filter { $0.contains("SCAN plays") }
             #expect(scans.count == 2 && scans.allSatisfy { $0.contains("FILTER") }, "\(lines)")
             #expect(lines.contains { $0.contains("time range [2026-01-02 00:00:00, +inf]") }, "\(lines)")

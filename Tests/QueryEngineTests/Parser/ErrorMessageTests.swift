@@ -56,7 +56,7 @@ import Testing
         ("SELECT x FROM main.", "syntax error at 1:20 (end of query): expected a table name after the schema"),
         ("SELECT 1; SELECT 2", "syntax error at 1:11 near 'SELECT': expected end of query (one statement at a time)"),
         ("DESCRIBE", "syntax error at 1:9 (end of query): expected a table name"),
-        ("EXPLAIN SHOW TABLES", "syntax error at 1:9 near 'SHOW': expected SELECT or WITH"),
+        ("EXPLAIN SHOW TABLES", "syntax error at 1:9 near 'SHOW': expected SELECT, WITH or ANALYZE"),
         ("SELECT x < y < z FROM t", "syntax error at 1:14 near '<': chained comparisons are not supported: combine them with AND"),
         ("select * from plays where time > now() - interval '7 dayz'",
          "invalid literal at 1:51 near ''7 dayz'': bad interval: unknown unit 'dayz'"),
