@@ -23,16 +23,23 @@ enum OrderedWord {
 }
 
 /// Exact `median`, `quantile_cont` and `quantile_disc`: every non-NULL value (as an `OrderedWord`) with its
-/// group, in two flat arrays (no per-group or per-row allocation); at the end values are bucketed by group
-/// (counting sort) and each group's quantile is selected in its bucket (quickselect, not a sort).
+/// group, in fixed-size chunks of two flat arrays (no per-group or per-row allocation, and nothing copied
+/// as they fill: growing one array by doubling copied and re-faulted every value several times); at the
+/// end values are bucketed by group (counting sort) and each group's quantile is selected in its bucket
+/// (quickselect, not a sort).
 ///
 /// DuckDB's positions: `quantile_disc(q)` takes the value at index ⌈n·q⌉ − 1 of the sorted group;
 /// `quantile_cont(q)` interpolates between the values at ⌊(n−1)·q⌋ and ⌈(n−1)·q⌉. NaN sorts last.
 final class QuantileAccumulator: Accumulator {
+    /// Values per chunk.
+    static let chunk = 1 << 16
     let type: ValueType
     let mode: QuantileMode
-    var words: [UInt64] = []
-    var groups: [Int32] = []
+    /// Filled chunks, and the one being filled (reserved at `chunk`, never grown).
+    var words: [[UInt64]] = []
+    var groups: [[Int32]] = []
+    var current: [UInt64] = []
+    var currentGroups: [Int32] = []
     var groupCount = 0
 
     init(type: ValueType, mode: QuantileMode) {
@@ -40,47 +47,52 @@ final class QuantileAccumulator: Accumulator {
         self.mode = mode
     }
 
-    var memoryBytes: Int { words.capacity * 8 + groups.capacity * 4 }
+    var memoryBytes: Int { words.count * Self.chunk * 12 + current.capacity * 12 }
     func resize(_ n: Int) { groupCount = max(groupCount, n) }
 
     func update(_ gids: [Int32], _ sel: [Int32]?, _ arg: Vec?, _ pool: inout StringPool) {
         guard let arg, arg.constant != .null else { return }
         let v = arg.spread()
         let col = v.col
-        // The arrays as locals (uniquely owned): no exclusivity check per appended row.
-        var ws = words, gs = groups
-        words = []; groups = []
-        defer { words = ws; groups = gs }
-        // Doubling, never an exact reserve: that would copy everything collected each batch.
-        if ws.capacity < ws.count + gids.count {
-            let want = max(ws.count + gids.count, ws.capacity * 2)
-            ws.reserveCapacity(want)
-            gs.reserveCapacity(want)
-        }
-        switch col.type {
-        case .float64:
-            col.float64s.withUnsafeBufferPointer { x in Self.collect(gids, sel, col.validity, &ws, &gs) { OrderedWord.of(double: x[$0]) } }
-        case .uint64:
-            col.uint64s.withUnsafeBufferPointer { x in Self.collect(gids, sel, col.validity, &ws, &gs) { x[$0] } }
-        case .bool:
-            col.bools.withUnsafeBufferPointer { x in Self.collect(gids, sel, col.validity, &ws, &gs) { OrderedWord.of(int: Int64(x[$0])) } }
-        default:
-            col.int64s.withUnsafeBufferPointer { x in Self.collect(gids, sel, col.validity, &ws, &gs) { OrderedWord.of(int: x[$0]) } }
+        // The chunk as locals (uniquely owned): no exclusivity check per appended row.
+        var ws = current, gs = currentGroups
+        current = []; currentGroups = []
+        defer { current = ws; currentGroups = gs }
+        var j = 0
+        while j < gids.count {
+            if ws.count == Self.chunk || ws.capacity < Self.chunk {
+                if !ws.isEmpty { words.append(ws); groups.append(gs) }
+                ws = []; gs = []
+                ws.reserveCapacity(Self.chunk)
+                gs.reserveCapacity(Self.chunk)
+            }
+            let end = min(gids.count, j + (Self.chunk - ws.count))
+            switch col.type {
+            case .float64:
+                col.float64s.withUnsafeBufferPointer { x in Self.collect(j..<end, gids, sel, col.validity, &ws, &gs) { OrderedWord.of(double: x[$0]) } }
+            case .uint64:
+                col.uint64s.withUnsafeBufferPointer { x in Self.collect(j..<end, gids, sel, col.validity, &ws, &gs) { x[$0] } }
+            case .bool:
+                col.bools.withUnsafeBufferPointer { x in Self.collect(j..<end, gids, sel, col.validity, &ws, &gs) { OrderedWord.of(int: Int64(x[$0])) } }
+            default:
+                col.int64s.withUnsafeBufferPointer { x in Self.collect(j..<end, gids, sel, col.validity, &ws, &gs) { OrderedWord.of(int: x[$0]) } }
+            }
+            j = end
         }
     }
 
-    /// Appends each valid selected row's word and group.
+    /// Appends the word and group of each valid selected row of positions `js` (there is room for all).
     @inline(__always)
-    private static func collect(_ gids: [Int32], _ sel: [Int32]?, _ valid: Bitmap?, _ ws: inout [UInt64], _ gs: inout [Int32],
-                                _ word: (Int) -> UInt64) {
+    private static func collect(_ js: Range<Int>, _ gids: [Int32], _ sel: [Int32]?, _ valid: Bitmap?, _ ws: inout [UInt64],
+                                _ gs: inout [Int32], _ word: (Int) -> UInt64) {
         gids.withUnsafeBufferPointer { g in
             if let sel, valid == nil {
                 sel.withUnsafeBufferPointer { s in
-                    for j in 0..<g.count { ws.append(word(Int(s[j]))); gs.append(g[j]) }
+                    for j in js { ws.append(word(Int(s[j]))); gs.append(g[j]) }
                 }
                 return
             }
-            for j in 0..<g.count {
+            for j in js {
                 let r = row(sel, j)
                 if let valid, !valid[r] { continue }
                 ws.append(word(r))
@@ -91,34 +103,37 @@ final class QuantileAccumulator: Accumulator {
 
     func merge(_ other: Accumulator, map: [Int32], from: StringPool, into: inout StringPool) {
         let o = other as! QuantileAccumulator
-        var ws = words, gs = groups
-        words = []; groups = []
-        defer { words = ws; groups = gs }
-        ws.reserveCapacity(ws.count + o.words.count)
-        gs.reserveCapacity(gs.count + o.groups.count)
-        map.withUnsafeBufferPointer { m in
-            o.words.withUnsafeBufferPointer { ow in
-                o.groups.withUnsafeBufferPointer { og in
-                    for i in 0..<og.count {
-                        let g = m[Int(og[i])]
-                        if g >= 0 { ws.append(ow[i]); gs.append(g) }
-                    }
-                }
+        // The other's chunks join this one's list: values are shared (no copy) unless a group is left
+        // out; only the group ids are rewritten.
+        let keepsAll = !map.contains { $0 < 0 }
+        for (w, g) in zip(o.words + [o.current], o.groups + [o.currentGroups]) where !w.isEmpty {
+            if keepsAll {
+                words.append(w)
+                groups.append(g.map { map[Int($0)] })
+                continue
             }
+            var kw: [UInt64] = [], kg: [Int32] = []
+            for i in g.indices where map[Int(g[i])] >= 0 { kw.append(w[i]); kg.append(map[Int(g[i])]) }
+            if !kw.isEmpty { words.append(kw); groups.append(kg) }
         }
     }
 
     func finalize(_ pool: StringPool) -> ColumnVector {
+        let chunks = words + [current], chunkGroups = groups + [currentGroups]
         // Bucket the words by group.
         var starts = [Int](repeating: 0, count: groupCount + 1)
-        for g in groups { starts[Int(g) + 1] += 1 }
+        for gs in chunkGroups { for g in gs { starts[Int(g) + 1] += 1 } }
         for g in 0..<groupCount { starts[g + 1] += starts[g] }
-        var bucketed = [UInt64](repeating: 0, count: words.count)
+        var bucketed = [UInt64](repeating: 0, count: starts[groupCount])
         var fill = starts
         bucketed.withUnsafeMutableBufferPointer { out in
-            words.withUnsafeBufferPointer { w in
-                groups.withUnsafeBufferPointer { gs in
-                    for i in 0..<gs.count { let g = Int(gs[i]); out[fill[g]] = w[i]; fill[g] += 1 }
+            fill.withUnsafeMutableBufferPointer { fill in
+                for (ws, gs) in zip(chunks, chunkGroups) {
+                    ws.withUnsafeBufferPointer { w in
+                        gs.withUnsafeBufferPointer { gs in
+                            for i in 0..<gs.count { let g = Int(gs[i]); out[fill[g]] = w[i]; fill[g] += 1 }
+                        }
+                    }
                 }
             }
         }
