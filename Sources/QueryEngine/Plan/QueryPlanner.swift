@@ -279,7 +279,7 @@ struct QueryPlanner {
         }
     }
 
-    /// A table read as an input of a join: only the columns the query names (the time column at least).
+    /// A table read as an input of a join: only the columns the query names (the time column if none).
     /// `filter`: WHERE conjuncts that only this table's columns decide, applied while scanning it (where
     /// time ranges and block statistics prune), before the join.
     private func table(_ t: TableName, _ ref: TableRef, used: Set<String>?, filter: [Expr] = []) throws -> Source {
@@ -290,7 +290,10 @@ struct QueryPlanner {
             let known = engine.database.tableNames()
             throw QueryError("unknown table '\(t.name)'" + (known.isEmpty ? "" : " (tables: \(known.joined(separator: ", ")))"), at: t.position)
         }
-        let read = virtual != nil ? Array(schema.columns.enumerated()) : schema.columns.enumerated().filter { i, c in i == 0 || used.map { $0.contains(c.name) || $0.contains(c.name.lowercased()) } ?? true }
+        var read = virtual != nil ? Array(schema.columns.enumerated()) : schema.columns.enumerated().filter { _, c in used.map { $0.contains(c.name) || $0.contains(c.name.lowercased()) } ?? true }
+        // The time column only when nothing else is named (a scan needs a column to count rows by): a
+        // 10M-row fact side joined on a tag no longer materializes its timestamps for nothing.
+        if read.isEmpty { read = [(0, schema.columns[0])] }
         let items: [SelectItem] = read.map { _, c in .expr(Expr(.column(table: nil, name: c.name), at: t.position), alias: nil) }
         let condition = filter.isEmpty ? nil : filter.dropFirst().reduce(filter[0]) { Expr(.binary(.and, $0, $1), at: $1.position) }
         let s = SelectStatement(items: items, from: TableRef(.table(t)), where: condition, position: t.position)

@@ -44,7 +44,11 @@ struct GroupKeyTests {
     /// Rows numbered by their key's first row: two rows share a number iff their keys are equal.
     static func classes<K: Hashable>(_ keys: [K]) -> [Int] {
         var first: [K: Int] = [:]
-        return keys.enumerated().map { i, k in first[k, default: i] }
+        return keys.enumerated().map { i, k in
+            if let f = first[k] { return f }
+            first[k] = i
+            return i
+        }
     }
 
     static let shapes: [[ValueType]] = [
