@@ -102,11 +102,7 @@ struct AggregateSpec: Sendable {
         case .median, .quantileCont, .quantileDisc:
             let t = argument?.type ?? .null
             let q = QuantileMode(fraction: kind == .median ? 0.5 : fraction, continuous: kind != .quantileDisc)
-            switch t {
-            case .double: return QuantileAccumulator<Double>(type: t, mode: q)
-            case .uint: return QuantileAccumulator<UInt64>(type: t, mode: q)
-            default: return QuantileAccumulator<Int64>(type: t, mode: q)
-            }
+            return QuantileAccumulator(type: t, mode: q)
         case .approxQuantile: return ApproxQuantileAccumulator(type: argument?.type ?? .null, fraction: fraction)
         case .argMax, .argMin:
             return ArgExtremeAccumulator(valueType: argument?.type ?? .null, byType: second?.type ?? .null,
@@ -512,26 +508,9 @@ final class MinMaxAccumulator: Accumulator {
     }
 }
 
-/// The key of a value for DISTINCT and hashing: bits of numbers, symbol codes, or pool codes of strings.
+/// The key of a value for DISTINCT and hashing: `GroupKey`'s word, strings as pool codes.
 @inline(__always) func distinctKey(_ a: Vec, _ r: Int, _ pool: inout StringPool) -> UInt64 {
-    if let c = a.constant {
-        switch c {
-        case let .int(x), let .time(x): return UInt64(bitPattern: x)
-        case let .uint(x): return x
-        case let .double(x): return (x == 0 ? 0 : x).bitPattern
-        case let .bool(b): return b ? 1 : 0
-        case var .string(s): return UInt64(s.withUTF8 { pool.intern(UnsafeRawBufferPointer($0)) })
-        default: return 0
-        }
-    }
-    switch a.col.type {
-    case .symbol: return UInt64(a.col.codes[r])
-    case .string: return UInt64(a.col.withStringBytes(r) { pool.intern($0) })
-    case .time, .int64: return UInt64(bitPattern: a.col.int64s[r])
-    case .uint64: return a.col.uint64s[r]
-    case .float64: let x = a.col.float64s[r]; return (x == 0 ? 0 : x).bitPattern
-    case .bool: return UInt64(a.col.bools[r])
-    }
+    GroupKey.word(a, r, .pooled, &pool)
 }
 
 extension CountAccumulator: UngroupedAccumulator {

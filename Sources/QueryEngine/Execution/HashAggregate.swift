@@ -99,7 +99,7 @@ final class HashAggregate: @unchecked Sendable {  // one thread at a time; merge
         return out
     }
 
-    private func groupIDs(_ keyVecs: [Vec], sel: [Int32]?, n: Int) -> [Int32] {
+    func groupIDs(_ keyVecs: [Vec], sel: [Int32]?, n: Int) -> [Int32] {
         if keyVecs.isEmpty { return [Int32](repeating: 0, count: n) }
         for (k, v) in keyVecs.enumerated() {
             if case .unknown = keyKinds[k] {
@@ -155,27 +155,14 @@ final class HashAggregate: @unchecked Sendable {  // one thread at a time; merge
         rowKeys.withUnsafeMutableBufferPointer { rk in
             if k == 0 { for j in 0..<n { rk[j &* w &+ nullWord] = 0 } }
             if let c = v.constant {
-                let key = c == .null ? 0 : distinctKey(v, 0, &pool)
+                let key = c == .null ? 0 : GroupKey.word(c, .pooled, &pool)
                 for j in 0..<n {
                     rk[j &* w &+ k] = key
                     if c == .null { rk[j &* w &+ nullWord] |= bit }
                 }
                 return
             }
-            switch v.col.type {
-            case .symbol:
-                v.col.codes.withUnsafeBufferPointer { c in for j in 0..<n { rk[j * w + k] = UInt64(c[row(sel, j)]) } }
-            case .time, .int64:
-                v.col.int64s.withUnsafeBufferPointer { c in for j in 0..<n { rk[j * w + k] = UInt64(bitPattern: c[row(sel, j)]) } }
-            case .uint64:
-                v.col.uint64s.withUnsafeBufferPointer { c in for j in 0..<n { rk[j * w + k] = c[row(sel, j)] } }
-            case .float64:
-                v.col.float64s.withUnsafeBufferPointer { c in for j in 0..<n { let x = c[row(sel, j)]; rk[j * w + k] = (x == 0 ? 0 : x).bitPattern } }
-            case .bool:
-                v.col.bools.withUnsafeBufferPointer { c in for j in 0..<n { rk[j * w + k] = UInt64(c[row(sel, j)]) } }
-            case .string:
-                for j in 0..<n { rk[j * w + k] = UInt64(v.col.withStringBytes(row(sel, j)) { pool.intern($0) }) }
-            }
+            GroupKey.words(v.col, sel: sel, n: n, .pooled, &pool, into: rk, stride: w, offset: k)
             if let valid {
                 for j in 0..<n where !valid[row(sel, j)] { rk[j * w + k] = 0; rk[j * w + nullWord] |= bit }
             }
@@ -344,7 +331,7 @@ final class HashAggregate: @unchecked Sendable {  // one thread at a time; merge
             for k in 0..<keyTypes.count {
                 var w = keys[g * width + k]
                 if nulls & (1 << UInt64(k)) != 0 { w = KeyHash.nullWord }
-                else if case .pooled = keyKinds[k] { w = pool.withBytes(UInt32(w)) { ByteStringTable.hash($0) } }
+                else if case .pooled = keyKinds[k] { w = GroupKey.hashedWord(pooled: w, isString: true, pool) }
                 h = KeyHash.mix(h, w)
             }
             return KeyHash.partition(h)

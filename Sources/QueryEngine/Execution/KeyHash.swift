@@ -8,7 +8,7 @@ enum KeyHash {
     static let bits = 7
     static let partitionCount = 1 << bits
     static let seed: UInt64 = 0x243F_6A88_85A3_08D3
-    static let nullWord: UInt64 = 0x6A09_E667_F3BC_C908
+    static let nullWord = GroupKey.nullWord
 
     @inline(__always) static func mix(_ h: UInt64, _ w: UInt64) -> UInt64 {
         var x = (h ^ w) &* 0x9E37_79B9_7F4A_7C15
@@ -24,17 +24,8 @@ enum KeyHash {
 
     /// The word of a constant key (strings hashed by their bytes).
     static func word(_ c: Value) -> UInt64 {
-        switch c {
-        case .null: return nullWord
-        case let .int(x), let .time(x): return UInt64(bitPattern: x)
-        case let .uint(x): return x
-        case let .double(x): return (x == 0 ? 0 : x).bitPattern
-        case let .bool(b): return b ? 1 : 0
-        case var .string(s): return s.withUTF8 { ByteStringTable.hash(UnsafeRawBufferPointer($0)) }
-        // An array key is hashed by its encoding, the bytes its vector holds.
-        case let .array(a): return ArrayCoding.encode(a).withUnsafeBytes { ByteStringTable.hash($0) }
-        case .interval: return 0
-        }
+        var none = StringPool()
+        return GroupKey.word(c, .hashed, &none)
     }
 
     /// The partition of each selected row's key (`sel` maps j to the batch row; nil: j itself).
@@ -53,26 +44,11 @@ enum KeyHash {
         return h.map { partition($0) }
     }
 
-    /// Each selected row's word of one key column.
+    /// Each selected row's word of one key column (`GroupKey`'s, strings hashed).
     static func words(_ col: ColumnVector, sel: [Int32]?, n: Int, into w: inout [UInt64]) {
+        var none = StringPool()
         w.withUnsafeMutableBufferPointer { w in
-            switch col.type {
-            case .symbol: col.codes.withUnsafeBufferPointer { c in for j in 0..<n { w[j] = UInt64(c[row(sel, j)]) } }
-            case .time, .int64: col.int64s.withUnsafeBufferPointer { c in for j in 0..<n { w[j] = UInt64(bitPattern: c[row(sel, j)]) } }
-            case .uint64: col.uint64s.withUnsafeBufferPointer { c in for j in 0..<n { w[j] = c[row(sel, j)] } }
-            case .float64:
-                col.float64s.withUnsafeBufferPointer { c in for j in 0..<n { let x = c[row(sel, j)]; w[j] = (x == 0 ? 0 : x).bitPattern } }
-            case .bool: col.bools.withUnsafeBufferPointer { c in for j in 0..<n { w[j] = UInt64(c[row(sel, j)]) } }
-            case .string:
-                col.bytes.withUnsafeBytes { b in
-                    col.offsets.withUnsafeBufferPointer { o in
-                        for j in 0..<n {
-                            let r = row(sel, j)
-                            w[j] = ByteStringTable.hash(UnsafeRawBufferPointer(rebasing: b[Int(o[r])..<Int(o[r + 1])]))
-                        }
-                    }
-                }
-            }
+            GroupKey.words(col, sel: sel, n: n, .hashed, &none, into: w)
             // A NULL's placeholder value is not its key: NULLs hash as the marker.
             if let valid = col.validity { for j in 0..<n where !valid[row(sel, j)] { w[j] = nullWord } }
         }

@@ -163,6 +163,20 @@ struct SelectRunner {
                 for i in keyCols.indices { keyCols[i].append(contentsOf: w.orderKeys[i], range: 0..<w.orderKeys[i].count) }
             }
             let rows = outCols.first?.count ?? 0
+            // Without ORDER BY the rows stay in scan order and OFFSET/LIMIT cut a range: no permutation
+            // (for the 10M rows a join reads from its fact side, that was 120 MB built to find it is the
+            // identity).
+            if plan.order.isEmpty {
+                let lo = min(plan.offsetRows, rows)
+                let hi = plan.limit.map { lo + min(rows - lo, Int(clamping: $0)) } ?? rows
+                try checkRowCap(hi - lo)
+                return Batch(columns: try outCols.map { c in
+                    guard lo > 0 || hi < rows else { return c }
+                    let v = c.slice(lo..<hi)
+                    try charge(MemorySize.of(v))
+                    return v
+                }, rowCount: hi - lo, dicts: symbolDicts)
+            }
             try charge(saturatingMultiply(rows, 16))  // the sort's index arrays
             defer { control?.release(saturatingMultiply(rows, 16)) }
             let perm = Self.ordered(plan, keyCols, rows: rows)

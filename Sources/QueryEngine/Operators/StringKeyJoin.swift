@@ -27,15 +27,21 @@ enum StringKeyJoin {
         // Chains inserted in reverse so each lists its rows in input order.
         var head = [Int32](repeating: -1, count: table.count)
         var next = [Int32](repeating: -1, count: bn)
+        var keyed = 0
         for i in stride(from: bn - 1, through: 0, by: -1) {
             let k = buildNumbers[i]
             if k == none { continue }
             next[i] = head[Int(k)]
             head[Int(k)] = Int32(i)
+            keyed += 1
         }
+        // Unique build keys (a dimension table's): a probe row meets at most one build row, so the pairs
+        // fit in the probe side's count, reserved once instead of doubled (and copied) up to it.
+        let unique = keyed == table.count
+        if unique { try context.charge(saturatingMultiply(pn, 8)) }
         var probeRows: [Int32] = [], buildRows: [Int32] = []
-        probeRows.reserveCapacity(min(pn, 1 << 20))
-        buildRows.reserveCapacity(min(pn, 1 << 20))
+        probeRows.reserveCapacity(unique ? pn : min(pn, 1 << 20))
+        buildRows.reserveCapacity(unique ? pn : min(pn, 1 << 20))
         try head.withUnsafeBufferPointer { head in
             try next.withUnsafeBufferPointer { next in
                 try probeNumbers.withUnsafeBufferPointer { numbers in
@@ -53,7 +59,7 @@ enum StringKeyJoin {
                 }
             }
         }
-        try context.charge(saturatingMultiply(probeRows.count, 8))
+        if !unique { try context.charge(saturatingMultiply(probeRows.count, 8)) }
         return buildLeft ? (buildRows, probeRows) : (probeRows, buildRows)
     }
 

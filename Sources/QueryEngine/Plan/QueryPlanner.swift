@@ -361,7 +361,7 @@ struct QueryPlanner {
         }
     }
 
-    /// A table read as an input of a join: only the columns the query names (the time column at least).
+    /// A table read as an input of a join: only the columns the query names (the time column if none).
     /// `filter`: WHERE conjuncts that only this table's columns decide, applied while scanning it (where
     /// time ranges and block statistics prune), before the join.
     /// `viewColumns`: a view's stored table read as the view (nothing pending).
@@ -374,7 +374,10 @@ struct QueryPlanner {
             throw QueryError("unknown table '\(t.name)'" + (known.isEmpty ? "" : " (tables: \(known.joined(separator: ", ")))"), at: t.position)
         }
         let names = viewColumns.map { v in v.star.map { v.names[$0] } } ?? schema.columns.map(\.name)
-        let read = virtual != nil ? Array(names.enumerated()) : names.enumerated().filter { i, c in i == 0 || used.map { $0.contains(c) || $0.contains(c.lowercased()) } ?? true }
+        var read = virtual != nil ? Array(names.enumerated()) : names.enumerated().filter { _, c in used.map { $0.contains(c) || $0.contains(c.lowercased()) } ?? true }
+        // The time column only when nothing else is named (a scan needs a column to count rows by): a
+        // 10M-row fact side joined on a tag no longer materializes its timestamps for nothing.
+        if read.isEmpty { read = [(0, names[0])] }
         let items: [SelectItem] = read.map { _, c in .expr(Expr(.column(table: nil, name: c), at: t.position), alias: nil) }
         let condition = filter.isEmpty ? nil : filter.dropFirst().reduce(filter[0]) { Expr(.binary(.and, $0, $1), at: $1.position) }
         // Under the join's alias: the pushed conditions name the table by it.
