@@ -22,6 +22,19 @@ enum ScalarFunctions {
         return Vec(type: t, col: out)
     }
 
+    /// ln, log (base 10, or base a[0] of a[1]), log10, log2, exp, sqrt, power over DOUBLE arguments.
+    static func math(_ f: ScalarFunction, _ a: [Double]) -> Double {
+        switch f {
+        case .ln: Foundation.log(a[0])
+        case .log: a.count == 2 ? Foundation.log(a[1]) / Foundation.log(a[0]) : Foundation.log10(a[0])
+        case .log10: Foundation.log10(a[0])
+        case .log2: Foundation.log2(a[0])
+        case .exp: Foundation.exp(a[0])
+        case .sqrt: a[0].squareRoot()
+        default: Foundation.pow(a[0], a[1])
+        }
+    }
+
     static func append(_ v: Value, to out: inout ColumnVector) {
         switch v {
         case .null: out.appendNulls(1)
@@ -72,6 +85,15 @@ enum ScalarFunctions {
             case let .double(x): return .double(Swift.abs(x))
             default: return a[0]
             }
+        case .ln, .log, .log10, .log2, .exp, .sqrt, .power:
+            return .double(math(f, a.map { v -> Double in
+                switch v {
+                case let .double(x): x
+                case let .int(x): Double(x)
+                case let .uint(x): Double(x)
+                default: .nan
+                }
+            }))
         case .floor, .ceil:
             if case let .double(x) = a[0] { return .double(f == .floor ? x.rounded(.down) : x.rounded(.up)) }
             return a[0]

@@ -344,6 +344,15 @@ struct Binder {
             guard case let .constant(.string(unit)) = args[0] else { throw QueryError("date_trunc() needs a constant unit such as 'day'", at: p) }
             guard let b = TimeBucket.dateTrunc(unit) else { throw QueryError("unknown date_trunc unit '\(unit)'", at: p) }
             return .timeBucket(b, try coerce(args[1], to: .time, p))
+        case "ln", "log", "log10", "log2", "exp", "sqrt", "power", "pow":
+            // log(x) is base 10 and log(b, x) base b, as DuckDB; power/pow take two numbers.
+            let two = call.name == "power" || call.name == "pow"
+            try arity(two ? 2...2 : call.name == "log" ? 1...2 : 1...1)
+            for (i, a) in args.enumerated() where !(a.type.isNumeric || a.type == .null) {
+                throw QueryError("\(call.name)() needs numbers", at: call.arguments[i].position)
+            }
+            let f: ScalarFunction = two ? .power : ScalarFunction(rawValue: call.name)!
+            return .scalar(f, try args.map { try coerce($0, to: .double, p) }, .double)
         case "abs", "floor", "ceil", "ceiling":
             try arity(1...1)
             guard args[0].type.isNumeric || args[0].type == .null else { throw QueryError("\(call.name)() needs a number", at: p) }
@@ -486,6 +495,7 @@ struct Binder {
 
     /// The scalar function names `function` knows, for suggestions.
     static let functionNames = ["now", "current_timestamp", "time_bucket", "date_trunc", "datetrunc", "abs", "floor", "ceil",
+                                "ln", "log", "log10", "log2", "exp", "sqrt", "power", "pow",
                                 "ceiling", "round", "lower", "upper", "length", "coalesce", "greatest", "least", "nullif",
                                 "concat", "replace", "epoch_ns", "epoch_ms", "epoch", "date_part", "datepart", "extract", "strftime",
                                 "strptime", "make_timestamp", "to_timestamp", "timezone", "regexp_matches", "pg_get_userbyid",

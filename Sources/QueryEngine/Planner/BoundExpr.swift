@@ -86,6 +86,8 @@ enum CompareOp: Sendable {
 /// Scalar (per-row) functions beyond operators.
 enum ScalarFunction: String, Sendable {
     case abs, round, floor, ceil, lower, upper, length, coalesce, epochNs = "epoch_ns", epochMs = "epoch_ms", epoch
+    /// Logarithms, powers and roots (DOUBLE, IEEE semantics as DuckDB: `ln(0)` is -inf, `sqrt(-1)` NaN).
+    case ln, log, log10, log2, exp, sqrt, power
     case greatest, least, concat
     /// `replace(s, from, to)`: every occurrence of `from` in `s` replaced (PostgreSQL's and DuckDB's).
     case replace
