@@ -185,10 +185,7 @@ public final class ParquetFileWriter {
     public func finish() throws {
         do {
             try writer.finish()
-            try FileIO.fsync(fd, path: temporaryPath)
-            close(fd)
-            fd = -1
-            try FileIO.rename(temporaryPath, path)
+            try FileIO.publish(&fd, temporary: temporaryPath, as: path)
         } catch {
             abandon()
             throw error

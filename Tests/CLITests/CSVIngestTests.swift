@@ -52,10 +52,9 @@ import TestSupport
         #expect(duck == String(ours), "duckdb \(duck) vs tsdb \(ours)")
     }
 
-    @Test func badRecordsAreRejectedWithLineNumbersAndTheRestWritten() throws {
-        let dir = CLIFixture.shared.scratch(); defer { dir.remove() }
-        let file = dir.path + "/m.csv"
-        try #"""
+    /// A CSV with every kind of bad record (a bad time, a bad number, a short row, a bad quote) between
+    /// good ones, some quoted across lines; `RemoteImportTests` sends it to a server too.
+    static let badRecords = #"""
         time,host,v,ok,note
         1000,a,1.5,true,"hi, there"
         2000,b,2,false,"say ""x"""
@@ -66,7 +65,12 @@ import TestSupport
         6000,a
         7000,a,"7"x,true,z
         8000,c,8,TRUE,
-        """#.write(toFile: file, atomically: true, encoding: .utf8)
+        """#
+
+    @Test func badRecordsAreRejectedWithLineNumbersAndTheRestWritten() throws {
+        let dir = CLIFixture.shared.scratch(); defer { dir.remove() }
+        let file = dir.path + "/m.csv"
+        try Self.badRecords.write(toFile: file, atomically: true, encoding: .utf8)
         let r = try CLI.run(["ingest", "-q", "--data", dir.path + "/d", "--tags", "host", "--precision", "s",
                              "--types", "v:float", file])
         #expect(r.status == 2, "\(r.stderr)")

@@ -20,19 +20,7 @@ import TestSupport
         // CSV with bad records: the same rows written and the same line numbers as embedded, except the
         // record whose text holds a newline, which line protocol cannot carry: it is rejected, and says so.
         let file = d.path + "/m.csv"
-        try #"""
-        time,host,v,ok,note
-        1000,a,1.5,true,"hi, there"
-        2000,b,2,false,"say ""x"""
-        3000,a,,,"two
-        lines"
-        x,a,1,true,
-        5000,a,oops,true,z
-        6000,a
-        7000,a,"7"x,true,z
-        8000,c,8,TRUE,
-        9000,,-0.5,,"=\ \,"
-        """#.write(toFile: file, atomically: true, encoding: .utf8)
+        try (CSVIngestTests.badRecords + "\n" + #"9000,,-0.5,,"=\ \,""#).write(toFile: file, atomically: true, encoding: .utf8)
         let args = ["ingest", "-q", "--tags", "host", "--precision", "s", "--types", "v:float", file]
         let a = try CLI.run(args + local)
         let b = try CLI.run(args + remote)

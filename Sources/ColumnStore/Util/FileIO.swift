@@ -45,6 +45,15 @@ public enum FileIO {
         try fsync(fd, path: dir)
     }
 
+    /// Makes a file written under `temporary` durable and gives it its name: fsync, close (`fd` becomes
+    /// -1), rename. On a failure `fd` stays open when the fsync failed; the caller removes `temporary`.
+    public static func publish(_ fd: inout Int32, temporary: String, as path: String) throws {
+        try fsync(fd, path: temporary)
+        close(fd)
+        fd = -1
+        try rename(temporary, path)
+    }
+
     public static func rename(_ from: String, _ to: String) throws {
         if Glibc.rename(from, to) != 0 { throw StorageError.io(path: to, op: "rename", errno: errno) }
     }

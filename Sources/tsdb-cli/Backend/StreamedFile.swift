@@ -22,10 +22,7 @@ final class StreamedFile {
 
     func finish() throws {
         do {
-            try FileIO.fsync(fd, path: temporaryPath)
-            close(fd)
-            fd = -1
-            try FileIO.rename(temporaryPath, path)
+            try FileIO.publish(&fd, temporary: temporaryPath, as: path)
         } catch {
             abandon()
             throw error
