@@ -1,4 +1,5 @@
 import ColumnStore
+import QueryEngine
 import Foundation
 
 /// What a SELECT reads: a measurement (a table) or a subquery, with its tags and typed fields.
@@ -40,30 +41,10 @@ struct Relation {
     }
 }
 
-/// RFC 3339 text with nanoseconds, as Go's RFC3339Nano writes it.
+/// RFC 3339 text with nanoseconds, as Go's RFC3339Nano writes it: SQL's timestamp text with `T` and `Z`.
 func formatRFC3339(_ ns: Int64) -> String {
-    let (secs, frac) = ns >= 0 || ns % 1_000_000_000 == 0 ? (ns / 1_000_000_000, ns % 1_000_000_000)
-        : (ns / 1_000_000_000 - 1, ns % 1_000_000_000 + 1_000_000_000)
-    let days = secs >= 0 || secs % 86_400 == 0 ? secs / 86_400 : secs / 86_400 - 1
-    let sod = secs - days * 86_400
-    let (y, m, d) = civil(days)
-    var s = String(format: "%04d-%02d-%02dT%02d:%02d:%02d", y, m, d, Int(sod / 3600), Int(sod / 60 % 60), Int(sod % 60))
-    if frac != 0 {
-        var f = String(format: "%09d", Int(frac))
-        while f.hasSuffix("0") { f.removeLast() }
-        s += "." + f
-    }
-    return s + "Z"
-}
-
-private func civil(_ days: Int64) -> (Int, Int, Int) {
-    let z = days + 719_468
-    let era = (z >= 0 ? z : z - 146_096) / 146_097
-    let doe = z - era * 146_097
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-    let mp = (5 * doy + 2) / 153
-    let day = doy - (153 * mp + 2) / 5 + 1
-    let month = mp < 10 ? mp + 3 : mp - 9
-    return (Int(yoe + era * 400 + (month <= 2 ? 1 : 0)), Int(month), Int(day))
+    var text = SQLTimestamp.format(ns)  // YYYY-MM-DD HH:MM:SS[.fraction], trailing zeros dropped
+    let space = text.index(text.startIndex, offsetBy: 10)
+    text.replaceSubrange(space...space, with: "T")
+    return text + "Z"
 }
