@@ -116,7 +116,7 @@ struct SelectPlanner {
             }
             return try scan.bind(ast)
         }
-        var filter = try s.where.map { try whereBinder.boolean(try whereBinder.bind($0), $0.position) }
+        var filter = try s.where.map { try whereBinder.boolean(try whereBinder.bind($0), $0.position).foldingConstantOperands() }
         var plan = SelectPlan(source: rows, sourceNames: names, sourceTypes: types, filter: nil, timeRange: Int64.min...Int64.max,
                               prune: [], isAggregate: isAggregate, keys: [], aggregates: [], having: nil, outputs: [],
                               outputNames: items.map(\.2), order: [], limit: s.limit, offset: s.offset ?? 0)
