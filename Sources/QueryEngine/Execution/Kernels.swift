@@ -344,6 +344,7 @@ enum Kernels {
                 case let .double(d): CastText.double(d)
                 case let .time(t): SQLTimestamp.format(t)
                 case let .string(s): s
+                case let .interval(i): IntervalValues.text(i)
                 default: ""
                 }
                 out.append(string: s)
