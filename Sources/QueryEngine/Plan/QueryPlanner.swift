@@ -182,6 +182,16 @@ struct QueryPlanner {
                     || spec.orderBy.contains(where: { $0.expr.kind.containsWindow }) {
                     throw QueryError("window functions cannot be nested", at: e.position)
                 }
+                // A window's arguments, PARTITION BY and ORDER BY may name select-list aliases (`PARTITION BY k`
+                // with `platform AS k`), as in DuckDB: they read the item.
+                func item(_ x: Expr) throws -> Expr {
+                    guard let named = try aliased(x), !named.kind.containsWindow else { return x }
+                    return named
+                }
+                var call = call, spec = spec
+                call.arguments = try call.arguments.map(item)
+                spec.partitionBy = try spec.partitionBy.map(item)
+                spec.orderBy = try spec.orderBy.map { var o = $0; o.expr = try item(o.expr); return o }
                 for a in call.arguments { _ = hidden(a) }
                 for p in spec.partitionBy { _ = hidden(p) }
                 for o in spec.orderBy { _ = hidden(o.expr) }
