@@ -82,6 +82,8 @@ def column_kind(t):
         return "time"
     if pa.types.is_null(t):
         return "null"
+    if pa.types.is_interval(t) or pa.types.is_duration(t):
+        return "interval"
     raise ValueError(f"unsupported result type {t}")
 
 
@@ -97,6 +99,8 @@ def column_cells(col, kind):
             return [None if d is None else str(d * 86_400_000_000_000) for d in days]
         scale = {"s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}[t.unit]
         return [None if v is None else str(v * scale) for v in col.cast(pa.int64()).to_pylist()]
+    if kind == "interval":
+        return [None if v is None else interval_text(v) for v in interval_parts(col, t)]
     vals = col.to_pylist()
     if kind == "int":
         return [None if v is None else str(int(v)) for v in vals]
@@ -105,6 +109,32 @@ def column_cells(col, kind):
     if kind == "bool":
         return [None if v is None else ("true" if v else "false") for v in vals]
     return [None if v is None else str(v) for v in vals]
+
+
+def interval_parts(col, t):
+    """(months, days, nanoseconds) of each interval (arrow's month_day_nano, or a duration)."""
+    import pyarrow as pa
+    if pa.types.is_duration(t):
+        scale = {"s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}[t.unit]
+        return [None if v is None else (0, 0, v * scale) for v in col.cast(pa.int64()).to_pylist()]
+    return [None if v is None else (v.months, v.days, v.nanoseconds) for v in col.to_pylist()]
+
+
+def interval_text(parts):
+    """DuckDB's text of an interval (`1 year 2 months 3 days 04:05:06.5`), which tsdb prints too."""
+    months, days, nanos = parts
+    out = []
+    years, months = int(months / 12), months - 12 * int(months / 12)
+    for n, unit in ((years, "year"), (months, "month"), (days, "day")):
+        if n:
+            out.append("%d %s%s" % (n, unit, "" if abs(n) == 1 else "s"))
+    if nanos or not out:
+        m = abs(nanos)
+        text = "%s%02d:%02d:%02d" % ("-" if nanos < 0 else "", m // 3_600_000_000_000, m // 60_000_000_000 % 60, m // 10**9 % 60)
+        if m % 10**9:
+            text += (".%09d" % (m % 10**9)).rstrip("0")
+        out.append(text)
+    return " ".join(out)
 
 
 def answer(con, sql):
@@ -613,7 +643,7 @@ class RelationalGenerator(Generator):
         return f"(SELECT * FROM plays WHERE {self.predicate()})" if self.r() < 0.7 else "plays"
 
     def query(self):
-        k = self.rng.randrange(12)
+        k = self.rng.randrange(14)
         key = self.pick(TAGS_LOW + BOOLS)
         src = self.filtered()
         if k == 0:
@@ -672,6 +702,41 @@ class RelationalGenerator(Generator):
             return (f"SELECT d.day, count(p.time) AS plays FROM generate_series(TIMESTAMP '{a.isoformat()}', TIMESTAMP '{b.isoformat()}', "
                     f"INTERVAL '1 day') AS d(day) LEFT JOIN plays p ON date_trunc('day', p.time) = d.day AND p.artist = {artist} "
                     f"GROUP BY d.day ORDER BY d.day"), "", [0]
+        if k == 12:
+            # Window functions inside expressions: over aggregates, in CASE, ORDER BY and QUALIFY.
+            b = self.pick(["day", "week", "month"])
+            form = self.rng.randrange(4)
+            if form == 0:
+                return (f"SELECT {key} AS k, count(*) AS n, round(100.0 * count(*) / sum(count(*)) OVER (), 4) AS share "
+                        f"FROM {src} GROUP BY k ORDER BY k"), "", [0]
+            if form == 1:
+                return (f"SELECT k, d, n, n - lag(n) OVER (PARTITION BY k ORDER BY d) AS change, "
+                        f"CASE WHEN lag(n) OVER (PARTITION BY k ORDER BY d) < n THEN 'up' WHEN lag(n) OVER (PARTITION BY k ORDER BY d) > n "
+                        f"THEN 'down' ELSE 'same' END AS trend FROM (SELECT {key} AS k, date_trunc('{b}', time) AS d, count(*) AS n "
+                        f"FROM {src} GROUP BY k, d) t ORDER BY k, d"), self.limit(), [0, 1]
+            if form == 2:
+                return (f"SELECT {key} AS k, date_trunc('{b}', time) AS d, count(*) AS n FROM {src} GROUP BY k, d "
+                        f"QUALIFY count(*) * 2 >= max(count(*)) OVER (PARTITION BY k) ORDER BY k, d"), self.limit(), [0, 1]
+            return (f"SELECT {key} AS k, count(*) AS n, round(avg(duration_ms) - avg(avg(duration_ms)) OVER (), 3) AS vs_mean "
+                    f"FROM {src} GROUP BY k ORDER BY count(*) - min(count(*)) OVER () DESC, k"), "", [1, 0]
+        if k == 13:
+            # Timestamp differences: intervals compared, date_diff/date_sub, epoch of an interval.
+            part = self.pick(["day", "hour", "minute", "week", "month", "second"])
+            c = self.quote(self.pick(self.pools["country"]))
+            form = self.rng.randrange(3)
+            if form == 0:
+                gap = self.pick(["30 minutes", "1 hour", "1 day", "7 days"])
+                return (f"WITH g AS (SELECT user_id, CASE WHEN time - lag(time) OVER (PARTITION BY user_id ORDER BY time) <= INTERVAL '{gap}' "
+                        f"THEN 0 ELSE 1 END AS new_session FROM plays WHERE country = {c}) "
+                        f"SELECT user_id, count(*) AS plays, sum(new_session) AS sessions FROM g GROUP BY user_id "
+                        f"ORDER BY plays DESC, user_id"), self.limit(force=True), [1, 0]
+            if form == 1:
+                fn = self.pick(["date_diff", "date_sub", "datediff"])
+                return (f"SELECT {key} AS k, min({fn}('{part}', time, TIMESTAMP '2026-11-21')) AS lo, "
+                        f"max({fn}('{part}', TIMESTAMP '2025-12-01', time)) AS hi, count(*) AS n FROM {src} GROUP BY k ORDER BY k"), "", [0]
+            return (f"SELECT user_id, date_diff('{part}', min(time), max(time)) AS span, round(epoch(max(time) - min(time)) / 3600, 3) AS hours, "
+                    f"max(time) - min(time) > INTERVAL '1 day' AS long_span FROM plays WHERE country = {c} GROUP BY user_id "
+                    f"ORDER BY hours DESC, user_id"), self.limit(force=True), [2, 0]
         return (f"SELECT p.artist, p.track, count(*) AS n FROM {src} p JOIN plays q ON q.user_id = p.user_id AND q.track = p.track "
                 f"AND q.time > p.time WHERE p.country = {self.quote(self.pick(self.pools['country']))} GROUP BY p.artist, p.track "
                 f"ORDER BY n DESC, p.artist, p.track"), self.limit(force=True), [2, 0, 1]

@@ -29,11 +29,33 @@ def cell(v):
         if v.microsecond:
             text += (".%06d" % v.microsecond).rstrip("0")
         return text
+    if isinstance(v, datetime.timedelta):
+        return interval_text(v)
     if isinstance(v, float):
         return repr(v)
     if isinstance(v, str):
         return v if v else "(empty)"
     return str(v)
+
+
+def interval_text(v):
+    """DuckDB's text of a day-time interval (`1 day 02:03:04.5`, `-00:30:00`): whole days, then the rest,
+    both with the difference's sign (Python normalizes timedelta's parts, so rebuild them)."""
+    total = v.days * 86_400_000_000 + v.seconds * 1_000_000 + v.microseconds
+    sign = -1 if total < 0 else 1
+    days, rest = divmod(abs(total), 86_400_000_000)
+    parts = []
+    if days:
+        parts.append("%d day%s" % (sign * days, "" if days == 1 else "s"))
+    if rest or not parts:
+        h, rest = divmod(rest, 3_600_000_000)
+        m, rest = divmod(rest, 60_000_000)
+        s, us = divmod(rest, 1_000_000)
+        text = "%s%02d:%02d:%02d" % ("-" if sign < 0 else "", h, m, s)
+        if us:
+            text += (".%06d" % us).rstrip("0")
+        parts.append(text)
+    return " ".join(parts)
 
 
 def block(lines, i):

@@ -81,7 +81,8 @@ extension StatementRunner {
             let root = try QueryPlanner(engine: engine, now: now, control: control, session: session).plan(s)
             return root.columns.map { c in
                 if case let .array(e) = c.type { return (c.name, .string, e.columnType) }
-                return (c.name, c.type.columnType, nil)
+                // An INTERVAL leaves as its text (`ResultColumn`).
+                return (c.name, c.type == .interval ? .string : c.type.columnType, nil)
             }
         }
         return try describe(sql).map { ($0.name, $0.type, nil) }
@@ -94,7 +95,7 @@ extension StatementRunner {
         case let .select(s):
             // Planning runs nothing (subqueries are plan nodes): the tree's columns are the answer's.
             let root = try QueryPlanner(engine: engine, now: now, control: control, session: session).plan(s)
-            return root.columns.map { ($0.name, $0.type.columnType) }
+            return root.columns.map { ($0.name, $0.type == .interval ? .string : $0.type.columnType) }
         case .explain, .explainAnalyze: return [("plan", .string)]
         case .showTables: return [("name", .string)]
         case .describe: return [("column_name", .string), ("column_type", .string), ("kind", .string)]

@@ -318,7 +318,7 @@ enum Evaluator {
         let cols = values.map { $0.constant.map { Vec.broadcast($0, type: t, count: n) } ?? $0.materialized() }
         var out = ColumnVector(type: t.columnType, capacity: n)
         switch t {
-        case .int, .int32, .time:
+        case .int, .int32, .time, .interval:
             out.int64s = (0..<n).map { cols[Int(pick[$0])].int64s[$0] }
         case .uint:
             out.uint64s = (0..<n).map { cols[Int(pick[$0])].uint64s[$0] }
@@ -332,7 +332,7 @@ enum Evaluator {
                 if c.isNull(i) { out.appendNulls(1) } else { c.withStringBytes(i) { out.append(string: $0) } }
             }
             return Vec(type: t, col: out)
-        case .null, .interval:
+        case .null:
             out.appendNulls(n)
             return Vec(type: t, col: out)
         }

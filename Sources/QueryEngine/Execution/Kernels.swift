@@ -10,9 +10,9 @@ enum Kernels {
         if a.constant != nil { return try compare(op.flipped, b, a, n) }
         let validity = andValidity(a.col.validity, b.col.validity)
         switch a.type {
-        case .int, .int32, .time:
+        case .int, .int32, .time, .interval:
             if let c = b.constant {
-                let s: Int64 = switch c { case let .int(x), let .time(x): x; default: 0 }
+                let s: Int64 = switch c { case let .int(x), let .time(x): x; case let .interval(i): IntervalValues.nanoseconds(i) ?? 0; default: 0 }
                 return Vec.bools(cmpScalar(op, a.col.int64s, s, n), validity)
             }
             return Vec.bools(cmpVector(op, a.col.int64s, b.col.int64s, n), validity)
@@ -27,7 +27,7 @@ enum Kernels {
             return Vec.bools(cmpVector(op, a.col.bools, b.col.bools, n), validity)
         case .string:
             return Vec.bools(compareStrings(op, a, b, n), validity)
-        case .interval, .null, .array:
+        case .null, .array:
             return Vec(constant: .null, count: n)
         }
     }
@@ -344,6 +344,7 @@ enum Kernels {
                 case let .double(d): CastText.double(d)
                 case let .time(t): SQLTimestamp.format(t)
                 case let .string(s): s
+                case let .interval(i): IntervalValues.text(i)
                 default: ""
                 }
                 out.append(string: s)

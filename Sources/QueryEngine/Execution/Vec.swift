@@ -47,7 +47,8 @@ struct Vec: @unchecked Sendable {
         case .double: return .double(col.float64s[i])
         case .string: return .string(string(i))
         case let .array(e): return .array(col.withStringBytes(i) { ArrayCoding.decode($0, element: e) })
-        case .interval, .null: return .null
+        case .interval: return .interval(IntervalValues.interval(col.int64s[i]))
+        case .null: return .null
         }
     }
 
@@ -91,7 +92,11 @@ struct Vec: @unchecked Sendable {
         case let .double(x): out.float64s = [Double](repeating: x, count: count); out._setCount(count)
         case var .string(s):
             s.withUTF8 { p in for _ in 0..<count { out.append(string: UnsafeRawBufferPointer(p)) } }
-        case .interval: out.appendNulls(count)
+        case let .interval(i):
+            // An interval too long for a word (over 292 years) cannot reach a vector; binding keeps
+            // such constants constant.
+            guard let ns = IntervalValues.nanoseconds(i) else { out.appendNulls(count); break }
+            out.int64s = [Int64](repeating: ns, count: count); out._setCount(count)
         case let .array(a):
             let bytes = ArrayCoding.encode(a)
             bytes.withUnsafeBytes { p in for _ in 0..<count { out.append(string: p) } }

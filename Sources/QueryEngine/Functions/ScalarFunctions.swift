@@ -6,6 +6,7 @@ import Foundation
 enum ScalarFunctions {
     static func eval(_ f: ScalarFunction, _ args: [Vec], _ t: ValueType, _ n: Int) throws -> Vec {
         if let v = try TimeFunctions.eval(f, args, n) { return v }
+        if let v = try IntervalFunctions.eval(f, args, n) { return v }
         if let v = try PGCatalogFunctions.eval(f, args, n) { return v }
         // Row-at-a-time over Values; constant inputs give a constant.
         if args.allSatisfy({ $0.constant != nil }) {
@@ -17,7 +18,7 @@ enum ScalarFunctions {
         var out = ColumnVector(type: t.columnType, capacity: n)
         for i in 0..<n {
             let v = try apply(f, args.map { $0.value(i) }, t)
-            append(v, to: &out)
+            try append(v, to: &out)
         }
         return Vec(type: t, col: out)
     }
@@ -35,7 +36,7 @@ enum ScalarFunctions {
         }
     }
 
-    static func append(_ v: Value, to out: inout ColumnVector) {
+    static func append(_ v: Value, to out: inout ColumnVector) throws {
         switch v {
         case .null: out.appendNulls(1)
         case let .bool(b): out.append(bool: b)
@@ -43,7 +44,7 @@ enum ScalarFunctions {
         case let .uint(x): out.append(uint64: x)
         case let .double(x): out.append(float64: x)
         case let .string(s): out.append(string: s)
-        case .interval: out.appendNulls(1)
+        case let .interval(i): out.append(int64: try IntervalValues.checkedNanoseconds(i))
         case let .array(a): ArrayCoding.encode(a).withUnsafeBytes { out.append(string: $0) }
         }
     }

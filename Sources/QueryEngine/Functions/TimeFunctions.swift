@@ -152,7 +152,7 @@ enum TimeFunctions {
         var row = [Value](repeating: .null, count: args.count)  // one buffer for every row
         for i in 0..<n {
             for k in args.indices { row[k] = args[k].value(i) }
-            ScalarFunctions.append(try one(row), to: &out)
+            try ScalarFunctions.append(try one(row), to: &out)
         }
         return Vec(type: .time, col: out)
     }

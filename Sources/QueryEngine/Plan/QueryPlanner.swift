@@ -172,11 +172,26 @@ struct QueryPlanner {
         /// `keepAliases` (QUALIFY): a bare select-list alias stays a name, which the outer SELECT binds to its item.
         func rewrite(_ e: Expr, keepAliases: Bool = false) throws -> Expr {
             if keepAliases, try aliased(e) != nil { return e }
+            // Constants stay in place: `round(x, 2)` and `date_diff('minute', …)` need theirs as written.
+            if case .literal = e.kind { return e }
+            if case let .function(call) = e.kind, AggregateKind(name: call.name) != nil, e.kind.containsWindow {
+                throw QueryError("aggregate function calls cannot contain window function calls", at: e.position)
+            }
             if case let .window(call, spec) = e.kind {
                 if call.arguments.contains(where: { $0.kind.containsWindow }) || spec.partitionBy.contains(where: { $0.kind.containsWindow })
                     || spec.orderBy.contains(where: { $0.expr.kind.containsWindow }) {
                     throw QueryError("window functions cannot be nested", at: e.position)
                 }
+                // A window's arguments, PARTITION BY and ORDER BY may name select-list aliases (`PARTITION BY k`
+                // with `platform AS k`), as in DuckDB: they read the item.
+                func item(_ x: Expr) throws -> Expr {
+                    guard let named = try aliased(x), !named.kind.containsWindow else { return x }
+                    return named
+                }
+                var call = call, spec = spec
+                call.arguments = try call.arguments.map(item)
+                spec.partitionBy = try spec.partitionBy.map(item)
+                spec.orderBy = try spec.orderBy.map { var o = $0; o.expr = try item(o.expr); return o }
                 for a in call.arguments { _ = hidden(a) }
                 for p in spec.partitionBy { _ = hidden(p) }
                 for o in spec.orderBy { _ = hidden(o.expr) }
@@ -224,8 +239,15 @@ struct QueryPlanner {
         outer.offset = s.offset
         var inner = SelectStatement(items: innerItems, from: s.from, where: try s.where.map(whereAliases), groupBy: s.groupBy,
                                     having: s.having, position: s.position)
-        // GROUP BY ordinals name the original select list.
+        // GROUP BY ordinals and select-list aliases name the original select list (a column of the FROM
+        // wins over an alias, as DuckDB resolves them).
         inner.groupBy = try s.groupBy.map { g in
+            if case let .column(nil, n) = g.kind, let item = try aliased(g) {
+                guard !item.kind.containsWindow else {
+                    throw QueryError("GROUP BY cannot use '\(n)': it names a window function of the select list", at: g.position)
+                }
+                return item
+            }
             guard case let .literal(.int(k)) = g.kind else { return g }
             guard k >= 1, Int(k) <= s.items.count, case let .expr(e, _) = s.items[Int(k) - 1], !e.kind.containsWindow else {
                 throw QueryError("GROUP BY position \(k) is not a column of the select list without a window function", at: g.position)
@@ -707,15 +729,21 @@ struct QueryPlanner {
             return [e]
         }
         var kept: [Expr] = [], innerKeys: [Expr] = [], outerKeys: [Expr] = [], outerOnly: [Expr] = [], mixed: [Expr] = []
+        // An outer side: outer columns only, or an expression the outer query binds as a whole although its
+        // columns alone do not bind — under GROUP BY, `date_trunc('day', o.time)` is a group key, `o.time` is not.
+        func isOuter(_ e: Expr) -> Bool {
+            let s = sides(e)
+            if s == [.outer] { return true }
+            return s.contains(.unknown) && !s.contains(.inner) && (try? outer.bind(e)) != nil
+        }
         for c in conjuncts(w) {
+            if case let .binary(.equal, a, b) = c.kind {
+                if sides(a) == [.inner] && isOuter(b) { innerKeys.append(a); outerKeys.append(b); continue }
+                if sides(b) == [.inner] && isOuter(a) { innerKeys.append(b); outerKeys.append(a); continue }
+            }
             let s = sides(c)
             guard s.contains(.outer) else { kept.append(c); continue }
             if s == [.outer] { outerOnly.append(c); continue }
-            if case let .binary(.equal, a, b) = c.kind {
-                let sa = sides(a), sb = sides(b)
-                if sa == [.inner] && sb == [.outer] { innerKeys.append(a); outerKeys.append(b); continue }
-                if sb == [.inner] && sa == [.outer] { innerKeys.append(b); outerKeys.append(a); continue }
-            }
             guard !s.contains(.unknown) else {
                 throw QueryError("a correlated subquery may refer only to columns of its own tables and of the outer query", at: c.position)
             }

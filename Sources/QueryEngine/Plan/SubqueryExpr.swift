@@ -125,7 +125,7 @@ final class SubqueryExpr: @unchecked Sendable {
     func evaluate(_ keys: [Vec], _ n: Int) throws -> Vec {
         if case .perRow = kind {
             var out = ColumnVector(type: type.columnType, capacity: n)
-            for i in 0..<n { ScalarFunctions.append(try perRow!(keys.map { $0.value(i) }, context), to: &out) }
+            for i in 0..<n { try ScalarFunctions.append(try perRow!(keys.map { $0.value(i) }, context), to: &out) }
             return Vec(type: type, col: out)
         }
         let rows = try load()

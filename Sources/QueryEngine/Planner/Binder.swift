@@ -225,7 +225,7 @@ struct Binder {
         if case let .constant(.string(s)) = b, t == .time { return .constant(try Self.convert(.string(s), to: .time, p)) }
         switch (b.type, t) {
         case (.int, _), (.int32, _), (.uint, _), (.double, _), (.bool, .int), (.bool, .int32), (.bool, .double), (.bool, .string),
-             (.time, .string), (.time, .int), (.string, .int), (.string, .int32), (.string, .double), (.string, .bool):
+             (.time, .string), (.interval, .string), (.time, .int), (.string, .int), (.string, .int32), (.string, .double), (.string, .bool):
             return .cast(b, t)
         default: throw QueryError("cannot cast \(b.type) to \(t)", at: p)
         }
@@ -234,6 +234,7 @@ struct Binder {
     func compare(_ op: CompareOp, _ l: BoundExpr, _ r: BoundExpr, _ p: SourcePosition) throws -> BoundExpr {
         if l.type == .null || r.type == .null { return .constant(.null) }
         if l.type.isArray || r.type.isArray { return try compareArrays(op, l, r, p) }
+        if l.type == .interval || r.type == .interval { return try compareIntervals(op, l, r, p) }
         // A quoted constant compared with a number or boolean is read as one, as PostgreSQL reads an
         // untyped literal (psql's catalog queries write `c.oid = '16384'`).
         if case let .constant(.string(s)) = r, l.type.isNumeric || l.type == .bool {
@@ -260,9 +261,7 @@ struct Binder {
         case .add, .subtract:
             if l.type == .time, case let .constant(.interval(i)) = r { return .shiftTime(l, i, negate: op == .subtract) }
             if op == .add, r.type == .time, case let .constant(.interval(i)) = l { return .shiftTime(r, i, negate: false) }
-            if op == .subtract, l.type == .time, r.type == .time {
-                throw QueryError("subtracting timestamps is not supported; compare them or use epoch_ns(time)", at: p)
-            }
+            if let b = try timeArithmetic(op, l, r, p) { return b }
             return try arithmetic(op == .add ? .add : .subtract, l, r, p)
         case .multiply: return try arithmetic(.multiply, l, r, p)
         case .divide: return try arithmetic(.divide, l, r, p)
@@ -396,6 +395,7 @@ struct Binder {
             if call.name == "epoch_ms", args[0].type == .int || args[0].type == .int32 || args[0].type == .uint {
                 return .scalar(.epochMsToTime, [try coerce(args[0], to: .int, p)], .time)
             }
+            if call.name == "epoch", args[0].type == .interval { return .scalar(.intervalEpoch, args, .double) }
             let a = try coerce(args[0], to: .time, p)
             return .scalar(call.name == "epoch_ns" ? .epochNs : call.name == "epoch_ms" ? .epochMs : .epoch, [a], call.name == "epoch" ? .double : .int)
         case "year", "month", "day", "hour", "minute", "second", "millisecond", "microsecond", "quarter", "dayofweek",
@@ -411,6 +411,7 @@ struct Binder {
                 let hint = Suggestions.closest(to: name, in: DatePart.allCases.map(\.rawValue)).map { " (did you mean '\($0)'?)" } ?? ""
                 throw QueryError("unknown date part '\(name)'\(hint)", at: call.arguments[0].position)
             }
+            if part == .epoch, args[1].type == .interval { return .scalar(.intervalEpoch, [args[1]], .double) }
             return .scalar(.datePart, [.constant(.string(part.rawValue)), try coerce(args[1], to: .time, p)], part == .epoch ? .double : .int)
         case "strftime":
             try arity(2...2)
@@ -487,6 +488,7 @@ struct Binder {
             let f: ScalarFunction = Self.isInstant(call.arguments[1]) ? .zoneToLocal : .zoneFromLocal
             return .scalar(f, [args[0], value], .time)
         default:
+            if let b = try timeDifferenceFunction(call.name, args, call, p) { return b }
             let known = Self.functionNames + AggregateKind.names
             let hint = Suggestions.closest(to: call.name, in: known).map { " (did you mean \($0)()?)" } ?? ""
             throw QueryError("unknown function \(call.name)()\(hint)", at: p)
@@ -503,7 +505,8 @@ struct Binder {
                                 "shobj_description", "pg_get_expr", "array_to_string", "quote_ident", "array_length", "array_upper",
                                 "array_lower", "cardinality", "current_schemas", "pg_relation_is_publishable",
                                 "pg_get_statisticsobjdef_columns", "version", "current_database",
-                                "current_catalog", "current_schema", "pg_backend_pid", "current_setting"] + DatePart.allCases.map(\.rawValue)
+                                "current_catalog", "current_schema", "pg_backend_pid", "current_setting",
+                                "date_diff", "datediff", "date_sub", "datesub"] + DatePart.allCases.map(\.rawValue)
 
     /// Whether `e` is a TIMESTAMP WITH TIME ZONE in DuckDB's typing (an instant, not a wall time): what
     /// `AT TIME ZONE`, `to_timestamp` and `now()` give, and truncations and shifts of those. Stored

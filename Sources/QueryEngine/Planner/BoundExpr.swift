@@ -111,6 +111,10 @@ enum ScalarFunction: String, Sendable {
     case arrayValue = "array_value", arrayFromText = "array_in", arraySubscript = "array_extract"
     case arrayQuantified = "quantified", arrayEquals = "array_equals", arrayElements = "array_cast", arrayText = "array_out"
     case arrayLength = "array_length", cardinality, arrayUpper = "array_upper", arrayLower = "array_lower"
+    /// Timestamp and interval arithmetic (`IntervalFunctions`): `timestamp - timestamp`, `timestamp ± interval`
+    /// for per-row intervals, an interval as BIGINT nanoseconds, `epoch(interval)`, `date_diff`, `date_sub`.
+    case timeDifference = "time_difference", timePlusInterval = "time_plus_interval", timeMinusInterval = "time_minus_interval"
+    case intervalNanos = "interval_nanos", intervalEpoch = "interval_epoch", dateDiff = "date_diff", dateSub = "date_sub"
 }
 
 /// The codes of a tag column that satisfy a predicate: one byte per code (1 = match).

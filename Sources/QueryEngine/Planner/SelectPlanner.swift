@@ -158,8 +158,9 @@ struct SelectPlanner {
             var resolvingAlias = false
             let selfRef = BinderReference()
             defer { selfRef.binder = nil }  // the hook refers to its binder: break the cycle after planning
+            let keyMatcher = GroupKeyMatcher(keys: keyASTs, scan: scan)
             post.hook = { e in
-                if let i = keyASTs.firstIndex(of: e) { return .column(i, keyTypes[i]) }
+                if let i = keyASTs.firstIndex(of: e) ?? keyMatcher.key(e) { return .column(i, keyTypes[i]) }
                 if !resolvingAlias, case let .column(nil, name) = e.kind, !names.contains(name),
                    let ast = items.first(where: { $0.2 == name && $0.0 != nil })?.0 {
                     resolvingAlias = true

@@ -47,6 +47,15 @@ public struct ResultArray: Sendable {
 extension ResultColumn {
     /// A result column from an engine vector of type `type`: arrays are turned into their two texts.
     init(name: String, type: ValueType, vector: ColumnVector) {
+        if type == .interval, vector.type == .int64 {
+            // An INTERVAL leaves the engine as DuckDB's text of it (`1 day 02:03:04`).
+            var text = ColumnVector(type: .string, capacity: vector.count)
+            for i in 0..<vector.count {
+                if vector.isNull(i) { text.appendNulls(1) } else { text.append(string: IntervalValues.text(IntervalValues.interval(vector.int64s[i]))) }
+            }
+            self.init(name: name, vector: text)
+            return
+        }
         guard case let .array(element) = type, vector.type == .string else {
             self.init(name: name, vector: vector)
             return

@@ -29,7 +29,8 @@ enum Cell: Sendable, Equatable, CustomStringConvertible {
         case "time":
             guard let v = Int64(text) else { throw DifferentialError("bad time cell '\(text)'") }
             self = .time(v)
-        case "string": self = .string(text)
+        // An INTERVAL is compared as DuckDB's text of it, which tsdb prints too.
+        case "string", "interval": self = .string(text)
         default: throw DifferentialError("unknown column kind '\(kind)' (cell '\(text)')")
         }
     }
