@@ -39,7 +39,8 @@ final class HashJoin: Operator {
         if residual != nil { text += " + condition" }
         text += " (builds on the smaller side)"
         if let f = keyFilterPlan {
-            let name = (f.probeIsLeft ? left : right).columns[Self.keyColumn(f.probeIsLeft ? leftKeys[0] : rightKeys[0])]
+            // The join's own columns carry the qualifiers: the left input's, then the right's.
+            let name = columns[f.probeIsLeft ? Self.keyColumn(leftKeys[0]) : left.columns.count + Self.keyColumn(rightKeys[0])]
             text += " → FILTER \(name.qualifier.map { "\($0)." } ?? "")\(name.name) IN (keys of the \(f.probeIsLeft ? "right" : "left") side)"
         }
         return text
