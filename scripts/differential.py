@@ -873,6 +873,21 @@ SHAPES = [
     "SELECT country, arg_max(CASE WHEN skipped THEN duration_ms END, time) AS last_skip_ms, "
     "arg_min(revenue, time) FILTER (WHERE completed) AS first_done_rev, arg_min(time, time) AS first_t, count(*) AS n "
     "FROM plays GROUP BY country ORDER BY country",
+    # issue 11's join: grouped count(DISTINCT) above a star join (the pairs outgrow a core's cache, so
+    # they are radix-partitioned), a dimension filter that the fact scan takes as the build side's keys
+    # (inner, and the outer join's NULL side), and IN (SELECT …) pushed into the fact scan below the join
+    "SELECT a.label, count(*) AS plays, count(DISTINCT p.user_id) AS listeners, count(DISTINCT p.user_id || a.genre) AS pairs "
+    "FROM plays p JOIN artists a ON p.artist = a.artist GROUP BY a.label ORDER BY a.label NULLS LAST",
+    "SELECT a.genre, count(*) AS plays, sum(p.duration_ms) AS ms FROM plays p JOIN artists a ON p.artist = a.artist "
+    "WHERE a.label IN ('L1', 'L2') AND a.fans < 1500000 GROUP BY a.genre ORDER BY a.genre",
+    "SELECT a.genre, count(*) AS plays, count(p.artist) AS matched FROM artists a LEFT JOIN plays p ON p.artist = a.artist "
+    "AND p.platform = 'spotify' WHERE a.fans < 300000 GROUP BY a.genre ORDER BY a.genre",
+    "SELECT count(*) AS n FROM plays p JOIN artists a ON p.artist = a.artist WHERE a.genre = 'no such genre'",
+    "SELECT a.label, count(*) AS plays FROM plays p JOIN artists a ON p.artist = a.artist "
+    "WHERE p.artist IN (SELECT artist FROM artists WHERE fans < 500000) AND p.country NOT IN (SELECT country FROM plays WHERE device = 'car' AND country < 'F') "
+    "GROUP BY a.label ORDER BY a.label NULLS LAST",
+    "SELECT a.genre, count(*) AS plays FROM plays p JOIN artists a ON p.artist = a.artist "
+    "WHERE p.artist IN (SELECT x.artist FROM artists x WHERE x.genre = a.genre AND x.fans < 900000) GROUP BY a.genre ORDER BY a.genre",
 ]
 
 

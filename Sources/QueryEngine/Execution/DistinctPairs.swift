@@ -4,41 +4,68 @@
 /// a small table (a day's listeners, not the month's), a group's count is its set's size, and threads whose
 /// groups do not overlap (time buckets over disjoint row groups) merge by adopting whole sets, no re-insert.
 /// Past the limit (a group per user, say) the pairs move into one `PairSet`, which costs nothing per group.
+/// Once the sets outgrow the cache (`partitionAfterBytes`: a million listeners per label), every insert
+/// would miss it: the pairs move into `PartitionedPairs`, appended by partition and deduplicated a
+/// partition at a time.
 struct DistinctPairs {
     static let perGroupLimit = 4096
+    /// The sets' bytes past which the pairs are partitioned (a core's L2 cache).
+    static let defaultPartitionAfterBytes = 1 << 20
 
     private var perGroup: [WordSet] = []
     /// Set once the groups pass the limit; then `perGroup` is empty.
     private var pairs: PairSet?
+    /// Set once the sets pass `partitionAfterBytes`; then `perGroup` is empty and `pairs` nil.
+    private var parted: PartitionedPairs?
     /// Bytes of the per-group sets' slots, kept up to date on insert (no walk over groups).
     private var perGroupBytes = 0
+    let partitionAfterBytes: Int
 
-    var memoryBytes: Int { (pairs?.memoryBytes ?? 0) + perGroupBytes + perGroup.capacity * MemoryLayout<WordSet>.stride }
+    init(partitionAfterBytes: Int = DistinctPairs.defaultPartitionAfterBytes) {
+        self.partitionAfterBytes = partitionAfterBytes
+    }
+
+    var memoryBytes: Int {
+        (pairs?.memoryBytes ?? 0) + (parted?.memoryBytes ?? 0) + perGroupBytes + perGroup.capacity * MemoryLayout<WordSet>.stride
+    }
+
+    /// Whether the pairs are radix-partitioned (past `partitionAfterBytes`).
+    var isPartitioned: Bool { parted != nil }
 
     /// Makes room for groups `0..<n` (from the aggregate's group count), switching to one pair set past the limit.
     mutating func reserveGroups(_ n: Int) {
-        guard pairs == nil, n > perGroup.count else { return }
+        guard pairs == nil, parted == nil, n > perGroup.count else { return }
         if n > Self.perGroupLimit { return spill() }
         perGroup.append(contentsOf: repeatElement(WordSet(), count: n - perGroup.count))
     }
 
     /// Adds (g, v); g must be below the count given to `reserveGroups`.
     @inline(__always) mutating func insert(_ g: UInt32, _ v: UInt64) {
-        if pairs == nil {
-            perGroupBytes &+= perGroup[Int(g)].insert(v) &* 8
+        if parted != nil {
+            parted!.insert(g, v)
+        } else if pairs == nil {
+            let grew = perGroup[Int(g)].insert(v)
+            if grew != 0 {
+                perGroupBytes &+= grew &* 8
+                if perGroupBytes > partitionAfterBytes { partition() }
+            }
         } else {
+            let before = pairs!.memoryBytes
             pairs!.insert(g, v)
+            if pairs!.memoryBytes != before, pairs!.memoryBytes > partitionAfterBytes { partition() }
         }
     }
 
     /// Calls `body` for every pair.
     func forEach(_ body: (UInt32, UInt64) -> Void) {
+        if let parted { return parted.forEach(body) }
         if let pairs { return pairs.forEach(body) }
         for g in perGroup.indices { perGroup[g].forEach { body(UInt32(g), $0) } }
     }
 
     /// Adds each group's number of distinct words to `counts[group]`.
     func addCounts(to counts: inout [Int64]) {
+        if let parted { return parted.addCounts(to: &counts) }
         if let pairs { return pairs.forEach { g, _ in counts[Int(g)] += 1 } }
         for g in perGroup.indices where perGroup[g].count > 0 { counts[g] += Int64(perGroup[g].count) }
     }
@@ -57,12 +84,18 @@ struct DistinctPairs {
     /// Folds `other`'s pairs in (words that mean the same in both): other's group g becomes `map[g]`, left
     /// out when negative. A group this side has no word of takes other's set as it is.
     mutating func merge(_ other: DistinctPairs, map: [Int32]) {
-        guard other.pairs == nil else { return merge(other, map: map) { $0 } }
+        if let theirs = other.parted {
+            // Partitioned on both sides: partition p's pairs are appended to partition p.
+            if parted == nil { partition() }
+            parted!.merge(theirs, map: map)
+            return
+        }
+        guard other.pairs == nil, parted == nil else { return merge(other, map: map) { $0 } }
         for g in other.perGroup.indices where other.perGroup[g].count > 0 && map[g] >= 0 {
             let m = Int(map[g])
             reserveGroups(m + 1)
-            guard pairs == nil else {
-                other.perGroup[g].forEach { pairs!.insert(UInt32(m), $0) }
+            guard pairs == nil, parted == nil else {
+                other.perGroup[g].forEach { insert(UInt32(m), $0) }
                 continue
             }
             // The larger set takes the smaller one's words; a set taken whole is shared, not copied.
@@ -81,6 +114,17 @@ struct DistinctPairs {
             perGroupBytes += mine.memoryBytes
             perGroup[m] = mine
         }
+        if parted == nil, pairs == nil, perGroupBytes > partitionAfterBytes { partition() }
+    }
+
+    /// Moves every pair into partitions.
+    private mutating func partition() {
+        var all = PartitionedPairs()
+        forEach { all.insert($0, $1) }
+        perGroup = []
+        perGroupBytes = 0
+        pairs = nil
+        parted = all
     }
 
     /// Moves every per-group set into one pair set.

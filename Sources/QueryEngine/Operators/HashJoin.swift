@@ -37,12 +37,17 @@ final class HashJoin: Operator {
         var text = name
         if !leftKeys.isEmpty { text += " on \(leftKeys.count) key(s)" }
         if residual != nil { text += " + condition" }
-        return text + " (builds on the smaller side)"
+        text += " (builds on the smaller side)"
+        if let f = keyFilterPlan {
+            // The join's own columns carry the qualifiers: the left input's, then the right's.
+            let name = columns[f.probeIsLeft ? Self.keyColumn(leftKeys[0]) : left.columns.count + Self.keyColumn(rightKeys[0])]
+            text += " → FILTER \(name.qualifier.map { "\($0)." } ?? "")\(name.name) IN (keys of the \(f.probeIsLeft ? "right" : "left") side)"
+        }
+        return text
     }
 
     func run(_ context: ExecutionContext) throws -> Batch {
-        var l = try left.run(context)
-        var r = try right.run(context)
+        var (l, r) = try runInputs(context)
         try context.check()
         // Codes need a dictionary holding them: an empty side (whose NULL rows would carry code 0) and
         // a right column whose dictionary the left also uses (a self-join: an expression over both would
@@ -181,8 +186,14 @@ final class HashJoin: Operator {
         return (li, ri)
     }
 
+    /// The input column a key that is a plain column reads.
+    static func keyColumn(_ e: BoundExpr) -> Int {
+        if case let .column(i, _) = e { return i }
+        return 0
+    }
+
     /// One key expression's values for every row of one side, a tag's as its codes.
-    private func keyVec(_ e: BoundExpr, _ b: Batch, _ types: [PlanColumn]) throws -> Vec {
+    func keyVec(_ e: BoundExpr, _ b: Batch, _ types: [PlanColumn]) throws -> Vec {
         let src = RowGroupColumns(rows: b.vecs(types), range: 0..<b.rowCount, types: types.map(\.type))
         let v = try Evaluator.eval(e, src)
         return v.isSymbol ? v : Vec(type: .string, col: Worker.gather(v, nil, b.rowCount))

@@ -13,6 +13,9 @@ final class ScanAggregate: Operator {
     /// Whether a tag column passed through stays dictionary codes (set by the planner when a join reads
     /// this node, which takes codes; every other reader gets strings).
     var keepsSymbols = false
+    /// A filter on a tag column set by the join above for one run of this scan: the other side's keys
+    /// (semi-join reduction, `HashJoin+KeyFilter`).
+    var keyFilter: (column: Int, codes: CodeSet)?
     /// EXPLAIN lines the planner adds (such as which materialized view answers the query).
     var notes: [String] = []
 
@@ -85,6 +88,13 @@ final class ScanAggregate: Operator {
         if let child {
             let input = try child.run(context)
             p.source = .rows(input.vecs(child.columns), count: input.rowCount)
+        }
+        if let (column, codes) = keyFilter {
+            // First among the conjuncts: the cheapest test, and the most selective under a WHERE on the dimension.
+            let test = BoundExpr.symbolPredicate(.column(column, .string), codes)
+            p.conjuncts = [(test, PrunePredicate.symbol(column: column, codes))] + (p.filter == nil ? [] : p.conjuncts)
+            p.filter = p.filter.map { .and(test, $0) } ?? test
+            p.prune.append(.symbol(column: column, codes))
         }
         var runner = SelectRunner(engine: context.engine, now: context.now, control: context.control, capsRows: capsRows)
         runner.keepSymbols = keepsSymbols

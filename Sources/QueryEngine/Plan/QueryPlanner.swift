@@ -401,15 +401,33 @@ struct QueryPlanner {
         // 10M-row fact side joined on a tag no longer materializes its timestamps for nothing.
         if read.isEmpty { read = [(0, names[0])] }
         let items: [SelectItem] = read.map { _, c in .expr(Expr(.column(table: nil, name: c), at: t.position), alias: nil) }
-        let condition = filter.isEmpty ? nil : filter.dropFirst().reduce(filter[0]) { Expr(.binary(.and, $0, $1), at: $1.position) }
-        // Under the join's alias: the pushed conditions name the table by it.
-        let s = SelectStatement(items: items, from: TableRef(.table(t), alias: ref.alias), where: condition, position: t.position)
-        var planner = selectPlanner()
-        planner.viewColumns = viewColumns
-        let plan = try planner.plan(s)
+        func scan(_ filter: [Expr]) throws -> SelectPlan {
+            let condition = filter.isEmpty ? nil : filter.dropFirst().reduce(filter[0]) { Expr(.binary(.and, $0, $1), at: $1.position) }
+            // Under the join's alias: the pushed conditions name the table by it.
+            let s = SelectStatement(items: items, from: TableRef(.table(t), alias: ref.alias), where: condition, position: t.position)
+            var planner = selectPlanner()
+            planner.viewColumns = viewColumns
+            return try planner.plan(s)
+        }
+        let plan: SelectPlan
+        do {
+            plan = try scan(filter)
+        } catch let e where filter.contains(where: Self.hasInSubquery) {
+            // An IN subquery naming another input's columns cannot run in this scan: it stays above the
+            // join alone (where every pushed conjunct is applied again anyway).
+            do { plan = try scan(filter.filter { !Self.hasInSubquery($0) }) } catch { throw e }
+        }
         let op = ScanAggregate(plan: plan, child: nil, capsRows: false)
         let cols = try Self.renamed(op.columns, qualifier: ref.alias ?? t.name, ref)
         return Source(op: node(op), columns: cols, star: Array(cols.indices))
+    }
+
+    /// Whether `e` holds an `IN (SELECT …)`.
+    static func hasInSubquery(_ e: Expr) -> Bool {
+        if case .inSubquery = e.kind { return true }
+        var found = false
+        e.kind.forEachChild { if !found { found = hasInSubquery($0) } }
+        return found
     }
 
     /// `generate_series(…)` or `range(…)`.
@@ -504,7 +522,13 @@ struct QueryPlanner {
             var ok = !SelectPlanner.containsAggregate(c)
             func visit(_ e: Expr) {
                 switch e.kind {
-                case .subquery, .exists, .inSubquery, .arraySubquery: ok = false
+                // `x IN (SELECT …)` goes with x: the scan of x's table runs the subquery once and keeps the
+                // rows whose x it holds (a semi-join below the join). A subquery correlated with another
+                // input fails to bind there and stays above only (`table`).
+                case let .inSubquery(x, _, _):
+                    visit(x)
+                    return
+                case .subquery, .exists, .arraySubquery: ok = false
                 case let .column(q, name):
                     let found = leaves.indices.filter { i in
                         q.map { leaves[i].qualifier == $0 } ?? leaves[i].names.contains(name.lowercased())

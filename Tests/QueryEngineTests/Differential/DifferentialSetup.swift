@@ -27,7 +27,7 @@ enum DifferentialSetup {
     /// The hand-written `fNNN` queries of scripts/differential.py's FUNCS list.
     static let functionQueries = 13
     /// The hand-written `sNNN` queries of scripts/differential.py's SHAPES list (issue 10's slow shapes).
-    static let shapeQueries = 8
+    static let shapeQueries = 14
     static let python = environment["PYTHON"] ?? "python3"
     /// `TSDB_DIFF_VERBOSE=1`: print each query with tsdb's time for it.
     static let verbose = environment["TSDB_DIFF_VERBOSE"] != nil

@@ -3,7 +3,8 @@ import Testing
 import TestSupport
 
 /// `DistinctPairs` (grouped count(DISTINCT)'s pair sets) against a plain `Set` of pairs: per-group sets,
-/// the switch to one pair set past `perGroupLimit`, and merges that adopt, fold and drop groups.
+/// the switch to one pair set past `perGroupLimit`, the radix partitions past `partitionAfterBytes`, and
+/// merges that adopt, fold and drop groups between any two of them.
 @Suite("count(DISTINCT) pair sets")
 struct DistinctPairsTests {
     struct Pair: Hashable { let g: UInt32; let v: UInt64 }
@@ -39,10 +40,14 @@ struct DistinctPairsTests {
         return out
     }
 
-    @Test("inserts match a Set, below and past the per-group limit", arguments: [3, 200, DistinctPairs.perGroupLimit + 500])
-    func inserts(groups: Int) {
+    /// A threshold that partitions almost at once, and the default one (never reached by these tests).
+    static let thresholds = [512, DistinctPairs.defaultPartitionAfterBytes]
+
+    @Test("inserts match a Set, below and past the per-group limit, partitioned or not",
+          arguments: [3, 200, DistinctPairs.perGroupLimit + 500], thresholds)
+    func inserts(groups: Int, partitionAfter: Int) {
         var r = SeededRandom(seed: UInt64(groups))
-        var p = DistinctPairs()
+        var p = DistinctPairs(partitionAfterBytes: partitionAfter)
         var ref = Set<Pair>()
         // Groups appear over time, as an aggregate's group count grows batch by batch.
         var known = 1
@@ -53,18 +58,40 @@ struct DistinctPairsTests {
             p.insert(g, v)
             ref.insert(Pair(g: g, v: v))
         }
+        #expect(p.isPartitioned == (partitionAfter == 512))
         #expect(Self.collected(p) == ref)
         #expect(Self.counts(p, groups: groups) == Self.reference(ref, groups: groups))
         #expect(p.memoryBytes > 0)
     }
 
-    @Test("merges: shared and disjoint groups, dropped groups, either side past the limit", arguments: 0..<6)
-    func merges(seed: Int) {
+    /// Enough rows that partitions are deduplicated many times over (many duplicates), and enough
+    /// distinct pairs that the counts are taken on several threads.
+    @Test("partitions deduplicate as they grow, and count in parallel", arguments: [20_000, 1_200_000])
+    func partitionedVolume(distinctWords: Int) {
+        var r = SeededRandom(seed: UInt64(distinctWords))
+        var p = DistinctPairs(partitionAfterBytes: 0)
+        p.reserveGroups(5)
+        var ref = Set<Pair>()
+        for _ in 0..<1_500_000 {
+            let g = UInt32(r.below(5)), v = r.next() % UInt64(distinctWords)
+            p.insert(g, v)
+            ref.insert(Pair(g: g, v: v))
+        }
+        #expect(p.isPartitioned)
+        #expect(Self.counts(p, groups: 5) == Self.reference(ref, groups: 5))
+        // Memory follows the distinct pairs, not the rows: at most four times them (a run as long as they are, in arrays that double) plus the first runs.
+        #expect(p.memoryBytes <= 16 * (4 * ref.count + 2 * PartitionedPairs.partitions * PartitionedPairs.minimumRun))
+    }
+
+    @Test("merges: shared and disjoint groups, dropped groups, either side past the limit or partitioned",
+          arguments: 0..<6, [(false, false), (true, false), (false, true), (true, true)])
+    func merges(seed: Int, partitioned: (a: Bool, b: Bool)) {
         var r = SeededRandom(seed: 100 + UInt64(seed))
         // Seeds 0–1 stay per group on both sides, 2–3 put B past the limit, 4–5 put A past it.
         let groupsA = seed >= 4 ? DistinctPairs.perGroupLimit + 10 : 300
         let groupsB = seed == 2 || seed == 3 ? DistinctPairs.perGroupLimit + 10 : 200
-        var a = DistinctPairs(), b = DistinctPairs()
+        var a = DistinctPairs(partitionAfterBytes: partitioned.a ? 512 : DistinctPairs.defaultPartitionAfterBytes)
+        var b = DistinctPairs(partitionAfterBytes: partitioned.b ? 512 : DistinctPairs.defaultPartitionAfterBytes)
         var refA = Set<Pair>(), refB = Set<Pair>()
         a.reserveGroups(groupsA)
         b.reserveGroups(groupsB)
@@ -93,9 +120,9 @@ struct DistinctPairsTests {
         #expect(Self.collected(b) == refB)
     }
 
-    @Test("a translated merge maps every word")
-    func translated() {
-        var a = DistinctPairs(), b = DistinctPairs()
+    @Test("a translated merge maps every word", arguments: thresholds)
+    func translated(partitionAfter: Int) {
+        var a = DistinctPairs(partitionAfterBytes: partitionAfter), b = DistinctPairs(partitionAfterBytes: partitionAfter)
         a.reserveGroups(2); b.reserveGroups(2)
         for v in 0..<100 as Range<UInt64> { a.insert(0, v); b.insert(UInt32(v % 2), v) }
         a.merge(b, map: [0, 1]) { $0 + 50 }

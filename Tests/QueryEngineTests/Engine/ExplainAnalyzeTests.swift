@@ -56,11 +56,13 @@ import TestSupport
             let platforms = try count(e, "SELECT platform FROM plays WHERE liked GROUP BY platform")
             #expect(out.last?.hasPrefix("RESULT \(result) row(s)") == true, "\(out)")
             #expect(rows(actual(out, "WINDOW")) == result, "\(out)")
-            // The IN condition is not pushed below the join: the join returns the rows before it.
-            let joined = try count(e, "SELECT * FROM plays p JOIN (\(dim)) d ON d.artist = p.artist WHERE p.time < '2026-01-01 01:00:00'")
+            // The IN condition on p's column is pushed into p's scan, below the join: the join returns
+            // the rows after it.
+            let inPlatforms = "platform IN (SELECT platform FROM plays WHERE liked GROUP BY platform)"
+            let joined = try count(e, "SELECT * FROM plays p JOIN (\(dim)) d ON d.artist = p.artist WHERE p.time < '2026-01-01 01:00:00' AND p.\(inPlatforms)")
             #expect(rows(actual(out, "HASH JOIN")) == joined, "\(out)")
-            // The time-filtered scan of p and the grouped dimension subquery.
-            let early = try count(e, "SELECT * FROM plays WHERE time < '2026-01-01 01:00:00'"), dims = try count(e, dim)
+            // The scan of p filtered by time and the IN subquery, and the grouped dimension subquery.
+            let early = try count(e, "SELECT * FROM plays WHERE time < '2026-01-01 01:00:00' AND \(inPlatforms)"), dims = try count(e, dim)
             #expect(rows(actual(out, "SCAN plays → FILTER → PROJECT")) == early, "\(out)")
             #expect(rows(actual(out, "SCAN plays → FILTER → AGGREGATE 0 aggregate(s) by 1 key(s) → PROJECT artist")) == dims, "\(out)")
             // The IN subquery ran once, under the node that evaluates it.
