@@ -18,8 +18,9 @@ struct WindowFunction {
     var type: ValueType
 }
 
-/// Window functions: each sorts its input by PARTITION BY and ORDER BY, computes over every row's
-/// partition and frame, and appends its column; the input's rows keep their order.
+/// Window functions: each computes over its rows' partitions and frames in the sorted layout of its
+/// PARTITION BY and ORDER BY (`WindowOrder`, shared by functions with equal ones) and appends its
+/// column; the input's rows keep their order.
 final class Window: Operator {
     let child: any Operator
     let functions: [WindowFunction]
@@ -36,35 +37,33 @@ final class Window: Operator {
 
     func run(_ context: ExecutionContext) throws -> Batch {
         var b = try child.run(context)
+        let input = b
+        // Functions with the same PARTITION BY and ORDER BY share one sort.
+        var layouts: [WindowOrder.Key: WindowOrder] = [:]
+        var held = 0
+        defer { context.control?.release(held) }
         for f in functions {
             try context.check()
-            let out = try compute(f, b)
+            let key = WindowOrder.Key(f)
+            let layout: WindowOrder
+            if let l = layouts[key] { layout = l } else {
+                // The layout's five position arrays, held until the last function is computed.
+                try context.charge(input.rowCount * 5 * MemoryLayout<Int>.stride)
+                held += input.rowCount * 5 * MemoryLayout<Int>.stride
+                layout = try WindowOrder(f, input, threads: context.engine.threads, control: context.control)
+                layouts[key] = layout
+            }
+            let out = try compute(f, input, layout)
             try context.charge(MemorySize.of(out))
             b.columns.append(out)
         }
         return b
     }
 
-    private func compute(_ f: WindowFunction, _ b: Batch) throws -> ColumnVector {
+    private func compute(_ f: WindowFunction, _ b: Batch, _ layout: WindowOrder) throws -> ColumnVector {
         let n = b.rowCount
-        let keys = f.partition.map { b.columns[$0] } + f.order.map { b.columns[$0.column] }
-        let spec = f.partition.map { _ in SortKey(expr: .constant(.null), descending: false, nullsFirst: false) }
-            + f.order.map { SortKey(expr: .constant(.null), descending: $0.descending, nullsFirst: $0.nullsFirst) }
-        let perm = Sorter.order(keys, spec, rows: n)
-        let pk = f.partition.map { b.columns[$0] }, ok = f.order.map { b.columns[$0.column] }
-        // Partition and peer-group starts, by sorted position.
-        var partStart = [Int](repeating: 0, count: n), peerStart = [Int](repeating: 0, count: n)
-        var peerEnd = [Int](repeating: 0, count: n), partEnd = [Int](repeating: 0, count: n)
-        for k in 0..<n {
-            let newPart = k == 0 || !RowKeys.equal(pk, perm[k], pk, perm[k - 1])
-            partStart[k] = newPart ? k : partStart[k - 1]
-            peerStart[k] = newPart || !RowKeys.equal(ok, perm[k], ok, perm[k - 1]) ? k : peerStart[k - 1]
-        }
-        for k in stride(from: n - 1, through: 0, by: -1) {
-            let last = k == n - 1 || partStart[k + 1] != partStart[k]
-            partEnd[k] = last ? k : partEnd[k + 1]
-            peerEnd[k] = last || peerStart[k + 1] != peerStart[k] ? k : peerEnd[k + 1]
-        }
+        let perm = layout.perm
+        let partStart = layout.partStart, partEnd = layout.partEnd, peerStart = layout.peerStart, peerEnd = layout.peerEnd
         let ranged = try Self.rangeFrames(f, b, perm: perm, partStart: partStart, partEnd: partEnd, peerStart: peerStart, peerEnd: peerEnd)
         func frame(_ k: Int) -> (Int, Int) {
             if let ranged { return (ranged.lo[k], ranged.hi[k]) }
