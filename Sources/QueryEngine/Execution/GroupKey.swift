@@ -35,6 +35,7 @@ enum GroupKey {
         case var .string(s): return s.withUTF8 { word(string: UnsafeRawBufferPointer($0), strings, &pool) }
         // An array key is its encoding, the bytes its vector holds.
         case let .array(a): return ArrayCoding.encode(a).withUnsafeBytes { word(string: $0, strings, &pool) }
+        case let .record(r): return RecordCoding.encode(r).withUnsafeBytes { word(string: $0, strings, &pool) }
         case .interval: return 0
         }
     }

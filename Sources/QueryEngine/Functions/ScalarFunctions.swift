@@ -45,6 +45,7 @@ enum ScalarFunctions {
         case let .string(s): out.append(string: s)
         case .interval: out.appendNulls(1)
         case let .array(a): ArrayCoding.encode(a).withUnsafeBytes { out.append(string: $0) }
+        case let .record(r): RecordCoding.encode(r).withUnsafeBytes { out.append(string: $0) }
         }
     }
 
@@ -52,6 +53,9 @@ enum ScalarFunctions {
         if let v = try ArrayFunctions.apply(f, a, t) { return v }
         switch f {
         case .coalesce: return a.first { $0 != .null } ?? .null
+        case .recordField:
+            guard case let .record(r) = a[0], case let .int(k) = a[1] else { return .null }
+            return r.items[Int(k)]
         case .concatOperator: return a.contains(.null) ? .null : try apply(.concat, a, t)
         case .concat: return .string(a.map { v -> String in
             switch v {

@@ -111,6 +111,8 @@ enum ScalarFunction: String, Sendable {
     case arrayValue = "array_value", arrayFromText = "array_in", arraySubscript = "array_extract"
     case arrayQuantified = "quantified", arrayEquals = "array_equals", arrayElements = "array_cast", arrayText = "array_out"
     case arrayLength = "array_length", cardinality, arrayUpper = "array_upper", arrayLower = "array_lower"
+    /// `(record).field`: the field at the constant index given second.
+    case recordField = "record_field"
 }
 
 /// The codes of a tag column that satisfy a predicate: one byte per code (1 = match).
