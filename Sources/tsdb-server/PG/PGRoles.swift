@@ -16,7 +16,7 @@ final class PGRoleSource: Sendable {
     func roles() -> [PGRole] {
         let principals = authority.withLock { $0 }?.principals ?? []
         // Without tokens every client is let in with every right: the one role `tsdb` is who they are.
-        var out = [PGRole(oid: PGCatalog.ownerOID, name: PGCatalogFunctions.ownerName, superuser: true, createDB: true,
+        var out = [PGRole(oid: PGCatalog.ownerOID, name: PGCatalogFunctions.ownerName, superuser: true, createDB: false,
                           canLogin: principals.isEmpty, memberOf: [])]
         var groups: [String] = []
         for p in principals {
@@ -72,9 +72,10 @@ extension PGCatalog {
             let n = roles.count
             var validUntil = ColumnVector(type: .time)
             validUntil.appendNulls(n)
+            // No role may create roles (tsdb has no CREATE ROLE), replicate or bypass row security (it has none).
+            let no = bools(Array(repeating: false, count: n))
             var out = [ints(roles.map(\.oid)), strings(roles.map(\.name)), bools(roles.map(\.superuser)), bools(Array(repeating: true, count: n)),
-                       bools(roles.map(\.superuser)), bools(roles.map(\.createDB)), bools(roles.map(\.canLogin)),
-                       bools(Array(repeating: false, count: n)), bools(roles.map(\.superuser)), ints(Array(repeating: -1, count: n)),
+                       no, bools(roles.map(\.createDB)), bools(roles.map(\.canLogin)), no, no, ints(Array(repeating: -1, count: n)),
                        validUntil, nulls(n)]
             if name == "pg_authid" { out.append(nulls(n)) }
             return out
@@ -92,7 +93,7 @@ extension PGCatalog {
             var validUntil = ColumnVector(type: .time)
             validUntil.appendNulls(n)
             return [strings(roles.map(\.name)), ints(roles.map(\.oid)), bools(roles.map(\.createDB)), bools(roles.map(\.superuser)),
-                    bools(Array(repeating: false, count: n)), bools(roles.map(\.superuser)), strings(Array(repeating: "********", count: n)),
+                    bools(Array(repeating: false, count: n)), bools(Array(repeating: false, count: n)), strings(Array(repeating: "********", count: n)),
                     validUntil, nulls(n)]
         }
     }
