@@ -14,18 +14,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d /tmp/tsdb-pgbench-XXXXXX)
 trap 'kill $pid 2>/dev/null || true; rm -rf "$work"' EXIT
 
-"$server" --data "$work/data" --http 127.0.0.1:0 --tcp off --pg 127.0.0.1:0 --log-level error > "$work/out" 2>&1 &
-pid=$!
-for _ in $(seq 100); do grep -q listening "$work/out" && break; sleep 0.05; done
-http=$(sed -n 's/.*http=\([^ ]*\).*/\1/p' "$work/out")
-pg=$(sed -n 's/.*pg=[^:]*:\([0-9]*\).*/\1/p' "$work/out")
-echo "server pid $pid http $http pg port $pg"
-
-split -l 100000 "$file" "$work/part."
-for p in "$work"/part.*; do
-  curl -sf -XPOST "http://$http/api/v2/write?bucket=default&precision=ns" --data-binary @"$p" > /dev/null
-done
-curl -sf "http://$http/api/v3/query_sql?db=default&format=csv" --data-urlencode 'q=SELECT count(*) AS rows FROM plays' -G
+. "$here/pg_bench_server.sh"
+pg_bench_start "$server" "$file" "$work"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 for mode in simple extended prepared; do

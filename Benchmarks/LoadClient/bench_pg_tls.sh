@@ -17,19 +17,8 @@ trap 'kill $pid 2>/dev/null && wait $pid 2>/dev/null; rm -rf "$work"' EXIT
 
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" \
   -keyout "$work/key.pem" -out "$work/cert.pem" 2> /dev/null
-"$server" --data "$work/data" --http 127.0.0.1:0 --https off --tcp off --pg 127.0.0.1:0 \
-  --tls-cert "$work/cert.pem" --tls-key "$work/key.pem" --log-level error > "$work/out" 2>&1 &
-pid=$!
-for _ in $(seq 200); do grep -q listening "$work/out" && break; sleep 0.05; done
-http=$(sed -n 's/.*http=\([^ ]*\).*/\1/p' "$work/out")
-pg=$(sed -n 's/.*pg=[^:]*:\([0-9]*\).*/\1/p' "$work/out")
-echo "server pid $pid http $http pg port $pg"
-
-split -l 100000 "$file" "$work/part."
-for p in "$work"/part.*; do
-  curl -sf -XPOST "http://$http/api/v2/write?bucket=default&precision=ns" --data-binary @"$p" > /dev/null
-done
-curl -sf "http://$http/api/v3/query_sql?db=default&format=csv" --data-urlencode 'q=SELECT count(*) AS rows FROM plays' -G
+. "$here/pg_bench_server.sh"
+pg_bench_start "$server" "$file" "$work" --https off --tls-cert "$work/cert.pem" --tls-key "$work/key.pem"
 
 # pgbench_select.sql (two scans per transaction) shows TLS against the queries' cost; pgbench_light.sql
 # (a constant SELECT) against the protocol's alone.

@@ -9,7 +9,8 @@ import NIOCore
 public struct PGDataRowWriter {
     public var buffer: ByteBuffer
     private var rowStart = 0
-    private var valueStart = 0
+    /// Where the length of the array value being written (`beginArray`) is, for `endArray`.
+    var arrayStart = 0
 
     public init(buffer: ByteBuffer) { self.buffer = buffer }
 

@@ -33,10 +33,12 @@ public struct PGType: Sendable, Hashable, CustomStringConvertible {
     public static let timestamptz = PGType(oid: 1184, size: 8, name: "timestamptz")
     public static let interval = PGType(oid: 1186, size: 16, name: "interval")
     public static let numeric = PGType(oid: 1700, size: -1, name: "numeric")
+    /// An anonymous composite value (`(10,1)`), as a row-returning function gives.
+    public static let record = PGType(oid: 2249, size: -1, name: "record")
 
     /// Every type the server knows, for lookups by OID (`pg_type`'s rows too).
     public static let all: [PGType] = [.bool, .bytea, .char, .name, .int8, .int2, .int4, .text, .oidType, .float4, .float8,
-                                       .unknown, .bpchar, .varchar, .date, .timestamp, .timestamptz, .interval, .numeric]
+                                       .unknown, .bpchar, .varchar, .date, .timestamp, .timestamptz, .interval, .numeric, .record]
 
     /// The type with this OID; nil for one the server does not know.
     public init?(oid: UInt32) {

@@ -41,6 +41,7 @@ final class ServerContext: @unchecked Sendable {
         do { auth = try TokenAuthority(adminTokens: config.tokens, file: config.tokenFile) } catch {
             throw ValidationFailure("--token-file: \(error)")
         }
+        databases.pgRoles.set(auth)
         cors = CORSPolicy(origins: config.corsOrigins)
         if let cert = config.tlsCertificate, let key = config.tlsKey {
             do { tls = try TLSSetup.makeContext(certificate: cert, key: key) } catch { throw ValidationFailure("\(error)") }

@@ -14,11 +14,13 @@ final class ServerDatabases: @unchecked Sendable {
     /// Tables every engine computes at query time: tsdb's system tables and the PostgreSQL catalogs
     /// clients read (PGCatalog).
     let virtualTables: VirtualTableRegistry
+    /// The tokens `pg_roles` shows, given by the server's context once it has read them.
+    let pgRoles = PGRoleSource()
 
     init(registry: DatabaseRegistry, queryThreads: Int, health: ServerHealth = ServerHealth()) {
         self.registry = registry
         var tables = VirtualTableRegistry.standard
-        for t in PGCatalog.tables(databases: { [registry] in registry.names() }) { tables.register(t) }
+        for t in PGCatalog.tables(databases: { [registry] in registry.names() }, roles: pgRoles) { tables.register(t) }
         virtualTables = tables
         self.queryThreads = queryThreads
         self.health = health

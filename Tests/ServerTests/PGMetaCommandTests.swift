@@ -171,6 +171,34 @@ import TestSupport
         #expect(try Self.psql(s, "SELECT rolname FROM pg_roles WHERE rolsuper AND NOT rolcreaterole") == ["rolname", "tsdb", "(1 row)"])
     }
 
+    /// With tokens, `\du` lists each token as a login role (Superuser with every right, Create DB when it
+    /// may change data) and its rights as the group roles it is a member of; `tsdb` owns but cannot log in.
+    @Test func listRolesOfTokens() throws {
+        let dir = TempDirectory("tsdb-pg-roles")
+        defer { dir.remove() }
+        let file = try SecurityEndpointTests.tokenFile(dir, [
+            try SecurityEndpointTests.hashLine("reader-secret") + " name=reader read=pg write=-",
+            try SecurityEndpointTests.hashLine("ops-secret") + " name=ops write=pg admin=yes",
+        ])
+        let s = try PGClientTests.server { $0.tokens = ["admin-secret"]; $0.tokenFile = file }
+        defer { s.stop() }
+        let admin = TokenFile.fingerprint(TokenFile.sha256("admin-secret"))
+        let (status, out) = try PGClientTests.psql(s.pgPort, ["-A", "-F", "|", "-c", "\\du"], password: "reader-secret")
+        #expect(status == 0)
+        #expect(out.split(separator: "\n").map(String.init) == [
+            "List of roles", "Role name|Attributes|Member of",
+            "admin|Cannot login|{}",
+            "ops|Create DB|{admin,read:*,write:pg}",
+            "read:*|Cannot login|{}",
+            "read:pg|Cannot login|{}",
+            "reader||{read:pg}",
+            "\(admin)|Superuser, Create DB|{admin,read:*,write:*}",
+            "tsdb|Superuser, Cannot login|{}",
+            "write:*|Cannot login|{}",
+            "write:pg|Cannot login|{}",
+        ], "\(out)")
+    }
+
     /// Unnamed result columns are named as PostgreSQL names them over the PG wire (`count`, `?column?`,
     /// a cast's type, `case`, `array`, `bool`); HTTP keeps the engine's DuckDB-like names.
     @Test func unnamedColumnsNamedAsPostgreSQL() throws {

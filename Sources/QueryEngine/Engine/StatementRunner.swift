@@ -72,20 +72,20 @@ struct StatementRunner {
 }
 
 extension StatementRunner {
-    /// The result columns of one statement, without running it.
-    /// The result columns of `sql`, an array column with its element type.
-    func describeColumns(_ sql: String) throws -> [(name: String, type: ColumnType, arrayElement: ColumnType?)] {
+    /// The result columns of `sql`, without running it; an array column with its element type.
+    func describeColumns(_ sql: String) throws -> [(name: String, type: ColumnType, arrayElement: ValueType?, record: Bool)] {
         let statement: Statement
         do { statement = try SQLParser.parse(sql) } catch { throw QueryError(error) }
         if case let .select(s) = statement {
             let root = try QueryPlanner(engine: engine, now: now, control: control, session: session).plan(s)
             return root.columns.map { c in
-                if case let .array(e) = c.type { return (c.name, .string, e.columnType) }
+                if case let .array(e) = c.type { return (c.name, .string, e, false) }
+                if case .record = c.type { return (c.name, .string, nil, true) }
                 // An INTERVAL leaves as its text (`ResultColumn`).
-                return (c.name, c.type == .interval ? .string : c.type.columnType, nil)
+                return (c.name, c.type == .interval ? .string : c.type.columnType, nil, false)
             }
         }
-        return try describe(sql).map { ($0.name, $0.type, nil) }
+        return try describe(sql).map { ($0.name, $0.type, nil, false) }
     }
 
     func describe(_ sql: String) throws -> [(name: String, type: ColumnType)] {

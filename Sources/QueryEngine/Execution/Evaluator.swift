@@ -326,7 +326,7 @@ enum Evaluator {
             out.float64s = (0..<n).map { cols[Int(pick[$0])].float64s[$0] }
         case .bool:
             out.bools = (0..<n).map { cols[Int(pick[$0])].bools[$0] }
-        case .string, .array:
+        case .string, .array, .record:
             for i in 0..<n {
                 let c = cols[Int(pick[i])]
                 if c.isNull(i) { out.appendNulls(1) } else { c.withStringBytes(i) { out.append(string: $0) } }

@@ -27,7 +27,7 @@ enum Kernels {
             return Vec.bools(cmpVector(op, a.col.bools, b.col.bools, n), validity)
         case .string:
             return Vec.bools(compareStrings(op, a, b, n), validity)
-        case .null, .array:
+        case .null, .array, .record:
             return Vec(constant: .null, count: n)
         }
     }

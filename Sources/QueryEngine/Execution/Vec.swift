@@ -48,6 +48,7 @@ struct Vec: @unchecked Sendable {
         case .string: return .string(string(i))
         case let .array(e): return .array(col.withStringBytes(i) { ArrayCoding.decode($0, element: e) })
         case .interval: return .interval(IntervalValues.interval(col.int64s[i]))
+        case let .record(t): return .record(col.withStringBytes(i) { RecordCoding.decode($0, type: t) })
         case .null: return .null
         }
     }
@@ -100,6 +101,8 @@ struct Vec: @unchecked Sendable {
         case let .array(a):
             let bytes = ArrayCoding.encode(a)
             bytes.withUnsafeBytes { p in for _ in 0..<count { out.append(string: p) } }
+        case let .record(r):
+            RecordCoding.encode(r).withUnsafeBytes { p in for _ in 0..<count { out.append(string: p) } }
         }
         return out
     }

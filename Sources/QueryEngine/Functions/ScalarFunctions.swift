@@ -46,6 +46,7 @@ enum ScalarFunctions {
         case let .string(s): out.append(string: s)
         case let .interval(i): out.append(int64: try IntervalValues.checkedNanoseconds(i))
         case let .array(a): ArrayCoding.encode(a).withUnsafeBytes { out.append(string: $0) }
+        case let .record(r): RecordCoding.encode(r).withUnsafeBytes { out.append(string: $0) }
         }
     }
 
@@ -53,6 +54,9 @@ enum ScalarFunctions {
         if let v = try ArrayFunctions.apply(f, a, t) { return v }
         switch f {
         case .coalesce: return a.first { $0 != .null } ?? .null
+        case .recordField:
+            guard case let .record(r) = a[0], case let .int(k) = a[1] else { return .null }
+            return r.items[Int(k)]
         case .concatOperator: return a.contains(.null) ? .null : try apply(.concat, a, t)
         case .concat: return .string(a.map { v -> String in
             switch v {

@@ -501,7 +501,8 @@ extension Parser {
         let column = name(current)
         advance()
         // `pg_catalog.fn(…)`: PostgreSQL's schema of built-in functions, as catalog queries spell them.
-        if firstName == "pg_catalog", accept(.leftParen) { return try parseCall(column, at: position) }
+        // `information_schema._pg_expandarray(…)`, as JDBC's metadata queries call it.
+        if firstName == "pg_catalog" || firstName == "information_schema", accept(.leftParen) { return try parseCall(column, at: position) }
         return try node(.column(table: firstName, name: column), at: position)
     }
 

@@ -4,7 +4,8 @@ import ColumnStore
 struct PlanColumn: Sendable {
     var name: String
     var qualifier: String?
-    /// Always a type a result vector has (`.int`, `.double`, `.string`, an array of them…; never `.int32` or `.null`).
+    /// Always a type a result vector has (`.int`, `.double`, `.string`, an array of them…; never `.int32` or
+    /// `.null`, except as an array's element: `int4[]` stays INTEGER[] so a client is told `_int4`).
     var type: ValueType
     /// Found only as `qualifier.name`: the two inputs of a `USING` column, whose merged column answers
     /// to the bare name.
@@ -20,6 +21,7 @@ struct PlanColumn: Sendable {
     /// The type a vector of `t` values has once materialized.
     static func resultType(_ t: ValueType) -> ValueType {
         if case let .array(e) = t { return .array(e == .int32 ? .int : e) }
+        if case .record = t { return t }
         // An interval stays one (its words are Int64 nanoseconds, `IntervalValues`).
         if t == .interval { return .interval }
         return ValueType((t == .null ? .int : t).columnType)

@@ -74,7 +74,7 @@ extension QueryPlanner {
             case .double: .double
             case .string: .varchar
             case .time: .timestamp
-            case .interval, .array: throw QueryError("a correlated subquery cannot take a \(t) from the outer row here", at: p)
+            case .interval, .array, .record: throw QueryError("a correlated subquery cannot take a \(t) from the outer row here", at: p)
             }
         }
         let text: Literal
@@ -87,6 +87,7 @@ extension QueryPlanner {
         case let .time(x): text = .timestamp(x)
         case let .uint(u): text = .string(String(u))
         case let .array(a): text = .string(ArrayText.postgres(a))
+        case .record: throw QueryError("a correlated subquery cannot take a record from the outer row here", at: p)
         case .interval: throw QueryError("a correlated subquery cannot take an INTERVAL from the outer row here", at: p)
         }
         let e = Expr(.literal(text), at: p)

@@ -106,6 +106,7 @@ struct QueryPlanner {
 
     /// One SELECT (no set operation): the scan leaf, over a table directly or over its FROM's tree.
     func select(_ s: SelectStatement, capsRows: Bool) throws -> any Operator {
+        if Self.hasSetFunction(s) { return try projectSet(s, capsRows: capsRows) }
         if s.qualify != nil || s.items.contains(where: { if case let .expr(e, _) = $0 { e.kind.containsWindow } else { false } })
             || s.orderBy.contains(where: { $0.expr.kind.containsWindow }) {
             return try windowed(s, capsRows: capsRows)
@@ -373,6 +374,9 @@ struct QueryPlanner {
             let op = try plan(sub, root: false)
             let cols = try Self.renamed(op.columns, qualifier: ref.alias, ref)
             return Source(op: op, columns: cols, star: Array(cols.indices))
+        case let .function(call, at) where call.name == "unnest":
+            let (op, cols) = try unnestSource(call, at, ref)
+            return Source(op: op, columns: cols, star: Array(cols.indices))
         case let .function(call, at):
             let op = try series(call, at, ref)
             return Source(op: node(op), columns: op.columns, star: [0])
@@ -436,7 +440,7 @@ struct QueryPlanner {
         switch call.name {
         case "generate_series": inclusive = true
         case "range": inclusive = false
-        default: throw QueryError("unknown table function '\(call.name)' (there are generate_series and range)", at: at)
+        default: throw QueryError("unknown table function '\(call.name)' (there are generate_series, range and unnest)", at: at)
         }
         let binder = Binder(resolveColumn: { name, p in throw QueryError("unknown column '\(name)' (table function arguments are constants)", at: p) },
                             hook: nil, now: now)

@@ -21,13 +21,16 @@ public struct ArrayValue: Sendable, Hashable {
 /// doubles (bit pattern), 1 byte for booleans, a UInt32 length and the UTF-8 bytes for strings. The
 /// element type is the vector's `ValueType`, so the cell holds no type.
 enum ArrayCoding {
-    static func encode(_ a: ArrayValue) -> [UInt8] {
+    static func encode(_ a: ArrayValue) -> [UInt8] { encode(items: a.items) }
+
+    /// Tagged values back to back (an array's elements, a record's fields).
+    static func encode(items: [Value]) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(a.items.count * 9)
+        out.reserveCapacity(items.count * 9)
         func word(_ w: UInt64) { withUnsafeBytes(of: w.littleEndian) { out.append(contentsOf: $0) } }
-        for v in a.items {
+        for v in items {
             switch v {
-            case .null, .interval, .array: out.append(0); continue
+            case .null, .interval, .array, .record: out.append(0); continue
             default: out.append(1)
             }
             switch v {
@@ -40,7 +43,7 @@ enum ArrayCoding {
                     withUnsafeBytes(of: UInt32(p.count).littleEndian) { out.append(contentsOf: $0) }
                     out.append(contentsOf: p)
                 }
-            case .null, .interval, .array: break
+            case .null, .interval, .array, .record: break
             }
         }
         return out
@@ -49,35 +52,65 @@ enum ArrayCoding {
     /// The array `bytes` (from `encode`) hold, its elements of type `element`.
     static func decode(_ bytes: UnsafeRawBufferPointer, element: ValueType) -> ArrayValue {
         var items: [Value] = []
-        var i = 0
-        func word() -> UInt64 {
-            var w: UInt64 = 0
-            withUnsafeMutableBytes(of: &w) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[i..<i + 8])) }
-            i += 8
-            return UInt64(littleEndian: w)
-        }
-        while i < bytes.count {
-            let tag = bytes[i]
-            i += 1
-            if tag == 0 { items.append(.null); continue }
-            switch element {
-            case .bool: items.append(.bool(bytes[i] != 0)); i += 1
-            case .int, .int32: items.append(.int(Int64(bitPattern: word())))
-            case .time: items.append(.time(Int64(bitPattern: word())))
-            case .uint: items.append(.uint(word()))
-            case .double: items.append(.double(Double(bitPattern: word())))
-            case .string:
-                var n: UInt32 = 0
-                withUnsafeMutableBytes(of: &n) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[i..<i + 4])) }
-                i += 4
-                let len = Int(UInt32(littleEndian: n))
-                items.append(.string(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[i..<i + len]), as: UTF8.self)))
-                i += len
-            case .interval, .null, .array: preconditionFailure("BUG: an array of \(element) has no encoding")
-            }
-        }
+        forEach(bytes, element: element) { items.append(value($0)) }
         return ArrayValue(element: element, items: items)
     }
+
+    /// An element as a `Value` (a string copied out of the cell).
+    static func value(_ e: ArrayElement) -> Value {
+        switch e {
+        case .null: .null
+        case let .bool(b): .bool(b)
+        case let .int(x): .int(x)
+        case let .time(x): .time(x)
+        case let .uint(x): .uint(x)
+        case let .double(x): .double(x)
+        case let .string(p): .string(String(decoding: p, as: UTF8.self))
+        }
+    }
+
+    /// Calls `body` with each element `bytes` (from `encode`) hold, in order, without allocating:
+    /// a string element is a view of `bytes`.
+    static func forEach(_ bytes: UnsafeRawBufferPointer, element: ValueType, _ body: (ArrayElement) -> Void) {
+        var i = 0
+        while i < bytes.count { body(self.element(bytes, &i, element)) }
+    }
+
+    /// The element of type `type` at offset `i` of `bytes`; `i` moves past it.
+    static func element(_ bytes: UnsafeRawBufferPointer, _ i: inout Int, _ type: ValueType) -> ArrayElement {
+        let tag = bytes[i]
+        i += 1
+        if tag == 0 { return .null }
+        func word(_ i: inout Int) -> UInt64 {
+            defer { i += 8 }
+            return UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+        }
+        switch type {
+        case .bool: defer { i += 1 }; return .bool(bytes[i] != 0)
+        case .int, .int32: return .int(Int64(bitPattern: word(&i)))
+        case .time: return .time(Int64(bitPattern: word(&i)))
+        case .uint: return .uint(word(&i))
+        case .double: return .double(Double(bitPattern: word(&i)))
+        case .string:
+            let len = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: i, as: UInt32.self)))
+            defer { i += 4 + len }
+            return .string(UnsafeRawBufferPointer(rebasing: bytes[i + 4..<i + 4 + len]))
+        case .interval, .null, .array, .record: preconditionFailure("BUG: an element of \(type) has no encoding")
+        }
+    }
+}
+
+/// One element of an array as `ResultArray.forEachElement` hands it out: a string is a view of the
+/// array's bytes, valid only inside the call.
+public enum ArrayElement {
+    case null
+    case bool(Bool)
+    case int(Int64)
+    case uint(UInt64)
+    case double(Double)
+    /// Nanoseconds since 1970, UTC.
+    case time(Int64)
+    case string(UnsafeRawBufferPointer)
 }
 
 /// Array text: PostgreSQL's `{a,"b c",NULL}` (the PG wire, array literals in SQL) and DuckDB's

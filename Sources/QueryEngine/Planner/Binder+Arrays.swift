@@ -55,8 +55,14 @@ extension Binder {
             case .string, .null: return try arrayFromText(b, element, p)
             default: throw QueryError("cannot cast \(b.type) to \(type)[]", at: p)
             }
-        case .field:
-            throw QueryError("record field access ((row).field) is not supported", at: p)
+        case let .field(x, name):
+            let record = try bind(x)
+            if record.type == .null { return .constant(.null) }
+            guard case let .record(t) = record.type else { throw QueryError("cannot take field '\(name)' of \(record.type): it is not a record", at: p) }
+            guard let k = t.field(name) else {
+                throw QueryError("the record has no field '\(name)' (it has \(t.names.joined(separator: ", ")))", at: p)
+            }
+            return .scalar(.recordField, [record, .constant(.int(Int64(k)))], t.types[k])
         default:
             throw QueryError("internal error: not an array expression", at: p)
         }

@@ -166,6 +166,8 @@ struct Binder {
         if b == .null { return a }
         switch (a, b) {
         case (.int32, .int), (.int, .int32): return .int
+        // INTEGER[] and BIGINT[] cells are encoded alike: one becomes the other without a cast.
+        case (.array(.int32), .array(.int)), (.array(.int), .array(.int32)): return .array(.int)
         case (.int, .double), (.double, .int), (.uint, .double), (.double, .uint), (.int, .uint), (.uint, .int),
              (.int32, .double), (.double, .int32), (.int32, .uint), (.uint, .int32): return .double
         case (.time, .string), (.string, .time): return .time
@@ -297,6 +299,9 @@ struct Binder {
         let p = e.position
         if AggregateKind(name: call.name) != nil {
             throw QueryError("aggregate function \(call.name)() is not allowed here", at: p)
+        }
+        if QueryPlanner.setFunctions.contains(call.name) {
+            throw QueryError("set-returning function \(call.name)() is not allowed here (only in the select list or FROM)", at: p)
         }
         let args = try call.arguments.map(bind)
         func arity(_ n: ClosedRange<Int>) throws {

@@ -115,6 +115,8 @@ enum ScalarFunction: String, Sendable {
     /// for per-row intervals, an interval as BIGINT nanoseconds, `epoch(interval)`, `date_diff`, `date_sub`.
     case timeDifference = "time_difference", timePlusInterval = "time_plus_interval", timeMinusInterval = "time_minus_interval"
     case intervalNanos = "interval_nanos", intervalEpoch = "interval_epoch", dateDiff = "date_diff", dateSub = "date_sub"
+    /// `(record).field`: the field at the constant index given second.
+    case recordField = "record_field"
 }
 
 /// The codes of a tag column that satisfy a predicate: one byte per code (1 = match).

@@ -8,6 +8,8 @@ public indirect enum ValueType: Sendable, Hashable, CustomStringConvertible {
     /// A one-dimensional array of the element type (a scalar type), `ArrayValue`s held in a string
     /// vector as `ArrayCoding` lays them out.
     case array(ValueType)
+    /// A composite of named fields (`RecordValue`), held in a string vector as `RecordCoding` lays it out.
+    case record(RecordType)
 
     public var description: String {
         switch self {
@@ -21,6 +23,7 @@ public indirect enum ValueType: Sendable, Hashable, CustomStringConvertible {
         case .interval: "INTERVAL"
         case .null: "NULL"
         case let .array(e): "\(e)[]"
+        case let .record(r): "STRUCT(" + zip(r.names, r.types).map { "\($0) \($1)" }.joined(separator: ", ") + ")"
         }
     }
 
@@ -38,7 +41,7 @@ public indirect enum ValueType: Sendable, Hashable, CustomStringConvertible {
         case .int, .int32, .null, .interval: .int64
         case .uint: .uint64
         case .double: .float64
-        case .string, .array: .string
+        case .string, .array, .record: .string
         case .time: .time
         }
     }
@@ -66,6 +69,7 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
     case time(Int64)
     case interval(SQLInterval)
     case array(ArrayValue)
+    case record(RecordValue)
 
     var type: ValueType {
         switch self {
@@ -78,6 +82,7 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         case .time: .time
         case .interval: .interval
         case let .array(a): .array(a.element)
+        case let .record(r): .record(r.type)
         }
     }
 
@@ -92,6 +97,7 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         case let .time(t): "TIMESTAMP '\(SQLTimestamp.format(t))'"
         case let .interval(i): "INTERVAL '\(i)'"
         case let .array(a): "'\(ArrayText.postgres(a).replacingOccurrences(of: "'", with: "''"))'::\(a.element)[]"
+        case let .record(r): "ROW(" + r.items.map(\.description).joined(separator: ", ") + ")"
         }
     }
 

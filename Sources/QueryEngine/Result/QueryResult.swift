@@ -21,11 +21,15 @@ public struct ResultColumn: Sendable {
     /// For an array column: its element type and PostgreSQL's text of each array (`{1,2}`), which the PG
     /// wire sends with the array type's OID.
     public var array: ResultArray?
+    /// For a record column (its vector holds DuckDB's text, `{'x': 10, 'n': 1}`): each row's record as
+    /// PostgreSQL's text (`(10,1)`), which the PG wire sends as type `record`.
+    public var postgresRecord: ColumnVector?
 
-    public init(name: String, vector: ColumnVector, array: ResultArray? = nil) {
+    public init(name: String, vector: ColumnVector, array: ResultArray? = nil, postgresRecord: ColumnVector? = nil) {
         self.name = name
         self.vector = vector
         self.array = array
+        self.postgresRecord = postgresRecord
     }
 
     public var type: ColumnType { vector.type }
@@ -33,14 +37,22 @@ public struct ResultColumn: Sendable {
 
 /// The PostgreSQL side of an array result column.
 public struct ResultArray: Sendable {
-    /// The elements' stored type (INTEGER elements are `.int64`, like INTEGER columns).
-    public var element: ColumnType
+    /// The elements' type: `.int32` for INTEGER elements (PostgreSQL's `int4[]`), `.int` for BIGINT.
+    public var element: ValueType
     /// Each row's array as PostgreSQL's text (`{a,"b c",NULL}`), NULL where the array is NULL.
     public var postgresText: ColumnVector
+    /// Each row's array in the engine's encoding (NULL where the array is NULL), read by `forEachElement`.
+    public var cells: ColumnVector
 
-    public init(element: ColumnType, postgresText: ColumnVector) {
+    public init(element: ValueType, postgresText: ColumnVector, cells: ColumnVector) {
         self.element = element
         self.postgresText = postgresText
+        self.cells = cells
+    }
+
+    /// Calls `body` with each element of row `row`'s array (not NULL), in order.
+    public func forEachElement(_ row: Int, _ body: (ArrayElement) -> Void) {
+        cells.withStringBytes(row) { ArrayCoding.forEach($0, element: element, body) }
     }
 }
 
@@ -56,6 +68,18 @@ extension ResultColumn {
             self.init(name: name, vector: text)
             return
         }
+        if case let .record(t) = type, vector.type == .string {
+            var duck = ColumnVector(type: .string, capacity: vector.count)
+            var pg = ColumnVector(type: .string, capacity: vector.count)
+            for i in 0..<vector.count {
+                if vector.isNull(i) { duck.appendNulls(1); pg.appendNulls(1); continue }
+                let r = vector.withStringBytes(i) { RecordCoding.decode($0, type: t) }
+                duck.append(string: RecordText.duckdb(r))
+                pg.append(string: RecordText.postgres(r))
+            }
+            self.init(name: name, vector: duck, postgresRecord: pg)
+            return
+        }
         guard case let .array(element) = type, vector.type == .string else {
             self.init(name: name, vector: vector)
             return
@@ -68,13 +92,14 @@ extension ResultColumn {
             duck.append(string: ArrayText.duckdb(a))
             pg.append(string: ArrayText.postgres(a))
         }
-        self.init(name: name, vector: duck, array: ResultArray(element: element.columnType, postgresText: pg))
+        self.init(name: name, vector: duck, array: ResultArray(element: element, postgresText: pg, cells: vector))
     }
 
     /// Rows `range` of this column.
     public func slice(_ range: Range<Int>) -> ResultColumn {
         var a = array
         a?.postgresText = array!.postgresText.slice(range)
-        return ResultColumn(name: name, vector: vector.slice(range), array: a)
+        a?.cells = array!.cells.slice(range)
+        return ResultColumn(name: name, vector: vector.slice(range), array: a, postgresRecord: postgresRecord?.slice(range))
     }
 }

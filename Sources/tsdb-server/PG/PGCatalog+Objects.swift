@@ -3,14 +3,15 @@ import QueryEngine
 
 /// The `pg_catalog` tables of objects tsdb has none of or only one of — defaults, comments, indexes,
 /// constraints, inheritance, row-security policies, publications, extended statistics, triggers —
-/// and its one role and the built-in collations and tablespaces. psql's `\d table` and `\du` and JDBC's
+/// and the built-in collations and tablespaces. psql's `\d table` and `\du` and JDBC's
 /// `DatabaseMetaData` read them; they hold PostgreSQL's columns, so the clients' queries bind, and the
 /// rows tsdb really has (none for most).
 extension PGCatalog {
-    /// The tables of this file, under their `pg_catalog.` names.
-    static var objects: [VirtualTable] {
+    /// The tables of this file and the roles (`PGRoles.swift`), under their `pg_catalog.` names.
+    static func objects(_ roles: PGRoleSource) -> [VirtualTable] {
         [attrdef, description, index, constraint, inherits, policy, publication, publicationRel, publicationNamespace,
-         statisticExt, trigger, authMembers, collation, tablespace, roles(named: "pg_roles"), roles(named: "pg_authid"), user]
+         statisticExt, trigger, authMembers(roles), collation, tablespace, self.roles(named: "pg_roles", roles),
+         self.roles(named: "pg_authid", roles), user(roles)]
     }
 
     /// A table with no rows.
@@ -85,10 +86,6 @@ extension PGCatalog {
     ])
 
     /// Role memberships: tsdb has one role, a member of none.
-    static let authMembers = empty("pg_auth_members", [
-        def("oid", .int64), def("roleid", .int64), def("member", .int64), def("grantor", .int64), def("admin_option", .bool),
-    ])
-
     /// PostgreSQL's built-in collations: `default`, `C` (`name` columns use it) and `POSIX`. tsdb compares
     /// strings by their bytes, which is what all three mean here.
     static let collation = VirtualTable(name: "pg_catalog.pg_collation", columns: [
@@ -106,35 +103,5 @@ extension PGCatalog {
         def("oid", .int64), def("spcname", .string), def("spcowner", .int64), def("spcacl", .string), def("spcoptions", .string),
     ]) { _ in
         [ints([1663, 1664]), strings(["pg_default", "pg_global"]), ints([ownerOID, ownerOID]), nulls(2), nulls(2)]
-    }
-
-    /// The one role, `tsdb` (OID 10), which owns everything: a superuser that can log in. Who may do
-    /// what is decided by API tokens, not roles. `pg_authid` adds the password, never shown (NULL).
-    static func roles(named name: String) -> VirtualTable {
-        var columns = [
-            def("oid", .int64), def("rolname", .string), def("rolsuper", .bool), def("rolinherit", .bool),
-            def("rolcreaterole", .bool), def("rolcreatedb", .bool), def("rolcanlogin", .bool), def("rolreplication", .bool),
-            def("rolbypassrls", .bool), def("rolconnlimit", .int64), def("rolvaliduntil", .time), def("rolconfig", .string),
-        ]
-        if name == "pg_authid" { columns.append(def("rolpassword", .string)) }
-        return VirtualTable(name: "pg_catalog." + name, columns: columns) { _ in
-            var validUntil = ColumnVector(type: .time)
-            validUntil.appendNulls(1)
-            var out = [ints([ownerOID]), strings([PGCatalogFunctions.ownerName]), bools([true]), bools([true]), bools([false]),
-                       bools([false]), bools([true]), bools([false]), bools([false]), ints([-1]), validUntil, nulls(1)]
-            if name == "pg_authid" { out.append(nulls(1)) }
-            return out
-        }
-    }
-
-    /// `pg_user`: the roles that can log in, under the older column names.
-    static let user = VirtualTable(name: "pg_catalog.pg_user", columns: [
-        def("usename", .string), def("usesysid", .int64), def("usecreatedb", .bool), def("usesuper", .bool),
-        def("userepl", .bool), def("usebypassrls", .bool), def("passwd", .string), def("valuntil", .time), def("useconfig", .string),
-    ]) { _ in
-        var validUntil = ColumnVector(type: .time)
-        validUntil.appendNulls(1)
-        return [strings([PGCatalogFunctions.ownerName]), ints([ownerOID]), bools([false]), bools([true]), bools([false]),
-                bools([false]), strings(["********"]), validUntil, nulls(1)]
     }
 }

@@ -16,10 +16,10 @@ enum PGCatalog {
     /// The owner every object reports (PostgreSQL's bootstrap superuser's OID).
     static let ownerOID: Int64 = 10
 
-    /// The virtual tables of a server whose databases are listed by `databases`.
-    static func tables(databases: @escaping @Sendable () -> [String]) -> [VirtualTable] {
+    /// The virtual tables of a server whose databases are listed by `databases`, its tokens by `roles`.
+    static func tables(databases: @escaping @Sendable () -> [String], roles: PGRoleSource) -> [VirtualTable] {
         var out: [VirtualTable] = []
-        for t in [namespace, classes, attributes, types, database(databases), accessMethods] + objects {
+        for t in [namespace, classes, attributes, types, database(databases), accessMethods] + objects(roles) {
             out.append(t)
             out.append(VirtualTable(name: String(t.name.dropFirst("pg_catalog.".count)), columns: t.columns, rows: t.rows))
         }
@@ -163,6 +163,7 @@ enum PGCatalog {
             case PGType.date.oid, PGType.timestamp.oid, PGType.timestamptz.oid: "D"
             case PGType.interval.oid: "T"
             case PGType.unknown.oid: "X"
+            case PGType.record.oid: "P"
             default: "S"
             }
         }

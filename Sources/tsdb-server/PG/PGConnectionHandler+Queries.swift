@@ -240,7 +240,7 @@ extension PGConnectionHandler {
     }
 
     func rowDescription(_ portal: PGPortal) -> [PGColumnDescription] {
-        let columns = portal.result?.columns.map { (name: $0.name, type: $0.type, arrayElement: $0.array?.element) } ?? []
+        let columns = portal.result?.columns.map { (name: $0.name, type: $0.type, arrayElement: $0.array?.element, record: $0.postgresRecord != nil) } ?? []
         return PGResultRows.description(columns, formats: portal.formats)
     }
 

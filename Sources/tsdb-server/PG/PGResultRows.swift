@@ -18,19 +18,32 @@ enum PGResultRows {
         }
     }
 
-    /// The type of a result column: an array column is sent as the array type of its elements (`_int8`,
-    /// `_text`…), in PostgreSQL's text form.
-    static func type(of c: ColumnType, arrayElement: ColumnType?) -> PGType {
-        guard let e = arrayElement else { return type(of: c) }
-        return PGType.array(of: type(of: e)) ?? .text
+    /// The PostgreSQL type of an array's elements: INTEGER elements are `int4` (`'{1}'::int4[]` is `_int4`).
+    static func elementType(_ e: ValueType) -> PGType {
+        switch e {
+        case .bool: .bool
+        case .int32: .int4
+        case .int: .int8
+        case .uint: .numeric
+        case .double: .float8
+        case .time: .timestamptz
+        default: .text
+        }
     }
 
-    /// A RowDescription's columns. Array columns are described in text format whatever the client asked:
-    /// the server writes no binary array encoding.
-    static func description(_ columns: [(name: String, type: ColumnType, arrayElement: ColumnType?)], formats: [PGFormat]) -> [PGColumnDescription] {
+    /// The type of a result column: an array column is sent as the array type of its elements (`_int4`,
+    /// `_int8`, `_text`…).
+    static func type(of c: ColumnType, arrayElement: ValueType?) -> PGType {
+        guard let e = arrayElement else { return type(of: c) }
+        return PGType.array(of: elementType(e)) ?? .text
+    }
+
+    /// A RowDescription's columns, each in the format the client asked for; a record column (`record`)
+    /// always in text: the server writes no binary record encoding.
+    static func description(_ columns: [(name: String, type: ColumnType, arrayElement: ValueType?, record: Bool)], formats: [PGFormat]) -> [PGColumnDescription] {
         columns.enumerated().map { i, c in
-            PGColumnDescription(name: c.name, type: type(of: c.type, arrayElement: c.arrayElement),
-                                format: c.arrayElement == nil ? PGFormat.pick(formats, i) : .text)
+            PGColumnDescription(name: c.name, type: c.record ? .record : type(of: c.type, arrayElement: c.arrayElement),
+                                format: c.record ? .text : PGFormat.pick(formats, i))
         }
     }
 
@@ -41,7 +54,16 @@ enum PGResultRows {
         for r in rows {
             writer.beginRow(columns: columns.count)
             for (i, c) in columns.enumerated() {
-                let v = c.array?.postgresText ?? c.vector
+                if let t = c.postgresRecord {
+                    if t.isNull(r) { writer.writeNull() } else { t.withStringBytes(r) { writer.writeText($0) } }
+                    continue
+                }
+                if let a = c.array {
+                    if a.postgresText.isNull(r) { writer.writeNull(); continue }
+                    if f[i] == .binary { writeBinary(a, r, into: &writer) } else { a.postgresText.withStringBytes(r) { writer.writeText($0) } }
+                    continue
+                }
+                let v = c.vector
                 if v.isNull(r) { writer.writeNull(); continue }
                 switch v.type {
                 case .time: writer.writeTimestamp(nanoseconds: v.int64s[r], as: .timestamptz, f[i])
@@ -55,5 +77,28 @@ enum PGResultRows {
             }
             writer.endRow()
         }
+    }
+
+    /// Row `r` of an array column (not NULL) in PostgreSQL's binary array format.
+    static func writeBinary(_ a: ResultArray, _ r: Int, into writer: inout PGDataRowWriter) {
+        var count = 0, hasNull = false
+        a.forEachElement(r) { e in
+            count += 1
+            if case .null = e { hasNull = true }
+        }
+        let element = elementType(a.element)
+        writer.beginArray(element: element, count: count, hasNull: hasNull)
+        a.forEachElement(r) { e in
+            switch e {
+            case .null: writer.writeNull()
+            case let .bool(b): writer.writeBool(b, .binary)
+            case let .int(x): writer.writeInteger(x, as: element, .binary)
+            case let .uint(x): writer.writeNumeric(x, .binary)
+            case let .double(x): writer.writeFloat(x, .binary)
+            case let .time(x): writer.writeTimestamp(nanoseconds: x, as: .timestamptz, .binary)
+            case let .string(p): writer.writeText(p)
+            }
+        }
+        writer.endArray()
     }
 }

@@ -23,6 +23,9 @@ final class TokenAuthority: @unchecked Sendable {
     /// False when no tokens are configured: every client is let in (trust).
     var isEnabled: Bool { lock.withLock { !entries.isEmpty } }
 
+    /// What each token in force may do, in the order they were given (`--token`s first).
+    var principals: [Principal] { lock.withLock { entries.map(\.principal) } }
+
     /// The tokens in force now (count), for the reload's log line.
     var count: Int { lock.withLock { entries.count } }
 

@@ -1,7 +1,7 @@
 import java.sql.*;
 
 /** JDBC DatabaseMetaData (Debian's libpostgresql-jdbc-java) against tsdb-server's --pg port: getSchemas,
- *  getTables and getColumns for one table, each row printed as `call|col|col|…`, then an array result;
+ *  getTables, getColumns and getPrimaryKeys for one table, each row printed as `call|col|col|…`, and an array result;
  *  exits non-zero on any error.
  *  usage: java -cp postgresql.jar PgJdbcMeta.java PORT DB TABLE */
 public class PgJdbcMeta {
@@ -34,6 +34,13 @@ public class PgJdbcMeta {
                 for (int i = 1; i <= 3; i++) line.append("|").append(m.getColumnTypeName(i)).append("|").append(rs.getString(i));
                 System.out.println(line);
             }
+            // getPrimaryKeys: the driver's query expands pg_index.indkey with a set-returning function in
+            // the select list and reads its record's fields; tsdb has no keys, so no rows.
+            int keys = 0;
+            try (ResultSet rs = md.getPrimaryKeys(null, "public", a[2])) {
+                while (rs.next()) keys++;
+            }
+            System.out.println("primary-keys|count|" + keys);
             System.out.println("done");
         }
     }

@@ -2,7 +2,7 @@
 with the HTTP API's answer (values as strings, the way the HTTP CSV shows them after normalising).
 
 usage: pg_clients.py MODE PORT DB [TOKEN]
-modes: psycopg3, psycopg3-binary, psycopg2, asyncpg, asyncpg-cursor, cancel, errors, tls, ratelimit
+modes: psycopg3, psycopg3-binary, psycopg2, asyncpg, asyncpg-cursor, arrays, cancel, errors, tls, ratelimit
 (libpq's PGSSLMODE/PGSSLROOTCERT variables reach psycopg's connections.)
 """
 import asyncio
@@ -89,6 +89,43 @@ elif mode in ("asyncpg", "asyncpg-cursor"):
             out([list(r.values()) for r in rows])
 
     asyncio.run(main())
+elif mode == "arrays":
+    # Array results decoded by the drivers themselves: psycopg 3 from binary (cursor(binary=True)) and
+    # from text; asyncpg (which always asks for binary results) for text[] arrays — for arrays of other
+    # element types asyncpg first runs its type-introspection query (WITH RECURSIVE over pg_type), which
+    # tsdb cannot answer.
+    import asyncpg
+    import psycopg
+    q = ("SELECT ARRAY[1, 2] AS a, '{a,b}'::text[] AS b, ARRAY[1, NULL, 3] AS c, '{1,2}'::int4[] AS d, "
+         "ARRAY[1.5, -2.25] AS e, ARRAY[true, false] AS f, '{}'::int4[] AS g, "
+         "ARRAY[TIMESTAMP '2026-01-02 03:04:05.5'] AS h, ARRAY['x y', NULL, 'q\"'] AS i")
+    q_text = "SELECT '{a,b}'::text[] AS b, ARRAY['x y', NULL, 'q\"'] AS i, '{}'::text[] AS g"
+
+    def plain(v):
+        if isinstance(v, list):
+            return [plain(x) for x in v]
+        if isinstance(v, datetime.datetime):
+            return norm(v)
+        return v
+
+    async def fetch():
+        conn = await asyncpg.connect(host="127.0.0.1", port=port, database=db, user="tester", password=token or None)
+        st = await asyncio.wait_for(conn.prepare(q_text), 60)
+        types = [a.type.name for a in st.get_attributes()]
+        row = await asyncio.wait_for(st.fetchrow(), 60)
+        rows = await asyncio.wait_for(conn.fetch(q_text), 60)
+        await conn.close()
+        return {"types": types, "row": [plain(v) for v in row.values()], "same": [plain(v) for v in rows[0].values()] == [plain(v) for v in row.values()]}
+
+    result = {"asyncpg": asyncio.run(fetch())}
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        for binary in (True, False):
+            cur = conn.cursor(binary=binary)
+            cur.execute(q)
+            result["psycopg-binary" if binary else "psycopg-text"] = {
+                "types": [d.type_code for d in cur.description], "row": [plain(v) for v in cur.fetchone()]}
+    # Each client's answer as one compact JSON text, which the test compares whole.
+    print(json.dumps({k: json.dumps(v, separators=(",", ":")) for k, v in result.items()}))
 elif mode == "cancel":
     import psycopg
     # A query slow enough to be cancelled: many expressions per row over every row.
