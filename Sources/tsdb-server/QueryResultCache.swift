@@ -123,7 +123,7 @@ final class QueryResultCache: @unchecked Sendable {
     /// Forgets `database`'s answers when `sql` (which just ran there) has effects: a DELETE's listener
     /// dropped them before the rows went, this drops any stored while it ran.
     func forget(database: String, after sql: String) {
-        if (try? SQLParser.parse(sql))?.hasEffects == true { invalidate(database: database) }
+        if (try? SQLParser.parse(SessionStatement.statementText(sql)))?.hasEffects == true { invalidate(database: database) }
     }
 
     /// Forgets everything.
@@ -180,7 +180,7 @@ final class QueryResultCache: @unchecked Sendable {
 enum QueryCachePolicy {
     /// Read-only statements only: anything with effects (DDL, DELETE, INSERT, COPY) always runs.
     static func isCacheable(_ sql: String) -> Bool {
-        guard let statement = try? SQLParser.parse(sql) else { return false }
+        guard let statement = try? SQLParser.parse(SessionStatement.statementText(sql)) else { return false }
         return !statement.hasEffects
     }
 

@@ -20,6 +20,11 @@ enum QueryRoutes {
         var parquet: ParquetCompression? = nil
         /// `format=xlsx`: the answer is an Excel workbook (the rows, then a sheet with the query).
         var xlsx = false
+        /// Engine settings given as parameters (`view_rewrite=off`), canonical values by name.
+        var settings: [String: String] = [:]
+
+        /// The session the query runs in.
+        var session: QuerySession { QuerySession(database: database, settings: settings) }
     }
 
     /// Reads the parameters of a query request; the error response when they are missing or bad.
@@ -36,7 +41,7 @@ enum QueryRoutes {
                     return .failure(.error(.badRequest, "the request body is not a JSON object like {\"db\":\"…\",\"q\":\"…\"}"))
                 }
                 var fromBody = QueryParameters()
-                for key in ["db", "q", "format", "compression"] {
+                for key in ["db", "q", "format", "compression"] + EngineSettings.names {
                     if let s = object[key] as? String { fromBody.set(key, s) }
                 }
                 // Body values win over URL ones: the body is the documented way to POST.
@@ -46,21 +51,30 @@ enum QueryRoutes {
         }
         guard let db = q["db"], !db.isEmpty else { return .failure(.error(.badRequest, "missing parameter 'db'")) }
         guard let sql = q["q"], !sql.isEmpty else { return .failure(.error(.badRequest, "missing parameter 'q'")) }
+        var settings: [String: String] = [:]
+        for name in EngineSettings.names {
+            guard let v = q[name] else { continue }
+            do { settings[name] = try EngineSettings.normalize(name, v) } catch let e as QueryError {
+                return .failure(.error(.badRequest, e.message))
+            } catch {
+                return .failure(.error(.badRequest, "\(error)"))
+            }
+        }
         let formatName = q["format"] ?? "json"
         if formatName.lowercased() == "parquet" {
             let codecName = q["compression"] ?? "zstd"
             guard let codec = ParquetCompression(name: codecName), codec != .gzip else {
                 return .failure(.error(.badRequest, "invalid compression '\(codecName)': use zstd, snappy or uncompressed"))
             }
-            return .success(Parameters(database: db, sql: sql, format: .json, parquet: codec))
+            return .success(Parameters(database: db, sql: sql, format: .json, parquet: codec, settings: settings))
         }
         if formatName.lowercased() == "xlsx" {
-            return .success(Parameters(database: db, sql: sql, format: .json, xlsx: true))
+            return .success(Parameters(database: db, sql: sql, format: .json, xlsx: true, settings: settings))
         }
         guard let format = ResultFormat(name: formatName.isEmpty ? "json" : formatName) else {
             return .failure(.error(.badRequest, "invalid format '\(formatName)': use json, jsonl, csv, pretty, parquet or xlsx"))
         }
-        return .success(Parameters(database: db, sql: sql, format: format))
+        return .success(Parameters(database: db, sql: sql, format: format, settings: settings))
     }
 
     /// The control of one query: its row cap and memory budget; cancelled by the timeout, or by the
@@ -95,7 +109,7 @@ enum QueryRoutes {
     /// whose answer is kept (`QueryResultCache`). `X-Tsdb-Cache` says which: hit, miss or bypass.
     static func cached(_ p: Parameters, cache: QueryResultCache, request: HTTPRequest, server: ServerContext, eventLoop: EventLoop,
                        control: QueryControl?, principal: Principal) -> EventLoopFuture<HTTPReply> {
-        let key = QueryResultCache.Key(database: p.database, scope: "\(principal.name)|\(principal.read)", sql: p.sql)
+        let key = QueryResultCache.Key(database: p.database, scope: "\(principal.name)|\(principal.read)|\(p.settings.sorted { $0.key < $1.key })", sql: p.sql)
         let directives = QueryCachePolicy.directives(request.head.headers["Cache-Control"] + request.head.headers["Pragma"])
         if directives.bypass {
             let store: (@Sendable (QueryResult) -> Void)? = directives.store ? { @Sendable r in cache.store(key, r) } : nil
@@ -190,7 +204,7 @@ enum QueryRoutes {
     /// link, a crawler or a browser's prefetch must never delete rows. Text that does not parse goes on,
     /// to get its syntax error.
     static func refusedMethod(_ method: HTTPMethod, _ sql: String) -> HTTPResponse? {
-        guard method != .POST, let statement = try? SQLParser.parse(sql), statement.hasEffects else { return nil }
+        guard method != .POST, let statement = try? SQLParser.parse(SessionStatement.statementText(sql)), statement.hasEffects else { return nil }
         var r = HTTPResponse.error(.methodNotAllowed, "\(method) cannot run a statement that changes data or writes a file; send it with POST")
         r.headers.add(name: "Allow", value: "POST")
         return r
@@ -200,7 +214,7 @@ enum QueryRoutes {
     static func run(_ p: Parameters, server: ServerContext, control: QueryControl? = nil, cacheStatus: String? = nil,
                     onResult: (@Sendable (QueryResult) -> Void)? = nil) -> (HTTPReply, Bool) {
         let result: QueryResult
-        let statement = try? SQLParser.parse(p.sql)
+        let statement = try? SQLParser.parse(SessionStatement.statementText(p.sql))
         do {
             let creates = if case .createTable? = statement { true } else { false }
             guard let engine = try server.databases.engine(p.database, create: creates) else {
@@ -211,7 +225,7 @@ enum QueryRoutes {
             // After a statement with effects (ended well or not), answers from before it are gone: the
             // deletion listener already dropped them, this also drops any stored while it ran.
             defer { if statement?.hasEffects == true { server.queryCache?.invalidate(database: p.database) } }
-            result = try engine.execute(p.sql, control: control)
+            result = try engine.execute(p.sql, control: control, session: p.session)
         } catch {
             return (.full(errorResponse(error)), false)
         }
@@ -260,7 +274,7 @@ enum QueryRoutes {
         let file = ResultFile(path: path, format: format)
         let maxRows = server.config.maxResultRows
         do {
-            try engine.stream(p.sql, control: control) { batch in
+            try engine.stream(p.sql, control: control, session: p.session) { batch in
                 if file.rowCount + batch.rowCount > maxRows {
                     throw QueryError("the result has more rows than the limit of \(maxRows) (--max-result-rows); add a LIMIT or aggregate")
                 }

@@ -147,6 +147,9 @@ struct ServerCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("JSON file of the /dashboard panels (docs/console.md); default: built-in play-event panels.", valueName: "path"))
     var dashboards: String?
 
+    @Option(name: .long, help: ArgumentHelp("Answer raw aggregate queries from a materialized view that answers them exactly: on or off (a session's SET view_rewrite overrides it).", valueName: "on|off"))
+    var viewRewrite = "on"
+
     @Option(name: .long, help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
     var logLevel = "info"
 
@@ -191,6 +194,7 @@ struct ServerCommand: ParsableCommand {
         guard pg == "off" || HostPort(parsing: pg) != nil else { throw ValidationError("--pg: bad address '\(pg)'") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level: unknown level '\(logLevel)'") }
         guard ["text", "json"].contains(logFormat) else { throw ValidationError("--log-format must be text or json, not '\(logFormat)'") }
+        guard Self.onOff(viewRewrite) != nil else { throw ValidationError("--view-rewrite must be on or off, not '\(viewRewrite)'") }
         guard Self.onOff(accessLog) != nil else { throw ValidationError("--access-log must be on or off, not '\(accessLog)'") }
         guard slowQueryMs >= 0 else { throw ValidationError("--slow-query-ms must not be negative") }
         guard maxConnections > 0, writeThreads > 0, queryConcurrency > 0, eventLoopThreads > 0, maxPendingFlushes > 0,
@@ -237,6 +241,7 @@ struct ServerCommand: ParsableCommand {
         c.writeThreads = writeThreads
         c.queryConcurrency = queryConcurrency
         c.queryThreads = queryThreads ?? ProcessInfo.processInfo.activeProcessorCount
+        c.viewRewrite = Self.onOff(viewRewrite) ?? true
         c.eventLoopThreads = eventLoopThreads
         c.tcpBufferBytes = tcpBufferSize.bytes
         c.tcpBatchRows = tcpBatchRows

@@ -63,6 +63,9 @@ struct ServerConfig: Sendable {
     var queryConcurrency = 2
     /// Cores one query may use.
     var queryThreads = 2
+    /// Raw queries a materialized view answers exactly are answered from it (`--view-rewrite`); a session's
+    /// `view_rewrite` setting overrides it.
+    var viewRewrite = true
     /// NIO event-loop threads (network I/O only).
     var eventLoopThreads = 1
     /// Memtable size at which it is flushed to segments.

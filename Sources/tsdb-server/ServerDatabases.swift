@@ -6,6 +6,8 @@ import QueryEngine
 final class ServerDatabases: @unchecked Sendable {
     let registry: DatabaseRegistry
     let queryThreads: Int
+    /// Whether the engines answer raw queries from materialized views (`--view-rewrite`).
+    let viewRewrite: Bool
     private let lock = NSLock()
     private var opened: [String: (Database, QueryEngine)] = [:]
     /// Where failed opens are reported (`/health`).
@@ -17,7 +19,8 @@ final class ServerDatabases: @unchecked Sendable {
     /// The tokens `pg_roles` shows, given by the server's context once it has read them.
     let pgRoles = PGRoleSource()
 
-    init(registry: DatabaseRegistry, queryThreads: Int, health: ServerHealth = ServerHealth()) {
+    init(registry: DatabaseRegistry, queryThreads: Int, viewRewrite: Bool = true, health: ServerHealth = ServerHealth()) {
+        self.viewRewrite = viewRewrite
         self.registry = registry
         var tables = VirtualTableRegistry.standard
         for t in PGCatalog.tables(databases: { [registry] in registry.names() }, roles: pgRoles) { tables.register(t) }
@@ -57,7 +60,7 @@ final class ServerDatabases: @unchecked Sendable {
         health.databaseOpened(name)
         return lock.withLock {
             if let e = opened[name] { return e }
-            let e = (db, QueryEngine(database: db, threads: queryThreads, virtualTables: virtualTables))
+            let e = (db, QueryEngine(database: db, threads: queryThreads, virtualTables: virtualTables, viewRewrite: viewRewrite))
             opened[name] = e
             return e
         }

@@ -27,7 +27,7 @@ final class TSDBServer: @unchecked Sendable {
         }
         self.config = config
         let registry = try DatabaseRegistry(root: config.dataDirectory, options: config.databaseOptions)
-        let databases = ServerDatabases(registry: registry, queryThreads: config.queryThreads)
+        let databases = ServerDatabases(registry: registry, queryThreads: config.queryThreads, viewRewrite: config.viewRewrite)
         context = try ServerContext(config: config, databases: databases, metrics: ServerMetrics(), logger: logger)
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, config.eventLoopThreads))
     }

@@ -40,4 +40,46 @@ import TestSupport
         let export = try CLI.run(base + ["export", "daily", "--to", d.path + "/out", "--format", "parquet"])
         #expect(export.status == 0, "\(export.stderr)")
     }
+
+    /// `SET view_rewrite = off` before the statement of `tsdb-cli query`, for the rest of a shell session,
+    /// and (from a shell on `--server`) as the `view_rewrite` parameter of every later query.
+    @Test func viewRewriteSettingInQueryAndShell() throws {
+        let d = TempDirectory("tsdb-cli-mv-setting")
+        defer { d.remove() }
+        let base = ["--data", d.path]
+        let file = d.path + "/in.lp"
+        try (0..<300).map { "plays,artist=A\($0 % 4) seq=\($0)i \(1_767_225_600_000_000_000 + Int64($0 % 5) * 86_400_000_000_000 + Int64($0))" }
+            .joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(try CLI.run(base + ["ingest", file]).status == 0)
+        let view = "SELECT date_trunc('day', time) AS day, artist, count(*) AS plays FROM plays GROUP BY day, artist"
+        #expect(try CLI.run(base + ["query", "CREATE MATERIALIZED VIEW daily AS " + view]).status == 0)
+        let raw = "SELECT date_trunc('month', time) AS month, count(*) AS plays FROM plays GROUP BY month"
+        let explained = try CLI.run(base + ["query", "EXPLAIN " + raw])
+        #expect(explained.stdout.contains("answered from materialized view daily"), "\(explained.stdout)")
+        let off = try CLI.run(base + ["query", "SET view_rewrite = off; EXPLAIN " + raw])
+        #expect(off.status == 0 && !off.stdout.contains("materialized view") && off.stdout.contains("SCAN plays"), "\(off.stdout)\(off.stderr)")
+        #expect(try CLI.run(base + ["query", "--format", "csv", "SHOW view_rewrite"]).stdout == "view_rewrite\non\n")
+        #expect(try CLI.run(base + ["query", "--format", "csv", "SHOW view_rewrite"], env: ["TSDB_VIEW_REWRITE": "off"]).stdout == "view_rewrite\noff\n")
+        #expect(try CLI.run(base + ["query", "--format", "csv", "SET view_rewrite = off; " + raw]).stdout
+                == (try CLI.run(base + ["query", "--format", "csv", raw])).stdout)
+        let bad = try CLI.run(base + ["query", "SET view_rewrite = sometimes; " + raw])
+        CLI.expectFailure(bad, mentioning: "expected on or off")
+
+        // The shell keeps SET for the rest of the session; RESET goes back to the default.
+        let script = ".mode csv\nSET view_rewrite = off;\nSHOW view_rewrite;\nEXPLAIN \(raw);\nRESET view_rewrite;\nSHOW view_rewrite;\nEXPLAIN \(raw);\n"
+        let shell = try CLI.run(base + ["shell"], stdin: script)
+        #expect(shell.status == 0, "\(shell.stderr)")
+        let halves = shell.stdout.components(separatedBy: "view_rewrite\non\n")
+        #expect(halves.count == 2 && halves[0].hasPrefix("view_rewrite\noff\n"), "\(shell.stdout)")
+        #expect(!halves[0].contains("materialized view") && halves[1].contains("answered from materialized view daily"), "\(shell.stdout)")
+        let badShell = try CLI.run(base + ["shell"], stdin: "SET view_rewrite = 2;\n")
+        #expect(badShell.status != 0 && badShell.stderr.contains("expected on or off"), "\(badShell.stderr)")
+
+        // From a shell on a server: later queries carry the setting as a parameter.
+        let server = try FakeHTTPServer { _ in .init(status: 200, contentType: "text/csv", body: "n\n1\n") }
+        defer { server.stop() }
+        let remote = try CLI.run(["shell", "--server", server.url], stdin: "SELECT 1;\nSET view_rewrite TO off;\nSELECT 2;\n")
+        #expect(remote.status == 0, "\(remote.stderr)")
+        #expect(server.requests.map { $0.query["view_rewrite"] } == [nil, "off"], "\(server.requests.map(\.query))")
+    }
 }

@@ -58,8 +58,8 @@ enum SystemTables {
         var table = ColumnVector(type: .string), name = ColumnVector(type: .string), position = ColumnVector(type: .int64)
         var type = ColumnVector(type: .string), kind = ColumnVector(type: .string)
         for t in db.tableNames() {
-            guard let schema = db.schema(of: t) else { continue }
-            for (i, c) in schema.columns.enumerated() {
+            guard let columns = engine.queryColumns(of: t) else { continue }
+            for (i, c) in columns.enumerated() {
                 table.append(string: t)
                 name.append(string: c.name)
                 position.append(int64: Int64(i + 1))

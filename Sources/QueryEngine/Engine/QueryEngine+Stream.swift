@@ -9,6 +9,11 @@ extension QueryEngine {
     public func stream(_ sql: String, now: Int64? = nil, control: QueryControl? = nil, session: QuerySession = QuerySession(),
                        emit: (QueryResult) throws -> Void) throws {
         let clock = now ?? Int64(Date().timeIntervalSince1970 * 1e9)
+        var sql = sql, session = session
+        switch try splitSession(sql, session) {
+        case let .answered(r): return try SelectRunner.emitSlices(r, emit: emit)
+        case let .run(rest, s): (sql, session) = (rest, s)
+        }
         let statement: Statement
         do { statement = try SQLParser.parse(sql) } catch { throw QueryError(error) }
         if case let .select(s) = statement {

@@ -15,6 +15,15 @@ struct StatementRunner {
     }
 
     func run(_ sql: String) throws -> QueryResult {
+        // `SET view_rewrite = off; SELECT …`: the settings hold for the rest of this text.
+        switch try engine.splitSession(sql, session) {
+        case let .answered(r): return r
+        case let .run(rest, s) where rest != sql:
+            var runner = self
+            runner.session = s
+            return try runner.run(rest)
+        case .run: break
+        }
         let statement: Statement
         do { statement = try SQLParser.parse(sql) } catch { throw QueryError(error) }
         try ViewTables.refuseOnView(statement, engine)
@@ -44,15 +53,13 @@ struct StatementRunner {
             for t in engine.database.tableNames() { names.append(string: t) }
             return QueryResult(columns: [ResultColumn(name: "name", vector: names)])
         case let .describe(t):
-            guard let schema = engine.virtualTables.table(named: t.name)?.schema ?? engine.database.schema(of: t.name) else {
+            // A materialized view shows its columns as queries see them: the bucket under its alias, in its order.
+            guard let columns = engine.virtualTables.table(named: t.name)?.schema.columns ?? engine.queryColumns(of: t.name) else {
                 throw QueryError("unknown table '\(t.name)'", at: t.position)
             }
             var names = ColumnVector(type: .string), types = ColumnVector(type: .string), kinds = ColumnVector(type: .string)
-            // A materialized view shows its columns as queries see them: the bucket under its alias, in its order.
-            let view = engine.expandsViews ? ViewCatalog.of(engine.database).definition(t.name).flatMap { ViewColumns($0, schema: schema) } : nil
-            for i in view?.star ?? Array(schema.columns.indices) {
-                let c = schema.columns[i]
-                names.append(string: view?.names[i] ?? c.name)
+            for c in columns {
+                names.append(string: c.name)
                 types.append(string: ValueType(c.type).description)
                 kinds.append(string: SQLColumnType.kind(c.type))
             }
@@ -72,8 +79,14 @@ struct StatementRunner {
 }
 
 extension StatementRunner {
-    /// The result columns of `sql`, without running it; an array column with its element type.
+    /// The result columns of `sql` (after any leading SET of session settings), without running it; an
+    /// array column with its element type.
     func describeColumns(_ sql: String) throws -> [(name: String, type: ColumnType, arrayElement: ValueType?, record: Bool)] {
+        if case let .run(rest, s) = try engine.splitSession(sql, session), rest != sql {
+            var runner = self
+            runner.session = s
+            return try runner.describeColumns(rest)
+        }
         let statement: Statement
         do { statement = try SQLParser.parse(sql) } catch { throw QueryError(error) }
         if case let .select(s) = statement {
@@ -89,6 +102,14 @@ extension StatementRunner {
     }
 
     func describe(_ sql: String) throws -> [(name: String, type: ColumnType)] {
+        switch try engine.splitSession(sql, session) {
+        case let .answered(r): return r.columns.map { ($0.name, $0.vector.type) }
+        case let .run(rest, s) where rest != sql:
+            var runner = self
+            runner.session = s
+            return try runner.describe(rest)
+        case .run: break
+        }
         let statement: Statement
         do { statement = try SQLParser.parse(sql) } catch { throw QueryError(error) }
         switch statement {

@@ -49,12 +49,9 @@ extension QueryPlanner {
         return Source(op: op, columns: cols, star: Array(cols.indices))
     }
 
-    /// Whether raw queries may be answered from views: the session's `view_rewrite` setting (PostgreSQL
-    /// `SET view_rewrite = off`), else the engine's.
-    var rewritesWithViews: Bool {
-        if let v = session.settings["view_rewrite"]?.lowercased() { return !["off", "false", "0", "no"].contains(v) }
-        return engine.viewRewrite
-    }
+    /// Whether raw queries may be answered from views: the session's `view_rewrite` setting (`SET
+    /// view_rewrite = off` in any front end), else the engine's.
+    var rewritesWithViews: Bool { engine.setting(EngineSettings.viewRewrite, session: session) == "on" }
 
     /// `s`, a query on a raw table, planned over a materialized view that answers it exactly (see
     /// `ViewRewrite`); nil when none does, rewriting is off, or this is a view's own expansion (whose raw

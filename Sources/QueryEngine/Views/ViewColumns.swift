@@ -20,3 +20,16 @@ struct ViewColumns: Sendable, Equatable {
         self.star = star
     }
 }
+
+extension QueryEngine {
+    /// The columns of stored table `name` as queries see them, in `SELECT *` order: a materialized view's
+    /// under the view's names (the bucket under its alias, not `time`), in its select-list order. What
+    /// `DESCRIBE`, `tsdb_columns` and the PostgreSQL catalogs show. Nil when there is no such table.
+    public func queryColumns(of name: String) -> [ColumnDef]? {
+        guard let schema = database.schema(of: name) else { return nil }
+        guard expandsViews, let d = ViewCatalog.of(database).definition(name), let v = ViewColumns(d, schema: schema) else {
+            return schema.columns
+        }
+        return v.star.map { ColumnDef(name: v.names[$0], type: schema.columns[$0].type) }
+    }
+}

@@ -28,6 +28,7 @@ struct ViewMaintenance {
     }
 
     /// Replaces the view's rows in `ranges` with the defining query's answer there; returns the rows written.
+    /// The new rows are in the WAL, not yet synced: the caller syncs it once for every view of its step.
     func recompute(_ ranges: BucketRanges) throws -> Int {
         let settings = catalog.record(definition.name)?.settings ?? [:]
         try ensureTable(settings: settings)
@@ -36,12 +37,23 @@ struct ViewMaintenance {
         let rows = try SelectRunner(engine: engine, now: now, control: nil, capsRows: false).run(q)
         let p = q.position
         let target = TableName(definition.name, at: p)
-        _ = try DeleteRunner(engine: engine, now: now, control: nil)
-            .delete(DeleteStatement(table: target, where: ViewDefinition.predicate(ranges, column: TableSchema.timeColumn, at: p)))
+        // A DELETE flushes the memtable first (delete marks live in segments): skipped when the view holds
+        // no rows there yet (buckets new to it, the usual case while data arrives in time order).
+        if holdsRows(in: ranges) {
+            _ = try DeleteRunner(engine: engine, now: now, control: nil)
+                .delete(DeleteStatement(table: target, where: ViewDefinition.predicate(ranges, column: TableSchema.timeColumn, at: p)))
+        }
         guard rows.rowCount > 0 else { return 0 }
-        let n = try Inserter(engine: engine, now: now).insert(rows, into: definition.name, columns: rows.columns.map(\.name), at: p)
-        // The view's rows must outlive a crash before the ranges leave `VIEWS`, whatever the durability setting.
-        try database.syncWAL()
-        return n
+        return try Inserter(engine: engine, now: now).insert(rows, into: definition.name, columns: rows.columns.map(\.name), at: p)
+    }
+
+    /// Whether the view's table may hold rows in `ranges` (a segment block or memtable rows overlapping them).
+    func holdsRows(in ranges: BucketRanges) -> Bool {
+        guard let first = ranges.intervals.first, let last = ranges.intervals.last else { return false }
+        let span = first.lo...(last.hi == .max ? .max : last.hi - 1)
+        guard let snap = database.snapshot(table: definition.name, range: span) else { return false }
+        return snap.rowGroups.contains { g in
+            ranges.intervals.contains { g.minTime < $0.hi && g.maxTime >= $0.lo }
+        }
     }
 }

@@ -18,6 +18,8 @@ protocol Backend: AnyObject {
     func close() throws
     /// A new control for one statement: Ctrl-C cancels through it; embedded, it carries `--query-memory`.
     func makeControl() -> QueryControl
+    /// Engine settings every statement runs with (the shell's `SET view_rewrite = off`), by name.
+    var settings: [String: String] { get set }
 }
 
 extension Backend {

@@ -14,7 +14,7 @@ extension EmbeddedBackend {
         var emitted = false
         try database.consistentRead {
             do {
-                try e.stream(sql, control: control) { batch in
+                try e.stream(sql, control: control, session: session) { batch in
                     emitted = true
                     try emit(batch)
                 }

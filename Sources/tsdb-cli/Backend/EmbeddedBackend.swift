@@ -15,6 +15,9 @@ final class EmbeddedBackend: Backend, @unchecked Sendable {
     private var engines: [Int: QueryEngine] = [:]
     /// The memory budget of each query (`--query-memory`).
     var queryMemory = QueryControl.defaultMemoryLimit
+    var settings: [String: String] = [:]
+    /// The session statements run in.
+    var session: QuerySession { QuerySession(database: name, settings: settings) }
 
     /// Opens `<root>/<name>`. Without `create`, a missing database is an error (and nothing is created).
     /// `forWriting` runs the store's background flushing and compaction. `readOnly` opens it beside its
@@ -75,13 +78,13 @@ final class EmbeddedBackend: Backend, @unchecked Sendable {
         try prepare(sql)
         // Read-only: on the writer's latest state, again on a new one if compaction replaced a file under it.
         let e = engine(threads: threads)
-        return .result(try database.consistentRead { try e.execute(sql, control: control ?? makeControl()) })
+        return .result(try database.consistentRead { try e.execute(sql, control: control ?? makeControl(), session: session) })
     }
 
     /// Before a statement that changes data, trades a read-only view for the writer's lock. COPY only
     /// reads the database (the file it writes is not the database's), so it runs on the read-only view.
     func prepare(_ sql: String) throws {
-        if readOnly, let statement = try? SQLParser.parse(sql), statement.changesData {
+        if readOnly, let statement = try? SQLParser.parse(SessionStatement.statementText(sql)), statement.changesData {
             try reopenForWriting(create: { if case .createTable = statement { true } else { false } }())
         }
     }

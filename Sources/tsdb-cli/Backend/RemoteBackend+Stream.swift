@@ -7,7 +7,7 @@ extension RemoteBackend {
     /// CLI holds no more of it than one piece. Statements that change data (and COPY) go as a POST form.
     func stream(_ sql: String, format: String, params: [(String, String)] = [], control: QueryControl?,
                 body: @escaping (UnsafeRawBufferPointer) throws -> Void) throws {
-        let all = [("db", database), ("q", sql), ("format", format)] + params
+        let all = [("db", database), ("q", sql), ("format", format)] + settings.sorted { $0.key < $1.key } + params
         var headers: [(String, String)] = []
         if let token { headers.append(("Authorization", "Token \(token)")) }
         let outcome: HTTPStream.Outcome

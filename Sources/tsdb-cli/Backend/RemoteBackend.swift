@@ -13,6 +13,8 @@ final class RemoteBackend: Backend, @unchecked Sendable {
     let database: String
     let token: String?
     let client = HTTPClient()
+    /// Sent with every query as parameters (`view_rewrite=off`).
+    var settings: [String: String] = [:]
 
     init(baseURL: String, database: String, token: String?) {
         var b = baseURL
@@ -50,7 +52,7 @@ final class RemoteBackend: Backend, @unchecked Sendable {
     /// drawn here from the server's CSV by the same renderer as an embedded answer (see `RemoteResult`).
     func query(_ sql: String, format: ResultFormat, threads: Int?, control: QueryControl?) throws -> QueryAnswer {
         let name = format == .table ? ResultFormat.csv.rawValue : format.rawValue
-        let params = [("db", database), ("q", sql), ("format", name)]
+        let params = [("db", database), ("q", sql), ("format", name)] + settings.sorted { $0.key < $1.key }
         let req: URLRequest
         if Self.changesData(sql) {
             // Statements that change data go in a POST body (a GET may be retried or cached on the way).
@@ -69,7 +71,7 @@ final class RemoteBackend: Backend, @unchecked Sendable {
     /// True for statements that change data, and COPY (`Statement.hasEffects`), which the server runs only
     /// from a POST; what does not parse is sent as a GET, for the server to explain.
     static func changesData(_ sql: String) -> Bool {
-        (try? SQLParser.parse(sql))?.hasEffects == true
+        (try? SQLParser.parse(SessionStatement.statementText(sql)))?.hasEffects == true
     }
 
     func close() throws {}

@@ -71,7 +71,7 @@ struct QueryCommand: ParsableCommand {
         let fmt = ResultFormat(name: parquet || xlsx ? "csv" : format)!
         let codec = ParquetCompression(name: compression)!
         // CREATE TABLE on a data directory without the database makes it; anything else needs it to exist.
-        let creates = if case .createTable? = try? SQLParser.parse(text) { true } else { false }
+        let creates = if case .createTable? = try? SQLParser.parse(SessionStatement.statementText(text)) { true } else { false }
         let backend = try global.openBackend(create: creates, forWriting: creates)
         memory.apply(to: backend)
         defer { try? backend.close() }

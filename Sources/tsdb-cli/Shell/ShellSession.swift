@@ -227,6 +227,17 @@ final class ShellSession {
     /// On a terminal, Ctrl-C cancels the statement (through its `QueryControl`) and the shell prints
     /// `cancelled`.
     func execute(_ sql: String) {
+        // SET and RESET hold for the rest of the session: every later statement runs with them.
+        do {
+            if let s = try SessionStatement.parse(sql), s.changesSettings {
+                var session = QuerySession(settings: backend.settings)
+                try session.apply(s)
+                backend.settings = session.settings
+                return
+            }
+        } catch {
+            return fail(QueryErrorText.describe(error, sql: sql))
+        }
         let clock = Stopwatch()
         let control = backend.makeControl()
         do {

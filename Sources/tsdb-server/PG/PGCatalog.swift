@@ -83,8 +83,9 @@ enum PGCatalog {
     }
 
     /// Every stored table with its schema, in name order.
-    private static func schemas(_ engine: QueryEngine) -> [(String, TableSchema)] {
-        engine.database.tableNames().sorted().compactMap { t in engine.database.schema(of: t).map { (t, $0) } }
+    /// A materialized view's columns are those queries see (`QueryEngine.queryColumns`), as `DESCRIBE` shows.
+    private static func schemas(_ engine: QueryEngine) -> [(String, [ColumnDef])] {
+        engine.database.tableNames().sorted().compactMap { t in engine.queryColumns(of: t).map { (t, $0) } }
     }
 
     static let classes = VirtualTable(name: "pg_catalog.pg_class", columns: [
@@ -128,7 +129,7 @@ enum PGCatalog {
         var rel: [Int64] = [], name: [String] = [], type: [Int64] = [], num: [Int64] = [], len: [Int64] = [], notNull: [Bool] = []
         var collation: [Int64] = []
         for (t, schema) in schemas(engine) {
-            for (i, c) in schema.columns.enumerated() {
+            for (i, c) in schema.enumerated() {
                 let pt = pgType(c.type)
                 rel.append(oid(ofTable: t)); name.append(c.name); type.append(Int64(pt.oid)); num.append(Int64(i + 1))
                 len.append(Int64(pt.size)); notNull.append(c.type == .time); collation.append(collationOID(pt))
@@ -214,7 +215,7 @@ enum PGCatalog {
     ]) { engine in
         var table: [String] = [], column: [String] = [], position: [Int64] = [], nullable: [String] = [], type: [String] = [], udt: [String] = []
         for (t, schema) in schemas(engine) {
-            for (i, c) in schema.columns.enumerated() {
+            for (i, c) in schema.enumerated() {
                 let pt = pgType(c.type)
                 table.append(t); column.append(c.name); position.append(Int64(i + 1))
                 nullable.append(c.type == .time ? "NO" : "YES"); type.append(standardName(pt)); udt.append(pt.name)

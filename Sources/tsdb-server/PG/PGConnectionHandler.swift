@@ -211,7 +211,7 @@ final class PGConnectionHandler: ChannelInboundHandler {
                 return
             }
             database = s["database"].flatMap { $0.isEmpty ? nil : $0 } ?? server.config.defaultDatabase
-            settings = PGSettings(user: user)
+            settings = PGSettings(user: user, viewRewrite: server.config.viewRewrite)
             do {
                 for (name, value) in s.parameters where !["user", "database", "options", "replication"].contains(name) {
                     _ = try settings.set(name, value)

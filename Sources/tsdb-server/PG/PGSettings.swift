@@ -1,4 +1,5 @@
 import PGWire
+import QueryEngine
 
 /// A PostgreSQL session's run-time settings (GUCs): what `SHOW`, `SET`, `RESET`, `current_setting()`
 /// and the startup packet's parameters read and change, and which of them are reported to the client
@@ -24,7 +25,7 @@ struct PGSettings {
     /// `statement_timeout` in seconds (0: none); the server's `--query-timeout` still applies.
     private(set) var statementTimeout: Double = 0
 
-    init(user: String) {
+    init(user: String, viewRewrite: Bool = true) {
         let initial: [(String, String)] = [
             ("server_version", Self.serverVersion), ("server_version_num", "160000"), ("server_encoding", "UTF8"),
             ("client_encoding", "UTF8"), ("DateStyle", "ISO, MDY"), ("IntervalStyle", "postgres"), ("TimeZone", "UTC"),
@@ -38,6 +39,8 @@ struct PGSettings {
             ("client_min_messages", "notice"), ("bytea_output", "hex"),
             ("block_size", "8192"), ("max_index_keys", "32"), ("geqo", "on"), ("jit", "off"), ("timezone_abbreviations", "Default"),
             ("row_security", "on"), ("synchronous_commit", "on"),
+            // tsdb's own: raw queries answered from materialized views (the server's --view-rewrite).
+            (EngineSettings.viewRewrite, viewRewrite ? "on" : "off"),
         ]
         for (n, v) in initial where values[n.lowercased()] == nil { values[n.lowercased()] = (n, v) }
         defaults = values
@@ -85,6 +88,12 @@ struct PGSettings {
                 throw PGErrorFields(code: PGSQLState.featureNotSupported, message: "standard_conforming_strings must stay on")
             }
             return store("standard_conforming_strings", "on")
+        case EngineSettings.viewRewrite:
+            do { return store(EngineSettings.viewRewrite, try EngineSettings.normalize(key, v)) } catch let e as QueryError {
+                throw PGErrorFields(code: PGSQLState.invalidParameterValue, message: e.message)
+            } catch {
+                throw PGErrorFields(code: PGSQLState.invalidParameterValue, message: "\(error)")
+            }
         case "statement_timeout":
             guard let s = Self.seconds(v) else {
                 throw PGErrorFields(code: PGSQLState.invalidParameterValue, message: "invalid value for parameter \"statement_timeout\": \"\(v)\"")

@@ -8,7 +8,7 @@ enum StatementAccess {
     /// Text that does not parse is not refused: it runs nothing, and the client gets its syntax error
     /// rather than a 403 that would hide it.
     static func changesData(_ sql: String) -> Bool {
-        guard let statement = try? SQLParser.parse(sql) else { return false }
+        guard let statement = try? SQLParser.parse(SessionStatement.statementText(sql)) else { return false }
         return statement.hasEffects
     }
 }
