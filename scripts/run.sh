@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-swift build -c release --product tsdb-cli
-swift build -c release --product tsdb-server
+# The Swift runtime and Foundation linked in: every CLI query is a new process, and the shared runtime's
+# dynamic loading was about half of a cold `tsdb-cli query` (docs/benchmarks.md). Both products are
+# built the same way, so neither build recompiles the other's modules.
+swift build -c release --static-swift-stdlib --product tsdb-cli
+swift build -c release --static-swift-stdlib --product tsdb-server
 exec scripts/demo.sh "$@"

@@ -6,14 +6,15 @@ extension Database {
             var out: [PartitionInfo] = []
             let names = table.map { tables[$0] == nil ? [] : [$0] } ?? tables.keys.sorted()
             for name in names {
-                let t = tables[name]!
+                // A read-only view knows its segments from the manifest (opened lazily), a writable one from
+                // its tables. A table whose manifest entry turns out unreadable is left out, as on open.
+                let ro: [(day: Int32, segments: [Manifest.Segment])]? = readOnly == nil ? nil : try? daysLocked(name)
+                guard let t = tables[name] else { continue }
                 var byDay: [Int32: PartitionInfo] = [:]
                 func info(_ day: Int32) -> PartitionInfo {
                     byDay[day] ?? PartitionInfo(table: name, day: day)
                 }
-                // A read-only view knows its segments from the manifest (opened lazily), a writable one from its tables.
-                let days: [(day: Int32, segments: [Manifest.Segment])] = readOnly != nil
-                    ? (readOnly!.days[name] ?? []) : t.segments.map { ($0.key, $0.value.map(\.entry)) }
+                let days: [(day: Int32, segments: [Manifest.Segment])] = ro ?? t.segments.map { ($0.key, $0.value.map(\.entry)) }
                 for (day, segs) in days {
                     var p = info(day)
                     for s in segs {
@@ -50,6 +51,19 @@ extension Database {
             var out: [SegmentInfo] = []
             let names = table.map { tables[$0] == nil ? [] : [$0] } ?? tables.keys.sorted()
             for name in names {
+                if readOnly != nil {
+                    // A read-only view opens each segment here (its footer has the block and column counts).
+                    let days = (try? daysLocked(name)) ?? []
+                    for (day, entries) in days {
+                        for e in entries {
+                            guard let s = try? openSegmentLocked(name, e) else { continue }
+                            out.append(SegmentInfo(table: name, day: day, file: e.file, rows: e.rows, bytes: e.bytes,
+                                                   blocks: s.reader.footer.blockRowCounts.count, columns: s.reader.footer.columns.count,
+                                                   minTime: e.minTime, maxTime: e.maxTime))
+                        }
+                    }
+                    continue
+                }
                 let t = tables[name]!
                 for day in t.segments.keys.sorted() {
                     for s in t.segments[day]! {

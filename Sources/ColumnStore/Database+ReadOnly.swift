@@ -12,7 +12,10 @@ final class ReadOnlyCatalog {
     /// The WAL files replayed and their sizes, to tell when the writer logged more.
     var walSizes: [UInt64: Int] = [:]
     /// Each table's segments from the manifest, by day, oldest day first; none is opened until touched.
+    /// A table's entry is read from the manifest when a query first touches it (`Database.daysLocked`).
     var days: [String: [(day: Int32, segments: [Manifest.Segment])]] = [:]
+    /// Where each table's segment list lies in `manifestBytes`, until `days` holds it.
+    var unread: [String: Range<Int>] = [:]
     /// Segments opened so far, by `table/day/file`.
     var opened: [String: Database.LiveSegment] = [:]
     /// Tables whose symbol dictionaries are loaded.
@@ -95,10 +98,10 @@ extension Database {
             let before = try readManifestBytes()
             do {
                 try buildViewLocked(manifestBytes: before)
-                if try readManifestBytes() == before { return }
+                if Self.sameBytes(try readManifestBytes(), before) { return }
             } catch {
                 // A real error stands when the manifest did not move: nothing else would explain it.
-                if try readManifestBytes() == before { throw error }
+                if Self.sameBytes(try readManifestBytes(), before) { throw error }
             }
             attempt += 1
             if attempt >= 100 {
@@ -106,6 +109,13 @@ extension Database {
             }
             usleep(UInt32(min(attempt, 20)) * 1_000)
         }
+    }
+
+    /// Byte equality by `memcmp` (a MANIFEST is compared whole on every query of a read-only view).
+    private static func sameBytes(_ a: [UInt8]?, _ b: [UInt8]?) -> Bool {
+        guard let a, let b else { return a == nil && b == nil }
+        guard a.count == b.count else { return false }
+        return a.withUnsafeBytes { pa in b.withUnsafeBytes { pb in a.isEmpty || memcmp(pa.baseAddress!, pb.baseAddress!, a.count) == 0 } }
     }
 
     private func readManifestBytes() throws -> [UInt8]? {
@@ -121,8 +131,11 @@ extension Database {
         let catalog = readOnly!
         let manifestPath = path + "/" + FileNames.manifest
         let m: Manifest
+        var unread: [String: Range<Int>] = [:]
         if let bytes {
-            m = try Manifest.decode(bytes, path: manifestPath)
+            // Segment lists are read per table on first touch: a query on one table, or on none, does not
+            // pay for every day of every table.
+            (m, unread) = try Manifest.decode(bytes, path: manifestPath, deferringSegments: true)
         } else {
             try Self.checkNoManifestNeeded(path)
             m = Manifest()
@@ -135,24 +148,16 @@ extension Database {
         catalog.manifestBytes = bytes
         catalog.symbolsLoaded = []
         catalog.days = [:]
-        var listed: Set<String> = []
+        catalog.unread = [:]
         // A table a CREATE TABLE … AS SELECT is still filling (or a crash left half-filled) is not shown.
         let unfinished = Self.unfinishedCreates(m)
         for (name, t) in m.tables where !unfinished.contains(name) {
             tables[name] = Table(schema: TableSchema(table: name, columns: t.columns), options: t.options)
-            var byDay: [Int32: [Manifest.Segment]] = [:]
-            for s in t.segments {
-                guard let day = Day.parse(s.day) else {
-                    damaged[name] = .corrupt(path: manifestPath, detail: "bad partition name '\(s.day)'")
-                    break
-                }
-                byDay[day, default: []].append(s)
-                listed.insert(name + "/" + s.day + "/" + s.file)
-            }
-            if damaged[name] != nil { tables[name] = nil; continue }
-            catalog.days[name] = byDay.keys.sorted().map { ($0, byDay[$0]!) }
+            if let r = unread[name] { catalog.unread[name] = r } else { try? setDaysLocked(name, t.segments) }
         }
-        catalog.opened = catalog.opened.filter { listed.contains($0.key) }
+        // Segments opened by an earlier view stay open only for tables still listed; `setDaysLocked` keeps
+        // a table's to those its new list names.
+        catalog.opened = catalog.opened.filter { tables[String($0.key.prefix { $0 != "/" })] != nil }
         // The same check as a writable open: a checkpoint with no WAL file above it does not describe this log.
         let walFiles = wal.files()
         if m.walCheckpoint > 0, walFiles.last ?? 0 <= m.walCheckpoint {
@@ -178,7 +183,7 @@ extension Database {
     /// What changed since the view was built: a different MANIFEST, or WAL files added, removed or grown.
     private func changeLocked() throws -> ReadOnlyChange {
         let catalog = readOnly!
-        if try readManifestBytes() != catalog.manifestBytes { return .manifest }
+        if !Self.sameBytes(try readManifestBytes(), catalog.manifestBytes) { return .manifest }
         let live = wal.files().filter { $0 > manifest.oldestCheckpoint }
         guard live.count == catalog.walSizes.count else { return .wal }
         for seq in live {
@@ -190,6 +195,46 @@ extension Database {
 
     // MARK: lazy segments
 
+    /// `table`'s segments by day in this view, read from the manifest on first use. Throws (and closes the
+    /// table in this view) when its list cannot be read or names a bad partition.
+    func daysLocked(_ table: String) throws -> [(day: Int32, segments: [Manifest.Segment])] {
+        let catalog = readOnly!
+        if let d = catalog.days[table] { return d }
+        if let why = damaged[table] { throw StorageError.tableDamaged(table: table, cause: why.description) }
+        guard let r = catalog.unread.removeValue(forKey: table), let bytes = catalog.manifestBytes else { return [] }
+        let manifestPath = path + "/" + FileNames.manifest
+        let list: [Manifest.Segment]
+        do { list = try Manifest.deferredSegments(bytes, r, table: table, path: manifestPath) } catch let e as StorageError { throw tableFailed(table, e) }
+        try setDaysLocked(table, list)
+        return catalog.days[table] ?? []
+    }
+
+    /// Groups `table`'s manifest entries by day into the view; a bad partition name closes the table.
+    private func setDaysLocked(_ table: String, _ list: [Manifest.Segment]) throws {
+        let catalog = readOnly!
+        var byDay: [(day: Int32, index: Int)] = []
+        byDay.reserveCapacity(list.count)
+        var sorted = true
+        for (k, s) in list.enumerated() {
+            guard let day = Day.parse(s.day) else {
+                throw tableFailed(table, .corrupt(path: path + "/" + FileNames.manifest, detail: "bad partition name '\(s.day)'"))
+            }
+            if let last = byDay.last, last.day > day { sorted = false }
+            byDay.append((day, k))
+        }
+        // Entries are written day by day, so usually in order already; a stable sort keeps each day's own order.
+        if !sorted { byDay.sort { $0.day != $1.day ? $0.day < $1.day : $0.index < $1.index } }
+        var days: [(day: Int32, segments: [Manifest.Segment])] = []
+        for (day, k) in byDay {
+            if days.last?.day == day { days[days.count - 1].segments.append(list[k]) } else { days.append((day, [list[k]])) }
+        }
+        catalog.days[table] = days
+        if !catalog.opened.isEmpty {
+            let listed = Set(list.map { table + "/" + $0.day + "/" + $0.file })
+            catalog.opened = catalog.opened.filter { !$0.key.hasPrefix(table + "/") || listed.contains($0.key) }
+        }
+    }
+
     /// A table failed to open: it stays closed in this view (like a damaged table on a writable open).
     private func tableFailed(_ name: String, _ e: StorageError) -> StorageError {
         damaged[name] = e
@@ -198,7 +243,7 @@ extension Database {
     }
 
     /// The segment `entry` of `table`, opened on first touch.
-    private func openSegmentLocked(_ table: String, _ entry: Manifest.Segment) throws -> LiveSegment {
+    func openSegmentLocked(_ table: String, _ entry: Manifest.Segment) throws -> LiveSegment {
         let key = table + "/" + entry.day + "/" + entry.file
         if let s = readOnly!.opened[key] { return s }
         let reader = try SegmentReader(path: segmentPath(table: table, day: entry.day, file: entry.file), mappings: options.segmentMappings)
@@ -228,7 +273,7 @@ extension Database {
         var st = SnapshotStats()
         var groups: [RowGroup] = []
         let lo = Day.of(range.lowerBound), hi = Day.of(range.upperBound)
-        for (day, entries) in readOnly!.days[name] ?? [] {
+        for (day, entries) in try daysLocked(name) {
             st.partitions += 1
             guard day >= lo && day <= hi else { st.partitionsPruned += 1; continue }
             for e in entries {
@@ -259,7 +304,7 @@ extension Database {
     /// `segments(of:)` on a read-only view: opens every segment of the table.
     func readOnlySegmentsLocked(_ name: String) throws -> [(day: String, path: String, rows: Int, bytes: Int, footer: SegmentFooter)] {
         guard tables[name] != nil else { return [] }
-        return try (readOnly!.days[name] ?? []).flatMap { _, entries in
+        return try daysLocked(name).flatMap { _, entries in
             try entries.map { e in
                 let s = try openSegmentLocked(name, e)
                 return (e.day, s.reader.path, e.rows, e.bytes, s.reader.footer)

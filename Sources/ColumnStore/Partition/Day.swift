@@ -43,11 +43,25 @@ public enum Day {
 
     /// Parses a partition folder name.
     public static func parse(_ name: String) -> Int32? {
-        let p = name.split(separator: "-")
-        guard p.count == 3, p[0].count == 4, p[1].count == 2, p[2].count == 2,
-              p.allSatisfy({ $0.allSatisfy { $0 >= "0" && $0 <= "9" } }),
-              let y = Int(p[0]), let m = Int(p[1]), let d = Int(p[2]), (1...12).contains(m), (1...daysIn(month: m, year: y)).contains(d)
-        else { return nil }
+        // On the UTF-8 bytes: a manifest lists one name per segment, and every cold open parses them all.
+        var name = name
+        return name.withUTF8 { parse(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Parses a partition folder name given as its UTF-8 bytes: exactly `YYYY-MM-DD`, ASCII digits.
+    static func parse(_ b: UnsafeRawBufferPointer) -> Int32? {
+        guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-") else { return nil }
+        func number(_ from: Int, _ to: Int) -> Int? {
+            var v = 0
+            for i in from..<to {
+                let d = b[i] &- 0x30
+                guard d <= 9 else { return nil }
+                v = v &* 10 &+ Int(d)
+            }
+            return v
+        }
+        guard let y = number(0, 4), let m = number(5, 7), let d = number(8, 10),
+              (1...12).contains(m), (1...daysIn(month: m, year: y)).contains(d) else { return nil }
         return from(year: y, month: m, day: d)
     }
 

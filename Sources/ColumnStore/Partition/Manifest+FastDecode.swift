@@ -13,16 +13,43 @@ struct ManifestFastDecoder {
 
     private let b: UnsafeRawBufferPointer
     private var i = 0
+    /// When set, each table's `segments` array is skipped and its byte range kept in `deferred`.
+    private let deferSegments: Bool
+    private var deferred: [String: Range<Int>] = [:]
 
-    private init(_ b: UnsafeRawBufferPointer) { self.b = b }
+    private init(_ b: UnsafeRawBufferPointer, deferSegments: Bool = false) {
+        self.b = b
+        self.deferSegments = deferSegments
+    }
 
     /// The manifest in `body`, or nil when the body is not in the shape this reader knows.
     static func decode(_ body: ArraySlice<UInt8>) -> Manifest? {
+        decode(body, deferringSegments: false)?.manifest
+    }
+
+    /// The manifest in `body` with every table's `segments` left empty, and where each table's segment
+    /// array lies in `body` (indices of `body`), for `segments(_:)` to read when the table is first
+    /// touched: a read-only open of years of day partitions reads none of them for a query on another
+    /// table or on none. Nil when the body is not in the shape this reader knows.
+    static func decode(_ body: ArraySlice<UInt8>, deferringSegments: Bool) -> (manifest: Manifest, segments: [String: Range<Int>])? {
         body.withUnsafeBytes { raw in
-            var r = ManifestFastDecoder(raw)
+            var r = ManifestFastDecoder(raw, deferSegments: deferringSegments)
             guard let m = try? r.manifest() else { return nil }
             r.skipSpace()
-            return r.i == raw.count ? m : nil
+            guard r.i == raw.count else { return nil }
+            return (m, r.deferred.mapValues { ($0.lowerBound + body.startIndex)..<($0.upperBound + body.startIndex) })
+        }
+    }
+
+    /// The segment entries of one table's `segments` array (the bytes `decode(_:deferringSegments:)`
+    /// located), or nil when they are not in the shape this reader knows.
+    static func segments(_ array: ArraySlice<UInt8>) -> [Manifest.Segment]? {
+        array.withUnsafeBytes { raw in
+            var r = ManifestFastDecoder(raw)
+            var list: [Manifest.Segment] = []
+            guard (try? r.array { r in list.append(try r.segment()) }) != nil else { return nil }
+            r.skipSpace()
+            return r.i == raw.count ? list : nil
         }
     }
 
@@ -36,7 +63,7 @@ struct ManifestFastDecoder {
             case "nextSegmentID": m.nextSegmentID = try r.unsigned(); seen.next = true
             case "tables":
                 var tables: [String: Manifest.Table] = [:]
-                try r.object { r, name in tables[name] = try r.table() }
+                try r.object { r, name in tables[name] = try r.table(name) }
                 m.tables = tables
                 seen.tables = true
             case "retired": m.retired = try r.optional { try $0.strings() }
@@ -49,7 +76,7 @@ struct ManifestFastDecoder {
         return m
     }
 
-    private mutating func table() throws -> Manifest.Table {
+    private mutating func table(_ name: String) throws -> Manifest.Table {
         var columns: [ColumnDef]?, options: TableOptions?, counts: [String: Int]?, segments: [Manifest.Segment]?
         var checkpoint: UInt64?
         try object { r, key in
@@ -61,9 +88,17 @@ struct ManifestFastDecoder {
                 try r.object { r, name in c[name] = Int(try r.integer()) }
                 counts = c
             case "segments":
-                var list: [Manifest.Segment] = []
-                try r.array { r in list.append(try r.segment()) }
-                segments = list
+                if r.deferSegments {
+                    r.skipSpace()
+                    let start = r.i
+                    try r.skipArray()
+                    r.deferred[name] = start..<r.i
+                    segments = []
+                } else {
+                    var list: [Manifest.Segment] = []
+                    try r.array { r in list.append(try r.segment()) }
+                    segments = list
+                }
             case "walCheckpoint": checkpoint = try r.optional { try $0.unsigned() }
             default: throw Unhandled()
             }
@@ -76,22 +111,84 @@ struct ManifestFastDecoder {
     private mutating func segment() throws -> Manifest.Segment {
         var day: String?, file: String?, rows: Int64?, minTime: Int64?, maxTime: Int64?, bytes: Int64?
         var deletes: String?, deletedRows: Int64?
-        try object { r, key in
+        // Keys are matched on their bytes: a manifest holds one entry per segment, thousands of them.
+        try rawKeyObject { r, key in
             switch key {
-            case "day": day = try r.string()
-            case "file": file = try r.string()
-            case "rows": rows = try r.integer()
-            case "minTime": minTime = try r.integer()
-            case "maxTime": maxTime = try r.integer()
-            case "bytes": bytes = try r.integer()
-            case "deletes": deletes = try r.optional { try $0.string() }
-            case "deletedRows": deletedRows = try r.optional { try $0.integer() }
+            case Self.kDay: day = try r.string()
+            case Self.kFile: file = try r.string()
+            case Self.kRows: rows = try r.integer()
+            case Self.kMinTime: minTime = try r.integer()
+            case Self.kMaxTime: maxTime = try r.integer()
+            case Self.kBytes: bytes = try r.integer()
+            case Self.kDeletes: deletes = try r.optional { try $0.string() }
+            case Self.kDeletedRows: deletedRows = try r.optional { try $0.integer() }
             default: throw Unhandled()
             }
         }
         guard let day, let file, let rows, let minTime, let maxTime, let bytes else { throw Unhandled() }
         return Manifest.Segment(day: day, file: file, rows: Int(rows), minTime: minTime, maxTime: maxTime,
                                 bytes: Int(bytes), deletes: deletes, deletedRows: deletedRows.map { Int($0) })
+    }
+
+    /// A segment entry's keys packed into integers (up to 16 bytes, little-endian, with the length), so a
+    /// key is one comparison and never a String.
+    private struct RawKey: Equatable {
+        var lo: UInt64 = 0, hi: UInt64 = 0, count: Int = 0
+        init(_ text: StaticString) {
+            self = text.withUTF8Buffer { RawKey(UnsafeRawBufferPointer($0))! }
+        }
+        init?(_ p: UnsafeRawBufferPointer) {
+            guard p.count <= 16 else { return nil }
+            count = p.count
+            for (k, c) in p.enumerated() {
+                if k < 8 { lo |= UInt64(c) << (8 * UInt64(k)) } else { hi |= UInt64(c) << (8 * UInt64(k - 8)) }
+            }
+        }
+    }
+    private static let kDay = RawKey("day"), kFile = RawKey("file"), kRows = RawKey("rows")
+    private static let kMinTime = RawKey("minTime"), kMaxTime = RawKey("maxTime"), kBytes = RawKey("bytes")
+    private static let kDeletes = RawKey("deletes"), kDeletedRows = RawKey("deletedRows")
+
+    /// `object` for keys read as raw bytes: a key with an escape, or longer than 16 bytes, is not one of
+    /// the known keys as written, so the whole body goes to `JSONDecoder`.
+    private mutating func rawKeyObject(_ body: (inout ManifestFastDecoder, RawKey) throws -> Void) throws {
+        try take(UInt8(ascii: "{"))
+        if try peek() == UInt8(ascii: "}") { i &+= 1; return }
+        while true {
+            try take(UInt8(ascii: "\""))
+            let start = i
+            while i < b.count, b[i] != UInt8(ascii: "\""), b[i] != UInt8(ascii: "\\") { i &+= 1 }
+            guard i < b.count, b[i] == UInt8(ascii: "\""), let key = RawKey(UnsafeRawBufferPointer(rebasing: b[start..<i])) else {
+                throw Unhandled()
+            }
+            i &+= 1
+            try take(UInt8(ascii: ":"))
+            try body(&self, key)
+            let c = try peek()
+            i &+= 1
+            if c == UInt8(ascii: "}") { return }
+            guard c == UInt8(ascii: ",") else { throw Unhandled() }
+        }
+    }
+
+    /// Moves past an array (nesting and strings followed, nothing decoded); its contents are checked
+    /// when they are read.
+    private mutating func skipArray() throws {
+        guard try peek() == UInt8(ascii: "[") else { throw Unhandled() }
+        var depth = 0
+        repeat {
+            guard i < b.count else { throw Unhandled() }
+            switch b[i] {
+            case UInt8(ascii: "\""):
+                i &+= 1
+                while i < b.count, b[i] != UInt8(ascii: "\"") { i &+= b[i] == UInt8(ascii: "\\") ? 2 : 1 }
+                guard i < b.count else { throw Unhandled() }
+            case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1
+            default: break
+            }
+            i &+= 1
+        } while depth > 0
     }
 
     // MARK: JSON

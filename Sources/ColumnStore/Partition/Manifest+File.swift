@@ -21,10 +21,17 @@ extension Manifest {
 
     /// Parses and verifies a manifest's bytes; every failure names the file and what is wrong.
     static func decode(_ bytes: [UInt8], path: String) throws -> Manifest {
+        try decode(bytes, path: path, deferringSegments: false).manifest
+    }
+
+    /// `decode`, but with `deferringSegments` each table's `segments` may be left empty and located in
+    /// `bytes` instead (`segments`), for `deferredSegments` to read when a query first touches the table.
+    /// A table missing from `segments` was read whole.
+    static func decode(_ bytes: [UInt8], path: String, deferringSegments: Bool) throws -> (manifest: Manifest, segments: [String: Range<Int>]) {
         var body = bytes[...]
         var checked = false
         if let (stored, at) = trailer(bytes) {
-            let actual = CRC32C.checksum(Array(bytes[0..<at]))
+            let actual = bytes.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[0..<at])) }
             guard actual == stored else {
                 throw StorageError.corrupt(path: path, detail: "manifest checksum mismatch: the trailer at offset \(at) says \(hex(stored)), the contents give \(hex(actual))")
             }
@@ -32,9 +39,14 @@ extension Manifest {
             checked = true
         }
         let m: Manifest
+        var deferred: [String: Range<Int>] = [:]
         do {
             // The direct reader handles what this build writes; anything else takes JSONDecoder's path.
-            m = try ManifestFastDecoder.decode(body) ?? JSONDecoder().decode(Manifest.self, from: Data(body))
+            if let fast = ManifestFastDecoder.decode(body, deferringSegments: deferringSegments) {
+                (m, deferred) = fast
+            } else {
+                m = try JSONDecoder().decode(Manifest.self, from: Data(body))
+            }
         } catch {
             throw StorageError.corrupt(path: path, detail: "manifest does not parse (\(checked ? "checksum valid" : "no checksum trailer")): \(error)")
         }
@@ -44,7 +56,14 @@ extension Manifest {
         guard checked || m.version == 1 else {
             throw StorageError.corrupt(path: path, detail: "manifest version \(m.version) has no checksum trailer at offset \(max(0, bytes.count - trailerSize)) (file cut short?)")
         }
-        return m
+        return (m, deferred)
+    }
+
+    /// The segments of `table` that `decode(_:path:deferringSegments:)` left in `bytes[range]`: read
+    /// directly, or (a shape the direct reader does not know) from the whole manifest by `JSONDecoder`.
+    static func deferredSegments(_ bytes: [UInt8], _ range: Range<Int>, table: String, path: String) throws -> [Segment] {
+        if let list = ManifestFastDecoder.segments(bytes[range]) { return list }
+        return try decode(bytes, path: path, deferringSegments: false).manifest.tables[table]?.segments ?? []
     }
 
     /// The stored checksum and the trailer's offset, when the file ends with a well-formed trailer line.

@@ -39,6 +39,13 @@ public final class SymbolDictionary: @unchecked Sendable {
         try lock.withLock { try body(indexedTable()) }
     }
 
+    /// Runs `body` on the current strings without building the lookup index: for readers that only turn
+    /// codes into strings (a query printing a 172K-entry tag need not index it). `body` must not look
+    /// strings up (`find`), only read them by code.
+    public func withStrings<R>(_ body: (ByteStringTable) throws -> R) rethrows -> R {
+        try lock.withLock { try body(table) }
+    }
+
     /// Interns every string of a batch-local dictionary; `result[local] = global`.
     public func intern(_ local: ByteStringTable) -> [UInt32] {
         lock.withLock {

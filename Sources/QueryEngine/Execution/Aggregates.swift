@@ -418,31 +418,65 @@ final class MinMaxAccumulator: Accumulator {
         }
         let valid = a.col.validity
         let isMax = isMax
+        // The per-group arrays are moved into locals for the loop: a class's stored array touched per row
+        // is checked for exclusive access and uniqueness on every row (a third of a `max(time)` by host).
+        var hasL = has
+        has = []
+        defer { has = hasL }
         switch type {
         case .double:
+            var best = doubles
+            doubles = []
+            defer { doubles = best }
             a.col.float64s.withUnsafeBufferPointer { v in
-                for (j, g) in gids.enumerated() {
-                    let r = row(sel, j), gi = Int(g)
-                    if let valid, !valid[r] { continue }
-                    let x = v[r]
-                    if !has[gi] || Self.better(x, doubles[gi], isMax) { doubles[gi] = x; has[gi] = true }
+                gids.withUnsafeBufferPointer { gs in
+                    best.withUnsafeMutableBufferPointer { bb in
+                        hasL.withUnsafeMutableBufferPointer { h in
+                            for j in 0..<gs.count {
+                                let r = row(sel, j), gi = Int(truncatingIfNeeded: gs[j])
+                                if let valid, !valid[r] { continue }
+                                let x = v[r]
+                                if !h[gi] || Self.better(x, bb[gi], isMax) { bb[gi] = x; h[gi] = true }
+                            }
+                        }
+                    }
                 }
             }
         case .uint:
-            for (j, g) in gids.enumerated() {
-                let r = row(sel, j), gi = Int(g)
-                if let valid, !valid[r] { continue }
-                let x = a.col.uint64s[r]
-                if !has[gi] || (isMax ? x > uints[gi] : x < uints[gi]) { uints[gi] = x; has[gi] = true }
+            var best = uints
+            uints = []
+            defer { uints = best }
+            a.col.uint64s.withUnsafeBufferPointer { v in
+                gids.withUnsafeBufferPointer { gs in
+                    best.withUnsafeMutableBufferPointer { bb in
+                        hasL.withUnsafeMutableBufferPointer { h in
+                            for j in 0..<gs.count {
+                                let r = row(sel, j), gi = Int(truncatingIfNeeded: gs[j])
+                                if let valid, !valid[r] { continue }
+                                let x = v[r]
+                                if !h[gi] || (isMax ? x > bb[gi] : x < bb[gi]) { bb[gi] = x; h[gi] = true }
+                            }
+                        }
+                    }
+                }
             }
         default:
             let values: [Int64] = type == .bool ? a.col.bools.map { Int64($0) } : a.col.int64s
+            var best = ints
+            ints = []
+            defer { ints = best }
             values.withUnsafeBufferPointer { v in
-                for (j, g) in gids.enumerated() {
-                    let r = row(sel, j), gi = Int(g)
-                    if let valid, !valid[r] { continue }
-                    let x = v[r]
-                    if !has[gi] || (isMax ? x > ints[gi] : x < ints[gi]) { ints[gi] = x; has[gi] = true }
+                gids.withUnsafeBufferPointer { gs in
+                    best.withUnsafeMutableBufferPointer { bb in
+                        hasL.withUnsafeMutableBufferPointer { h in
+                            for j in 0..<gs.count {
+                                let r = row(sel, j), gi = Int(truncatingIfNeeded: gs[j])
+                                if let valid, !valid[r] { continue }
+                                let x = v[r]
+                                if !h[gi] || (isMax ? x > bb[gi] : x < bb[gi]) { bb[gi] = x; h[gi] = true }
+                            }
+                        }
+                    }
                 }
             }
         }

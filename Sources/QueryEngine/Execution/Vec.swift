@@ -63,7 +63,7 @@ struct Vec: @unchecked Sendable {
     func withBytes<R>(_ i: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
         if let c = constant, case var .string(s) = c { return s.withUTF8 { body(UnsafeRawBufferPointer($0)) } }
         if col.type == .symbol {
-            return dict!.withTable { $0.withBytes(col.codes[i], body) }
+            return dict!.withStrings { $0.withBytes(col.codes[i], body) }
         }
         return col.withStringBytes(i, body)
     }
@@ -73,7 +73,7 @@ struct Vec: @unchecked Sendable {
         if let c = constant { return Vec.broadcast(c, type: type, count: count) }
         if col.type == .symbol, let d = dict {
             var out = ColumnVector(type: .string, capacity: count)
-            d.withTable { t in
+            d.withStrings { t in
                 for i in 0..<count {
                     if col.isNull(i) { out.appendNulls(1) } else { t.withBytes(col.codes[i]) { out.append(string: $0) } }
                 }

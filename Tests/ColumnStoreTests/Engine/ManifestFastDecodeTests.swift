@@ -61,6 +61,66 @@ struct ManifestFastDecodeTests {
         }
     }
 
+    /// Deferred segment lists (a read-only open reads each table's when a query first touches it) give
+    /// the same manifest as reading it whole.
+    @Test func deferredSegmentListsReadAsTheWholeManifest() throws {
+        var rng = SeededRandom(seed: 20261208)
+        for _ in 0..<200 {
+            let m = randomManifest(&rng)
+            let bytes = m.encoded()
+            let whole = try Manifest.decode(bytes, path: "m")
+            let (head, ranges) = try Manifest.decode(bytes, path: "m", deferringSegments: true)
+            #expect(Set(ranges.keys) == Set(whole.tables.keys))
+            var filled = head
+            for (name, r) in ranges {
+                #expect(head.tables[name]?.segments.isEmpty == true)
+                #expect(ManifestFastDecoder.segments(bytes[r]) != nil)
+                filled.tables[name]!.segments = try Manifest.deferredSegments(bytes, r, table: name, path: "m")
+            }
+            #expect(filled == whole)
+        }
+    }
+
+    /// A segment list the direct reader does not know (an escaped key) is read by JSONDecoder instead.
+    @Test func deferredSegmentsInAnUnknownShapeFallBackToJSONDecoder() throws {
+        let text = #"{"nextSegmentID":1,"tables":{"t":{"columns":[],"options":{"columnCompression":{},"compression":"lz4","sortKey":[],"zstdLevel":3},"segments":[{"bytes":1,"d\u0061y":"2026-01-01","file":"f","maxTime":2,"minTime":1,"rows":3}],"symbolCounts":{}}},"version":1,"walCheckpoint":0}"#
+        let bytes = Array(text.utf8)
+        let (head, ranges) = try Manifest.decode(bytes, path: "m", deferringSegments: true)
+        #expect(head.tables["t"]?.segments.isEmpty == true)
+        let r = try #require(ranges["t"])
+        #expect(ManifestFastDecoder.segments(bytes[r]) == nil)
+        let list = try Manifest.deferredSegments(bytes, r, table: "t", path: "m")
+        #expect(list == [Manifest.Segment(day: "2026-01-01", file: "f", rows: 3, minTime: 1, maxTime: 2, bytes: 1)])
+        #expect(list == (try reference(bytes)).tables["t"]?.segments)
+    }
+
+    /// `Day.parse` on bytes accepts exactly the names the split-based reading accepted, except that an
+    /// empty part (`2026--01-01`, `-2026-01-01`) is now refused rather than skipped: a partition name is
+    /// `YYYY-MM-DD` exactly, as `Day.name` writes it.
+    @Test func dayNamesParseAsBefore() {
+        func reference(_ name: String) -> Int32? {
+            let p = name.split(separator: "-", omittingEmptySubsequences: false)
+            guard p.count == 3, p[0].count == 4, p[1].count == 2, p[2].count == 2,
+                  p.allSatisfy({ $0.allSatisfy { $0 >= "0" && $0 <= "9" } }),
+                  let y = Int(p[0]), let m = Int(p[1]), let d = Int(p[2]), (1...12).contains(m),
+                  (1...Day.daysIn(month: m, year: y)).contains(d) else { return nil }
+            return Day.from(year: y, month: m, day: d)
+        }
+        var rng = SeededRandom(seed: 7)
+        let alphabet = Array("0123456789--/ x+é")
+        for k in 0..<20_000 {
+            let name: String
+            if k % 2 == 0 {
+                name = Day.name(Int32(rng.below(200_000)) - 100_000)
+            } else {
+                name = String((0..<(8 + rng.below(4))).map { _ in alphabet[rng.below(alphabet.count)] })
+            }
+            #expect(Day.parse(name) == reference(name), "\(name)")
+        }
+        #expect(Day.parse("2024-02-29") == Day.from(year: 2024, month: 2, day: 29))
+        #expect(Day.parse("2023-02-29") == nil)
+    }
+
     @Test func version1FixtureReadsTheSame() throws {
         let b = Array(ManifestTests.version1Fixture.utf8)
         let fast = try #require(ManifestFastDecoder.decode(b[...]))
