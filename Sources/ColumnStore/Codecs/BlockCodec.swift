@@ -20,9 +20,14 @@ public enum BlockCodec {
     /// A zstd-compressed body counts as its size plus 1/7 when compared with bodies stored uncompressed,
     /// so zstd wins only where it is at least 1/8 smaller.
     static let zstdPenaltyDivisor = 7
-    /// A Huffman-coded body counts as its size plus 1/15: it decodes a few times slower than bit packing, so it
-    /// wins only where it is at least 1/16 smaller (tags, durations, money; not timestamps, ~4% smaller).
+    /// A Huffman-coded body counts as its size plus 1/15: it decodes a few times slower than bit packing (1–2.5
+    /// ns a value against ~0.4, one core), so it wins only where it is at least 1/16 smaller (not timestamps, ~4%).
     static let huffmanPenaltyDivisor = 15
+    /// Where the other bodies are read without decompressing (LZ4, none), a Huffman body also counts this many
+    /// bits a row more: its decode costs per row, so it must save that much to pay for it — artist, track and
+    /// money (3–6 bits a row) take it; platform, country and device (under 1.5 bits) keep bit packing, which the
+    /// public queries scan most. Under zstd the other bodies pay a decompression too, and 1/15 alone decides.
+    static let huffmanPenaltyBitsPerRow = 2
     static let hasValidityFlag: UInt8 = 1
 
     /// One encoding tried for a block; `inner` is the integer encoding under `.decimal`, `.alp` and `.prefixedInteger`.
@@ -96,7 +101,10 @@ public enum BlockCodec {
                 // zstd must save an eighth over a body read straight from the file: decompressing it costs scans
                 // more than the bytes save (bit-packed time and durations stay raw, tags and money compress).
                 var cost = compressed && options.compression == .zstd ? size + size / zstdPenaltyDivisor : size
-                if c.isHuffman { cost = size + size / huffmanPenaltyDivisor }
+                if c.isHuffman {
+                    cost = size + size / huffmanPenaltyDivisor
+                    if options.compression != .zstd { cost += n * huffmanPenaltyBitsPerRow / 8 }
+                }
                 // Ties go to the candidate listed first: it decodes faster.
                 if bestCandidate == nil || (cost, rank) < (bestCost, bestRank) {
                     bestCandidate = c
@@ -112,12 +120,7 @@ public enum BlockCodec {
             let inner: EncodingID? = [.decimal, .alp, .prefixedInteger].contains(forced) ? options.forcedInner ?? .frameOfReference : nil
             tryEach([Candidate(id: forced, inner: inner)])
         }
-        if bestCandidate == nil {
-            // The Huffman encodings are tried where the table chose zstd (smaller, slower scans); under LZ4 (the
-            // default) their ~2.5–3.5 ns a value decode cost the public query set ~20% more CPU.
-            let all = candidates(for: column.type)
-            tryEach(options.compression == .zstd ? all : all.filter { !$0.isHuffman })
-        }
+        if bestCandidate == nil { tryEach(candidates(for: column.type)) }
         guard let winner = bestCandidate else { preconditionFailure("BUG: plain encoding refused a \(column.type) block") }
         precondition(bestBodyLength <= Int(UInt32.max), "BUG: block body of \(bestBodyLength) bytes")
 

@@ -19,15 +19,8 @@ enum DeltaCodec {
     }
 
     static func decode<T: FixedWidthInteger & UnsignedInteger>(_ r: inout PayloadReader, count n: Int, into out: UnsafeMutablePointer<T>) throws(CodecError) {
-        let first = try IntegerTransforms.field(&r, "delta first value", as: T.self)
-        let minDelta = try IntegerTransforms.field(&r, "delta minimum", as: T.self)
-        guard n > 0 else { try BitPacking.unpack(&r, count: 0, into: out); return }
-        out[0] = first
-        try BitPacking.unpack(&r, count: n - 1, into: out + 1)
-        var acc = first
-        for i in 1..<n {
-            acc = acc &+ minDelta &+ out[i]
-            out[i] = acc
+        try IntegerTransforms.decodeDeltas(&r, count: n, into: out, first: "delta first value", minimum: "delta minimum") {
+            (r: inout PayloadReader, n, out, minDelta) throws(CodecError) in try BitPacking.unpack(&r, count: n, into: out, adding: minDelta)
         }
     }
 

@@ -48,8 +48,9 @@ enum HuffmanCodec {
     }
 
     static func decode<T: FixedWidthInteger & UnsignedInteger>(_ r: inout PayloadReader, count n: Int, into out: UnsafeMutablePointer<T>) throws(CodecError) {
-        let base = try IntegerTransforms.field(&r, "huffman base", as: T.self)
-        try decodeStream(&r, count: n, into: out, adding: base)
+        try IntegerTransforms.decodeFrame(&r, count: n, into: out, base: "huffman base") {
+            (r: inout PayloadReader, n, out, base) throws(CodecError) in try decodeStream(&r, count: n, into: out, adding: base)
+        }
     }
 
     /// Appends the payload; false (out untouched) when it would not be clearly smaller than bit packing.
@@ -65,15 +66,8 @@ enum HuffmanCodec {
     }
 
     static func decodeDelta<T: FixedWidthInteger & UnsignedInteger>(_ r: inout PayloadReader, count n: Int, into out: UnsafeMutablePointer<T>) throws(CodecError) {
-        let first = try IntegerTransforms.field(&r, "delta-huffman first value", as: T.self)
-        let minDelta = try IntegerTransforms.field(&r, "delta-huffman minimum", as: T.self)
-        guard n > 0 else { try decodeStream(&r, count: 0, into: out); return }
-        out[0] = first
-        try decodeStream(&r, count: n - 1, into: out + 1)
-        var acc = first
-        for i in 1..<n {
-            acc = acc &+ minDelta &+ out[i]
-            out[i] = acc
+        try IntegerTransforms.decodeDeltas(&r, count: n, into: out, first: "delta-huffman first value", minimum: "delta-huffman minimum") {
+            (r: inout PayloadReader, n, out, minDelta) throws(CodecError) in try decodeStream(&r, count: n, into: out, adding: minDelta)
         }
     }
 
@@ -371,11 +365,14 @@ enum HuffmanCodec {
         /// no code starts with.
         var table: [UInt32]
         var bits: Int
-        /// Per token: the value with its extra bits zero, and how many extra bits follow.
+        /// Per token: the value with its extra bits zero.
         var lead: [UInt64]
-        var extra: [UInt8]
         /// True when some token has more than 44 extra bits (they need a second load).
         var wide: Bool
+        /// The most bits one value takes: its code and extra bits.
+        var maxBits: Int
+        /// Bits a value takes on average if tokens come as often as their codes say (2^-length).
+        var meanBits: Double
     }
 
     static func decodeTables(_ lengths: [UInt8], _ t: Tokens, at: Int) throws(CodecError) -> DecodeTables {
@@ -393,30 +390,87 @@ enum HuffmanCodec {
         let codes = canonicalCodes(lengths)
         var table = [UInt32](repeating: 0, count: 1 << longest)
         var lead = [UInt64](repeating: 0, count: lengths.count)
-        var extra = [UInt8](repeating: 0, count: lengths.count)
         var wide = false
+        var maxBits = 1
+        var meanBits = 0.0
         let small = 1 << t.split
         for (tok, l) in lengths.enumerated() {
+            var extra = 0
             if tok < small {
                 lead[tok] = UInt64(tok)
             } else {
                 let u = tok - small
-                let nb = t.split + (u >> t.msbBits) - t.msbBits
-                lead[tok] = UInt64((1 << t.msbBits) | (u & ((1 << t.msbBits) - 1))) << UInt64(nb)
-                extra[tok] = UInt8(nb)
-                if nb > 44 && l > 0 { wide = true }
+                extra = t.split + (u >> t.msbBits) - t.msbBits
+                lead[tok] = UInt64((1 << t.msbBits) | (u & ((1 << t.msbBits) - 1))) << UInt64(extra)
             }
-            if l > 0 {
-                let entry = UInt32(tok << 10) | UInt32(extra[tok]) << 4 | UInt32(l)
-                for j in stride(from: Int(codes[tok]), to: 1 << longest, by: 1 << Int(l)) { table[j] = entry }
-            }
+            guard l > 0 else { continue }
+            if extra > 44 { wide = true }
+            maxBits = max(maxBits, Int(l) + extra)
+            meanBits += Double(Int(l) + extra) / Double(1 << Int(l))
+            let entry = UInt32(tok << 10) | UInt32(extra) << 4 | UInt32(l)
+            for j in stride(from: Int(codes[tok]), to: 1 << longest, by: 1 << Int(l)) { table[j] = entry }
         }
-        return DecodeTables(table: table, bits: longest, lead: lead, extra: extra, wide: wide)
+        return DecodeTables(table: table, bits: longest, lead: lead, wide: wide, maxBits: maxBits, meanBits: meanBits)
     }
 
-    /// Reads a stream of `n` values into `out`, each plus `base` (wrapping in the lane's width).
+    /// The tables of the unchecked kernels, indexed by the next `bits` stream bits (`bits` ≥ the longest code).
+    /// `entries`: bits 0–6 the bits the lookup takes; 7–10 the first code's length; 11–16 the first value's extra
+    /// bits; 17–18 the values it gives, minus 1; 19–63 the first value with its extra bits zero. `more`: the second
+    /// to fourth values, a byte each (tokens below 256 with no extra bits whose codes lie whole in the index).
+    /// An entry of 0 is a pattern no code starts with (it takes no bits, which the kernels report).
+    struct FastTables {
+        var entries: [UInt64]
+        var more: [UInt32]
+        var bits: Int
+        /// The most bits one lookup takes.
+        var roundBits: Int
+    }
+
+    /// Bits a multi-value table is indexed by: 2^11 entries (16 KiB + 8 KiB) stay in L1.
+    static let multiBits = 11
+
+    /// nil when some value's leading part does not fit 45 bits (64-bit lanes with huge gaps): the bounds-checked
+    /// path decodes those. `multi`: up to four values a lookup, for codes averaging a few bits.
+    static func fastTables(_ t: DecodeTables, multi: Bool) -> FastTables? {
+        let bits = multi ? max(t.bits, multiBits) : t.bits
+        let size = 1 << bits, mask = (1 << t.bits) - 1
+        var roundBits = bits
+        var ok = true
+        var more = [UInt32](repeating: 0, count: multi ? size : 0)
+        let entries = [UInt64](unsafeUninitializedCapacity: size) { m, done in
+            t.table.withUnsafeBufferPointer { tab in
+                t.lead.withUnsafeBufferPointer { lead in
+                    for x in 0..<size {
+                        let e = tab[x & mask]
+                        let tok = Int(e >> 10), l = Int(e & 15), nb = Int(e >> 4 & 63)
+                        if lead[tok] >> 45 != 0 { ok = false }
+                        var taken = l + nb
+                        var values = 1
+                        var rest: UInt32 = 0
+                        // Further codes whose bits are all known (the index's bits past them are not).
+                        while multi && values < 4 && taken < bits && e != 0 {
+                            let f = tab[(x >> taken) & mask]
+                            let fl = Int(f & 15)
+                            guard f != 0, f >> 4 & 63 == 0, fl <= bits - taken, lead[Int(f >> 10)] < 256 else { break }
+                            rest |= UInt32(lead[Int(f >> 10)]) << UInt32(8 * (values - 1))
+                            taken += fl
+                            values += 1
+                        }
+                        if multi { more[x] = rest }
+                        roundBits = max(roundBits, taken)
+                        m[x] = e == 0 ? 0 : lead[tok] << 19 | UInt64(values - 1) << 17 | UInt64(nb) << 11 | UInt64(l) << 7 | UInt64(taken)
+                    }
+                }
+            }
+            done = size
+        }
+        return ok ? FastTables(entries: entries, more: more, bits: bits, roundBits: roundBits) : nil
+    }
+
+    /// Reads a stream of `n` values into `out`, each plus `base` (wrapping in the lane's width). `kernels: false`
+    /// decodes every value on the bounds-checked path (tests compare the two).
     static func decodeStream<T: FixedWidthInteger & UnsignedInteger>(
-        _ r: inout PayloadReader, count n: Int, into out: UnsafeMutablePointer<T>, adding base: T = 0
+        _ r: inout PayloadReader, count n: Int, into out: UnsafeMutablePointer<T>, adding base: T = 0, kernels: Bool = true
     ) throws(CodecError) {
         let at = r.offset
         let s = Int(try r.u8("huffman split"))
@@ -442,52 +496,152 @@ enum HuffmanCodec {
         let all = try r.take(sizes.reduce(0, +), "huffman streams")
         guard n > 0 else { return }
         let tables = try decodeTables(lengths, tokens, at: at)
-        var c0 = BitCursor(base: all, count: sizes[0])
-        var c1 = BitCursor(base: all + sizes[0], count: sizes[1])
-        var c2 = BitCursor(base: all + sizes[0] + sizes[1], count: sizes[2])
-        var c3 = BitCursor(base: all + sizes[0] + sizes[1] + sizes[2], count: sizes[3])
-        let mask = (UInt64(1) << UInt64(tables.bits)) &- 1
+        var starts = [0, 0, 0, 0]
+        for k in 1..<streamCount { starts[k] = starts[k - 1] + sizes[k - 1] }
+        var decoded = [0, 0, 0, 0], pos = [0, 0, 0, 0]
         var failed = false
+        // Codes of a few bits on average (a value in 5.5 bits or less, by the code's own probabilities 2^-length)
+        // are decoded up to four a lookup; longer ones one a lookup, with a smaller table to build.
+        if kernels, !tables.wide, let fast = fastTables(tables, multi: tables.meanBits * 2 <= Double(multiBits)) {
+            let args = (starts: starts, sizes: sizes, mask: (UInt64(1) << UInt64(fast.bits)) &- 1, roundBits: fast.roundBits)
+            failed = fast.entries.withUnsafeBufferPointer { e in
+                fast.more.isEmpty
+                    ? decodeSingle(all, args.starts, args.sizes, e.baseAddress!, mask: args.mask, roundBits: args.roundBits,
+                                   count: n, into: out, adding: base, decoded: &decoded, positions: &pos)
+                    : fast.more.withUnsafeBufferPointer { m in
+                        decodeMulti(all, args.starts, args.sizes, e.baseAddress!, m.baseAddress!, mask: args.mask,
+                                    roundBits: args.roundBits, count: n, into: out, adding: base, decoded: &decoded, positions: &pos)
+                    }
+            }
+        }
+        // The rest of each stream (all of it when some value needs two loads), value by value.
+        var overrun: (stream: Int, bits: Int)? = nil
         tables.table.withUnsafeBufferPointer { tab in
             tables.lead.withUnsafeBufferPointer { lead in
-                let wide = tables.wide
-                /// The next value of `c`; sets `failed` at a pattern no code starts with (the cursor then stalls,
-                /// and the values are thrown away).
-                @inline(__always) func next(_ c: inout BitCursor) -> UInt64 {
-                    let w = c.peek()
-                    let e = Int(tab[Int(truncatingIfNeeded: w & mask)])
-                    let l = e & 15
-                    let nb = (e &>> 4) & 63
-                    let tok = e &>> 10
-                    failed = failed || l == 0
-                    c.pos &+= l &+ nb
-                    if wide && nb > 44 {
-                        var d = c
-                        d.pos &-= nb
-                        let lo = d.peek() & 0xFFFF_FFFF
-                        d.pos &+= 32
-                        let hi = d.peek() & ((UInt64(1) &<< UInt64(nb - 32)) &- 1)
-                        return lead[tok] | lo | hi &<< 32
+                let mask = (UInt64(1) << UInt64(tables.bits)) &- 1
+                for k in 0..<streamCount {
+                    var c = BitCursor(base: all + starts[k], count: sizes[k], pos: pos[k])
+                    var j = decoded[k]
+                    let values = (n - k + streamCount - 1) / streamCount
+                    while j < values {
+                        out[j &* streamCount &+ k] = base &+ T(truncatingIfNeeded: next(&c, tab, lead, mask, &failed))
+                        j += 1
                     }
-                    return lead[tok] | (w &>> UInt64(l)) & ((UInt64(1) &<< UInt64(nb)) &- 1)
+                    if overrun == nil && c.pos > 8 * c.count { overrun = (k, c.pos - 8 * c.count) }
                 }
-                var i = 0
-                while i &+ 4 <= n {
-                    let a = next(&c0), b = next(&c1), c = next(&c2), d = next(&c3)
-                    out[i] = base &+ T(truncatingIfNeeded: a)
-                    out[i &+ 1] = base &+ T(truncatingIfNeeded: b)
-                    out[i &+ 2] = base &+ T(truncatingIfNeeded: c)
-                    out[i &+ 3] = base &+ T(truncatingIfNeeded: d)
-                    i &+= 4
-                }
-                if i < n { out[i] = base &+ T(truncatingIfNeeded: next(&c0)) }
-                if i + 1 < n { out[i + 1] = base &+ T(truncatingIfNeeded: next(&c1)) }
-                if i + 2 < n { out[i + 2] = base &+ T(truncatingIfNeeded: next(&c2)) }
             }
         }
         if failed { throw CodecError("huffman streams at offset \(streamsAt) hold a bit pattern no code starts with") }
-        for (k, c) in [c0, c1, c2, c3].enumerated() where c.pos > 8 * c.count {
-            throw CodecError("huffman stream \(k) at offset \(streamsAt) ends \(c.pos - 8 * c.count) bits before its values")
+        if let (k, bits) = overrun {
+            throw CodecError("huffman stream \(k) at offset \(streamsAt) ends \(bits) bits before its values")
         }
+    }
+
+    /// The next value of `c`, with bounds-checked loads and values of up to 64 extra bits; sets `failed` at a
+    /// pattern no code starts with (the cursor then stalls, and the values are thrown away).
+    @inline(__always)
+    static func next(_ c: inout BitCursor, _ tab: UnsafeBufferPointer<UInt32>, _ lead: UnsafeBufferPointer<UInt64>,
+                     _ mask: UInt64, _ failed: inout Bool) -> UInt64 {
+        let w = c.peek()
+        let e = Int(tab[Int(truncatingIfNeeded: w & mask)])
+        let l = e & 15
+        let nb = (e &>> 4) & 63
+        let tok = e &>> 10
+        if l == 0 { failed = true }
+        c.pos &+= l &+ nb
+        if nb > 44 {
+            var d = c
+            d.pos &-= nb
+            let lo = d.peek() & 0xFFFF_FFFF
+            d.pos &+= 32
+            let hi = d.peek() & ((UInt64(1) &<< UInt64(nb - 32)) &- 1)
+            return lead[tok] | lo | hi &<< 32
+        }
+        return lead[tok] | (w &>> UInt64(l)) & ((UInt64(1) &<< UInt64(nb)) &- 1)
+    }
+
+    /// Decodes rounds of one lookup per stream (stream k holds rows k, k+4, …) for as long as no stream can reach
+    /// its last 7 bytes or write past its last row: a lookup takes at most `roundBits` bits, and a word load shifted
+    /// by up to 7 leaves 57 valid bits, so a run of rounds is sized once and has no checks inside. One value a
+    /// lookup. Returns whether a pattern no code starts with was met; `decoded` and `positions` say where each
+    /// stream stopped.
+    @inline(__always)
+    static func decodeSingle<T: FixedWidthInteger & UnsignedInteger>(
+        _ all: UnsafeRawPointer, _ starts: [Int], _ sizes: [Int], _ tab: UnsafePointer<UInt64>,
+        mask: UInt64, roundBits: Int, count n: Int, into out: UnsafeMutablePointer<T>, adding base: T,
+        decoded: inout [Int], positions: inout [Int]
+    ) -> Bool {
+        var p0 = 0, p1 = starts[1] &<< 3, p2 = starts[2] &<< 3, p3 = starts[3] &<< 3
+        let end0 = (sizes[0] &- 7) &<< 3, end1 = (starts[1] &+ sizes[1] &- 7) &<< 3
+        let end2 = (starts[2] &+ sizes[2] &- 7) &<< 3, end3 = (starts[3] &+ sizes[3] &- 7) &<< 3
+        var invalid: UInt64 = 0
+        var i = 0
+        @inline(__always) func one(_ p: inout Int) -> T {
+            let w = UInt64(littleEndian: all.loadUnaligned(fromByteOffset: p &>> 3, as: UInt64.self)) &>> UInt64(p & 7)
+            let e = tab[Int(truncatingIfNeeded: w & mask)]
+            p &+= Int(truncatingIfNeeded: e & 127)
+            invalid |= ((e & 127) &- 1) &>> 63
+            return base &+ T(truncatingIfNeeded: e &>> 19 | (w &>> (e &>> 7 & 15)) & ((1 &<< (e &>> 11 & 63)) &- 1))
+        }
+        while true {
+            let rounds = min(min(end0 &- p0, end1 &- p1, end2 &- p2, end3 &- p3) / roundBits, (n &- i) &>> 2)
+            guard rounds > 0 else { break }
+            for _ in 0..<rounds {
+                out[i] = one(&p0)
+                out[i &+ 1] = one(&p1)
+                out[i &+ 2] = one(&p2)
+                out[i &+ 3] = one(&p3)
+                i &+= 4
+            }
+        }
+        decoded = [i &>> 2, i &>> 2, i &>> 2, i &>> 2]
+        positions = [p0, p1 &- (starts[1] &<< 3), p2 &- (starts[2] &<< 3), p3 &- (starts[3] &<< 3)]
+        return invalid != 0
+    }
+
+    /// As `decodeSingle`, up to four values a lookup: each stream writes four rows a round (the ones past what the
+    /// lookup gave are rewritten by the next round) and moves on by as many as it gave.
+    @inline(__always)
+    static func decodeMulti<T: FixedWidthInteger & UnsignedInteger>(
+        _ all: UnsafeRawPointer, _ starts: [Int], _ sizes: [Int], _ tab: UnsafePointer<UInt64>, _ more: UnsafePointer<UInt32>,
+        mask: UInt64, roundBits: Int, count n: Int, into out: UnsafeMutablePointer<T>, adding base: T,
+        decoded: inout [Int], positions: inout [Int]
+    ) -> Bool {
+        var p0 = 0, p1 = starts[1] &<< 3, p2 = starts[2] &<< 3, p3 = starts[3] &<< 3
+        let end0 = (sizes[0] &- 7) &<< 3, end1 = (starts[1] &+ sizes[1] &- 7) &<< 3
+        let end2 = (starts[2] &+ sizes[2] &- 7) &<< 3, end3 = (starts[3] &+ sizes[3] &- 7) &<< 3
+        var o0 = out, o1 = out + 1, o2 = out + 2, o3 = out + 3
+        // Just past each stream's last row (stream k has (n - k + 3) / 4 rows).
+        let last0 = out + (((n &+ 3) &>> 2) &<< 2), last1 = out + 1 + (((n &+ 2) &>> 2) &<< 2)
+        let last2 = out + 2 + (((n &+ 1) &>> 2) &<< 2), last3 = out + 3 + ((n &>> 2) &<< 2)
+        var invalid: UInt64 = 0
+        @inline(__always) func round(_ p: inout Int, _ o: inout UnsafeMutablePointer<T>) {
+            let w = UInt64(littleEndian: all.loadUnaligned(fromByteOffset: p &>> 3, as: UInt64.self)) &>> UInt64(p & 7)
+            let x = Int(truncatingIfNeeded: w & mask)
+            let e = tab[x], m = more[x]
+            p &+= Int(truncatingIfNeeded: e & 127)
+            invalid |= ((e & 127) &- 1) &>> 63
+            o[0] = base &+ T(truncatingIfNeeded: e &>> 19 | (w &>> (e &>> 7 & 15)) & ((1 &<< (e &>> 11 & 63)) &- 1))
+            o[4] = base &+ T(truncatingIfNeeded: m & 255)
+            o[8] = base &+ T(truncatingIfNeeded: m &>> 8 & 255)
+            o[12] = base &+ T(truncatingIfNeeded: m &>> 16)
+            o += Int(truncatingIfNeeded: (e &>> 17 & 3) &+ 1) &<< 2
+        }
+        while true {
+            let bits = min(end0 &- p0, end1 &- p1, end2 &- p2, end3 &- p3)
+            // Rows left in the stream with the fewest; a round writes 4 of a stream's rows.
+            let rows = min(last0 - o0, last1 - o1, last2 - o2, last3 - o3) &>> 2
+            let rounds = min(bits / roundBits, rows &>> 2)
+            guard rounds > 0 else { break }
+            for _ in 0..<rounds {
+                round(&p0, &o0)
+                round(&p1, &o1)
+                round(&p2, &o2)
+                round(&p3, &o3)
+            }
+        }
+        decoded = [(o0 - out) &>> 2, (o1 - out) &>> 2, (o2 - out) &>> 2, (o3 - out) &>> 2]
+        positions = [p0, p1 &- (starts[1] &<< 3), p2 &- (starts[2] &<< 3), p3 &- (starts[3] &<< 3)]
+        return invalid != 0
     }
 }

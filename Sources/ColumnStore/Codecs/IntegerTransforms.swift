@@ -45,4 +45,37 @@ enum IntegerTransforms {
         guard let v = T(exactly: x) else { throw CodecError("\(what) \(x) at offset \(at) does not fit \(T.bitWidth) bits") }
         return v
     }
+
+    /// An inner stream decoder: `count` values into the pointer, each plus the given base (wrapping).
+    typealias Offsets<T> = (inout PayloadReader, Int, UnsafeMutablePointer<T>, T) throws(CodecError) -> Void
+
+    /// The frame-of-reference payload every offset encoding shares: `base u64` (named `what`, fitting `T`), then
+    /// the `n` offsets, which `offsets` reads and adds the base to.
+    @inline(__always)
+    static func decodeFrame<T: FixedWidthInteger & UnsignedInteger>(
+        _ r: inout PayloadReader, count n: Int, into out: UnsafeMutablePointer<T>, base what: StaticString, _ offsets: Offsets<T>
+    ) throws(CodecError) {
+        let base = try field(&r, what, as: T.self)
+        try offsets(&r, n, out, base)
+    }
+
+    /// The delta payload every delta encoding shares: `first u64` · `minDelta u64` (each fitting `T`), then the
+    /// `n − 1` values `delta − minDelta`, which `deltas` reads (with minDelta added) into rows 1…; summed up here.
+    /// For n = 0 the stream is read with no values.
+    @inline(__always)
+    static func decodeDeltas<T: FixedWidthInteger & UnsignedInteger>(
+        _ r: inout PayloadReader, count n: Int, into out: UnsafeMutablePointer<T>, first: StaticString, minimum: StaticString,
+        _ deltas: Offsets<T>
+    ) throws(CodecError) {
+        let firstValue = try field(&r, first, as: T.self)
+        let minDelta = try field(&r, minimum, as: T.self)
+        guard n > 0 else { try deltas(&r, 0, out, minDelta); return }
+        out[0] = firstValue
+        try deltas(&r, n - 1, out + 1, minDelta)
+        var acc = firstValue
+        for i in 1..<n {
+            acc = acc &+ out[i]
+            out[i] = acc
+        }
+    }
 }

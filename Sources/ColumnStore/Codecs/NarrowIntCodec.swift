@@ -16,9 +16,7 @@ enum NarrowIntCodec {
     }
 
     static func decode<T: FixedWidthInteger & UnsignedInteger>(_ r: inout PayloadReader, count n: Int, into out: UnsafeMutablePointer<T>) throws(CodecError) {
-        let base = try IntegerTransforms.field(&r, "narrow base", as: T.self)
-        try readOffsets(&r, count: n, into: out)
-        if base != 0 { for i in 0..<n { out[i] &+= base } }
+        try IntegerTransforms.decodeFrame(&r, count: n, into: out, base: "narrow base", readOffsets)
     }
 
     static func encodeDelta<T: FixedWidthInteger & UnsignedInteger>(_ v: UnsafeBufferPointer<T>, into out: inout [UInt8]) {
@@ -32,16 +30,7 @@ enum NarrowIntCodec {
     }
 
     static func decodeDelta<T: FixedWidthInteger & UnsignedInteger>(_ r: inout PayloadReader, count n: Int, into out: UnsafeMutablePointer<T>) throws(CodecError) {
-        let first = try IntegerTransforms.field(&r, "delta-narrow first value", as: T.self)
-        let minDelta = try IntegerTransforms.field(&r, "delta-narrow minimum", as: T.self)
-        guard n > 0 else { try readOffsets(&r, count: 0, into: out); return }
-        out[0] = first
-        try readOffsets(&r, count: n - 1, into: out + 1)
-        var acc = first
-        for i in 1..<n {
-            acc = acc &+ minDelta &+ out[i]
-            out[i] = acc
-        }
+        try IntegerTransforms.decodeDeltas(&r, count: n, into: out, first: "delta-narrow first value", minimum: "delta-narrow minimum", readOffsets)
     }
 
     /// Writes `byteWidth` then byte plane k (byte k of every offset) for k in 0..<byteWidth.
@@ -60,19 +49,21 @@ enum NarrowIntCodec {
         }
     }
 
+    /// Reads `byteWidth` and its planes into `out`, each plus `base`.
     private static func readOffsets<T: FixedWidthInteger & UnsignedInteger>(
-        _ r: inout PayloadReader, count n: Int, into out: UnsafeMutablePointer<T>
+        _ r: inout PayloadReader, count n: Int, into out: UnsafeMutablePointer<T>, adding base: T
     ) throws(CodecError) {
         let at = r.offset
         let w = Int(try r.u8("narrow byte width"))
         guard w <= T.bitWidth / 8 else { throw CodecError("narrow byte width \(w) exceeds \(T.bitWidth / 8) at offset \(at)") }
         let src = try r.take(n * w, "narrow byte planes").assumingMemoryBound(to: UInt8.self)
         // Plane by plane: each pass is a simple widening loop the compiler vectorises.
-        if w == 0 { out.update(repeating: 0, count: n); return }
+        if w == 0 { out.update(repeating: base, count: n); return }
         for i in 0..<n { out[i] = T(truncatingIfNeeded: src[i]) }
         for k in 1..<w {
             let plane = src + k * n, shift = T(truncatingIfNeeded: 8 * k)
             for i in 0..<n { out[i] |= T(truncatingIfNeeded: plane[i]) &<< shift }
         }
+        if base != 0 { for i in 0..<n { out[i] &+= base } }
     }
 }

@@ -104,9 +104,9 @@ import TestSupport
         let (packed, _) = try CodecFixtures.roundTrip(c, options: CodecOptions(compression: .none, forcedEncoding: .frameOfReference))
         #expect(auto.encoding == .huffman)
         #expect(Double(auto.storedBytes) < 0.88 * Double(packed.storedBytes), "\(auto.storedBytes) vs \(packed.storedBytes)")
-        // Under LZ4 (the default) the Huffman encodings are not candidates: scans stay as fast as before.
+        // Under LZ4 (the default) too: the body is stored uncompressed either way.
         let (lz4, _) = try CodecFixtures.roundTrip(c, options: CodecOptions(compression: .lz4))
-        #expect(lz4.encoding != .huffman)
+        #expect(lz4.encoding == .huffman)
         // Uniform codes gain nothing worth a slower decode: the estimate opts out, so it is never encoded.
         let flat = Self.column(.symbol, (0..<65_536).map { _ in UInt64(rng.below(1 << 14)) })
         let (u, _) = try CodecFixtures.roundTrip(flat, options: CodecOptions(compression: .zstd))
@@ -141,6 +141,104 @@ import TestSupport
         for i in 0..<tokens {
             let b = block[at + i / 2]
             #expect((i % 2 == 0 ? b & 15 : b >> 4) <= 12)
+        }
+    }
+
+    /// A stream of `v` as `encodeStream` writes it (whatever its size).
+    static func stream(_ v: [UInt64]) -> [UInt8] {
+        var out: [UInt8] = []
+        // Chunks of 255 are never refused; a longer stream is written when the estimate lets it.
+        let written = v.withUnsafeBufferPointer { HuffmanCodec.encodeStream($0, into: &out) }
+        precondition(written || v.count >= HuffmanCodec.estimateFrom)
+        return out
+    }
+
+    static func decode(_ stream: [UInt8], count n: Int, kernels: Bool) throws(CodecError) -> [UInt64] {
+        var back = [UInt64](repeating: 0, count: n)
+        try stream.withUnsafeBytes { (b) throws(CodecError) in
+            var r = PayloadReader(b)
+            try back.withUnsafeMutableBufferPointer { (o) throws(CodecError) in
+                try HuffmanCodec.decodeStream(&r, count: n, into: o.baseAddress!, kernels: kernels)
+            }
+            try r.expectEnd("stream")
+        }
+        return back
+    }
+
+    /// The unchecked kernels (one value a lookup, and up to four for short codes) give exactly what the
+    /// bounds-checked value-by-value path gives, on seeded streams of every shape and of lengths around the
+    /// rounds' edges (the kernels stop 7 bytes before a stream's end and 4 rows before its last).
+    @Test func kernelsAgreeWithTheCheckedPath() throws {
+        var rng = SeededRandom(seed: 2024)
+        var multi = 0, single = 0, streams = 0
+        for round in 0..<60 {
+            let n = [255, 256, 257, 1001, 4096, 9999, 65_536][rng.below(7)]
+            let shape = [0, 1, 2, 5, 6, 7, 8][rng.below(7)]
+            let v: [UInt64] = shape == 8
+                ? (0..<n).map { _ in rng.chance(0.7) ? 0 : rng.chance(0.8) ? UInt64(1 + rng.below(3)) : UInt64(rng.below(200)) }
+                : Self.values(shape, n, &rng)
+            let offsets = shape == 1 ? zip(v.dropFirst(), v).map { $0 &- $1 } : v
+            let bytes = Self.stream(offsets)
+            guard !bytes.isEmpty else { continue }
+            streams += 1
+            let fast = try Self.decode(bytes, count: offsets.count, kernels: true)
+            let checked = try Self.decode(bytes, count: offsets.count, kernels: false)
+            #expect(fast == offsets, "round \(round), shape \(shape), \(n) values")
+            #expect(checked == offsets, "round \(round)")
+            // Which kernel the block gets: short codes (shapes 5, 7, 8) the multi-value one.
+            let lengths = Self.codeLengths(bytes)
+            let t = try HuffmanCodec.decodeTables(lengths.lengths, lengths.tokens, at: 0)
+            if t.meanBits * 2 <= Double(HuffmanCodec.multiBits) { multi += 1 } else { single += 1 }
+        }
+        #expect(streams > 40 && multi > 5 && single > 5, "\(streams) streams: \(multi) multi-value, \(single) single")
+    }
+
+    /// The code lengths and token split of a stream's header.
+    static func codeLengths(_ b: [UInt8]) -> (lengths: [UInt8], tokens: HuffmanCodec.Tokens) {
+        let count = Int(b[2]) | Int(b[3]) << 8
+        let lengths = (0..<count).map { i in i & 1 == 0 ? b[4 + i / 2] & 15 : b[4 + i / 2] >> 4 }
+        return (lengths, HuffmanCodec.Tokens(split: Int(b[0]), msbBits: Int(b[1])))
+    }
+
+    /// Damage inside long streams, where the kernels run: a code made incomplete, stream boundaries moved,
+    /// random bytes flipped. Each is an error or (for flipped stream bits) some values, never a trap.
+    @Test func damagedLongStreamsFailCleanly() throws {
+        var rng = SeededRandom(seed: 77)
+        for shape in [0, 5, 8] {
+            let v: [UInt64] = shape == 8
+                ? (0..<20_000).map { _ in rng.chance(0.7) ? 0 : UInt64(1 + rng.below(3)) }
+                : Self.values(shape, 20_000, &rng)
+            let bytes = Self.stream(v)
+            #expect(!bytes.isEmpty)
+            let tokens = Int(bytes[2]) | Int(bytes[3]) << 8
+            let sizesAt = 4 + (tokens + 1) / 2
+            // The most frequent token (the shortest code) loses its code: its patterns start no code.
+            let (lengths, _) = Self.codeLengths(bytes)
+            let shortest = lengths.indices.filter { lengths[$0] > 0 }.min { lengths[$0] < lengths[$1] }!
+            var gap = bytes
+            gap[4 + shortest / 2] &= shortest & 1 == 0 ? 0xF0 : 0x0F
+            #expect(throws: CodecError.self) { try Self.decode(gap, count: v.count, kernels: true) }
+            // Stream 0 two bytes shorter, stream 1 two longer: stream 0 runs out before its values.
+            var moved = bytes
+            let s0 = Int(bytes[sizesAt]) | Int(bytes[sizesAt + 1]) << 8 | Int(bytes[sizesAt + 2]) << 16
+            let s1 = Int(bytes[sizesAt + 4]) | Int(bytes[sizesAt + 5]) << 8 | Int(bytes[sizesAt + 6]) << 16
+            for k in 0..<3 {
+                moved[sizesAt + k] = UInt8((s0 - 2) >> (8 * k) & 255)
+                moved[sizesAt + 4 + k] = UInt8((s1 + 2) >> (8 * k) & 255)
+            }
+            #expect(throws: CodecError.self) { try Self.decode(moved, count: v.count, kernels: true) }
+            // Random bytes anywhere: an error, or values; the same answer from both paths.
+            for _ in 0..<200 {
+                var b = bytes
+                for _ in 0..<1 + rng.below(4) { b[rng.below(b.count)] ^= UInt8(1 + rng.below(255)) }
+                let fast = Result { () throws(CodecError) in try Self.decode(b, count: v.count, kernels: true) }
+                let checked = Result { () throws(CodecError) in try Self.decode(b, count: v.count, kernels: false) }
+                switch (fast, checked) {
+                case (.success(let x), .success(let y)): #expect(x == y)
+                case (.failure, .failure): break
+                default: Issue.record("the kernels and the checked path disagree on damaged bytes: \(fast) vs \(checked)")
+                }
+            }
         }
     }
 
