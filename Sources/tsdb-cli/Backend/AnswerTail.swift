@@ -11,11 +11,13 @@ final class AnswerTail {
 
     init(body: @escaping (UnsafeRawBufferPointer) throws -> Void) { self.body = body }
 
-    /// Takes the next piece; passes on everything before the last two line ends' lines.
+    /// Takes the next piece; passes on everything before the last two whole lines (and the partial
+    /// line after them).
     func feed(_ piece: UnsafeRawBufferPointer) throws {
         held.append(contentsOf: piece)
         guard let last = held.lastIndex(of: 0x0A), last > 0,
-              let cut = held[..<last].lastIndex(of: 0x0A), cut > 0 else { return }
+              let before = held[..<last].lastIndex(of: 0x0A), before > 0,
+              let cut = held[..<before].lastIndex(of: 0x0A), cut > 0 else { return }
         try held.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[..<cut])) }
         held.removeSubrange(..<cut)
     }
