@@ -28,6 +28,7 @@ def main():
     ap.add_argument("--cli", default=".build/release/tsdb-cli")
     ap.add_argument("--server", default=".build/release/tsdb-server")
     ap.add_argument("--rows", type=int, default=2_000_000)
+    ap.add_argument("--modes", default="", help="comma-separated output names to run (default: all)")
     a = ap.parse_args()
     cli, data = os.path.abspath(a.cli), os.path.abspath(a.data)
     sql = f"SELECT * FROM plays LIMIT {a.rows}"
@@ -35,6 +36,8 @@ def main():
     modes = [("csv", ["-f", "csv"]), ("json", ["-f", "json"]), ("jsonl", ["-f", "jsonl"]), ("table (40 rows shown)", []),
              ("parquet file", ["-f", "parquet", "-o", os.path.join(out, "{}.parquet")]),
              ("csv file", ["-f", "csv", "-o", os.path.join(out, "{}.csv")])]
+    if a.modes:
+        modes = [m for m in modes if m[0] in a.modes.split(",")]
     print(f"`{sql}`; peak RSS of the CLI, and of a fresh tsdb-server on the same directory for each remote run\n")
     print("| output | embedded CLI (`--data`) | embedded wall | remote CLI (`--server`) | server | remote wall |")
     print("|---|---:|---:|---:|---:|---:|")

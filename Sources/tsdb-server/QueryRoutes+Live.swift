@@ -7,7 +7,7 @@ extension QueryRoutes {
     /// Text formatted before the head goes out: an answer smaller than this is sent whole, with a
     /// Content-Length, and a query that fails before it still gets its 4xx/5xx status. Larger answers
     /// go out in pieces of about this size.
-    static let livePieceBytes = 256 << 10
+    static let livePieceBytes = 128 << 10
 
     /// Rows formatted at a time from a batch, so a large batch never becomes one large piece of text.
     static let liveSliceRows = 4096
