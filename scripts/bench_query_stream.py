@@ -44,7 +44,9 @@ def main():
     for name, args in modes:
         lwall, local = timed([cli, "query", "--data", data] + [x.format("local") for x in args] + [sql])
         server = subprocess.Popen([os.path.abspath(a.server), "--data", data, "--http", "127.0.0.1:0", "--tcp", "off",
-                                   "--pg", "off", "--log-level", "error"], stdout=subprocess.PIPE, text=True)
+                                   "--pg", "off", "--log-level", "error",
+                                   # a long answer from a debug build may take longer than the default 60 s
+                                   "--query-timeout", "3600"], stdout=subprocess.PIPE, text=True)
         try:
             line = server.stdout.readline()
             url = "http://127.0.0.1:" + re.search(r"http=[^ ]*:(\d+)", line).group(1)

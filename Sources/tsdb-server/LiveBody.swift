@@ -86,20 +86,46 @@ struct LiveBodyWriter {
         bytes += n
     }
 
+    /// After a failure: sends the rows formatted so far and the error line, giving the client a few
+    /// seconds for each write (the query is over; nothing else is checked).
+    mutating func sendLast(_ piece: [UInt8]) {
+        func settle(_ f: EventLoopFuture<Void>) -> Bool {
+            let done = DispatchSemaphore(value: 0)
+            f.whenComplete { _ in done.signal() }
+            return done.wait(timeout: .now() + .seconds(5)) == .success
+        }
+        if let previous, !settle(previous) { body.channel.close(promise: nil); return }
+        previous = nil
+        guard !piece.isEmpty else { return }
+        let n = piece.count
+        stats.handed(n)
+        let stats = self.stats
+        let written = body.channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(bytes: piece))))
+        written.whenComplete { _ in stats.written(n) }
+        bytes += n
+        if !settle(written) { body.channel.close(promise: nil) }
+    }
+
     /// Waits until everything sent was written.
     mutating func drain() throws {
         if let previous { try wait(previous) }
         previous = nil
     }
 
-    /// Blocks on `future`, checking for cancellation every 100 ms.
+    /// Blocks on `future`, checking for cancellation every 100 ms. Once cancelled (the timeout), a
+    /// client that still reads gets a few seconds for the piece to go, so the error line can follow it;
+    /// one that does not is disconnected.
     private func wait(_ future: EventLoopFuture<Void>) throws {
         let done = DispatchSemaphore(value: 0)
         future.whenComplete { _ in done.signal() }
         while done.wait(timeout: .now() + .milliseconds(100)) == .timedOut {
-            if control.isCancelled {
-                body.channel.close(promise: nil)
-                throw LiveBodyClosed()
+            if let reason = control.cancellation {
+                guard done.wait(timeout: .now() + .seconds(5)) == .success else {
+                    body.channel.close(promise: nil)
+                    throw LiveBodyClosed()
+                }
+                do { try future.wait() } catch { throw LiveBodyClosed() }
+                throw QueryError(reason)
             }
         }
         do { try future.wait() } catch { throw LiveBodyClosed() }

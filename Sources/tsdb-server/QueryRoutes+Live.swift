@@ -122,6 +122,8 @@ extension QueryRoutes {
                 try w.drain()
                 w.body.ended.succeed(.complete(bytes: w.bytes))
             } catch {
+                // Cancelled (the timeout) while the last pieces went out: the error line still follows.
+                if !(error is LiveBodyClosed) { w.sendLast(errorLine(error, format: p.format)) }
                 w.body.ended.succeed(.aborted(bytes: w.bytes))
                 return (nil, false)
             }
@@ -134,8 +136,7 @@ extension QueryRoutes {
             if !(error is LiveBodyClosed) {
                 // Rows formatted before the error still go out, then the line that says why.
                 out += errorLine(error, format: p.format)
-                try? w.send(out)
-                try? w.drain()
+                w.sendLast(out)
             }
             w.body.ended.succeed(.aborted(bytes: w.bytes))
             return (nil, false)
