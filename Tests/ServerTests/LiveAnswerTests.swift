@@ -46,7 +46,7 @@ import Glibc
         defer { s.stop() }
         for sql in [Self.sql] {
             for format in [ResultFormat.csv, .json, .jsonl] {
-                let r = try s.client().request("GET", "/api/v3/query_sql?db=live&format=\(format.rawValue)&q=\(urlEncode(sql))")
+                let r = try TestHTTPClient(port: s.httpPort, timeout: 600).request("GET", "/api/v3/query_sql?db=live&format=\(format.rawValue)&q=\(urlEncode(sql))")
                 #expect(r.status == 200, "\(format): \(r.text.prefix(300))")
                 #expect(r.header("Transfer-Encoding") == "chunked")
                 #expect(r.chunks > 10, "sent in pieces")
@@ -109,7 +109,8 @@ import Glibc
         // An answer computed whole first (a sort) is formatted in pieces too, and equals the whole text.
         let sorted = Self.sql + " ORDER BY user_id DESC"
         for format in [ResultFormat.csv, .json, .table] {
-            let r = try s.client().request("GET", "/api/v3/query_sql?db=live&format=\(format == .table ? "pretty" : format.rawValue)&q=\(urlEncode(sorted))")
+            // A sort computes the whole answer before its first byte: a generous wait on a loaded machine.
+            let r = try TestHTTPClient(port: s.httpPort, timeout: 600).request("GET", "/api/v3/query_sql?db=live&format=\(format == .table ? "pretty" : format.rawValue)&q=\(urlEncode(sorted))")
             #expect(r.status == 200 && r.chunks > 10, "\(format)")
             let whole = format == .table
                 ? ResultFormatter.format(try #require(try s.server.context.databases.engine("live")).execute(sorted), as: .table,
