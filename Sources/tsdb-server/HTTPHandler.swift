@@ -242,7 +242,8 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .query:
             let control = QueryRoutes.control(server.config)
             activeQuery = control
-            future = QueryRoutes.handle(request, server: server, eventLoop: el, control: control, principal: principal ?? .anonymous)
+            future = QueryRoutes.handle(request, server: server, eventLoop: el, control: control, principal: principal ?? .anonymous,
+                                        channel: context.channel)
         case .influxQL(let api):
             let control = QueryRoutes.control(server.config)
             activeQuery = control
@@ -275,6 +276,9 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             case .success(.stream(let status, let headers, let stream)):
                 self.releaseBudget()
                 self.stream(status, headers, stream, context)
+            case .success(.live(let status, let headers, let body)):
+                self.releaseBudget()
+                self.live(status, headers, body, context)
             case .failure:
                 self.releaseBudget()
                 self.activeQuery = nil
@@ -385,6 +389,44 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                 self.logRequest(status, bytes: bytes)
                 let written = context.writeAndFlush(self.wrapOutboundOut(.end(nil)))
                 if !self.keepAlive { written.whenComplete { _ in channel.close(promise: nil) } }
+            case .failure:
+                context.close(promise: nil)
+            }
+        }
+    }
+
+    /// Writes the head of an answer whose body a query thread is writing (`LiveBody`), then lets it go
+    /// on; ends the response when it completes, or closes the connection when it was cut short (the
+    /// missing last chunk tells the client the answer is incomplete).
+    private func live(_ status: HTTPResponseStatus, _ headers: HTTPHeaders, _ body: LiveBody, _ context: ChannelHandlerContext) {
+        let channel = context.channel
+        if head.method == .HEAD {
+            activeQuery?.cancel("a HEAD request takes no body")
+            activeQuery = nil
+            state = .idle
+            connectionGuard?.requestDone()
+            body.started.fail(LiveBodyClosed())
+            context.write(wrapOutboundOut(.head(responseHead(status, headers, close: false))), promise: nil)
+            let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+            logRequest(status, bytes: 0)
+            if !keepAlive { written.whenComplete { _ in channel.close(promise: nil) } }
+            return
+        }
+        state = .processing(streaming: true)
+        context.writeAndFlush(wrapOutboundOut(.head(responseHead(status, headers, close: false))), promise: nil)
+        body.started.succeed(())
+        body.ended.futureResult.assumeIsolated().whenComplete { result in
+            self.activeQuery = nil
+            self.state = .idle
+            self.connectionGuard?.requestDone()
+            switch result {
+            case .success(.complete(let bytes)):
+                self.logRequest(status, bytes: bytes)
+                let written = context.writeAndFlush(self.wrapOutboundOut(.end(nil)))
+                if !self.keepAlive { written.whenComplete { _ in channel.close(promise: nil) } }
+            case .success(.aborted(let bytes)):
+                self.logRequest(status, bytes: bytes)
+                context.close(promise: nil)
             case .failure:
                 context.close(promise: nil)
             }

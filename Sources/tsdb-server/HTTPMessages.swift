@@ -43,6 +43,8 @@ struct HTTPResponse: Sendable, Error {
 enum HTTPReply: Sendable {
     case full(HTTPResponse)
     case stream(HTTPResponseStatus, HTTPHeaders, any ChunkSource)
+    /// A head whose body a query thread is still writing as the engine produces rows (`LiveBody`).
+    case live(HTTPResponseStatus, HTTPHeaders, LiveBody)
 }
 
 /// JSON text for the server's small response bodies.

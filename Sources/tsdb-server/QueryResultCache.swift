@@ -113,6 +113,9 @@ final class QueryResultCache: @unchecked Sendable {
         lock.withLock { insertLocked(key, result, now: now) }
     }
 
+    /// Bytes an answer may take to be kept (`insertLocked` counts a little more for its key).
+    var entryLimit: Int { capacity / 8 }
+
     /// Forgets every answer from `database` (its rows were deleted, or it was dropped).
     func invalidate(database: String) {
         lock.withLock {

@@ -86,8 +86,10 @@ enum QueryRoutes {
     /// Runs the query on the query pool, racing `--query-timeout`; when the timer wins, the query is
     /// cancelled too, so it stops scanning instead of holding a query thread. `control` is the caller's
     /// (the connection cancels it when the client goes away), or a new one.
+    /// `channel`, when given, lets a CSV, JSON or JSON Lines answer go out while the engine still
+    /// produces it (`live`).
     static func handle(_ request: HTTPRequest, server: ServerContext, eventLoop: EventLoop, control: QueryControl? = nil,
-                       principal: Principal = .anonymous) -> EventLoopFuture<HTTPReply> {
+                       principal: Principal = .anonymous, channel: Channel? = nil) -> EventLoopFuture<HTTPReply> {
         let p: Parameters
         switch parameters(request) {
         case .success(let v): p = v
@@ -100,20 +102,22 @@ enum QueryRoutes {
         }
         if let r = refusedMethod(request.head.method, p.sql) { return eventLoop.makeSucceededFuture(.full(r)) }
         if let cache = server.queryCache, p.parquet == nil, !p.xlsx, QueryCachePolicy.isCacheable(p.sql) {
-            return cached(p, cache: cache, request: request, server: server, eventLoop: eventLoop, control: control, principal: principal)
+            return cached(p, cache: cache, request: request, server: server, eventLoop: eventLoop, control: control,
+                          principal: principal, channel: channel)
         }
-        return execute(p, server: server, eventLoop: eventLoop, control: control)
+        return execute(p, server: server, eventLoop: eventLoop, control: control, channel: channel)
     }
 
     /// A cacheable query: the stored answer, the answer of the identical query already running, or a run
     /// whose answer is kept (`QueryResultCache`). `X-Tsdb-Cache` says which: hit, miss or bypass.
     static func cached(_ p: Parameters, cache: QueryResultCache, request: HTTPRequest, server: ServerContext, eventLoop: EventLoop,
-                       control: QueryControl?, principal: Principal) -> EventLoopFuture<HTTPReply> {
+                       control: QueryControl?, principal: Principal, channel: Channel?) -> EventLoopFuture<HTTPReply> {
         let key = QueryResultCache.Key(database: p.database, scope: "\(principal.name)|\(principal.read)|\(p.settings.sorted { $0.key < $1.key })", sql: p.sql)
         let directives = QueryCachePolicy.directives(request.head.headers["Cache-Control"] + request.head.headers["Pragma"])
         if directives.bypass {
             let store: (@Sendable (QueryResult) -> Void)? = directives.store ? { @Sendable r in cache.store(key, r) } : nil
-            return execute(p, server: server, eventLoop: eventLoop, control: control, cacheStatus: "bypass", onResult: store)
+            return execute(p, server: server, eventLoop: eventLoop, control: control, channel: channel, cacheStatus: "bypass",
+                           onResult: store, keepUpTo: store == nil ? nil : cache.entryLimit)
         }
         let started = DispatchTime.now().uptimeNanoseconds
         @Sendable func hit(_ result: QueryResult, age: Int) -> HTTPReply {
@@ -128,12 +132,12 @@ enum QueryRoutes {
             return answer.hop(to: eventLoop).flatMap { result in
                 if let result { return eventLoop.makeSucceededFuture(hit(result, age: 0)) }
                 // The run this request waited for failed (or its client left): run it here.
-                return execute(p, server: server, eventLoop: eventLoop, control: control, cacheStatus: "miss")
+                return execute(p, server: server, eventLoop: eventLoop, control: control, channel: channel, cacheStatus: "miss")
             }
         case .miss(let lease):
             server.metrics.queryCacheMisses.increment()
-            let answer = execute(p, server: server, eventLoop: eventLoop, control: control, cacheStatus: "miss",
-                                 onResult: { lease.finish($0) })
+            let answer = execute(p, server: server, eventLoop: eventLoop, control: control, channel: channel, cacheStatus: "miss",
+                                 onResult: { lease.finish($0) }, keepUpTo: cache.entryLimit)
             // Whatever happened (error, timeout, shutdown), the waiters must go on.
             answer.whenComplete { _ in lease.finish(nil) }
             return answer
@@ -141,9 +145,11 @@ enum QueryRoutes {
     }
 
     /// Runs the query on the query pool, racing `--query-timeout` (see `handle`). `onResult` receives the
-    /// answer when it succeeded and fits the limits.
-    static func execute(_ p: Parameters, server: ServerContext, eventLoop: EventLoop, control: QueryControl?,
-                        cacheStatus: String? = nil, onResult: (@Sendable (QueryResult) -> Void)? = nil) -> EventLoopFuture<HTTPReply> {
+    /// answer when it succeeded and fits the limits (and, with `keepUpTo`, takes at most that many bytes:
+    /// a larger one streams and is not kept).
+    static func execute(_ p: Parameters, server: ServerContext, eventLoop: EventLoop, control: QueryControl?, channel: Channel? = nil,
+                        cacheStatus: String? = nil, onResult: (@Sendable (QueryResult) -> Void)? = nil,
+                        keepUpTo: Int? = nil) -> EventLoopFuture<HTTPReply> {
         let started = DispatchTime.now().uptimeNanoseconds
         let promise = eventLoop.makePromise(of: HTTPReply.self)
         let done = NIOLoopBoundBox(false, eventLoop: eventLoop)
@@ -160,10 +166,30 @@ enum QueryRoutes {
             server.operationsLog.query(database: p.database, sql: p.sql, nanoseconds: elapsed, outcome: "timeout")
             promise.succeed(timedOut)
         }
+        // A live answer is handed over from the query thread when its first piece is ready; the query
+        // goes on writing it (its duration in the metrics is the time to that first byte).
+        let deliver: @Sendable (HTTPReply) -> Bool = { reply in
+            let taken = try? eventLoop.submit { () -> Bool in
+                guard !done.value else { return false }
+                done.value = true
+                server.metrics.recordQuery(.ok, nanoseconds: Int64(DispatchTime.now().uptimeNanoseconds - started))
+                promise.succeed(reply)
+                return true
+            }.wait()
+            return taken ?? false
+        }
+        let live = channel.map { LiveTarget(channel: $0, keepUpTo: keepUpTo, deliver: deliver) }
         server.queryPool.runIfActive(eventLoop: eventLoop) {
-            run(p, server: server, control: control, cacheStatus: cacheStatus, onResult: onResult)
+            run(p, server: server, control: control, cacheStatus: cacheStatus, onResult: onResult, live: live)
         }.whenComplete { result in
             timeout.cancel()
+            if case .success((nil, let ok)) = result {
+                // Sent live: the log has the whole run (the timeout, if it struck, is in the answer's last line).
+                let elapsed = Int64(DispatchTime.now().uptimeNanoseconds - started)
+                server.operationsLog.query(database: p.database, sql: p.sql, nanoseconds: elapsed,
+                                           outcome: ok ? "ok" : (control.isCancelled ? "cancelled" : "error"))
+                return
+            }
             guard !done.value else { return }
             done.value = true
             let elapsed = Int64(DispatchTime.now().uptimeNanoseconds - started)
@@ -175,11 +201,13 @@ enum QueryRoutes {
                 return
             }
             switch result {
-            case .success(let (reply, ok)):
+            case .success(let (reply?, ok)):
                 server.metrics.recordQuery(ok ? .ok : .error, nanoseconds: elapsed)
                 server.operationsLog.query(database: p.database, sql: p.sql, nanoseconds: elapsed,
                                            outcome: ok ? "ok" : (control.isCancelled ? "cancelled" : "error"))
                 promise.succeed(reply)
+            case .success((nil, _)):
+                preconditionFailure("BUG: a live answer is handled above")
             case .failure:
                 server.metrics.recordQuery(.error, nanoseconds: elapsed)
                 promise.succeed(.full(.error(.serviceUnavailable, "server is shutting down")))
@@ -210,9 +238,18 @@ enum QueryRoutes {
         return r
     }
 
-    /// Executes and prepares the answer (blocking). The flag is false when the query failed.
+    /// Where a live answer goes (`live`): the connection, the cache's entry limit, and the hand-over.
+    struct LiveTarget: Sendable {
+        var channel: Channel
+        var keepUpTo: Int?
+        var deliver: @Sendable (HTTPReply) -> Bool
+    }
+
+    /// Executes and prepares the answer (blocking). The flag is false when the query failed. With `live`,
+    /// CSV, JSON and JSON Lines answers stream from the engine: the reply is then nil when it was
+    /// already handed over.
     static func run(_ p: Parameters, server: ServerContext, control: QueryControl? = nil, cacheStatus: String? = nil,
-                    onResult: (@Sendable (QueryResult) -> Void)? = nil) -> (HTTPReply, Bool) {
+                    onResult: (@Sendable (QueryResult) -> Void)? = nil, live: LiveTarget? = nil) -> (HTTPReply?, Bool) {
         let result: QueryResult
         let statement = try? SQLParser.parse(SessionStatement.statementText(p.sql))
         do {
@@ -225,6 +262,11 @@ enum QueryRoutes {
             // After a statement with effects (ended well or not), answers from before it are gone: the
             // deletion listener already dropped them, this also drops any stored while it ran.
             defer { if statement?.hasEffects == true { server.queryCache?.invalidate(database: p.database) } }
+            if let live {
+                return Self.live(p, engine: engine, server: server, control: control ?? Self.control(server.config),
+                                 channel: live.channel, cacheStatus: cacheStatus, keepUpTo: onResult == nil ? nil : live.keepUpTo,
+                                 onResult: onResult, deliver: live.deliver)
+            }
             result = try engine.execute(p.sql, control: control, session: p.session)
         } catch {
             return (.full(errorResponse(error)), false)

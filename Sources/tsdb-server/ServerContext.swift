@@ -30,6 +30,8 @@ final class ServerContext: @unchecked Sendable {
     let operationsLog: OperationsLog
     /// Answers of read-only queries kept for `--query-cache-ttl` (nil: no cache).
     let queryCache: QueryResultCache?
+    /// Bytes and rows of answers sent live (`LiveBody`).
+    let streaming = StreamingStats()
     /// Open PostgreSQL sessions by their cancel key.
     let pgSessions = PGSessionRegistry()
     private let lock = NSLock()

@@ -29,6 +29,9 @@ final class FakeHTTPServer: @unchecked Sendable {
         /// each chunk after the first (a test holds the rest back there).
         var chunks: [String] = []
         var beforeChunk: (@Sendable (Int) -> Void)? = nil
+        /// Close after the chunks without the last (empty) one, as a server does whose query failed
+        /// after its first byte.
+        var cutShort = false
     }
 
     let port: UInt16
@@ -114,7 +117,7 @@ final class FakeHTTPServer: @unchecked Sendable {
                 let bytes = Array(chunk.utf8)
                 send(Array((String(bytes.count, radix: 16) + "\r\n").utf8) + bytes + [13, 10])
             }
-            send(Array("0\r\n\r\n".utf8))
+            if !r.cutShort { send(Array("0\r\n\r\n".utf8)) }
             return
         }
         let body = Array(r.body.utf8)

@@ -41,6 +41,9 @@ public final class QueryControl: @unchecked Sendable {
 
     public var isCancelled: Bool { lock.withLock { reason != nil } }
 
+    /// Why the query was cancelled (nil while it was not).
+    public var cancellation: String? { lock.withLock { reason } }
+
     /// Bytes charged now, and the most charged at once so far.
     public var memory: (used: Int, peak: Int) { lock.withLock { (memoryUsed, memoryPeak) } }
 

@@ -17,6 +17,13 @@ final class HTTPStream {
         var errorBody: Data
     }
 
+    /// A 200 answer whose connection ended before the response did (the server cut it short after an
+    /// error, or the connection broke); `reason` is libcurl's.
+    struct CutShort: Error, CustomStringConvertible {
+        var reason: String
+        var description: String { "the answer was cut short: \(reason)" }
+    }
+
     /// Bytes of a refusal kept for its message.
     static let errorBodyLimit = 1 << 20
 
@@ -75,6 +82,7 @@ final class HTTPStream {
         rc = withExtendedLifetime(stream) { curl_easy_perform(h) }
         if let failure = stream.failure { throw failure }
         if rc == CURLE_ABORTED_BY_CALLBACK { throw CLIError("cancelled") }
+        if rc != CURLE_OK && stream.status == 200 { throw CutShort(reason: String(cString: curl_easy_strerror(rc))) }
         guard rc == CURLE_OK else {
             let host = "\(url.scheme ?? "http")://\(url.host ?? "?")\(url.port.map { ":\($0)" } ?? "")"
             throw CLIError("cannot reach \(host): \(String(cString: curl_easy_strerror(rc)))")

@@ -202,27 +202,33 @@ struct QueryCommand: ParsableCommand {
     }
 }
 
-/// Where a server's answer goes as it streams in: a file, a table's kept rows, or standard output.
+/// Where a server's answer goes as it streams in: a file, a table's kept rows, or text on `fd`
+/// (standard output; the shell's `.output` file).
 final class RemoteOutput {
     let file: StreamedFile?
     private(set) var table: RemoteTableRows?
+    let fd: Int32
+    /// How the table is drawn (default: box drawing with `table`'s row cap).
+    let style: TableStyle?
 
-    init(file: StreamedFile?, table: RemoteTableRows?) {
+    init(file: StreamedFile?, table: RemoteTableRows?, fd: Int32 = STDOUT_FILENO, style: TableStyle? = nil) {
         self.file = file
         self.table = table
+        self.fd = fd
+        self.style = style
     }
 
     func write(_ piece: UnsafeRawBufferPointer) throws {
         if let file { return try file.write(piece) }
         if table != nil { return table!.feed(piece) }
-        Terminal.write(STDOUT_FILENO, piece)
+        Terminal.write(fd, piece)
     }
 
     func finish() throws {
         if let file {
             do { try file.finish() } catch { throw CLIError("cannot write \(file.path): \(error)") }
         } else if table != nil {
-            Terminal.write(STDOUT_FILENO, table!.render(TableStyle(maxRows: table!.maxRows)))
+            Terminal.write(fd, table!.render(style ?? TableStyle(maxRows: table!.maxRows)))
         }
     }
 }

@@ -24,6 +24,15 @@ enum ShellMode: String, CaseIterable {
         }
     }
 
+    /// Whether a server's answer is printed as it streams in (`markdown` and `line` lay out the whole
+    /// answer: they are drawn from it once it came).
+    var streamsFromServer: Bool {
+        switch self {
+        case .box, .table, .csv, .json, .jsonl: true
+        case .markdown, .line: false
+        }
+    }
+
     /// The answer as text; `maxRows` caps `box` and `table` (0: every row).
     func render(_ answer: QueryAnswer, maxRows: Int) -> [UInt8] {
         guard case let .result(r) = answer else { return answer.render(queryFormat, maxRows: maxRows) }

@@ -241,6 +241,13 @@ final class ShellSession {
         let clock = Stopwatch()
         let control = backend.makeControl()
         do {
+            if let remote = backend as? RemoteBackend, mode.streamsFromServer {
+                try executeRemote(remote, sql, control: control)
+                endOnce()
+                if timer { Terminal.out("Run Time: \(ResultFormatter.formatDuration(seconds: clock.elapsed))\n") }
+                if editor != nil, !sql.uppercased().hasPrefix("SELECT") { refreshCompletion() }
+                return
+            }
             let answer: QueryAnswer
             let format = mode.queryFormat
             if editor != nil {
@@ -262,6 +269,23 @@ final class ShellSession {
             fail(QueryErrorText.describe(error, sql: sql))
         }
         if editor != nil, !sql.uppercased().hasPrefix("SELECT") { refreshCompletion() }
+    }
+
+    /// From a server, the answer streams as `query --server` streams it: CSV and JSON text is written as
+    /// it arrives, a box or table keeps only the rows it shows (`RemoteTableRows`, from the server's CSV),
+    /// so a long answer never sits whole in the shell's memory.
+    private func executeRemote(_ remote: RemoteBackend, _ sql: String, control: QueryControl) throws {
+        let table = mode == .box || mode == .table
+        let style = TableStyle(maxRows: maxRows, ascii: mode == .table)
+        let sink = RemoteOutput(file: nil, table: table ? RemoteTableRows(maxRows: maxRows) : nil, fd: once ?? output, style: style)
+        let format = table ? ResultFormat.csv.rawValue : mode.queryFormat.rawValue
+        let run = UnsafeTransfer((remote, sql, format, sink))
+        let body = {
+            let (remote, sql, format, sink) = run.value
+            try remote.stream(sql, format: format, control: control) { try sink.write($0) }
+        }
+        if editor != nil { try ShellInterrupt.run(control) { try body() } } else { try body() }
+        try sink.finish()
     }
 
     /// Prints a command's answer (every row) where results go.
