@@ -153,11 +153,11 @@ import TestSupport
         return out
     }
 
-    static func decode(_ stream: [UInt8], count n: Int, kernels: Bool) throws(CodecError) -> [UInt64] {
+    static func decode(_ stream: [UInt8], count n: Int, kernels: Bool) throws -> [UInt64] {
         var back = [UInt64](repeating: 0, count: n)
-        try stream.withUnsafeBytes { (b) throws(CodecError) in
+        try stream.withUnsafeBytes { b in
             var r = PayloadReader(b)
-            try back.withUnsafeMutableBufferPointer { (o) throws(CodecError) in
+            try back.withUnsafeMutableBufferPointer { o in
                 try HuffmanCodec.decodeStream(&r, count: n, into: o.baseAddress!, kernels: kernels)
             }
             try r.expectEnd("stream")
@@ -196,7 +196,11 @@ import TestSupport
     /// The code lengths and token split of a stream's header.
     static func codeLengths(_ b: [UInt8]) -> (lengths: [UInt8], tokens: HuffmanCodec.Tokens) {
         let count = Int(b[2]) | Int(b[3]) << 8
-        let lengths = (0..<count).map { i in i & 1 == 0 ? b[4 + i / 2] & 15 : b[4 + i / 2] >> 4 }
+        var lengths = [UInt8](repeating: 0, count: count)
+        for i in 0..<count {
+            let byte: UInt8 = b[4 + i / 2]
+            lengths[i] = i % 2 == 0 ? byte & 15 : byte >> 4
+        }
         return (lengths, HuffmanCodec.Tokens(split: Int(b[0]), msbBits: Int(b[1])))
     }
 
@@ -220,19 +224,17 @@ import TestSupport
             #expect(throws: CodecError.self) { try Self.decode(gap, count: v.count, kernels: true) }
             // Stream 0 two bytes shorter, stream 1 two longer: stream 0 runs out before its values.
             var moved = bytes
-            let s0 = Int(bytes[sizesAt]) | Int(bytes[sizesAt + 1]) << 8 | Int(bytes[sizesAt + 2]) << 16
-            let s1 = Int(bytes[sizesAt + 4]) | Int(bytes[sizesAt + 5]) << 8 | Int(bytes[sizesAt + 6]) << 16
-            for k in 0..<3 {
-                moved[sizesAt + k] = UInt8((s0 - 2) >> (8 * k) & 255)
-                moved[sizesAt + 4 + k] = UInt8((s1 + 2) >> (8 * k) & 255)
-            }
+            let s0: UInt32 = bytes[sizesAt..<sizesAt + 4].withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }
+            let s1: UInt32 = bytes[sizesAt + 4..<sizesAt + 8].withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }
+            withUnsafeBytes(of: s0 - 2) { moved.replaceSubrange(sizesAt..<sizesAt + 4, with: $0) }
+            withUnsafeBytes(of: s1 + 2) { moved.replaceSubrange(sizesAt + 4..<sizesAt + 8, with: $0) }
             #expect(throws: CodecError.self) { try Self.decode(moved, count: v.count, kernels: true) }
             // Random bytes anywhere: an error, or values; the same answer from both paths.
             for _ in 0..<200 {
                 var b = bytes
                 for _ in 0..<1 + rng.below(4) { b[rng.below(b.count)] ^= UInt8(1 + rng.below(255)) }
-                let fast = Result { () throws(CodecError) in try Self.decode(b, count: v.count, kernels: true) }
-                let checked = Result { () throws(CodecError) in try Self.decode(b, count: v.count, kernels: false) }
+                let fast = Result { try Self.decode(b, count: v.count, kernels: true) }
+                let checked = Result { try Self.decode(b, count: v.count, kernels: false) }
                 switch (fast, checked) {
                 case (.success(let x), .success(let y)): #expect(x == y)
                 case (.failure, .failure): break
