@@ -966,6 +966,8 @@ def main():
         cases.append(dict(id=f"f{i:03d}", sql=sql, ordered=" ORDER BY " in sql.upper(), names=names, kinds=kinds, rows=rows))
 
     for i, sql in enumerate(SHAPES):
+        if " artists a " in sql and not a.relational:
+            continue  # the join shapes need the dimension table, written only with --relational
         names, kinds, rows = answer(con, sql)
         cases.append(dict(id=f"s{i:03d}", sql=sql, ordered=" ORDER BY " in sql.upper(), names=names, kinds=kinds, rows=rows))
 

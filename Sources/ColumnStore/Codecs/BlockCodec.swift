@@ -87,7 +87,8 @@ public enum BlockCodec {
             bodies.sort { ($0.body.count, $0.rank) < ($1.body.count, $1.rank) }
             var families = Set<Int>()
             for (rank, c, b) in bodies {
-                if bestCandidate != nil && b.count > reach * best.count { break }
+                // Bodies come smallest first: one over `reach` times the best cost so far cannot win even compressed.
+                if bestCandidate != nil && b.count > reach * bestCost { break }
                 guard families.insert(c.family(column.type)).inserted else { continue }
                 var body = b
                 packed.removeAll(keepingCapacity: true)

@@ -20,7 +20,7 @@ struct PlanColumn: Sendable {
 
     /// The type a vector of `t` values has once materialized.
     static func resultType(_ t: ValueType) -> ValueType {
-        if case let .array(e) = t { return .array(e == .int32 ? .int : e) }
+        if case let .array(e) = t { return .array(e) }
         if case .record = t { return t }
         // An interval stays one (its words are Int64 nanoseconds, `IntervalValues`).
         if t == .interval { return .interval }
