@@ -63,19 +63,9 @@ enum TableFormatter {
             rightAligned.append(col.type == .int64 || col.type == .uint64 || col.type == .float64)
         }
 
-        let box: [String] = o.ascii
-            ? ["+", "+", "+", "+", "+", "+", "+", "+", "+", "-", "|"]
-            : ["┌", "┬", "┐", "├", "┼", "┤", "└", "┴", "┘", "─", "│"]
+        let box = TableBox(ascii: o.ascii)
         var out: [UInt8] = []
-        func rule(_ left: String, _ mid: String, _ right: String) {
-            out.append(contentsOf: left.utf8)
-            for (c, w) in widths.enumerated() {
-                if c > 0 { out.append(contentsOf: mid.utf8) }
-                for _ in 0..<(w + 2) { out.append(contentsOf: box[9].utf8) }
-            }
-            out.append(contentsOf: right.utf8)
-            out.append(0x0A)
-        }
+        func rule(_ left: String, _ mid: String, _ right: String) { box.rule(left, mid, right, widths: widths, into: &out) }
         func spaces(_ k: Int) { for _ in 0..<k { out.append(0x20) } }
         /// One table line; `cell(c)` gives column c's text, width and alignment (-1 left, 0 centre, 1 right).
         func line(_ cell: (Int) -> (ArraySlice<UInt8>, Int, Int)) {

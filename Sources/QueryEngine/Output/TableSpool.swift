@@ -89,19 +89,9 @@ public final class TableSpool {
     public func write(pieceBytes: Int = 256 << 10, _ emit: ([UInt8]) throws -> Void) throws {
         try flush()
         guard lseek(fd, 0, SEEK_SET) == 0 else { throw QueryError("cannot read the table's temporary file back") }
-        let box: [String] = style.ascii
-            ? ["+", "+", "+", "+", "+", "+", "+", "+", "+", "-", "|"]
-            : ["┌", "┬", "┐", "├", "┼", "┤", "└", "┴", "┘", "─", "│"]
+        let box = TableBox(ascii: style.ascii)
         var out: [UInt8] = []
-        func rule(_ left: String, _ mid: String, _ right: String) {
-            out.append(contentsOf: left.utf8)
-            for (c, w) in widths.enumerated() {
-                if c > 0 { out.append(contentsOf: mid.utf8) }
-                for _ in 0..<(w + 2) { out.append(contentsOf: box[9].utf8) }
-            }
-            out.append(contentsOf: right.utf8)
-            out.append(0x0A)
-        }
+        func rule(_ left: String, _ mid: String, _ right: String) { box.rule(left, mid, right, widths: widths, into: &out) }
         func spaces(_ k: Int) { for _ in 0..<k { out.append(0x20) } }
         func cell(_ c: Int, _ text: UnsafeRawBufferPointer, _ w: Int, _ align: Int) {
             let pad = widths[c] - w
