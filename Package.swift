@@ -37,8 +37,9 @@ let package = Package(
         .systemLibrary(name: "CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
         .systemLibrary(name: "CXlsxWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
         .systemLibrary(name: "CLibedit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
-        // libcurl: tsdb-cli reads a server's answers as they stream (HTTP/1.1 chunks, TLS, gzip).
-        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // libcurl for tsdb-cli's --server (HTTP/1.1 chunks, TLS, gzip), opened with dlopen on first use so a
+        // local query does not map it and its dependencies; its header comes from libcurl4-openssl-dev.
+        .target(name: "CCurl", linkerSettings: [.linkedLibrary("dl")]),
         // CRC-32C with the CPU's instructions (SSE4.2 / ARMv8 CRC32), chosen at run time by ColumnStore.
         .target(name: "CCRC32C"),
 

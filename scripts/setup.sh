@@ -15,7 +15,8 @@ for p in liblz4-dev libzstd-dev zlib1g-dev libedit-dev libsnappy-dev libxlsxwrit
 done
 # InfluxQL tests: a real InfluxDB 1.x as the oracle, and the influx 1.x CLI as a client.
 for p in influxdb influxdb-client; do dpkg -s "$p" >/dev/null 2>&1 || need_apt+=("$p"); done
-# libcurl: the CLI streams a server's answers through it (Sources/CCurl), and a static-runtime CLI links Foundation's networking against it.
+# libcurl: the CLI's --server speaks HTTP through it (Sources/CCurl: the header at build time, libcurl.so.4
+# opened on first use at run time).
 dpkg -s libcurl4-openssl-dev >/dev/null 2>&1 || need_apt+=(libcurl4-openssl-dev)
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -31,7 +31,7 @@ extension RemoteBackend {
             let form = URLComponents(url: url("/api/v3/query_sql", all), resolvingAgainstBaseURL: false)?.percentEncodedQuery ?? ""
             outcome = try HTTPStream.send(URL(string: baseURL + "/api/v3/query_sql")!, method: "POST",
                                           headers: headers + [("Content-Type", "application/x-www-form-urlencoded")],
-                                          form: form, control: control, body: body)
+                                          content: Array(form.utf8), control: control, body: body)
         } else {
             outcome = try HTTPStream.send(url("/api/v3/query_sql", all), headers: headers, control: control, body: body)
         }

@@ -1,8 +1,5 @@
 import ColumnStore
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Ingest
 import LineProtocol
 import QueryEngine
@@ -39,12 +36,10 @@ final class RemoteBackend: Backend, @unchecked Sendable {
         return c.url!
     }
 
-    func request(_ url: URL, method: String = "GET", body: Data? = nil, contentType: String? = nil) -> URLRequest {
-        var r = URLRequest(url: url)
-        r.httpMethod = method
-        r.httpBody = body
-        if let contentType { r.setValue(contentType, forHTTPHeaderField: "Content-Type") }
-        if let token { r.setValue("Token \(token)", forHTTPHeaderField: "Authorization") }
+    func request(_ url: URL, method: String = "GET", body: [UInt8]? = nil, contentType: String? = nil) -> HTTPRequest {
+        var r = HTTPRequest(url: url, method: method, body: body)
+        if let contentType { r.headers.append(("Content-Type", contentType)) }
+        if let token { r.headers.append(("Authorization", "Token \(token)")) }
         return r
     }
 
@@ -53,11 +48,11 @@ final class RemoteBackend: Backend, @unchecked Sendable {
     func query(_ sql: String, format: ResultFormat, threads: Int?, control: QueryControl?) throws -> QueryAnswer {
         let name = format == .table ? ResultFormat.csv.rawValue : format.rawValue
         let params = [("db", database), ("q", sql), ("format", name)] + settings.sorted { $0.key < $1.key }
-        let req: URLRequest
+        let req: HTTPRequest
         if Self.changesData(sql) {
             // Statements that change data go in a POST body (a GET may be retried or cached on the way).
             let form = URLComponents(url: url("/api/v3/query_sql", params), resolvingAgainstBaseURL: false)?.percentEncodedQuery ?? ""
-            req = request(URL(string: baseURL + "/api/v3/query_sql")!, method: "POST", body: Data(form.utf8),
+            req = request(URL(string: baseURL + "/api/v3/query_sql")!, method: "POST", body: Array(form.utf8),
                           contentType: "application/x-www-form-urlencoded")
         } else {
             req = request(url("/api/v3/query_sql", params))
@@ -126,7 +121,7 @@ final class RemoteIngestSink: IngestSink, @unchecked Sendable {
         let clock = Stopwatch()
         var r: HTTPClient.Response
         while true {
-            r = try backend.client.send(backend.request(url, method: "POST", body: Data(chunk.bytes),
+            r = try backend.client.send(backend.request(url, method: "POST", body: Array(chunk.bytes),
                                                         contentType: "text/plain; charset=utf-8"))
             guard r.status == 503, clock.elapsed < EmbeddedIngestSink.roomTimeout else { break }
             usleep(1_000_000)

@@ -124,7 +124,7 @@ struct RemoteBatchWriter {
         let clock = Stopwatch()
         var r: HTTPClient.Response
         while true {
-            r = try backend.client.send(backend.request(url, method: "POST", body: Data(body), contentType: "text/plain; charset=utf-8"))
+            r = try backend.client.send(backend.request(url, method: "POST", body: body, contentType: "text/plain; charset=utf-8"))
             guard r.status == 503, clock.elapsed < EmbeddedIngestSink.roomTimeout else { break }
             usleep(1_000_000)
         }
