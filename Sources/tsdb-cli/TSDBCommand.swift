@@ -23,4 +23,17 @@ struct TSDBCommand: ParsableCommand {
     /// Shared with every subcommand's `global` (same name and type): given before the subcommand, they
     /// reach it as if given after it.
     @OptionGroup(title: "Global options") var global: GlobalOptions
+
+    /// argument-parser's `main`, except that a plain `query` command line is read by `QueryCommandLine`
+    /// (the same command, options and validations, without the reflection a cold start pays for).
+    static func main() {
+        guard let command = QueryCommandLine.parse(Array(CommandLine.arguments.dropFirst())) else {
+            return main(nil)
+        }
+        do {
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
