@@ -35,7 +35,9 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
-        .systemLibrary(name: "CXlsxWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
+        // libxlsxwriter (and the libcrypto it needs), opened with dlopen when the first workbook is made;
+        // its header comes from libxlsxwriter-dev.
+        .target(name: "CXlsxWriter", linkerSettings: [.linkedLibrary("dl")]),
         .systemLibrary(name: "CLibedit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         // libcurl for tsdb-cli's --server (HTTP/1.1 chunks, TLS, gzip), opened with dlopen on first use so a
         // local query does not map it and its dependencies; its header comes from libcurl4-openssl-dev.

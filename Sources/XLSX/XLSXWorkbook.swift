@@ -26,6 +26,10 @@ public final class XLSXWorkbook {
     public init(path: String) throws {
         self.path = path
         temporaryPath = path + ".tmp-\(getpid()).xlsx"
+        if let why = tsdb_xlsx_load() {
+            throw XLSXError("cannot load libxlsxwriter, which Excel output needs (\(String(cString: why))); install "
+                            + "libxlsxwriter 1.x (Debian/Ubuntu: apt-get install libxlsxwriter4) or name its file in TSDB_LIBXLSXWRITER")
+        }
         var options = lxw_workbook_options()
         options.constant_memory = 1
         options.use_zip64 = 1

@@ -3,8 +3,9 @@ import TestSupport
 import Testing
 @testable import tsdb_cli
 
-/// What a cold `tsdb-cli query` does not pay for: libcurl (opened only for --server) and argument-parser's
-/// reflection (`QueryCommandLine` reads a plain query line the same way argument-parser would).
+/// What a cold `tsdb-cli query` does not pay for: libcurl (opened only for --server), libxlsxwriter and
+/// its libcrypto (opened only for Excel output), and argument-parser's reflection (`QueryCommandLine`
+/// reads a plain query line the same way argument-parser would).
 @Suite struct ColdStartTests {
     let fx = CLIFixture.shared
 
@@ -35,7 +36,9 @@ import Testing
         let local = try CLI.run(["query", "--data", fx.dataDir, "SELECT 1"], env: ["LD_DEBUG": "files"])
         #expect(local.status == 0, "\(local.stderr)")
         #expect(local.stderr.contains("file=libc.so.6"), "LD_DEBUG output missing: \(local.stderr.prefix(2000))")
-        #expect(!local.stderr.contains("libcurl"), "\(local.stderr)")
+        for library in ["libcurl", "libxlsxwriter", "libcrypto"] {
+            #expect(!local.stderr.contains(library), "\(library): \(local.stderr)")
+        }
 
         let server = try FakeHTTPServer { _ in .init(status: 200, contentType: "text/csv", body: "one\n1\n") }
         defer { server.stop() }
@@ -43,6 +46,26 @@ import Testing
         #expect(remote.status == 0, "\(remote.stderr)")
         #expect(remote.stdout == "one\n1\n")
         #expect(remote.stderr.contains("file=libcurl.so.4"), "\(remote.stderr.prefix(2000))")
+    }
+
+    @Test func excelOutputOpensLibxlsxwriterWhenAsked() throws {
+        let dir = fx.scratch(); defer { dir.remove() }
+        let book = dir.path + "/answer.xlsx"
+        let args = ["query", "--data", fx.dataDir, "-f", "xlsx", "-o", book, "SELECT count(*) AS n FROM plays"]
+        let r = try CLI.run(args, env: ["LD_DEBUG": "files"])
+        #expect(r.status == 0, "\(r.stderr.suffix(2000))")
+        #expect(r.stderr.contains("file=libxlsxwriter.so.4"), "\(r.stderr.prefix(2000))")
+        let sheets = try XLSXReadback.read(book)
+        #expect(sheets.first?.rows == [[.text("n")], [.number(Double(CLIFixture.rows))]])
+
+        let missing = dir.path + "/missing.xlsx"
+        let m = try CLI.run(["query", "--data", fx.dataDir, "-f", "xlsx", "-o", missing, "SELECT 1"],
+                            env: ["TSDB_LIBXLSXWRITER": "/nonexistent/libxlsxwriter.so.4"])
+        CLI.expectFailure(m, mentioning: "cannot load libxlsxwriter, which Excel output needs")
+        #expect(!FileManager.default.fileExists(atPath: missing))
+        let csv = try CLI.run(["query", "--data", fx.dataDir, "-f", "csv", "SELECT 1 AS one"],
+                              env: ["TSDB_LIBXLSXWRITER": "/nonexistent/libxlsxwriter.so.4"])
+        #expect(csv.stdout == "one\n1\n", "\(csv.stderr)")
     }
 
     /// Seeded random command lines: whenever `QueryCommandLine` takes one, argument-parser parses it to
