@@ -44,9 +44,9 @@ final class HashJoin: Operator {
             let name = columns[f.probeIsLeft ? Self.keyColumn(leftKeys[0]) : left.columns.count + Self.keyColumn(rightKeys[0])]
             text += " (builds on the \(f.probeIsLeft ? "right" : "left") side; probed inside the scan above, per morsel, by"
                 + " \(name.qualifier.map { "\($0)." } ?? "")\(name.name)'s dictionary codes)"
-            return text
+        } else {
+            text += " (builds on the smaller side)"
         }
-        text += " (builds on the smaller side)"
         if let f = keyFilterPlan {
             // The join's own columns carry the qualifiers: the left input's, then the right's.
             let name = columns[f.probeIsLeft ? Self.keyColumn(leftKeys[0]) : left.columns.count + Self.keyColumn(rightKeys[0])]

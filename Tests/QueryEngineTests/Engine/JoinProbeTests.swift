@@ -144,7 +144,7 @@ import TestSupport
                       let r = out[i + 1].range(of: "actual: rows ") else { return nil }
                 return Int(out[i + 1][r.upperBound...].prefix { $0.isNumber })
             }
-            #expect(actual("HASH INNER") == rock, "\(out)")
+            #expect(actual("HASH JOIN on") == rock, "\(out)")
             #expect(actual("SCAN facts") == rock, "\(out)")
         }
     }
