@@ -58,10 +58,11 @@ struct SelectRunner {
     }
 
     /// The plan's output rows; with `keepSymbols`, a column that is a tag as read holds its codes and
-    /// the batch its dictionary.
-    func executeBatch(_ plan: SelectPlan) throws -> Batch {
+    /// the batch its dictionary. With `morsels`, the plan's input rows are a join's, probed per row group
+    /// of its fact table (`HashJoin+Probe`); the plan's `.rows` source only gives their types.
+    func executeBatch(_ plan: SelectPlan, morsels: JoinProbe? = nil) throws -> Batch {
         // count(*) of a whole source: its row count, no scan.
-        if plan.isAggregate, plan.filter == nil, plan.keys.isEmpty, plan.aggregates.allSatisfy({ $0.kind == .count && $0.argument == nil && $0.filter == nil }) {
+        if morsels == nil, plan.isAggregate, plan.filter == nil, plan.keys.isEmpty, plan.aggregates.allSatisfy({ $0.kind == .count && $0.argument == nil && $0.filter == nil }) {
             let w = Worker(plan: plan, partitionAfter: engine.partitionAfterGroups)
             let rows = switch plan.source {
             case let .table(snap): snap.rowGroups.reduce(0) { $0 + $1.rowCount }
@@ -71,9 +72,10 @@ struct SelectRunner {
             try w.aggregate!.consume([], plan.aggregates.flatMap { $0.inputs.map { _ in nil } }, sel: nil, rows: rows)
             return try finish(plan, [w], symbolDicts: [])
         }
-        let work = units(plan)
-        let threads = max(1, min(engine.threads, work.count))
-        let shared = SharedScan(count: work.count, control: control)
+        let work = morsels == nil ? units(plan) : []
+        let unitCount = morsels?.morselCount ?? work.count
+        let threads = max(1, min(engine.threads, unitCount))
+        let shared = SharedScan(count: unitCount, control: control)
         var types = plan.sourceTypes
         var storage: [ColumnType] = types.map(\.columnType)
         var dicts: [SymbolDictionary?] = types.map { _ in nil }
@@ -116,7 +118,26 @@ struct SelectRunner {
         DispatchQueue.concurrentPerform(iterations: threads) { w in
             let worker = workers[w]
             var scratch = [ColumnVector?](repeating: nil, count: colTypes.count)
+            // A projection's rows so far: stop at LIMIT, fail past the row cap.
+            func countRows() {
+                guard !plan.isAggregate else { return }
+                let total = shared.addRows(worker.takeNewRows())
+                if plan.order.isEmpty, let l = limitRows, total >= l { shared.stop() }
+                if let cap = rowCap, total > cap, let c = control { shared.fail(c.tooManyRows(c.maxRows ?? 0, exact: false)) }
+            }
             while let u = shared.next() {
+                if let morsels {
+                    do {
+                        guard var m = try morsels.morsel(u, scratch: &scratch, control: control) else { continue }
+                        if let joined = m.joined { try worker.consume(joined, plan: plan) }
+                        m.joined = nil  // its columns may be the decoded buffers: one reference left, reused in place
+                        scratch = m.decoded.recycle()
+                        countRows()
+                    } catch {
+                        shared.fail(error)
+                    }
+                    continue
+                }
                 do {
                     let src: RowGroupColumns
                     switch work[u] {
@@ -131,11 +152,7 @@ struct SelectRunner {
                     try worker.consume(src, plan: plan)
                     control?.didScan(src.rowCount, bytes: src.bytesRead)
                     scratch = src.recycle()
-                    if !plan.isAggregate {
-                        let total = shared.addRows(worker.takeNewRows())
-                        if plan.order.isEmpty, let l = limitRows, total >= l { shared.stop() }
-                        if let cap = rowCap, total > cap, let c = control { shared.fail(c.tooManyRows(c.maxRows ?? 0, exact: false)) }
-                    }
+                    countRows()
                 } catch {
                     shared.fail(error)
                 }

@@ -17,6 +17,9 @@ final class HashJoin: Operator {
     /// `USING` columns: (left column, right column) merged into one (the right's where the left is NULL).
     let merged: [(Int, Int)]
     let columns: [PlanColumn]
+    /// Set by the planner when the scan reading this join probes it in its morsels (`HashJoin+Probe`):
+    /// the join then never materializes its rows.
+    var pipelined = false
 
     init(left: any Operator, right: any Operator, kind: JoinKind, leftKeys: [BoundExpr], rightKeys: [BoundExpr],
          residual: BoundExpr?, merged: [(Int, Int)], columns: [PlanColumn]) {
@@ -37,7 +40,13 @@ final class HashJoin: Operator {
         var text = name
         if !leftKeys.isEmpty { text += " on \(leftKeys.count) key(s)" }
         if residual != nil { text += " + condition" }
-        text += " (builds on the smaller side)"
+        if pipelined, let f = keyFilterPlan {
+            let name = columns[f.probeIsLeft ? Self.keyColumn(leftKeys[0]) : left.columns.count + Self.keyColumn(rightKeys[0])]
+            text += " (builds on the \(f.probeIsLeft ? "right" : "left") side; probed inside the scan above, per morsel, by"
+                + " \(name.qualifier.map { "\($0)." } ?? "")\(name.name)'s dictionary codes)"
+        } else {
+            text += " (builds on the smaller side)"
+        }
         if let f = keyFilterPlan {
             // The join's own columns carry the qualifiers: the left input's, then the right's.
             let name = columns[f.probeIsLeft ? Self.keyColumn(leftKeys[0]) : left.columns.count + Self.keyColumn(rightKeys[0])]

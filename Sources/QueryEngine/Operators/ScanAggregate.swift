@@ -1,4 +1,5 @@
 import ColumnStore
+import Foundation
 
 /// The leaf of every SELECT: today's parallel scan of a table's row groups (pruned by time and block
 /// statistics) — or of a child operator's rows — with WHERE, GROUP BY aggregation, HAVING, the select
@@ -84,20 +85,52 @@ final class ScanAggregate: Operator {
     }
 
     func run(_ context: ExecutionContext) throws -> Batch {
+        if let join = probedJoin { return try runProbed(join, context) }
         var p = plan
         if let child {
             let input = try child.run(context)
             p.source = .rows(input.vecs(child.columns), count: input.rowCount)
         }
-        if let (column, codes) = keyFilter {
-            // First among the conjuncts: the cheapest test, and the most selective under a WHERE on the dimension.
-            let test = BoundExpr.symbolPredicate(.column(column, .string), codes)
-            p.conjuncts = [(test, PrunePredicate.symbol(column: column, codes))] + (p.filter == nil ? [] : p.conjuncts)
-            p.filter = p.filter.map { .and(test, $0) } ?? test
-            p.prune.append(.symbol(column: column, codes))
-        }
+        if let (column, codes) = keyFilter { p = Self.filtered(p, column: column, codes: codes) }
         var runner = SelectRunner(engine: context.engine, now: context.now, control: context.control, capsRows: capsRows)
         runner.keepSymbols = keepsSymbols
         return try runner.executeBatch(p)
+    }
+
+    /// `plan` keeping only the rows whose tag `column` has one of `codes`: tested first among the
+    /// conjuncts (the cheapest test, and the most selective under a WHERE on a join's dimension) and
+    /// against block statistics.
+    static func filtered(_ plan: SelectPlan, column: Int, codes: CodeSet) -> SelectPlan {
+        var p = plan
+        let test = BoundExpr.symbolPredicate(.column(column, .string), codes)
+        p.conjuncts = [(test, PrunePredicate.symbol(column: column, codes))] + (p.filter == nil ? [] : p.conjuncts)
+        p.filter = p.filter.map { .and(test, $0) } ?? test
+        p.prune.append(.symbol(column: column, codes))
+        return p
+    }
+
+    /// The join this scan probes in its morsels, if the planner chose to (`HashJoin+Probe`).
+    private var probedJoin: HashJoin? {
+        guard let child, let join = AnalyzedOperator.unwrapped(child) as? HashJoin, join.pipelined else { return nil }
+        return join
+    }
+
+    /// Scan → filter → probe → this node's aggregation or projection, per morsel of the join's fact table.
+    private func runProbed(_ join: HashJoin, _ context: ExecutionContext) throws -> Batch {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let probe = try join.probe(context, reads: plan.sourceColumns(filter: plan.filter))
+        let built = DispatchTime.now().uptimeNanoseconds &- start
+        var p = plan
+        p.source = .rows(probe.placeholders, count: 0)
+        var runner = SelectRunner(engine: context.engine, now: context.now, control: context.control, capsRows: capsRows)
+        runner.keepSymbols = keepsSymbols
+        let out = try runner.executeBatch(p, morsels: probe)
+        // EXPLAIN ANALYZE: the join's own time is building its table; its rows and the fact scan's are
+        // counted by the probe; scanning and probing are this node's time.
+        (child as? AnalyzedOperator)?.record(rows: probe.joinedRows, nanoseconds: built)
+        if let f = join.keyFilterPlan, let fact = (f.probeIsLeft ? join.left : join.right) as? AnalyzedOperator {
+            fact.record(rows: probe.factRows, nanoseconds: 0)
+        }
+        return out
     }
 }

@@ -26,6 +26,15 @@ final class AnalyzedOperator: Operator, @unchecked Sendable {
         return batch
     }
 
+    /// Records a run done for the operator by another (a join probed inside the scan above it).
+    func record(rows: Int, nanoseconds: UInt64) {
+        lock.withLock {
+            stats.runs += 1
+            stats.rows += rows
+            stats.nanoseconds &+= nanoseconds
+        }
+    }
+
     /// How often the operator ran, the rows it returned in all, and the time its runs took.
     var recorded: (runs: Int, rows: Int, nanoseconds: UInt64) { lock.withLock { stats } }
 

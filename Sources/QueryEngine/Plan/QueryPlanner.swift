@@ -133,8 +133,19 @@ struct QueryPlanner {
         }
         let used = Self.hasWildcard(s) ? nil : Self.columnNames(s)
         var leaf = 0
-        let source = try self.source(s.from!, used: used, filters: pushedFilters(s), leaf: &leaf)
-        let plan = try planner.plan(s, input: PlanInput(columns: source.columns, star: source.star))
+        let pushed = pushedConjuncts(s)
+        let source = try self.source(s.from!, used: used, filters: pushed.byLeaf.mapValues { $0.map { pushed.conjuncts[$0] } }, leaf: &leaf)
+        // A conjunct a scan below applied in full is not tested again above the join: its rows are the only
+        // ones that reached it, and the join changes none of their columns (the scan's side is not NULL-extended).
+        var upper = s
+        let done = Set(source.filtered.flatMap { pushed.byLeaf[$0] ?? [] })
+        if !done.isEmpty {
+            let rest = pushed.conjuncts.indices.filter { !done.contains($0) }.map { pushed.conjuncts[$0] }
+            upper.where = rest.isEmpty ? nil : rest.dropFirst().reduce(rest[0]) { Expr(.binary(.and, $0, $1), at: $1.position) }
+        }
+        let plan = try planner.plan(upper, input: PlanInput(columns: source.columns, star: source.star))
+        // A join this scan reads directly is probed in the scan's morsels when it can be (`HashJoin+Probe`).
+        if let join = AnalyzedOperator.unwrapped(source.op) as? HashJoin, join.canProbeInScan { join.pipelined = true }
         return node(ScanAggregate(plan: plan, child: source.op, capsRows: capsRows))
     }
 
@@ -345,6 +356,8 @@ struct QueryPlanner {
         var op: any Operator
         var columns: [PlanColumn]
         var star: [Int]
+        /// The leaves (numbered as `pushedConjuncts` numbers them) whose scan applied every conjunct pushed to it.
+        var filtered: Set<Int> = []
     }
 
     func source(_ ref: TableRef, used: Set<String>?, filters: [Int: [Expr]] = [:]) throws -> Source {
@@ -365,8 +378,14 @@ struct QueryPlanner {
             // Column aliases rename a view's columns by position: keep every column and push nothing by name.
             let plain = ref.columnAliases.isEmpty
             switch viewRead(t.name) {
-            case nil: return try table(t, ref, used: used, filter: filter)
-            case let .stored(cols)?: return try table(t, ref, used: plain ? used : nil, filter: plain ? filter : [], viewColumns: cols)
+            case nil:
+                var s = try table(t, ref, used: used, filter: filter)
+                if s.filtered.contains(0) { s.filtered = [leaf - 1] }
+                return s
+            case let .stored(cols)?:
+                var s = try table(t, ref, used: plain ? used : nil, filter: plain ? filter : [], viewColumns: cols)
+                s.filtered = plain && s.filtered.contains(0) ? [leaf - 1] : []
+                return s
             case let .realTime(d, pending)?:
                 return try view(t, d, pending: pending, ref, used: plain ? used : nil, filter: plain ? filter : [])
             }
@@ -383,7 +402,9 @@ struct QueryPlanner {
         case let .join(l, kind, r, condition):
             let left = try source(l, used: used, filters: filters, leaf: &leaf)
             let right = try source(r, used: used, filters: filters, leaf: &leaf)
-            return try join(left, kind, right, condition, ref)
+            var joined = try join(left, kind, right, condition, ref)
+            joined.filtered = left.filtered.union(right.filtered)
+            return joined
         }
     }
 
@@ -414,16 +435,19 @@ struct QueryPlanner {
             return try planner.plan(s)
         }
         let plan: SelectPlan
+        var complete = true
         do {
             plan = try scan(filter)
         } catch let e where filter.contains(where: Self.hasInSubquery) {
             // An IN subquery naming another input's columns cannot run in this scan: it stays above the
-            // join alone (where every pushed conjunct is applied again anyway).
+            // join alone, and so do this scan's other conjuncts (`filtered` is left empty).
             do { plan = try scan(filter.filter { !Self.hasInSubquery($0) }) } catch { throw e }
+            complete = false
         }
         let op = ScanAggregate(plan: plan, child: nil, capsRows: false)
         let cols = try Self.renamed(op.columns, qualifier: ref.alias ?? t.name, ref)
-        return Source(op: node(op), columns: cols, star: Array(cols.indices))
+        // Leaf 0 stands for "this scan": `source` renumbers it.
+        return Source(op: node(op), columns: cols, star: Array(cols.indices), filtered: complete && !filter.isEmpty ? [0] : [])
     }
 
     /// Whether `e` holds an `IN (SELECT …)`.
@@ -492,10 +516,11 @@ struct QueryPlanner {
         return SeriesScan(bounds: bounds, inclusive: inclusive, column: PlanColumn(name: name, qualifier: qualifier, type: .int))
     }
 
-    /// WHERE conjuncts of a join query to apply at a table's scan, by leaf number: those whose columns all
-    /// belong to one base table that no outer join makes NULL (they are still applied after the join too).
-    func pushedFilters(_ s: SelectStatement) -> [Int: [Expr]] {
-        guard let w = s.where, let from = s.from else { return [:] }
+    /// WHERE's top-level conjuncts, and by leaf number the indexes of those to apply at a table's scan:
+    /// those whose columns all belong to one base table that no outer join makes NULL (applied after the
+    /// join as well unless the scan took them all: `Source.filtered`).
+    func pushedConjuncts(_ s: SelectStatement) -> (conjuncts: [Expr], byLeaf: [Int: [Int]]) {
+        guard let w = s.where, let from = s.from else { return (s.where.map { [$0] } ?? [], [:]) }
         struct Leaf { var qualifier: String?; var names: Set<String>; var pushable: Bool }
         var leaves: [Leaf] = []
         func collect(_ ref: TableRef, _ pushable: Bool) {
@@ -520,8 +545,9 @@ struct QueryPlanner {
             if case let .binary(.and, a, b) = e.kind { return conjuncts(a) + conjuncts(b) }
             return [e]
         }
-        var out: [Int: [Expr]] = [:]
-        for c in conjuncts(w) {
+        var out: [Int: [Int]] = [:]
+        let all = conjuncts(w)
+        for (index, c) in all.enumerated() {
             var owner: Int?
             var ok = !SelectPlanner.containsAggregate(c)
             func visit(_ e: Expr) {
@@ -543,9 +569,9 @@ struct QueryPlanner {
                 if ok { e.kind.forEachChild(visit) }
             }
             visit(c)
-            if ok, let i = owner, leaves[i].pushable { out[i, default: []].append(c) }
+            if ok, let i = owner, leaves[i].pushable { out[i, default: []].append(index) }
         }
-        return out
+        return (all, out)
     }
 
     /// `left JOIN right ON …|USING (…)`: equality conjuncts between the two sides become hash keys.

@@ -45,6 +45,8 @@ final class SubqueryExpr: @unchecked Sendable {
     let perRow: (@Sendable ([Value], ExecutionContext) throws -> Value)?
     private let lock = NSLock()
     private var result: Rows?
+    /// A tag's answers per dictionary code (`tag IN (SELECT …)`).
+    private let codeAnswers = SubqueryCodeAnswers()
 
     /// The subquery's rows, hashed for lookups.
     private struct Rows {
@@ -172,6 +174,11 @@ final class SubqueryExpr: @unchecked Sendable {
             return Vec(type: .bool, col: out)
         case let .exists(negated), let .in(negated):
             let isIn: Bool = if case .in = kind { true } else { false }
+            if keys.count == 1, keys[0].isSymbol, let dict = keys[0].dict, rows.keys.first?.type == .string {
+                // A tag: one answer per dictionary entry, a byte per row.
+                return codeAnswers.evaluate(keys[0], n, dict: dict, keys: rows.keys[0], rows: rows.count, hasNull: rows.hasNull,
+                                            negated: negated, isIn: isIn)
+            }
             let outer = keys.map { Worker.gather($0, nil, n) }
             let h = RowKeys.hashes(outer, rows: n)
             var out = ColumnVector(type: .bool, capacity: n)
