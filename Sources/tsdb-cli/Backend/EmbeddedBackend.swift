@@ -127,11 +127,14 @@ final class EmbeddedIngestSink: IngestSink, @unchecked Sendable {
 
     /// Safe on several threads at once: it keeps no state between chunks.
     func prepare(_ chunk: LPChunk) -> PreparedChunk {
-        // A chunk is whole lines (the input's last may lack its newline), so it parses as a final piece.
-        let parsed = LineProtocolIngester.parse(chunk.bytes, precision: precision,
-                                                defaultTime: Int64(Date().timeIntervalSince1970 * 1e9),
-                                                maxErrors: maxErrors, firstLine: chunk.firstLine)
-        return PreparedChunk(bytes: chunk.bytes.count, parsed: parsed, raw: nil)
+        PreparedChunk(bytes: chunk.bytes.count, parsed: Self.parse(chunk, precision: precision, maxErrors: maxErrors), raw: nil)
+    }
+
+    /// Parses one chunk on its own: a chunk is whole lines (the input's last may lack its newline), so it
+    /// parses as a final piece, its lines numbered from its first.
+    static func parse(_ chunk: LPChunk, precision: Precision, maxErrors: Int) -> ParsedBatches {
+        LineProtocolIngester.parse(chunk.bytes, precision: precision, defaultTime: Int64(Date().timeIntervalSince1970 * 1e9),
+                                   maxErrors: maxErrors, firstLine: chunk.firstLine)
     }
 
     /// Seconds a chunk waits for room while flushing lags behind (or fails) before the ingest gives up.
