@@ -39,8 +39,12 @@ public struct LineProtocolIngester {
     public private(set) var parser: LineProtocolParser
     public private(set) var batcher: LineProtocolBatcher
 
-    public init(precision: Precision = .ns, defaultTime: Int64, maxLineLength: Int = 1 << 20, maxErrors: Int = 100) {
-        parser = LineProtocolParser(precision: precision, maxLineLength: maxLineLength, maxErrors: maxErrors)
+    /// `firstLine`: the number of the first line fed (a piece of a longer input parsed on its own, as
+    /// `tsdb-cli ingest` parses its chunks on several threads, reports the input's line numbers).
+    public init(precision: Precision = .ns, defaultTime: Int64, maxLineLength: Int = 1 << 20, maxErrors: Int = 100,
+                firstLine: Int = 1) {
+        parser = LineProtocolParser(precision: precision, maxLineLength: maxLineLength, maxErrors: maxErrors,
+                                    firstLine: firstLine)
         batcher = LineProtocolBatcher(defaultTime: defaultTime)
     }
 
@@ -93,13 +97,16 @@ public struct LineProtocolIngester {
         return ParsedBatches(batches: batches, rowLines: rowLines, report: report)
     }
 
-    /// Parses a whole buffer (a last line without a newline included).
+    /// Parses a whole buffer (a last line without a newline included). Its lines are numbered from
+    /// `firstLine`: a buffer cut from a longer input after a newline and parsed on its own gives the rows,
+    /// rejections and line numbers that the same lines give when the whole input is parsed at once.
     public static func parse(
         _ buffer: UnsafeRawBufferPointer, precision: Precision = .ns, defaultTime: Int64,
-        maxLineLength: Int = 1 << 20, maxErrors: Int = 100
+        maxLineLength: Int = 1 << 20, maxErrors: Int = 100, firstLine: Int = 1
     ) -> ParsedBatches {
         var ingester = LineProtocolIngester(
-            precision: precision, defaultTime: defaultTime, maxLineLength: maxLineLength, maxErrors: maxErrors)
+            precision: precision, defaultTime: defaultTime, maxLineLength: maxLineLength, maxErrors: maxErrors,
+            firstLine: firstLine)
         ingester.expectedLines = estimateLines(buffer)
         _ = ingester.feed(buffer, isFinal: true)
         return ingester.takeBatches()
@@ -108,10 +115,11 @@ public struct LineProtocolIngester {
     /// `parse` for bytes in an array.
     public static func parse(
         _ bytes: [UInt8], precision: Precision = .ns, defaultTime: Int64,
-        maxLineLength: Int = 1 << 20, maxErrors: Int = 100
+        maxLineLength: Int = 1 << 20, maxErrors: Int = 100, firstLine: Int = 1
     ) -> ParsedBatches {
         bytes.withUnsafeBytes {
-            parse($0, precision: precision, defaultTime: defaultTime, maxLineLength: maxLineLength, maxErrors: maxErrors)
+            parse($0, precision: precision, defaultTime: defaultTime, maxLineLength: maxLineLength, maxErrors: maxErrors,
+                  firstLine: firstLine)
         }
     }
 

@@ -27,10 +27,14 @@ public struct LineProtocolParser {
     @usableFromInline var _discarding = false
     @usableFromInline let _scratch = ParserScratch()
 
-    public init(precision: Precision = .ns, maxLineLength: Int = 1 << 20, maxErrors: Int = 100) {
+    /// `firstLine`: the number of the first line parsed (a piece cut from the middle of a stream at a
+    /// newline, parsed on its own, numbers its lines as the whole stream would).
+    public init(precision: Precision = .ns, maxLineLength: Int = 1 << 20, maxErrors: Int = 100, firstLine: Int = 1) {
+        precondition(firstLine >= 1, "BUG: line numbers start at 1, not \(firstLine)")
         self.precision = precision
         self.maxLineLength = maxLineLength
         self.maxErrors = maxErrors
+        _lineNumber = firstLine - 1
     }
 
     /// The first `maxErrors` errors since the last `takeResults`.

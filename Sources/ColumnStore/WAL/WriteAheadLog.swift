@@ -248,23 +248,27 @@ final class WriteAheadLog: @unchecked Sendable {
 
     /// Appends one record; returns its end position for `sync(upTo:)`.
     ///
-    /// Frame and payload go out in one buffer. If the write fails part-way (disk full), the file is cut
+    /// The frame, then the payload as the caller built it (no copy). If a write fails part-way (disk full), the file is cut
     /// back to where the record started before the error is thrown, so later records never sit behind
     /// a torn one; if the cut fails too, the log refuses every later append.
     func append(_ payload: [UInt8]) throws -> UInt64 {
-        var record = ByteWriter(capacity: 8 + payload.count)
-        record.u32(UInt32(payload.count))
-        record.u32(CRC32C.checksum(payload))
-        record.bytes.append(contentsOf: payload)
+        // Two writes rather than a copy of megabytes into one frame: a crash between them leaves a torn tail,
+        // which replay stops at as it does for one write cut short.
+        var header = ByteWriter(capacity: 8)
+        header.u32(UInt32(payload.count))
+        header.u32(CRC32C.checksum(payload))
+        let recordBytes = 8 + payload.count
         return try appendLock.withLock {
             if let f = failure { throw StorageError.poisoned(f) }
             guard fd >= 0 else { throw StorageError.closed }
             if rotated != nil {
                 // The next file is created when the previous one is sealed (the next sync): hold the record.
-                rotated!.held += record.bytes
+                rotated!.held += header.bytes
+                rotated!.held += payload
             } else {
                 do {
-                    try FileIO.writeAll(fd, record.bytes, path: path)
+                    try FileIO.writeAll(fd, header.bytes, path: path)
+                    try FileIO.writeAll(fd, payload, path: path)
                 } catch {
                     if ftruncate(fd, off_t(fileBytes)) != 0 || lseek(fd, off_t(fileBytes), SEEK_SET) != off_t(fileBytes) {
                         failure = "\(error); cutting \(path) back to \(fileBytes) bytes failed too: \(String(cString: strerror(errno)))"
@@ -272,8 +276,8 @@ final class WriteAheadLog: @unchecked Sendable {
                     throw error
                 }
             }
-            written += UInt64(record.bytes.count)
-            fileBytes += record.bytes.count
+            written += UInt64(recordBytes)
+            fileBytes += recordBytes
             return written
         }
     }

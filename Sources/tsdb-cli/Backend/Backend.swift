@@ -49,8 +49,9 @@ struct PositionedError: Error, CustomStringConvertible {
     var column: Int
 }
 
-/// Writes line protocol for one input. `prepare` runs on the reader thread (it may parse),
-/// `write` on the caller's thread, in chunk order; the two overlap on successive chunks.
+/// Writes line protocol for one input. `prepare` runs on the pipeline's worker threads, several chunks
+/// at once (it may parse; it keeps no state between chunks), `write` on the caller's thread, in chunk
+/// order; they overlap on successive chunks.
 protocol IngestSink: AnyObject, Sendable {
     func prepare(_ chunk: LPChunk) -> PreparedChunk
     func write(_ chunk: PreparedChunk) throws -> IngestReport

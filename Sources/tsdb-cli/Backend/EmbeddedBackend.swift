@@ -113,28 +113,28 @@ final class EmbeddedBackend: Backend, @unchecked Sendable {
     }
 }
 
-/// Parses chunks with one streaming ingester (line numbers run on) and writes them to the database.
+/// Parses chunks (each on its own, numbering lines from the chunk's first) and writes them to the database.
 final class EmbeddedIngestSink: IngestSink, @unchecked Sendable {
     let database: Database
-    /// Touched only by `prepare`, which runs on one thread at a time.
-    private var ingester: LineProtocolIngester
+    let precision: Precision
+    let maxErrors: Int
 
     init(database: Database, precision: Precision, maxErrors: Int) {
         self.database = database
-        ingester = LineProtocolIngester(precision: precision, defaultTime: 0, maxErrors: maxErrors)
+        self.precision = precision
+        self.maxErrors = maxErrors
     }
 
+    /// Safe on several threads at once: it keeps no state between chunks.
     func prepare(_ chunk: LPChunk) -> PreparedChunk {
-        ingester.defaultTime = Int64(Date().timeIntervalSince1970 * 1e9)
-        chunk.bytes.withUnsafeBytes { p in
-            var at = 0
-            while at < p.count {
-                let used = ingester.feed(UnsafeRawBufferPointer(rebasing: p[at...]), isFinal: chunk.isLast)
-                if used == 0 { break }
-                at += used
-            }
-        }
-        return PreparedChunk(bytes: chunk.bytes.count, parsed: ingester.takeBatches(), raw: nil)
+        PreparedChunk(bytes: chunk.bytes.count, parsed: Self.parse(chunk, precision: precision, maxErrors: maxErrors), raw: nil)
+    }
+
+    /// Parses one chunk on its own: a chunk is whole lines (the input's last may lack its newline), so it
+    /// parses as a final piece, its lines numbered from its first.
+    static func parse(_ chunk: LPChunk, precision: Precision, maxErrors: Int) -> ParsedBatches {
+        LineProtocolIngester.parse(chunk.bytes, precision: precision, defaultTime: Int64(Date().timeIntervalSince1970 * 1e9),
+                                   maxErrors: maxErrors, firstLine: chunk.firstLine)
     }
 
     /// Seconds a chunk waits for room while flushing lags behind (or fails) before the ingest gives up.

@@ -40,11 +40,20 @@ struct IngestSummary {
     var errors: [(input: String, error: IngestError)] = []
 }
 
-/// Reads and prepares (parses, for the embedded store) chunk k+1 on a second thread while chunk k is
-/// written on the calling thread: on two cores, parsing and writing overlap.
+/// Reads an input in chunks on one thread, prepares (parses, for the embedded store) them on `workers`
+/// threads, and writes them on the calling thread in input order: on two cores, reading, parsing and
+/// writing overlap, and parsing — the costliest step before the store — uses every core the store leaves.
+///
+/// Each chunk is a run of whole lines that knows the number of its first line, so a chunk parsed on
+/// its own reports the input's line numbers; the write order (and so the WAL order) is the input's.
 struct IngestPipeline {
     var chunkBytes = 8 << 20
     var maxErrors = 100
+    /// Threads that prepare chunks (at least 1).
+    var workers = IngestPipeline.defaultWorkers
+
+    /// One per core, at most 4: each chunk in flight holds its bytes and its batches.
+    static var defaultWorkers: Int { min(4, max(1, ProcessInfo.processInfo.activeProcessorCount)) }
 
     private enum Item: Sendable {
         case chunk(input: Int, PreparedChunk)
@@ -54,39 +63,61 @@ struct IngestPipeline {
     /// Ingests `inputs` in order through `sinks` (one per input); `progress` is told after each chunk.
     func run(_ inputs: [IngestInput], sinks: [IngestSink], progress: (IngestSummary) -> Void) throws -> IngestSummary {
         precondition(inputs.count == sinks.count, "BUG: \(inputs.count) inputs, \(sinks.count) sinks")
-        let queue = BoundedQueue<Item>(capacity: 2)
+        let workers = max(1, self.workers)
+        // Chunks read and not yet taken by a worker, and prepared chunks waiting for their turn to be written.
+        let raw = BoundedQueue<(number: Int, input: Int, chunk: LPChunk)>(capacity: workers)
+        let ready = ReorderBuffer<Item>(window: workers + 1)
         let chunkBytes = self.chunkBytes
         let reader = Thread {
+            var number = 0
+            defer {
+                raw.finish()
+                ready.finish(count: number)
+            }
             for (i, input) in inputs.enumerated() {
                 var chunks = ChunkReader(input.source, chunkBytes: chunkBytes)
                 do {
                     while let c = try chunks.next() {
-                        guard queue.push(.chunk(input: i, sinks[i].prepare(c))) else { return }
+                        guard raw.push((number, i, c)) else { return }
+                        number += 1
                     }
                 } catch {
-                    queue.push(.failed(input: i, message: "\(error)"))
-                    break
+                    if ready.put(number, .failed(input: i, message: "\(error)")) { number += 1 }
+                    return
                 }
             }
-            queue.finish()
         }
         reader.name = "tsdb-ingest-reader"
         reader.stackSize = 8 << 20
         reader.start()
+        for w in 0..<workers {
+            let worker = Thread {
+                while let (number, i, chunk) = raw.pop() {
+                    guard ready.put(number, .chunk(input: i, sinks[i].prepare(chunk))) else { return }
+                }
+            }
+            worker.name = "tsdb-ingest-parse-\(w)"
+            worker.stackSize = 8 << 20
+            worker.start()
+        }
 
         var summary = IngestSummary()
         let clock = Stopwatch()
-        while let item = queue.pop() {
+        func stop() {
+            ready.cancel()
+            raw.cancel()
+        }
+        while let item = ready.take() {
             switch item {
             case let .failed(i, message):
-                queue.cancel()
+                stop()
                 throw CLIError("\(inputs[i].name): \(message)")
             case let .chunk(i, prepared):
                 let report: IngestReport
                 do {
                     report = try sinks[i].write(prepared)
                 } catch {
-                    queue.cancel()
+                    stop()
                     throw error
                 }
                 summary.bytes += prepared.bytes
