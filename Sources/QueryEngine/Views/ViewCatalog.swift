@@ -211,11 +211,14 @@ final class ViewCatalog: @unchecked Sendable {
     /// for them, deletes the view's rows there and inserts the new ones, syncs the WAL once for all, then
     /// clears them. The ranges stay in `VIEWS` until the new rows are durable, so a crash anywhere redoes
     /// the whole step after restart; queries meanwhile answer those buckets from raw. Returns the rows written.
+    /// `foreground`: on every core; `background`: the background loop's step, which a deferral skips.
     @discardableResult
-    func maintain(_ names: [String], foreground: Bool = false) throws -> Int {
+    func maintain(_ names: [String], foreground: Bool = false, background: Bool = false) throws -> Int {
         try maintenanceLock.withLock {
             let taken: [(ViewDefinition, BucketRanges)] = lock.withLock {
-                names.compactMap { name in
+                // Deferred: a background step that was already due takes nothing (checked with the taking).
+                if deferred && background { return [] }
+                return names.compactMap { name in
                     guard let d = definitions[name], var r = records[name] else { return nil }
                     let ranges = r.pending.clipped(from: r.frozenBefore)
                     r.pending = BucketRanges()
@@ -289,7 +292,7 @@ final class ViewCatalog: @unchecked Sendable {
             let started = Self.clock()
             defer { lastStep = Self.clock() - started }
             do {
-                try maintainAll()
+                try maintain(names.filter { definition($0) != nil }, background: true)
                 lock.withLock { lastError = nil }
             } catch {
                 lock.withLock { lastError = "\(error)" }
