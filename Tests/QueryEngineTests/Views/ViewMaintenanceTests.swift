@@ -10,9 +10,9 @@ import TestSupport
 struct ViewMaintenanceTests {
     typealias T = MaterializedViewTests
 
-    /// The stored times of `view` (its bucket starts) as nanoseconds.
-    static func storedTimes(_ e: QueryEngine, _ view: String) throws -> [Int64] {
-        let r = try e.execute("SELECT time FROM \(view)", session: T.rawSession)
+    /// The stored bucket starts of `view` (its column `bucket`) as nanoseconds.
+    static func storedTimes(_ e: QueryEngine, _ view: String, bucket: String) throws -> [Int64] {
+        let r = try e.execute("SELECT \(bucket) FROM \(view)", session: T.rawSession)
         return r.rowCount == 0 ? [] : (0..<r.rowCount).map { r.columns[0].vector.int64s[$0] }
     }
 
@@ -30,7 +30,7 @@ struct ViewMaintenanceTests {
             if seed % 2 == 1 { try db.flush() }
             let catalog = ViewCatalog.of(db)
             let step = ViewMaintenance(catalog: catalog, definition: catalog.definition("hourly")!)
-            let stored = try Self.storedTimes(e, "hourly")
+            let stored = try Self.storedTimes(e, "hourly", bucket: "hour")
             #expect(!stored.isEmpty)
             let sept1 = try SQLTimestamp.parse("2026-09-01")
             for _ in 0..<40 {
