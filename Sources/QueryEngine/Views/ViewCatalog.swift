@@ -25,8 +25,11 @@ final class ViewCatalog: @unchecked Sendable {
     struct FileContents: Codable { var version = 1; var views: [Record] }
 
     let database: Database
-    /// Runs maintenance queries; it does not expand views (a view reads a stored table).
+    /// Runs maintenance queries; it does not expand views (a view reads a stored table). Half the cores:
+    /// the background loop shares the machine with the writers it follows.
     let engine: QueryEngine
+    /// Every core, for a step the caller waits on with nothing else running (a one-shot ingest's end).
+    let foregroundEngine: QueryEngine
     let path: String
     private let lock = NSCondition()
     private var records: [String: Record] = [:]
@@ -41,6 +44,9 @@ final class ViewCatalog: @unchecked Sendable {
     /// Serializes maintenance and view DDL.
     let maintenanceLock = NSLock()
     private var stop = false
+    /// While set, the background loop leaves pending buckets alone: a one-shot ingest materializes every
+    /// bucket it touched once, at its end, instead of a filling bucket again and again mid-ingest.
+    private var deferred = false
     /// The last background maintenance failure, for `tsdb_views`.
     private(set) var lastError: String?
 
@@ -50,8 +56,9 @@ final class ViewCatalog: @unchecked Sendable {
 
     private init(database: Database) {
         self.database = database
-        self.engine = QueryEngine(database: database, threads: max(1, ProcessInfo.processInfo.activeProcessorCount / 2),
-                                  attachingViews: false)
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        self.engine = QueryEngine(database: database, threads: max(1, cores / 2), attachingViews: false)
+        self.foregroundEngine = QueryEngine(database: database, threads: cores, attachingViews: false)
         self.path = database.path + "/VIEWS"
         load()
         database.addChangeListener { [weak self] c in try self?.changed(c) }
@@ -204,11 +211,14 @@ final class ViewCatalog: @unchecked Sendable {
     /// for them, deletes the view's rows there and inserts the new ones, syncs the WAL once for all, then
     /// clears them. The ranges stay in `VIEWS` until the new rows are durable, so a crash anywhere redoes
     /// the whole step after restart; queries meanwhile answer those buckets from raw. Returns the rows written.
+    /// `foreground`: on every core; `background`: the background loop's step, which a deferral skips.
     @discardableResult
-    func maintain(_ names: [String]) throws -> Int {
+    func maintain(_ names: [String], foreground: Bool = false, background: Bool = false) throws -> Int {
         try maintenanceLock.withLock {
             let taken: [(ViewDefinition, BucketRanges)] = lock.withLock {
-                names.compactMap { name in
+                // Deferred: a background step that was already due takes nothing (checked with the taking).
+                if deferred && background { return [] }
+                return names.compactMap { name in
                     guard let d = definitions[name], var r = records[name] else { return nil }
                     let ranges = r.pending.clipped(from: r.frozenBefore)
                     r.pending = BucketRanges()
@@ -223,7 +233,8 @@ final class ViewCatalog: @unchecked Sendable {
             var n = 0
             do {
                 try save()
-                for (d, ranges) in taken { n += try ViewMaintenance(catalog: self, definition: d).recompute(ranges) }
+                let e = foreground ? foregroundEngine : engine
+                for (d, ranges) in taken { n += try ViewMaintenance(catalog: self, definition: d, engine: e).recompute(ranges) }
                 // The views' rows must outlive a crash before the ranges leave `VIEWS`, whatever the durability setting.
                 try database.syncWAL()
             } catch {
@@ -248,10 +259,18 @@ final class ViewCatalog: @unchecked Sendable {
         }
     }
 
-    /// Brings every view up to date in one step (the CLI calls this before it exits; the background loop,
-    /// continuously).
-    public func maintainAll() throws {
-        try maintain(names.filter { definition($0) != nil })
+    /// Brings every view up to date in one step (the CLI calls this before it exits, `foreground`: on every
+    /// core; the background loop, continuously).
+    public func maintainAll(foreground: Bool = false) throws {
+        try maintain(names.filter { definition($0) != nil }, foreground: foreground)
+    }
+
+    /// Holds (or releases) the background loop; pending buckets stay answered from raw meanwhile.
+    func deferBackground(_ on: Bool) {
+        lock.withLock {
+            deferred = on
+            lock.broadcast()
+        }
     }
 
     /// Waits for changes and materializes them, a short moment after they come (so a stream of writes
@@ -263,9 +282,9 @@ final class ViewCatalog: @unchecked Sendable {
         while database.isOpen {
             let due: Bool = lock.withLock {
                 if stop { return false }
-                let waiting = records.values.contains { !$0.pending.isEmpty }
+                let waiting = !deferred && records.values.contains { !$0.pending.isEmpty }
                 if !waiting { _ = lock.wait(until: Date().addingTimeInterval(1)) }
-                return records.values.contains { !$0.pending.isEmpty }
+                return !deferred && records.values.contains { !$0.pending.isEmpty }
             }
             guard due else { continue }
             Thread.sleep(forTimeInterval: max(0.2, min(lastStep, 2)))
@@ -273,7 +292,7 @@ final class ViewCatalog: @unchecked Sendable {
             let started = Self.clock()
             defer { lastStep = Self.clock() - started }
             do {
-                try maintainAll()
+                try maintain(names.filter { definition($0) != nil }, background: true)
                 lock.withLock { lastError = nil }
             } catch {
                 lock.withLock { lastError = "\(error)" }
@@ -288,9 +307,16 @@ extension QueryEngine {
     /// `QueryEngine` does this too): call it before writing through the database directly.
     public static func attachMaterializedViews(_ database: Database) { _ = ViewCatalog.of(database) }
 
-    /// Materializes every pending bucket of every view of `database` now.
+    /// Materializes every pending bucket of every view of `database` now, on every core.
     public static func maintainMaterializedViews(_ database: Database) throws {
         guard !database.isReadOnly else { return }
-        try ViewCatalog.of(database).maintainAll()
+        try ViewCatalog.of(database).maintainAll(foreground: true)
+    }
+
+    /// Stops background maintenance of `database`'s views until `maintainMaterializedViews`: a one-shot
+    /// ingest calls this, so each bucket it touches is recomputed once at its end (queries meanwhile
+    /// answer the pending buckets from raw, so views stay exact).
+    public static func deferMaterializedViewMaintenance(_ database: Database) {
+        ViewCatalog.of(database).deferBackground(true)
     }
 }

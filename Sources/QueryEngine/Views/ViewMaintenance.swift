@@ -5,8 +5,15 @@ import Foundation
 struct ViewMaintenance {
     let catalog: ViewCatalog
     let definition: ViewDefinition
+    /// Runs the step's queries (the catalog's background or foreground engine).
+    let engine: QueryEngine
 
-    var engine: QueryEngine { catalog.engine }
+    init(catalog: ViewCatalog, definition: ViewDefinition, engine: QueryEngine? = nil) {
+        self.catalog = catalog
+        self.definition = definition
+        self.engine = engine ?? catalog.engine
+    }
+
     var database: Database { catalog.database }
     static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1e9) }
 
@@ -37,23 +44,31 @@ struct ViewMaintenance {
         let rows = try SelectRunner(engine: engine, now: now, control: nil, capsRows: false).run(q)
         let p = q.position
         let target = TableName(definition.name, at: p)
-        // A DELETE flushes the memtable first (delete marks live in segments): skipped when the view holds
-        // no rows there yet (buckets new to it, the usual case while data arrives in time order).
-        if holdsRows(in: ranges) {
+        // A DELETE flushes the memtable first (delete marks live in segments): it covers only the part of the
+        // ranges where the view holds rows (none for buckets new to it, the usual case while data arrives in
+        // time order).
+        let held = heldRanges(ranges)
+        if !held.isEmpty {
             _ = try DeleteRunner(engine: engine, now: now, control: nil)
-                .delete(DeleteStatement(table: target, where: ViewDefinition.predicate(ranges, column: TableSchema.timeColumn, at: p)))
+                .delete(DeleteStatement(table: target, where: ViewDefinition.predicate(held, column: TableSchema.timeColumn, at: p)))
         }
         guard rows.rowCount > 0 else { return 0 }
         return try Inserter(engine: engine, now: now).insert(rows, into: definition.name, columns: rows.columns.map(\.name), at: p)
     }
 
-    /// Whether the view's table may hold rows in `ranges` (a segment block or memtable rows overlapping them).
-    func holdsRows(in ranges: BucketRanges) -> Bool {
-        guard let first = ranges.intervals.first, let last = ranges.intervals.last else { return false }
+    /// The part of `ranges` where the view's table may hold rows: each range cut to the time span of the
+    /// segment blocks and memtable chunks that overlap it. Every stored row of `ranges` lies in it.
+    func heldRanges(_ ranges: BucketRanges) -> BucketRanges {
+        var out = BucketRanges()
+        guard let first = ranges.intervals.first, let last = ranges.intervals.last else { return out }
         let span = first.lo...(last.hi == .max ? .max : last.hi - 1)
-        guard let snap = database.snapshot(table: definition.name, range: span) else { return false }
-        return snap.rowGroups.contains { g in
-            ranges.intervals.contains { g.minTime < $0.hi && g.maxTime >= $0.lo }
+        guard let snap = database.snapshot(table: definition.name, range: span) else { return out }
+        for g in snap.rowGroups where g.rowCount > 0 {
+            let gHi = g.maxTime == .max ? Int64.max : g.maxTime + 1
+            for i in ranges.intervals where g.minTime < i.hi && gHi > i.lo {
+                out.insert(max(i.lo, g.minTime), min(i.hi, gHi))
+            }
         }
+        return out
     }
 }

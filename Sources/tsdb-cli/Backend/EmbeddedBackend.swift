@@ -62,7 +62,13 @@ final class EmbeddedBackend: Backend, @unchecked Sendable {
     var label: String { "\(root)/\(name)" }
 
     func makeIngestSink(precision: Precision, maxErrors: Int) -> IngestSink {
-        EmbeddedIngestSink(database: database, precision: precision, maxErrors: maxErrors)
+        deferViewMaintenance()
+        return EmbeddedIngestSink(database: database, precision: precision, maxErrors: maxErrors)
+    }
+
+    /// A one-shot ingest materializes its views once, in `close`, rather than in the background as it goes.
+    func deferViewMaintenance() {
+        if !readOnly { QueryEngine.deferMaterializedViewMaintenance(database) }
     }
 
     /// A query engine using `threads` cores (all by default).

@@ -25,6 +25,7 @@ enum BatchDestination {
         let backend = try global.openBackend(create: true, forWriting: true)
         if let remote = backend as? RemoteBackend { return (backend, .server(remote)) }
         guard let embedded = backend as? EmbeddedBackend else { throw CLIError("BUG: an unknown backend") }
+        embedded.deferViewMaintenance()
         return (backend, .database(embedded.database))
     }
 }
