@@ -52,6 +52,13 @@ public struct ResultColumn: Sendable {
     }
 
     public var type: ColumnType { vector.type }
+
+    /// The type a reader is shown under the column's name: `date` for a DATE, a tag is a `string` (a
+    /// server's CSV answer cannot tell them apart), else the vector's type.
+    public var typeName: String {
+        if dates != nil { return "date" }
+        return type == .symbol ? ColumnType.string.description : type.description
+    }
 }
 
 /// The PostgreSQL side of an array result column.
