@@ -77,4 +77,18 @@ import TestSupport
             #expect(views["pyarrow"]?.columns?[0] == days.map { String(try! SQLTimestamp.parse($0)) }, "\(views)")
         }
     }
+
+    /// An Excel date cell (openpyxl reads it as a datetime at midnight) in the `yyyy-mm-dd` format.
+    @Test func xlsxDateCells() throws {
+        try withEngine { e, dir in
+            let path = dir + "/dates.xlsx"
+            _ = try e.execute("COPY (SELECT time::DATE AS d, CASE WHEN n = 1 THEN NULL ELSE DATE '2026-09-01' END AS maybe FROM plays ORDER BY time) TO '\(path)' (FORMAT xlsx)", now: Self.now)
+            let sheet = try XLSXReadback.read(path)[0]
+            #expect(sheet.rows.map { $0.first ?? nil } == [.text("d"), .date("1969-12-31T00:00:00.000000"), .date("2026-01-01T00:00:00.000000"),
+                                                          .date("2026-01-02T00:00:00.000000"), .date("2026-01-03T00:00:00.000000")])
+            #expect(sheet.rows[3].count < 2 || sheet.rows[3][1] == nil)
+            #expect(sheet.rows[1][1] == .date("2026-09-01T00:00:00.000000"))
+            #expect(sheet.formats[0] == ["yyyy-mm-dd", "yyyy-mm-dd"])
+        }
+    }
 }
