@@ -18,6 +18,16 @@ import TestSupport
         #expect(out == "2025-11-21|2026-10-01|\n", "\(out)")
     }
 
+    /// The HTTP API prints a DATE as `YYYY-MM-DD`, in CSV and as a JSON string.
+    @Test func httpPrintsDates() throws {
+        let s = try Self.server()
+        defer { s.stop() }
+        let sql = "SELECT time::DATE AS d, DATE '2026-09-01' - time::DATE AS n FROM plays ORDER BY time LIMIT 1"
+        #expect(try PGClientTests.httpRows(s, sql) == [["2025-11-21", "284"]])
+        let r = try s.client().request("GET", "/api/v3/query_sql?db=pg&format=jsonl&q=\(urlEncode(sql))", headers: s.auth)
+        #expect(r.status == 200 && r.text.hasPrefix(#"{"d":"2025-11-21","n":284}"#), "\(r.text)")
+    }
+
     @Test func pythonDriversDecodeDates() throws {
         let s = try Self.server()
         defer { s.stop() }
