@@ -78,7 +78,9 @@ def column_kind(t):
         return "float"
     if pa.types.is_string(t) or pa.types.is_large_string(t):
         return "string"
-    if pa.types.is_timestamp(t) or pa.types.is_date(t):
+    if pa.types.is_date(t):
+        return "date"
+    if pa.types.is_timestamp(t):
         return "time"
     if pa.types.is_null(t):
         return "null"
@@ -93,10 +95,10 @@ def column_cells(col, kind):
     if pa.types.is_dictionary(t):
         col = col.cast(t.value_type)
         t = t.value_type
+    if kind == "date":
+        # A DATE as its text (YYYY-MM-DD), which tsdb prints too.
+        return [None if v is None else v.isoformat() for v in col.cast(pa.date32()).to_pylist()]
     if kind == "time":
-        if pa.types.is_date(t):
-            days = col.cast(pa.date32()).cast(pa.int32()).to_pylist()
-            return [None if d is None else str(d * 86_400_000_000_000) for d in days]
         scale = {"s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}[t.unit]
         return [None if v is None else str(v * scale) for v in col.cast(pa.int64()).to_pylist()]
     if kind == "interval":
@@ -225,7 +227,7 @@ class Generator:
 
     # -- predicates
     def atom(self):
-        k = self.rng.randrange(22)
+        k = self.rng.randrange(23)
         cmp = self.pick(["=", "<>", "<", "<=", ">", ">="])
         if k == 0:
             c = self.pick(TAGS_LOW + ["artist", "track"])
@@ -290,6 +292,11 @@ class Generator:
             return f"platform || '-' || device = '{self.pick(self.pools['platform'])}-{self.pick(self.pools['device'])}'"
         if k == 21:
             return f"time_bucket(INTERVAL '1 day', time) = '{self.day_literal()}'"
+        if k == 22:
+            op = self.pick(["=", "<", ">=", "<>"])
+            return self.pick([f"time::DATE {op} DATE '{self.day_literal()}'", f"time {op} DATE '{self.day_literal()}'",
+                              f"CAST(time AS DATE) BETWEEN DATE '{self.day_literal()}' AND DATE '{self.day_literal()}' + 3",
+                              f"DATE '{self.day_literal()}' - time::DATE < {self.rng.randrange(1, 40)}"])
         return f"country IN ('BR', 'MX', 'AR', 'US') AND device {self.pick(['=', '<>'])} 'mobile'"
 
     def day_literal(self):
@@ -307,7 +314,7 @@ class Generator:
 
     # -- select items
     def key(self):
-        k = self.rng.randrange(19)
+        k = self.rng.randrange(20)
         if k == 16:
             return Item(self.pick(["date_part('dow', time)", "extract(hour FROM time)", "date_part('isodow', time)",
                                    "extract(week FROM time)", "date_part('quarter', time)", "extract(doy FROM time)"]),
@@ -328,6 +335,12 @@ class Generator:
             return Item("duration_ms // 60000", "int", "minutes")
         if k == 14:
             return Item(self.pick(["platform || '-' || device", '"device"', '"country"']), "string", self.pick([None, "combo"]))
+        if k == 19:  # DATEs (issue 11): a day as a DATE, fixed-date arithmetic on it
+            e, kind = self.pick([("time::DATE", "date"), ("CAST(time AS DATE)", "date"), ("time::DATE + 1", "date"),
+                                 ("last_day(time)", "date"), (f"DATE '{self.day_literal()}' - time::DATE", "int"),
+                                 ("time_bucket(INTERVAL '7 days', time::DATE)", "date"), ("dayname(time::DATE)", "string"),
+                                 ("time::DATE + INTERVAL '12 hours'", "time"), ("date_trunc('month', time::DATE)", "time")])
+            return Item(e, kind, self.pick([None, "day", "d"]))
         if k == 15:
             return Item(self.pick([f"time_bucket(INTERVAL '{self.pick(['6 hours', '30 minutes', '1 month', '2 days'])}', time)",
                                    "date_trunc('day', time + INTERVAL '1 hour')",
@@ -378,7 +391,8 @@ class Generator:
         ("bool_and(liked)", "bool"), ("bool_or(skipped)", "bool"), ("bool_and(duration_ms > 30000)", "bool"),
         ("count(*) FILTER (WHERE liked)", "int"), ("sum(duration_ms) FILTER (WHERE platform = 'spotify')", "int"),
         ("median(duration_ms) FILTER (WHERE completed)", "float"), ("count(DISTINCT user_id) FILTER (WHERE skipped)", "int"),
-        ("max(time) FILTER (WHERE liked)", "time"), ("avg(revenue) FILTER (WHERE duration_ms > 200000)", "float"),
+        ("max(time) FILTER (WHERE liked)", "time"), ("min(time::DATE)", "date"), ("max(CAST(time AS DATE))", "date"),
+        ("count(DISTINCT time::DATE)", "int"), ("max(time::DATE) - min(time::DATE)", "int"), ("avg(revenue) FILTER (WHERE duration_ms > 200000)", "float"),
     ]
 
     def agg(self, i):
@@ -468,7 +482,9 @@ class Generator:
              Item("strftime(time, '%Y-%m-%d %H:%M:%S')", "string", "stamp"), Item("epoch_ms(time)", "int", "ms_since"),
              Item("date_part('epoch', time)", "float", "epoch_s"), Item("extract(minute FROM time)", "int", "minute"),
              Item("time AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York'", "time", "ny"),
-             Item("timezone('Europe/Berlin', time)", "time", "berlin_instant")]
+             Item("timezone('Europe/Berlin', time)", "time", "berlin_instant"),
+             Item("time::DATE", "date", "day_date"), Item("DATE '2026-09-01' - time::DATE", "int", "days_to"),
+             Item("strftime(time::DATE, '%d/%m/%Y')", "string", "dmy")]
 
     def plain_query(self):
         if self.r() < 0.06:

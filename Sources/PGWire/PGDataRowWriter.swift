@@ -111,6 +111,30 @@ public struct PGDataRowWriter {
         lengthPrefixed { b in Self.timestampText(micros: micros, zone: type.oid == PGType.timestamptz.oid, &b) }
     }
 
+    /// A date (days since 1970-01-01) as `date`: text `YYYY-MM-DD` (DateStyle ISO), binary int4 days
+    /// since 2000-01-01 (`date_send`).
+    public mutating func writeDate(days: Int64, _ format: PGFormat) {
+        if format == .binary {
+            buffer.writeInteger(Int32(4))
+            buffer.writeInteger(Int32(truncatingIfNeeded: days &- PGTime.epochOffsetDays))
+            return
+        }
+        lengthPrefixed { b in Self.dateText(days: days, &b) }
+    }
+
+    /// `YYYY-MM-DD` (`YYYY-MM-DD BC` before year 1), as `date_out` writes it.
+    static func dateText(days: Int64, _ b: inout ByteBuffer) {
+        let (y, m, d) = PGTime.civil(fromDays: days)
+        if y <= 0 {
+            fixed(1 - y, width: 4, &b)
+        } else {
+            if y >= 10_000 { decimal(y, &b) } else { fixed(y, width: 4, &b) }
+        }
+        b.writeInteger(UInt8(ascii: "-")); fixed(m, width: 2, &b)
+        b.writeInteger(UInt8(ascii: "-")); fixed(d, width: 2, &b)
+        if y <= 0 { b.writeString(" BC") }
+    }
+
     /// An interval of months, days and microseconds.
     public mutating func writeInterval(months: Int32, days: Int32, micros: Int64, _ format: PGFormat) {
         if format == .binary {

@@ -11,7 +11,8 @@ import Darwin
 /// NaN is left out of a DOUBLE's min/max, and a zero min is written -0.0 and a zero max +0.0, as the
 /// specification asks).
 enum ChunkStatistics {
-    static func compute(_ v: ColumnVector, dictionary: ByteDictionary?) -> ParquetStatistics {
+    /// `int32`: an `.int64` vector written as INT32 (a DATE's days): its min/max are 4 bytes.
+    static func compute(_ v: ColumnVector, dictionary: ByteDictionary?, int32: Bool = false) -> ParquetStatistics {
         var s = ParquetStatistics(nullCount: Int64(v.nullCount))
         let validity = v.validity
         func valid(_ r: Int) -> Bool { validity?[r] ?? true }
@@ -20,7 +21,9 @@ enum ChunkStatistics {
         case .time, .int64:
             var lo = Int64.max, hi = Int64.min, any = false
             for r in 0..<v.count where valid(r) { let x = v.int64s[r]; lo = min(lo, x); hi = max(hi, x); any = true }
-            if any { s.minValue = le(lo); s.maxValue = le(hi) }
+            if any {
+                if int32 { s.minValue = le(Int32(truncatingIfNeeded: lo)); s.maxValue = le(Int32(truncatingIfNeeded: hi)) } else { s.minValue = le(lo); s.maxValue = le(hi) }
+            }
         case .uint64:
             var lo = UInt64.max, hi = UInt64.min, any = false
             for r in 0..<v.count where valid(r) { let x = v.uint64s[r]; lo = min(lo, x); hi = max(hi, x); any = true }

@@ -19,7 +19,8 @@ struct ColumnChunkEncoder {
     }
 
     var physicalType: PhysicalType {
-        switch column.type {
+        if column.date { return .int32 }
+        return switch column.type {
         case .time, .int64, .uint64: .int64
         case .float64: .double
         case .bool: .boolean
@@ -68,7 +69,7 @@ struct ColumnChunkEncoder {
             path: [column.name], codec: options.compression, numValues: Int64(v.count),
             totalUncompressedSize: uncompressedTotal, totalCompressedSize: compressedTotal,
             dataPageOffset: dataOffset, dictionaryPageOffset: dictionaryOffset,
-            statistics: ChunkStatistics.compute(v, dictionary: dictionary))
+            statistics: ChunkStatistics.compute(v, dictionary: dictionary, int32: column.date))
         return ColumnChunk(fileOffset: start, metaData: meta)
     }
 
@@ -130,6 +131,13 @@ struct ColumnChunkEncoder {
     /// The PLAIN encoding of the non-NULL values of `rows`.
     mutating func appendPlain(_ v: ColumnVector, _ rows: Range<Int>) {
         let validity = v.validity
+        if column.date {
+            // Days fit INT32 (a DATE's range is ±5.8 million years).
+            for r in rows where validity?[r] ?? true {
+                withUnsafeBytes(of: Int32(truncatingIfNeeded: v.int64s[r]).littleEndian) { body.append(contentsOf: $0) }
+            }
+            return
+        }
         switch v.type {
         case .time, .int64:
             appendFixed(v.int64s, rows, validity)

@@ -48,7 +48,7 @@ enum PageType: Int32 {
 
 /// ConvertedType values tsdb writes or recognises (parquet.thrift `ConvertedType`).
 enum ConvertedType: Int32 {
-    case utf8 = 0, timestampMillis = 9, timestampMicros = 10, uint8 = 11, uint16 = 12, uint32 = 13, uint64 = 14
+    case utf8 = 0, date = 6, timestampMillis = 9, timestampMicros = 10, uint8 = 11, uint16 = 12, uint32 = 13, uint64 = 14
     case int8 = 15, int16 = 16, int32 = 17, int64 = 18
 }
 

@@ -5,10 +5,14 @@ import ColumnStore
 public struct ParquetColumn: Sendable, Equatable {
     public var name: String
     public var type: ColumnType
+    /// An `.int64` column of days since 1970-01-01, written as INT32 annotated DATE.
+    public var date: Bool
 
-    public init(name: String, type: ColumnType) {
+    public init(name: String, type: ColumnType, date: Bool = false) {
+        precondition(!date || type == .int64, "BUG: a DATE column's days are an .int64 vector")
         self.name = name
         self.type = type
+        self.date = date
     }
 }
 
@@ -30,7 +34,8 @@ public struct ParquetWriterOptions: Sendable {
 /// Writes column vectors as a Parquet file (format version 1 data pages, flat schema, every column
 /// OPTIONAL) to a byte sink, a row group at a time, so memory stays bounded by one row group.
 ///
-/// Types map as: `.time` → INT64 TIMESTAMP(NANOS, UTC); `.int64` → INT64; `.uint64` → INT64
+/// Types map as: `.time` → INT64 TIMESTAMP(NANOS, UTC); `.int64` → INT64 (INT32 DATE for a `date`
+/// column); `.uint64` → INT64
 /// annotated UINT_64 / INTEGER(64, unsigned); `.float64` → DOUBLE; `.bool` → BOOLEAN; `.string` →
 /// BYTE_ARRAY STRING, dictionary encoded unless its distinct values are too large.
 public final class ParquetWriter {
@@ -135,6 +140,10 @@ public final class ParquetWriter {
         case .time:
             e.type = .int64
             e.logicalType = .timestamp(utc: true, unit: .nanos)
+        case .int64 where c.date:
+            e.type = .int32
+            e.convertedType = ConvertedType.date.rawValue
+            e.logicalType = .other(6)  // DateType
         case .int64:
             e.type = .int64
         case .uint64:

@@ -13,6 +13,9 @@ public final class XLSXSheet {
     let names: [String]
     let headerFormat: UnsafeMutablePointer<lxw_format>
     let timeFormat: UnsafeMutablePointer<lxw_format>
+    let dateFormat: UnsafeMutablePointer<lxw_format>
+    /// Whether each column is a DATE (`.int64` days since 1970-01-01, written as an Excel date).
+    let isDate: [Bool]
     /// The next row to write (row 0 is the header).
     public private(set) var nextRow: UInt32 = 1
     /// Each column's widest cell so far, in characters (for the column widths).
@@ -26,12 +29,15 @@ public final class XLSXSheet {
     static let maxWidth = 60
 
     init(_ sheet: UnsafeMutablePointer<lxw_worksheet>, types: [ColumnType], names: [String],
-         header: UnsafeMutablePointer<lxw_format>, time: UnsafeMutablePointer<lxw_format>) {
+         header: UnsafeMutablePointer<lxw_format>, time: UnsafeMutablePointer<lxw_format>,
+         date: UnsafeMutablePointer<lxw_format>, dates: Set<Int>) {
         self.sheet = sheet
         self.types = types
         self.names = names
         headerFormat = header
         timeFormat = time
+        dateFormat = date
+        isDate = names.indices.map { dates.contains($0) }
         widths = names.map { $0.count }
     }
 
@@ -86,6 +92,10 @@ public final class XLSXSheet {
                 let rc: lxw_error
                 var width = 0
                 switch v.type {
+                case .int64 where isDate[c]:
+                    // Excel's serial day: days since 1899-12-30.
+                    rc = worksheet_write_number(sheet, r, col, Double(v.int64s[i] + 25_569), dateFormat)
+                    width = XLSXWorkbook.dateNumberFormat.count
                 case .int64:
                     let x = v.int64s[i]
                     rc = x.magnitude <= Self.exactIntegers ? worksheet_write_number(sheet, r, col, Double(x), nil)

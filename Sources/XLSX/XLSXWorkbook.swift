@@ -19,9 +19,12 @@ public final class XLSXWorkbook {
     /// Shared cell formats: the bold header, and timestamps as dates.
     let headerFormat: UnsafeMutablePointer<lxw_format>
     let timeFormat: UnsafeMutablePointer<lxw_format>
+    let dateFormat: UnsafeMutablePointer<lxw_format>
 
     /// Excel's number format for timestamps: UTC date and time to the millisecond (Excel's resolution).
     public static let timeNumberFormat = "yyyy-mm-dd hh:mm:ss.000"
+    /// Excel's number format for dates (a DATE column's cells).
+    public static let dateNumberFormat = "yyyy-mm-dd"
 
     public init(path: String) throws {
         self.path = path
@@ -41,15 +44,17 @@ public final class XLSXWorkbook {
         format_set_bold(headerFormat)
         timeFormat = workbook_add_format(book)
         format_set_num_format(timeFormat, Self.timeNumberFormat)
+        dateFormat = workbook_add_format(book)
+        format_set_num_format(dateFormat, Self.dateNumberFormat)
     }
 
     /// A new sheet named `name` (Excel allows 31 characters, none of `[]:*?/\`), with a bold header row
-    /// of `columns`' names.
-    public func addSheet(name: String, columns: [ColumnType], names: [String]) throws -> XLSXSheet {
+    /// of `columns`' names; the `.int64` columns at `dates` hold days since 1970-01-01, written as Excel dates.
+    public func addSheet(name: String, columns: [ColumnType], names: [String], dates: Set<Int> = []) throws -> XLSXSheet {
         guard let book else { preconditionFailure("BUG: sheet added to a closed workbook") }
         guard columns.count <= Int(LXW_COL_MAX) else { throw XLSXError("an Excel sheet holds at most \(LXW_COL_MAX) columns, the result has \(columns.count)") }
         guard let ws = workbook_add_worksheet(book, name) else { throw XLSXError("cannot add sheet '\(name)'") }
-        let sheet = XLSXSheet(ws, types: columns, names: names, header: headerFormat, time: timeFormat)
+        let sheet = XLSXSheet(ws, types: columns, names: names, header: headerFormat, time: timeFormat, date: dateFormat, dates: dates)
         try sheet.writeHeader()
         sheets.append(sheet)
         return sheet

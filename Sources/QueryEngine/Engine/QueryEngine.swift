@@ -64,7 +64,7 @@ public final class QueryEngine: @unchecked Sendable {
 
     /// `describe`, with each array column's element type and whether a column is a record (the column
     /// itself is `.string`: its text).
-    public func describeColumns(_ sql: String, session: QuerySession = QuerySession()) throws -> [(name: String, type: ColumnType, arrayElement: ValueType?, record: Bool)] {
+    public func describeColumns(_ sql: String, session: QuerySession = QuerySession()) throws -> [(name: String, type: ColumnType, arrayElement: ValueType?, record: Bool, date: Bool)] {
         let clock = Int64(Date().timeIntervalSince1970 * 1e9)
         return try StatementRunner(engine: self, now: clock, control: nil, session: session).describeColumns(sql)
     }

@@ -81,7 +81,7 @@ struct StatementRunner {
 extension StatementRunner {
     /// The result columns of `sql` (after any leading SET of session settings), without running it; an
     /// array column with its element type.
-    func describeColumns(_ sql: String) throws -> [(name: String, type: ColumnType, arrayElement: ValueType?, record: Bool)] {
+    func describeColumns(_ sql: String) throws -> [(name: String, type: ColumnType, arrayElement: ValueType?, record: Bool, date: Bool)] {
         if case let .run(rest, s) = try engine.splitSession(sql, session), rest != sql {
             var runner = self
             runner.session = s
@@ -92,13 +92,13 @@ extension StatementRunner {
         if case let .select(s) = statement {
             let root = try QueryPlanner(engine: engine, now: now, control: control, session: session).plan(s)
             return root.columns.map { c in
-                if case let .array(e) = c.type { return (c.name, .string, e, false) }
-                if case .record = c.type { return (c.name, .string, nil, true) }
-                // An INTERVAL leaves as its text (`ResultColumn`).
-                return (c.name, c.type == .interval ? .string : c.type.columnType, nil, false)
+                if case let .array(e) = c.type { return (c.name, .string, e, false, false) }
+                if case .record = c.type { return (c.name, .string, nil, true, false) }
+                // An INTERVAL leaves as its text, a DATE as its text beside its days (`ResultColumn`).
+                return (c.name, c.type == .interval || c.type == .date ? .string : c.type.columnType, nil, false, c.type == .date)
             }
         }
-        return try describe(sql).map { ($0.name, $0.type, nil, false) }
+        return try describe(sql).map { ($0.name, $0.type, nil, false, false) }
     }
 
     func describe(_ sql: String) throws -> [(name: String, type: ColumnType)] {
@@ -116,7 +116,7 @@ extension StatementRunner {
         case let .select(s):
             // Planning runs nothing (subqueries are plan nodes): the tree's columns are the answer's.
             let root = try QueryPlanner(engine: engine, now: now, control: control, session: session).plan(s)
-            return root.columns.map { ($0.name, $0.type == .interval ? .string : $0.type.columnType) }
+            return root.columns.map { ($0.name, $0.type == .interval || $0.type == .date ? .string : $0.type.columnType) }
         case .explain, .explainAnalyze: return [("plan", .string)]
         case .showTables: return [("name", .string)]
         case .describe: return [("column_name", .string), ("column_type", .string), ("kind", .string)]

@@ -318,7 +318,7 @@ enum Evaluator {
         let cols = values.map { $0.constant.map { Vec.broadcast($0, type: t, count: n) } ?? $0.materialized() }
         var out = ColumnVector(type: t.columnType, capacity: n)
         switch t {
-        case .int, .int32, .time, .interval:
+        case .int, .int32, .time, .interval, .date:
             out.int64s = (0..<n).map { cols[Int(pick[$0])].int64s[$0] }
         case .uint:
             out.uint64s = (0..<n).map { cols[Int(pick[$0])].uint64s[$0] }

@@ -36,6 +36,7 @@ enum GroupKey {
         // An array key is its encoding, the bytes its vector holds.
         case let .array(a): return ArrayCoding.encode(a).withUnsafeBytes { word(string: $0, strings, &pool) }
         case let .interval(i): return word(int: IntervalValues.nanoseconds(i) ?? .max)
+        case let .date(d): return word(int: d)
         case let .record(r): return RecordCoding.encode(r).withUnsafeBytes { word(string: $0, strings, &pool) }
         }
     }

@@ -353,7 +353,7 @@ final class HashAggregate: @unchecked Sendable {  // one thread at a time; merge
                 case .pooled: pool.withBytes(UInt32(word)) { col.append(string: $0) }
                 default:
                     switch t {
-                    case .int, .int32, .time, .interval: col.append(int64: Int64(bitPattern: word))
+                    case .int, .int32, .time, .interval, .date: col.append(int64: Int64(bitPattern: word))
                     case .uint: col.append(uint64: word)
                     case .double: col.append(float64: Double(bitPattern: word))
                     case .bool: col.append(bool: word != 0)

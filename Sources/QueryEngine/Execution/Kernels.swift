@@ -10,9 +10,9 @@ enum Kernels {
         if a.constant != nil { return try compare(op.flipped, b, a, n) }
         let validity = andValidity(a.col.validity, b.col.validity)
         switch a.type {
-        case .int, .int32, .time, .interval:
+        case .int, .int32, .time, .interval, .date:
             if let c = b.constant {
-                let s: Int64 = switch c { case let .int(x), let .time(x): x; case let .interval(i): IntervalValues.nanoseconds(i) ?? 0; default: 0 }
+                let s: Int64 = switch c { case let .int(x), let .time(x), let .date(x): x; case let .interval(i): IntervalValues.nanoseconds(i) ?? 0; default: 0 }
                 return Vec.bools(cmpScalar(op, a.col.int64s, s, n), validity)
             }
             return Vec.bools(cmpVector(op, a.col.int64s, b.col.int64s, n), validity)
@@ -120,7 +120,7 @@ enum Kernels {
     static func compareValues(_ op: CompareOp, _ a: Value, _ b: Value) -> Value {
         switch (a, b) {
         case (.null, _), (_, .null): return .null
-        case let (.int(x), .int(y)), let (.time(x), .time(y)): return .bool(test(op, x, y))
+        case let (.int(x), .int(y)), let (.time(x), .time(y)), let (.date(x), .date(y)): return .bool(test(op, x, y))
         case let (.uint(x), .uint(y)): return .bool(test(op, x, y))
         case let (.bool(x), .bool(y)): return .bool(test(op, x ? 1 : 0, y ? 1 : 0))
         case let (.string(x), .string(y)):
@@ -333,7 +333,16 @@ enum Kernels {
         case (.bool, .int): out.int64s = v.col.bools.map { Int64($0) }
         case (.int, .bool): out.bools = v.col.int64s.map { $0 != 0 ? 1 : 0 }
         case (.double, .bool): out.bools = v.col.float64s.map { $0 != 0 ? 1 : 0 }
-        case (.time, .int), (.int, .time): out.int64s = v.col.int64s
+        case (.time, .int), (.int, .time), (.date, .int), (.int, .date): out.int64s = v.col.int64s
+        case (.time, .date): out.int64s = v.col.int64s.map(SQLDate.floorDays)
+        case (.date, .time):
+            out.int64s = try v.col.int64s.enumerated().map { i, d in v.col.isNull(i) ? 0 : try SQLDate.checkedMidnight(d) }
+        case (.string, .date):
+            for i in 0..<n {
+                if v.col.isNull(i) { out.appendNulls(1); continue }
+                do { out.append(int64: try SQLDate.parse(v.string(i))) } catch { throw QueryError(error.message) }
+            }
+            return Vec(type: t, col: out)
         case (_, .string):
             for i in 0..<n {
                 if v.col.isNull(i) { out.appendNulls(1); continue }
@@ -345,6 +354,7 @@ enum Kernels {
                 case let .time(t): SQLTimestamp.format(t)
                 case let .string(s): s
                 case let .interval(i): IntervalValues.text(i)
+                case let .date(d): SQLDate.format(d)
                 default: ""
                 }
                 out.append(string: s)
@@ -393,8 +403,10 @@ enum Kernels {
         }
         var out = [UInt8](repeating: 0, count: n)
         switch v.type {
-        case .int, .int32, .time:
-            let set = Set(present.compactMap { v -> Int64? in if case let .int(x) = v { x } else if case let .time(x) = v { x } else { nil } })
+        case .int, .int32, .time, .date:
+            let set = Set(present.compactMap { v -> Int64? in
+                switch v { case let .int(x), let .time(x), let .date(x): x; default: nil }
+            })
             for i in 0..<n { out[i] = set.contains(v.col.int64s[i]) ? 1 : 0 }
         case .uint:
             let set = Set(present.compactMap { v -> UInt64? in if case let .uint(x) = v { x } else { nil } })

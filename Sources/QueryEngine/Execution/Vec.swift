@@ -43,6 +43,7 @@ struct Vec: @unchecked Sendable {
         case .bool: return .bool(col.bools[i] != 0)
         case .int, .int32: return .int(col.int64s[i])
         case .time: return .time(col.int64s[i])
+        case .date: return .date(col.int64s[i])
         case .uint: return .uint(col.uint64s[i])
         case .double: return .double(col.float64s[i])
         case .string: return .string(string(i))
@@ -88,7 +89,7 @@ struct Vec: @unchecked Sendable {
         switch v {
         case .null: out.appendNulls(count)
         case let .bool(b): out.bools = [UInt8](repeating: b ? 1 : 0, count: count); out._setCount(count)
-        case let .int(x), let .time(x): out.int64s = [Int64](repeating: x, count: count); out._setCount(count)
+        case let .int(x), let .time(x), let .date(x): out.int64s = [Int64](repeating: x, count: count); out._setCount(count)
         case let .uint(x): out.uint64s = [UInt64](repeating: x, count: count); out._setCount(count)
         case let .double(x): out.float64s = [Double](repeating: x, count: count); out._setCount(count)
         case var .string(s):

@@ -40,7 +40,7 @@ enum ScalarFunctions {
         switch v {
         case .null: out.appendNulls(1)
         case let .bool(b): out.append(bool: b)
-        case let .int(x), let .time(x): out.append(int64: x)
+        case let .int(x), let .time(x), let .date(x): out.append(int64: x)
         case let .uint(x): out.append(uint64: x)
         case let .double(x): out.append(float64: x)
         case let .string(s): out.append(string: s)

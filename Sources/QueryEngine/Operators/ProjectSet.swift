@@ -150,20 +150,19 @@ final class ProjectSet: Operator {
         return (a.int64s[r], b.int64s[r], s)
     }
 
-    /// Calls `body` with each time of a TIMESTAMP series in row `r` (each from the start, so month
-    /// steps do not drift, as `SeriesScan` steps).
+    /// Calls `body` with each time of a TIMESTAMP series in row `r`, each step from the last value as
+    /// `SeriesScan` (and DuckDB) steps.
     static func forEachTime(_ input: Batch, _ r: Int, _ start: Int, _ stop: Int, _ step: SQLInterval, _ body: (Int64) -> Void) throws {
         let a = input.columns[start], b = input.columns[stop]
         if a.isNull(r) || b.isNull(r) { return }
         let first = a.int64s[r], last = b.int64s[r]
         let forward = try TimeArithmetic.add(first, step, negate: false) > first
-        var x = first, k: Int64 = 0, n = 0
+        var x = first, n = 0
         while forward ? x <= last : x >= last {
             body(x)
             n += 1
             if n > SeriesScan.maxRows { throw QueryError("the series has more than \(SeriesScan.maxRows) rows") }
-            k += 1
-            guard let next = SeriesScan.times(step, k).flatMap({ try? TimeArithmetic.add(first, $0, negate: false) }) else { break }
+            guard let next = try? TimeArithmetic.add(x, step, negate: false) else { break }
             x = next
         }
     }

@@ -41,27 +41,17 @@ final class SeriesScan: Operator {
         case let .time(start, stop, step):
             var out = ColumnVector(type: .time)
             var x = start
-            var k: Int64 = 0
             let forward = try TimeArithmetic.add(start, step, negate: false) > start
             while forward ? (inclusive ? x <= stop : x < stop) : (inclusive ? x >= stop : x > stop) {
                 out.append(int64: x)
                 if out.count > Self.maxRows { throw QueryError("the series has more than \(Self.maxRows) rows") }
-                k += 1
-                // From the start each time, so month steps don't drift (Jan 31 + 1 month + 1 month).
-                guard let next = Self.times(step, k).flatMap({ try? TimeArithmetic.add(start, $0, negate: false) }) else { break }
+                // Each step from the last value, as DuckDB steps: month steps drift where a day is clamped
+                // (Jan 31, Feb 28, Mar 28…).
+                guard let next = try? TimeArithmetic.add(x, step, negate: false) else { break }
                 x = next
             }
             try context.charge(MemorySize.of(out))
             return Batch(columns: [out], rowCount: out.count)
         }
-    }
-
-    /// `i` × `k`, or nil when a part overflows.
-    static func times(_ i: SQLInterval, _ k: Int64) -> SQLInterval? {
-        let (m, o1) = Int64(i.months).multipliedReportingOverflow(by: k)
-        let (d, o2) = Int64(i.days).multipliedReportingOverflow(by: k)
-        let (n, o3) = i.nanoseconds.multipliedReportingOverflow(by: k)
-        guard !o1, !o2, !o3, let m32 = Int32(exactly: m), let d32 = Int32(exactly: d) else { return nil }
-        return SQLInterval(months: m32, days: d32, nanoseconds: n)
     }
 }

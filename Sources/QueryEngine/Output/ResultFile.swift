@@ -39,7 +39,7 @@ public final class ResultFile {
         switch format {
         case .parquet(let options):
             if parquet == nil { parquet = try ParquetFileWriter(path: path, columns: ResultParquet.columns(of: batch), options: options) }
-            try parquet!.write(batch.columns.map(\.vector), rows: 0..<batch.rowCount)
+            try parquet!.write(ResultParquet.vectors(of: batch), rows: 0..<batch.rowCount)
         case let .text(f, header):
             if text == nil {
                 let fd = try FileIO.open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC)

@@ -5,7 +5,12 @@ import Parquet
 public enum ResultParquet {
     /// The Parquet columns of `result`.
     public static func columns(of result: QueryResult) -> [ParquetColumn] {
-        result.columns.map { ParquetColumn(name: $0.name, type: $0.type == .symbol ? .string : $0.type) }
+        result.columns.map { $0.dates != nil ? ParquetColumn(name: $0.name, type: .int64, date: true) : ParquetColumn(name: $0.name, type: $0.type == .symbol ? .string : $0.type) }
+    }
+
+    /// The vectors written for `result`'s columns (a DATE's days, not its text), in `columns(of:)`'s order.
+    public static func vectors(of result: QueryResult) -> [ColumnVector] {
+        result.columns.map { $0.dates ?? $0.vector }
     }
 
     /// Writes `result` to a Parquet file at `path` (atomically: a failed write leaves no file).
@@ -13,7 +18,7 @@ public enum ResultParquet {
                              options: ParquetWriterOptions = ParquetWriterOptions()) throws {
         let file = try ParquetFileWriter(path: path, columns: columns(of: result), options: options)
         do {
-            try file.write(result.columns.map(\.vector), rows: 0..<result.rowCount)
+            try file.write(vectors(of: result), rows: 0..<result.rowCount)
             try file.finish()
         } catch {
             file.abandon()
@@ -25,7 +30,7 @@ public enum ResultParquet {
     public static func bytes(_ result: QueryResult, options: ParquetWriterOptions = ParquetWriterOptions()) throws -> [UInt8] {
         var out: [UInt8] = []
         let writer = try ParquetWriter(columns: columns(of: result), options: options) { out.append(contentsOf: $0) }
-        try writer.write(result.columns.map(\.vector), rows: 0..<result.rowCount)
+        try writer.write(vectors(of: result), rows: 0..<result.rowCount)
         try writer.finish()
         return out
     }

@@ -22,15 +22,16 @@ public final class ResultWorkbook {
     /// its columns.
     public func begin(query: String, columns: QueryResult, ranAt: Int64 = Int64(Date().timeIntervalSince1970 * 1e9)) throws {
         let name = results == 1 ? "Result" : "Result \(notes.count + 1)"
-        sheet = try book.addSheet(name: name, columns: columns.columns.map { $0.type == .symbol ? .string : $0.type },
-                                  names: columns.columns.map(\.name))
+        sheet = try book.addSheet(name: name, columns: columns.columns.map { $0.dates != nil ? .int64 : $0.type == .symbol ? .string : $0.type },
+                                  names: columns.columns.map(\.name),
+                                  dates: Set(columns.columns.indices.filter { columns.columns[$0].dates != nil }))
         notes.append((name, query, ranAt, 0))
     }
 
     /// Appends a batch of the current answer.
     public func write(_ batch: QueryResult) throws {
         guard let sheet else { preconditionFailure("BUG: rows written before ResultWorkbook.begin") }
-        try sheet.write(batch.columns.map(\.vector), rows: 0..<batch.rowCount)
+        try sheet.write(batch.columns.map { $0.dates ?? $0.vector }, rows: 0..<batch.rowCount)
         notes[notes.count - 1].rows += batch.rowCount
     }
 

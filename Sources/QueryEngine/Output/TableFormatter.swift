@@ -45,7 +45,7 @@ enum TableFormatter {
         for col in result.columns {
             appendCell(&headers, o, ellipsis, ellipsisWidth) { appendDisplayText(col.name, to: &$0) }
             // A tag is a string to the reader (and a server's CSV answer cannot tell them apart).
-            let typeName = col.type == .symbol ? ColumnType.string.description : col.type.description
+            let typeName = col.typeName
             appendCell(&types, o, ellipsis, ellipsisWidth) { $0.append(contentsOf: typeName.utf8) }
             var raw: [UInt8] = [], rawEnds: [Int] = []
             CellText.render(col.vector, 0..<top, .table, into: &raw, ends: &rawEnds)

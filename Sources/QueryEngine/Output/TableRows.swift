@@ -27,12 +27,15 @@ public struct TableRows {
     /// Takes the next batch of the answer.
     public mutating func add(_ batch: QueryResult) {
         if head.isEmpty {
-            head = batch.columns.map { ResultColumn(name: $0.name, vector: ColumnVector(type: $0.type)) }
+            head = batch.columns.map { ResultColumn(name: $0.name, vector: ColumnVector(type: $0.type), dates: $0.dates.map { ColumnVector(type: $0.type) }) }
             tail = batch.columns.map { ColumnVector(type: $0.type) }
         }
         let n = batch.rowCount
         let intoHead = min(n, max(0, headRows - (head.first?.vector.count ?? 0)))
-        for c in head.indices { head[c].vector.append(contentsOf: batch.columns[c].vector, range: 0..<intoHead) }
+        for c in head.indices {
+            head[c].vector.append(contentsOf: batch.columns[c].vector, range: 0..<intoHead)
+            if let d = batch.columns[c].dates { head[c].dates?.append(contentsOf: d, range: 0..<intoHead) }
+        }
         totalRows += n
         guard intoHead < n, tailRows > 0 else { return }
         let rest = max(intoHead, n - tailRows)..<n

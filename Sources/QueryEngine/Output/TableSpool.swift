@@ -46,7 +46,7 @@ public final class TableSpool {
             began = true
             for col in batch.columns {
                 TableFormatter.appendCell(&headers, style, ellipsis, ellipsisWidth) { TableFormatter.appendDisplayText(col.name, to: &$0) }
-                let typeName = col.type == .symbol ? ColumnType.string.description : col.type.description
+                let typeName = col.typeName
                 TableFormatter.appendCell(&types, style, ellipsis, ellipsisWidth) { $0.append(contentsOf: typeName.utf8) }
                 var w = max(headers.widths.last!, 1)
                 if style.showTypes { w = max(w, types.widths.last!) }

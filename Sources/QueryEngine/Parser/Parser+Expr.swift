@@ -491,7 +491,13 @@ extension Parser {
                   case let .function(f) = call.kind else { return call }
             return try node(.window(f, try parseWindowSpec()), at: position)
         }
-        guard accept(.dot) else { return try node(.column(table: nil, name: firstName), at: position) }
+        guard accept(.dot) else {
+            // SQL's `current_date` and `current_timestamp` are written without parentheses.
+            if firstName == "current_date" || firstName == "current_timestamp" {
+                return try node(.function(FunctionCall(name: firstName, arguments: [])), at: position)
+            }
+            return try node(.column(table: nil, name: firstName), at: position)
+        }
         guard current.isIdentifier else {
             if current.kind == .star {
                 throw error(.syntax, at: current, "'\(firstName).*' is not supported: write * or name the columns")

@@ -24,6 +24,8 @@ struct PlanColumn: Sendable {
         if case .record = t { return t }
         // An interval stays one (its words are Int64 nanoseconds, `IntervalValues`).
         if t == .interval { return .interval }
+        // A DATE stays one (its words are days since 1970), printed as `YYYY-MM-DD` when it leaves.
+        if t == .date { return .date }
         return ValueType((t == .null ? .int : t).columnType)
     }
 }

@@ -74,6 +74,7 @@ extension QueryPlanner {
             case .double: .double
             case .string: .varchar
             case .time: .timestamp
+            case .date: .date
             case .interval, .array, .record: throw QueryError("a correlated subquery cannot take a \(t) from the outer row here", at: p)
             }
         }
@@ -85,6 +86,7 @@ extension QueryPlanner {
         case let .double(d): text = .double(d)
         case let .string(s): text = .string(s)
         case let .time(x): text = .timestamp(x)
+        case let .date(d): text = .string(SQLDate.format(d))
         case let .uint(u): text = .string(String(u))
         case let .array(a): text = .string(ArrayText.postgres(a))
         case .record: throw QueryError("a correlated subquery cannot take a record from the outer row here", at: p)

@@ -487,13 +487,16 @@ struct QueryPlanner {
         func time(_ v: Value, _ i: Int) throws -> Int64 {
             switch v {
             case let .time(x): return x
+            // A DATE bound is its midnight: the series is of TIMESTAMPs, as DuckDB's is.
+            case let .date(d):
+                do { return try SQLDate.checkedMidnight(d) } catch let e as QueryError { throw QueryError(e.message, at: call.arguments[i].position) }
             case let .string(s):
                 guard let x = try? SQLTimestamp.parse(s) else { throw QueryError("'\(s)' is not a timestamp", at: call.arguments[i].position) }
                 return x
             default: throw QueryError("\(call.name)() needs TIMESTAMP bounds with an INTERVAL step", at: call.arguments[i].position)
             }
         }
-        if values.contains(where: { if case .time = $0 { true } else { false } }) {
+        if values.contains(where: { if case .time = $0 { true } else if case .date = $0 { true } else { false } }) {
             guard values.count == 3, case let .interval(step) = values[2] else {
                 throw QueryError("\(call.name)() over timestamps takes (start, stop, INTERVAL step)", at: at)
             }

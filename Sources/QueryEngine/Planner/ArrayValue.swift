@@ -30,7 +30,7 @@ enum ArrayCoding {
         func word(_ w: UInt64) { withUnsafeBytes(of: w.littleEndian) { out.append(contentsOf: $0) } }
         for v in items {
             switch v {
-            case .null, .interval, .array, .record: out.append(0); continue
+            case .null, .interval, .date, .array, .record: out.append(0); continue
             default: out.append(1)
             }
             switch v {
@@ -43,7 +43,7 @@ enum ArrayCoding {
                     withUnsafeBytes(of: UInt32(p.count).littleEndian) { out.append(contentsOf: $0) }
                     out.append(contentsOf: p)
                 }
-            case .null, .interval, .array, .record: break
+            case .null, .interval, .date, .array, .record: break
             }
         }
         return out
@@ -95,7 +95,7 @@ enum ArrayCoding {
             let len = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: i, as: UInt32.self)))
             defer { i += 4 + len }
             return .string(UnsafeRawBufferPointer(rebasing: bytes[i + 4..<i + 4 + len]))
-        case .interval, .null, .array, .record: preconditionFailure("BUG: an element of \(type) has no encoding")
+        case .interval, .date, .null, .array, .record: preconditionFailure("BUG: an element of \(type) has no encoding")
         }
     }
 }

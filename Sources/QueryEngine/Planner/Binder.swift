@@ -40,6 +40,9 @@ struct Binder {
                     switch v {
                     case let .int(i) where i != .min: return .constant(.int(-i))
                     case let .double(d): return .constant(.double(-d))
+                    case let .interval(i) where i.nanoseconds != .min && i.months != .min && i.days != .min:
+                        // `-INTERVAL 1 MONTH`: a backward step, as DuckDB reads it.
+                        return .constant(.interval(SQLInterval(months: -i.months, days: -i.days, nanoseconds: -i.nanoseconds)))
                     case .null: return .constant(.null)
                     default: break
                     }
@@ -121,9 +124,7 @@ struct Binder {
             case .real, .double: t = .double
             case .varchar: t = .string
             case .timestamp: t = .time
-            case .date:
-                // A DATE is a timestamp at midnight here.
-                return .timeBucket(.fixed(width: TimeBucket.nanosPerDay, origin: 0), try coerce(b, to: .time, e.position))
+            case .date: t = .date
             case .interval: throw QueryError("CAST to INTERVAL is not supported", at: e.position)
             case .oid: t = .int
             case .regclass:
@@ -171,6 +172,9 @@ struct Binder {
         case (.int, .double), (.double, .int), (.uint, .double), (.double, .uint), (.int, .uint), (.uint, .int),
              (.int32, .double), (.double, .int32), (.int32, .uint), (.uint, .int32): return .double
         case (.time, .string), (.string, .time): return .time
+        // A DATE beside a TIMESTAMP is its midnight (DuckDB promotes it); a quoted constant beside one is a DATE.
+        case (.date, .time), (.time, .date): return .time
+        case (.date, .string), (.string, .date): return .date
         default: throw QueryError("cannot combine \(a) and \(b)", at: p)
         }
     }
@@ -206,6 +210,11 @@ struct Binder {
         case let (.uint(u), .double): return .double(Double(u))
         case let (.string(s), .time):
             do { return .time(try SQLTimestamp.parse(s)) } catch { throw QueryError("invalid timestamp '\(s)': \(error.message)", at: p) }
+        case let (.string(s), .date):
+            do { return .date(try SQLDate.parse(s)) } catch { throw QueryError("invalid date: \(error.message)", at: p) }
+        case let (.date(d), .time):
+            do { return .time(try SQLDate.checkedMidnight(d)) } catch let e as QueryError { throw QueryError(e.message, at: p) }
+        case let (.date(d), .string): return .string(SQLDate.format(d))
         default: throw QueryError("cannot convert \(v) to \(t)", at: p)
         }
     }
@@ -215,7 +224,7 @@ struct Binder {
         if case let .constant(v) = b { return .constant(try Self.convert(v, to: t, p)) }
         if b.type == .null { return .constant(.null) }
         switch (b.type, t) {
-        case (.int, .double), (.uint, .double), (.int32, .double), (.int32, .int): return .cast(b, t)
+        case (.int, .double), (.uint, .double), (.int32, .double), (.int32, .int), (.date, .time): return .cast(b, t)
         default: throw QueryError("cannot use \(b.type) as \(t)", at: p)
         }
     }
@@ -224,10 +233,15 @@ struct Binder {
         if b.type == t { return b }
         // A NULL cast to a type is a NULL of that type (`SELECT CAST(NULL AS VARCHAR) UNION SELECT 'a'`).
         if b.type == .null { return .cast(.constant(.null), t) }
-        if case let .constant(.string(s)) = b, t == .time { return .constant(try Self.convert(.string(s), to: .time, p)) }
+        if case let .constant(.string(s)) = b, t == .time || t == .date { return .constant(try Self.convert(.string(s), to: t, p)) }
+        if case let .constant(.date(d)) = b, t == .time || t == .string { return .constant(try Self.convert(.date(d), to: t, p)) }
         switch (b.type, t) {
+        case (.date, _) where t.isNumeric || t == .bool:
+            // DuckDB casts a DATE to no number (days are `d - DATE '1970-01-01'`).
+            throw QueryError("cannot cast DATE to \(t)", at: p)
         case (.int, _), (.int32, _), (.uint, _), (.double, _), (.bool, .int), (.bool, .int32), (.bool, .double), (.bool, .string),
-             (.time, .string), (.interval, .string), (.time, .int), (.string, .int), (.string, .int32), (.string, .double), (.string, .bool):
+             (.time, .string), (.interval, .string), (.time, .int), (.string, .int), (.string, .int32), (.string, .double), (.string, .bool),
+             (.date, .string), (.date, .time), (.time, .date), (.string, .date):
             return .cast(b, t)
         default: throw QueryError("cannot cast \(b.type) to \(t)", at: p)
         }
@@ -261,6 +275,7 @@ struct Binder {
         case .greaterEqual: return try compare(.ge, l, r, p)
         case .concat: return .scalar(.concatOperator, [l, r], .string)
         case .add, .subtract:
+            if let b = try dateArithmetic(op, l, r, p) { return b }
             if l.type == .time, case let .constant(.interval(i)) = r { return .shiftTime(l, i, negate: op == .subtract) }
             if op == .add, r.type == .time, case let .constant(.interval(i)) = l { return .shiftTime(r, i, negate: false) }
             if let b = try timeArithmetic(op, l, r, p) { return b }
@@ -311,6 +326,11 @@ struct Binder {
         case "now", "current_timestamp":
             try arity(0...0)
             return .constant(.time(now))
+        case "current_date", "today":
+            try arity(0...0)
+            return .constant(.date(SQLDate.floorDays(now)))
+        case "dayname", "monthname", "last_day", "make_date":
+            return try dateFunction(call.name, args, p)
         case "version":
             try arity(0...0)
             return .constant(.string(session.version))
@@ -342,6 +362,8 @@ struct Binder {
                 let local = BoundExpr.scalar(.zoneToLocal, [args[2], try coerce(args[1], to: .time, p)], .time)
                 return .scalar(.zoneFromLocal, [args[2], .timeBucket(b, local)], .time)
             }
+            // A DATE's bucket is a DATE, as DuckDB types time_bucket(width, DATE).
+            if args[1].type == .date { return .cast(.timeBucket(b, try coerce(args[1], to: .time, p)), .date) }
             return .timeBucket(b, try coerce(args[1], to: .time, p))
         case "date_trunc", "datetrunc":
             try arity(2...2)
@@ -511,7 +533,8 @@ struct Binder {
                                 "array_lower", "cardinality", "current_schemas", "pg_relation_is_publishable",
                                 "pg_get_statisticsobjdef_columns", "version", "current_database",
                                 "current_catalog", "current_schema", "pg_backend_pid", "current_setting",
-                                "date_diff", "datediff", "date_sub", "datesub"] + DatePart.allCases.map(\.rawValue)
+                                "date_diff", "datediff", "date_sub", "datesub", "current_date", "today", "dayname", "monthname",
+                                "last_day", "make_date"] + DatePart.allCases.map(\.rawValue)
 
     /// Whether `e` is a TIMESTAMP WITH TIME ZONE in DuckDB's typing (an instant, not a wall time): what
     /// `AT TIME ZONE`, `to_timestamp` and `now()` give, and truncations and shifts of those. Stored

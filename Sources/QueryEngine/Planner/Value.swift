@@ -5,6 +5,8 @@ public indirect enum ValueType: Sendable, Hashable, CustomStringConvertible {
     /// `int` is BIGINT; `int32` is INTEGER, held in the same 64-bit storage but range-checked to 32 bits
     /// by casts and arithmetic (as DuckDB's INTEGER).
     case bool, int, int32, uint, double, string, time, interval, null
+    /// A calendar day: days since 1970-01-01 in 64-bit integer storage (as INTEGER's), printed `YYYY-MM-DD`.
+    case date
     /// A one-dimensional array of the element type (a scalar type), `ArrayValue`s held in a string
     /// vector as `ArrayCoding` lays them out.
     case array(ValueType)
@@ -21,6 +23,7 @@ public indirect enum ValueType: Sendable, Hashable, CustomStringConvertible {
         case .string: "VARCHAR"
         case .time: "TIMESTAMP"
         case .interval: "INTERVAL"
+        case .date: "DATE"
         case .null: "NULL"
         case let .array(e): "\(e)[]"
         case let .record(r): "STRUCT(" + zip(r.names, r.types).map { "\($0) \($1)" }.joined(separator: ", ") + ")"
@@ -38,7 +41,7 @@ public indirect enum ValueType: Sendable, Hashable, CustomStringConvertible {
     var columnType: ColumnType {
         switch self {
         case .bool: .bool
-        case .int, .int32, .null, .interval: .int64
+        case .int, .int32, .null, .interval, .date: .int64
         case .uint: .uint64
         case .double: .float64
         case .string, .array, .record: .string
@@ -68,6 +71,8 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
     case string(String)
     case time(Int64)
     case interval(SQLInterval)
+    /// Days since 1970-01-01.
+    case date(Int64)
     case array(ArrayValue)
     case record(RecordValue)
 
@@ -81,6 +86,7 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         case .string: .string
         case .time: .time
         case .interval: .interval
+        case .date: .date
         case let .array(a): .array(a.element)
         case let .record(r): .record(r.type)
         }
@@ -96,6 +102,7 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         case let .string(s): "'\(s)'"
         case let .time(t): "TIMESTAMP '\(SQLTimestamp.format(t))'"
         case let .interval(i): "INTERVAL '\(i)'"
+        case let .date(d): "DATE '\(SQLDate.format(d))'"
         case let .array(a): "'\(ArrayText.postgres(a).replacingOccurrences(of: "'", with: "''"))'::\(a.element)[]"
         case let .record(r): "ROW(" + r.items.map(\.description).joined(separator: ", ") + ")"
         }

@@ -24,15 +24,41 @@ public struct ResultColumn: Sendable {
     /// For a record column (its vector holds DuckDB's text, `{'x': 10, 'n': 1}`): each row's record as
     /// PostgreSQL's text (`(10,1)`), which the PG wire sends as type `record`.
     public var postgresRecord: ColumnVector?
+    /// For a DATE column (its vector holds each date's text, `2026-09-01`, which every text format
+    /// prints): the days since 1970-01-01 (`.int64`, NULL where the date is), which the PG wire (type
+    /// `date`), Parquet (INT32 DATE) and Excel (a date cell) write as dates.
+    public var dates: ColumnVector?
 
-    public init(name: String, vector: ColumnVector, array: ResultArray? = nil, postgresRecord: ColumnVector? = nil) {
+    public init(name: String, vector: ColumnVector, array: ResultArray? = nil, postgresRecord: ColumnVector? = nil, dates: ColumnVector? = nil) {
         self.name = name
         self.vector = vector
         self.array = array
         self.postgresRecord = postgresRecord
+        self.dates = dates
+    }
+
+    /// A DATE column from its day numbers (since 1970-01-01, NULLs marked): the text vector beside them.
+    public init(name: String, dates: ColumnVector) {
+        var text = ColumnVector(type: .string, capacity: dates.count)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(10)
+        for i in 0..<dates.count {
+            if dates.isNull(i) { text.appendNulls(1); continue }
+            bytes.removeAll(keepingCapacity: true)
+            SQLDate.write(dates.int64s[i], into: &bytes)
+            bytes.withUnsafeBytes { text.append(string: $0) }
+        }
+        self.init(name: name, vector: text, dates: dates)
     }
 
     public var type: ColumnType { vector.type }
+
+    /// The type a reader is shown under the column's name: `date` for a DATE, a tag is a `string` (a
+    /// server's CSV answer cannot tell them apart), else the vector's type.
+    public var typeName: String {
+        if dates != nil { return "date" }
+        return type == .symbol ? ColumnType.string.description : type.description
+    }
 }
 
 /// The PostgreSQL side of an array result column.
@@ -68,6 +94,10 @@ extension ResultColumn {
             self.init(name: name, vector: text)
             return
         }
+        if type == .date, vector.type == .int64 {
+            self.init(name: name, dates: vector)
+            return
+        }
         if case let .record(t) = type, vector.type == .string {
             var duck = ColumnVector(type: .string, capacity: vector.count)
             var pg = ColumnVector(type: .string, capacity: vector.count)
@@ -100,6 +130,6 @@ extension ResultColumn {
         var a = array
         a?.postgresText = array!.postgresText.slice(range)
         a?.cells = array!.cells.slice(range)
-        return ResultColumn(name: name, vector: vector.slice(range), array: a, postgresRecord: postgresRecord?.slice(range))
+        return ResultColumn(name: name, vector: vector.slice(range), array: a, postgresRecord: postgresRecord?.slice(range), dates: dates?.slice(range))
     }
 }

@@ -240,7 +240,7 @@ extension PGConnectionHandler {
     }
 
     func rowDescription(_ portal: PGPortal) -> [PGColumnDescription] {
-        let columns = portal.result?.columns.map { (name: $0.name, type: $0.type, arrayElement: $0.array?.element, record: $0.postgresRecord != nil) } ?? []
+        let columns = portal.result?.columns.map { (name: $0.name, type: $0.type, arrayElement: $0.array?.element, record: $0.postgresRecord != nil, date: $0.dates != nil) } ?? []
         return PGResultRows.description(columns, formats: portal.formats)
     }
 

@@ -40,9 +40,9 @@ enum PGResultRows {
 
     /// A RowDescription's columns, each in the format the client asked for; a record column (`record`)
     /// always in text: the server writes no binary record encoding.
-    static func description(_ columns: [(name: String, type: ColumnType, arrayElement: ValueType?, record: Bool)], formats: [PGFormat]) -> [PGColumnDescription] {
+    static func description(_ columns: [(name: String, type: ColumnType, arrayElement: ValueType?, record: Bool, date: Bool)], formats: [PGFormat]) -> [PGColumnDescription] {
         columns.enumerated().map { i, c in
-            PGColumnDescription(name: c.name, type: c.record ? .record : type(of: c.type, arrayElement: c.arrayElement),
+            PGColumnDescription(name: c.name, type: c.record ? .record : c.date ? .date : type(of: c.type, arrayElement: c.arrayElement),
                                 format: c.record ? .text : PGFormat.pick(formats, i))
         }
     }
@@ -56,6 +56,10 @@ enum PGResultRows {
             for (i, c) in columns.enumerated() {
                 if let t = c.postgresRecord {
                     if t.isNull(r) { writer.writeNull() } else { t.withStringBytes(r) { writer.writeText($0) } }
+                    continue
+                }
+                if let d = c.dates {
+                    if d.isNull(r) { writer.writeNull() } else { writer.writeDate(days: d.int64s[r], f[i]) }
                     continue
                 }
                 if let a = c.array {

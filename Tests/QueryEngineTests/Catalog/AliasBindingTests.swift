@@ -21,7 +21,7 @@ struct AliasBindingTests {
             #expect(try e.rows("""
                 SELECT CAST(day AS DATE) AS day FROM tsdb_partitions
                 WHERE table_name = 'plays' AND day IN (SELECT day FROM tsdb_partitions WHERE day >= '2026-09-03') ORDER BY day
-                """) == [["2026-09-03 00:00:00"], ["2026-09-07 00:00:00"]])
+                """) == [["2026-09-03"], ["2026-09-07"]])
             // A name no column has falls back to the alias.
             #expect(try e.rows("""
                 SELECT date_trunc('month', day) AS month, count(*) AS n FROM tsdb_partitions

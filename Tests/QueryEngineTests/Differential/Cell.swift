@@ -30,7 +30,8 @@ enum Cell: Sendable, Equatable, CustomStringConvertible {
             guard let v = Int64(text) else { throw DifferentialError("bad time cell '\(text)'") }
             self = .time(v)
         // An INTERVAL is compared as DuckDB's text of it, which tsdb prints too.
-        case "string", "interval": self = .string(text)
+        // A DATE as its text (YYYY-MM-DD), which tsdb's DATE columns hold too.
+        case "string", "interval", "date": self = .string(text)
         default: throw DifferentialError("unknown column kind '\(kind)' (cell '\(text)')")
         }
     }
