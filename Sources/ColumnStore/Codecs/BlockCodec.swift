@@ -50,12 +50,12 @@ public enum BlockCodec {
             case .stringDictionary: 6
             case .byteShuffle: 7
             case .gorilla: 8
-            case .huffman, .deltaHuffman: 11
+            case .huffman, .deltaHuffman, .rankedHuffman: 11
             }
         }
 
         /// Huffman-coded bodies are entropy-coded already: never compressed, and priced for their slower decode.
-        var isHuffman: Bool { id == .huffman || id == .deltaHuffman || inner == .huffman }
+        var isHuffman: Bool { id == .huffman || id == .deltaHuffman || id == .rankedHuffman || inner == .huffman || inner == .rankedHuffman }
     }
 
     /// Encodes rows `range` of `column` into one self-describing block appended to `out`
@@ -168,7 +168,8 @@ public enum BlockCodec {
             // deltaZigZag for gauges that move a little from row to row (a host's CPU in a series-sorted segment).
             case .decimal, .alp: [.frameOfReference, .narrow, .deltaZigZag, .huffman].map { Candidate(id: id, inner: $0) }
             // delta for ids that rise with the sort order (sequence numbers); it packs like frameOfReference.
-            case .prefixedInteger: [.frameOfReference, .delta, .narrow, .huffman].map { Candidate(id: id, inner: $0) }
+            // rankedHuffman for ids that repeat (a heavy user's plays).
+            case .prefixedInteger: [.frameOfReference, .delta, .narrow, .huffman, .rankedHuffman].map { Candidate(id: id, inner: $0) }
             default: [Candidate(id: id)]
             }
         }
