@@ -9,7 +9,7 @@ enum DecimalCodec {
     static let maxExponent = 18
     /// Exact powers of ten (every one up to 10^22 is a double).
     static let powers: [Double] = (0...maxExponent).map { e in (0..<e).reduce(1.0) { acc, _ in acc * 10 } }
-    static let innerEncodings: [EncodingID] = [.frameOfReference, .narrow, .delta, .deltaZigZag, .deltaOfDelta, .deltaNarrow, .plain, .huffman, .deltaHuffman]
+    static let innerEncodings: [EncodingID] = [.frameOfReference, .narrow, .delta, .deltaZigZag, .deltaOfDelta, .deltaNarrow, .plain, .huffman, .deltaHuffman, .rankedHuffman]
 
     @inline(__always) static func scaled(_ v: Double, _ p: Double) -> Int64? {
         let x = (v * p).rounded()

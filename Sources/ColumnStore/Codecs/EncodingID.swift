@@ -39,6 +39,9 @@ public enum EncodingID: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case huffman = 16
     /// First value, then deltas minus the smallest delta, Huffman-coded as `huffman` (sorted timestamps).
     case deltaHuffman = 17
+    /// Integers whose frequent values repeat: those listed once by frequency, each row's rank (or its offset
+    /// past the ranks) Huffman-coded as `huffman` (durations, ids of heavy users).
+    case rankedHuffman = 18
 
     public var description: String {
         switch self {
@@ -60,6 +63,7 @@ public enum EncodingID: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .alp: "alp"
         case .huffman: "huffman"
         case .deltaHuffman: "delta-huffman"
+        case .rankedHuffman: "ranked-huffman"
         }
     }
 
@@ -67,7 +71,7 @@ public enum EncodingID: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     public func applies(to type: ColumnType) -> Bool {
         switch self {
         case .plain, .constant: true
-        case .frameOfReference, .delta, .deltaZigZag, .deltaOfDelta, .narrow, .deltaNarrow, .huffman, .deltaHuffman: type.isIntegerLike
+        case .frameOfReference, .delta, .deltaZigZag, .deltaOfDelta, .narrow, .deltaNarrow, .huffman, .deltaHuffman, .rankedHuffman: type.isIntegerLike
         case .gorilla, .byteShuffle, .decimal, .alp: type == .float64
         case .bitmap: type == .bool
         case .stringLengths, .stringDictionary, .prefixedInteger: type == .string
@@ -77,8 +81,12 @@ public enum EncodingID: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     /// The encodings tried for a block of `type`, cheapest to decode first (ties keep the earlier).
     static func candidates(for type: ColumnType) -> [EncodingID] {
         switch type {
-        case .time, .int64, .uint64, .symbol:
+        // Symbol codes are numbered in first-seen order, so `huffman` already gives frequent ones short codes:
+        // ranking them would cost ingest a sort a block for little.
+        case .symbol:
             [.constant, .frameOfReference, .delta, .narrow, .deltaNarrow, .deltaZigZag, .deltaOfDelta, .huffman, .deltaHuffman, .plain]
+        case .time, .int64, .uint64:
+            [.constant, .frameOfReference, .delta, .narrow, .deltaNarrow, .deltaZigZag, .deltaOfDelta, .huffman, .deltaHuffman, .rankedHuffman, .plain]
         case .float64: [.constant, .decimal, .alp, .byteShuffle, .plain, .gorilla]
         case .bool: [.constant, .bitmap, .plain]
         case .string: [.constant, .stringLengths, .prefixedInteger, .stringDictionary, .plain]

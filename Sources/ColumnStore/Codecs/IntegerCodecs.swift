@@ -18,6 +18,7 @@ enum IntegerCodecs {
         case .deltaNarrow: NarrowIntCodec.encodeDelta(v, into: &out)
         case .huffman: return HuffmanCodec.encode(v, signed: signed, into: &out)
         case .deltaHuffman: return HuffmanCodec.encodeDelta(v, into: &out)
+        case .rankedHuffman: return RankedHuffmanCodec.encode(v, signed: signed, into: &out)
         case .gorilla, .byteShuffle, .decimal, .alp, .bitmap, .stringLengths, .stringDictionary, .prefixedInteger: return false
         }
         return true
@@ -42,6 +43,7 @@ enum IntegerCodecs {
         case .deltaNarrow: try NarrowIntCodec.decodeDelta(&r, count: n, into: out)
         case .huffman: try HuffmanCodec.decode(&r, count: n, into: out)
         case .deltaHuffman: try HuffmanCodec.decodeDelta(&r, count: n, into: out)
+        case .rankedHuffman: try RankedHuffmanCodec.decode(&r, count: n, into: out)
         case .gorilla, .byteShuffle, .decimal, .alp, .bitmap, .stringLengths, .stringDictionary, .prefixedInteger:
             throw CodecError("encoding \(id) is not an integer encoding")
         }

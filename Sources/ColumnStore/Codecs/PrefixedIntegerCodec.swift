@@ -15,7 +15,7 @@
 /// digits that other rows lack, 20+ digits, mixed widths with leading zeros — opts out.
 enum PrefixedIntegerCodec {
     static let maxDigits = 19
-    static let innerEncodings: [EncodingID] = [.frameOfReference, .narrow, .delta, .deltaZigZag, .deltaOfDelta, .deltaNarrow, .plain, .huffman, .deltaHuffman]
+    static let innerEncodings: [EncodingID] = [.frameOfReference, .narrow, .delta, .deltaZigZag, .deltaOfDelta, .deltaNarrow, .plain, .huffman, .deltaHuffman, .rankedHuffman]
     /// 10^0 … 10^19 (10^19 < 2^64).
     static let powers: [UInt64] = (0...maxDigits).map { e in (0..<e).reduce(1) { acc, _ in acc * 10 } }
 

@@ -118,7 +118,8 @@ import TestSupport
         let ids: [(EncodingID, UInt8)] = [(.plain, 0), (.constant, 1), (.frameOfReference, 2), (.delta, 3), (.deltaZigZag, 4),
                                           (.deltaOfDelta, 5), (.narrow, 6), (.deltaNarrow, 7), (.gorilla, 8), (.byteShuffle, 9),
                                           (.decimal, 10), (.bitmap, 11), (.stringLengths, 12), (.stringDictionary, 13),
-                                          (.prefixedInteger, 14), (.alp, 15), (.huffman, 16), (.deltaHuffman, 17)]
+                                          (.prefixedInteger, 14), (.alp, 15), (.huffman, 16), (.deltaHuffman, 17),
+                                          (.rankedHuffman, 18)]
         #expect(ids.count == EncodingID.allCases.count)
         for (id, raw) in ids { #expect(id.rawValue == raw) }
         #expect([CompressionKind.none, .lz4, .zstd].map(\.rawValue) == [0, 1, 2])
