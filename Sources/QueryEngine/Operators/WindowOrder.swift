@@ -5,9 +5,8 @@ import Foundation
 /// order, and per sorted position its partition's and peer group's first and last positions.
 ///
 /// Partitions need grouping, not ordering (the output keeps the input's row order), so the partition
-/// keys become dense group ids with the aggregation's key encoder (`HashAggregate.groupIDs`) and a
-/// counting sort lays the groups out in input order (one string key: `StringPartitions`, by hash
-/// buckets in parallel), and each group is sorted by its ORDER BY keys alone (ties by
+/// keys become dense group ids with the aggregation's key encoder (`HashAggregate.groupIDs`), a counting
+/// sort lays the groups out in input order, and each group is sorted by its ORDER BY keys alone (ties by
 /// input row, as a stable sort), groups in parallel. Functions with equal specs share one layout.
 struct WindowOrder {
     /// Sorted position → input row.
@@ -37,8 +36,6 @@ struct WindowOrder {
         if f.partition.isEmpty || n == 0 {
             groupStart = [0, n]
             for i in 0..<n { perm[i] = i }
-        } else if f.partition.count == 1, b.columns[f.partition[0]].type == .string {
-            (perm, groupStart) = try StringPartitions.layout(b.columns[f.partition[0]], rows: n, threads: threads, control: control)
         } else {
             let cols = f.partition.map { b.columns[$0] }
             let table = HashAggregate(keyTypes: cols.map(Self.keyType), specs: [])
