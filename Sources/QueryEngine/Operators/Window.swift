@@ -53,14 +53,15 @@ final class Window: Operator {
                 layout = try WindowOrder(f, input, threads: context.engine.threads, control: context.control)
                 layouts[key] = layout
             }
-            let out = try compute(f, input, layout)
+            let out = try compute(f, input, layout, charge: { try context.charge($0); held += $0 })
             try context.charge(MemorySize.of(out))
             b.columns.append(out)
         }
         return b
     }
 
-    private func compute(_ f: WindowFunction, _ b: Batch, _ layout: WindowOrder) throws -> ColumnVector {
+    /// `charge` takes bytes held until the operator ends (a segment tree of frame sums).
+    private func compute(_ f: WindowFunction, _ b: Batch, _ layout: WindowOrder, charge: (Int) throws -> Void) throws -> ColumnVector {
         let n = b.rowCount
         let perm = layout.perm
         let partStart = layout.partStart, partEnd = layout.partEnd, peerStart = layout.peerStart, peerEnd = layout.peerEnd
@@ -134,18 +135,19 @@ final class Window: Operator {
             }
             return out
         case .count, .sum, .avg:
-            // Prefix sums over the sorted rows: each frame is a difference of two.
+            // Counts and integer sums: exact prefix sums over the sorted rows, each frame a difference of
+            // two. Doubles: `WindowSums`, each frame summed from its own values.
             let x = f.arguments.first.map { b.columns[$0] }
             var counts = [Int](repeating: 0, count: n + 1)
             var ints = [Int128](repeating: 0, count: x?.type == .float64 ? 0 : n + 1)
-            var doubles = [Double](repeating: 0, count: x?.type == .float64 ? n + 1 : 0)
+            var doubles = [Double](repeating: 0, count: x?.type == .float64 ? n : 0)
             for k in 0..<n {
                 let r = perm[k]
                 let present = x.map { !$0.isNull(r) } ?? true
                 counts[k + 1] = counts[k] + (present ? 1 : 0)
                 guard let x else { continue }
                 switch x.type {
-                case .float64: doubles[k + 1] = doubles[k] + (present ? x.float64s[r] : 0)
+                case .float64: doubles[k] = present ? x.float64s[r] : 0
                 case .int64, .time: ints[k + 1] = ints[k] + (present ? Int128(x.int64s[r]) : 0)
                 case .uint64: ints[k + 1] = ints[k] + (present ? Int128(x.uint64s[r]) : 0)
                 case .bool: ints[k + 1] = ints[k] + (present ? Int128(x.bools[r]) : 0)
@@ -156,6 +158,7 @@ final class Window: Operator {
             var values = [Int64](repeating: 0, count: f.type == .double ? 0 : n)
             var reals = [Double](repeating: 0, count: f.type == .double ? n : 0)
             var valid = Bitmap(count: n, value: true)
+            var sums = WindowSums(values: doubles, partStart: partStart, partEnd: partEnd)
             for k in 0..<n {
                 let (lo, hi) = frame(k)
                 let r = perm[k]
@@ -163,7 +166,10 @@ final class Window: Operator {
                 if f.kind == .count { values[r] = Int64(c); continue }
                 if c == 0 { valid[r] = false; continue }
                 if x?.type == .float64 {
-                    let s = doubles[hi + 1] - doubles[lo]
+                    if !sums.hasTree && lo > partStart[k] && hi < partEnd[k] && hi - lo >= WindowSums.directRows {
+                        try charge(sums.treeBytes)
+                    }
+                    let s = sums.sum(k, lo, hi)
                     reals[r] = f.kind == .avg ? s / Double(c) : s
                 } else {
                     let s = ints[hi + 1] - ints[lo]
