@@ -118,7 +118,7 @@ struct LeadTagGroupingTests {
     }
 
     /// ORDER BY … LIMIT … OFFSET on grouped rows gives the same rows as the whole ordering cut afterwards,
-    /// with ties at the cut, NULL sort values either side, ascending and descending.
+    /// with ties at the cut, NULL sort values either side, ascending and descending, and after HAVING.
     @Test func topGroupsMatchTheWholeOrdering() throws {
         let rows = Self.rows(seed: 13)
         // Each ordering is total (groups are unique by track and artist), so both runs agree on every row.
@@ -126,8 +126,8 @@ struct LeadTagGroupingTests {
                       "sx NULLS FIRST, artist, track", "sx DESC NULLS FIRST, track NULLS FIRST, artist"]
         try Self.withTable(rows) { db in
             let e = QueryEngine(database: db, threads: 2)
-            for order in orders {
-                let base = "SELECT track, artist, count(*) AS c, sum(x) AS sx FROM t GROUP BY track, artist ORDER BY \(order)"
+            for (order, having) in orders.map({ ($0, "") }) + [("c DESC, track, artist", "HAVING count(*) > 20")] {
+                let base = "SELECT track, artist, count(*) AS c, sum(x) AS sx FROM t GROUP BY track, artist \(having) ORDER BY \(order)"
                 let all = try e.execute(base)
                 func line(_ r: QueryResult, _ i: Int) -> String {
                     (0..<4).map { c in r.columns[c].vector.isNull(i) ? "∅" : (c < 2 ? r.columns[c].vector.string(at: i) : "\(r.columns[c].vector.int64s[i])") }.joined(separator: "|")
