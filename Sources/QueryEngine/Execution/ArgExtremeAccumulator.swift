@@ -11,7 +11,7 @@ final class ArgExtremeAccumulator: Accumulator {
     let keepNullValues: Bool
     var values: ValueSlots
     var by: ValueSlots
-    private var has: [Bool] = []
+    private(set) var has: [Bool] = []
     /// Per group: the best row of the current batch, or -1.
     private var pending: [Int32] = []
 

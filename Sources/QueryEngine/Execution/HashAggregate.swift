@@ -22,9 +22,18 @@ final class HashAggregate: @unchecked Sendable {  // one thread at a time; merge
     /// For a single symbol/bool key: code + 1 → group id (index 0 is NULL).
     private var dense: [Int32] = []
     private var rowKeys: [UInt64] = []
+    /// Several keys led by a tag of at most `leadLimit` entries: tag code → the group that code last
+    /// went to (-1: none yet). A row whose key words equal that group's takes it without hashing; the
+    /// hash table still holds every group, so any row may also find its group there.
+    private var lead: [Int32] = []
+    private var leadDecided = false
+    /// The largest leading tag dictionary indexed (by default 1M entries: 4 MB of group ids per thread).
+    let leadLimit: Int
+    static let defaultLeadLimit = 1 << 20
 
-    init(keyTypes: [ValueType], specs: [AggregateSpec]) {
+    init(keyTypes: [ValueType], specs: [AggregateSpec], leadLimit: Int = HashAggregate.defaultLeadLimit) {
         self.keyTypes = keyTypes
+        self.leadLimit = leadLimit
         self.specs = specs
         accumulators = specs.map { $0.makeAccumulator() }
         keyKinds = keyTypes.map { _ in .unknown }
@@ -39,6 +48,7 @@ final class HashAggregate: @unchecked Sendable {  // one thread at a time; merge
     /// Estimated bytes of the table: keys, hash slots, interned strings and every accumulator's state.
     var memoryBytes: Int {
         var b = keys.capacity * 8 + hashes.capacity * 8 + slots.capacity * 4 + dense.capacity * 4 + rowKeys.capacity * 8
+        b += lead.capacity * 4
         b += MemorySize.of(pool)
         for a in accumulators { b += a.memoryBytes }
         return b
@@ -114,14 +124,21 @@ final class HashAggregate: @unchecked Sendable {  // one thread at a time; merge
             return denseIDs(keyVecs[0], sel: sel, n: n)
         }
         let w = width
+        if !leadDecided {
+            leadDecided = true
+            if case let .symbol(d) = keyKinds[0], d.count <= leadLimit { lead = [Int32](repeating: -1, count: d.count) }
+        }
         if rowKeys.count < n * w { rowKeys = [UInt64](repeating: 0, count: n * w) }
         for (k, v) in keyVecs.enumerated() { encode(v, k, sel: sel, n: n) }
         var gids = [Int32](repeating: 0, count: n)
         // Work on local copies (uniquely owned, no exclusivity checks), put back after the batch.
-        var slotsL = slots, hashesL = hashes, keysL = keys
-        slots = []; hashes = []; keys = []
+        var slotsL = slots, hashesL = hashes, keysL = keys, leadL = lead
+        slots = []; hashes = []; keys = []; lead = []
+        defer { lead = leadL }
+        let leadCount = UInt64(leadL.count)
         var count = groupCount
         rowKeys.withUnsafeBufferPointer { rk in
+          leadL.withUnsafeMutableBufferPointer { lg in
             gids.withUnsafeMutableBufferPointer { out in
                 // Rows come in time order, so time-bucket keys arrive in runs: a row with its predecessor's key
                 // takes its group without hashing. `at` is row j's first key word (j * w < rk.count).
@@ -137,11 +154,29 @@ final class HashAggregate: @unchecked Sendable {  // one thread at a time; merge
                         }
                         if same { out[j] = last; at &+= w; continue }
                     }
+                    // The leading tag's code (not NULL: flag bit 0 of the last word) names a candidate group.
+                    let code = rk[at]
+                    let byLead = code < leadCount && rk[at &+ w &- 1] & 1 == 0
+                    if byLead {
+                        let g = lg[Int(truncatingIfNeeded: code)]
+                        if g >= 0 {
+                            let base = Int(truncatingIfNeeded: g) &* w
+                            var same = true
+                            var x = 0
+                            while x < w {
+                                if keysL[base &+ x] != rk[at &+ x] { same = false; break }
+                                x &+= 1
+                            }
+                            if same { out[j] = g; last = g; at &+= w; continue }
+                        }
+                    }
                     last = Self.findOrInsert(rk, at, w, &slotsL, &hashesL, &keysL, &count)
+                    if byLead { lg[Int(truncatingIfNeeded: code)] = last }
                     out[j] = last
                     at &+= w
                 }
             }
+          }
         }
         groupCount = count
         slots = slotsL; hashes = hashesL; keys = keysL
@@ -216,6 +251,13 @@ final class HashAggregate: @unchecked Sendable {  // one thread at a time; merge
             }
         }
         return gids
+    }
+
+    /// The existing group of tag code `slot - 1` (slot 0: NULL) of a single tag key; nil when absent or
+    /// when the key is not held as the tag's codes.
+    func denseGroup(slot: Int) -> Int32? {
+        guard keyKinds.count == 1, case .symbol = keyKinds[0], slot < dense.count, dense[slot] >= 0 else { return nil }
+        return dense[slot]
     }
 
     /// The group of dense slot `slot` (0 = NULL, else code + 1), added when new.
@@ -320,6 +362,13 @@ final class HashAggregate: @unchecked Sendable {  // one thread at a time; merge
         if first == .bool { return false }
         if case .symbol = keyKinds[0] { return false }
         return true
+    }
+
+    /// Whether this table's groups are still few enough for one table per thread: led by a small tag
+    /// dictionary (`lead`), up to twice its entries. Past that (the other keys multiply the groups), or
+    /// without a lead, `canPartition` decides.
+    var keepsOneTable: Bool {
+        !lead.isEmpty && groupCount <= 2 * lead.count
     }
 
     /// The hash partition of each group, computed from key values exactly as `KeyHash.partitions` does

@@ -72,7 +72,9 @@ struct SelectRunner {
             try w.aggregate!.consume([], plan.aggregates.flatMap { $0.inputs.map { _ in nil } }, sel: nil, rows: rows)
             return try finish(plan, [w], symbolDicts: [])
         }
-        let work = morsels == nil ? units(plan) : []
+        // A latest-row-per-group query scans newest first and skips the row groups that cannot win.
+        let latest = morsels == nil ? LatestRowPruning(plan) : nil
+        let work = morsels == nil ? (latest.map { $0.ordered(units(plan)) } ?? units(plan)) : []
         let unitCount = morsels?.morselCount ?? work.count
         let threads = max(1, min(engine.threads, unitCount))
         let shared = SharedScan(count: unitCount, control: control)
@@ -143,6 +145,7 @@ struct SelectRunner {
                     switch work[u] {
                     case let .group(g):
                         if Self.pruned(g, plan.prune, plan.timeRange) { continue }
+                        if let latest, worker.partitioned == nil, let agg = worker.aggregate, latest.cannotWin(g, agg) { continue }
                         src = RowGroupColumns(group: g, types: colTypes, storage: colStorage, dicts: colDicts, scratch: scratch)
                         // The buffers are src's alone now: a second reference would make every decode copy them.
                         scratch = []
@@ -225,11 +228,10 @@ struct SelectRunner {
         let batch = VecBatch(columns: grouped, rowCount: n)
         var sel: [Int32]?
         if let h = plan.having { sel = Worker.selection(try Evaluator.eval(h, batch), n) }
-        let keyCols = try plan.order.map { Worker.gather(try Evaluator.eval($0.expr, batch), sel, n) }
         // Order and LIMIT first, then build only the output rows that remain (no strings for groups cut off).
         try charge(saturatingMultiply(n, 24))  // the sort's index arrays and the selected rows
         defer { control?.release(saturatingMultiply(n, 24)) }
-        let perm = Self.ordered(plan, keyCols, rows: sel?.count ?? n)
+        let perm = try Self.orderedGroups(plan, batch, sel: sel, n: n)
         try checkRowCap(perm.count)
         var rows: [Int32]? = sel.map { s in perm.map { s[Int($0)] } } ?? perm
         if rows!.count == n && rows!.enumerated().allSatisfy({ Int($0.element) == $0.offset }) { rows = nil }
@@ -247,7 +249,7 @@ struct SelectRunner {
 
     /// The rows to return, in order: ORDER BY (a bounded top-N under LIMIT), then OFFSET and LIMIT.
     /// LIMIT and OFFSET may be as large as BIGINT: every sum saturates, so a huge OFFSET is an empty result.
-    private static func ordered(_ plan: SelectPlan, _ keyCols: [ColumnVector], rows: Int) -> [Int32] {
+    static func ordered(_ plan: SelectPlan, _ keyCols: [ColumnVector], rows: Int) -> [Int32] {
         let order = Sorter.order(keyCols, plan.order, rows: rows, limit: plan.rowsNeeded)
         let lo = min(plan.offsetRows, order.count)
         let hi = plan.limit.map { lo + min(order.count - lo, Int(clamping: $0)) } ?? order.count
@@ -381,7 +383,7 @@ final class Worker: @unchecked Sendable {
                 try part.add(keys, args, sel: rowsSel, rows: rows)
             } else {
                 try agg.consume(keys, args, sel: rowsSel, rows: rows)
-                if agg.groupCount > partitionAfter && agg.canPartition, let tables = partitionTables {
+                if agg.groupCount > partitionAfter && agg.canPartition && !agg.keepsOneTable, let tables = partitionTables {
                     partitioned = PartitionedAggregate(tables: tables)
                 }
             }
