@@ -272,8 +272,9 @@ import Testing
 
     @Test func writesWaitForFlushesThen503() throws {
         // Unflushed data may hold only 1 byte, and every flush of table m fails (a file stands where its
-        // directory must go): the second write waits for room in the store, then 503.
-        let s = try RunningServer { $0.memtableBytes = 64 << 20; $0.maxUnflushedBytes = 1; $0.writeStallTimeout = 0.05 }
+        // directory must go): the second write waits for room in the store, then 503. The wait is long enough
+        // for the failing flush to have run on a loaded machine, so the answer can name its error.
+        let s = try RunningServer { $0.memtableBytes = 64 << 20; $0.maxUnflushedBytes = 1; $0.writeStallTimeout = 2 }
         defer { s.stop() }
         let c = try s.client()
         #expect(try c.request("POST", "/write?db=f", body: "m v=1i 1700000000000000000\n").status == 204)
