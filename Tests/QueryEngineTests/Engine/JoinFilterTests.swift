@@ -13,27 +13,24 @@ import TestSupport
     static let keys = (0..<20).map { "key \($0)" }
 
     private func withTables(_ body: (QueryEngine) throws -> Void) throws {
-        let dir = TempDirectory(); defer { dir.remove() }
-        var o = DatabaseOptions()
-        o.background = false
-        let db = try Database(path: dir.path, options: o)
-        defer { try? db.close() }
-        let t0: Int64 = 1_767_225_600_000_000_000
-        var f = BatchBuilder(table: "facts")
-        for i in 0..<3_000 {
-            var fields: [(String, BatchBuilder.Value)] = [("v", .int(Int64(i)))]
-            if i % 13 != 0 { fields.append(("k", .tag(Self.keys[(i * 7) % Self.keys.count]))) }
-            f.add(time: t0 + Int64(i) * 1_000_000_000, fields)
+        try withEngine { e, db, _ in
+            let t0: Int64 = 1_767_225_600_000_000_000
+            var f = BatchBuilder(table: "facts")
+            for i in 0..<3_000 {
+                var fields: [(String, BatchBuilder.Value)] = [("v", .int(Int64(i)))]
+                if i % 13 != 0 { fields.append(("k", .tag(Self.keys[(i * 7) % Self.keys.count]))) }
+                f.add(time: t0 + Int64(i) * 1_000_000_000, fields)
+            }
+            var d = BatchBuilder(table: "dims")
+            // Keys 0–14 only (15–19 have facts but no dimension row); a few more without facts.
+            for i in 0..<18 {
+                let k = i < 15 ? Self.keys[i] : "lonely \(i)"
+                d.add(time: t0, [("k", .tag(k)), ("genre", .string(i % 3 == 0 ? "rock" : "pop")), ("fans", .int(Int64(i * 100)))])
+            }
+            try db.write([f.batch, d.batch])
+            try db.flush()
+            try body(e)
         }
-        var d = BatchBuilder(table: "dims")
-        // Keys 0–14 only (15–19 have facts but no dimension row); a few more without facts.
-        for i in 0..<18 {
-            let k = i < 15 ? Self.keys[i] : "lonely \(i)"
-            d.add(time: t0, [("k", .tag(k)), ("genre", .string(i % 3 == 0 ? "rock" : "pop")), ("fans", .int(Int64(i * 100)))])
-        }
-        try db.write([f.batch, d.batch])
-        try db.flush()
-        try body(QueryEngine(database: db, threads: 2))
     }
 
     private func lines(_ e: QueryEngine, _ sql: String) throws -> [String] {

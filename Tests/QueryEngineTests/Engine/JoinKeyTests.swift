@@ -14,30 +14,27 @@ import TestSupport
     struct Dim { var k: String?; var name: String?; var label: String? }
 
     private func withTables(_ facts: [Fact], _ dims: [Dim], _ body: (QueryEngine) throws -> Void) throws {
-        let dir = TempDirectory(); defer { dir.remove() }
-        var o = DatabaseOptions()
-        o.background = false
-        let db = try Database(path: dir.path, options: o)
-        defer { try? db.close() }
-        let t0: Int64 = 1_767_225_600_000_000_000
-        var f = BatchBuilder(table: "facts")
-        for (i, r) in facts.enumerated() {
-            var fields: [(String, BatchBuilder.Value)] = [("v", .int(Int64(r.v)))]
-            if let k = r.k { fields.append(("k", .tag(k))) }
-            if let s = r.s { fields.append(("s", .string(s))) }
-            f.add(time: t0 + Int64(i) * 1_000_000_000, fields)
+        try withEngine { e, db, _ in
+            let t0: Int64 = 1_767_225_600_000_000_000
+            var f = BatchBuilder(table: "facts")
+            for (i, r) in facts.enumerated() {
+                var fields: [(String, BatchBuilder.Value)] = [("v", .int(Int64(r.v)))]
+                if let k = r.k { fields.append(("k", .tag(k))) }
+                if let s = r.s { fields.append(("s", .string(s))) }
+                f.add(time: t0 + Int64(i) * 1_000_000_000, fields)
+            }
+            var d = BatchBuilder(table: "dims")
+            for (i, r) in dims.enumerated() {
+                var fields: [(String, BatchBuilder.Value)] = [("n", .int(Int64(i)))]
+                if let k = r.k { fields.append(("k", .tag(k))) }
+                if let name = r.name { fields.append(("name", .string(name))) }
+                if let label = r.label { fields.append(("label", .string(label))) }
+                d.add(time: t0 + Int64(i) * 1_000_000_000, fields)
+            }
+            try db.write([f.batch, d.batch])
+            try db.flush()
+            try body(e)
         }
-        var d = BatchBuilder(table: "dims")
-        for (i, r) in dims.enumerated() {
-            var fields: [(String, BatchBuilder.Value)] = [("n", .int(Int64(i)))]
-            if let k = r.k { fields.append(("k", .tag(k))) }
-            if let name = r.name { fields.append(("name", .string(name))) }
-            if let label = r.label { fields.append(("label", .string(label))) }
-            d.add(time: t0 + Int64(i) * 1_000_000_000, fields)
-        }
-        try db.write([f.batch, d.batch])
-        try db.flush()
-        try body(QueryEngine(database: db, threads: 2))
     }
 
     /// Rows of a join of facts and dims on `fk = dk`, by nested loop: (v, label) as text, sorted.

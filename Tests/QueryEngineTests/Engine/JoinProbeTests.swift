@@ -19,30 +19,27 @@ import TestSupport
     struct Dim { var k: String?; var genre: String; var fans: Int64 }
 
     private func withTables(_ dims: [Dim], _ body: (QueryEngine) throws -> Void) throws {
-        let dir = TempDirectory(); defer { dir.remove() }
-        var o = DatabaseOptions()
-        o.background = false
-        let db = try Database(path: dir.path, options: o)
-        defer { try? db.close() }
-        let t0: Int64 = 1_767_225_600_000_000_000
-        var f = BatchBuilder(table: "facts")
-        for i in 0..<Self.factCount {
-            var fields: [(String, BatchBuilder.Value)] = [("v", .int(Int64(i)))]
-            if let k = Self.factKey(i) { fields.append(("k", .tag(k))) }
-            // Six days: six partitions, so the probe runs over several row groups.
-            f.add(time: t0 + Int64(i) * 172_800_000_000, fields)
+        try withEngine { e, db, _ in
+            let t0: Int64 = 1_767_225_600_000_000_000
+            var f = BatchBuilder(table: "facts")
+            for i in 0..<Self.factCount {
+                var fields: [(String, BatchBuilder.Value)] = [("v", .int(Int64(i)))]
+                if let k = Self.factKey(i) { fields.append(("k", .tag(k))) }
+                // Six days: six partitions, so the probe runs over several row groups.
+                f.add(time: t0 + Int64(i) * 172_800_000_000, fields)
+            }
+            var d = BatchBuilder(table: "dims")
+            // A placeholder row keeps the table (and its tag column) in existence when `dims` is empty.
+            d.add(time: t0 - 1, [("k", .tag("placeholder")), ("genre", .string("none")), ("fans", .int(-1))])
+            for (i, x) in dims.enumerated() {
+                var fields: [(String, BatchBuilder.Value)] = [("genre", .string(x.genre)), ("fans", .int(x.fans))]
+                if let k = x.k { fields.append(("k", .tag(k))) }
+                d.add(time: t0 + Int64(i), fields)
+            }
+            try db.write([f.batch, d.batch])
+            try db.flush()
+            try body(e)
         }
-        var d = BatchBuilder(table: "dims")
-        // A placeholder row keeps the table (and its tag column) in existence when `dims` is empty.
-        d.add(time: t0 - 1, [("k", .tag("placeholder")), ("genre", .string("none")), ("fans", .int(-1))])
-        for (i, x) in dims.enumerated() {
-            var fields: [(String, BatchBuilder.Value)] = [("genre", .string(x.genre)), ("fans", .int(x.fans))]
-            if let k = x.k { fields.append(("k", .tag(k))) }
-            d.add(time: t0 + Int64(i), fields)
-        }
-        try db.write([f.batch, d.batch])
-        try db.flush()
-        try body(QueryEngine(database: db, threads: 2))
     }
 
     private func rows(_ e: QueryEngine, _ sql: String) throws -> [[String]] {
