@@ -77,14 +77,14 @@ enum ALPCodec {
     }
 
     /// Appends the payload with the integers encoded as `inner`; false when `inner` refuses them.
-    static func encode(_ s: Split, inner: EncodingID, into out: inout [UInt8]) -> Bool {
+    static func encode(_ s: Split, inner: EncodingID, limit: Int = .max, into out: inout [UInt8]) -> Bool {
         let at = out.count
         out.append(UInt8(s.exponent))
         out.append(inner.rawValue)
         out.appendLittleEndian(UInt32(s.rows.count))
         for r in s.rows { out.appendLittleEndian(r) }
         for b in s.bits { out.appendLittleEndian(b) }
-        let ok = s.ints.withUnsafeBufferPointer { IntegerCodecs.encode(inner, $0, signed: true, into: &out) }
+        let ok = s.ints.withUnsafeBufferPointer { IntegerCodecs.encode(inner, $0, signed: true, limit: limit, into: &out) }
         if !ok { out.removeSubrange(at...) }
         return ok
     }

@@ -65,6 +65,14 @@ public enum BlockCodec {
     @discardableResult
     public static func encode(_ column: ColumnVector, range: Range<Int>, options: CodecOptions,
                               into out: inout [UInt8]) -> BlockSummary {
+        encode(column, range: range, options: options, pruneHuffman: true, into: &out)
+    }
+
+    /// `encode`, with `pruneHuffman: false` writing every Huffman stream in full (the tests' reference:
+    /// pruning must never pick a larger block).
+    @discardableResult
+    static func encode(_ column: ColumnVector, range: Range<Int>, options: CodecOptions, pruneHuffman: Bool,
+                       into out: inout [UInt8]) -> BlockSummary {
         precondition(range.lowerBound >= 0 && range.upperBound <= column.count, "BUG: rows \(range) of a \(column.count)-row column")
         precondition(range.count <= Int(UInt32.max), "BUG: block of \(range.count) rows")
         let n = range.count
@@ -80,9 +88,19 @@ public enum BlockCodec {
         let reach = switch options.compression { case .none: 1; case .lz4: 2; case .zstd: 4 }
         func tryEach(_ candidates: [Candidate]) {
             var bodies: [(rank: Int, candidate: Candidate, body: [UInt8])] = []
+            // What the best block will cost at most: a non-Huffman body is stored compressed only when that is
+            // smaller, so it costs at most its size (plus zstd's penalty). A Huffman body that would cost more
+            // cannot win, and its stream stops before the writing pass (`limit`).
+            var ceiling = bestCandidate == nil ? Int.max : bestCost
             for (rank, c) in candidates.enumerated() {
                 var body = validity
-                if payload(c, column, range, validity: validity, derived: &derived, into: &body) { bodies.append((rank, c, body)) }
+                let limit = c.isHuffman && pruneHuffman ? huffmanLimit(cost: ceiling, rows: n, compression: options.compression) : .max
+                if payload(c, column, range, validity: validity, derived: &derived, limit: limit, into: &body) {
+                    if !c.isHuffman {
+                        ceiling = min(ceiling, options.compression == .zstd ? body.count + body.count / zstdPenaltyDivisor : body.count)
+                    }
+                    bodies.append((rank, c, body))
+                }
             }
             bodies.sort { ($0.body.count, $0.rank) < ($1.body.count, $1.rank) }
             var families = Set<Int>()
@@ -135,6 +153,19 @@ public enum BlockCodec {
         out.append(contentsOf: best)
         return BlockSummary(encoding: winner.id, compression: bestCompression,
                             rawBytes: rawSize(column, range) + validity.count, storedBytes: out.count - start)
+    }
+
+    /// The largest Huffman body whose cost (see `encode`) is at most `cost`: a longer one cannot win
+    /// against a block of that cost. `Int.max` when `cost` is; -1 when no body is cheap enough.
+    static func huffmanLimit(cost: Int, rows n: Int, compression: CompressionKind) -> Int {
+        guard cost < Int.max else { return .max }
+        func huffmanCost(_ size: Int) -> Int {
+            size + size / huffmanPenaltyDivisor + (compression == .zstd ? 0 : n * huffmanPenaltyBitsPerRow / 8)
+        }
+        var size = max(0, cost * huffmanPenaltyDivisor / (huffmanPenaltyDivisor + 1))
+        while huffmanCost(size + 1) <= cost { size += 1 }
+        while size >= 0 && huffmanCost(size) > cost { size -= 1 }
+        return size
     }
 
     /// Where the byte planes of a body start (and where its validity bitmap ends), for zstd to code each
@@ -206,20 +237,22 @@ public enum BlockCodec {
 
     /// Appends the payload of `c` for rows `range` (whose validity bitmap is `validity`, empty when no row is NULL);
     /// false when `c` does not apply to these values.
+    /// Appends candidate `c`'s payload for rows `range` to `out`; false when it does not apply, or when a Huffman
+    /// payload would leave `out` longer than `limit` bytes.
     static func payload(_ c: Candidate, _ column: ColumnVector, _ range: Range<Int>, validity: [UInt8],
-                        derived: inout Derived, into out: inout [UInt8]) -> Bool {
+                        derived: inout Derived, limit: Int = .max, into out: inout [UInt8]) -> Bool {
         switch column.type {
         case .time, .int64:
             return column.int64s.withUnsafeBufferPointer { p in
-                lanes(p, range, as: UInt64.self) { IntegerCodecs.encode(c.id, $0, signed: true, into: &out) }
+                lanes(p, range, as: UInt64.self) { IntegerCodecs.encode(c.id, $0, signed: true, limit: limit, into: &out) }
             }
         case .uint64:
             return column.uint64s.withUnsafeBufferPointer { p in
-                lanes(p, range, as: UInt64.self) { IntegerCodecs.encode(c.id, $0, signed: false, into: &out) }
+                lanes(p, range, as: UInt64.self) { IntegerCodecs.encode(c.id, $0, signed: false, limit: limit, into: &out) }
             }
         case .symbol:
             return column.codes.withUnsafeBufferPointer { p in
-                lanes(p, range, as: UInt32.self) { IntegerCodecs.encode(c.id, $0, signed: false, into: &out) }
+                lanes(p, range, as: UInt32.self) { IntegerCodecs.encode(c.id, $0, signed: false, limit: limit, into: &out) }
             }
         case .float64:
             return column.float64s.withUnsafeBufferPointer { p in
@@ -231,11 +264,11 @@ public enum BlockCodec {
                     case .decimal:
                         if derived.decimal == nil { derived.decimal = .some(DecimalCodec.scale(v)) }
                         guard let scaled = derived.decimal!, let inner = c.inner else { return false }
-                        return DecimalCodec.encode(scaled, inner: inner, into: &out)
+                        return DecimalCodec.encode(scaled, inner: inner, limit: limit, into: &out)
                     case .alp:
                         if derived.alp == nil { derived.alp = .some(ALPCodec.split(v)) }
                         guard let split = derived.alp!, let inner = c.inner else { return false }
-                        return ALPCodec.encode(split, inner: inner, into: &out)
+                        return ALPCodec.encode(split, inner: inner, limit: limit, into: &out)
                     default: return false
                     }
                 }
@@ -251,7 +284,7 @@ public enum BlockCodec {
                     guard c.id == .prefixedInteger else { return StringCodecs.encode(c.id, rows, into: &out) }
                     if derived.prefixed == nil { derived.prefixed = .some(PrefixedIntegerCodec.split(rows)) }
                     guard let split = derived.prefixed!, let inner = c.inner else { return false }
-                    return PrefixedIntegerCodec.encode(split, inner: inner, into: &out)
+                    return PrefixedIntegerCodec.encode(split, inner: inner, limit: limit, into: &out)
                 }
             }
         }

@@ -38,11 +38,11 @@ enum DecimalCodec {
     }
 
     /// Appends the payload with integers encoded as `inner`; false when the values are not decimals.
-    static func encode(_ scaled: (exponent: Int, ints: [UInt64]), inner: EncodingID, into out: inout [UInt8]) -> Bool {
+    static func encode(_ scaled: (exponent: Int, ints: [UInt64]), inner: EncodingID, limit: Int = .max, into out: inout [UInt8]) -> Bool {
         let at = out.count
         out.append(UInt8(scaled.exponent))
         out.append(inner.rawValue)
-        let ok = scaled.ints.withUnsafeBufferPointer { IntegerCodecs.encode(inner, $0, signed: true, into: &out) }
+        let ok = scaled.ints.withUnsafeBufferPointer { IntegerCodecs.encode(inner, $0, signed: true, limit: limit, into: &out) }
         if !ok { out.removeSubrange(at...) }
         return ok
     }

@@ -34,8 +34,10 @@ enum HuffmanCodec {
 
     // MARK: payloads
 
-    /// Appends the payload; false (out untouched) when it would not be clearly smaller than bit packing.
-    static func encode<T: FixedWidthInteger & UnsignedInteger>(_ v: UnsafeBufferPointer<T>, signed: Bool, into out: inout [UInt8]) -> Bool {
+    /// Appends the payload; false (out untouched) when it would not be clearly smaller than bit packing,
+    /// or would leave `out` longer than `limit` bytes (see `encodeStream`).
+    static func encode<T: FixedWidthInteger & UnsignedInteger>(_ v: UnsafeBufferPointer<T>, signed: Bool, limit: Int = .max,
+                                                               into out: inout [UInt8]) -> Bool {
         let base: T = v.isEmpty ? 0 : IntegerTransforms.minMax(v, signed: signed).min
         let offsets = [UInt64](unsafeUninitializedCapacity: v.count) { o, done in
             for i in 0..<v.count { o[i] = UInt64(v[i] &- base) }
@@ -43,7 +45,7 @@ enum HuffmanCodec {
         }
         let at = out.count
         out.appendLittleEndian(UInt64(base))
-        guard offsets.withUnsafeBufferPointer({ encodeStream($0, into: &out) }) else { out.removeSubrange(at...); return false }
+        guard offsets.withUnsafeBufferPointer({ encodeStream($0, limit: limit, into: &out) }) else { out.removeSubrange(at...); return false }
         return true
     }
 
@@ -54,14 +56,14 @@ enum HuffmanCodec {
     }
 
     /// Appends the payload; false (out untouched) when it would not be clearly smaller than bit packing.
-    static func encodeDelta<T: FixedWidthInteger & UnsignedInteger>(_ v: UnsafeBufferPointer<T>, into out: inout [UInt8]) -> Bool {
+    static func encodeDelta<T: FixedWidthInteger & UnsignedInteger>(_ v: UnsafeBufferPointer<T>, limit: Int = .max, into out: inout [UInt8]) -> Bool {
         let d = IntegerTransforms.deltas(v)
         let minDelta: T = d.isEmpty ? 0 : d.withUnsafeBufferPointer { IntegerTransforms.minMax($0, signed: true).min }
         let at = out.count
         out.appendLittleEndian(UInt64(v.first ?? 0))
         out.appendLittleEndian(UInt64(minDelta))
         let offsets = d.map { UInt64($0 &- minDelta) }
-        guard offsets.withUnsafeBufferPointer({ encodeStream($0, into: &out) }) else { out.removeSubrange(at...); return false }
+        guard offsets.withUnsafeBufferPointer({ encodeStream($0, limit: limit, into: &out) }) else { out.removeSubrange(at...); return false }
         return true
     }
 
@@ -169,8 +171,10 @@ enum HuffmanCodec {
 
     /// Appends a stream of `v`: tokens chosen by their histogram, the code built for their counts, the values
     /// dealt round-robin into `streamCount` bit streams. False (nothing appended) for `estimateFrom` or more
-    /// values that bit packing stores about as small.
-    static func encodeStream(_ v: UnsafeBufferPointer<UInt64>, into out: inout [UInt8]) -> Bool {
+    /// values that bit packing stores about as small, or when `out` would end longer than `limit` bytes: the
+    /// block encoder passes the largest Huffman body that could still win, and the stream's exact size is known
+    /// from the code lengths before any bit is written, so a stream that cannot win costs no writing pass.
+    static func encodeStream(_ v: UnsafeBufferPointer<UInt64>, limit: Int = .max, into out: inout [UInt8]) -> Bool {
         guard !v.isEmpty else {
             out.append(0); out.append(0); out.appendLittleEndian(UInt16(0))
             for _ in 0..<streamCount { out.appendLittleEndian(UInt32(0)) }
@@ -186,6 +190,22 @@ enum HuffmanCodec {
         // Trailing unused tokens need no length.
         while counts.count > 1 && counts[counts.count - 1] == 0 { counts.removeLast() }
         let lengths = codeLengths(counts, limit: maxCodeLength)
+        // split, msbBits, tokenCount, the 4-bit lengths, a byte count per stream.
+        let headerBytes = 4 + (lengths.count + 1) / 2 + 4 * streamCount
+        if limit < Int.max {
+            // The streams hold every code and extra bit, so they take at least this many bytes.
+            var codeBits = extraBits
+            for (tok, c) in counts.enumerated() { codeBits += c * Int(lengths[tok]) }
+            if out.count + headerBytes + (codeBits + 7) / 8 > limit { return false }
+        }
+        var bits = [Int](repeating: 0, count: streamCount)
+        for (i, x) in v.enumerated() {
+            let (tok, extra) = t.token(x)
+            bits[i & (streamCount - 1)] += Int(lengths[tok]) + extra
+        }
+        var total = 0
+        for b in bits { total += (b + 7) >> 3 }
+        if out.count + headerBytes + total > limit { return false }
         let codes = canonicalCodes(lengths)
         out.append(UInt8(t.split))
         out.append(UInt8(t.msbBits))
@@ -193,13 +213,8 @@ enum HuffmanCodec {
         for i in stride(from: 0, to: lengths.count, by: 2) {
             out.append(lengths[i] | (i + 1 < lengths.count ? lengths[i + 1] << 4 : 0))
         }
-        var bits = [Int](repeating: 0, count: streamCount)
-        for (i, x) in v.enumerated() {
-            let (tok, extra) = t.token(x)
-            bits[i & (streamCount - 1)] += Int(lengths[tok]) + extra
-        }
         var starts: [Int] = []
-        var total = 0
+        total = 0
         for b in bits {
             let bytes = (b + 7) >> 3
             out.appendLittleEndian(UInt32(bytes))

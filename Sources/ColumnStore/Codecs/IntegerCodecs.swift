@@ -1,9 +1,10 @@
 /// The payload encoders of integer lanes (UInt64 for time/int64/uint64 and decimal floats, UInt32 for symbol codes),
 /// by encoding id. `plain` is the lanes little-endian; `constant` is one `u64` (the value's bit pattern).
 enum IntegerCodecs {
-    /// Appends the payload of `id` for `v`; false (out untouched) when `id` does not apply to these values.
+    /// Appends the payload of `id` for `v`; false (out untouched) when `id` does not apply to these values, or
+    /// (Huffman payloads only) when it would leave `out` longer than `limit` bytes.
     static func encode<T: FixedWidthInteger & UnsignedInteger>(
-        _ id: EncodingID, _ v: UnsafeBufferPointer<T>, signed: Bool, into out: inout [UInt8]
+        _ id: EncodingID, _ v: UnsafeBufferPointer<T>, signed: Bool, limit: Int = .max, into out: inout [UInt8]
     ) -> Bool {
         switch id {
         case .plain: out.append(contentsOf: UnsafeRawBufferPointer(v))
@@ -16,9 +17,9 @@ enum IntegerCodecs {
         case .deltaOfDelta: DeltaOfDeltaCodec.encode(v, into: &out)
         case .narrow: NarrowIntCodec.encode(v, signed: signed, into: &out)
         case .deltaNarrow: NarrowIntCodec.encodeDelta(v, into: &out)
-        case .huffman: return HuffmanCodec.encode(v, signed: signed, into: &out)
-        case .deltaHuffman: return HuffmanCodec.encodeDelta(v, into: &out)
-        case .rankedHuffman: return RankedHuffmanCodec.encode(v, signed: signed, into: &out)
+        case .huffman: return HuffmanCodec.encode(v, signed: signed, limit: limit, into: &out)
+        case .deltaHuffman: return HuffmanCodec.encodeDelta(v, limit: limit, into: &out)
+        case .rankedHuffman: return RankedHuffmanCodec.encode(v, signed: signed, limit: limit, into: &out)
         case .gorilla, .byteShuffle, .decimal, .alp, .bitmap, .stringLengths, .stringDictionary, .prefixedInteger: return false
         }
         return true

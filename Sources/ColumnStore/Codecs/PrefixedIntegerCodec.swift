@@ -68,13 +68,13 @@ enum PrefixedIntegerCodec {
     @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b &- 48 < 10 }
 
     /// Appends the payload with the numbers encoded as `inner`; false (out untouched) when `inner` does not apply.
-    static func encode(_ s: Split, inner: EncodingID, into out: inout [UInt8]) -> Bool {
+    static func encode(_ s: Split, inner: EncodingID, limit: Int = .max, into out: inout [UInt8]) -> Bool {
         let at = out.count
         out.appendLittleEndian(UInt32(s.prefix.count))
         out.append(contentsOf: s.prefix)
         out.append(UInt8(s.width))
         out.append(inner.rawValue)
-        let ok = s.numbers.withUnsafeBufferPointer { IntegerCodecs.encode(inner, $0, signed: false, into: &out) }
+        let ok = s.numbers.withUnsafeBufferPointer { IntegerCodecs.encode(inner, $0, signed: false, limit: limit, into: &out) }
         if !ok { out.removeSubrange(at...) }
         return ok
     }

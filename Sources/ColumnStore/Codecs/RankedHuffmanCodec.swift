@@ -23,7 +23,8 @@ enum RankedHuffmanCodec {
 
     /// Appends the payload; false (out untouched) when no value repeats `minRepeats` times, the codes would not
     /// fit the lane, or the Huffman stream would not be clearly smaller than bit packing.
-    static func encode<T: FixedWidthInteger & UnsignedInteger>(_ v: UnsafeBufferPointer<T>, signed: Bool, into out: inout [UInt8]) -> Bool {
+    static func encode<T: FixedWidthInteger & UnsignedInteger>(_ v: UnsafeBufferPointer<T>, signed: Bool, limit: Int = .max,
+                                                               into out: inout [UInt8]) -> Bool {
         guard !v.isEmpty, repeatsLikely(v) else { return false }
         let base = IntegerTransforms.minMax(v, signed: signed).min
         var sorted = [UInt64](unsafeUninitializedCapacity: v.count) { o, done in
@@ -67,7 +68,7 @@ enum RankedHuffmanCodec {
         out.appendLittleEndian(UInt64(base))
         out.appendLittleEndian(UInt16(f))
         runs.map { T(truncatingIfNeeded: $0.offset) }.withUnsafeBufferPointer { BitPacking.pack($0, into: &out) }
-        guard codes.withUnsafeBufferPointer({ HuffmanCodec.encodeStream($0, into: &out) }) else {
+        guard codes.withUnsafeBufferPointer({ HuffmanCodec.encodeStream($0, limit: limit, into: &out) }) else {
             out.removeSubrange(at...)
             return false
         }
