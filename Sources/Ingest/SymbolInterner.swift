@@ -110,6 +110,7 @@ struct SymbolInterner {
     /// table's code (unused codes to `UInt32.max`).
     func dictionary(escaping: Escaping, used: [Bool]? = nil) -> (table: ByteStringTable, remap: [UInt32]) {
         var t = ByteStringTable()
+        t.reserve(entries: entries.count, bytes: arena.count)
         var remap: [UInt32] = []
         let scratch = UnescapeBuffer()
         arena.withUnsafeBytes { a in

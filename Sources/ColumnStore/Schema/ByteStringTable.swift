@@ -91,7 +91,24 @@ public struct ByteStringTable: Sendable {
     @discardableResult
     public mutating func intern(_ p: UnsafeRawBufferPointer) -> UInt32 {
         precondition(unindexed == 0, "BUG: an intern before buildIndex")
-        let h = Self.hash(p)
+        return intern(p, hash: Self.hash(p))
+    }
+
+    /// The code of entry `code` of `other`, adding it when absent. The hash `other` stored for it is reused
+    /// (one hash per distinct value of a batch, not one per table it goes through).
+    @discardableResult
+    public mutating func intern(entry code: UInt32, of other: ByteStringTable) -> UInt32 {
+        precondition(unindexed == 0, "BUG: an intern before buildIndex")
+        return other.withBytes(code) { p in
+            // An erased entry stores no hash (and no bytes); a loaded one's hash is stored as for interned ones.
+            let h = other.erased.contains(code) ? Self.hash(p) : other.hashes[Int(code)]
+            return intern(p, hash: h)
+        }
+    }
+
+    /// `intern(p)` with `h == Self.hash(p)` already computed.
+    @inline(__always)
+    private mutating func intern(_ p: UnsafeRawBufferPointer, hash h: UInt64) -> UInt32 {
         let found = probe(p, h)
         if found >= 0 { return UInt32(found) }
         let i = -(found + 1)
@@ -102,6 +119,22 @@ public struct ByteStringTable: Sendable {
         slots[i] = Self.slot(h, Int(code))
         if count * 2 > slots.count { grow() }
         return code
+    }
+
+    /// Makes room for `entries` more strings of about `bytes` bytes in all, the lookup index sized once for
+    /// them (no doubling and re-placing while they are interned).
+    public mutating func reserve(entries: Int, bytes: Int) {
+        precondition(unindexed == 0, "BUG: a reserve before buildIndex")
+        let total = count + entries
+        offsets.reserveCapacity(total + 1)
+        hashes.reserveCapacity(total)
+        arena.reserveCapacity(arena.count + bytes)
+        var n = slots.count
+        while total * 2 > n { n *= 2 }
+        if n > slots.count {
+            slots = [UInt64](repeating: 0, count: n / 2)  // grow() doubles it and enters every entry
+            grow()
+        }
     }
 
     @discardableResult

@@ -51,7 +51,7 @@ public final class SymbolDictionary: @unchecked Sendable {
         lock.withLock {
             table.buildIndex()
             var map = [UInt32](repeating: 0, count: local.count)
-            for i in 0..<local.count { map[i] = local.withBytes(UInt32(i)) { table.intern($0) } }
+            for i in 0..<local.count { map[i] = table.intern(entry: UInt32(i), of: local) }
             return map
         }
     }
