@@ -33,6 +33,7 @@ final class EmbeddedBackend: Backend, @unchecked Sendable {
         }
         var options = DatabaseOptions()
         options.background = forWriting
+        if forWriting { options.boundForOneShotWriter() }
         registry = try DatabaseRegistry(root: root, options: options, readOnly: readOnly)
         database = try Self.open(registry, name, create: create && !readOnly, root: root)
     }
@@ -151,5 +152,19 @@ final class EmbeddedIngestSink: IngestSink, @unchecked Sendable {
         // The same decision as the server's (`Database.write`): the same lines are accepted. The CLI has no
         // client to answer, so it waits for flushes as long as `roomTimeout`, then fails.
         return try parsed.write(to: database, policy: WritePolicy(atomicity: .partial, roomTimeout: Self.roomTimeout)).report
+    }
+}
+
+extension DatabaseOptions {
+    /// The memtable of a writing CLI command (ingest, bench, archive): smaller than a server's, so that the rows
+    /// the process holds unflushed stay bounded whatever the input's size (docs/cli.md, "Memory").
+    static let oneShotMemtableBytes = 128 << 20
+
+    /// Bounds a one-shot writer's memory: a 128 MiB memtable, and writers wait while it and the memtable being
+    /// flushed hold more than two memtables' worth (the server keeps 256 MiB and three). Reading, parsing and
+    /// flushing still overlap: the next memtable fills while the last one is written.
+    mutating func boundForOneShotWriter() {
+        memtableMaxBytes = Self.oneShotMemtableBytes
+        maxUnflushedBytes = 2 * Self.oneShotMemtableBytes
     }
 }
