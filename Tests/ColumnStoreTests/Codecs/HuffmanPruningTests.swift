@@ -36,7 +36,7 @@ import TestSupport
         var rng = SeededRandom(seed: 0x5EED_1010)
         for type in [ColumnType.time, .int64, .uint64, .symbol, .float64, .string] {
             for shape in 0..<8 {
-                for n in [1, 200, 5_000, 40_000] {
+                for n in [1, 300, 20_000] {
                     let c = Self.column(type, shape: shape, n: n, nulls: rng.chance(0.3), &rng)
                     for compression in CodecFixtures.compressions {
                         let options = CodecOptions(compression: compression)
