@@ -28,7 +28,7 @@ public enum BlockCodec {
     /// money (3–6 bits a row) take it; platform, country and device (under 1.5 bits) keep bit packing, which the
     /// public queries scan most. Under zstd the other bodies pay a decompression too, and 1/15 alone decides.
     static let huffmanPenaltyBitsPerRow = 2
-    /// In compacted segments a Huffman body counts as its size plus 1/30 and no per-row price (`HuffmanPrice`).
+    /// In a compacted string column a Huffman-coded inner counts as its size plus 1/30 and no per-row price (`HuffmanPrice`).
     static let compactedHuffmanPenaltyDivisor = 30
     static let hasValidityFlag: UInt8 = 1
 
@@ -84,7 +84,7 @@ public enum BlockCodec {
         // A body this many times larger than the best stored block so far is not worth compressing:
         // LZ4 rarely halves bit-packed data; zstd's entropy coder can do more on byte-aligned data.
         let reach = switch options.compression { case .none: 1; case .lz4: 2; case .zstd: 4 }
-        let price = HuffmanPrice(options)
+        let price = HuffmanPrice(options, column.type)
         func tryEach(_ candidates: [Candidate]) {
             var bodies: [(rank: Int, candidate: Candidate, body: [UInt8])] = []
             for (rank, c) in candidates.enumerated() {
@@ -186,9 +186,9 @@ public enum BlockCodec {
     }
 
     /// The compression compaction tries besides the table's for a column of `type`: zstd for bool bitmaps where
-    /// the table's is LZ4 or none (nil otherwise). A compacted segment's bool blocks may hold it.
+    /// the table's is LZ4 (nil otherwise: a table set to `none` gets none). A compacted segment's bool blocks may hold it.
     public static func extraCompaction(_ type: ColumnType, _ options: CodecOptions) -> CompressionKind? {
-        options.compacting && type == .bool && options.compression != .zstd ? .zstd : nil
+        options.compacting && type == .bool && options.compression == .lz4 ? .zstd : nil
     }
 
     /// What a Huffman-coded body counts as against the others (smaller wins): its size plus a share for its
@@ -197,10 +197,12 @@ public enum BlockCodec {
         var divisor: Int
         var bitsPerRow: Int
 
-        init(_ options: CodecOptions) {
-            if options.compacting {
-                // Compacted segments are written once and kept: Huffman is taken wherever it saves more than 1/31 —
-                // platform, country and device (0.6–1.2 bits a row), user ids ranked under prefixedInteger (~6%).
+        init(_ options: CodecOptions, _ type: ColumnType) {
+            if options.compacting && type == .string {
+                // A compacted string column's numbers (user ids under prefixedInteger, ranked) take Huffman where it
+                // saves more than 1/31: the engine's string work per row dwarfs the decode (p11: +5% CPU for ~6%
+                // fewer bytes). Tags keep the flush's price: Huffman-coded platform, country and device cost the
+                // public queries +18% scan CPU for 0.37 bytes a row (docs/benchmarks.md, 2026-12-08).
                 divisor = compactedHuffmanPenaltyDivisor
                 bitsPerRow = 0
             } else {
