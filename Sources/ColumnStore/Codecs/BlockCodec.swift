@@ -200,7 +200,7 @@ public enum BlockCodec {
         init(_ options: CodecOptions, _ type: ColumnType) {
             if options.compacting && type == .string {
                 // A compacted string column's numbers (user ids under prefixedInteger, ranked) take Huffman where it
-                // saves more than 1/31: the engine's string work per row dwarfs the decode (p11: +5% CPU for ~6%
+                // saves more than 1/31: the engine's string work per row dwarfs the decode (p11: ~+6% CPU for ~6%
                 // fewer bytes). Tags keep the flush's price: Huffman-coded platform, country and device cost the
                 // public queries +18% scan CPU for 0.37 bytes a row (docs/benchmarks.md, 2026-12-08).
                 divisor = compactedHuffmanPenaltyDivisor
