@@ -28,6 +28,8 @@ public enum BlockCodec {
     /// money (3–6 bits a row) take it; platform, country and device (under 1.5 bits) keep bit packing, which the
     /// public queries scan most. Under zstd the other bodies pay a decompression too, and 1/15 alone decides.
     static let huffmanPenaltyBitsPerRow = 2
+    /// In a compacted string column a Huffman-coded inner counts as its size plus 1/30 and no per-row price (`HuffmanPrice`).
+    static let compactedHuffmanPenaltyDivisor = 30
     static let hasValidityFlag: UInt8 = 1
 
     /// One encoding tried for a block; `inner` is the integer encoding under `.decimal`, `.alp` and `.prefixedInteger`.
@@ -77,7 +79,11 @@ public enum BlockCodec {
         precondition(range.count <= Int(UInt32.max), "BUG: block of \(range.count) rows")
         let n = range.count
         let validity = validityBytes(column, range)
-        let zstd = options.compression == .zstd ? BlockCompression.ZstdContext() : nil
+        // Compaction also tries zstd on bool bitmaps where LZ4 is the table's compression: a bitmap is 1/64 of
+        // a 64-bit column, so its zstd decode costs scans almost nothing, while its entropy coder takes skewed flags
+        // (liked, 3% true) well below a bit a row.
+        let kinds: [CompressionKind] = [options.compression] + (extraCompaction(column.type, options).map { [$0] } ?? [])
+        let zstd = kinds.contains(.zstd) ? BlockCompression.ZstdContext() : nil
         var derived = Derived()
 
         var packed: [UInt8] = [], best: [UInt8] = []
@@ -86,6 +92,7 @@ public enum BlockCodec {
         // A body this many times larger than the best stored block so far is not worth compressing:
         // LZ4 rarely halves bit-packed data; zstd's entropy coder can do more on byte-aligned data.
         let reach = switch options.compression { case .none: 1; case .lz4: 2; case .zstd: 4 }
+        let price = HuffmanPrice(options, column.type)
         func tryEach(_ candidates: [Candidate]) {
             var bodies: [(rank: Int, candidate: Candidate, body: [UInt8])] = []
             // What the best block will cost at most: a non-Huffman body is stored compressed only when that is
@@ -108,30 +115,30 @@ public enum BlockCodec {
                 // Bodies come smallest first: one over `reach` times the best cost so far cannot win even compressed.
                 if bestCandidate != nil && b.count > reach * bestCost { break }
                 guard families.insert(c.family(column.type)).inserted else { continue }
-                var body = b
-                packed.removeAll(keepingCapacity: true)
-                let layout: (starts: [Int], bytePlanes: Bool) =
-                    options.compression == .zstd ? planes(c, body, validityBytes: validity.count, rows: n) : ([], false)
-                let compressed = !c.isHuffman && body.withUnsafeBytes {
-                    BlockCompression.compress($0, options.compression, level: options.zstdLevel, zstd: zstd,
-                                              sections: layout.starts, bytePlanes: layout.bytePlanes, into: &packed)
-                }
-                let size = compressed ? packed.count : body.count
-                // zstd must save an eighth over a body read straight from the file: decompressing it costs scans
-                // more than the bytes save (bit-packed time and durations stay raw, tags and money compress).
-                var cost = compressed && options.compression == .zstd ? size + size / zstdPenaltyDivisor : size
-                if c.isHuffman {
-                    cost = size + size / huffmanPenaltyDivisor
-                    if options.compression != .zstd { cost += n * huffmanPenaltyBitsPerRow / 8 }
-                }
-                // Ties go to the candidate listed first: it decodes faster.
-                if bestCandidate == nil || (cost, rank) < (bestCost, bestRank) {
-                    bestCandidate = c
-                    bestRank = rank
-                    bestCost = cost
-                    bestCompression = compressed ? options.compression : .none
-                    bestBodyLength = body.count
-                    if compressed { swap(&best, &packed) } else { swap(&best, &body) }
+                for kind in kinds {
+                    var body = b
+                    packed.removeAll(keepingCapacity: true)
+                    let layout: (starts: [Int], bytePlanes: Bool) =
+                        kind == .zstd ? planes(c, body, validityBytes: validity.count, rows: n) : ([], false)
+                    let compressed = !c.isHuffman && body.withUnsafeBytes {
+                        BlockCompression.compress($0, kind, level: options.zstdLevel, zstd: zstd,
+                                                  sections: layout.starts, bytePlanes: layout.bytePlanes, into: &packed)
+                    }
+                    let size = compressed ? packed.count : body.count
+                    // zstd must save an eighth over a body read straight from the file: decompressing it costs scans
+                    // more than the bytes save (bit-packed time and durations stay raw, tags and money compress).
+                    var cost = compressed && kind == .zstd ? size + size / zstdPenaltyDivisor : size
+                    if c.isHuffman { cost = price.cost(size, rows: n) }
+                    // Ties go to the candidate listed first: it decodes faster (and to the table's own compression).
+                    if bestCandidate == nil || (cost, rank) < (bestCost, bestRank) {
+                        bestCandidate = c
+                        bestRank = rank
+                        bestCost = cost
+                        bestCompression = compressed ? kind : .none
+                        bestBodyLength = body.count
+                        if compressed { swap(&best, &packed) } else { swap(&best, &body) }
+                    }
+                    if c.isHuffman { break }
                 }
             }
         }
@@ -139,7 +146,7 @@ public enum BlockCodec {
             let inner: EncodingID? = [.decimal, .alp, .prefixedInteger].contains(forced) ? options.forcedInner ?? .frameOfReference : nil
             tryEach([Candidate(id: forced, inner: inner)])
         }
-        if bestCandidate == nil { tryEach(candidates(for: column.type)) }
+        if bestCandidate == nil { tryEach(candidates(for: column.type, compacting: options.compacting)) }
         guard let winner = bestCandidate else { preconditionFailure("BUG: plain encoding refused a \(column.type) block") }
         precondition(bestBodyLength <= Int(UInt32.max), "BUG: block body of \(bestBodyLength) bytes")
 
@@ -193,18 +200,49 @@ public enum BlockCodec {
         return (starts, true)
     }
 
-    static func candidates(for type: ColumnType) -> [Candidate] {
+    static func candidates(for type: ColumnType, compacting: Bool = false) -> [Candidate] {
         EncodingID.candidates(for: type).flatMap { id in
             switch id {
             // deltaZigZag for gauges that move a little from row to row (a host's CPU in a series-sorted segment).
             case .decimal, .alp: [.frameOfReference, .narrow, .deltaZigZag, .huffman].map { Candidate(id: id, inner: $0) }
             // delta for ids that rise with the sort order (sequence numbers); it packs like frameOfReference.
-            // Not rankedHuffman: on gen_plays' user ids it saves ~5% (heavy users), under what pays for its decode,
-            // and its sort cost compaction ~1 s of CPU per 10M rows. Readers accept it (forcedInner writes it).
-            case .prefixedInteger: [.frameOfReference, .delta, .narrow, .huffman].map { Candidate(id: id, inner: $0) }
+            // rankedHuffman only at compaction: on gen_plays' user ids (heavy users recur) it saves ~6%, which a
+            // flush need not spend an encoding pass on; compaction keeps it where it wins by more than 1/31.
+            case .prefixedInteger:
+                (compacting ? [.frameOfReference, .delta, .narrow, .huffman, .rankedHuffman] : [.frameOfReference, .delta, .narrow, .huffman])
+                    .map { Candidate(id: id, inner: $0) }
             default: [Candidate(id: id)]
             }
         }
+    }
+
+    /// The compression compaction tries besides the table's for a column of `type`: zstd for bool bitmaps where
+    /// the table's is LZ4 (nil otherwise: a table set to `none` gets none). A compacted segment's bool blocks may hold it.
+    public static func extraCompaction(_ type: ColumnType, _ options: CodecOptions) -> CompressionKind? {
+        options.compacting && type == .bool && options.compression == .lz4 ? .zstd : nil
+    }
+
+    /// What a Huffman-coded body counts as against the others (smaller wins): its size plus a share for its
+    /// slower decode, and where the others are read without decompressing (LZ4, none) a price per row.
+    struct HuffmanPrice {
+        var divisor: Int
+        var bitsPerRow: Int
+
+        init(_ options: CodecOptions, _ type: ColumnType) {
+            if options.compacting && type == .string {
+                // A compacted string column's numbers (user ids under prefixedInteger, ranked) take Huffman where it
+                // saves more than 1/31: the engine's string work per row dwarfs the decode (p11: ~+6% CPU for ~6%
+                // fewer bytes). Tags keep the flush's price: Huffman-coded platform, country and device cost the
+                // public queries +18% scan CPU for 0.37 bytes a row (docs/benchmarks.md, 2026-12-08).
+                divisor = compactedHuffmanPenaltyDivisor
+                bitsPerRow = 0
+            } else {
+                divisor = huffmanPenaltyDivisor
+                bitsPerRow = options.compression == .zstd ? 0 : huffmanPenaltyBitsPerRow
+            }
+        }
+
+        func cost(_ size: Int, rows n: Int) -> Int { size + size / divisor + n * bitsPerRow / 8 }
     }
 
     /// The validity bitmap of rows `range`, or no bytes when none of them is NULL.

@@ -16,13 +16,17 @@ public struct CodecOptions: Sendable, Equatable {
     public var forcedEncoding: EncodingID?
     /// The integer encoding under a forced `decimal`, `alp` or `prefixedInteger` (nil: frame of reference).
     public var forcedInner: EncodingID?
+    /// True for the blocks compaction writes: long-lived segments, encoded once, where the choice trades a little
+    /// decode time for bytes (docs/codecs.md, "Compacted segments"). False for flushes, which keep ingest cheap.
+    public var compacting: Bool
 
     public init(compression: CompressionKind = .lz4, zstdLevel: Int32 = 3, forcedEncoding: EncodingID? = nil,
-                forcedInner: EncodingID? = nil) {
+                forcedInner: EncodingID? = nil, compacting: Bool = false) {
         self.compression = compression
         self.zstdLevel = zstdLevel
         self.forcedEncoding = forcedEncoding
         self.forcedInner = forcedInner
+        self.compacting = compacting
     }
 }
 

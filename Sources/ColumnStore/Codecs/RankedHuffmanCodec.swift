@@ -27,41 +27,25 @@ enum RankedHuffmanCodec {
                                                                into out: inout [UInt8]) -> Bool {
         guard !v.isEmpty, repeatsLikely(v) else { return false }
         let base = IntegerTransforms.minMax(v, signed: signed).min
-        var sorted = [UInt64](unsafeUninitializedCapacity: v.count) { o, done in
-            for i in 0..<v.count { o[i] = UInt64(v[i] &- base) }
-            done = v.count
+        // Count every offset in one hash pass (no sort of the block), then rank the frequent ones.
+        var counts = OffsetCounts(capacity: v.count)
+        var maxOffset: UInt64 = 0
+        for i in 0..<v.count {
+            let x = UInt64(v[i] &- base)
+            maxOffset = Swift.max(maxOffset, x)
+            counts.add(x)
         }
-        sorted.sort()
-        // Runs of equal offsets, frequent ones only.
-        var runs: [(offset: UInt64, count: Int)] = []
-        var i = 0
-        while i < sorted.count {
-            var j = i + 1
-            while j < sorted.count && sorted[j] == sorted[i] { j += 1 }
-            if j - i >= minRepeats { runs.append((sorted[i], j - i)) }
-            i = j
-        }
+        var runs = counts.frequent(atLeast: minRepeats)
         guard !runs.isEmpty else { return false }
         runs.sort { ($0.count, $1.offset) > ($1.count, $0.offset) }
         if runs.count > maxRanked { runs.removeLast(runs.count - maxRanked) }
         let f = runs.count
         // Codes F + offset must fit the lane.
-        guard sorted[sorted.count - 1] <= UInt64(T.max) - UInt64(f) else { return false }
-        // Rank of a ranked offset: binary search over the ranked offsets in value order.
-        let byValue = runs.enumerated().map { (offset: $0.element.offset, rank: UInt64($0.offset)) }.sorted { $0.offset < $1.offset }
-        let keys = byValue.map(\.offset), ranks = byValue.map(\.rank)
+        guard maxOffset <= UInt64(T.max) - UInt64(f) else { return false }
+        // The table now answers each offset's code: its rank when ranked, F + offset otherwise.
+        counts.setRanks(runs.map(\.offset))
         let codes = [UInt64](unsafeUninitializedCapacity: v.count) { o, done in
-            keys.withUnsafeBufferPointer { k in
-                for i in 0..<v.count {
-                    let x = UInt64(v[i] &- base)
-                    var lo = 0, hi = k.count
-                    while lo < hi {
-                        let mid = (lo + hi) >> 1
-                        if k[mid] < x { lo = mid + 1 } else { hi = mid }
-                    }
-                    o[i] = lo < k.count && k[lo] == x ? ranks[lo] : UInt64(f) &+ x
-                }
-            }
+            for i in 0..<v.count { o[i] = counts.code(UInt64(v[i] &- base), unranked: UInt64(f)) }
             done = v.count
         }
         let at = out.count
@@ -73,6 +57,63 @@ enum RankedHuffmanCodec {
             return false
         }
         return true
+    }
+
+    /// An open-addressing table from a block's offsets to their counts (then, for ranked ones, their ranks):
+    /// one multiply-shift hash and a short probe a row, where a sort of the block took ~1 ms per 64K rows.
+    struct OffsetCounts {
+        var keys: [UInt64]
+        /// 0: empty slot; else the count (after `setRanks`: rank + 1 for a ranked offset, 0 for the rest).
+        var values: [UInt32]
+        let shift: UInt64
+        let mask: Int
+
+        init(capacity n: Int) {
+            var bits = 4
+            while (1 << bits) < 2 * n { bits += 1 }  // at most half full
+            keys = [UInt64](repeating: 0, count: 1 << bits)
+            values = [UInt32](repeating: 0, count: 1 << bits)
+            shift = UInt64(64 - bits)
+            mask = (1 << bits) - 1
+        }
+
+        @inline(__always)
+        func slot(_ x: UInt64) -> Int { Int(truncatingIfNeeded: (x &* 0x9E37_79B9_7F4A_7C15) >> shift) }
+
+        @inline(__always)
+        mutating func add(_ x: UInt64) {
+            var i = slot(x)
+            while values[i] != 0 && keys[i] != x { i = (i &+ 1) & mask }
+            keys[i] = x
+            values[i] &+= 1
+        }
+
+        /// The offsets seen at least `minimum` times, with their counts.
+        func frequent(atLeast minimum: Int) -> [(offset: UInt64, count: Int)] {
+            var r: [(offset: UInt64, count: Int)] = []
+            for i in values.indices where Int(values[i]) >= minimum { r.append((keys[i], Int(values[i]))) }
+            return r
+        }
+
+        /// Keeps `ranked` (most frequent first) as rank + 1 and forgets every other count.
+        mutating func setRanks(_ ranked: [UInt64]) {
+            var rankOf = [UInt32](repeating: 0, count: values.count)
+            for (r, x) in ranked.enumerated() {
+                var i = slot(x)
+                while keys[i] != x { i = (i &+ 1) & mask }
+                rankOf[i] = UInt32(r + 1)
+            }
+            values = rankOf
+        }
+
+        /// The code of an offset seen by `add`: its rank, or `unranked` + the offset.
+        @inline(__always)
+        func code(_ x: UInt64, unranked f: UInt64) -> UInt64 {
+            var i = slot(x)
+            while keys[i] != x { i = (i &+ 1) & mask }
+            let r = values[i]
+            return r != 0 ? UInt64(r - 1) : f &+ x
+        }
     }
 
     /// False when a sample of a large block holds no value twice: then no value is likely to repeat

@@ -85,11 +85,14 @@ extension Database {
     }
 
     /// True when a block of the segment is compressed with another kind than `target` gives its column
-    /// (blocks stored uncompressed did not shrink, and would not under the target either).
+    /// (blocks stored uncompressed did not shrink, and would not under the target either; compaction's own
+    /// extra kind for the column, zstd for bools, is not another).
     static func compressedOtherwise(_ footer: SegmentFooter, _ target: TableOptions) -> Bool {
         for (c, blocks) in footer.blocks.enumerated() {
-            let want = target.codecOptions(for: footer.columns[c].name).compression.rawValue
-            for b in blocks where b.compression != CompressionKind.none.rawValue && b.compression != want { return true }
+            var o = target.codecOptions(for: footer.columns[c].name)
+            o.compacting = true
+            let want = o.compression.rawValue, extra = BlockCodec.extraCompaction(footer.columns[c].type, o)?.rawValue
+            for b in blocks where b.compression != CompressionKind.none.rawValue && b.compression != want && b.compression != extra { return true }
         }
         return false
     }
@@ -137,7 +140,7 @@ extension Database {
         manifest.nextSegmentID += 1
         let file = FileNames.segmentFile(id)
         let p = segmentPath(table: table, day: dayName, file: file)
-        let (footer, bytes) = try SegmentWriter.write(path: p, columns: schema.columns, vectors: vectors, options: opts.compacted)
+        let (footer, bytes) = try SegmentWriter.write(path: p, columns: schema.columns, vectors: vectors, options: opts.compacted, compacting: true)
         let entry = Manifest.Segment(day: dayName, file: file, rows: footer.rowCount, minTime: footer.minTime, maxTime: footer.maxTime, bytes: bytes)
         return Merged(table: table, day: day, entry: entry, reader: try SegmentReader(path: p, mappings: options.segmentMappings),
                       gone: Set(segments.map { $0.entry.file }), goneFiles: goneFiles, oldPaths: oldPaths)

@@ -6,8 +6,10 @@ import Foundation
 /// durable together with `FileIO.syncAll` before the manifest names them. Until the manifest does,
 /// a file is an orphan that open() deletes, so a crash never exposes a half-written segment.
 enum SegmentWriter {
-    /// Writes `vectors` (one per column of `columns`, equal lengths, rows already sorted) to `path`.
-    static func write(path: String, columns: [ColumnDef], vectors: [ColumnVector], options: TableOptions) throws -> (footer: SegmentFooter, bytes: Int) {
+    /// Writes `vectors` (one per column of `columns`, equal lengths, rows already sorted) to `path`; `compacting`
+    /// selects compaction's codec choice rules (`CodecOptions.compacting`).
+    static func write(path: String, columns: [ColumnDef], vectors: [ColumnVector], options: TableOptions,
+                      compacting: Bool = false) throws -> (footer: SegmentFooter, bytes: Int) {
         precondition(columns.count == vectors.count && columns.first?.type == .time, "BUG: segment columns must start with time")
         let rows = vectors[0].count
         var blockCounts: [Int] = []
@@ -21,7 +23,8 @@ enum SegmentWriter {
             var out: [UInt8] = []
             var rs: [BlockRef] = []
             var start = 0
-            let opts = options.codecOptions(for: columns[c].name)
+            var opts = options.codecOptions(for: columns[c].name)
+            opts.compacting = compacting
             for n in counts {
                 let range = start..<start + n
                 let before = out.count
