@@ -665,17 +665,17 @@ extension MinMaxAccumulator: UngroupedAccumulator {
             // One direction per loop (the other is not needed): half the work of tracking both.
             let n = sel?.count ?? rows
             guard n > 0 else { return }
-            var x: Int64
-            if isMax {
-                x = .min
-                a.col.int64s.withUnsafeBufferPointer { v in
-                    if let sel { for r in sel { x = Swift.max(x, v[Int(r)]) } } else { for y in v.prefix(rows) { x = Swift.max(x, y) } }
+            // The extreme lives in the closure's own local (a captured variable would be kept in memory and
+            // the loop not vectorized).
+            let max = isMax
+            let x = a.col.int64s.withUnsafeBufferPointer { v -> Int64 in
+                var m: Int64 = max ? .min : .max
+                if let sel {
+                    if max { for r in sel { m = Swift.max(m, v[Int(r)]) } } else { for r in sel { m = Swift.min(m, v[Int(r)]) } }
+                } else {
+                    if max { for y in v.prefix(rows) { m = Swift.max(m, y) } } else { for y in v.prefix(rows) { m = Swift.min(m, y) } }
                 }
-            } else {
-                x = .max
-                a.col.int64s.withUnsafeBufferPointer { v in
-                    if let sel { for r in sel { x = Swift.min(x, v[Int(r)]) } } else { for y in v.prefix(rows) { x = Swift.min(x, y) } }
-                }
+                return m
             }
             if !has[0] || (isMax ? x > ints[0] : x < ints[0]) { ints[0] = x; has[0] = true }
         }
