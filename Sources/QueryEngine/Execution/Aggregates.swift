@@ -662,22 +662,12 @@ extension MinMaxAccumulator: UngroupedAccumulator {
             }
             if any { let x = isMax ? hi : lo; if !has[0] || Self.better(x, doubles[0], isMax) { doubles[0] = x; has[0] = true } }
         } else {
-            // One direction per loop (the other is not needed): half the work of tracking both.
-            let n = sel?.count ?? rows
-            guard n > 0 else { return }
-            // The extreme lives in the closure's own local (a captured variable would be kept in memory and
-            // the loop not vectorized).
-            let max = isMax
-            let x = a.col.int64s.withUnsafeBufferPointer { v -> Int64 in
-                var m: Int64 = max ? .min : .max
-                if let sel {
-                    if max { for r in sel { m = Swift.max(m, v[Int(r)]) } } else { for r in sel { m = Swift.min(m, v[Int(r)]) } }
-                } else {
-                    if max { for y in v.prefix(rows) { m = Swift.max(m, y) } } else { for y in v.prefix(rows) { m = Swift.min(m, y) } }
-                }
-                return m
+            var lo = Int64.max, hi = Int64.min, any = false
+            a.col.int64s.withUnsafeBufferPointer { v in
+                if let sel { for r in sel { let x = v[Int(r)]; lo = Swift.min(lo, x); hi = Swift.max(hi, x); any = true } }
+                else { for x in v.prefix(rows) { lo = Swift.min(lo, x); hi = Swift.max(hi, x); any = true } }
             }
-            if !has[0] || (isMax ? x > ints[0] : x < ints[0]) { ints[0] = x; has[0] = true }
+            if any { let x = isMax ? hi : lo; if !has[0] || (isMax ? x > ints[0] : x < ints[0]) { ints[0] = x; has[0] = true } }
         }
     }
 }

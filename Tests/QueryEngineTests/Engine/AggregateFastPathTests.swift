@@ -5,7 +5,7 @@ import ColumnStore
 import TestSupport
 
 /// The scan's fast aggregate paths against answers computed here: `sum(x)` and `avg(x)` of one query adding
-/// each batch once (`HashAggregate`'s shared total), one-direction `min`/`max`, a single tag's group ids
+/// each batch once (`HashAggregate`'s shared total), `min`/`max`, a single tag's group ids
 /// read without writing (`denseIDs`) and the float sum's plain loop — over NULLs, one row, no rows, ranges
 /// that cut a row group, a WHERE that selects rows, and tag codes first seen mid-batch.
 @Suite("Aggregate fast paths")
