@@ -20,6 +20,9 @@ final class ReadOnlyCatalog {
     var opened: [String: Database.LiveSegment] = [:]
     /// Tables whose symbol dictionaries are loaded.
     var symbolsLoaded: Set<String> = []
+    /// Each touched table's segments in this view with the row groups of those opened, so that every
+    /// snapshot after the first builds no strings and looks nothing up by name (`SnapshotIndex`).
+    var indexes: [String: SnapshotIndex] = [:]
 }
 
 /// What changed on disk since a read-only view was built.
@@ -148,6 +151,7 @@ extension Database {
         catalog.manifestBytes = bytes
         catalog.symbolsLoaded = []
         catalog.days = [:]
+        catalog.indexes = [:]
         catalog.unread = [:]
         // A table a CREATE TABLE … AS SELECT is still filling (or a crash left half-filled) is not shown.
         let unfinished = Self.unfinishedCreates(m)
@@ -229,6 +233,7 @@ extension Database {
             if days.last?.day == day { days[days.count - 1].segments.append(list[k]) } else { days.append((day, [list[k]])) }
         }
         catalog.days[table] = days
+        catalog.indexes[table] = nil
         if !catalog.opened.isEmpty {
             let listed = Set(list.map { table + "/" + $0.day + "/" + $0.file })
             catalog.opened = catalog.opened.filter { !$0.key.hasPrefix(table + "/") || listed.contains($0.key) }
@@ -272,22 +277,61 @@ extension Database {
         }
         var st = SnapshotStats()
         var groups: [RowGroup] = []
-        let lo = Day.of(range.lowerBound), hi = Day.of(range.upperBound)
-        for (day, entries) in try daysLocked(name) {
-            st.partitions += 1
-            guard day >= lo && day <= hi else { st.partitionsPruned += 1; continue }
-            for e in entries {
-                st.segments += 1
-                guard e.minTime <= range.upperBound && e.maxTime >= range.lowerBound else { st.segmentsPruned += 1; continue }
-                var s = try openSegmentLocked(name, e)
-                Self.appendRowGroups(of: &s, schema: t.schema, to: &groups)
-                readOnly!.opened[name + "/" + e.day + "/" + e.file] = s
-            }
-        }
+        try segmentGroupsLocked(name, schema: t.schema, range: range, stats: &st, to: &groups)
         appendMemtableGroups(table: name, schema: t.schema, range: range, stats: &st, to: &groups)
         if let key = DedupKey(schema: t.schema, options: t.options) { groups = Self.dedupGroups(groups, key: key, schema: t.schema) }
         return TableSnapshot(schema: t.schema, options: t.options, rowGroups: groups, symbols: t.symbols, stats: st,
                              lazySymbols: lazy)
+    }
+
+    /// Appends the row groups of `name`'s segments that may hold rows in `range`, opening them on first
+    /// touch, through the table's `SnapshotIndex`; counts partitions and segments (pruned or not) into `st`.
+    private func segmentGroupsLocked(_ name: String, schema: TableSchema, range: ClosedRange<Int64>,
+                                     stats st: inout SnapshotStats, to groups: inout [RowGroup]) throws {
+        let catalog = readOnly!
+        let index: SnapshotIndex
+        if let x = catalog.indexes[name] {
+            index = x
+        } else {
+            index = SnapshotIndex(days: try daysLocked(name), columnCount: schema.count)
+            catalog.indexes[name] = index
+        }
+        if index.columnCount != schema.count {  // the schema grew: map columns again
+            index.groups = Array(repeating: nil, count: index.entries.count)
+            index.all = nil
+            index.columnCount = schema.count
+        }
+        let lo = Day.of(range.lowerBound), hi = Day.of(range.upperBound)
+        let whole = index.covers(range, lo: lo, hi: hi)
+        if whole, let all = index.all {
+            st.partitions += index.dayCount
+            st.segments += index.entries.count
+            if groups.isEmpty { groups = all } else { groups.append(contentsOf: all) }
+            return
+        }
+        let start = groups.count
+        var lastDay = Int32.min, dayIn = false
+        for i in index.entries.indices {
+            let day = index.day[i]
+            if day != lastDay {
+                lastDay = day
+                st.partitions += 1
+                dayIn = day >= lo && day <= hi
+                if !dayIn { st.partitionsPruned += 1 }
+            }
+            guard dayIn else { continue }
+            st.segments += 1
+            guard index.minTime[i] <= range.upperBound && index.maxTime[i] >= range.lowerBound else { st.segmentsPruned += 1; continue }
+            if let g = index.groups[i] { groups.append(contentsOf: g); continue }
+            let e = index.entries[i]
+            var s = try openSegmentLocked(name, e)
+            var g: [RowGroup] = []
+            Self.appendRowGroups(of: &s, schema: schema, to: &g)
+            catalog.opened[name + "/" + e.day + "/" + e.file] = s  // keeps the column map for the next view
+            index.groups[i] = g
+            groups.append(contentsOf: g)
+        }
+        if whole { index.all = Array(groups[start...]) }
     }
 
     /// Loads one tag column's dictionary of `table` (a table object of this view or an earlier one) if it

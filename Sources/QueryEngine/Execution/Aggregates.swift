@@ -222,6 +222,9 @@ final class IntegerSumAccumulator<T: SummableInteger>: Accumulator {
     /// total is `carries[g] * 2^64 + sums[g]` and the mean is exact however large the values (DuckDB
     /// averages in 128 bits). sum() has no carries: its total must fit the type, else it is an error.
     var carries: [Int64] = []
+    /// The last batch's exact total when `reduce` took its fast path (nil: it did not), so `sum(x)` and
+    /// `avg(x)` of one query add up each batch once.
+    var lastTotal: Int128?
     init(average: Bool) { self.average = average }
     var memoryBytes: Int { sums.capacity * 8 + counts.capacity * 8 + carries.capacity * 8 }
 
@@ -338,11 +341,18 @@ final class DoubleSumAccumulator: Accumulator {
             sums.withUnsafeMutableBufferPointer { s in
                 counts.withUnsafeMutableBufferPointer { c in
                     let valid = a.col.validity
-                    for (j, g) in gids.enumerated() {
-                        let r = row(sel, j)
-                        if let valid, !valid[r] { continue }
-                        s[Int(g)] += v[r]
-                        c[Int(g)] &+= 1
+                    gids.withUnsafeBufferPointer { gs in
+                        if valid == nil && sel == nil {  // the common case, without a test per row
+                            for j in gs.indices { let g = Int(gs[j]); s[g] += v[j]; c[g] &+= 1 }
+                            return
+                        }
+                        for j in gs.indices {
+                            let r = row(sel, j)
+                            if let valid, !valid[r] { continue }
+                            let g = Int(gs[j])
+                            s[g] += v[r]
+                            c[g] &+= 1
+                        }
                     }
                 }
             }
@@ -564,11 +574,19 @@ extension IntegerSumAccumulator: UngroupedAccumulator where T == Int64 {
     func reduce(_ sel: [Int32]?, _ arg: Vec?, rows: Int) throws {
         resize(1)
         var scratchPool = StringPool()  // the fallbacks below never intern: their arguments are numbers
+        lastTotal = nil
         guard let a = arg, a.constant == nil, a.col.validity == nil, a.type.isSignedInteger || a.type == .time else {
             return try update([Int32](repeating: 0, count: sel?.count ?? rows), sel, arg, &scratchPool)
         }
         // Exact 128-bit total. Chunks whose values all lie within ±2^52 sum in plain (vectorized) Int64
         // first: 1,024 of them cannot overflow it.
+        let total = Self.batchTotal(a, sel, rows: rows)
+        lastTotal = total
+        try add(total: total, count: Int64(sel?.count ?? rows))
+    }
+
+    /// The exact total of a batch's selected values (no NULLs, no constant: `reduce`'s fast path).
+    static func batchTotal(_ a: Vec, _ sel: [Int32]?, rows: Int) -> Int128 {
         var total: Int128 = 0
         a.col.int64s.withUnsafeBufferPointer { v in
             if let sel {
@@ -584,6 +602,11 @@ extension IntegerSumAccumulator: UngroupedAccumulator where T == Int64 {
                 i = end
             }
         }
+        return total
+    }
+
+    /// Adds a batch's exact total of `count` values to the one group.
+    func add(total: Int128, count: Int64) throws {
         if average, Int64(exactly: total) == nil {  // a batch beyond 64 bits: add it in pieces that fit
             var left = total
             while left != 0 {
@@ -593,14 +616,14 @@ extension IntegerSumAccumulator: UngroupedAccumulator where T == Int64 {
                 if o { try wrapped(0, piece) }
                 sums[0] = s
             }
-            counts[0] &+= Int64(sel?.count ?? rows)
+            counts[0] &+= count
             return
         }
         guard let batch = Int64(exactly: total) else { throw Self.overflow }
         let (s, o) = sums[0].addingReportingOverflow(batch)
         if o { try wrapped(0, batch) }
         sums[0] = s
-        counts[0] &+= Int64(sel?.count ?? rows)
+        counts[0] &+= count
     }
 }
 

@@ -27,6 +27,23 @@ final class HashAggregate: @unchecked Sendable {  // one thread at a time; merge
     /// hash table still holds every group, so any row may also find its group there.
     private var lead: [Int32] = []
     private var leadDecided = false
+    /// Ungrouped only: for aggregate i, an earlier sum/avg of the same column whose batch total it takes
+    /// (`sum(x)` and `avg(x)` together add each batch up once); nil: it reduces its own input.
+    private let sharedSum: [Int?]
+
+    private static func sharedSums(_ specs: [AggregateSpec], _ accs: [Accumulator]) -> [Int?] {
+        func column(_ i: Int) -> Int? {
+            let s = specs[i]
+            guard (s.kind == .sum || s.kind == .avg), !s.distinct, s.filter == nil, accs[i] is IntegerSumAccumulator<Int64>,
+                  case let .column(c, _)? = s.argument else { return nil }
+            return c
+        }
+        return specs.indices.map { i in
+            guard let c = column(i) else { return nil }
+            return (0..<i).first { column($0) == c }
+        }
+    }
+
     /// The largest leading tag dictionary indexed (by default 1M entries: 4 MB of group ids per thread).
     let leadLimit: Int
     static let defaultLeadLimit = 1 << 20
@@ -36,6 +53,7 @@ final class HashAggregate: @unchecked Sendable {  // one thread at a time; merge
         self.leadLimit = leadLimit
         self.specs = specs
         accumulators = specs.map { $0.makeAccumulator() }
+        sharedSum = Self.sharedSums(specs, accumulators)
         keyKinds = keyTypes.map { _ in .unknown }
         width = keyTypes.count + 1
         if keyTypes.isEmpty {
@@ -66,7 +84,9 @@ final class HashAggregate: @unchecked Sendable {  // one thread at a time; merge
                 let spec = specs[i]
                 let arg = inputs[at]
                 at += spec.inputs.count
-                if spec.filter != nil {
+                if let j = sharedSum[i], let total = (accumulators[j] as! IntegerSumAccumulator<Int64>).lastTotal {
+                    try (a as! IntegerSumAccumulator<Int64>).add(total: total, count: Int64(n))
+                } else if spec.filter != nil {
                     let picked = Self.filtered(inputs[at - 1], sel, n)
                     if !picked.isEmpty { try (a as! UngroupedAccumulator).reduce(picked.map { Int32(row(sel, Int($0))) }, arg, rows: rows) }
                 } else {
@@ -233,6 +253,38 @@ final class HashAggregate: @unchecked Sendable {  // one thread at a time; merge
                         out[j] = Self.denseGroup(slot, &denseL, &keysL, &hashesL, &count)
                     }
                 }
+            case .symbol where valid == nil:
+                // Most rows find a group that exists: read the code → group array without writing it, and
+                // leave the loop only for a code not seen yet.
+                v.col.codes.withUnsafeBufferPointer { c in
+                    var j = 0
+                    while j < n {
+                        j = denseL.withUnsafeBufferPointer { d in
+                            var k = j
+                            if let sel {
+                                sel.withUnsafeBufferPointer { s in
+                                    while k < n {
+                                        let slot = Int(c[Int(s[k])]) &+ 1
+                                        guard slot < d.count, d[slot] >= 0 else { break }
+                                        out[k] = d[slot]
+                                        k &+= 1
+                                    }
+                                }
+                            } else {
+                                while k < n {
+                                    let slot = Int(c[k]) &+ 1
+                                    guard slot < d.count, d[slot] >= 0 else { break }
+                                    out[k] = d[slot]
+                                    k &+= 1
+                                }
+                            }
+                            return k
+                        }
+                        guard j < n else { break }
+                        out[j] = Self.denseGroup(Int(c[row(sel, j)]) &+ 1, &denseL, &keysL, &hashesL, &count)
+                        j &+= 1
+                    }
+                }
             case .symbol:
                 v.col.codes.withUnsafeBufferPointer { c in
                     for j in 0..<n {
@@ -346,6 +398,17 @@ final class HashAggregate: @unchecked Sendable {  // one thread at a time; merge
                 map[g] = 0
             } else if !other.dense.isEmpty || !dense.isEmpty {
                 map[g] = denseGroup(nulls != 0 ? 0 : Int(scratch[0]) + 1)
+            } else if nulls & 1 == 0, scratch[0] < UInt64(lead.count) {
+                // Led by a tag: its code names the candidate group, as for rows, before any hashing.
+                let code = Int(truncatingIfNeeded: scratch[0])
+                let c = lead[code]
+                if c >= 0, keys.withUnsafeBufferPointer({ k in (0..<w).allSatisfy { k[Int(c) &* w &+ $0] == scratch[$0] } }) {
+                    map[g] = c
+                } else {
+                    let found = scratch.withUnsafeBufferPointer { findOrInsert($0, 0) }
+                    lead[code] = found
+                    map[g] = found
+                }
             } else {
                 map[g] = scratch.withUnsafeBufferPointer { findOrInsert($0, 0) }
             }
