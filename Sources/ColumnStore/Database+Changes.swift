@@ -22,11 +22,22 @@ public struct TableChange: Sendable, Equatable {
     /// First and last UTC day (days since 1970-01-01) touched.
     public var days: ClosedRange<Int32>
     public var kind: Kind
+    /// For `.write`: the rows as written (a listener may fold them in instead of reading the days back).
+    public var rows: WriteBatch?
+    /// For `.write`: the table has dedup keys, so these rows may replace older ones (at a flush or in a
+    /// snapshot) rather than only add to them.
+    public var replacing: Bool
 
-    public init(table: String, days: ClosedRange<Int32>, kind: Kind) {
+    public init(table: String, days: ClosedRange<Int32>, kind: Kind, rows: WriteBatch? = nil, replacing: Bool = false) {
         self.table = table
         self.days = days
         self.kind = kind
+        self.rows = rows
+        self.replacing = replacing
+    }
+
+    public static func == (a: TableChange, b: TableChange) -> Bool {
+        a.table == b.table && a.days == b.days && a.kind == b.kind && a.replacing == b.replacing && (a.rows == nil) == (b.rows == nil)
     }
 }
 

@@ -108,10 +108,11 @@ extension Database {
             active.apply(b, schema: t.schema, map: map, codeMaps: cm, now: now)
         }
         if hasChangeListeners {
-            for (b, _, _, _) in accepted where b.rowCount > 0 {
+            for (b, t, _, _) in accepted where b.rowCount > 0 {
                 var lo = b.time[0], hi = lo
                 for t in b.time { lo = min(lo, t); hi = max(hi, t) }
-                try? notifyChange(TableChange(table: b.table, days: Day.of(lo)...Day.of(hi), kind: .write))
+                try? notifyChange(TableChange(table: b.table, days: Day.of(lo)...Day.of(hi), kind: .write, rows: b,
+                                              replacing: t.options.dedupKeys != nil))
             }
         }
         return (result, lsn)

@@ -36,6 +36,21 @@ final class ViewCatalog: @unchecked Sendable {
     private var definitions: [String: ViewDefinition] = [:]
     /// Buckets being recomputed now: still answered from raw until the new rows are in.
     private var running: [String: BucketRanges] = [:]
+    /// Buckets whose stored rows lack only rows appended since (kept in `appendedRows`): the next step
+    /// merges those rows in (`ViewMerge`) instead of recomputing the buckets. Never in `VIEWS` as such: a
+    /// save writes them as pending, so after a crash they are recomputed from raw — a merge is never
+    /// applied twice, since the rows it merges live only in this process's memory.
+    private var appended: [String: BucketRanges] = [:]
+    /// Buckets being merged now (answered from raw until the merged rows are in).
+    private var merging: [String: BucketRanges] = [:]
+    /// The rows written to each raw table since the last step took them, while some view of it has
+    /// `appended` buckets.
+    private var appendedRows: [String: AppendedRows] = [:]
+    /// Beyond this many held rows per table, appended buckets become pending (recomputed from raw): the
+    /// memory for merges stays bounded.
+    var appendedRowLimit = 2_000_000
+    /// How many times a view's appended buckets were merged (rather than recomputed), for tests.
+    private(set) var mergeCount = 0
     /// When each view's oldest not-yet-materialized change came (seconds, monotonic).
     private var pendingSince: [String: Double] = [:]
     /// True when `pending` holds ranges the file lacks (rows only in the WAL so far).
@@ -106,7 +121,7 @@ final class ViewCatalog: @unchecked Sendable {
                 unsaved = false
                 return FileContents(views: records.values.sorted { $0.name < $1.name }.map { r in
                     var r = r
-                    if let run = running[r.name] { r.pending.formUnion(run) }
+                    for u in [running, appended, merging] { if let x = u[r.name] { r.pending.formUnion(x) } }
                     return r
                 })
             }
@@ -133,7 +148,7 @@ final class ViewCatalog: @unchecked Sendable {
         lock.withLock {
             guard let r = records[name] else { return BucketRanges() }
             var u = r.pending
-            if let run = running[name] { u.formUnion(run) }
+            for x in [running, appended, merging] { if let x = x[name] { u.formUnion(x) } }
             return u.clipped(from: r.frozenBefore)
         }
     }
@@ -147,11 +162,20 @@ final class ViewCatalog: @unchecked Sendable {
     private func changed(_ c: TableChange) throws {
         var persist = false
         lock.withLock {
+            var keep = false
+            if c.kind == .write, let rows = c.rows, (appendedRows[c.table]?.rowCount ?? 0) + rows.rowCount > appendedRowLimit {
+                dropAppended(c.table)
+            }
             for d in definitions.values where d.source == c.table {
                 switch c.kind {
                 case .write, .delete:
                     let (lo, hi) = d.buckets(coveringDays: c.days)
-                    records[d.name]!.pending.insert(lo, hi)
+                    if c.kind == .write, appendable(d, c, lo, hi) {
+                        appended[d.name, default: BucketRanges()].insert(lo, hi)
+                        keep = true
+                    } else {
+                        records[d.name]!.pending.insert(lo, hi)
+                    }
                     if pendingSince[d.name] == nil { pendingSince[d.name] = Self.clock() }
                     if c.kind == .write { unsaved = true } else { persist = true }
                 case .flush:
@@ -164,9 +188,30 @@ final class ViewCatalog: @unchecked Sendable {
                     break
                 }
             }
+            if keep, let rows = c.rows { appendedRows[c.table, default: AppendedRows()].append(rows) }
             if persist || c.kind == .write { lock.broadcast() }
         }
         if persist { try save() }
+    }
+
+    /// Whether written buckets `[lo, hi)` of `d` may be merged later rather than recomputed: `d` merges, the
+    /// rows only add (no dedup keys), the announcement carries them, no one-shot ingest defers maintenance
+    /// (it recomputes once at its end), and no bucket there awaits a recompute (pending or running).
+    /// Called with `lock` held.
+    private func appendable(_ d: ViewDefinition, _ c: TableChange, _ lo: Int64, _ hi: Int64) -> Bool {
+        guard !deferred, !c.replacing, c.rows != nil, ViewMerge.candidateRules(d) != nil, let r = records[d.name] else { return false }
+        var range = BucketRanges()
+        range.insert(lo, hi)
+        return range.subtracting(r.pending) == range && range.subtracting(running[d.name] ?? BucketRanges()) == range
+    }
+
+    /// Turns every view's appended buckets over `table` into pending ones and forgets the held rows.
+    /// Called with `lock` held.
+    private func dropAppended(_ table: String) {
+        for d in definitions.values where d.source == table {
+            if let a = appended.removeValue(forKey: d.name) { records[d.name]?.pending.formUnion(a) }
+        }
+        appendedRows[table] = nil
     }
 
     // MARK: definitions
@@ -189,6 +234,8 @@ final class ViewCatalog: @unchecked Sendable {
             definitions[name] = nil
             pendingSince[name] = nil
             running[name] = nil
+            appended[name] = nil
+            merging[name] = nil
         }
         try save()
     }
@@ -208,40 +255,83 @@ final class ViewCatalog: @unchecked Sendable {
     func maintain(_ name: String) throws -> Int { try maintain([name]) }
 
     /// One maintenance step over `names`: takes each view's pending buckets, runs its defining query on raw
-    /// for them, deletes the view's rows there and inserts the new ones, syncs the WAL once for all, then
+    /// for them, deletes the view's rows there and inserts the new ones; takes its appended buckets and
+    /// merges the appended rows into its stored rows there (`ViewMerge`); syncs the WAL once for all, then
     /// clears them. The ranges stay in `VIEWS` until the new rows are durable, so a crash anywhere redoes
-    /// the whole step after restart; queries meanwhile answer those buckets from raw. Returns the rows written.
-    /// `foreground`: on every core; `background`: the background loop's step, which a deferral skips.
+    /// the whole step after restart (from raw); queries meanwhile answer those buckets from raw. Returns the
+    /// rows written. `foreground`: on every core; `background`: the background loop's step, which a
+    /// deferral skips.
     @discardableResult
     func maintain(_ names: [String], foreground: Bool = false, background: Bool = false) throws -> Int {
         try maintenanceLock.withLock {
-            let taken: [(ViewDefinition, BucketRanges)] = lock.withLock {
+            // The merge rules need the views' stored types: read before taking `lock` (the store's write
+            // path calls into this catalog holding its own lock).
+            var rules: [String: [ViewMerge.Rule]] = [:]
+            for name in names {
+                if let d = definition(name), let stored = database.schema(of: name), let r = ViewMerge.rules(d, stored: stored) { rules[name] = r }
+            }
+            let step: (taken: [(ViewDefinition, recompute: BucketRanges, merge: BucketRanges)], rows: [String: AppendedRows]) = lock.withLock {
                 // Deferred: a background step that was already due takes nothing (checked with the taking).
-                if deferred && background { return [] }
-                return names.compactMap { name in
+                if deferred && background { return ([], [:]) }
+                // The appended rows of every source this step reads: views of those sources left out of
+                // the step lose their appended buckets to pending (the rows they would merge go with the step).
+                let chosen = Set(names)
+                var rows: [String: AppendedRows] = [:]
+                for name in names {
+                    guard let d = definitions[name], rows[d.source] == nil, let a = appendedRows.removeValue(forKey: d.source) else { continue }
+                    rows[d.source] = a
+                    for other in definitions.values where other.source == d.source && !chosen.contains(other.name) {
+                        if let x = appended.removeValue(forKey: other.name) { records[other.name]?.pending.formUnion(x) }
+                    }
+                }
+                let taken = names.compactMap { name -> (ViewDefinition, recompute: BucketRanges, merge: BucketRanges)? in
                     guard let d = definitions[name], var r = records[name] else { return nil }
-                    let ranges = r.pending.clipped(from: r.frozenBefore)
+                    var recompute = r.pending.clipped(from: r.frozenBefore)
+                    var merge = (appended.removeValue(forKey: name) ?? BucketRanges()).clipped(from: r.frozenBefore).subtracting(recompute)
+                    if rules[name] == nil || rows[d.source] == nil {
+                        recompute.formUnion(merge)
+                        merge = BucketRanges()
+                    }
                     r.pending = BucketRanges()
                     records[name] = r
                     pendingSince[name] = nil
-                    guard !ranges.isEmpty else { return nil }
-                    running[name] = ranges
-                    return (d, ranges)
+                    guard !recompute.isEmpty || !merge.isEmpty else { return nil }
+                    running[name] = recompute
+                    merging[name] = merge
+                    return (d, recompute, merge)
                 }
+                return (taken, rows)
             }
+            let taken = step.taken
             guard !taken.isEmpty else { return 0 }
             var n = 0
             do {
                 try save()
                 let e = foreground ? foregroundEngine : engine
-                for (d, ranges) in taken { n += try ViewMaintenance(catalog: self, definition: d, engine: e).recompute(ranges) }
+                // Per raw table, an engine reading its appended rows (nil: they do not fit its schema).
+                var appendedEngines: [String: QueryEngine?] = [:]
+                for (d, recompute, merge) in taken {
+                    let m = ViewMaintenance(catalog: self, definition: d, engine: e)
+                    if !recompute.isEmpty { n += try m.recompute(recompute) }
+                    guard !merge.isEmpty, let r = rules[d.name], let rows = step.rows[d.source] else { continue }
+                    if appendedEngines[d.source] == nil { appendedEngines[d.source] = .some(appendedEngine(d.source, rows: rows, like: e)) }
+                    if let a = appendedEngines[d.source] ?? nil {
+                        n += try m.merge(merge, rules: r, appended: a)
+                        lock.withLock { mergeCount += 1 }
+                    } else {
+                        n += try m.recompute(merge)
+                    }
+                }
                 // The views' rows must outlive a crash before the ranges leave `VIEWS`, whatever the durability setting.
                 try database.syncWAL()
             } catch {
                 lock.withLock {
-                    for (d, ranges) in taken {
-                        records[d.name]?.pending.formUnion(ranges)
+                    // Merged or not, the appended rows are gone with this step: recompute those buckets.
+                    for (d, recompute, merge) in taken {
+                        records[d.name]?.pending.formUnion(recompute)
+                        records[d.name]?.pending.formUnion(merge)
                         running[d.name] = nil
+                        merging[d.name] = nil
                         if pendingSince[d.name] == nil { pendingSince[d.name] = Self.clock() }
                     }
                 }
@@ -249,14 +339,24 @@ final class ViewCatalog: @unchecked Sendable {
             }
             lock.withLock {
                 let at = Int64(Date().timeIntervalSince1970 * 1e9)
-                for (d, _) in taken {
+                for (d, _, _) in taken {
                     running[d.name] = nil
+                    merging[d.name] = nil
                     records[d.name]?.refreshedAt = at
                 }
             }
             try save()
             return n
         }
+    }
+
+    /// An engine like `e` on which `source` names `rows` (the appended rows) instead of the stored table;
+    /// nil when the rows do not fit the table's schema (then those buckets are recomputed from raw).
+    private func appendedEngine(_ source: String, rows: AppendedRows, like e: QueryEngine) -> QueryEngine? {
+        guard let schema = database.schema(of: source), let table = rows.table(named: source, schema: schema) else { return nil }
+        var tables = e.virtualTables
+        tables.register(table)
+        return QueryEngine(database: database, threads: e.threads, virtualTables: tables, attachingViews: false)
     }
 
     /// Brings every view up to date in one step (the CLI calls this before it exits, `foreground`: on every
@@ -282,9 +382,9 @@ final class ViewCatalog: @unchecked Sendable {
         while database.isOpen {
             let due: Bool = lock.withLock {
                 if stop { return false }
-                let waiting = !deferred && records.values.contains { !$0.pending.isEmpty }
+                let waiting = !deferred && (records.values.contains { !$0.pending.isEmpty } || appended.values.contains { !$0.isEmpty })
                 if !waiting { _ = lock.wait(until: Date().addingTimeInterval(1)) }
-                return !deferred && records.values.contains { !$0.pending.isEmpty }
+                return !deferred && (records.values.contains { !$0.pending.isEmpty } || appended.values.contains { !$0.isEmpty })
             }
             guard due else { continue }
             Thread.sleep(forTimeInterval: max(0.2, min(lastStep, 2)))

@@ -40,9 +40,23 @@ struct ViewMaintenance {
         let settings = catalog.record(definition.name)?.settings ?? [:]
         try ensureTable(settings: settings)
         let now = Self.now()
-        let q = definition.materializeQuery(ranges)
-        let rows = try SelectRunner(engine: engine, now: now, control: nil, capsRows: false).run(q)
-        let p = q.position
+        let rows = try SelectRunner(engine: engine, now: now, control: nil, capsRows: false).run(definition.materializeQuery(ranges))
+        return try replace(ranges, with: rows, now: now)
+    }
+
+    /// Replaces the view's rows in `ranges` (buckets whose stored rows lack only `appended`'s rows) with
+    /// those rows merged in by `rules` (`ViewMerge`); `appended` is an engine on which the raw table's name
+    /// reads the appended rows. Returns the rows written, WAL not yet synced.
+    func merge(_ ranges: BucketRanges, rules: [ViewMerge.Rule], appended: QueryEngine) throws -> Int {
+        let now = Self.now()
+        let q = try ViewMerge.query(definition, rules: rules, ranges: ranges)
+        let rows = try SelectRunner(engine: appended, now: now, control: nil, capsRows: false).run(q)
+        return try replace(ranges, with: rows, now: now)
+    }
+
+    /// Deletes the view's rows in `ranges` and inserts `rows` (columns named as the view's table's).
+    private func replace(_ ranges: BucketRanges, with rows: QueryResult, now: Int64) throws -> Int {
+        let p = definition.query.position
         let target = TableName(definition.name, at: p)
         // A DELETE flushes the memtable first (delete marks live in segments): it covers only the part of the
         // ranges where the view holds rows (none for buckets new to it, the usual case while data arrives in
