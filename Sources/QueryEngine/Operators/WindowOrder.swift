@@ -4,10 +4,11 @@ import Foundation
 /// The sorted layout a window's PARTITION BY and ORDER BY give a batch: the rows by partition then
 /// order, and per sorted position its partition's and peer group's first and last positions.
 ///
-/// Partitions need grouping, not ordering (the output keeps the input's row order), so the partition
-/// keys become dense group ids with the aggregation's key encoder (`HashAggregate.groupIDs`), a counting
-/// sort lays the groups out in input order, and each group is sorted by its ORDER BY keys alone (ties by
-/// input row, as a stable sort), groups in parallel. Functions with equal specs share one layout.
+/// Partitions need grouping, not ordering (the output keeps the input's row order), so one key whose
+/// values fit a word (a short string such as a user id, a tag, an integer) is grouped by radix buckets
+/// (`WindowWordPartitions`); other keys become dense group ids with the aggregation's key encoder
+/// (`HashAggregate.groupIDs`) and a counting sort lays the groups out in input order; then each group is
+/// sorted by its ORDER BY keys alone (ties by input row, as a stable sort), groups in parallel. Functions with equal specs share one layout.
 struct WindowOrder {
     /// Sorted position → input row.
     var perm: [Int]
@@ -36,6 +37,10 @@ struct WindowOrder {
         if f.partition.isEmpty || n == 0 {
             groupStart = [0, n]
             for i in 0..<n { perm[i] = i }
+        } else if f.partition.count == 1,
+                  let words = try WindowWordPartitions(b.columns[f.partition[0]], rows: n, threads: threads, control: control) {
+            perm = words.perm
+            groupStart = words.groupStart
         } else {
             let cols = f.partition.map { b.columns[$0] }
             let table = HashAggregate(keyTypes: cols.map(Self.keyType), specs: [])
