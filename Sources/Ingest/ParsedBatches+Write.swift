@@ -8,10 +8,15 @@ extension ParsedBatches {
     /// Under `.allOrNothing`, a line the parser rejected means nothing is written (the store is not
     /// asked), as does a row the store rejects; the report then has `linesAccepted == 0`.
     /// Throws what the store throws: I/O, closed, `overloaded` (nothing written).
-    public func write(to db: Database, policy: WritePolicy) throws -> (report: IngestReport, waitedForRoom: Double) {
-        if policy.atomicity == .allOrNothing && !report.isComplete { return (report.nothingWritten, 0) }
-        guard !batches.isEmpty else { return (report, 0) }
-        let result = try db.write(batches, policy: policy)
+    ///
+    /// `announced`: the caller announced the write (`Database.announceWrite()`); it is withdrawn when
+    /// nothing reaches the store.
+    public func write(to db: Database, policy: WritePolicy, announced: Bool = false) throws -> (report: IngestReport, waitedForRoom: Double) {
+        guard !(policy.atomicity == .allOrNothing && !report.isComplete), !batches.isEmpty else {
+            if announced { db.withdrawWrite() }
+            return (policy.atomicity == .allOrNothing && !report.isComplete ? report.nothingWritten : report, 0)
+        }
+        let result = try db.write(batches, policy: policy, announced: announced)
         let r = report(after: result)
         if policy.atomicity == .allOrNothing && result.rejectedRows > 0 { return (r.nothingWritten, result.waitedForRoom) }
         return (r, result.waitedForRoom)

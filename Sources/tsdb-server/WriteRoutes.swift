@@ -70,6 +70,9 @@ enum WriteRoutes {
         } catch {
             return serverFailure(p.api, error, server, database: p.database)
         }
+        // Announced before the parse, so a sync another request is about to start waits for these rows
+        // and one fdatasync acknowledges both (group commit); `write(to:…announced:)` ends the announcement.
+        db.announceWrite()
         var ingester = LineProtocolIngester(precision: p.precision.parserPrecision, defaultTime: ServerContext.nowNanoseconds(),
                                             maxLineLength: server.config.maxLineLength)
         body.withUnsafeReadableBytes { _ = ingester.feed($0, isFinal: true) }
@@ -81,7 +84,7 @@ enum WriteRoutes {
         let policy = WritePolicy(atomicity: p.acceptPartial ? .partial : .allOrNothing, roomTimeout: server.config.writeStallTimeout)
         let report: IngestReport
         do {
-            let (r, waited) = try parsed.write(to: db, policy: policy)
+            let (r, waited) = try parsed.write(to: db, policy: policy, announced: true)
             if waited > 0 { server.metrics.recordStall(nanoseconds: Int64(waited * 1e9)) }
             report = r
         } catch let e as StorageError {

@@ -19,7 +19,8 @@ import Foundation
 ///
 /// Positions (LSNs) count bytes appended since the log was opened, across files, so `sync(upTo:)`
 /// can tell whether a record is already durable. Concurrent writers that wait on `sync` share one
-/// `fdatasync` (group commit): whoever holds `syncLock` syncs everything written so far.
+/// `fdatasync` (group commit): whoever holds `syncLock` syncs everything written so far — after waiting,
+/// briefly, for writes announced to `gate` (requests still being parsed) to append theirs.
 final class WriteAheadLog: @unchecked Sendable {
     static let magic: [UInt8] = Array("TSDBWAL\0".utf8)
     static let version: UInt32 = 2
@@ -33,6 +34,8 @@ final class WriteAheadLog: @unchecked Sendable {
 
     let directory: String
     let counters: DatabaseCounters
+    /// Writes on their way (group commit waits for them before an fdatasync).
+    let gate = CommitGate()
     private let appendLock = NSLock()
     private let syncLock = NSLock()
     private var fd: Int32 = -1
@@ -285,16 +288,21 @@ final class WriteAheadLog: @unchecked Sendable {
     /// Bytes in the current file (to decide when to rotate).
     var currentFileBytes: Int { appendLock.withLock { fileBytes } }
 
-    /// Returns once every record up to `lsn` is on disk.
-    func sync(upTo lsn: UInt64) throws {
+    /// Returns once every record up to `lsn` is on disk. With `grouping`, a sync that is about to
+    /// fdatasync first waits (briefly, `CommitGate`) for announced writes to append, so the same
+    /// fdatasync acknowledges them.
+    func sync(upTo lsn: UInt64, grouping: Bool = false) throws {
         try syncLock.withLock {
             if synced >= lsn && appendLock.withLock({ rotated == nil }) { return }
+            if grouping { gate.waitForAnnounced() }
             // A seal that could not create the next file (disk full) poisons nothing: the next sync retries it.
             try sealLocked()
             do {
                 let (f, target, p): (Int32, UInt64, String) = appendLock.withLock { (fd, written, path) }
                 guard f >= 0 else { throw StorageError.closed }
+                let started = DispatchTime.now().uptimeNanoseconds
                 try FileIO.fdatasync(f, path: p)
+                gate.recordSync(seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
                 synced = max(synced, target)
             } catch let e as StorageError {
                 if case .closed = e { throw e }

@@ -12,8 +12,13 @@ extension Database {
     ///
     /// Throws only for the store's own trouble: I/O, closed, or `StorageError.overloaded` when no room
     /// came before the deadline (nothing was written then). Bad input never throws.
+    ///
+    /// `announced`: the caller announced this write (`announceWrite()`); it arrives here, whether it is
+    /// logged, rejected or fails.
     @discardableResult
-    public func write(_ batches: [WriteBatch], policy: WritePolicy = .partial) throws -> WriteResult {
+    public func write(_ batches: [WriteBatch], policy: WritePolicy = .partial, announced: Bool = false) throws -> WriteResult {
+        var pending = announced
+        defer { if pending { wal.gate.arrived() } }
         try refuseIfReadOnly()
         let start = Self.now()
         let deadline = start + max(0, policy.roomTimeout)
@@ -29,7 +34,9 @@ extension Database {
             lsn = end
             return r
         }
-        if lsn > 0, options.durability == .batch { try wal.sync(upTo: lsn) }
+        // Appended: a sync in progress need not wait for this write any more.
+        if pending { wal.gate.arrived(); pending = false }
+        if lsn > 0, options.durability == .batch { try wal.sync(upTo: lsn, grouping: true) }
         let full = state.withLock { active.approximateBytes >= options.memtableMaxBytes }
         if full {
             if options.background {
@@ -39,6 +46,18 @@ extension Database {
             }
         }
         return result
+    }
+
+    /// Tells group commit that a durable write is on its way (a server parsing its request): a sync
+    /// about to start waits briefly for it to append, so one fdatasync acknowledges both. Every call is
+    /// balanced by one `write(_:policy:announced: true)` or `withdrawWrite()`.
+    public func announceWrite() {
+        wal.gate.announce()
+    }
+
+    /// An announced write that will not reach `write` (nothing to write, or refused before it).
+    public func withdrawWrite() {
+        wal.gate.arrived()
     }
 
     /// Waits on `state` while flushing lags behind: the unflushed bytes are over `options.unflushedLimit`
