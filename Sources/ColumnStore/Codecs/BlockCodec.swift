@@ -101,7 +101,7 @@ public enum BlockCodec {
             var ceiling = bestCandidate == nil ? Int.max : bestCost
             for (rank, c) in candidates.enumerated() {
                 var body = validity
-                let limit = c.isHuffman && pruneHuffman ? huffmanLimit(cost: ceiling, rows: n, compression: options.compression) : .max
+                let limit = c.isHuffman && pruneHuffman ? huffmanLimit(cost: ceiling, rows: n, price: price) : .max
                 if payload(c, column, range, validity: validity, derived: &derived, limit: limit, into: &body) {
                     if !c.isHuffman {
                         ceiling = min(ceiling, options.compression == .zstd ? body.count + body.count / zstdPenaltyDivisor : body.count)
@@ -162,16 +162,13 @@ public enum BlockCodec {
                             rawBytes: rawSize(column, range) + validity.count, storedBytes: out.count - start)
     }
 
-    /// The largest Huffman body whose cost (see `encode`) is at most `cost`: a longer one cannot win
-    /// against a block of that cost. `Int.max` when `cost` is; -1 when no body is cheap enough.
-    static func huffmanLimit(cost: Int, rows n: Int, compression: CompressionKind) -> Int {
+    /// The largest Huffman body whose cost under `price` (see `encode`) is at most `cost`: a longer one cannot
+    /// win against a block of that cost. `Int.max` when `cost` is; -1 when no body is cheap enough.
+    static func huffmanLimit(cost: Int, rows n: Int, price: HuffmanPrice) -> Int {
         guard cost < Int.max else { return .max }
-        func huffmanCost(_ size: Int) -> Int {
-            size + size / huffmanPenaltyDivisor + (compression == .zstd ? 0 : n * huffmanPenaltyBitsPerRow / 8)
-        }
-        var size = max(0, cost * huffmanPenaltyDivisor / (huffmanPenaltyDivisor + 1))
-        while huffmanCost(size + 1) <= cost { size += 1 }
-        while size >= 0 && huffmanCost(size) > cost { size -= 1 }
+        var size = max(0, cost * price.divisor / (price.divisor + 1))
+        while price.cost(size + 1, rows: n) <= cost { size += 1 }
+        while size >= 0 && price.cost(size, rows: n) > cost { size -= 1 }
         return size
     }
 

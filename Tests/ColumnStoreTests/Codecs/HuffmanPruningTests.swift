@@ -38,15 +38,18 @@ import TestSupport
             for shape in 0..<8 {
                 for n in [1, 300, 20_000] {
                     let c = Self.column(type, shape: shape, n: n, nulls: rng.chance(0.3), &rng)
+                    // Compaction prices Huffman in string columns lower; the pruning must use that price too.
                     for compression in CodecFixtures.compressions {
-                        let options = CodecOptions(compression: compression)
-                        var fast: [UInt8] = [], full: [UInt8] = []
-                        let s = BlockCodec.encode(c, range: 0..<n, options: options, pruneHuffman: true, into: &fast)
-                        BlockCodec.encode(c, range: 0..<n, options: options, pruneHuffman: false, into: &full)
-                        #expect(fast == full, "\(type) shape \(shape), \(n) rows, \(compression): \(s.encoding)")
-                        var d = ColumnVector(type: type)
-                        try fast.withUnsafeBytes { try BlockCodec.decode($0, type: type, rowCount: n, into: &d) }
-                        CodecFixtures.expectSameRows(d, c, 0..<n)
+                        for compacting in type == .string || type == .int64 ? [false, true] : [false] {
+                            let options = CodecOptions(compression: compression, compacting: compacting)
+                            var fast: [UInt8] = [], full: [UInt8] = []
+                            let s = BlockCodec.encode(c, range: 0..<n, options: options, pruneHuffman: true, into: &fast)
+                            BlockCodec.encode(c, range: 0..<n, options: options, pruneHuffman: false, into: &full)
+                            #expect(fast == full, "\(type) shape \(shape), \(n) rows, \(compression), compacting \(compacting): \(s.encoding)")
+                            var d = ColumnVector(type: type)
+                            try fast.withUnsafeBytes { try BlockCodec.decode($0, type: type, rowCount: n, into: &d) }
+                            CodecFixtures.expectSameRows(d, c, 0..<n)
+                        }
                     }
                 }
             }
@@ -76,20 +79,32 @@ import TestSupport
         }
     }
 
-    /// The limit is the largest Huffman body whose cost is at most the given cost.
+    /// The limit is the largest Huffman body whose cost is at most the given cost, under the flush's price
+    /// and under compaction's cheaper one for string columns (a limit computed with the wrong price would cut
+    /// off Huffman bodies that can win).
     @Test func huffmanLimitIsTheLargestBodyThatCanStillWin() {
         for compression in CodecFixtures.compressions {
-            for rows in [1, 64, 65_536] {
-                for cost in [0, 1, 15, 16, 17, 100, 8_191, 8_192, 123_457] {
-                    func huffmanCost(_ s: Int) -> Int {
-                        s + s / BlockCodec.huffmanPenaltyDivisor
-                            + (compression == .zstd ? 0 : rows * BlockCodec.huffmanPenaltyBitsPerRow / 8)
+            for compacting in [false, true] {
+                for type in [ColumnType.int64, .string] {
+                    var options = CodecOptions(compression: compression)
+                    options.compacting = compacting
+                    let price = BlockCodec.HuffmanPrice(options, type)
+                    let compactedString = compacting && type == .string
+                    for rows in [1, 64, 65_536] {
+                        for cost in [0, 1, 15, 16, 17, 100, 8_191, 8_192, 123_457] {
+                            func huffmanCost(_ s: Int) -> Int {
+                                compactedString
+                                    ? s + s / BlockCodec.compactedHuffmanPenaltyDivisor
+                                    : s + s / BlockCodec.huffmanPenaltyDivisor
+                                        + (compression == .zstd ? 0 : rows * BlockCodec.huffmanPenaltyBitsPerRow / 8)
+                            }
+                            let limit = BlockCodec.huffmanLimit(cost: cost, rows: rows, price: price)
+                            if limit >= 0 { #expect(huffmanCost(limit) <= cost) }
+                            #expect(huffmanCost(limit + 1) > cost)
+                        }
+                        #expect(BlockCodec.huffmanLimit(cost: .max, rows: rows, price: price) == .max)
                     }
-                    let limit = BlockCodec.huffmanLimit(cost: cost, rows: rows, compression: compression)
-                    if limit >= 0 { #expect(huffmanCost(limit) <= cost) }
-                    #expect(huffmanCost(limit + 1) > cost)
                 }
-                #expect(BlockCodec.huffmanLimit(cost: .max, rows: rows, compression: compression) == .max)
             }
         }
     }
