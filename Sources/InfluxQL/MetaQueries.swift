@@ -121,7 +121,7 @@ struct MetaQueries {
         case .float64: "float"
         case .bool: "boolean"
         case .string, .symbol: "string"
-        case .time: "integer"
+        case .time, .date: "integer"
         }
     }
 

@@ -171,7 +171,7 @@ struct SeriesShaper {
     static func value(_ v: ColumnVector, _ r: Int) -> InfluxValue {
         if v.isNull(r) { return .null }
         switch v.type {
-        case .int64: return .int(v.int64s[r])
+        case .int64, .date: return .int(v.int64s[r])
         case .time: return .time(v.int64s[r])
         case .uint64: return .uint(v.uint64s[r])
         case .float64:

@@ -47,7 +47,7 @@ struct ColumnBuilder {
     mutating func reserve(rows: Int) {
         guard rows > count else { return }
         switch type {
-        case .time, .int64: int64s.reserveCapacity(rows)
+        case .time, .int64, .date: int64s.reserveCapacity(rows)
         case .uint64: uint64s.reserveCapacity(rows)
         case .float64: float64s.reserveCapacity(rows)
         case .bool: bools.reserveCapacity(rows)
@@ -75,7 +75,7 @@ struct ColumnBuilder {
         nulls += n
         count = row
         switch type {
-        case .time, .int64: int64s.append(contentsOf: repeatElement(0, count: n))
+        case .time, .int64, .date: int64s.append(contentsOf: repeatElement(0, count: n))
         case .uint64: uint64s.append(contentsOf: repeatElement(0, count: n))
         case .float64: float64s.append(contentsOf: repeatElement(0, count: n))
         case .bool: bools.append(contentsOf: repeatElement(0, count: n))
@@ -146,7 +146,7 @@ struct ColumnBuilder {
         guard count > row else { return }
         let n = count - row
         switch type {
-        case .time, .int64: int64s.removeLast(n)
+        case .time, .int64, .date: int64s.removeLast(n)
         case .uint64: uint64s.removeLast(n)
         case .float64: float64s.removeLast(n)
         case .bool: bools.removeLast(n)
@@ -172,7 +172,7 @@ struct ColumnBuilder {
         var v = ColumnVector(type: type)
         var dictionary = ByteStringTable()
         switch type {
-        case .time, .int64: v.int64s = int64s
+        case .time, .int64, .date: v.int64s = int64s
         case .uint64: v.uint64s = uint64s
         case .float64: v.float64s = float64s
         case .bool: v.bools = bools

@@ -19,7 +19,7 @@ public struct ParquetBatcher: Sendable {
         guard let t = columns.firstIndex(where: { $0.name == timeColumn }) else {
             throw ParquetImportError("no column '\(timeColumn)' for the time (columns: \(columns.map(\.name).joined(separator: ", "))); name one with --time-column")
         }
-        guard columns[t].type == .time || columns[t].type == .int64 else {
+        guard columns[t].type == .time || columns[t].type == .int64 || columns[t].type == .date else {
             throw ParquetImportError("column '\(timeColumn)' is \(columns[t].type), not a timestamp")
         }
         var tagColumns = Set<Int>()
@@ -47,7 +47,8 @@ public struct ParquetBatcher: Sendable {
             let r = (0..<time.count).first { !validity[$0] }!
             throw ParquetImportError("row \(firstRow + r + 1) has a NULL \(columns[timeColumn].name)")
         }
-        var batch = WriteBatch(table: table, time: time.int64s)
+        // A DATE time column: each day's midnight (UTC).
+        var batch = WriteBatch(table: table, time: time.type == .date ? time.int64s.map { $0 &* 86_400_000_000_000 } : time.int64s)
         for (c, v) in vectors.enumerated() where c != timeColumn {
             let name = columns[c].name
             if tagColumns.contains(c) {

@@ -18,7 +18,7 @@ enum ChunkStatistics {
         func valid(_ r: Int) -> Bool { validity?[r] ?? true }
         func le<T>(_ x: T) -> [UInt8] { withUnsafeBytes(of: x) { Array($0) } }
         switch v.type {
-        case .time, .int64:
+        case .time, .int64, .date:
             var lo = Int64.max, hi = Int64.min, any = false
             for r in 0..<v.count where valid(r) { let x = v.int64s[r]; lo = min(lo, x); hi = max(hi, x); any = true }
             if any {

@@ -161,7 +161,7 @@ struct ColumnChunkDecoder {
         let limit = UInt32(d.count)
         for i in indices where i >= limit { throw ParquetError.corrupt("dictionary index \(i) of a \(d.count)-entry dictionary") }
         switch column.type {
-        case .time, .int64, .uint64: for i in indices { values.i64.append(d.i64[Int(i)]) }
+        case .time, .int64, .date, .uint64: for i in indices { values.i64.append(d.i64[Int(i)]) }
         case .float64: for i in indices { values.f64.append(d.f64[Int(i)]) }
         case .bool: for i in indices { values.bools.append(d.bools[Int(i)]) }
         case .string, .symbol:
@@ -186,7 +186,7 @@ struct ColumnChunkDecoder {
                 continue
             }
             switch column.type {
-            case .time, .int64: out.append(int64: values.i64[k])
+            case .time, .int64, .date: out.append(int64: values.i64[k])
             case .uint64: out.append(uint64: UInt64(bitPattern: values.i64[k]))
             case .float64: out.append(float64: values.f64[k])
             case .bool: out.append(bool: values.bools[k] != 0)

@@ -21,7 +21,7 @@ struct ColumnChunkEncoder {
     var physicalType: PhysicalType {
         if column.date { return .int32 }
         return switch column.type {
-        case .time, .int64, .uint64: .int64
+        case .time, .int64, .date, .uint64: .int64
         case .float64: .double
         case .bool: .boolean
         case .string, .symbol: .byteArray
@@ -139,7 +139,7 @@ struct ColumnChunkEncoder {
             return
         }
         switch v.type {
-        case .time, .int64:
+        case .time, .int64, .date:
             appendFixed(v.int64s, rows, validity)
         case .uint64:
             appendFixed(v.uint64s, rows, validity)

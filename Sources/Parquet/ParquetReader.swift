@@ -10,13 +10,13 @@ import Darwin
 public struct ParquetFileColumn: Sendable, Equatable {
     public var name: String
     /// The tsdb type its values become: INT32/INT64 → `.int64` (`.uint64` when annotated unsigned 64-bit),
-    /// timestamps (any unit, INT96 too) and DATE → `.time` (nanoseconds), FLOAT/DOUBLE → `.float64`,
+    /// timestamps (any unit, INT96 too) → `.time` (nanoseconds), DATE → `.date` (days), FLOAT/DOUBLE → `.float64`,
     /// BOOLEAN → `.bool`, BYTE_ARRAY → `.string`.
     public var type: ColumnType
     public var physicalType: PhysicalType
     /// False for REQUIRED columns (no definition levels).
     public var optional: Bool
-    /// Nanoseconds per stored unit for `.time` columns (1 for INT96, 86 400 × 10⁹ for DATE).
+    /// Nanoseconds per stored unit for `.time` columns (1 for INT96 and NANOS).
     public var timeScale: Int64 = 1
     /// INT32 annotated as unsigned: read its bits as UInt32.
     public var unsigned32 = false
@@ -161,16 +161,15 @@ public final class ParquetReader {
                 case .integer(let bits, let signed):
                     if !signed && bits == 64 { c.type = .uint64 }
                     if !signed && bits == 32 { c.unsigned32 = true }
-                case .other(6):  // DATE
-                    c.type = .time
-                    c.timeScale = 86_400_000_000_000
+                case .other(6):  // DATE: days since 1970, a DATE column
+                    c.type = .date
                 default:
                     switch e.convertedType {
                     case ConvertedType.timestampMillis.rawValue: c.type = .time; c.timeScale = 1_000_000
                     case ConvertedType.timestampMicros.rawValue: c.type = .time; c.timeScale = 1_000
                     case ConvertedType.uint64.rawValue: c.type = .uint64
                     case ConvertedType.uint32.rawValue: c.unsigned32 = true
-                    case 6: c.type = .time; c.timeScale = 86_400_000_000_000  // DATE
+                    case 6: c.type = .date  // DATE
                     default: break
                     }
                 }

@@ -5,14 +5,14 @@ import ColumnStore
 public struct ParquetColumn: Sendable, Equatable {
     public var name: String
     public var type: ColumnType
-    /// An `.int64` column of days since 1970-01-01, written as INT32 annotated DATE.
+    /// A column of days since 1970-01-01 (`.date`, or `.int64` flagged), written as INT32 annotated DATE.
     public var date: Bool
 
     public init(name: String, type: ColumnType, date: Bool = false) {
-        precondition(!date || type == .int64, "BUG: a DATE column's days are an .int64 vector")
+        precondition(!date || type == .int64 || type == .date, "BUG: a DATE column's days are an .int64 vector")
         self.name = name
         self.type = type
-        self.date = date
+        self.date = date || type == .date
     }
 }
 
@@ -140,7 +140,7 @@ public final class ParquetWriter {
         case .time:
             e.type = .int64
             e.logicalType = .timestamp(utc: true, unit: .nanos)
-        case .int64 where c.date:
+        case .int64 where c.date, .date:
             e.type = .int32
             e.convertedType = ConvertedType.date.rawValue
             e.logicalType = .other(6)  // DateType

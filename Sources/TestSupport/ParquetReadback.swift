@@ -43,7 +43,7 @@ public enum ParquetReadback {
             case .time:
                 let ns = v.int64s[r]
                 return String(micros ? (ns >= 0 ? ns / 1000 : (ns - 999) / 1000) * 1000 : ns)
-            case .int64: return String(v.int64s[r])
+            case .int64, .date: return String(v.int64s[r])
             case .uint64: return String(v.uint64s[r])
             case .float64:
                 let x = v.float64s[r]

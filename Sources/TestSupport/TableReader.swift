@@ -29,7 +29,7 @@ public enum TableReader {
                 for r in 0..<v.count {
                     if v.isNull(r) { cells.append(.null); continue }
                     switch c.type {
-                    case .time, .int64: cells.append(.int(v.int64s[r]))
+                    case .time, .int64, .date: cells.append(.int(v.int64s[r]))
                     case .uint64: cells.append(.uint(v.uint64s[r]))
                     case .float64: cells.append(.float(v.float64s[r].bitPattern))
                     case .bool: cells.append(.bool(v.bools[r] != 0))

@@ -79,7 +79,7 @@ public enum XLSXReadback {
             f.dateFormat = "yyyy-MM-dd'T'HH:mm:ss"
             let frac = String(format: "%03d000", Int(ms - secs * 1000))
             return .date(f.string(from: Date(timeIntervalSince1970: TimeInterval(secs))) + "." + frac)
-        case .symbol: return nil
+        case .symbol, .date: return nil
         }
     }
 

@@ -129,6 +129,8 @@ public final class XLSXSheet {
                     width = hi - lo
                 case .symbol:
                     preconditionFailure("BUG: a tag column written to a sheet: resolve it to strings first")
+                case .date:
+                    preconditionFailure("BUG: a DATE column is written as an .int64 column of days flagged as dates")
                 }
                 try check(rc, r, c)
                 if width > widths[c] { widths[c] = width }

@@ -253,7 +253,7 @@ enum QueryRoutes {
         let result: QueryResult
         let statement = try? SQLParser.parse(SessionStatement.statementText(p.sql))
         do {
-            let creates = if case .createTable? = statement { true } else { false }
+            let creates = statement?.createsDatabase ?? false
             guard let engine = try server.databases.engine(p.database, create: creates) else {
                 return (.full(.error(.notFound, "database not found: \(p.database)")), false)
             }

@@ -9,7 +9,7 @@ func rows(_ c: BatchColumn) -> [String?] {
     return (0..<v.count).map { i -> String? in
         if v.isNull(i) { return nil }
         switch v.type {
-        case .time, .int64: return String(v.int64s[i])
+        case .time, .int64, .date: return String(v.int64s[i])
         case .uint64: return String(v.uint64s[i])
         case .float64: return String(v.float64s[i])
         case .bool: return v.bools[i] == 1 ? "true" : "false"

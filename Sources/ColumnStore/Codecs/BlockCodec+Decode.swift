@@ -83,7 +83,7 @@ extension BlockCodec {
         let id = h.encoding
         switch type {
         // Integer decoders write every lane, so their buffers need no zeroing first.
-        case .time, .int64:
+        case .time, .int64, .date:
             try BlockCodec.fillArray(&c.int64s, count: n, zero: 0, zeroed: false) { (p: UnsafeMutablePointer<Int64>) throws(CodecError) in
                 try IntegerCodecs.decode(id, &r, count: n, into: UnsafeMutableRawPointer(p).assumingMemoryBound(to: UInt64.self))
             }

@@ -255,7 +255,7 @@ public enum BlockCodec {
 
     static func rawSize(_ column: ColumnVector, _ range: Range<Int>) -> Int {
         switch column.type {
-        case .time, .int64, .uint64, .float64: 8 * range.count
+        case .time, .int64, .date, .uint64, .float64: 8 * range.count
         case .symbol: 4 * range.count
         case .bool: range.count
         case .string: 4 * range.count + Int(column.offsets[range.upperBound] - column.offsets[range.lowerBound])
@@ -277,7 +277,7 @@ public enum BlockCodec {
     static func payload(_ c: Candidate, _ column: ColumnVector, _ range: Range<Int>, validity: [UInt8],
                         derived: inout Derived, limit: Int = .max, into out: inout [UInt8]) -> Bool {
         switch column.type {
-        case .time, .int64:
+        case .time, .int64, .date:
             return column.int64s.withUnsafeBufferPointer { p in
                 lanes(p, range, as: UInt64.self) { IntegerCodecs.encode(c.id, $0, signed: true, limit: limit, into: &out) }
             }

@@ -85,7 +85,7 @@ public enum EncodingID: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         // ranking them would cost ingest a sort a block for little.
         case .symbol:
             [.constant, .frameOfReference, .delta, .narrow, .deltaNarrow, .deltaZigZag, .deltaOfDelta, .huffman, .deltaHuffman, .plain]
-        case .time, .int64, .uint64:
+        case .time, .int64, .date, .uint64:
             [.constant, .frameOfReference, .delta, .narrow, .deltaNarrow, .deltaZigZag, .deltaOfDelta, .huffman, .deltaHuffman, .rankedHuffman, .plain]
         case .float64: [.constant, .decimal, .alp, .byteShuffle, .plain, .gorilla]
         case .bool: [.constant, .bitmap, .plain]
@@ -98,7 +98,7 @@ extension ColumnType {
     /// Types stored as integers: time and int64 (signed), uint64, symbol codes (UInt32).
     var isIntegerLike: Bool {
         switch self {
-        case .time, .int64, .uint64, .symbol: true
+        case .time, .int64, .date, .uint64, .symbol: true
         case .float64, .bool, .string: false
         }
     }

@@ -18,7 +18,7 @@ struct DedupKey {
             guard let c, !c.isNull(r) else { buf.append(0); continue }
             buf.append(1)
             switch c.type {
-            case .time, .int64: withUnsafeBytes(of: c.int64s[r].littleEndian) { buf.append(contentsOf: $0) }
+            case .time, .int64, .date: withUnsafeBytes(of: c.int64s[r].littleEndian) { buf.append(contentsOf: $0) }
             case .uint64: withUnsafeBytes(of: c.uint64s[r].littleEndian) { buf.append(contentsOf: $0) }
             case .float64: withUnsafeBytes(of: c.float64s[r].bitPattern.littleEndian) { buf.append(contentsOf: $0) }
             case .bool: buf.append(c.bools[r])

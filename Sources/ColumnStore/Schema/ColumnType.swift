@@ -10,6 +10,9 @@ public enum ColumnType: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case string = 5
     /// A tag: a string stored as a UInt32 code into the table's per-column symbol dictionary.
     case symbol = 6
+    /// A calendar day: Int64 days since 1970-01-01 (stored and encoded as `.int64` is). Only SQL
+    /// creates one (`CREATE TABLE … (d DATE)`, a DATE expression of `CREATE TABLE … AS`): line protocol has no DATE.
+    case date = 7
 
     public var description: String {
         switch self {
@@ -20,6 +23,7 @@ public enum ColumnType: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .bool: "boolean"
         case .string: "string"
         case .symbol: "tag"
+        case .date: "date"
         }
     }
 

@@ -1,6 +1,6 @@
 /// One column's values for a run of rows, in typed contiguous arrays.
 ///
-/// Only the arrays of the vector's `type` are used: `.time`/`.int64` → `int64s`, `.uint64` → `uint64s`,
+/// Only the arrays of the vector's `type` are used: `.time`/`.int64`/`.date` → `int64s`, `.uint64` → `uint64s`,
 /// `.float64` → `float64s`, `.bool` → `bools` (one byte per row, 0 or 1), `.symbol` → `codes`,
 /// `.string` → `offsets` (count + 1 entries, the first 0) and `bytes`.
 /// A NULL row holds the type's zero value in the data array and a 0 bit in `validity`;
@@ -20,7 +20,7 @@ public struct ColumnVector: Sendable {
     public init(type: ColumnType, capacity: Int = 0) {
         self.type = type
         switch type {
-        case .time, .int64: int64s.reserveCapacity(capacity)
+        case .time, .int64, .date: int64s.reserveCapacity(capacity)
         case .uint64: uint64s.reserveCapacity(capacity)
         case .float64: float64s.reserveCapacity(capacity)
         case .bool: bools.reserveCapacity(capacity)
@@ -77,7 +77,7 @@ public struct ColumnVector: Sendable {
         if validity == nil { validity = Bitmap(count: count, value: true) }
         validity!.append(repeating: false, count: n)
         switch type {
-        case .time, .int64: int64s.append(contentsOf: repeatElement(0, count: n))
+        case .time, .int64, .date: int64s.append(contentsOf: repeatElement(0, count: n))
         case .uint64: uint64s.append(contentsOf: repeatElement(0, count: n))
         case .float64: float64s.append(contentsOf: repeatElement(0, count: n))
         case .bool: bools.append(contentsOf: repeatElement(0, count: n))
@@ -96,7 +96,7 @@ public struct ColumnVector: Sendable {
             for i in range { validity!.append(!other.isNull(i)) }
         }
         switch type {
-        case .time, .int64: int64s.append(contentsOf: other.int64s[range])
+        case .time, .int64, .date: int64s.append(contentsOf: other.int64s[range])
         case .uint64: uint64s.append(contentsOf: other.uint64s[range])
         case .float64: float64s.append(contentsOf: other.float64s[range])
         case .bool: bools.append(contentsOf: other.bools[range])
@@ -132,7 +132,7 @@ public struct ColumnVector: Sendable {
             src.withUnsafeBufferPointer { s in for i in rows { dst.append(s[Int(i)]) } }
         }
         switch type {
-        case .time, .int64: pick(&int64s, other.int64s)
+        case .time, .int64, .date: pick(&int64s, other.int64s)
         case .uint64: pick(&uint64s, other.uint64s)
         case .float64: pick(&float64s, other.float64s)
         case .bool: pick(&bools, other.bools)
@@ -164,6 +164,20 @@ public struct ColumnVector: Sendable {
         count += rows.count
         if let v = validity, v.allSet { validity = nil }
     }
+
+    /// The same values under another type of the same storage (`.date` days as `.int64`, and back):
+    /// the arrays are shared, not copied.
+    public func retyped(_ t: ColumnType) -> ColumnVector {
+        precondition(Self.int64Storage(type) && Self.int64Storage(t), "BUG: retyping \(type) as \(t)")
+        var out = ColumnVector(type: t)
+        out.int64s = int64s
+        out.validity = validity
+        out.count = count
+        return out
+    }
+
+    /// Types held in `int64s`.
+    @inlinable public static func int64Storage(_ t: ColumnType) -> Bool { t == .time || t == .int64 || t == .date }
 
     /// A copy of rows `range`.
     public func slice(_ range: Range<Int>) -> ColumnVector {

@@ -55,7 +55,7 @@ public struct BlockStats: Sendable, Equatable {
             if any { s.min = UInt64(bitPattern: lo); s.max = UInt64(bitPattern: hi); s.hasMinMax = true }
         }
         switch v.type {
-        case .time, .int64: ints(v.int64s)
+        case .time, .int64, .date: ints(v.int64s)
         case .uint64:
             var lo = UInt64.max, hi = UInt64.min, any = false
             for i in range where allValid || !v.isNull(i) { lo = Swift.min(lo, v.uint64s[i]); hi = Swift.max(hi, v.uint64s[i]); any = true }

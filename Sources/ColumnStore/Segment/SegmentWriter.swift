@@ -102,7 +102,7 @@ enum SortOrder {
                 if na != nb { return nb }  // NULLs last
                 if na { continue }
                 switch v.type {
-                case .time, .int64: if v.int64s[ia] != v.int64s[ib] { return v.int64s[ia] < v.int64s[ib] }
+                case .time, .int64, .date: if v.int64s[ia] != v.int64s[ib] { return v.int64s[ia] < v.int64s[ib] }
                 case .uint64: if v.uint64s[ia] != v.uint64s[ib] { return v.uint64s[ia] < v.uint64s[ib] }
                 case .float64: if v.float64s[ia] != v.float64s[ib] { return v.float64s[ia] < v.float64s[ib] }
                 case .bool: if v.bools[ia] != v.bools[ib] { return v.bools[ia] < v.bools[ib] }

@@ -34,7 +34,7 @@ enum WALRecord {
                     w.u8(0)
                 }
                 switch v.type {
-                case .time, .int64: w.raw(v.int64s)
+                case .time, .int64, .date: w.raw(v.int64s)
                 case .uint64: w.raw(v.uint64s)
                 case .float64: w.raw(v.float64s)
                 case .bool: w.raw(v.bools)
@@ -78,7 +78,7 @@ enum WALRecord {
                     }
                     var dict = ByteStringTable()
                     switch type {
-                    case .time, .int64: v.int64s = try r.raw(rows, as: Int64.self)
+                    case .time, .int64, .date: v.int64s = try r.raw(rows, as: Int64.self)
                     case .uint64: v.uint64s = try r.raw(rows, as: UInt64.self)
                     case .float64: v.float64s = try r.raw(rows, as: Double.self)
                     case .bool: v.bools = try r.raw(rows, as: UInt8.self)

@@ -3,7 +3,9 @@ import LineProtocol
 
 /// A CSV column's type: given with `--types col:type` or inferred from the first records.
 public enum CSVColumnType: String, Sendable, CaseIterable {
-    case integer, float, boolean, timestamp, string
+    /// `date` (a DATE column: `YYYY-MM-DD`) is given with `--types`, never inferred: `string`, before it,
+    /// accepts every value, and inference keeps reading such columns as timestamps.
+    case integer, float, boolean, timestamp, string, date
 
     /// Accepts the names users write (DuckDB's too).
     public init?(name: String) {
@@ -13,6 +15,7 @@ public enum CSVColumnType: String, Sendable, CaseIterable {
         case "boolean", "bool": self = .boolean
         case "timestamp", "time": self = .timestamp
         case "string", "varchar", "text": self = .string
+        case "date": self = .date
         default: return nil
         }
     }
@@ -25,6 +28,7 @@ public enum CSVColumnType: String, Sendable, CaseIterable {
         case .boolean: CSVValueParsing.bool(field) != nil
         case .timestamp: CSVValueParsing.timestamp(field) != nil
         case .string: true
+        case .date: CSVValueParsing.date(field) != nil
         }
     }
 }
@@ -131,6 +135,7 @@ public struct CSVBatcher: Sendable {
             case .float: return ColumnVector(type: .float64)
             case .boolean: return ColumnVector(type: .bool)
             case .string: return ColumnVector(type: .string)
+            case .date: return ColumnVector(type: .date)
             }
         }
         dictionaries = names.map { _ in ByteStringTable() }
@@ -178,6 +183,7 @@ public struct CSVBatcher: Sendable {
                 case .float: vectors[c].append(float64: CSVValueParsing.float64(f)!)
                 case .boolean: vectors[c].append(bool: CSVValueParsing.bool(f)!)
                 case .string: vectors[c].append(string: f)
+                case .date: vectors[c].append(int64: CSVValueParsing.date(f)!)
                 }
             }
         }

@@ -96,6 +96,17 @@ enum CSVValueParsing {
         return o1 || o2 ? nil : t2
     }
 
+    /// Days since 1970-01-01 of `YYYY-MM-DD` (a day that exists), or nil.
+    static func date(_ b: UnsafeRawBufferPointer) -> Int64? {
+        guard b.count == 10, timestamp(b) != nil else { return nil }
+        func num(_ r: Range<Int>) -> Int64 { r.reduce(Int64(0)) { $0 * 10 + Int64(b[$1] - UInt8(ascii: "0")) } }
+        let y = num(0..<4), m = num(5..<7), d = num(8..<10)
+        // `timestamp` takes day 31 of any month: the day must exist in its month.
+        let first = daysFromCivil(y, m, 1)
+        let next = m == 12 ? daysFromCivil(y + 1, 1, 1) : daysFromCivil(y, m + 1, 1)
+        return d <= next - first ? first + d - 1 : nil
+    }
+
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
     static func daysFromCivil(_ y0: Int64, _ m: Int64, _ d: Int64) -> Int64 {
         let y = m <= 2 ? y0 - 1 : y0

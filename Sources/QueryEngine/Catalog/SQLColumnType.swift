@@ -12,6 +12,7 @@ enum SQLColumnType {
         case .bool: "BOOLEAN"
         case .string: "VARCHAR"
         case .symbol: "SYMBOL"
+        case .date: "DATE"
         }
     }
 

@@ -99,6 +99,7 @@ struct DDLRunner {
             guard seen.insert(c.name).inserted else { throw QueryError("the query names column '\(c.name)' twice: give each an alias", at: position) }
             var type = c.vector.type
             if type == .string && tags.contains(c.name) { type = .symbol }
+            if c.dates != nil { type = .date }  // a DATE expression makes a DATE column
             if c.name == TableSchema.timeColumn, type != .time {
                 throw QueryError("column 'time' of the query is \(SQLColumnType.name(type)), but it is the designated timestamp: it must be a TIMESTAMP", at: position)
             }

@@ -48,7 +48,7 @@ struct Inserter {
             let r = try runner.run(SelectStatement(items: row.map { .expr($0, alias: nil) }, position: row[0].position))
             for (i, c) in r.columns.enumerated() {
                 var dict = ByteStringTable()
-                try Self.convert(c.vector, 0..<1, to: &out[i], dictionary: &dict, column: targets[i], at: row[i].position)
+                try Self.convert(Self.stored(c), 0..<1, to: &out[i], dictionary: &dict, column: targets[i], at: row[i].position)
             }
         }
         return QueryResult(columns: zip(targets, out).map { ResultColumn(name: $0, vector: $1) })
@@ -111,7 +111,7 @@ struct Inserter {
         if let t = columns.firstIndex(of: TableSchema.timeColumn) {
             var time = ColumnVector(type: .time, capacity: range.count)
             var none = ByteStringTable()
-            try Self.convert(rows.columns[t].vector, range, to: &time, dictionary: &none, column: TableSchema.timeColumn, at: position)
+            try Self.convert(Self.stored(rows.columns[t]), range, to: &time, dictionary: &none, column: TableSchema.timeColumn, at: position)
             if time.nullCount > 0 { throw QueryError("column 'time' must not be NULL: it is the designated timestamp", at: position) }
             b.time = time.int64s
         } else {
@@ -121,10 +121,15 @@ struct Inserter {
             let type = schema.column(name)!.type
             var v = ColumnVector(type: type, capacity: range.count)
             var dict = ByteStringTable()
-            try Self.convert(rows.columns[i].vector, range, to: &v, dictionary: &dict, column: name, at: position)
+            try Self.convert(Self.stored(rows.columns[i]), range, to: &v, dictionary: &dict, column: name, at: position)
             b.columns.append(BatchColumn(name: name, vector: v, dictionary: dict))
         }
         return b
+    }
+
+    /// The values of a result column as stored: a DATE's days (its `vector` is their text).
+    static func stored(_ c: ResultColumn) -> ColumnVector {
+        c.dates.map { $0.type == .int64 ? $0.retyped(.date) : $0 } ?? c.vector
     }
 
     /// Appends rows `range` of `src` (a result vector) to `out`, converting to `out.type`; `.symbol` codes
@@ -152,6 +157,16 @@ struct Inserter {
                 do { out.append(int64: try SQLTimestamp.parse(src.string(at: i))) } catch {
                     throw fail(i, "'\(src.string(at: i))' is not a timestamp (\(error.message))")
                 }
+            case (.date, .string):
+                do { out.append(int64: try SQLDate.parse(src.string(at: i))) } catch {
+                    throw fail(i, "'\(src.string(at: i))' is not a date (\(error.message))")
+                }
+            // As DuckDB casts: a TIMESTAMP's (UTC) day, a DATE's midnight.
+            case (.date, .time):
+                out.append(int64: SQLDate.floorDays(src.int64s[i]))
+            case (.time, .date):
+                guard let t = SQLDate.midnight(src.int64s[i]) else { throw fail(i, "\(SQLDate.format(src.int64s[i])) is out of the TIMESTAMP range") }
+                out.append(int64: t)
             case (.int64, .uint64):
                 guard src.uint64s[i] <= UInt64(Int64.max) else { throw fail(i, "\(src.uint64s[i]) is out of range") }
                 out.append(int64: Int64(src.uint64s[i]))
@@ -197,6 +212,7 @@ struct Inserter {
         case .bool: v.bools[i] != 0 ? "true" : "false"
         case .string: v.string(at: i)
         case .symbol: "?"
+        case .date: SQLDate.format(v.int64s[i])
         }
     }
 }

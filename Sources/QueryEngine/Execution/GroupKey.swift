@@ -48,7 +48,7 @@ enum GroupKey {
         switch col.type {
         case .symbol: return UInt64(col.codes[r])
         case .string: return col.withStringBytes(r) { word(string: $0, strings, &pool) }
-        case .time, .int64: return word(int: col.int64s[r])
+        case .time, .int64, .date: return word(int: col.int64s[r])
         case .uint64: return col.uint64s[r]
         case .float64: return word(double: col.float64s[r])
         case .bool: return word(bool: col.bools[r])
@@ -61,7 +61,7 @@ enum GroupKey {
                       into out: UnsafeMutableBufferPointer<UInt64>, stride: Int = 1, offset: Int = 0) {
         switch col.type {
         case .symbol: col.codes.withUnsafeBufferPointer { c in for j in 0..<n { out[j &* stride &+ offset] = UInt64(c[row(sel, j)]) } }
-        case .time, .int64:
+        case .time, .int64, .date:
             col.int64s.withUnsafeBufferPointer { c in for j in 0..<n { out[j &* stride &+ offset] = word(int: c[row(sel, j)]) } }
         case .uint64: col.uint64s.withUnsafeBufferPointer { c in for j in 0..<n { out[j &* stride &+ offset] = c[row(sel, j)] } }
         case .float64:

@@ -43,10 +43,12 @@ final class RowGroupColumns: ColumnSource {
         if let v = cache[i] { return v }
         let v: Vec
         if let group {
-            var buf = scratch[i] ?? ColumnVector(type: storage[i])
+            var buf = scratch[i].map { storage[i] == .date ? $0.retyped(.date) : $0 } ?? ColumnVector(type: storage[i])
             scratch[i] = nil
             try group.read(i, type: storage[i], into: &buf)
             bytesRead += group.storedBytes(i)
+            // The engine holds a DATE's days as any 64-bit integer vector (`ValueType.columnType`).
+            if buf.type == .date { buf = buf.retyped(.int64) }
             v = Vec(type: types[i], col: buf, dict: dicts[i])
         } else {
             let src = rows![i]

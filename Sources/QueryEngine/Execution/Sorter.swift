@@ -61,7 +61,7 @@ enum Sorter {
         let na = c.isNull(a), nb = c.isNull(b)
         if na || nb { return na == nb ? 0 : (na ? 1 : -1) }
         switch c.type {
-        case .time, .int64: return c.int64s[a] < c.int64s[b] ? -1 : (c.int64s[a] > c.int64s[b] ? 1 : 0)
+        case .time, .int64, .date: return c.int64s[a] < c.int64s[b] ? -1 : (c.int64s[a] > c.int64s[b] ? 1 : 0)
         case .uint64: return c.uint64s[a] < c.uint64s[b] ? -1 : (c.uint64s[a] > c.uint64s[b] ? 1 : 0)
         case .float64:
             let x = c.float64s[a], y = c.float64s[b]

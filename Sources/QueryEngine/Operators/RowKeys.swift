@@ -32,7 +32,7 @@ enum RowKeys {
         let xn = x.isNull(i), yn = y.isNull(j)
         if xn || yn { return xn && yn }
         switch x.type {
-        case .time, .int64: return x.int64s[i] == y.int64s[j]
+        case .time, .int64, .date: return x.int64s[i] == y.int64s[j]
         case .uint64: return x.uint64s[i] == y.uint64s[j]
         case .float64: return x.float64s[i] == y.float64s[j] || (x.float64s[i].isNaN && y.float64s[j].isNaN)
         case .bool: return x.bools[i] == y.bools[j]

@@ -148,7 +148,7 @@ final class Window: Operator {
                 guard let x else { continue }
                 switch x.type {
                 case .float64: doubles[k] = present ? x.float64s[r] : 0
-                case .int64, .time: ints[k + 1] = ints[k] + (present ? Int128(x.int64s[r]) : 0)
+                case .int64, .time, .date: ints[k + 1] = ints[k] + (present ? Int128(x.int64s[r]) : 0)
                 case .uint64: ints[k + 1] = ints[k] + (present ? Int128(x.uint64s[r]) : 0)
                 case .bool: ints[k + 1] = ints[k] + (present ? Int128(x.bools[r]) : 0)
                 default: break

@@ -111,6 +111,7 @@ struct WindowOrder {
         case .uint64: .uint
         case .float64: .double
         case .bool: .bool
+        case .date: .date
         }
     }
 }

@@ -89,6 +89,8 @@ enum CellText {
             }
         case .symbol:
             preconditionFailure("BUG: symbol column in a query result; resolve it to strings first")
+        case .date:
+            preconditionFailure("BUG: a DATE column in a query result is its text (ResultColumn.dates)")
         }
     }
 }

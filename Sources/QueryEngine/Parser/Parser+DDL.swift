@@ -82,7 +82,8 @@ extension Parser {
             case .real, .double: type = .float64
             case .varchar: type = .string
             case .timestamp: type = .time
-            case .date, .interval, .oid, .regclass, .regtype, .regnamespace:
+            case .date: type = .date
+            case .interval, .oid, .regclass, .regtype, .regnamespace:
                 throw error(.syntax, at: typeToken, "\(sql) columns are not supported: store a TIMESTAMP or a BIGINT")
             }
         }

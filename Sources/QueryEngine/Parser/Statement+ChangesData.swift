@@ -18,3 +18,16 @@ extension Statement {
         return changesData
     }
 }
+
+extension Statement {
+    /// True for the statements that make a missing database (on a fresh data directory, or a server's
+    /// new database name), as a first line-protocol write does: CREATE TABLE [AS], INSERT and CREATE
+    /// MATERIALIZED VIEW. Reads never create one: they keep their "no database" error.
+    public var createsDatabase: Bool {
+        switch self {
+        case .createTable, .insert: return true
+        case let .materializedView(v): if case .create = v { return true } else { return false }
+        default: return false
+        }
+    }
+}

@@ -60,7 +60,7 @@ enum PrunePredicate {
             if s.nullCount == rows { return false }
             guard s.hasMinMax else { return true }
             switch v {
-            case let .int(x), let .time(x):
+            case let .int(x), let .time(x), let .date(x):
                 return Self.check(op, s.minInt, s.maxInt, x)
             case let .bool(b):
                 return Self.check(op, s.minInt, s.maxInt, b ? 1 : 0)
@@ -83,7 +83,7 @@ enum PrunePredicate {
             return (s.min...s.max).allSatisfy { set.contains(UInt32($0)) }
         case let .compare(_, op, v):
             switch v {
-            case let .int(x), let .time(x): return Self.holdsForAll(op, s.minInt, s.maxInt, x)
+            case let .int(x), let .time(x), let .date(x): return Self.holdsForAll(op, s.minInt, s.maxInt, x)
             case let .bool(b): return Self.holdsForAll(op, s.minInt, s.maxInt, b ? 1 : 0)
             case let .uint(x): return Self.holdsForAll(op, s.min, s.max, x)
             default: return false  // floats: statistics leave NaN out, and NaN satisfies no comparison

@@ -343,10 +343,16 @@ struct SelectPlanner {
         return e.description
     }
 
-    /// The time range implied by top-level AND-ed comparisons of `time` (column 0) with constants.
+    /// The time range implied by top-level AND-ed comparisons of `time` (column 0) with constants, and
+    /// of a floor of it (`time::DATE`, `date_trunc`, `time_bucket`; `TimeFloor`) or either IN a list.
     static func timeRange(_ f: BoundExpr) -> ClosedRange<Int64> {
         var lo = Int64.min, hi = Int64.max
         for c in conjuncts(f) {
+            if let r = TimeFloor.range(of: c) {
+                lo = max(lo, r.lo)
+                hi = min(hi, r.hi)
+                continue
+            }
             guard case let .compare(op, a, b) = c else { continue }
             var o = op, t: Int64
             if case .column(0, .time) = a, case let .constant(.time(v)) = b { t = v }

@@ -57,6 +57,7 @@ public indirect enum ValueType: Sendable, Hashable, CustomStringConvertible {
         case .float64: self = .double
         case .bool: self = .bool
         case .string, .symbol: self = .string
+        case .date: self = .date
         }
     }
 }

@@ -94,8 +94,8 @@ extension ResultColumn {
             self.init(name: name, vector: text)
             return
         }
-        if type == .date, vector.type == .int64 {
-            self.init(name: name, dates: vector)
+        if type == .date, vector.type == .int64 || vector.type == .date {
+            self.init(name: name, dates: vector.type == .date ? vector.retyped(.int64) : vector)
             return
         }
         if case let .record(t) = type, vector.type == .string {

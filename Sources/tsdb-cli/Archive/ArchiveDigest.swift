@@ -38,7 +38,7 @@ struct ArchiveDigest: Equatable {
         for r in 0..<v.count {
             if v.isNull(r) { step(&hashes[r], 0x9E37_79B9_7F4A_7C15); continue }
             switch v.type {
-            case .time, .int64: step(&hashes[r], UInt64(bitPattern: v.int64s[r]))
+            case .time, .int64, .date: step(&hashes[r], UInt64(bitPattern: v.int64s[r]))
             case .uint64: step(&hashes[r], v.uint64s[r])
             case .float64: step(&hashes[r], v.float64s[r].bitPattern)
             case .bool: step(&hashes[r], UInt64(v.bools[r]) &+ 2)

@@ -92,7 +92,7 @@ final class EmbeddedBackend: Backend, @unchecked Sendable {
     /// reads the database (the file it writes is not the database's), so it runs on the read-only view.
     func prepare(_ sql: String) throws {
         if readOnly, let statement = try? SQLParser.parse(SessionStatement.statementText(sql)), statement.changesData {
-            try reopenForWriting(create: { if case .createTable = statement { true } else { false } }())
+            try reopenForWriting(create: statement.createsDatabase)
         }
     }
 

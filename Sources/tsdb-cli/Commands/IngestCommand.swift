@@ -14,7 +14,7 @@ struct IngestCommand: ParsableCommand {
             column a field. It is read and checked whole before anything is written, so a damaged file \
             imports nothing. CSV (--format csv, or a .csv / .csv.gz name) needs a header line and loads into \
             one table the same way; column types are inferred from the first 10000 records or given with \
-            --types col:type,… (integer, float, boolean, timestamp, string); the time is RFC 3339 or an epoch \
+            --types col:type,… (integer, float, boolean, timestamp, string, date); the time is RFC 3339 or an epoch \
             number in --precision units; a record that does not fit is rejected with its line number and the \
             rest are written, as with line protocol. Shows progress on standard error (a bar on a terminal, plain lines otherwise) and a summary \
             on standard output. Exit status: 0 every line accepted, 2 some lines rejected, 1 failure.
@@ -41,7 +41,7 @@ struct IngestCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Input format: lp (line protocol), csv or parquet (default: by the file's name).", valueName: "format"))
     var format: String?
 
-    @Option(help: ArgumentHelp("CSV: column types, e.g. 'v:float,ok:boolean' (integer, float, boolean, timestamp, string); others are inferred.", valueName: "col:type,…"))
+    @Option(help: ArgumentHelp("CSV: column types, e.g. 'v:float,ok:boolean' (integer, float, boolean, timestamp, string, date); others are inferred (never date).", valueName: "col:type,…"))
     var types: String?
 
     @Option(help: ArgumentHelp("Parquet to load into (default: the file's base name).", valueName: "name"))

@@ -70,8 +70,9 @@ struct QueryCommand: ParsableCommand {
         let xlsx = format.lowercased() == "xlsx"
         let fmt = ResultFormat(name: parquet || xlsx ? "csv" : format)!
         let codec = ParquetCompression(name: compression)!
-        // CREATE TABLE on a data directory without the database makes it; anything else needs it to exist.
-        let creates = if case .createTable? = try? SQLParser.parse(SessionStatement.statementText(text)) { true } else { false }
+        // CREATE TABLE [AS], INSERT or CREATE MATERIALIZED VIEW on a data directory without the database
+        // makes it; anything else needs it to exist.
+        let creates = (try? SQLParser.parse(SessionStatement.statementText(text)))?.createsDatabase ?? false
         let backend = try global.openBackend(create: creates, forWriting: creates)
         memory.apply(to: backend)
         defer { try? backend.close() }

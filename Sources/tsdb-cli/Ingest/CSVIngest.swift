@@ -39,7 +39,7 @@ struct CSVIngest {
         for item in text.split(separator: ",") {
             let parts = item.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2, !parts[0].isEmpty, let t = CSVColumnType(name: parts[1]) else {
-                throw CLIError("--types: '\(item)' is not column:type (types: integer, float, boolean, timestamp, string)")
+                throw CLIError("--types: '\(item)' is not column:type (types: integer, float, boolean, timestamp, string, date)")
             }
             out[parts[0]] = t
         }

@@ -83,6 +83,8 @@ struct RemoteBatchWriter {
                 out.append(UInt8(ascii: "="))
                 let v = c.vector
                 switch v.type {
+                case .date:
+                    return "column \(c.name) is a DATE, which line protocol cannot carry: load the file with --data DIR (embedded) to keep it"
                 case .int64, .time:
                     LineProtocolSerializer.appendDecimal(v.int64s[r], to: &out)
                     out.append(UInt8(ascii: "i"))

@@ -177,7 +177,7 @@ extension PGConnectionHandler {
 
     /// RowDescription of a statement, planned (not run) with placeholder values of its parameter types.
     func describeQuery(_ sub: PGParameters.Substituted, original: String) {
-        guard let engine = engineOrError(extended: true) else { return }
+        guard let engine = engineOrError(extended: true, sql: sub.sql) else { return }
         busy = true
         let session = querySession
         let sql = sub.sql
@@ -248,9 +248,12 @@ extension PGConnectionHandler {
         QuerySession(database: database, version: PGSettings.versionText, backendPID: Int64(processID), settings: settings.all)
     }
 
-    func engineOrError(extended: Bool) -> QueryEngine? {
+    /// The session database's engine. A statement that creates a database (CREATE TABLE [AS], INSERT,
+    /// CREATE MATERIALIZED VIEW) makes a missing one, as its first write would; others get an error.
+    func engineOrError(extended: Bool, sql: String) -> QueryEngine? {
         do {
-            if let e = try server.databases.engine(database) { return e }
+            let creates = (try? SQLParser.parse(SessionStatement.statementText(sql)))?.createsDatabase ?? false
+            if let e = try server.databases.engine(database, create: creates) { return e }
             sendError(PGErrorFields(code: PGSQLState.invalidDatabase, message: "database \"\(database)\" does not exist"), extended: extended)
         } catch {
             sendError(PGErrorFields(code: PGSQLState.ioError, message: "database \"\(database)\" cannot be opened: \(error)"), extended: extended)
@@ -275,7 +278,7 @@ extension PGConnectionHandler {
             done(false)
             return
         }
-        guard let engine = engineOrError(extended: extended) else { done(false); return }
+        guard let engine = engineOrError(extended: extended, sql: portal.substituted.sql) else { done(false); return }
         let control = QueryControl(maxRows: server.config.maxResultRows, memoryLimit: server.config.queryMemory)
         self.control = control
         cancellation = nil

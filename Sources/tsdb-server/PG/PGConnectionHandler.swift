@@ -259,7 +259,8 @@ final class PGConnectionHandler: ChannelInboundHandler {
             return
         }
         do {
-            guard try server.databases.engine(database) != nil else {
+            // The server's default database may not exist yet: its first write statement makes it.
+            guard try server.databases.engine(database) != nil || database == server.config.defaultDatabase else {
                 fatal(PGErrorFields(code: PGSQLState.invalidDatabase, message: "database \"\(database)\" does not exist",
                                     hint: "a database is created by its first write; existing ones: \(server.databases.registry.names().sorted().joined(separator: ", "))"))
                 return

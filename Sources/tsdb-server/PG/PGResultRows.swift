@@ -15,6 +15,7 @@ enum PGResultRows {
         case .float64: .float8
         case .bool: .bool
         case .string, .symbol: .text
+        case .date: .date
         }
     }
 
@@ -77,6 +78,7 @@ enum PGResultRows {
                 case .bool: writer.writeBool(v.bools[r] != 0, f[i])
                 case .string: v.withStringBytes(r) { writer.writeText($0) }
                 case .symbol: preconditionFailure("BUG: a symbol column left the engine unresolved")
+                case .date: preconditionFailure("BUG: a DATE leaves the engine as its text beside its days (ResultColumn.dates)")
                 }
             }
             writer.endRow()

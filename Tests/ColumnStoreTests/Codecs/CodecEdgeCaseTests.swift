@@ -19,7 +19,7 @@ import TestSupport
         for n in [1, 2, 63, 64, 65, 1000] { try everyWay(ColumnVector(type: type, nulls: n)) }
         var one = ColumnVector(type: type)
         switch type {
-        case .time, .int64: one.append(int64: -42)
+        case .time, .int64, .date: one.append(int64: -42)
         case .uint64: one.append(uint64: 42)
         case .float64: one.append(float64: 4.2)
         case .bool: one.append(bool: true)

@@ -20,7 +20,7 @@ enum CodecFixtures {
         for i in 0..<n {
             if withNulls && rng.chance(nullRate) && !constant && !(id == .alp && i % 8 == 1) { c.appendNulls(1); continue }
             switch type {
-            case .time, .int64:
+            case .time, .int64, .date:
                 let v: Int64
                 if constant { v = constantInt } else {
                     switch shape {
@@ -131,7 +131,7 @@ enum CodecFixtures {
         #expect(d.count == e.count, sourceLocation: sourceLocation)
         #expect(d.validity == e.validity, "validity", sourceLocation: sourceLocation)
         switch c.type {
-        case .time, .int64: #expect(d.int64s == e.int64s, sourceLocation: sourceLocation)
+        case .time, .int64, .date: #expect(d.int64s == e.int64s, sourceLocation: sourceLocation)
         case .uint64: #expect(d.uint64s == e.uint64s, sourceLocation: sourceLocation)
         case .symbol: #expect(d.codes == e.codes, sourceLocation: sourceLocation)
         case .float64: #expect(d.float64s.map(\.bitPattern) == e.float64s.map(\.bitPattern), sourceLocation: sourceLocation)

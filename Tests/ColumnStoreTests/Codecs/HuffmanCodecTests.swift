@@ -10,7 +10,7 @@ import TestSupport
         var c = ColumnVector(type: type, capacity: values.count)
         for v in values {
             switch type {
-            case .time, .int64: c.append(int64: Int64(bitPattern: v))
+            case .time, .int64, .date: c.append(int64: Int64(bitPattern: v))
             case .uint64: c.append(uint64: v)
             case .symbol: c.append(code: UInt32(truncatingIfNeeded: v))
             default: preconditionFailure("not an integer type")
@@ -65,7 +65,7 @@ import TestSupport
             var vals = [UInt64](repeating: 0, count: c.count)
             for i in 0..<c.count {
                 switch type {
-                case .time, .int64: vals[i] = UInt64(bitPattern: c.int64s[i])
+                case .time, .int64, .date: vals[i] = UInt64(bitPattern: c.int64s[i])
                 case .uint64: vals[i] = c.uint64s[i]
                 default: vals[i] = UInt64(c.codes[i])
                 }

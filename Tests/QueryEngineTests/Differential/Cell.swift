@@ -40,7 +40,7 @@ enum Cell: Sendable, Equatable, CustomStringConvertible {
     init(_ v: ColumnVector, row: Int) {
         if v.isNull(row) { self = .null; return }
         switch v.type {
-        case .int64: self = .int(String(v.int64s[row]))
+        case .int64, .date: self = .int(String(v.int64s[row]))
         case .uint64: self = .int(String(v.uint64s[row]))
         case .float64: self = .float(v.float64s[row])
         case .bool: self = .bool(v.bools[row] != 0)

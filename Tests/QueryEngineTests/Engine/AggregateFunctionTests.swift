@@ -42,7 +42,7 @@ struct AggregateFunctionTests {
         if v.isNull(i) { return "NULL" }
         switch v.type {
         case .time: return SQLTimestamp.format(v.int64s[i])
-        case .int64: return String(v.int64s[i])
+        case .int64, .date: return String(v.int64s[i])
         case .uint64: return String(v.uint64s[i])
         case .float64: return v.float64s[i].isNaN ? "nan" : String(v.float64s[i])
         case .bool: return v.bools[i] != 0 ? "true" : "false"

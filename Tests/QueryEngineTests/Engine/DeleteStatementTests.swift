@@ -61,7 +61,7 @@ private func text(_ r: QueryResult) -> [[String]] {
             if v.isNull(i) { return "NULL" }
             switch v.type {
             case .time: return SQLTimestamp.format(v.int64s[i])
-            case .int64: return String(v.int64s[i])
+            case .int64, .date: return String(v.int64s[i])
             case .uint64: return String(v.uint64s[i])
             case .float64: return String(v.float64s[i])
             case .bool: return v.bools[i] != 0 ? "true" : "false"

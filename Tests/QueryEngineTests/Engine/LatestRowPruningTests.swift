@@ -70,7 +70,7 @@ struct LatestRowPruningTests {
         if c.isNull(i) { return "∅" }
         switch c.type {
         case .float64: return "\(c.float64s[i])"
-        case .time, .int64: return "\(c.int64s[i])"
+        case .time, .int64, .date: return "\(c.int64s[i])"
         default: return c.string(at: i)
         }
     }

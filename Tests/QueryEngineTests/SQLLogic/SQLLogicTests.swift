@@ -105,7 +105,7 @@ struct SQLLogicTests {
         if v.isNull(i) { return "NULL" }
         switch v.type {
         case .time: return SQLTimestamp.format(v.int64s[i])
-        case .int64: return String(v.int64s[i])
+        case .int64, .date: return String(v.int64s[i])
         case .uint64: return String(v.uint64s[i])
         case .float64: return "\(v.float64s[i])"
         case .bool: return v.bools[i] != 0 ? "true" : "false"
