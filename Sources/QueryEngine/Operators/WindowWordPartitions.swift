@@ -142,7 +142,7 @@ struct WindowWordPartitions {
             case .string:
                 source = .string(c.offsets.withUnsafeBufferPointer { $0.baseAddress! }, c.bytes.withUnsafeBufferPointer { $0.baseAddress })
             case .symbol: source = .codes(c.codes.withUnsafeBufferPointer { $0.baseAddress! })
-            case .int64, .time:
+            case .int64, .time, .date:
                 source = .words(c.int64s.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: UInt64.self) })
             case .uint64: source = .words(c.uint64s.withUnsafeBufferPointer { $0.baseAddress! })
             case .float64, .bool: return nil

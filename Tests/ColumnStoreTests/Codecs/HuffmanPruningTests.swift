@@ -15,7 +15,7 @@ import TestSupport
             if nulls && rng.chance(0.05) { c.appendNulls(1); continue }
             let v = ints[i]
             switch type {
-            case .time, .int64: c.append(int64: Int64(bitPattern: v))
+            case .time, .int64, .date: c.append(int64: Int64(bitPattern: v))
             case .uint64: c.append(uint64: v)
             case .symbol: c.append(code: UInt32(truncatingIfNeeded: v))
             case .float64:
