@@ -54,7 +54,7 @@ struct DDLParserTests {
         ("CREATE TABLE t", "syntax error at 1:15 (end of query): expected '(', WITH or AS SELECT"),
         ("CREATE TABLE t (time TIMESTAMP", "syntax error at 1:31 (end of query): expected ',' or ')'"),
         ("CREATE TABLE t (a MONEY)", "syntax error at 1:19 near 'MONEY': expected a type such as BIGINT, DOUBLE, VARCHAR, BOOLEAN or TIMESTAMP"),
-        ("CREATE TABLE t (d DATE)", "syntax error at 1:19 near 'DATE': DATE columns are not supported: store a TIMESTAMP or a BIGINT"),
+        ("CREATE TABLE t (d INTERVAL)", "syntax error at 1:19 near 'INTERVAL': INTERVAL columns are not supported: store a TIMESTAMP or a BIGINT"),
         ("CREATE TABLE t (a BIGINT) DEDUP KEYS (a)", "syntax error at 1:33 near 'KEYS': expected UPSERT"),
         ("CREATE TABLE t (a BIGINT) WITH retention = 1", "syntax error at 1:32 near 'retention': expected '('"),
         ("CREATE t (a BIGINT)", "syntax error at 1:8 near 't': expected TABLE"),
